@@ -1,0 +1,3 @@
+from pydotorg.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""The ``pydotorg`` command: serve the API, manage the schema and data, make staff accounts."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+
+from pydotorg.settings import Settings, SettingsError, get_settings
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as exc:
+        print(f"pydotorg: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+
+
+def prepare_database(settings: Settings) -> None:
+    """Bring the schema to the newest migration and, on first start, load the real data."""
+    from pydotorg.db.migrate import upgrade
+    from pydotorg.db.seed import is_seeded, seed
+
+    upgrade(settings.database_url)
+    if not asyncio.run(is_seeded(settings.database_url)):
+        counts = asyncio.run(seed(settings.database_url))
+        print(f"pydotorg: loaded python.org data: {_describe(counts)}", file=sys.stderr)
+
+
+def _describe(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings()
+    prepare_database(settings)
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    print(
+        f"pydotorg: serving on http://{args.host}:{args.port} "
+        f"({args.workers} worker{'s' if args.workers != 1 else ''}); docs at /api/",
+        file=sys.stderr,
+    )
+    Granian(
+        target="pydotorg.app:create_app",
+        factory=True,
+        address=args.host,
+        port=args.port,
+        workers=args.workers,
+        interface=Interfaces.ASGI,
+        log_access=args.access_log,
+        workers_kill_timeout=30,
+    ).serve()
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from pydotorg.db import migrate
+
+    settings = _settings()
+    if args.action == "upgrade":
+        migrate.upgrade(settings.database_url, args.revision or "head")
+    elif args.action == "downgrade":
+        migrate.downgrade(settings.database_url, args.revision or "-1")
+    current = migrate.current(settings.database_url)
+    head = migrate.head_revision()
+    print(f"current: {current or '(empty database)'}; head: {head}")
+    return 0
+
+
+def cmd_seed(_args: argparse.Namespace) -> int:
+    from pydotorg.db.migrate import upgrade
+    from pydotorg.db.seed import seed
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    counts = asyncio.run(seed(settings.database_url))
+    print(f"added: {_describe(counts)}")
+    return 0
+
+
+def cmd_openapi(_args: argparse.Namespace) -> int:
+    from pydotorg.app import create_app
+
+    schema = create_app(_settings()).openapi_schema.to_schema()
+    print(json.dumps(schema, indent=2, sort_keys=True))
+    return 0
+
+
+async def _create_superuser(
+    settings: Settings, username: str, email: str, password: str | None, key_name: str | None
+) -> str | None:
+    from pydotorg.accounts.services import create_api_key, create_user
+    from pydotorg.db.engine import create_engine, create_sessionmaker
+
+    engine = create_engine(settings.database_url, pool=False)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            user = await create_user(
+                session, username=username, email=email, password=password, is_superuser=True
+            )
+            secret = None
+            if key_name:
+                secret = (await create_api_key(session, user, key_name)).secret
+            await session.commit()
+            return secret
+    finally:
+        await engine.dispose()
+
+
+def cmd_createsuperuser(args: argparse.Namespace) -> int:
+    from pydotorg.core.exceptions import DomainError
+    from pydotorg.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    username = args.username or input("Username: ").strip()
+    email = args.email or input("E-mail address: ").strip()
+    password = args.password
+    if password is None and not args.no_password:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            print("pydotorg: passwords do not match", file=sys.stderr)
+            return 1
+    if password is not None and len(password) < 8:
+        print("pydotorg: the password must have at least 8 characters", file=sys.stderr)
+        return 1
+    try:
+        secret = asyncio.run(
+            _create_superuser(settings, username, email, password, args.api_key)
+        )
+    except DomainError as exc:
+        print(f"pydotorg: {exc.detail}", file=sys.stderr)
+        return 1
+    print(f"created superuser {username!r}")
+    if secret:
+        print(f"API key (shown once, send as 'Authorization: Bearer <key>'): {secret}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pydotorg", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="migrate, seed on first start, and serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database schema migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    db.add_argument("revision", nargs="?", help="target revision (default: head / -1)")
+    db.set_defaults(func=cmd_db)
+
+    seed = sub.add_parser("seed", help="load the shipped python.org data (idempotent)")
+    seed.set_defaults(func=cmd_seed)
+
+    openapi = sub.add_parser("openapi", help="print the OpenAPI document")
+    openapi.set_defaults(func=cmd_openapi)
+
+    su = sub.add_parser("createsuperuser", help="create a staff superuser (and an API key)")
+    su.add_argument("--username")
+    su.add_argument("--email")
+    su.add_argument("--password", help="for scripts; omit to be prompted")
+    su.add_argument("--no-password", action="store_true", help="no password: API key only")
+    su.add_argument("--api-key", metavar="NAME", help="also create an API key with this name")
+    su.set_defaults(func=cmd_createsuperuser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

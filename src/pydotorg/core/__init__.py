@@ -1,0 +1,1 @@
+"""Cross-cutting HTTP behaviour, written once and applied to every domain by configuration."""

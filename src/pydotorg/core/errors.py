@@ -1,0 +1,122 @@
+"""Every error response, in the guide's shape, built in exactly one place.
+
+The body is always ``{"detail": str, "status_code": int, "extra": {...}}``. Litestar's own
+exceptions (unknown route, wrong method, bad parameters, oversized body) and the services' domain
+exceptions all pass through here; anything unexpected is logged with the request id and answered
+with a 500 that reveals nothing about the internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+from pydotorg.core.exceptions import DomainError
+from pydotorg.core.request_id import get_request_id
+
+logger = logging.getLogger("pydotorg.errors")
+
+
+class ErrorBody(msgspec.Struct):
+    """The error body every endpoint answers with when something goes wrong."""
+
+    detail: str
+    status_code: int
+    extra: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+def error_response(
+    status_code: int,
+    detail: str,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[ErrorBody]:
+    return Response(
+        content=ErrorBody(detail=detail, status_code=status_code, extra=extra or {}),
+        status_code=status_code,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )
+
+
+def _validation_extra(extra: Any) -> dict[str, Any]:
+    if isinstance(extra, dict):
+        return extra
+    errors = []
+    for item in extra or []:
+        if isinstance(item, dict):
+            errors.append(
+                {
+                    "field": item.get("key"),
+                    "message": item.get("message"),
+                    "source": _source(item.get("source")),
+                }
+            )
+        else:
+            errors.append({"field": None, "message": str(item), "source": None})
+    return {"errors": errors}
+
+
+def _source(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(getattr(value, "value", value))
+
+
+def _validation_detail(exc: ValidationException, extra: dict[str, Any]) -> str:
+    errors = extra.get("errors") or []
+    if errors and errors[0].get("field"):
+        first = errors[0]
+        return f"Invalid {first.get('source') or 'request'} field '{first['field']}': {first['message']}"
+    if errors and errors[0].get("message"):
+        return f"{exc.detail}: {errors[0]['message']}"
+    return str(exc.detail)
+
+
+def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if isinstance(exc, ValidationException):
+        extra = _validation_extra(exc.extra)
+        detail = _validation_detail(exc, extra)
+    else:
+        extra = exc.extra if isinstance(exc.extra, dict) else {}
+        if isinstance(exc.extra, list) and exc.extra:
+            extra = {"errors": exc.extra}
+        detail = str(exc.detail) if exc.detail else HTTPStatus(status).phrase
+    if status >= 500:
+        return handle_unexpected(request, exc)
+    return error_response(status, detail, extra, headers=exc.headers)
+
+
+def handle_domain_error(_request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    return error_response(exc.status_code, exc.detail, exc.extra, headers=headers)
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    request_id = get_request_id(request.scope)
+    logger.exception(
+        "unhandled error on %s %s (request id %s)",
+        request.method,
+        request.url.path,
+        request_id,
+        exc_info=exc,
+    )
+    return error_response(
+        500,
+        "Internal Server Error",
+        {"request_id": request_id},
+    )
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    HTTPException: handle_http_exception,
+    DomainError: handle_domain_error,
+    Exception: handle_unexpected,
+}

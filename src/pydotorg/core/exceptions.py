@@ -1,0 +1,54 @@
+"""Domain exceptions. Services raise these; `core.errors` turns them into HTTP responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    status_code = 400
+
+    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra or {}
+
+
+class NotFoundError(DomainError):
+    status_code = 404
+
+
+class ConflictError(DomainError):
+    status_code = 409
+
+
+class FieldError(DomainError):
+    """A semantic validation failure on one or more named fields (422)."""
+
+    status_code = 422
+
+    def __init__(self, field: str, message: str, *, source: str = "body") -> None:
+        super().__init__(
+            f"Invalid value for '{field}': {message}",
+            extra={"errors": [{"field": field, "message": message, "source": source}]},
+        )
+        self.field = field
+        self.message = message
+
+
+class BadRequestError(DomainError):
+    status_code = 400
+
+
+class NotAuthenticatedError(DomainError):
+    status_code = 401
+
+
+class PermissionDeniedError(DomainError):
+    status_code = 403
+
+
+class ServiceUnavailableError(DomainError):
+    status_code = 503

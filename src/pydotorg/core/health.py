@@ -1,0 +1,53 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, Response, get
+from litestar.datastructures import State
+from sqlalchemy import text
+
+from pydotorg.core.database import sessionmaker_from
+from pydotorg.core.errors import ErrorBody
+from pydotorg.core.exceptions import ServiceUnavailableError
+from pydotorg.core.openapi import error_responses
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class HealthStatus(msgspec.Struct):
+    status: str
+
+
+class HealthController(Controller):
+    tags = ["Health"]
+
+    @get(
+        "/health",
+        summary="Is the process alive",
+        description="Answers without touching the database or any other service.",
+        operation_id="health",
+        response_headers=None,
+    )
+    async def health(self) -> Response[HealthStatus]:
+        return Response(HealthStatus(status="ok"), headers=NO_STORE)
+
+    @get(
+        "/ready",
+        summary="Can the service answer requests",
+        description="Checks that the database answers; 503 with the error body when it does not.",
+        operation_id="ready",
+        responses=error_responses(503),
+    )
+    async def ready(self, state: State) -> Response[HealthStatus]:
+        try:
+            async with sessionmaker_from(state)() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as exc:
+            raise ServiceUnavailableError(
+                "Database unavailable.", extra={"database": type(exc).__name__}
+            ) from exc
+        return Response(HealthStatus(status="ready"), headers=NO_STORE)
+
+
+__all__ = ["ErrorBody", "HealthController"]

@@ -1,0 +1,108 @@
+"""The guide's two pagination styles, as dependencies, and the headers that describe a page.
+
+List endpoints answer with a bare JSON array (the guide's clients iterate ``response.json()``);
+the total goes in ``X-Total-Count`` and the neighbouring pages in an RFC 8288 ``Link`` header.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
+
+from litestar import Request, Response
+from litestar.datastructures import ResponseHeader
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from pydotorg.core.urls import base_url
+
+T = TypeVar("T")
+
+MAX_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Window:
+    """A slice of a result list: skip ``offset`` rows, return at most ``limit``."""
+
+    limit: int
+    offset: int
+    style: str = "limit"
+
+
+async def provide_limit_offset(
+    limit: Annotated[
+        int,
+        Parameter(
+            ge=1,
+            le=MAX_LIMIT,
+            description="Maximum items to return (1-1000).",
+        ),
+    ] = 100,
+    offset: Annotated[int, Parameter(ge=0, description="Number of items to skip.")] = 0,
+) -> Window:
+    return Window(limit=limit, offset=offset, style="limit")
+
+
+async def provide_page(
+    current_page: Annotated[
+        int, Parameter(query="currentPage", ge=1, description="Page number (1-indexed).")
+    ] = 1,
+    page_size: Annotated[
+        int,
+        Parameter(query="pageSize", ge=1, le=MAX_LIMIT, description="Items per page (1-1000)."),
+    ] = 20,
+) -> Window:
+    return Window(limit=page_size, offset=(current_page - 1) * page_size, style="page")
+
+
+LIMIT_OFFSET = {"window": Provide(provide_limit_offset)}
+PAGE_BASED = {"window": Provide(provide_page)}
+
+PAGE_HEADERS = [
+    ResponseHeader(
+        name="X-Total-Count",
+        description="Total number of items matching the query.",
+        documentation_only=True,
+    ),
+    ResponseHeader(
+        name="Link",
+        description="RFC 8288 links to the first, previous, next and last pages.",
+        documentation_only=True,
+        required=False,
+    ),
+]
+
+
+def _page_url(request: Request[Any, Any, Any], window: Window, offset: int) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items()]
+    names = {"currentPage", "pageSize"} if window.style == "page" else {"limit", "offset"}
+    params = [(k, v) for k, v in params if k not in names]
+    if window.style == "page":
+        params += [("currentPage", str(offset // window.limit + 1)), ("pageSize", str(window.limit))]
+    else:
+        params += [("limit", str(window.limit)), ("offset", str(offset))]
+    return f"{base_url(request)}{request.url.path}?{urlencode(params)}"
+
+
+def link_header(request: Request[Any, Any, Any], window: Window, total: int) -> str:
+    last_offset = max(0, (math.ceil(total / window.limit) - 1) * window.limit)
+    links = [("first", 0)]
+    if window.offset > 0:
+        links.append(("prev", max(0, min(window.offset - window.limit, last_offset))))
+    if window.offset + window.limit < total:
+        links.append(("next", window.offset + window.limit))
+    links.append(("last", last_offset))
+    return ", ".join(f'<{_page_url(request, window, off)}>; rel="{rel}"' for rel, off in links)
+
+
+def page_response(
+    request: Request[Any, Any, Any], items: list[T], total: int, window: Window
+) -> Response[list[T]]:
+    """A bare JSON array with ``X-Total-Count`` and ``Link`` describing where it sits."""
+    return Response(
+        content=items,
+        headers={"X-Total-Count": str(total), "Link": link_header(request, window, total)},
+    )

@@ -1,0 +1,49 @@
+"""A request id for every request: taken from a sane ``X-Request-ID`` or generated.
+
+It is echoed in the response header, put in the access log and in 500 bodies, so a user's report
+can be matched with the server's log line.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+STATE_KEY = "request_id"
+
+
+def get_request_id(scope: Any) -> str:
+    state = scope.setdefault("state", {})
+    value = state.get(STATE_KEY)
+    if value is None:
+        value = state[STATE_KEY] = uuid.uuid4().hex
+    return str(value)
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        incoming = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
+        state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        state[STATE_KEY] = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                headers["X-Request-ID"] = state[STATE_KEY]
+            await send(message)
+
+        await app(scope, receive, send_with_id)
+
+    return middleware

@@ -1,0 +1,1 @@
+"""Python releases: operating systems, releases, release files and the release cycle."""

@@ -1,0 +1,156 @@
+"""Request and response bodies of the downloads API, separate from the tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from pydotorg.core.schemas import Description, Name, OptionalUrl, Slug, Url, WriteSchema
+
+SupportStatus = Literal["prerelease", "bugfix", "security", "end-of-life"]
+ReleaseName = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^Python \d{1,3}\.\d{1,3}(?:\.\d{1,3})?(?:(?:a|b|rc)\d{1,3})?$",
+        description="'Python X.Y.Z', optionally with a pre-release tag: 'Python 3.14.0rc2'.",
+        examples=["Python 3.13.1"],
+    ),
+]
+Md5 = Annotated[str, msgspec.Meta(pattern=r"^(?:[0-9a-f]{32})?$", description="Hex MD5 or ''.")]
+Sha256 = Annotated[
+    str, msgspec.Meta(pattern=r"^(?:[0-9a-f]{64})?$", description="Hex SHA-256 or ''.")
+]
+FileSize = Annotated[int, msgspec.Meta(ge=0, le=2**53, description="Size in bytes.")]
+AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+class OSRead(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+    resource_uri: str
+
+
+class OSCreate(WriteSchema):
+    name: Name
+    slug: Slug
+
+
+class OSUpdate(WriteSchema):
+    name: Name | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+
+
+class ReleaseCycleRead(msgspec.Struct):
+    series: str
+    major: int
+    status: SupportStatus
+    pep: int | None
+    branch: str
+    release_manager: str
+    first_release: date | None
+    end_of_bugfix: date | None
+    end_of_life: date | None
+
+
+class ReleaseRead(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+    version: int
+    series: str
+    python_version: str
+    release_date: datetime | None | None
+    pre_release: bool
+    is_published: bool
+    is_latest: bool
+    show_on_download_page: bool
+    release_notes_url: str
+    release_page: str | None
+    support_status: SupportStatus | None
+    end_of_life: date | None
+    resource_uri: str
+
+
+class ReleaseCreate(WriteSchema):
+    name: ReleaseName
+    release_date: AwareDatetime
+    slug: Slug | None = None
+    is_published: bool = False
+    show_on_download_page: bool = True
+    release_notes_url: OptionalUrl = ""
+    release_page: Url | None = None
+
+
+class ReleaseUpdate(WriteSchema):
+    name: ReleaseName | UnsetType = UNSET
+    release_date: AwareDatetime | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+    is_published: bool | UnsetType = UNSET
+    show_on_download_page: bool | UnsetType = UNSET
+    release_notes_url: OptionalUrl | UnsetType = UNSET
+    release_page: Url | None | UnsetType = UNSET
+
+
+class ReleaseFileRead(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+    os: int
+    os_slug: str
+    release: int
+    release_slug: str
+    description: str
+    is_source: bool
+    url: str
+    filesize: int
+    md5_sum: str
+    sha256_sum: str
+    gpg_signature_file: str
+    sigstore_signature_file: str
+    sigstore_cert_file: str
+    sigstore_bundle_file: str
+    sbom_spdx2_file: str
+    download_button: bool
+    resource_uri: str
+
+
+class ReleaseFileCreate(WriteSchema):
+    name: Name
+    os: int
+    release: int
+    url: Url
+    slug: Slug | None = None
+    description: Description = ""
+    is_source: bool | None = None
+    filesize: FileSize = 0
+    md5_sum: Md5 = ""
+    sha256_sum: Sha256 = ""
+    gpg_signature_file: OptionalUrl = ""
+    sigstore_signature_file: OptionalUrl = ""
+    sigstore_cert_file: OptionalUrl = ""
+    sigstore_bundle_file: OptionalUrl = ""
+    sbom_spdx2_file: OptionalUrl = ""
+    download_button: bool = False
+
+
+class ReleaseFileUpdate(WriteSchema):
+    name: Name | UnsetType = UNSET
+    os: int | UnsetType = UNSET
+    release: int | UnsetType = UNSET
+    url: Url | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+    description: Description | UnsetType = UNSET
+    is_source: bool | UnsetType = UNSET
+    filesize: FileSize | UnsetType = UNSET
+    md5_sum: Md5 | UnsetType = UNSET
+    sha256_sum: Sha256 | UnsetType = UNSET
+    gpg_signature_file: OptionalUrl | UnsetType = UNSET
+    sigstore_signature_file: OptionalUrl | UnsetType = UNSET
+    sigstore_cert_file: OptionalUrl | UnsetType = UNSET
+    sigstore_bundle_file: OptionalUrl | UnsetType = UNSET
+    sbom_spdx2_file: OptionalUrl | UnsetType = UNSET
+    download_button: bool | UnsetType = UNSET

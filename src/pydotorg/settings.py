@@ -1,0 +1,117 @@
+"""One settings object for the whole service, read from the environment.
+
+Defaults run on a laptop with nothing installed: a SQLite file and a generated secret under
+``./var/``. Production mode (``APP_ENV=prod``) refuses both unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+
+class SettingsError(RuntimeError):
+    """The environment describes a configuration the service refuses to run with."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _read_or_create_secret(var_dir: Path) -> str:
+    """Return the secret kept in ``var/secret_key``, generating it on first use."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret)
+    return secret
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment."""
+
+    app_env: str = "dev"
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str = field(default="", repr=False)
+    var_dir: Path = Path("var")
+    public_base_url: str | None = None
+    allow_sqlite_in_prod: bool = False
+    cache_max_age: int = 60
+    max_body_bytes: int = 1_048_576
+    debug: bool = False
+
+    @property
+    def is_prod(self) -> bool:
+        return self.app_env == "prod"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        app_env = env.get("APP_ENV", "dev").strip().lower() or "dev"
+        if app_env not in {"dev", "prod"}:
+            raise SettingsError(f"APP_ENV must be 'dev' or 'prod', not {app_env!r}")
+        var_dir = Path(env.get("PYDOTORG_VAR_DIR", "var")).resolve()
+        database_url = env.get("DATABASE_URL", "").strip()
+        allow_sqlite = _bool(env.get("ALLOW_SQLITE_IN_PROD"))
+        secret = env.get("SECRET_KEY", "").strip()
+        if app_env == "prod":
+            if not secret:
+                raise SettingsError("APP_ENV=prod needs SECRET_KEY to be set")
+            if len(secret) < 32:
+                raise SettingsError("SECRET_KEY must be at least 32 characters in production")
+            if not database_url or database_url.startswith("sqlite"):
+                if not allow_sqlite:
+                    raise SettingsError(
+                        "APP_ENV=prod needs a PostgreSQL DATABASE_URL "
+                        "(set ALLOW_SQLITE_IN_PROD=1 to run on SQLite anyway)"
+                    )
+        if not database_url:
+            database_url = f"sqlite+aiosqlite:///{var_dir / 'pydotorg.sqlite3'}"
+        database_url = normalise_database_url(database_url)
+        if not secret:
+            secret = _read_or_create_secret(var_dir)
+        base_url = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None
+        return cls(
+            app_env=app_env,
+            database_url=database_url,
+            redis_url=env.get("REDIS_URL", "").strip() or None,
+            secret_key=secret,
+            var_dir=var_dir,
+            public_base_url=base_url,
+            allow_sqlite_in_prod=allow_sqlite,
+            cache_max_age=int(env.get("CACHE_MAX_AGE", "60")),
+            max_body_bytes=int(env.get("MAX_BODY_BYTES", "1048576")),
+            debug=_bool(env.get("DEBUG")),
+        )
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual spellings and pick the async driver for each engine."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    return url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings.from_env()

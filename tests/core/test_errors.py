@@ -1,0 +1,99 @@
+"""Every error has the guide's body: ``{"detail", "status_code", "extra"}``."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.support import LiveServer
+
+
+def assert_error(response: httpx.Response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"detail", "status_code", "extra"}
+    assert body["status_code"] == status
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["extra"], dict)
+    return body
+
+
+def test_unknown_route_is_404_with_error_body(anon: httpx.Client) -> None:
+    body = assert_error(anon.get("/api/v1/no-such-thing"), 404)
+    assert body["extra"] == {}
+
+
+def test_wrong_method_is_405_with_allow_header(anon: httpx.Client) -> None:
+    response = anon.put("/api/v1/releases/latest")
+    assert_error(response, 405)
+    assert "GET" in response.headers["allow"]
+
+
+def test_non_integer_id_is_404(anon: httpx.Client) -> None:
+    assert_error(anon.get("/api/v1/releases/nonexistent-id"), 404)
+
+
+def test_malformed_json_is_400(staff: httpx.Client) -> None:
+    response = staff.post(
+        "/api/v1/os/", content=b'{"name": "x", ', headers={"Content-Type": "application/json"}
+    )
+    assert_error(response, 400)
+
+
+def test_wrong_type_in_body_is_400_naming_the_field(staff: httpx.Client) -> None:
+    body = assert_error(staff.post("/api/v1/os/", json={"name": 5, "slug": "five"}), 400)
+    assert body["extra"]["errors"][0]["field"] == "name"
+
+
+def test_unknown_body_field_is_refused(staff: httpx.Client) -> None:
+    response = staff.post("/api/v1/os/", json={"name": "X", "slug": "x-os", "is_admin": True})
+    body = assert_error(response, 400)
+    assert "is_admin" in body["detail"] + str(body["extra"])
+    assert staff.get("/api/v1/os/slug/x-os").status_code == 404
+
+
+def test_bad_query_parameter_is_400_naming_it(anon: httpx.Client) -> None:
+    body = assert_error(anon.get("/api/v1/os/", params={"limit": "many"}), 400)
+    assert body["extra"]["errors"][0] == {
+        "field": "limit",
+        "message": body["extra"]["errors"][0]["message"],
+        "source": "query",
+    }
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["nul\x00byte", "bell\x07", "a" * 201],
+    ids=["nul", "control", "too-long"],
+)
+def test_odd_text_is_refused_and_nothing_is_stored(staff: httpx.Client, value: str) -> None:
+    assert_error(staff.post("/api/v1/os/", json={"name": value, "slug": "odd-text"}), 400)
+    assert staff.get("/api/v1/os/slug/odd-text").status_code == 404
+
+
+def test_unicode_text_is_kept_exactly(staff: httpx.Client) -> None:
+    name = "Système d’exploitation 🐍 ＯＳ"
+    created = staff.post("/api/v1/os/", json={"name": name, "slug": "unicode-os"})
+    assert created.status_code == 201, created.text
+    assert staff.get(created.headers["location"]).json()["name"] == name
+    assert staff.delete(created.headers["location"]).status_code == 204
+
+
+def test_huge_body_is_413(staff: httpx.Client, server: LiveServer) -> None:
+    big = "x" * (server.settings.max_body_bytes + 10)
+    response = staff.post("/api/v1/os/", json={"name": big, "slug": "big"})
+    assert_error(response, 413)
+
+
+def test_injection_attempt_is_plain_data(anon: httpx.Client) -> None:
+    response = anon.get("/api/v1/releases/slug/x' OR '1'='1")
+    assert_error(response, 404)
+    assert anon.get("/api/v1/releases/latest").status_code == 200
+
+
+def test_request_id_is_echoed_or_generated(anon: httpx.Client) -> None:
+    given = anon.get("/health", headers={"X-Request-ID": "my-request-0001"})
+    assert given.headers["x-request-id"] == "my-request-0001"
+    generated = anon.get("/health", headers={"X-Request-ID": "bad id\x01"})
+    assert generated.headers["x-request-id"] != "bad id\x01"
+    assert len(generated.headers["x-request-id"]) == 32
