@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -14,7 +14,9 @@ ENGINES = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session", params=ENGINES)
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     engine: str = request.param
     var_dir: Path = tmp_path_factory.mktemp(f"var-{engine}")
     if engine == "sqlite":
@@ -49,3 +51,18 @@ def staff(server: LiveServer) -> Iterator[httpx.Client]:
 def user(server: LiveServer) -> Iterator[httpx.Client]:
     with server.client("user") as client:
         yield client
+
+
+@pytest.fixture
+def client_with_header(server: LiveServer) -> Iterator[Callable[[str], httpx.Client]]:
+    """Clients that send a given raw ``Authorization`` header."""
+    clients: list[httpx.Client] = []
+
+    def make(header: str) -> httpx.Client:
+        client = httpx.Client(base_url=server.base_url, headers={"Authorization": header})
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()

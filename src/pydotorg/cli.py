@@ -85,9 +85,11 @@ def cmd_seed(_args: argparse.Namespace) -> int:
 
 
 def cmd_openapi(_args: argparse.Namespace) -> int:
+    from litestar.serialization import encode_json
+
     from pydotorg.app import create_app
 
-    schema = create_app(_settings()).openapi_schema.to_schema()
+    schema = json.loads(encode_json(create_app(_settings()).openapi_schema.to_schema()))
     print(json.dumps(schema, indent=2, sort_keys=True))
     return 0
 
@@ -131,9 +133,7 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
         print("pydotorg: the password must have at least 8 characters", file=sys.stderr)
         return 1
     try:
-        secret = asyncio.run(
-            _create_superuser(settings, username, email, password, args.api_key)
-        )
+        secret = asyncio.run(_create_superuser(settings, username, email, password, args.api_key))
     except DomainError as exc:
         print(f"pydotorg: {exc.detail}", file=sys.stderr)
         return 1

@@ -74,12 +74,11 @@ class Settings:
                 raise SettingsError("APP_ENV=prod needs SECRET_KEY to be set")
             if len(secret) < 32:
                 raise SettingsError("SECRET_KEY must be at least 32 characters in production")
-            if not database_url or database_url.startswith("sqlite"):
-                if not allow_sqlite:
-                    raise SettingsError(
-                        "APP_ENV=prod needs a PostgreSQL DATABASE_URL "
-                        "(set ALLOW_SQLITE_IN_PROD=1 to run on SQLite anyway)"
-                    )
+            if (not database_url or database_url.startswith("sqlite")) and not allow_sqlite:
+                raise SettingsError(
+                    "APP_ENV=prod needs a PostgreSQL DATABASE_URL "
+                    "(set ALLOW_SQLITE_IN_PROD=1 to run on SQLite anyway)"
+                )
         if not database_url:
             database_url = f"sqlite+aiosqlite:///{var_dir / 'pydotorg.sqlite3'}"
         database_url = normalise_database_url(database_url)

@@ -72,7 +72,7 @@ def test_odd_text_is_refused_and_nothing_is_stored(staff: httpx.Client, value: s
 
 
 def test_unicode_text_is_kept_exactly(staff: httpx.Client) -> None:
-    name = "Système d’exploitation 🐍 ＯＳ"
+    name = "Système d’exploitation 🐍 ＯＳ"  # noqa: RUF001
     created = staff.post("/api/v1/os/", json={"name": name, "slug": "unicode-os"})
     assert created.status_code == 201, created.text
     assert staff.get(created.headers["location"]).json()["name"] == name

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
-from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from pydotorg.accounts.services import authenticate_api_key
@@ -54,7 +54,9 @@ class AuthenticationMiddleware(ASGIMiddleware):
         scheme, _, token = header.strip().partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token or " " in token:
-            raise NotAuthenticatedError("Malformed Authorization header; expected 'Bearer <token>'.")
+            raise NotAuthenticatedError(
+                "Malformed Authorization header; expected 'Bearer <token>'."
+            )
         maker = sessionmaker_from(scope["app"].state)
         async with maker() as session:
             user = await authenticate_api_key(session, token)

@@ -10,7 +10,15 @@ from __future__ import annotations
 import hashlib
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
 CACHEABLE_METHODS = {"GET"}
 
@@ -39,7 +47,7 @@ def caching_middleware_factory(max_age: int) -> type:
             self.app = app
 
         async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http" or scope["method"] not in CACHEABLE_METHODS:
+            if scope["type"] != ScopeType.HTTP or scope["method"] not in CACHEABLE_METHODS:
                 await self.app(scope, receive, send)
                 return
             if_none_match = None
@@ -49,14 +57,14 @@ def caching_middleware_factory(max_age: int) -> type:
                     if_none_match = value.decode("latin-1")
                 elif name == b"authorization":
                     has_credentials = True
-            start: Message | None = None
+            start: HTTPResponseStartEvent | None = None
             chunks: list[bytes] = []
 
             async def buffered_send(message: Message) -> None:
                 nonlocal start
                 if message["type"] == "http.response.start":
                     start = message
-                    if message["status"] != 200:
+                    if start["status"] != 200:
                         await send(message)
                     return
                 if message["type"] != "http.response.body" or start is None:
@@ -74,13 +82,13 @@ def caching_middleware_factory(max_age: int) -> type:
 
         async def _finish(
             self,
-            start: Message,
+            start: HTTPResponseStartEvent,
             body: bytes,
             send: Send,
             if_none_match: str | None,
             has_credentials: bool,
         ) -> None:
-            headers = MutableScopeHeaders.from_message(start)  # type: ignore[arg-type]
+            headers = MutableScopeHeaders.from_message(start)
             etag = headers.get("etag") or strong_etag(body)
             headers["ETag"] = etag
             if "cache-control" not in headers:
@@ -90,7 +98,7 @@ def caching_middleware_factory(max_age: int) -> type:
                     headers["Cache-Control"] = public_policy
                 headers.add("Vary", "Authorization")
             if if_none_match is not None and etag_matches(if_none_match, etag):
-                start["status"] = 304  # type: ignore[typeddict-unknown-key]
+                start["status"] = 304
                 for name in ("content-length", "content-type"):
                     if name in headers:
                         del headers[name]

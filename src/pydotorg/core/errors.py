@@ -73,7 +73,8 @@ def _validation_detail(exc: ValidationException, extra: dict[str, Any]) -> str:
     errors = extra.get("errors") or []
     if errors and errors[0].get("field"):
         first = errors[0]
-        return f"Invalid {first.get('source') or 'request'} field '{first['field']}': {first['message']}"
+        source = first.get("source") or "request"
+        return f"Invalid {source} field '{first['field']}': {first['message']}"
     if errors and errors[0].get("message"):
         return f"{exc.detail}: {errors[0]['message']}"
     return str(exc.detail)

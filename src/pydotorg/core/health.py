@@ -37,7 +37,7 @@ class HealthController(Controller):
         summary="Can the service answer requests",
         description="Checks that the database answers; 503 with the error body when it does not.",
         operation_id="ready",
-        responses=error_responses(503),
+        responses=error_responses(503, bad_request=False),
     )
     async def ready(self, state: State) -> Response[HealthStatus]:
         try:

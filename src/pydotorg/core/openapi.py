@@ -50,11 +50,16 @@ _STATUS_TEXT = {
 }
 
 
-def error_responses(*codes: int) -> dict[int, ResponseSpec]:
-    """OpenAPI entries for the error statuses an operation can answer, all with the error body."""
+def error_responses(*codes: int, bad_request: bool = True) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the error statuses an operation can answer, all with the error body.
+
+    400 is included by default: any parameter or body can be malformed, and listing it here
+    replaces the inline schema Litestar would otherwise generate with the shared ``ErrorBody``.
+    """
+    statuses = sorted({*codes, 400} if bad_request else set(codes))
     return {
         code: ResponseSpec(data_container=ErrorBody, description=_STATUS_TEXT[code])
-        for code in codes
+        for code in statuses
     }
 
 
@@ -78,7 +83,7 @@ def openapi_config() -> OpenAPIConfig:
                 "BearerToken": SecurityScheme(
                     type="http",
                     scheme="bearer",
-                    description="An API key (`pdo_...`) or, once accounts land, a JWT access token.",
+                    description="An API key (`pdo_...`) or a JWT access token.",
                 )
             }
         ),
@@ -88,7 +93,13 @@ def openapi_config() -> OpenAPIConfig:
                 js_url=f"{ASSETS}/scalar/standalone.js",
                 css_url=f"{ASSETS}/scalar/scalar.css",
                 favicon=FAVICON,
-                options={"withDefaultFonts": False, "telemetry": False},
+                # No fonts from fonts.scalar.com, no telemetry, and no "Ask AI" agent: on localhost
+                # the agent fetches a curated API list from proxy.scalar.com at page load.
+                options={
+                    "withDefaultFonts": False,
+                    "telemetry": False,
+                    "agent": {"disabled": True},
+                },
             ),
             SwaggerRenderPlugin(
                 path="/swagger",

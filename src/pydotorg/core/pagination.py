@@ -47,15 +47,14 @@ async def provide_limit_offset(
 
 
 async def provide_page(
-    current_page: Annotated[
-        int, Parameter(query="currentPage", ge=1, description="Page number (1-indexed).")
+    currentPage: Annotated[  # the guide's name, so errors name it too
+        int, Parameter(ge=1, description="Page number (1-indexed).")
     ] = 1,
-    page_size: Annotated[
-        int,
-        Parameter(query="pageSize", ge=1, le=MAX_LIMIT, description="Items per page (1-1000)."),
+    pageSize: Annotated[
+        int, Parameter(ge=1, le=MAX_LIMIT, description="Items per page (1-1000).")
     ] = 20,
 ) -> Window:
-    return Window(limit=page_size, offset=(current_page - 1) * page_size, style="page")
+    return Window(limit=pageSize, offset=(currentPage - 1) * pageSize, style="page")
 
 
 LIMIT_OFFSET = {"window": Provide(provide_limit_offset)}
@@ -81,7 +80,10 @@ def _page_url(request: Request[Any, Any, Any], window: Window, offset: int) -> s
     names = {"currentPage", "pageSize"} if window.style == "page" else {"limit", "offset"}
     params = [(k, v) for k, v in params if k not in names]
     if window.style == "page":
-        params += [("currentPage", str(offset // window.limit + 1)), ("pageSize", str(window.limit))]
+        params += [
+            ("currentPage", str(offset // window.limit + 1)),
+            ("pageSize", str(window.limit)),
+        ]
     else:
         params += [("limit", str(window.limit)), ("offset", str(offset))]
     return f"{base_url(request)}{request.url.path}?{urlencode(params)}"

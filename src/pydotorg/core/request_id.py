@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -27,7 +28,7 @@ def get_request_id(scope: Any) -> str:
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         incoming = ""
@@ -35,7 +36,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             if name == b"x-request-id":
                 incoming = value.decode("latin-1")
                 break
-        state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        state = scope.setdefault("state", {})
         state[STATE_KEY] = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
 
         async def send_with_id(message: Message) -> None:

@@ -17,7 +17,7 @@ SEQUENCED_TABLES = ("download_os", "download_release", "download_release_file")
 
 async def _reset_sequences(session: AsyncSession) -> None:
     """Rows were inserted with explicit ids; move PostgreSQL's sequences past them."""
-    if session.bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         return
     for table in SEQUENCED_TABLES:
         await session.execute(

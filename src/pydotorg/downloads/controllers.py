@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.auth import current_identity, requires_staff
@@ -32,9 +32,7 @@ STAFF_WRITE: dict[str, Any] = {
     "guards": [requires_staff],
     "security": [{"BearerToken": []}],
 }
-VersionFilter = Annotated[
-    int | None, Parameter(ge=1, le=999, description="Major version, e.g. 3.")
-]
+VersionFilter = Annotated[int | None, Parameter(ge=1, le=999, description="Major version, e.g. 3.")]
 SeriesFilter = Annotated[str | None, Parameter(description="Minor series, e.g. '3.12'.")]
 PreReleaseFilter = Annotated[bool | None, Parameter(description="Only pre-releases, or none.")]
 PublishedFilter = Annotated[
@@ -51,13 +49,13 @@ def _is_staff(request: Request[Any, Any, Any]) -> bool:
 
 
 async def provide_downloads(
-    request: Request[Any, Any, Any], db_session: AsyncSession
+    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
 ) -> DownloadsService:
     return DownloadsService(db_session, staff=_is_staff(request), base=base_url(request))
 
 
 async def provide_files(
-    request: Request[Any, Any, Any], db_session: AsyncSession
+    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
 ) -> ReleaseFileService:
     return ReleaseFileService(db_session, staff=_is_staff(request), base=base_url(request))
 
@@ -79,7 +77,10 @@ class OSController(Controller):
         responses=error_responses(400),
     )
     async def list_os(
-        self, request: Request[Any, Any, Any], downloads: DownloadsService, window: Window
+        self,
+        request: Request[Any, Any, Any],
+        downloads: NamedDependency[DownloadsService],
+        window: NamedDependency[Window],
     ) -> Response[list[OSRead]]:
         items, total = await downloads.list_os(window)
         return page_response(request, items, total, window)
@@ -90,7 +91,9 @@ class OSController(Controller):
         operation_id="getOS",
         responses=error_responses(404),
     )
-    async def get_os(self, os_id: int, downloads: DownloadsService) -> OSRead:
+    async def get_os(
+        self, os_id: FromPath[int], downloads: NamedDependency[DownloadsService]
+    ) -> OSRead:
         return os_read(await downloads.get_os(os_id), downloads.base)
 
     @get(
@@ -99,7 +102,9 @@ class OSController(Controller):
         operation_id="getOSBySlug",
         responses=error_responses(404),
     )
-    async def get_os_by_slug(self, slug: str, downloads: DownloadsService) -> OSRead:
+    async def get_os_by_slug(
+        self, slug: FromPath[str], downloads: NamedDependency[DownloadsService]
+    ) -> OSRead:
         return os_read(await downloads.get_os_by_slug(slug), downloads.base)
 
     @post(
@@ -109,7 +114,9 @@ class OSController(Controller):
         responses=error_responses(400, 401, 403, 409, 422),
         **STAFF_WRITE,
     )
-    async def create_os(self, data: OSCreate, downloads: DownloadsService) -> Response[OSRead]:
+    async def create_os(
+        self, data: JSONBody[OSCreate], downloads: NamedDependency[DownloadsService]
+    ) -> Response[OSRead]:
         item = os_read(await downloads.create_os(data), downloads.base)
         return created(item, item.resource_uri)
 
@@ -120,7 +127,12 @@ class OSController(Controller):
         responses=error_responses(400, 401, 403, 404, 409, 422),
         **STAFF_WRITE,
     )
-    async def update_os(self, os_id: int, data: OSUpdate, downloads: DownloadsService) -> OSRead:
+    async def update_os(
+        self,
+        os_id: FromPath[int],
+        data: JSONBody[OSUpdate],
+        downloads: NamedDependency[DownloadsService],
+    ) -> OSRead:
         return os_read(await downloads.update_os(os_id, data), downloads.base)
 
     @delete(
@@ -130,7 +142,9 @@ class OSController(Controller):
         responses=error_responses(401, 403, 404, 409),
         **STAFF_WRITE,
     )
-    async def delete_os(self, os_id: int, downloads: DownloadsService) -> None:
+    async def delete_os(
+        self, os_id: FromPath[int], downloads: NamedDependency[DownloadsService]
+    ) -> None:
         await downloads.delete_os(os_id)
 
 
@@ -151,8 +165,8 @@ class ReleaseController(Controller):
     async def list_releases(
         self,
         request: Request[Any, Any, Any],
-        downloads: DownloadsService,
-        window: Window,
+        downloads: NamedDependency[DownloadsService],
+        window: NamedDependency[Window],
         version: VersionFilter = None,
         series: SeriesFilter = None,
         pre_release: PreReleaseFilter = None,
@@ -179,8 +193,8 @@ class ReleaseController(Controller):
     async def list_published(
         self,
         request: Request[Any, Any, Any],
-        downloads: DownloadsService,
-        window: Window,
+        downloads: NamedDependency[DownloadsService],
+        window: NamedDependency[Window],
         version: VersionFilter = None,
         series: SeriesFilter = None,
         pre_release: PreReleaseFilter = None,
@@ -200,7 +214,10 @@ class ReleaseController(Controller):
         responses=error_responses(400),
     )
     async def list_download_page(
-        self, request: Request[Any, Any, Any], downloads: DownloadsService, window: Window
+        self,
+        request: Request[Any, Any, Any],
+        downloads: NamedDependency[DownloadsService],
+        window: NamedDependency[Window],
     ) -> Response[list[ReleaseRead]]:
         filters = ReleaseFilters(is_published=True, show_on_download_page=True)
         items, total = await downloads.list_releases(filters, window)
@@ -213,7 +230,7 @@ class ReleaseController(Controller):
         operation_id="getLatestRelease",
         responses=error_responses(404),
     )
-    async def latest(self, downloads: DownloadsService) -> ReleaseRead:
+    async def latest(self, downloads: NamedDependency[DownloadsService]) -> ReleaseRead:
         return await downloads.latest("3")
 
     @get(
@@ -226,8 +243,8 @@ class ReleaseController(Controller):
     )
     async def latest_for(
         self,
-        downloads: DownloadsService,
-        ver: Annotated[str, Parameter(description="'3' or '3.12'.")],
+        downloads: NamedDependency[DownloadsService],
+        ver: Annotated[str, PathParameter(description="'3' or '3.12'.")],
     ) -> ReleaseRead:
         return await downloads.latest(ver)
 
@@ -237,7 +254,9 @@ class ReleaseController(Controller):
         operation_id="getRelease",
         responses=error_responses(404),
     )
-    async def get_release(self, release_id: int, downloads: DownloadsService) -> ReleaseRead:
+    async def get_release(
+        self, release_id: FromPath[int], downloads: NamedDependency[DownloadsService]
+    ) -> ReleaseRead:
         return await downloads.get_release(release_id)
 
     @get(
@@ -246,7 +265,9 @@ class ReleaseController(Controller):
         operation_id="getReleaseBySlug",
         responses=error_responses(404),
     )
-    async def get_release_by_slug(self, slug: str, downloads: DownloadsService) -> ReleaseRead:
+    async def get_release_by_slug(
+        self, slug: FromPath[str], downloads: NamedDependency[DownloadsService]
+    ) -> ReleaseRead:
         return await downloads.get_release_by_slug(slug)
 
     @post(
@@ -258,7 +279,7 @@ class ReleaseController(Controller):
         **STAFF_WRITE,
     )
     async def create_release(
-        self, data: ReleaseCreate, downloads: DownloadsService
+        self, data: JSONBody[ReleaseCreate], downloads: NamedDependency[DownloadsService]
     ) -> Response[ReleaseRead]:
         item = await downloads.create_release(data)
         return created(item, item.resource_uri)
@@ -271,7 +292,10 @@ class ReleaseController(Controller):
         **STAFF_WRITE,
     )
     async def update_release(
-        self, release_id: int, data: ReleaseUpdate, downloads: DownloadsService
+        self,
+        release_id: FromPath[int],
+        data: JSONBody[ReleaseUpdate],
+        downloads: NamedDependency[DownloadsService],
     ) -> ReleaseRead:
         return await downloads.update_release(release_id, data)
 
@@ -282,7 +306,9 @@ class ReleaseController(Controller):
         responses=error_responses(401, 403, 404),
         **STAFF_WRITE,
     )
-    async def delete_release(self, release_id: int, downloads: DownloadsService) -> None:
+    async def delete_release(
+        self, release_id: FromPath[int], downloads: NamedDependency[DownloadsService]
+    ) -> None:
         await downloads.delete_release(release_id)
 
 
@@ -296,7 +322,9 @@ class ReleaseCycleController(Controller):
         summary="Support status of every minor series",
         operation_id="listReleaseCycle",
     )
-    async def list_cycles(self, downloads: DownloadsService) -> list[ReleaseCycleRead]:
+    async def list_cycles(
+        self, downloads: NamedDependency[DownloadsService]
+    ) -> list[ReleaseCycleRead]:
         return await downloads.list_cycles()
 
     @get(
@@ -305,7 +333,9 @@ class ReleaseCycleController(Controller):
         operation_id="getReleaseCycle",
         responses=error_responses(404),
     )
-    async def get_cycle(self, series: str, downloads: DownloadsService) -> ReleaseCycleRead:
+    async def get_cycle(
+        self, series: FromPath[str], downloads: NamedDependency[DownloadsService]
+    ) -> ReleaseCycleRead:
         return await downloads.get_cycle(series)
 
 
@@ -324,8 +354,8 @@ class ReleaseFileController(Controller):
     async def list_files(
         self,
         request: Request[Any, Any, Any],
-        files: ReleaseFileService,
-        window: Window,
+        files: NamedDependency[ReleaseFileService],
+        window: NamedDependency[Window],
         release: Annotated[int | None, Parameter(description="Release id.")] = None,
         os: Annotated[int | None, Parameter(description="OS id.")] = None,
         version: VersionFilter = None,
@@ -344,7 +374,9 @@ class ReleaseFileController(Controller):
         operation_id="getReleaseFile",
         responses=error_responses(404),
     )
-    async def get_file(self, file_id: int, files: ReleaseFileService) -> ReleaseFileRead:
+    async def get_file(
+        self, file_id: FromPath[int], files: NamedDependency[ReleaseFileService]
+    ) -> ReleaseFileRead:
         return await files.get_file(file_id)
 
     @get(
@@ -357,9 +389,9 @@ class ReleaseFileController(Controller):
     async def files_of_release(
         self,
         request: Request[Any, Any, Any],
-        release_id: int,
-        files: ReleaseFileService,
-        window: Window,
+        release_id: FromPath[int],
+        files: NamedDependency[ReleaseFileService],
+        window: NamedDependency[Window],
         os: Annotated[int | None, Parameter(description="OS id.")] = None,
     ) -> Response[list[ReleaseFileRead]]:
         await files.release_exists(release_id)
@@ -376,9 +408,9 @@ class ReleaseFileController(Controller):
     async def files_of_os(
         self,
         request: Request[Any, Any, Any],
-        os_id: int,
-        files: ReleaseFileService,
-        window: Window,
+        os_id: FromPath[int],
+        files: NamedDependency[ReleaseFileService],
+        window: NamedDependency[Window],
         release: Annotated[int | None, Parameter(description="Release id.")] = None,
         version: VersionFilter = None,
         series: SeriesFilter = None,
@@ -402,7 +434,7 @@ class ReleaseFileController(Controller):
         **STAFF_WRITE,
     )
     async def create_file(
-        self, data: ReleaseFileCreate, files: ReleaseFileService
+        self, data: JSONBody[ReleaseFileCreate], files: NamedDependency[ReleaseFileService]
     ) -> Response[ReleaseFileRead]:
         item = await files.create_file(data)
         return created(item, item.resource_uri)
@@ -415,7 +447,10 @@ class ReleaseFileController(Controller):
         **STAFF_WRITE,
     )
     async def update_file(
-        self, file_id: int, data: ReleaseFileUpdate, files: ReleaseFileService
+        self,
+        file_id: FromPath[int],
+        data: JSONBody[ReleaseFileUpdate],
+        files: NamedDependency[ReleaseFileService],
     ) -> ReleaseFileRead:
         return await files.update_file(file_id, data)
 
@@ -426,7 +461,9 @@ class ReleaseFileController(Controller):
         responses=error_responses(401, 403, 404),
         **STAFF_WRITE,
     )
-    async def delete_file(self, file_id: int, files: ReleaseFileService) -> None:
+    async def delete_file(
+        self, file_id: FromPath[int], files: NamedDependency[ReleaseFileService]
+    ) -> None:
         await files.delete_file(file_id)
 
 

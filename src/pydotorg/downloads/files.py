@@ -90,7 +90,7 @@ class ReleaseFileService:
         self.staff = staff
         self.base = base
 
-    def _query(self, filters: FileFilters) -> Select[tuple[ReleaseFile]]:
+    def _query(self, filters: FileFilters) -> Select[ReleaseFile]:
         query = select(ReleaseFile).join(Release, Release.id == ReleaseFile.release_id)
         if not self.staff:
             query = query.where(Release.is_published.is_(True))
@@ -114,7 +114,12 @@ class ReleaseFileService:
             select(func.count()).select_from(query.with_only_columns(ReleaseFile.id).subquery())
         )
         rows = await self.session.scalars(
-            query.order_by(Release.release_date.desc().nulls_last(), ReleaseFile.os_id, ReleaseFile.name, ReleaseFile.id)
+            query.order_by(
+                Release.release_date.desc().nulls_last(),
+                ReleaseFile.os_id,
+                ReleaseFile.name,
+                ReleaseFile.id,
+            )
             .limit(window.limit)
             .offset(window.offset)
         )
@@ -132,7 +137,8 @@ class ReleaseFileService:
             raise NotFoundError(f"No OS with id {os_id}.")
 
     async def _file(self, file_id: int) -> ReleaseFile:
-        row = await self.session.scalar(self._query(FileFilters()).where(ReleaseFile.id == file_id))
+        query = self._query(FileFilters()).where(ReleaseFile.id == file_id)
+        row = await self.session.scalar(query.execution_options(populate_existing=True))
         if row is None:
             raise NotFoundError(f"No release file with id {file_id}.")
         return row
@@ -195,7 +201,6 @@ class ReleaseFileService:
         for key, value in changes.items():
             setattr(row, key, value)
         await commit_or_conflict(self.session)
-        self.session.expire(row)
         return await self.get_file(row.id)
 
     async def delete_file(self, file_id: int) -> None:

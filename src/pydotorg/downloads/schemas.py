@@ -92,7 +92,7 @@ class ReleaseUpdate(WriteSchema):
     is_published: bool | UnsetType = UNSET
     show_on_download_page: bool | UnsetType = UNSET
     release_notes_url: OptionalUrl | UnsetType = UNSET
-    release_page: Url | None | UnsetType = UNSET
+    release_page: Url | UnsetType | None = UNSET
 
 
 class ReleaseFileRead(msgspec.Struct):

@@ -34,7 +34,9 @@ def _sidecars(record: dict[str, Any]) -> dict[str, str]:
     }
 
 
-async def _missing(session: AsyncSession, column: Any, rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+async def _missing(
+    session: AsyncSession, column: Any, rows: list[dict[str, Any]], key: str
+) -> list[dict[str, Any]]:
     existing = set(await session.scalars(select(column)))
     return [row for row in rows if row[key] not in existing]
 
@@ -97,9 +99,9 @@ async def seed_downloads(session: AsyncSession) -> dict[str, int]:
         await session.execute(insert(Release), new)
     counts["releases"] = len(new)
 
-    rows = (await session.execute(select(Release.id, Release.slug, Release.name))).tuples().all()
+    rows = (await session.execute(select(Release.id, Release.slug, Release.name))).all()
     by_version = {name.removeprefix("Python "): (rid, slug) for rid, slug, name in rows}
-    os_ids = dict((await session.execute(select(OS.slug, OS.id))).tuples().all())
+    os_ids = dict((await session.execute(select(OS.slug, OS.id))).all())
     files = []
     slugs: set[str] = set()
     for number, record in enumerate(load("release_files"), start=1):
@@ -136,4 +138,3 @@ async def seed_downloads(session: AsyncSession) -> dict[str, int]:
     if counts["releases"]:
         await refresh_latest(session, {r["major"] for r in releases})
     return counts
-

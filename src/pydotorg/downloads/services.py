@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,7 @@ from pydotorg.downloads.schemas import (
 _NAME = re.compile(r"^Python (\d+)\.(\d+)(?:\.(\d+))?(?:(a|b|rc)(\d+))?$")
 _STAGE_RANK = {"a": 0, "b": 1, "rc": 2, None: 3}
 _STATUS = {"feature": "prerelease"}
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 _SERIES = re.compile(r"^\d{1,3}\.\d{1,3}$")
 _MAJOR = re.compile(r"^\d{1,3}$")
 
@@ -102,7 +104,7 @@ def release_read(release: Release, cycle: ReleaseCycle | None, base: str) -> Rel
         version=release.major,
         series=release.series,
         python_version=python_version(release),
-        release_date=release.release_date,
+        release_date=release.release_date.astimezone(UTC) if release.release_date else None,
         pre_release=release.pre_release,
         is_published=release.is_published,
         is_latest=release.is_latest,
@@ -211,16 +213,16 @@ class DownloadsService:
 
     # Releases ------------------------------------------------------------------------------
 
-    def _visible(self, query: Select[Any]) -> Select[Any]:
+    def _visible(self, query: AnySelect) -> AnySelect:
         return query if self.staff else query.where(Release.is_published.is_(True))
 
-    def _with_cycle(self) -> Select[tuple[Release, ReleaseCycle | None]]:
+    def _with_cycle(self) -> Select[Release, ReleaseCycle]:
         query = select(Release, ReleaseCycle).outerjoin(
             ReleaseCycle, ReleaseCycle.series == Release.series
         )
         return self._visible(query)
 
-    def _filtered(self, query: Select[Any], filters: ReleaseFilters) -> Select[Any]:
+    def _filtered(self, query: AnySelect, filters: ReleaseFilters) -> AnySelect:
         if filters.version is not None:
             query = query.where(Release.major == filters.version)
         if filters.series is not None:
@@ -254,10 +256,10 @@ class DownloadsService:
             .limit(window.limit)
             .offset(window.offset)
         )
-        return [release_read(r, c, self.base) for r, c in rows.tuples()], total or 0
+        return [release_read(r, c, self.base) for r, c in rows], total or 0
 
-    async def _one(self, query: Select[Any], missing: str) -> ReleaseRead:
-        row = (await self.session.execute(query.limit(1))).tuples().first()
+    async def _one(self, query: Select[Release, ReleaseCycle], missing: str) -> ReleaseRead:
+        row = (await self.session.execute(query.limit(1))).first()
         if row is None:
             raise NotFoundError(missing)
         return release_read(row[0], row[1], self.base)
@@ -292,7 +294,9 @@ class DownloadsService:
             select(ReleaseCycle).order_by(ReleaseCycle.major.desc(), ReleaseCycle.series)
         )
         cycles = [cycle_read(row) for row in rows]
-        return sorted(cycles, key=lambda c: tuple(int(p) for p in c.series.split(".")), reverse=True)
+        return sorted(
+            cycles, key=lambda c: tuple(int(p) for p in c.series.split(".")), reverse=True
+        )
 
     async def get_cycle(self, series: str) -> ReleaseCycleRead:
         cycle = await self.session.get(ReleaseCycle, series)
@@ -353,7 +357,9 @@ class DownloadsService:
         await refresh_latest(self.session, {major})
         await self._commit()
 
-    async def _check_release_unique(self, *, name: str | None = None, slug: str | None = None) -> None:
+    async def _check_release_unique(
+        self, *, name: str | None = None, slug: str | None = None
+    ) -> None:
         if name is not None and await self.session.scalar(
             select(Release.id).where(Release.name == name)
         ):
@@ -396,4 +402,6 @@ async def refresh_latest(session: AsyncSession, majors: set[int]) -> None:
             .limit(1)
         )
         if newest is not None:
-            await session.execute(update(Release).where(Release.id == newest).values(is_latest=True))
+            await session.execute(
+                update(Release).where(Release.id == newest).values(is_latest=True)
+            )

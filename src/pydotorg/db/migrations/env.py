@@ -26,7 +26,9 @@ def _run(connection: Connection) -> None:
 
 async def _run_async() -> None:
     url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
-    engine = create_engine(url, pool=False)
+    if not url:
+        raise RuntimeError("no database URL given to the migrations")
+    engine = create_engine(str(url), pool=False)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()

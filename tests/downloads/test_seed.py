@@ -1,0 +1,54 @@
+"""The shipped python.org data: loaded completely, idempotently, on both engines."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+
+import httpx
+
+from pydotorg.data import DATA_DIR
+from pydotorg.db.seed import seed
+from tests.support import LiveServer
+
+
+def shipped(name: str) -> list[dict]:
+    with gzip.open(DATA_DIR / f"{name}.json.gz", "rt") as handle:
+        return json.load(handle)
+
+
+def test_every_release_and_file_is_loaded(staff: httpx.Client) -> None:
+    releases = staff.get("/api/v1/releases", params={"pageSize": 1000}).json()
+    names = {r["name"] for r in releases}
+    assert {r["name"] for r in shipped("releases")} <= names
+    files = staff.get("/api/v1/files/", params={"limit": 1}).headers["x-total-count"]
+    assert int(files) >= len(shipped("release_files")) == 3359
+
+
+def test_seeding_again_changes_nothing(server: LiveServer) -> None:
+    counts = asyncio.run(seed(server.database_url))
+    assert counts == {"os": 0, "release_cycle": 0, "releases": 0, "release_files": 0}
+
+
+def test_new_rows_get_ids_after_the_shipped_ones(staff: httpx.Client) -> None:
+    created = staff.post(
+        "/api/v1/releases/",
+        json={"name": "Python 4.0.0a1", "release_date": "2040-01-01T00:00:00Z"},
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["id"] > len(shipped("releases"))
+    staff.delete(created.json()["resource_uri"])
+
+
+def test_checksums_and_signature_urls_survive_loading(anon: httpx.Client) -> None:
+    release = anon.get("/api/v1/releases/slug/python-3130").json()
+    files = anon.get(f"/api/v1/files/release/{release['id']}").json()
+    source = {f["url"]: f for f in shipped("release_files") if f["release"] == "3.13.0"}
+    assert {f["url"] for f in files} == set(source)
+    for item in files:
+        record = source[item["url"]]
+        assert item["sha256_sum"] == record["sha256_sum"]
+        assert item["gpg_signature_file"] == (record["gpg_signature_file"] or "")
+        assert item["sbom_spdx2_file"] == (record["sbom_spdx2_file"] or "")
+    assert sum(f["download_button"] for f in files if f["os_slug"] == "source") == 1

@@ -1,0 +1,117 @@
+"""The ``pydotorg`` command, run as a user runs it: in a fresh directory, as a process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.support import free_port
+
+PYDOTORG = [sys.executable, "-m", "pydotorg"]
+
+
+def run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*PYDOTORG, *args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def wait_ready(url: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        try:
+            if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("server did not become ready")
+
+
+def serve_once(cwd: Path) -> str:
+    """Start ``pydotorg serve`` in cwd, fetch the latest release, stop it with SIGTERM."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*PYDOTORG, "serve", "--port", str(port), "--workers", "1"],
+        cwd=cwd,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        wait_ready(f"http://127.0.0.1:{port}", process)
+        latest = httpx.get(f"http://127.0.0.1:{port}/api/v1/releases/latest").json()
+        assert latest["version"] == 3 and latest["is_latest"] is True
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    return stderr
+
+
+def test_serve_migrates_and_seeds_once_then_reuses_the_database(tmp_path: Path) -> None:
+    first = serve_once(tmp_path)
+    assert (
+        "loaded python.org data: 5 os, 26 release cycle, 667 releases, 3359 release files" in first
+    )
+    assert (tmp_path / "var" / "pydotorg.sqlite3").exists()
+    assert (tmp_path / "var" / "secret_key").exists()
+    second = serve_once(tmp_path)
+    assert "loaded python.org data" not in second
+
+
+def test_db_seed_and_openapi_commands(tmp_path: Path) -> None:
+    upgraded = run(["db", "upgrade"], tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "current: 0001" in upgraded.stdout
+    seeded = run(["seed"], tmp_path)
+    assert "added: 5 os, 26 release cycle, 667 releases, 3359 release files" in seeded.stdout
+    again = run(["seed"], tmp_path)
+    assert "added: 0 os, 0 release cycle, 0 releases, 0 release files" in again.stdout
+    down = run(["db", "downgrade", "base"], tmp_path)
+    assert "current: (empty database)" in down.stdout
+    spec = run(["openapi"], tmp_path)
+    assert json.loads(spec.stdout)["info"]["title"] == "Python.org API"
+
+
+def test_createsuperuser_with_flags_prints_a_working_api_key(tmp_path: Path) -> None:
+    made = run(
+        [
+            "createsuperuser",
+            "--username",
+            "admin",
+            "--email",
+            "admin@example.org",
+            "--no-password",
+            "--api-key",
+            "release-tools",
+        ],
+        tmp_path,
+    )
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.split("API key")[1].split(": ")[-1].strip()
+    assert key.startswith("pdo_")
+    duplicate = run(
+        ["createsuperuser", "--username", "ADMIN", "--email", "x@example.org", "--no-password"],
+        tmp_path,
+    )
+    assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
+
+
+def test_production_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
+    result = run(["db", "current"], tmp_path, APP_ENV="prod", SECRET_KEY="")
+    assert result.returncode == 2
+    assert "SECRET_KEY" in result.stderr

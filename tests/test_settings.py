@@ -1,0 +1,65 @@
+"""Settings from the environment, and production mode's refusals."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from pydotorg.settings import Settings, SettingsError, normalise_database_url
+
+
+def test_defaults_run_on_a_laptop(tmp_path: Path) -> None:
+    settings = Settings.from_env({"PYDOTORG_VAR_DIR": str(tmp_path)})
+    assert settings.app_env == "dev" and settings.is_sqlite
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path / 'pydotorg.sqlite3'}"
+    assert settings.redis_url is None
+
+
+def test_generated_secret_is_kept_private_and_reused(tmp_path: Path) -> None:
+    first = Settings.from_env({"PYDOTORG_VAR_DIR": str(tmp_path)}).secret_key
+    second = Settings.from_env({"PYDOTORG_VAR_DIR": str(tmp_path)}).secret_key
+    assert first == second and len(first) >= 48
+    mode = (tmp_path / "secret_key").stat().st_mode
+    assert stat.S_IMODE(mode) == 0o600
+    other = Settings.from_env({"PYDOTORG_VAR_DIR": str(tmp_path / "other")}).secret_key
+    assert other != first
+
+
+def test_secret_is_not_shown_in_repr(tmp_path: Path) -> None:
+    settings = Settings.from_env({"PYDOTORG_VAR_DIR": str(tmp_path), "SECRET_KEY": "s" * 40})
+    assert "s" * 40 not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DATABASE_URL": "postgresql://db/x"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "32 characters"),
+        ({"SECRET_KEY": "k" * 40}, "PostgreSQL"),
+        ({"SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite:///x.db"}, "PostgreSQL"),
+        ({"APP_ENV": "staging"}, "APP_ENV"),
+    ],
+)
+def test_production_refuses_unsafe_configuration(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    environ = {"APP_ENV": "prod", "PYDOTORG_VAR_DIR": str(tmp_path), **env}
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(environ)
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_with_postgres_or_explicit_sqlite(tmp_path: Path) -> None:
+    base = {"APP_ENV": "prod", "SECRET_KEY": "k" * 40, "PYDOTORG_VAR_DIR": str(tmp_path)}
+    pg = Settings.from_env({**base, "DATABASE_URL": "postgres://u@db/python"})
+    assert pg.is_prod and pg.database_url == "postgresql+asyncpg://u@db/python"
+    lite = Settings.from_env({**base, "ALLOW_SQLITE_IN_PROD": "1"})
+    assert lite.is_sqlite
+
+
+def test_database_url_spellings() -> None:
+    assert normalise_database_url("postgresql://a/b") == "postgresql+asyncpg://a/b"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
+    assert normalise_database_url("postgresql+asyncpg://a/b") == "postgresql+asyncpg://a/b"
