@@ -90,7 +90,7 @@ def make_settings(database_url: str, var_dir: Path, **overrides: object) -> Sett
     values: dict[str, object] = {
         "app_env": "dev",
         "database_url": database_url,
-        "secret_key": "test-secret-" + uuid.uuid4().hex,
+        "secret_key": "test-secret-" + uuid.uuid4().hex + uuid.uuid4().hex,
         "var_dir": var_dir,
     }
     values.update(overrides)

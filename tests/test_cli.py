@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from pydotorg.db.migrate import head_revision
 from tests.support import free_port
 
 PYDOTORG = [sys.executable, "-m", "pydotorg"]
@@ -76,7 +77,8 @@ def test_serve_migrates_and_seeds_once_then_reuses_the_database(tmp_path: Path) 
 def test_db_seed_and_openapi_commands(tmp_path: Path) -> None:
     upgraded = run(["db", "upgrade"], tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "current: 0001" in upgraded.stdout
+    head = head_revision()
+    assert f"current: {head}; head: {head}" in upgraded.stdout
     seeded = run(["seed"], tmp_path)
     assert "added: 5 os, 26 release cycle, 667 releases, 3359 release files" in seeded.stdout
     again = run(["seed"], tmp_path)
@@ -108,7 +110,12 @@ def test_createsuperuser_with_flags_prints_a_working_api_key(tmp_path: Path) -> 
         ["createsuperuser", "--username", "ADMIN", "--email", "x@example.org", "--no-password"],
         tmp_path,
     )
-    assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
+    assert duplicate.returncode == 1 and "already taken" in duplicate.stderr
+    weak = run(
+        ["createsuperuser", "--username", "root2", "--email", "r@example.org", "--password", "123"],
+        tmp_path,
+    )
+    assert weak.returncode == 1 and "8 characters" in weak.stderr
 
 
 def test_production_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:

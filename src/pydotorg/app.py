@@ -9,6 +9,8 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
+from pydotorg.accounts.controllers import ROUTES as ACCOUNTS_ROUTES
+from pydotorg.accounts.services import authenticate_token
 from pydotorg.core.auth import AuthenticationMiddleware
 from pydotorg.core.caching import caching_middleware_factory
 from pydotorg.core.database import database_lifespan, provide_db_session
@@ -24,13 +26,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return Litestar(
-        route_handlers=[HealthController, docs_assets_router(), *DOWNLOADS_ROUTES],
+        route_handlers=[
+            HealthController,
+            docs_assets_router(),
+            *ACCOUNTS_ROUTES,
+            *DOWNLOADS_ROUTES,
+        ],
         dependencies={"db_session": Provide(provide_db_session)},
         lifespan=[database_lifespan(settings)],
         middleware=[
             request_id_middleware,
             DefineMiddleware(caching_middleware_factory(settings.cache_max_age)),
-            AuthenticationMiddleware(),
+            AuthenticationMiddleware(authenticate_token),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),

@@ -129,9 +129,6 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
         if password != getpass.getpass("Password (again): "):
             print("pydotorg: passwords do not match", file=sys.stderr)
             return 1
-    if password is not None and len(password) < 8:
-        print("pydotorg: the password must have at least 8 characters", file=sys.stderr)
-        return 1
     try:
         secret = asyncio.run(_create_superuser(settings, username, email, password, args.api_key))
     except DomainError as exc:

@@ -49,6 +49,8 @@ class Settings:
     allow_sqlite_in_prod: bool = False
     cache_max_age: int = 60
     max_body_bytes: int = 1_048_576
+    access_token_ttl: int = 7 * 24 * 3600
+    refresh_token_ttl: int = 30 * 24 * 3600
     debug: bool = False
 
     @property
@@ -95,6 +97,8 @@ class Settings:
             allow_sqlite_in_prod=allow_sqlite,
             cache_max_age=int(env.get("CACHE_MAX_AGE", "60")),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", "1048576")),
+            access_token_ttl=int(env.get("ACCESS_TOKEN_TTL_SECONDS", str(7 * 24 * 3600))),
+            refresh_token_ttl=int(env.get("REFRESH_TOKEN_TTL_SECONDS", str(30 * 24 * 3600))),
             debug=_bool(env.get("DEBUG")),
         )
 

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+SIGNED_IN_READS = {"getMe", "listApiKeys", "listUsers"}
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +86,16 @@ def test_error_responses_use_the_error_body(spec: dict) -> None:
 def test_writes_declare_bearer_security_and_auth_errors(spec: dict) -> None:
     scheme = spec["components"]["securitySchemes"]["BearerToken"]
     assert scheme == {**scheme, "type": "http", "scheme": "bearer"}
-    writes = [(p, m, op) for p, m, op in operations(spec) if m != "get"]
+    public = {"register", "login", "refreshToken"}
+    writes = [
+        (p, m, op)
+        for p, m, op in operations(spec)
+        if m != "get" and op["operationId"] not in public
+    ]
     assert writes
+    for path, method, op in operations(spec):
+        if op["operationId"] in public:
+            assert "security" not in op, f"{method} {path}"
     for path, method, op in writes:
         assert op.get("security") == [{"BearerToken": []}], f"{method} {path}"
         assert {"401", "403"} <= set(op["responses"]), f"{method} {path}"
@@ -115,3 +124,10 @@ def test_docs_pages_load_assets_from_the_app_itself(sqlite_server: object, path:
             if asset.endswith((".js", ".css")):
                 fetched = client.get(asset)
                 assert fetched.status_code == 200 and len(fetched.content) > 20, asset
+
+
+def test_reads_that_need_a_sign_in_declare_it(spec: dict) -> None:
+    found = {op["operationId"]: op for _, m, op in operations(spec) if m == "get"}
+    for operation_id in SIGNED_IN_READS:
+        assert found[operation_id].get("security") == [{"BearerToken": []}], operation_id
+        assert "401" in found[operation_id]["responses"], operation_id

@@ -31,6 +31,26 @@ class User(Base):
     )
 
 
+class TokenFamily(Base):
+    """One sign-in: the chain of refresh tokens that descends from a login or registration.
+
+    Only the newest refresh token of a family is valid. Presenting an older one means it was
+    copied, so the whole family (and every access token issued in it) is revoked.
+    """
+
+    __tablename__ = "token_families"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    current_refresh_jti: Mapped[str] = mapped_column(String(32), nullable=False)
+    created: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    expires: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoked_reason: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+
+
 class ApiKey(Base):
     """A named, revocable credential for a program. Only a hash of the secret is kept."""
 

@@ -1,7 +1,8 @@
-"""Creating users and checking the credentials they present.
+"""Accounts: who users are, how they sign in, and which credentials still work.
 
-Passwords are hashed with Argon2id. API keys are long random secrets, so a fast hash (SHA-256)
-is enough to store them; the lookup goes by a public prefix and the comparison is constant-time.
+Passwords are Argon2id hashes. Sessions are JWT pairs whose refresh tokens rotate within a
+*family*; reuse of a spent refresh token revokes the family. API keys are long random secrets
+stored as SHA-256 hashes and looked up by a public prefix.
 """
 
 from __future__ import annotations
@@ -10,31 +11,50 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+import msgspec
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pydotorg.accounts.models import ApiKey, User
-from pydotorg.core.exceptions import ConflictError
+from pydotorg.accounts.models import ApiKey, TokenFamily, User
+from pydotorg.accounts.passwords import (
+    check_password_policy,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from pydotorg.accounts.schemas import (
+    ApiKeyCreate,
+    ApiKeyRead,
+    NewApiKeyRead,
+    ProfileUpdate,
+    PublicProfile,
+    TokenPair,
+    UserCreate,
+    UserRecord,
+    UserUpdate,
+)
+from pydotorg.core.auth import Identity
+from pydotorg.core.database import commit_or_conflict
+from pydotorg.core.exceptions import (
+    FieldError,
+    NotAuthenticatedError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from pydotorg.core.pagination import Window
+from pydotorg.core.schemas import changed_fields
+from pydotorg.core.tokens import InvalidTokenError, decode_token, encode_token
 from pydotorg.db.base import utcnow
+from pydotorg.settings import Settings
 
 API_KEY_PREFIX = "pdo"
-password_hasher = PasswordHasher()
+LOGIN_FAILED = "Invalid username or password."
 
-
-def hash_password(password: str) -> str:
-    return password_hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return password_hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+__all__ = ["hash_password", "verify_password"]
 
 
 def _key_digest(secret: str) -> str:
@@ -49,8 +69,23 @@ class NewApiKey:
     secret: str
 
 
+# Users --------------------------------------------------------------------------------------
+
+
 async def get_user_by_username(session: AsyncSession, username: str) -> User | None:
     return await session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+async def check_email_free(
+    session: AsyncSession, email: str, *, exclude: int | None = None
+) -> None:
+    existing = await get_user_by_email(session, email)
+    if existing is not None and existing.id != exclude:
+        raise FieldError("email", "is already used by another account")
 
 
 async def create_user(
@@ -61,24 +96,166 @@ async def create_user(
     password: str | None,
     is_staff: bool = False,
     is_superuser: bool = False,
+    first_name: str = "",
+    last_name: str = "",
+    bio: str = "",
+    email_verified: bool = False,
 ) -> User:
+    """A new user; the password must pass the policy. ``None`` makes a key-only account."""
     if await get_user_by_username(session, username) is not None:
-        raise ConflictError(f"A user named {username!r} already exists.")
-    existing_email = await session.scalar(
-        select(User.id).where(func.lower(User.email) == email.lower())
-    )
-    if existing_email is not None:
-        raise ConflictError("A user with this e-mail address already exists.")
+        raise FieldError("username", f"{username!r} is already taken")
+    await check_email_free(session, email)
+    if password is not None:
+        check_password_policy(password, username=username)
     user = User(
         username=username,
         email=email,
-        password_hash=hash_password(password) if password else "!",
+        password_hash=hash_password(password) if password is not None else "",
+        first_name=first_name,
+        last_name=last_name,
+        bio=bio,
         is_staff=is_staff or is_superuser,
         is_superuser=is_superuser,
+        email_verified=email_verified,
+        date_joined=utcnow(),
     )
     session.add(user)
     await session.flush()
     return user
+
+
+async def authenticate_password(session: AsyncSession, login: str, password: str) -> User:
+    """The active user with this username or e-mail and password; one answer for every failure."""
+    user = await (
+        get_user_by_email(session, login) if "@" in login else get_user_by_username(session, login)
+    )
+    stored = user.password_hash if user is not None and user.password_hash else None
+    if not verify_password(stored, password) or user is None or not user.is_active:
+        raise NotAuthenticatedError(LOGIN_FAILED)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login = utcnow()
+    return user
+
+
+async def change_password(session: AsyncSession, user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash or None, current):
+        raise FieldError("current_password", "is not correct")
+    check_password_policy(new, username=user.username, field="new_password")
+    user.password_hash = hash_password(new)
+    await revoke_all_families(session, user.id, reason="password-change")
+
+
+# Tokens -------------------------------------------------------------------------------------
+
+
+class TokenService:
+    """Issuing, rotating and revoking JWT pairs for one request's session."""
+
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+
+    def _pair(self, user_id: int, family: str) -> tuple[TokenPair, str]:
+        secret = self.settings.secret_key
+        access, _ = encode_token(
+            secret,
+            user_id=user_id,
+            family=family,
+            token_type="access",
+            lifetime=timedelta(seconds=self.settings.access_token_ttl),
+        )
+        refresh, refresh_jti = encode_token(
+            secret,
+            user_id=user_id,
+            family=family,
+            token_type="refresh",
+            lifetime=timedelta(seconds=self.settings.refresh_token_ttl),
+        )
+        pair = TokenPair(
+            access_token=access,
+            refresh_token=refresh,
+            token_type="bearer",
+            expires_in=self.settings.access_token_ttl,
+        )
+        return pair, refresh_jti
+
+    async def issue(self, user: User) -> TokenPair:
+        """A new family (one sign-in) and its first pair of tokens."""
+        family = uuid.uuid4().hex
+        pair, refresh_jti = self._pair(user.id, family)
+        self.session.add(
+            TokenFamily(
+                id=family,
+                user_id=user.id,
+                current_refresh_jti=refresh_jti,
+                expires=utcnow() + timedelta(seconds=self.settings.refresh_token_ttl),
+            )
+        )
+        await self.session.flush()
+        return pair
+
+    async def refresh(self, token: str) -> TokenPair:
+        try:
+            claims = decode_token(self.settings.secret_key, token, "refresh")
+        except InvalidTokenError as exc:
+            raise NotAuthenticatedError(f"Invalid refresh token: {exc}.") from exc
+        family = await self.session.get(TokenFamily, claims.family)
+        if family is None or family.user_id != claims.user_id or family.revoked_at is not None:
+            raise NotAuthenticatedError("Invalid refresh token: it has been revoked.")
+        user = await self.session.get(User, claims.user_id)
+        if user is None or not user.is_active:
+            raise NotAuthenticatedError("Invalid refresh token: the account is not active.")
+        pair, new_jti = self._pair(user.id, family.id)
+        rotated = await self.session.execute(
+            update(TokenFamily)
+            .where(
+                TokenFamily.id == family.id,
+                TokenFamily.current_refresh_jti == claims.jti,
+                TokenFamily.revoked_at.is_(None),
+            )
+            .values(current_refresh_jti=new_jti)
+            .execution_options(synchronize_session=False)
+        )
+        if rotated.rowcount != 1:  # type: ignore[attr-defined]
+            await revoke_family(self.session, family.id, reason="refresh-reuse")
+            await self.session.commit()
+            raise NotAuthenticatedError(
+                "Invalid refresh token: it was already used, so this sign-in has been revoked."
+            )
+        return pair
+
+    async def logout(self, identity: Identity, refresh_token: str | None) -> None:
+        if identity.family is not None:
+            await revoke_family(self.session, identity.family, reason="logout")
+        if refresh_token:
+            try:
+                claims = decode_token(self.settings.secret_key, refresh_token, "refresh")
+            except InvalidTokenError:
+                return
+            if claims.user_id == identity.id:
+                await revoke_family(self.session, claims.family, reason="logout")
+
+
+async def revoke_family(session: AsyncSession, family_id: str, *, reason: str) -> None:
+    await session.execute(
+        update(TokenFamily)
+        .where(TokenFamily.id == family_id, TokenFamily.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def revoke_all_families(session: AsyncSession, user_id: int, *, reason: str) -> None:
+    await session.execute(
+        update(TokenFamily)
+        .where(TokenFamily.user_id == user_id, TokenFamily.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# API keys -----------------------------------------------------------------------------------
 
 
 async def create_api_key(
@@ -96,27 +273,227 @@ async def create_api_key(
         name=name,
         prefix=prefix,
         key_hash=_key_digest(secret),
-        scopes=json.dumps(sorted(scopes or [])),
+        scopes=json.dumps(sorted(set(scopes if scopes is not None else ["read", "write"]))),
         expires=expires,
+        created=utcnow(),
     )
     session.add(key)
     await session.flush()
     return NewApiKey(key=key, secret=secret)
 
 
-async def authenticate_api_key(session: AsyncSession, secret: str) -> User | None:
-    """The active user owning this live key, or None. Records the key's last use."""
+def key_scopes(key: ApiKey) -> list[str]:
+    scopes: list[str] = json.loads(key.scopes or "[]")
+    return scopes
+
+
+# Authentication of a request ----------------------------------------------------------------
+
+
+def _identity(
+    user: User, *, family: str | None = None, scopes: list[str] | None = None
+) -> Identity:
+    return Identity(
+        id=user.id,
+        username=user.username,
+        is_staff=user.is_staff,
+        is_superuser=user.is_superuser,
+        family=family,
+        scopes=frozenset(scopes) if scopes is not None else None,
+    )
+
+
+async def _authenticate_api_key(session: AsyncSession, secret: str) -> Identity:
     parts = secret.split("_", 2)
-    if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
-        return None
-    key = await session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
+    key = None
+    if len(parts) == 3 and parts[0] == API_KEY_PREFIX:
+        key = await session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
     if key is None or not hmac.compare_digest(key.key_hash, _key_digest(secret)):
-        return None
+        raise NotAuthenticatedError("Invalid API key.")
     now = utcnow()
-    if key.revoked_at is not None or (key.expires is not None and key.expires <= now):
-        return None
+    if key.revoked_at is not None:
+        raise NotAuthenticatedError("This API key has been revoked.")
+    if key.expires is not None and key.expires <= now:
+        raise NotAuthenticatedError("This API key has expired.")
     user = await session.get(User, key.user_id)
     if user is None or not user.is_active:
-        return None
+        raise NotAuthenticatedError("The account of this API key is not active.")
     key.last_used = now
-    return user
+    return _identity(user, scopes=key_scopes(key))
+
+
+async def _authenticate_jwt(session: AsyncSession, settings: Settings, token: str) -> Identity:
+    try:
+        claims = decode_token(settings.secret_key, token, "access")
+    except InvalidTokenError as exc:
+        raise NotAuthenticatedError(f"Invalid access token: {exc}.") from exc
+    row = (
+        await session.execute(
+            select(User, TokenFamily.revoked_at)
+            .join(TokenFamily, TokenFamily.user_id == User.id)
+            .where(User.id == claims.user_id, TokenFamily.id == claims.family)
+        )
+    ).first()
+    if row is None:
+        raise NotAuthenticatedError("Invalid access token: unknown sign-in.")
+    user, revoked_at = row
+    if revoked_at is not None:
+        raise NotAuthenticatedError("Invalid access token: it has been revoked.")
+    if not user.is_active:
+        raise NotAuthenticatedError("Invalid access token: the account is not active.")
+    return _identity(user, family=claims.family)
+
+
+async def authenticate_token(session: AsyncSession, settings: Settings, token: str) -> Identity:
+    """The identity behind a bearer token (API key or JWT access token), or 401."""
+    if token.startswith(f"{API_KEY_PREFIX}_"):
+        return await _authenticate_api_key(session, token)
+    return await _authenticate_jwt(session, settings, token)
+
+
+# Profiles and user administration ------------------------------------------------------------
+
+
+def user_record(user: User) -> UserRecord:
+    return UserRecord(
+        id=user.id,
+        username=user.username,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        bio=user.bio,
+        is_active=user.is_active,
+        is_staff=user.is_staff,
+        is_superuser=user.is_superuser,
+        email_verified=user.email_verified,
+        date_joined=user.date_joined,
+        last_login=user.last_login,
+    )
+
+
+def public_profile(user: User) -> PublicProfile:
+    return PublicProfile(
+        id=user.id,
+        username=user.username,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        bio=user.bio,
+        date_joined=user.date_joined,
+    )
+
+
+def api_key_read(key: ApiKey) -> ApiKeyRead:
+    return ApiKeyRead(
+        id=key.id,
+        name=key.name,
+        prefix=key.prefix,
+        scopes=key_scopes(key),
+        created=key.created,
+        expires=key.expires,
+        last_used=key.last_used,
+        revoked=key.revoked_at is not None,
+    )
+
+
+class UserService:
+    """Users as the signed-in caller may see and change them."""
+
+    def __init__(self, session: AsyncSession, caller: Identity | None) -> None:
+        self.session = session
+        self.caller = caller
+
+    async def _user(self, user_id: int, *, include_inactive: bool = False) -> User:
+        user = await self.session.get(User, user_id)
+        if user is None or (not user.is_active and not include_inactive):
+            raise NotFoundError(f"No user with id {user_id}.")
+        return user
+
+    async def me(self) -> User:
+        assert self.caller is not None
+        return await self._user(self.caller.id)
+
+    async def view(self, user_id: int) -> UserRecord | PublicProfile:
+        caller = self.caller
+        privileged = caller is not None and (caller.is_staff or caller.id == user_id)
+        user = await self._user(user_id, include_inactive=bool(caller and caller.is_staff))
+        return user_record(user) if privileged else public_profile(user)
+
+    async def list_users(self, window: Window) -> tuple[list[UserRecord], int]:
+        total = await self.session.scalar(select(func.count()).select_from(User)) or 0
+        rows = await self.session.scalars(
+            select(User).order_by(User.id).limit(window.limit).offset(window.offset)
+        )
+        return [user_record(user) for user in rows], total
+
+    async def update_profile(self, data: ProfileUpdate) -> UserRecord:
+        user = await self.me()
+        changes = changed_fields(data)
+        if "email" in changes and changes["email"].lower() != user.email.lower():
+            await check_email_free(self.session, changes["email"], exclude=user.id)
+            user.email_verified = False
+        for key, value in changes.items():
+            setattr(user, key, value)
+        await commit_or_conflict(self.session)
+        return user_record(user)
+
+    async def create(self, data: UserCreate) -> UserRecord:
+        if (data.is_staff or data.is_superuser) and not (self.caller and self.caller.is_superuser):
+            raise PermissionDeniedError("Only a superuser can create staff or superusers.")
+        user = await create_user(
+            self.session,
+            username=data.username,
+            email=data.email,
+            password=data.password,
+            is_staff=data.is_staff,
+            is_superuser=data.is_superuser,
+            first_name=data.first_name,
+            last_name=data.last_name,
+            bio=data.bio,
+            email_verified=data.email_verified,
+        )
+        await commit_or_conflict(self.session)
+        return user_record(user)
+
+    async def update(self, user_id: int, data: UserUpdate) -> UserRecord:
+        user = await self._user(user_id, include_inactive=True)
+        changes = changed_fields(data)
+        superuser = bool(self.caller and self.caller.is_superuser)
+        if not superuser and (user.is_superuser or {"is_staff", "is_superuser"} & set(changes)):
+            raise PermissionDeniedError("Only a superuser can change roles or superusers.")
+        if "email" in changes and changes["email"].lower() != user.email.lower():
+            await check_email_free(self.session, changes["email"], exclude=user.id)
+        for key, value in changes.items():
+            setattr(user, key, value)
+        if user.is_superuser:
+            user.is_staff = True
+        if changes.get("is_active") is False:
+            await revoke_all_families(self.session, user.id, reason="deactivated")
+        await commit_or_conflict(self.session)
+        return user_record(user)
+
+    # API keys of the caller
+
+    async def list_keys(self) -> list[ApiKeyRead]:
+        assert self.caller is not None
+        rows = await self.session.scalars(
+            select(ApiKey).where(ApiKey.user_id == self.caller.id).order_by(ApiKey.id)
+        )
+        return [api_key_read(key) for key in rows]
+
+    async def create_key(self, data: ApiKeyCreate) -> NewApiKeyRead:
+        if data.expires is not None and data.expires <= utcnow():
+            raise FieldError("expires", "must be in the future")
+        made = await create_api_key(
+            self.session, await self.me(), data.name, scopes=list(data.scopes), expires=data.expires
+        )
+        await commit_or_conflict(self.session)
+        return NewApiKeyRead(**msgspec.structs.asdict(api_key_read(made.key)), key=made.secret)
+
+    async def revoke_key(self, key_id: int) -> None:
+        assert self.caller is not None
+        key = await self.session.get(ApiKey, key_id)
+        if key is None or key.user_id != self.caller.id:
+            raise NotFoundError(f"No API key with id {key_id}.")
+        if key.revoked_at is None:
+            key.revoked_at = utcnow()
+        await commit_or_conflict(self.session)

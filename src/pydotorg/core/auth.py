@@ -3,10 +3,14 @@
 A request without an ``Authorization`` header is anonymous. A header that is present must be a
 valid credential, or the request is refused with 401 and ``WWW-Authenticate: Bearer``, whatever
 the endpoint: a client with a broken key should learn it at once, not silently see less.
+
+How a token becomes an :class:`Identity` is the accounts domain's business; the app passes its
+``authenticate`` function to the middleware, so ``core`` depends on no domain.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,20 +19,33 @@ from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from pydotorg.accounts.services import authenticate_api_key
 from pydotorg.core.database import sessionmaker_from
 from pydotorg.core.exceptions import NotAuthenticatedError, PermissionDeniedError
+from pydotorg.settings import Settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BEARER_SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 @dataclass(frozen=True)
 class Identity:
-    """The signed-in caller, as every guard and service sees it."""
+    """The signed-in caller, as every guard and service sees it.
+
+    ``family`` is the sign-in a JWT belongs to (None for API keys); ``scopes`` limit an API key
+    (None for JWTs, which may do whatever their user may).
+    """
 
     id: int
     username: str
     is_staff: bool
     is_superuser: bool
+    family: str | None = None
+    scopes: frozenset[str] | None = None
+
+
+Authenticator = Callable[[AsyncSession, Settings, str], Awaitable[Identity]]
 
 
 def current_identity(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity | None:
@@ -36,10 +53,18 @@ def current_identity(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity
     return user if isinstance(user, Identity) else None
 
 
+def is_staff(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    identity = current_identity(connection)
+    return bool(identity and identity.is_staff)
+
+
 class AuthenticationMiddleware(ASGIMiddleware):
     """Resolves the ``Authorization`` header to an :class:`Identity` in ``scope["user"]``."""
 
     scopes = (ScopeType.HTTP,)
+
+    def __init__(self, authenticate: Authenticator) -> None:
+        self.authenticate = authenticate
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         header = None
@@ -57,24 +82,26 @@ class AuthenticationMiddleware(ASGIMiddleware):
             raise NotAuthenticatedError(
                 "Malformed Authorization header; expected 'Bearer <token>'."
             )
-        maker = sessionmaker_from(scope["app"].state)
-        async with maker() as session:
-            user = await authenticate_api_key(session, token)
-            if user is None:
-                raise NotAuthenticatedError("Invalid or expired credentials.")
-            identity = Identity(
-                id=user.id,
-                username=user.username,
-                is_staff=user.is_staff,
-                is_superuser=user.is_superuser,
-            )
+        state = scope["app"].state
+        async with sessionmaker_from(state)() as session:
+            identity = await self.authenticate(session, state.settings, token)
             await session.commit()
         return identity
 
 
+def _check_scope(connection: ASGIConnection[Any, Any, Any, Any], identity: Identity) -> None:
+    if identity.scopes is None:
+        return
+    needed = "read" if connection.scope.get("method") in SAFE_METHODS else "write"
+    if needed not in identity.scopes:
+        raise PermissionDeniedError(f"This API key lacks the '{needed}' scope.")
+
+
 def requires_user(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if current_identity(connection) is None:
+    identity = current_identity(connection)
+    if identity is None:
         raise NotAuthenticatedError("Authentication required.")
+    _check_scope(connection, identity)
 
 
 def requires_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -83,3 +110,13 @@ def requires_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
         raise NotAuthenticatedError("Authentication required.")
     if not identity.is_staff:
         raise PermissionDeniedError("Staff permission required.")
+    _check_scope(connection, identity)
+
+
+def requires_superuser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    identity = current_identity(connection)
+    if identity is None:
+        raise NotAuthenticatedError("Authentication required.")
+    if not identity.is_superuser:
+        raise PermissionDeniedError("Superuser permission required.")
+    _check_scope(connection, identity)

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, Parameter, PathParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pydotorg.core.auth import current_identity, requires_staff
+from pydotorg.core.auth import BEARER_SECURITY, is_staff, requires_staff
 from pydotorg.core.openapi import error_responses
 from pydotorg.core.pagination import LIMIT_OFFSET, PAGE_BASED, PAGE_HEADERS, Window, page_response
 from pydotorg.core.urls import base_url
@@ -28,10 +28,7 @@ from pydotorg.downloads.schemas import (
 )
 from pydotorg.downloads.services import DownloadsService, ReleaseFilters, os_read
 
-STAFF_WRITE: dict[str, Any] = {
-    "guards": [requires_staff],
-    "security": [{"BearerToken": []}],
-}
+STAFF_WRITE: dict[str, Any] = {"guards": [requires_staff], "security": BEARER_SECURITY}
 VersionFilter = Annotated[int | None, Parameter(ge=1, le=999, description="Major version, e.g. 3.")]
 SeriesFilter = Annotated[str | None, Parameter(description="Minor series, e.g. '3.12'.")]
 PreReleaseFilter = Annotated[bool | None, Parameter(description="Only pre-releases, or none.")]
@@ -43,21 +40,16 @@ OSFilter = Annotated[
 ]
 
 
-def _is_staff(request: Request[Any, Any, Any]) -> bool:
-    identity = current_identity(request)
-    return bool(identity and identity.is_staff)
-
-
 async def provide_downloads(
     request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
 ) -> DownloadsService:
-    return DownloadsService(db_session, staff=_is_staff(request), base=base_url(request))
+    return DownloadsService(db_session, staff=is_staff(request), base=base_url(request))
 
 
 async def provide_files(
     request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
 ) -> ReleaseFileService:
-    return ReleaseFileService(db_session, staff=_is_staff(request), base=base_url(request))
+    return ReleaseFileService(db_session, staff=is_staff(request), base=base_url(request))
 
 
 def created(content: Any, uri: str) -> Response[Any]:

@@ -1,0 +1,152 @@
+"""Every way a bearer token is refused over HTTP: 401, the error body, WWW-Authenticate."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import uuid
+from datetime import timedelta
+
+import httpx
+import jwt
+import pytest
+from sqlalchemy import delete, update
+
+from pydotorg.accounts.models import User
+from pydotorg.accounts.passwords import check_password_policy, hash_password, needs_rehash
+from pydotorg.core.exceptions import FieldError
+from pydotorg.core.tokens import encode_token
+from pydotorg.db.engine import create_engine, create_sessionmaker
+from tests.support import LiveServer
+
+PASSWORD = "a perfectly fine passphrase"
+
+
+def signed_in(anon: httpx.Client) -> tuple[dict, dict]:
+    name = f"t{uuid.uuid4().hex[:10]}"
+    response = anon.post(
+        "/api/auth/register",
+        json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
+    )
+    assert response.status_code == 201
+    tokens = response.json()
+    me = anon.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    return me.json(), tokens
+
+
+def assert_refused(anon: httpx.Client, header: str) -> None:
+    response = anon.get("/api/auth/me", headers={"Authorization": header})
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert set(response.json()) == {"detail", "status_code", "extra"}
+
+
+def run_sql(server: LiveServer, statement: object) -> None:
+    async def go() -> None:
+        engine = create_engine(server.database_url, pool=False)
+        async with create_sessionmaker(engine)() as session:
+            await session.execute(statement)  # type: ignore[call-overload]
+            await session.commit()
+        await engine.dispose()
+
+    asyncio.run(go())
+
+
+def test_no_token_and_malformed_headers(anon: httpx.Client) -> None:
+    assert anon.get("/api/auth/me").status_code == 401
+    for header in ("Bearer", "Basic abc", "Bearer a b", "bearer", "Token x", "Bearer \x7f"):
+        assert_refused(anon, header)
+
+
+def test_forged_tokens(anon: httpx.Client, server: LiveServer) -> None:
+    _, tokens = signed_in(anon)
+    claims = jwt.decode(
+        tokens["access_token"], server.settings.secret_key, algorithms=["HS256"], issuer="pydotorg"
+    )
+    header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    assert_refused(anon, f"Bearer {header}.{body}.")
+    assert_refused(
+        anon, f"Bearer {jwt.encode(claims, server.settings.secret_key, algorithm='HS512')}"
+    )
+    assert_refused(anon, f"Bearer {jwt.encode(claims, 'x' * 64, algorithm='HS256')}")
+    admin = {**claims, "sub": "1"}
+    assert_refused(anon, f"Bearer {jwt.encode(admin, 'x' * 64, algorithm='HS256')}")
+
+
+def test_expired_access_token(anon: httpx.Client, server: LiveServer) -> None:
+    me, tokens = signed_in(anon)
+    claims = jwt.decode(
+        tokens["access_token"], server.settings.secret_key, algorithms=["HS256"], issuer="pydotorg"
+    )
+    expired, _ = encode_token(
+        server.settings.secret_key,
+        user_id=me["id"],
+        family=claims["fam"],
+        token_type="access",
+        lifetime=timedelta(seconds=-5),
+    )
+    assert_refused(anon, f"Bearer {expired}")
+
+
+def test_token_of_a_deleted_user(anon: httpx.Client, server: LiveServer) -> None:
+    me, tokens = signed_in(anon)
+    run_sql(server, delete(User).where(User.id == me["id"]))
+    assert_refused(anon, f"Bearer {tokens['access_token']}")
+    refreshed = anon.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 401
+
+
+def test_token_of_an_inactive_user(anon: httpx.Client, server: LiveServer) -> None:
+    me, tokens = signed_in(anon)
+    run_sql(server, update(User).where(User.id == me["id"]).values(is_active=False))
+    assert_refused(anon, f"Bearer {tokens['access_token']}")
+
+
+def test_lifetimes_are_seven_and_thirty_days(anon: httpx.Client, server: LiveServer) -> None:
+    _, tokens = signed_in(anon)
+    for name, days in (("access_token", 7), ("refresh_token", 30)):
+        claims = jwt.decode(
+            tokens[name], server.settings.secret_key, algorithms=["HS256"], issuer="pydotorg"
+        )
+        assert claims["exp"] - claims["iat"] == days * 24 * 3600
+        assert {"sub", "exp", "iat", "jti", "type"} <= set(claims)
+
+
+def test_password_rehashed_on_login_when_parameters_change(
+    anon: httpx.Client, server: LiveServer
+) -> None:
+    from argon2 import PasswordHasher
+
+    me, _ = signed_in(anon)
+    weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    assert needs_rehash(weak)
+    run_sql(server, update(User).where(User.id == me["id"]).values(password_hash=weak))
+    login = anon.post("/api/auth/login", json={"username": me["username"], "password": PASSWORD})
+    assert login.status_code == 200
+
+    async def stored() -> str:
+        engine = create_engine(server.database_url, pool=False)
+        async with create_sessionmaker(engine)() as session:
+            user = await session.get(User, me["id"])
+            assert user is not None
+            value = user.password_hash
+        await engine.dispose()
+        return value
+
+    new_hash = asyncio.run(stored())
+    assert new_hash != weak and new_hash.startswith("$argon2id$") and not needs_rehash(new_hash)
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("short", "8 characters"), ("qwertyuiop", "common"), ("Ada_Lovelace", "username")],
+)
+def test_password_policy(password: str, reason: str) -> None:
+    with pytest.raises(FieldError, match=reason):
+        check_password_policy(password, username="ada_lovelace")
+
+
+def test_hashes_are_argon2id() -> None:
+    assert hash_password("anything at all").startswith("$argon2id$")
