@@ -30,6 +30,7 @@ from pydotorg.settings import Settings
 POSTGRES_URL = os.environ.get(
     "PYDOTORG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("PYDOTORG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_SERVICES = os.environ.get("PYDOTORG_REQUIRE_SERVICES") == "1"
 
 
@@ -87,11 +88,13 @@ class LiveServer:
 
 
 def make_settings(database_url: str, var_dir: Path, **overrides: object) -> Settings:
+    """Test settings. Rate limiting is off unless a test turns it on with low limits."""
     values: dict[str, object] = {
         "app_env": "dev",
         "database_url": database_url,
         "secret_key": "test-secret-" + uuid.uuid4().hex + uuid.uuid4().hex,
         "var_dir": var_dir,
+        "rate_limit_enabled": False,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -119,7 +122,9 @@ async def _make_account(database_url: str, username: str, *, staff: bool) -> str
 
 
 @contextmanager
-def run_server(engine: str, database_url: str, var_dir: Path) -> Iterator[LiveServer]:
+def run_server(
+    engine: str, database_url: str, var_dir: Path, **overrides: object
+) -> Iterator[LiveServer]:
     """Migrate, seed, create a staff and a plain account, and serve on a free port."""
     upgrade(database_url)
     asyncio.run(seed(database_url))
@@ -127,7 +132,7 @@ def run_server(engine: str, database_url: str, var_dir: Path) -> Iterator[LiveSe
         "staff": asyncio.run(_make_account(database_url, "staffer", staff=True)),
         "user": asyncio.run(_make_account(database_url, "plainuser", staff=False)),
     }
-    settings = make_settings(database_url, var_dir)
+    settings = make_settings(database_url, var_dir, **overrides)
     with serve_app(settings) as base_url:
         yield LiveServer(
             engine=engine,
@@ -158,3 +163,14 @@ def serve_app(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def require_redis() -> str:
+    """The test Redis URL, after checking that it answers (skip or fail otherwise)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception as exc:  # any failure here means "no Redis to test on"
+        missing_service(f"Redis tests need a server at {REDIS_URL} ({exc})")
+    return REDIS_URL

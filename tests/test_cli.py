@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -122,3 +123,48 @@ def test_production_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> No
     result = run(["db", "current"], tmp_path, APP_ENV="prod", SECRET_KEY="")
     assert result.returncode == 2
     assert "SECRET_KEY" in result.stderr
+
+
+def test_workers_log_json_and_finish_in_flight_requests_on_sigterm(tmp_path: Path) -> None:
+    assert run(["seed"], tmp_path).returncode == 0
+    port = free_port()
+    process = subprocess.Popen(
+        [*PYDOTORG, "serve", "--port", str(port), "--workers", "2", "--access-log"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(url, process)
+    tagged = httpx.get(f"{url}/api/v1/os/", headers={"X-Request-ID": "trace-me-123456"})
+    assert tagged.headers["x-request-id"] == "trace-me-123456"
+
+    results: list[object] = []
+
+    def fetch() -> None:
+        try:
+            response = httpx.get(f"{url}/api/v1/files/", params={"limit": 1000}, timeout=30)
+            results.append(len(response.json()) if response.status_code == 200 else response)
+        except httpx.ConnectError:
+            results.append("refused")
+        except httpx.HTTPError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=fetch) for _ in range(24)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    process.send_signal(signal.SIGTERM)
+    for thread in threads:
+        thread.join(timeout=60)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert all(r in (1000, "refused") for r in results), results
+    assert results.count(1000) >= 1
+
+    lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    access = [line for line in lines if line.get("logger") == "pydotorg.access"]
+    traced = [line for line in access if line["request_id"] == "trace-me-123456"]
+    assert traced and traced[0]["path"] == "/api/v1/os" and traced[0]["status"] == 200
+    assert {"method", "duration_ms", "client", "time", "level"} <= set(traced[0])

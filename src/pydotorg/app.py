@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -16,16 +14,41 @@ from pydotorg.core.caching import caching_middleware_factory
 from pydotorg.core.database import database_lifespan, provide_db_session
 from pydotorg.core.errors import EXCEPTION_HANDLERS
 from pydotorg.core.health import HealthController
+from pydotorg.core.logging import configure_logging
 from pydotorg.core.openapi import docs_assets_router, openapi_config
-from pydotorg.core.request_id import request_id_middleware
+from pydotorg.core.ratelimit import (
+    CounterStore,
+    Limits,
+    MemoryStore,
+    RateLimitMiddleware,
+    RedisStore,
+    document_tiers,
+)
+from pydotorg.core.request_id import request_id_middleware_factory
 from pydotorg.downloads.controllers import ROUTES as DOWNLOADS_ROUTES
 from pydotorg.settings import Settings, get_settings
 
 
+def counter_store(settings: Settings) -> CounterStore:
+    """Redis when ``REDIS_URL`` is set (several workers or hosts), else this process's memory."""
+    if settings.redis_url:
+        return RedisStore(settings.redis_url, prefix=f"{settings.redis_key_prefix}rl:")
+    return MemoryStore()
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    return Litestar(
+    configure_logging()
+    limits = Limits.parse(settings.rate_limits)
+    store = counter_store(settings)
+    middleware: list[object] = [
+        request_id_middleware_factory(settings.access_log),
+        DefineMiddleware(caching_middleware_factory(settings.cache_max_age)),
+        AuthenticationMiddleware(authenticate_token),
+    ]
+    if settings.rate_limit_enabled:
+        middleware.append(RateLimitMiddleware(store, limits, settings.trusted_proxy_hops))
+    app = Litestar(
         route_handlers=[
             HealthController,
             docs_assets_router(),
@@ -33,15 +56,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *DOWNLOADS_ROUTES,
         ],
         dependencies={"db_session": Provide(provide_db_session)},
-        lifespan=[database_lifespan(settings)],
-        middleware=[
-            request_id_middleware,
-            DefineMiddleware(caching_middleware_factory(settings.cache_max_age)),
-            AuthenticationMiddleware(authenticate_token),
-        ],
+        lifespan=[database_lifespan(settings, store)],
+        middleware=middleware,  # type: ignore[arg-type]
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "rate_limit_store": store}),
         debug=False,
     )
+    document_tiers(app, limits)
+    return app

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -36,6 +37,8 @@ def _describe(counts: dict[str, int]) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.access_log:
+        os.environ["ACCESS_LOG"] = "1"
     settings = _settings()
     prepare_database(settings)
     from granian import Granian
@@ -53,7 +56,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         interface=Interfaces.ASGI,
-        log_access=args.access_log,
         workers_kill_timeout=30,
     ).serve()
     return 0
@@ -148,7 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request as a JSON line with its request id (default in APP_ENV=prod)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database schema migrations")

@@ -49,6 +49,11 @@ class Settings:
     allow_sqlite_in_prod: bool = False
     cache_max_age: int = 60
     max_body_bytes: int = 1_048_576
+    rate_limit_enabled: bool = True
+    rate_limits: str = ""
+    trusted_proxy_hops: int = 0
+    redis_key_prefix: str = "pydotorg:"
+    access_log: bool = False
     access_token_ttl: int = 7 * 24 * 3600
     refresh_token_ttl: int = 30 * 24 * 3600
     debug: bool = False
@@ -97,6 +102,11 @@ class Settings:
             allow_sqlite_in_prod=allow_sqlite,
             cache_max_age=int(env.get("CACHE_MAX_AGE", "60")),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", "1048576")),
+            rate_limit_enabled=_bool(env.get("RATE_LIMIT_ENABLED"), default=True),
+            rate_limits=env.get("RATE_LIMITS", ""),
+            trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", "0")),
+            redis_key_prefix=env.get("REDIS_KEY_PREFIX", "pydotorg:"),
+            access_log=_bool(env.get("ACCESS_LOG"), default=app_env == "prod"),
             access_token_ttl=int(env.get("ACCESS_TOKEN_TTL_SECONDS", str(7 * 24 * 3600))),
             refresh_token_ttl=int(env.get("REFRESH_TOKEN_TTL_SECONDS", str(30 * 24 * 3600))),
             debug=_bool(env.get("DEBUG")),

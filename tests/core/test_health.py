@@ -10,7 +10,9 @@ from tests.support import make_settings, serve_app
 
 
 def test_health_and_ready(anon: httpx.Client) -> None:
-    assert anon.get("/health").json() == {"status": "ok"}
+    health = anon.get("/health").json()
+    assert health["status"] == "ok"
+    assert health["rate_limit"] == {"store": "memory", "available": True}
     assert anon.get("/ready").json() == {"status": "ready"}
 
 

@@ -39,10 +39,14 @@ from pydotorg.core.database import commit_or_conflict
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.openapi import error_responses
 from pydotorg.core.pagination import LIMIT_OFFSET, PAGE_HEADERS, Window, page_response
+from pydotorg.core.ratelimit import Tier, rate_tier
 from pydotorg.core.urls import base_url
 
 SIGNED_IN: dict[str, Any] = {"guards": [requires_user], "security": BEARER_SECURITY}
 STAFF: dict[str, Any] = {"guards": [requires_staff], "security": BEARER_SECURITY}
+CRITICAL = rate_tier(Tier.CRITICAL)
+HIGH = rate_tier(Tier.HIGH)
+LOW = rate_tier(Tier.LOW)
 
 
 async def provide_tokens(state: State, db_session: NamedDependency[AsyncSession]) -> TokenService:
@@ -66,6 +70,7 @@ class AuthController(Controller):
         description="Passwords need 8+ characters, must differ from the username and must not "
         "be a common password.",
         operation_id="register",
+        opt=CRITICAL,
         status_code=201,
         responses=error_responses(422),
     )
@@ -93,6 +98,7 @@ class AuthController(Controller):
         description="Answers `{access_token, refresh_token, token_type, expires_in}`. "
         "Every failure gets the same 401, whether or not the account exists.",
         operation_id="login",
+        opt=CRITICAL,
         status_code=200,
         responses=error_responses(401, 422),
     )
@@ -116,6 +122,7 @@ class AuthController(Controller):
         description="Each refresh token works once. Presenting a spent one revokes the whole "
         "sign-in it belongs to.",
         operation_id="refreshToken",
+        opt=CRITICAL,
         status_code=200,
         responses=error_responses(401),
     )
@@ -135,6 +142,7 @@ class AuthController(Controller):
         description="Revokes the sign-in of the access token used, and of the refresh token "
         "given, if any.",
         operation_id="logout",
+        opt=HIGH,
         status_code=204,
         responses=error_responses(401, 403),
         **SIGNED_IN,
@@ -155,6 +163,7 @@ class AuthController(Controller):
         "/me",
         summary="The signed-in user",
         operation_id="getMe",
+        opt=LOW,
         responses=error_responses(401, 403),
         **SIGNED_IN,
     )
@@ -166,6 +175,7 @@ class AuthController(Controller):
         summary="Update your own profile",
         description="E-mail, names and bio. Roles and account flags cannot be set here.",
         operation_id="updateMe",
+        opt=HIGH,
         responses=error_responses(401, 403, 422),
         **SIGNED_IN,
     )
@@ -179,6 +189,7 @@ class AuthController(Controller):
         summary="Change your password",
         description="Signs out every session of the account; sign in again afterwards.",
         operation_id="changePassword",
+        opt=CRITICAL,
         status_code=204,
         responses=error_responses(401, 403, 422),
         **SIGNED_IN,
@@ -198,6 +209,7 @@ class AuthController(Controller):
         "/api-keys",
         summary="Your API keys",
         operation_id="listApiKeys",
+        opt=LOW,
         responses=error_responses(401, 403),
         **SIGNED_IN,
     )
@@ -210,6 +222,7 @@ class AuthController(Controller):
         description="The secret `key` is in this response only; it is stored hashed. Scopes: "
         "`read`, `write` (default both).",
         operation_id="createApiKey",
+        opt=CRITICAL,
         status_code=201,
         responses=error_responses(401, 403, 422),
         **SIGNED_IN,
@@ -223,6 +236,7 @@ class AuthController(Controller):
         "/api-keys/{key_id:int}",
         summary="Revoke one of your API keys",
         operation_id="revokeApiKey",
+        opt=HIGH,
         responses=error_responses(401, 403, 404),
         **SIGNED_IN,
     )
@@ -240,6 +254,7 @@ class UserController(Controller):
         summary="List users (staff)",
         description="E-mail addresses are private, so only staff may list users.",
         operation_id="listUsers",
+        opt=LOW,
         response_headers=PAGE_HEADERS,
         responses=error_responses(401, 403),
         **STAFF,
@@ -258,6 +273,7 @@ class UserController(Controller):
         summary="Get a user",
         description="The public profile for anyone; the full record for the user and staff.",
         operation_id="getUser",
+        opt=LOW,
         responses=error_responses(404),
     )
     async def get_user(
@@ -270,6 +286,7 @@ class UserController(Controller):
         summary="Create a user (staff)",
         description="Creating staff or superusers needs a superuser.",
         operation_id="createUser",
+        opt=HIGH,
         status_code=201,
         responses=error_responses(401, 403, 422),
         **STAFF,
@@ -290,6 +307,7 @@ class UserController(Controller):
         description="`is_active: false` deactivates the account: its tokens and keys stop "
         "working at once. Changing roles, or any superuser, needs a superuser.",
         operation_id="updateUser",
+        opt=HIGH,
         responses=error_responses(401, 403, 404, 422),
         **STAFF,
     )

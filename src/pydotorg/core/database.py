@@ -16,7 +16,9 @@ from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.settings import Settings
 
 
-def database_lifespan(settings: Settings) -> Any:
+def database_lifespan(settings: Settings, *closables: Any) -> Any:
+    """Open the engine at start-up; at shutdown close it and anything else given (a Redis store)."""
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         engine = create_engine(settings.database_url)
@@ -26,6 +28,10 @@ def database_lifespan(settings: Settings) -> Any:
             yield
         finally:
             await engine.dispose()
+            for closable in closables:
+                close = getattr(closable, "aclose", None)
+                if close is not None:
+                    await close()
 
     return lifespan
 

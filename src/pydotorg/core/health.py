@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 from litestar import Controller, Response, get
 from litestar.datastructures import State
@@ -15,8 +17,9 @@ from pydotorg.core.openapi import error_responses
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-class HealthStatus(msgspec.Struct):
+class HealthStatus(msgspec.Struct, omit_defaults=True):
     status: str
+    rate_limit: dict[str, Any] | None = None
 
 
 class HealthController(Controller):
@@ -25,12 +28,14 @@ class HealthController(Controller):
     @get(
         "/health",
         summary="Is the process alive",
-        description="Answers without touching the database or any other service.",
+        description="Answers without touching the database or any other service; reports the "
+        "rate-limit store's state (outages, requests served without limiting).",
         operation_id="health",
         response_headers=None,
     )
-    async def health(self) -> Response[HealthStatus]:
-        return Response(HealthStatus(status="ok"), headers=NO_STORE)
+    async def health(self, state: State) -> Response[HealthStatus]:
+        store = state.rate_limit_store
+        return Response(HealthStatus(status="ok", rate_limit=store.status()), headers=NO_STORE)
 
     @get(
         "/ready",

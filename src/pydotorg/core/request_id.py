@@ -7,12 +7,15 @@ can be matched with the server's log line.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from pydotorg.core.logging import log_access
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 STATE_KEY = "request_id"
@@ -26,25 +29,45 @@ def get_request_id(scope: Any) -> str:
     return str(value)
 
 
-def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await app(scope, receive, send)
-            return
-        incoming = ""
-        for name, value in scope["headers"]:
-            if name == b"x-request-id":
-                incoming = value.decode("latin-1")
-                break
-        state = scope.setdefault("state", {})
-        state[STATE_KEY] = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+def request_id_middleware_factory(access_log: bool) -> Any:
+    def request_id_middleware(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != ScopeType.HTTP:
+                await app(scope, receive, send)
+                return
+            started = time.perf_counter()
+            incoming = ""
+            for name, value in scope["headers"]:
+                if name == b"x-request-id":
+                    incoming = value.decode("latin-1")
+                    break
+            state = scope.setdefault("state", {})
+            request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+            state[STATE_KEY] = request_id
+            status = 500
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                headers["X-Request-ID"] = state[STATE_KEY]
-            await send(message)
+            async def send_with_id(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    headers = MutableScopeHeaders.from_message(message)
+                    headers["X-Request-ID"] = request_id
+                await send(message)
 
-        await app(scope, receive, send_with_id)
+            try:
+                await app(scope, receive, send_with_id)
+            finally:
+                if access_log:
+                    client = scope.get("client")
+                    log_access(
+                        request_id=request_id,
+                        method=scope["method"],
+                        path=scope["path"],
+                        status=status,
+                        started=started,
+                        client=client[0] if client else None,
+                    )
 
-    return middleware
+        return middleware
+
+    return request_id_middleware

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pydotorg.core.auth import BEARER_SECURITY, is_staff, requires_staff
 from pydotorg.core.openapi import error_responses
 from pydotorg.core.pagination import LIMIT_OFFSET, PAGE_BASED, PAGE_HEADERS, Window, page_response
+from pydotorg.core.ratelimit import Tier, rate_tier
 from pydotorg.core.urls import base_url
 from pydotorg.downloads.files import FileFilters, ReleaseFileService
 from pydotorg.downloads.schemas import (
@@ -28,7 +29,11 @@ from pydotorg.downloads.schemas import (
 )
 from pydotorg.downloads.services import DownloadsService, ReleaseFilters, os_read
 
-STAFF_WRITE: dict[str, Any] = {"guards": [requires_staff], "security": BEARER_SECURITY}
+STAFF_WRITE: dict[str, Any] = {
+    "guards": [requires_staff],
+    "security": BEARER_SECURITY,
+    "opt": rate_tier(Tier.HIGH),
+}
 VersionFilter = Annotated[int | None, Parameter(ge=1, le=999, description="Major version, e.g. 3.")]
 SeriesFilter = Annotated[str | None, Parameter(description="Minor series, e.g. '3.12'.")]
 PreReleaseFilter = Annotated[bool | None, Parameter(description="Only pre-releases, or none.")]
@@ -65,6 +70,7 @@ class OSController(Controller):
         "/",
         summary="List operating systems",
         operation_id="listOS",
+        opt=rate_tier(Tier.LOW),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400),
     )
@@ -81,6 +87,7 @@ class OSController(Controller):
         "/{os_id:int}",
         summary="Get an OS by id",
         operation_id="getOS",
+        opt=rate_tier(Tier.LOW),
         responses=error_responses(404),
     )
     async def get_os(
@@ -92,6 +99,7 @@ class OSController(Controller):
         "/slug/{slug:str}",
         summary="Get an OS by slug",
         operation_id="getOSBySlug",
+        opt=rate_tier(Tier.LOW),
         responses=error_responses(404),
     )
     async def get_os_by_slug(
@@ -151,6 +159,7 @@ class ReleaseController(Controller):
         description="Newest first, page-based (`currentPage`, `pageSize`). "
         "Unpublished releases are listed to staff only.",
         operation_id="listReleases",
+        opt=rate_tier(Tier.LOW),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400, 422),
     )
@@ -179,6 +188,7 @@ class ReleaseController(Controller):
         "/published",
         summary="List published releases",
         operation_id="listPublishedReleases",
+        opt=rate_tier(Tier.LOW),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400, 422),
     )
@@ -202,6 +212,7 @@ class ReleaseController(Controller):
         summary="Releases shown on the downloads page",
         description="Published releases flagged `show_on_download_page`, newest first.",
         operation_id="listDownloadPageReleases",
+        opt=rate_tier(Tier.LOW),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400),
     )
@@ -220,6 +231,7 @@ class ReleaseController(Controller):
         summary="The latest Python 3 release",
         description="The newest published final (not pre-release) Python 3 release.",
         operation_id="getLatestRelease",
+        opt=rate_tier(Tier.LOW),
         responses=error_responses(404),
     )
     async def latest(self, downloads: NamedDependency[DownloadsService]) -> ReleaseRead:
@@ -231,6 +243,7 @@ class ReleaseController(Controller):
         description="`ver` is a major version (`2`, `3`) or a minor series (`3.12`): the newest "
         "published final release in it.",
         operation_id="getLatestReleaseFor",
+        opt=rate_tier(Tier.LOW),
         responses=error_responses(404, 422),
     )
     async def latest_for(
@@ -244,6 +257,7 @@ class ReleaseController(Controller):
         "/{release_id:int}",
         summary="Get a release by id",
         operation_id="getRelease",
+        opt=rate_tier(Tier.LOW),
         responses=error_responses(404),
     )
     async def get_release(
@@ -255,6 +269,7 @@ class ReleaseController(Controller):
         "/slug/{slug:str}",
         summary="Get a release by slug",
         operation_id="getReleaseBySlug",
+        opt=rate_tier(Tier.LOW),
         responses=error_responses(404),
     )
     async def get_release_by_slug(
@@ -313,6 +328,7 @@ class ReleaseCycleController(Controller):
         "/",
         summary="Support status of every minor series",
         operation_id="listReleaseCycle",
+        opt=rate_tier(Tier.LOW),
     )
     async def list_cycles(
         self, downloads: NamedDependency[DownloadsService]
@@ -323,6 +339,7 @@ class ReleaseCycleController(Controller):
         "/{series:str}",
         summary="Support status of one minor series",
         operation_id="getReleaseCycle",
+        opt=rate_tier(Tier.LOW),
         responses=error_responses(404),
     )
     async def get_cycle(
@@ -340,6 +357,7 @@ class ReleaseFileController(Controller):
         "/",
         summary="List release files",
         operation_id="listReleaseFiles",
+        opt=rate_tier(Tier.LOW),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400),
     )
@@ -364,6 +382,7 @@ class ReleaseFileController(Controller):
         "/{file_id:int}",
         summary="Get a release file by id",
         operation_id="getReleaseFile",
+        opt=rate_tier(Tier.LOW),
         responses=error_responses(404),
     )
     async def get_file(
@@ -375,6 +394,7 @@ class ReleaseFileController(Controller):
         "/release/{release_id:int}",
         summary="List the files of a release",
         operation_id="listFilesOfRelease",
+        opt=rate_tier(Tier.LOW),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400, 404),
     )
@@ -394,6 +414,7 @@ class ReleaseFileController(Controller):
         "/os/{os_id:int}",
         summary="List the files for an OS",
         operation_id="listFilesOfOS",
+        opt=rate_tier(Tier.LOW),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400, 404),
     )

@@ -1,0 +1,227 @@
+"""The guide's rate limits: on SQLite with memory counters and on PostgreSQL with Redis.
+
+Limits are lowered with the ``RATE_LIMITS`` setting so a handful of requests reach them. Each
+test speaks from its own made-up client address (the servers trust one proxy hop), so tests do
+not share counters.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from pydotorg.core.ratelimit import Limits, Tier, client_address
+from tests.support import LiveServer, postgres_database, require_redis, run_server
+
+LIMITS = "LOW=4/6/8;CRITICAL=2/3/4;HIGH=3/4/5;MEDIUM=4/5/6"
+_addresses = itertools.count(1)
+
+
+@pytest.fixture(scope="module", params=["sqlite-memory", "postgresql-redis"])
+def limited(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    var_dir = tmp_path_factory.mktemp(f"var-{request.param}")
+    options = {"rate_limit_enabled": True, "rate_limits": LIMITS, "trusted_proxy_hops": 1}
+    if request.param == "sqlite-memory":
+        url = f"sqlite+aiosqlite:///{var_dir / 'limited.sqlite3'}"
+        with run_server("sqlite", url, var_dir, **options) as live:
+            yield live
+    else:
+        redis_url = require_redis()
+        prefix = f"pydotorg-test-{uuid.uuid4().hex[:8]}:"
+        with (
+            postgres_database() as url,
+            run_server(
+                "postgresql", url, var_dir, redis_url=redis_url, redis_key_prefix=prefix, **options
+            ) as live,
+        ):
+            yield live
+
+
+def fresh_ip() -> str:
+    n = next(_addresses) + int(uuid.uuid4().int % 200) * 1000
+    return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+
+def away_from_window_edge() -> None:
+    """Counters use fixed one-minute windows; start a sequence well inside one."""
+    left = 60 - time.time() % 60
+    if left < 3:
+        time.sleep(left + 0.1)
+
+
+def client(server: LiveServer, role: str | None = None, ip: str | None = None) -> httpx.Client:
+    away_from_window_edge()
+    headers = {"X-Forwarded-For": ip or fresh_ip()}
+    if role:
+        headers["Authorization"] = f"Bearer {server.credentials[role]}"
+    return httpx.Client(base_url=server.base_url, headers=headers, timeout=30)
+
+
+def test_every_api_response_has_the_guide_headers(limited: LiveServer) -> None:
+    with client(limited) as anon:
+        first = anon.get("/api/v1/releases/latest")
+        second = anon.get("/api/v1/os/")
+    assert first.headers["ratelimit-policy"] == "4;w=60"
+    assert first.headers["ratelimit-limit"] == "4"
+    assert first.headers["ratelimit-remaining"] == "3"
+    assert second.headers["ratelimit-remaining"] == "2"
+    reset = int(first.headers["ratelimit-reset"])
+    assert time.time() < reset <= time.time() + 61
+
+
+def test_past_the_limit_is_429_with_retry_after(limited: LiveServer) -> None:
+    with client(limited) as anon:
+        statuses = [anon.get("/api/v1/releases/latest").status_code for _ in range(4)]
+        refused = anon.get("/api/v1/releases/latest")
+    assert statuses == [200, 200, 200, 200]
+    assert refused.status_code == 429
+    retry = int(refused.headers["retry-after"])
+    assert 1 <= retry <= 60
+    assert refused.json()["detail"] == f"Rate limit exceeded. Try again in {retry} seconds."
+    assert refused.json()["status_code"] == 429
+    assert refused.headers["ratelimit-remaining"] == "0"
+
+
+def test_guide_backoff_example_reads_retry_after(
+    limited: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guide's ``request_with_retry``, run as written, with its sleeps recorded."""
+    from tests import guide_examples
+
+    waits: list[float] = []
+    monkeypatch.setattr(guide_examples.time, "sleep", waits.append)
+    url = f"{limited.base_url}/api/v1/releases/latest"
+    away_from_window_edge()
+    with httpx.Client() as direct:  # no X-Forwarded-For: counted as the peer, 127.0.0.1
+        for _ in range(4):
+            direct.get(url)
+    with pytest.raises(Exception, match="Max retries exceeded"):
+        guide_examples.request_with_retry(url)
+    assert len(waits) == 3
+    base = waits[0]
+    assert 1 <= base <= 60 and waits == [base, base * 2, base * 4]
+
+
+def test_signed_in_users_are_counted_by_id_across_addresses(limited: LiveServer) -> None:
+    away_from_window_edge()
+    responses = []
+    for _ in range(6):
+        with httpx.Client(
+            base_url=limited.base_url,
+            headers={
+                "X-Forwarded-For": fresh_ip(),
+                "Authorization": f"Bearer {limited.credentials['user']}",
+            },
+        ) as signed_in:
+            responses.append(signed_in.get("/api/v1/os/"))
+    assert [r.status_code for r in responses] == [200] * 6
+    assert [r.headers["ratelimit-remaining"] for r in responses] == ["5", "4", "3", "2", "1", "0"]
+    assert responses[0].headers["ratelimit-limit"] == "6"
+    with httpx.Client(
+        base_url=limited.base_url,
+        headers={
+            "X-Forwarded-For": fresh_ip(),
+            "Authorization": f"Bearer {limited.credentials['user']}",
+        },
+    ) as signed_in:
+        assert signed_in.get("/api/v1/os/").status_code == 429
+
+
+def test_staff_get_the_staff_limit(limited: LiveServer) -> None:
+    with client(limited, "staff") as staff:
+        response = staff.get("/api/v1/release-cycle/")
+    assert response.headers["ratelimit-limit"] == "8"
+
+
+def test_auth_endpoints_are_critical(limited: LiveServer) -> None:
+    with client(limited) as anon:
+        body = {"username": "nobody", "password": "wrong-password"}
+        statuses = [anon.post("/api/auth/login", json=body).status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+
+
+def test_tiers_are_counted_separately(limited: LiveServer) -> None:
+    with client(limited) as anon:
+        for _ in range(2):
+            anon.post("/api/auth/login", json={"username": "x", "password": "y" * 8})
+        assert (
+            anon.post("/api/auth/login", json={"username": "x", "password": "y"}).status_code == 429
+        )
+        assert anon.get("/api/v1/releases/latest").status_code == 200
+
+
+def test_addresses_are_counted_separately(limited: LiveServer) -> None:
+    with client(limited) as first:
+        for _ in range(4):
+            first.get("/api/v1/os/")
+        assert first.get("/api/v1/os/").status_code == 429
+    with client(limited) as second:
+        assert second.get("/api/v1/os/").status_code == 200
+
+
+def test_probes_and_docs_are_not_limited(limited: LiveServer) -> None:
+    with client(limited) as anon:
+        for _ in range(10):
+            response = anon.get("/health")
+            assert response.status_code == 200
+        assert "ratelimit-limit" not in response.headers
+        assert anon.get("/api/openapi.json").status_code == 200
+
+
+def test_every_operation_documents_its_tier(limited: LiveServer) -> None:
+    with httpx.Client(base_url=limited.base_url) as anon:
+        spec = anon.get("/api/openapi.json").json()
+    for path, item in spec["paths"].items():
+        if not path.startswith(("/api/v1", "/api/auth")):
+            continue
+        for method, op in item.items():
+            assert "**Rate limit:**" in op.get("description", ""), f"{method} {path}"
+    latest = spec["paths"]["/api/v1/releases/latest"]["get"]["description"]
+    assert "LOW tier" in latest and "4 requests per minute anonymous" in latest
+    assert "CRITICAL tier" in spec["paths"]["/api/auth/login"]["post"]["description"]
+
+
+# Units --------------------------------------------------------------------------------------
+
+
+def test_guide_numbers_are_the_defaults() -> None:
+    limits = Limits.parse("")
+    assert limits.table == {
+        Tier.CRITICAL: (5, 20, 100),
+        Tier.HIGH: (20, 60, 300),
+        Tier.MEDIUM: (60, 180, 900),
+        Tier.LOW: (120, 300, 1500),
+    }
+    assert Limits.parse("low=1/2/3").limit(Tier.LOW, "staff") == 3
+    with pytest.raises(ValueError, match="LOW=120/300/1500"):
+        Limits.parse("LOW=1/2")
+
+
+def _scope(peer: str, forwarded: str | None) -> dict:
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+    return {"client": (peer, 1234), "headers": headers}
+
+
+@pytest.mark.parametrize(
+    ("hops", "forwarded", "expected"),
+    [
+        (0, "1.2.3.4", "192.0.2.1"),
+        (1, "1.2.3.4", "1.2.3.4"),
+        (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),
+        (2, "6.6.6.6, 1.2.3.4", "6.6.6.6"),
+        (3, "1.2.3.4", "1.2.3.4"),
+        (1, "not-an-ip", "192.0.2.1"),
+        (1, None, "192.0.2.1"),
+    ],
+)
+def test_forwarded_for_is_believed_only_for_trusted_hops(
+    hops: int, forwarded: str | None, expected: str
+) -> None:
+    assert client_address(_scope("192.0.2.1", forwarded), hops) == expected  # type: ignore[arg-type]
