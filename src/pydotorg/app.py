@@ -25,6 +25,11 @@ from pydotorg.core.ratelimit import (
     document_tiers,
 )
 from pydotorg.core.request_id import request_id_middleware_factory
+from pydotorg.core.response_cache import (
+    ResponseCache,
+    ResponseCacheMiddleware,
+    version_poller,
+)
 from pydotorg.downloads.controllers import ROUTES as DOWNLOADS_ROUTES
 from pydotorg.settings import Settings, get_settings
 
@@ -48,6 +53,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     ]
     if settings.rate_limit_enabled:
         middleware.append(RateLimitMiddleware(store, limits, settings.trusted_proxy_hops))
+    cache = ResponseCache()
+    if settings.response_cache:
+        middleware.append(ResponseCacheMiddleware(cache))
     app = Litestar(
         route_handlers=[
             HealthController,
@@ -56,12 +64,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *DOWNLOADS_ROUTES,
         ],
         dependencies={"db_session": Provide(provide_db_session)},
-        lifespan=[database_lifespan(settings, store)],
+        lifespan=[database_lifespan(settings, store)]
+        + ([version_poller] if settings.response_cache else []),
         middleware=middleware,  # type: ignore[arg-type]
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_body_bytes,
-        state=State({"settings": settings, "rate_limit_store": store}),
+        state=State({"settings": settings, "rate_limit_store": store, "response_cache": cache}),
         debug=False,
     )
     document_tiers(app, limits)

@@ -54,6 +54,7 @@ class Settings:
     trusted_proxy_hops: int = 0
     redis_key_prefix: str = "pydotorg:"
     access_log: bool = False
+    response_cache: bool = True
     access_token_ttl: int = 7 * 24 * 3600
     refresh_token_ttl: int = 30 * 24 * 3600
     debug: bool = False
@@ -107,6 +108,7 @@ class Settings:
             trusted_proxy_hops=int(env.get("TRUSTED_PROXY_HOPS", "0")),
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "pydotorg:"),
             access_log=_bool(env.get("ACCESS_LOG"), default=app_env == "prod"),
+            response_cache=_bool(env.get("RESPONSE_CACHE"), default=True),
             access_token_ttl=int(env.get("ACCESS_TOKEN_TTL_SECONDS", str(7 * 24 * 3600))),
             refresh_token_ttl=int(env.get("REFRESH_TOKEN_TTL_SECONDS", str(30 * 24 * 3600))),
             debug=_bool(env.get("DEBUG")),

@@ -13,6 +13,7 @@ def test_health_and_ready(anon: httpx.Client) -> None:
     health = anon.get("/health").json()
     assert health["status"] == "ok"
     assert health["rate_limit"] == {"store": "memory", "available": True}
+    assert health["response_cache"]["enabled"] is True
     assert anon.get("/ready").json() == {"status": "ready"}
 
 

@@ -39,6 +39,7 @@ class TokenFamily(Base):
     """
 
     __tablename__ = "token_families"
+    cache_versioned = False
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[int] = mapped_column(
@@ -55,6 +56,7 @@ class ApiKey(Base):
     """A named, revocable credential for a program. Only a hash of the secret is kept."""
 
     __tablename__ = "api_keys"
+    cache_versioned = False
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(

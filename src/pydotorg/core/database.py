@@ -23,7 +23,9 @@ def database_lifespan(settings: Settings, *closables: Any) -> Any:
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         engine = create_engine(settings.database_url)
         app.state.engine = engine
-        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.sessionmaker = create_sessionmaker(
+            engine, info={"response_cache": app.state.get("response_cache")}
+        )
         try:
             yield
         finally:
@@ -42,13 +44,9 @@ def sessionmaker_from(state: State) -> async_sessionmaker[AsyncSession]:
 
 
 async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]:
-    """A session for one request; services commit, anything left open is rolled back."""
+    """A session for one request; services commit, and closing it rolls back anything else."""
     async with sessionmaker_from(state)() as session:
-        try:
-            yield session
-        finally:
-            if session.in_transaction():
-                await session.rollback()
+        yield session
 
 
 async def commit_or_conflict(session: AsyncSession) -> None:

@@ -20,6 +20,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 class HealthStatus(msgspec.Struct, omit_defaults=True):
     status: str
     rate_limit: dict[str, Any] | None = None
+    response_cache: dict[str, Any] | None = None
 
 
 class HealthController(Controller):
@@ -34,8 +35,12 @@ class HealthController(Controller):
         response_headers=None,
     )
     async def health(self, state: State) -> Response[HealthStatus]:
-        store = state.rate_limit_store
-        return Response(HealthStatus(status="ok", rate_limit=store.status()), headers=NO_STORE)
+        status = HealthStatus(
+            status="ok",
+            rate_limit=state.rate_limit_store.status(),
+            response_cache=state.response_cache.status(),
+        )
+        return Response(status, headers=NO_STORE)
 
     @get(
         "/ready",

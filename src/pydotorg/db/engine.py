@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from pydotorg.db.versioning import install_version_tracking
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -38,7 +40,7 @@ def create_engine(database_url: str, *, pool: bool = True) -> AsyncEngine:
         if not pool:
             kwargs["poolclass"] = NullPool
     elif pool:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)
     else:
         kwargs["poolclass"] = NullPool
     engine = create_async_engine(database_url, **kwargs)
@@ -47,5 +49,8 @@ def create_engine(database_url: str, *, pool: bool = True) -> AsyncEngine:
     return engine
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+def create_sessionmaker(
+    engine: AsyncEngine, info: dict[str, Any] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    install_version_tracking()
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)

@@ -13,6 +13,7 @@ from pydotorg.core.auth import BEARER_SECURITY, is_staff, requires_staff
 from pydotorg.core.openapi import error_responses
 from pydotorg.core.pagination import LIMIT_OFFSET, PAGE_BASED, PAGE_HEADERS, Window, page_response
 from pydotorg.core.ratelimit import Tier, rate_tier
+from pydotorg.core.response_cache import public_read
 from pydotorg.core.urls import base_url
 from pydotorg.downloads.files import FileFilters, ReleaseFileService
 from pydotorg.downloads.schemas import (
@@ -70,7 +71,7 @@ class OSController(Controller):
         "/",
         summary="List operating systems",
         operation_id="listOS",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400),
     )
@@ -87,7 +88,7 @@ class OSController(Controller):
         "/{os_id:int}",
         summary="Get an OS by id",
         operation_id="getOS",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         responses=error_responses(404),
     )
     async def get_os(
@@ -99,7 +100,7 @@ class OSController(Controller):
         "/slug/{slug:str}",
         summary="Get an OS by slug",
         operation_id="getOSBySlug",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         responses=error_responses(404),
     )
     async def get_os_by_slug(
@@ -159,7 +160,7 @@ class ReleaseController(Controller):
         description="Newest first, page-based (`currentPage`, `pageSize`). "
         "Unpublished releases are listed to staff only.",
         operation_id="listReleases",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400, 422),
     )
@@ -188,7 +189,7 @@ class ReleaseController(Controller):
         "/published",
         summary="List published releases",
         operation_id="listPublishedReleases",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400, 422),
     )
@@ -212,7 +213,7 @@ class ReleaseController(Controller):
         summary="Releases shown on the downloads page",
         description="Published releases flagged `show_on_download_page`, newest first.",
         operation_id="listDownloadPageReleases",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400),
     )
@@ -231,7 +232,7 @@ class ReleaseController(Controller):
         summary="The latest Python 3 release",
         description="The newest published final (not pre-release) Python 3 release.",
         operation_id="getLatestRelease",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         responses=error_responses(404),
     )
     async def latest(self, downloads: NamedDependency[DownloadsService]) -> ReleaseRead:
@@ -243,7 +244,7 @@ class ReleaseController(Controller):
         description="`ver` is a major version (`2`, `3`) or a minor series (`3.12`): the newest "
         "published final release in it.",
         operation_id="getLatestReleaseFor",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         responses=error_responses(404, 422),
     )
     async def latest_for(
@@ -257,7 +258,7 @@ class ReleaseController(Controller):
         "/{release_id:int}",
         summary="Get a release by id",
         operation_id="getRelease",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         responses=error_responses(404),
     )
     async def get_release(
@@ -269,7 +270,7 @@ class ReleaseController(Controller):
         "/slug/{slug:str}",
         summary="Get a release by slug",
         operation_id="getReleaseBySlug",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         responses=error_responses(404),
     )
     async def get_release_by_slug(
@@ -328,7 +329,7 @@ class ReleaseCycleController(Controller):
         "/",
         summary="Support status of every minor series",
         operation_id="listReleaseCycle",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
     )
     async def list_cycles(
         self, downloads: NamedDependency[DownloadsService]
@@ -339,7 +340,7 @@ class ReleaseCycleController(Controller):
         "/{series:str}",
         summary="Support status of one minor series",
         operation_id="getReleaseCycle",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         responses=error_responses(404),
     )
     async def get_cycle(
@@ -357,7 +358,7 @@ class ReleaseFileController(Controller):
         "/",
         summary="List release files",
         operation_id="listReleaseFiles",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400),
     )
@@ -382,7 +383,7 @@ class ReleaseFileController(Controller):
         "/{file_id:int}",
         summary="Get a release file by id",
         operation_id="getReleaseFile",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         responses=error_responses(404),
     )
     async def get_file(
@@ -394,7 +395,7 @@ class ReleaseFileController(Controller):
         "/release/{release_id:int}",
         summary="List the files of a release",
         operation_id="listFilesOfRelease",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400, 404),
     )
@@ -414,7 +415,7 @@ class ReleaseFileController(Controller):
         "/os/{os_id:int}",
         summary="List the files for an OS",
         operation_id="listFilesOfOS",
-        opt=rate_tier(Tier.LOW),
+        opt=public_read(),
         response_headers=PAGE_HEADERS,
         responses=error_responses(400, 404),
     )
