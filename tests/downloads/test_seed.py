@@ -28,7 +28,8 @@ def test_every_release_and_file_is_loaded(staff: httpx.Client) -> None:
 
 def test_seeding_again_changes_nothing(server: LiveServer) -> None:
     counts = asyncio.run(seed(server.database_url))
-    assert counts == {"os": 0, "release_cycle": 0, "releases": 0, "release_files": 0}
+    assert {"os", "release_cycle", "releases", "release_files"} <= set(counts)
+    assert set(counts.values()) == {0}
 
 
 def test_new_rows_get_ids_after_the_shipped_ones(staff: httpx.Client) -> None:
