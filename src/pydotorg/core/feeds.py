@@ -38,6 +38,11 @@ def _clean(text: str) -> str:
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
 
 
+def _document(root: ET.Element) -> bytes:
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
+
+
 def rss_feed(
     *, title: str, link: str, description: str, self_url: str, items: Sequence[FeedItem]
 ) -> bytes:
@@ -64,7 +69,7 @@ def rss_feed(
         _text(entry, "pubDate", format_datetime(item.published.astimezone(UTC), usegmt=True))
         for category in item.categories:
             _text(entry, "category", _clean(category))
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="utf-8")
+    return _document(rss)
 
 
 def atom_feed(
@@ -95,7 +100,7 @@ def atom_feed(
             _text(entry, f"{{{ATOM_NS}}}summary", _clean(item.summary))
         for category in item.categories:
             ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": _clean(category)})
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
+    return _document(feed)
 
 
 def feed_response(body: bytes, media_type: str) -> Response[bytes]:
