@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -144,18 +146,25 @@ def test_workers_log_json_and_finish_in_flight_requests_on_sigterm(tmp_path: Pat
     results: list[object] = []
 
     def fetch() -> None:
+        """One raw HTTP request; classify what came back, byte for byte."""
+        received = b""
         try:
-            response = httpx.get(f"{url}/api/v1/files/", params={"limit": 1000}, timeout=30)
-            results.append(len(response.json()) if response.status_code == 200 else response)
-        except httpx.ConnectError:
-            results.append("refused")
-        except httpx.RemoteProtocolError as exc:
-            # Accepted by the kernel but never by a worker (still in the listen backlog when
-            # the workers stopped): closed before any response byte, never half-answered.
-            not_started = "without sending a response" in str(exc)
-            results.append("refused" if not_started else exc)
-        except httpx.HTTPError as exc:
-            results.append(exc)
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+                sock.sendall(
+                    b"GET /api/v1/files/?limit=1000 HTTP/1.1\r\n"
+                    b"Host: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                )
+                while chunk := sock.recv(65536):
+                    received += chunk
+        except OSError:
+            pass  # refused or reset: judged by what was received before it
+        if not received:
+            results.append("refused")  # never answered at all: not an in-flight request
+            return
+        head, _, body = received.partition(b"\r\n\r\n")
+        length = re.search(rb"(?i)content-length: (\d+)", head)
+        complete = head.startswith(b"HTTP/1.1 200") and length and len(body) == int(length[1])
+        results.append(len(json.loads(body)) if complete else received[:200])
 
     threads = [threading.Thread(target=fetch) for _ in range(24)]
     for thread in threads:
@@ -174,3 +183,31 @@ def test_workers_log_json_and_finish_in_flight_requests_on_sigterm(tmp_path: Pat
     traced = [line for line in access if line["request_id"] == "trace-me-123456"]
     assert traced and traced[0]["path"] == "/api/v1/os" and traced[0]["status"] == 200
     assert {"method", "duration_ms", "client", "time", "level"} <= set(traced[0])
+
+
+def test_createsuperuser_asks_interactively(tmp_path: Path) -> None:
+    """Without flags it prompts; with no terminal, getpass reads the password from stdin."""
+    answers = "ada\nada@example.org\nlovelace analytical engine\nlovelace analytical engine\n"
+    made = subprocess.run(
+        [*PYDOTORG, "createsuperuser"],
+        cwd=tmp_path,
+        input=answers,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        start_new_session=True,
+    )
+    assert made.returncode == 0, made.stderr
+    assert "created superuser 'ada'" in made.stdout
+    mismatch = subprocess.run(
+        [*PYDOTORG, "createsuperuser"],
+        cwd=tmp_path,
+        input="bob\nbob@example.org\nfirst password 1\nsecond password 2\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        start_new_session=True,
+    )
+    assert mismatch.returncode == 1 and "do not match" in mismatch.stderr

@@ -31,6 +31,8 @@ from pydotorg.core.response_cache import (
     version_poller,
 )
 from pydotorg.downloads.controllers import ROUTES as DOWNLOADS_ROUTES
+from pydotorg.events.controllers import ROUTES as EVENTS_ROUTES
+from pydotorg.jobs.controllers import ROUTES as JOBS_ROUTES
 from pydotorg.settings import Settings, get_settings
 
 
@@ -62,6 +64,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             docs_assets_router(),
             *ACCOUNTS_ROUTES,
             *DOWNLOADS_ROUTES,
+            *EVENTS_ROUTES,
+            *JOBS_ROUTES,
         ],
         dependencies={"db_session": Provide(provide_db_session)},
         lifespan=[database_lifespan(settings, store)]

@@ -55,6 +55,7 @@ class Settings:
     redis_key_prefix: str = "pydotorg:"
     access_log: bool = False
     response_cache: bool = True
+    jobs_expire_days: int = 90
     access_token_ttl: int = 7 * 24 * 3600
     refresh_token_ttl: int = 30 * 24 * 3600
     debug: bool = False
@@ -109,6 +110,7 @@ class Settings:
             redis_key_prefix=env.get("REDIS_KEY_PREFIX", "pydotorg:"),
             access_log=_bool(env.get("ACCESS_LOG"), default=app_env == "prod"),
             response_cache=_bool(env.get("RESPONSE_CACHE"), default=True),
+            jobs_expire_days=int(env.get("JOBS_EXPIRE_DAYS", "90")),
             access_token_ttl=int(env.get("ACCESS_TOKEN_TTL_SECONDS", str(7 * 24 * 3600))),
             refresh_token_ttl=int(env.get("REFRESH_TOKEN_TTL_SECONDS", str(30 * 24 * 3600))),
             debug=_bool(env.get("DEBUG")),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import msgspec
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.accounts.models import ApiKey, TokenFamily, User
@@ -237,22 +237,21 @@ class TokenService:
                 await revoke_family(self.session, claims.family, reason="logout")
 
 
-async def revoke_family(session: AsyncSession, family_id: str, *, reason: str) -> None:
+async def _revoke(session: AsyncSession, which: ColumnElement[bool], reason: str) -> None:
     await session.execute(
         update(TokenFamily)
-        .where(TokenFamily.id == family_id, TokenFamily.revoked_at.is_(None))
+        .where(which, TokenFamily.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_reason=reason)
         .execution_options(synchronize_session=False)
     )
+
+
+async def revoke_family(session: AsyncSession, family_id: str, *, reason: str) -> None:
+    await _revoke(session, TokenFamily.id == family_id, reason)
 
 
 async def revoke_all_families(session: AsyncSession, user_id: int, *, reason: str) -> None:
-    await session.execute(
-        update(TokenFamily)
-        .where(TokenFamily.user_id == user_id, TokenFamily.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_reason=reason)
-        .execution_options(synchronize_session=False)
-    )
+    await _revoke(session, TokenFamily.user_id == user_id, reason)
 
 
 # API keys -----------------------------------------------------------------------------------

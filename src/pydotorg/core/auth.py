@@ -97,26 +97,25 @@ def _check_scope(connection: ASGIConnection[Any, Any, Any, Any], identity: Ident
         raise PermissionDeniedError(f"This API key lacks the '{needed}' scope.")
 
 
-def requires_user(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+def _require(connection: ASGIConnection[Any, Any, Any, Any], role: str | None = None) -> Identity:
     identity = current_identity(connection)
     if identity is None:
         raise NotAuthenticatedError("Authentication required.")
+    if role == "staff" and not identity.is_staff:
+        raise PermissionDeniedError("Staff permission required.")
+    if role == "superuser" and not identity.is_superuser:
+        raise PermissionDeniedError("Superuser permission required.")
     _check_scope(connection, identity)
+    return identity
+
+
+def requires_user(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    _require(connection)
 
 
 def requires_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    identity = current_identity(connection)
-    if identity is None:
-        raise NotAuthenticatedError("Authentication required.")
-    if not identity.is_staff:
-        raise PermissionDeniedError("Staff permission required.")
-    _check_scope(connection, identity)
+    _require(connection, "staff")
 
 
 def requires_superuser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    identity = current_identity(connection)
-    if identity is None:
-        raise NotAuthenticatedError("Authentication required.")
-    if not identity.is_superuser:
-        raise PermissionDeniedError("Superuser permission required.")
-    _check_scope(connection, identity)
+    _require(connection, "superuser")

@@ -76,6 +76,13 @@ def openapi_config() -> OpenAPIConfig:
             Tag(name="Release files", description="Downloadable files of each release."),
             Tag(name="Operating systems", description="OSes that downloads are published for."),
             Tag(name="Release cycle", description="Support schedule of each minor series."),
+            Tag(
+                name="Events",
+                description="Python events: calendars, venues, occurrences, iCalendar and feeds.",
+            ),
+            Tag(name="Jobs", description="The job board: postings reviewed by staff, feeds."),
+            Tag(name="Authentication", description="Sign-in, tokens and API keys."),
+            Tag(name="Users", description="User profiles and administration."),
             Tag(name="Health", description="Liveness and readiness probes."),
         ],
         components=Components(

@@ -10,9 +10,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pydotorg.core.meta import get_meta, set_meta
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.downloads.seed import seed_downloads
+from pydotorg.events.seed import seed_events
+from pydotorg.jobs.seed import seed_jobs
 
 SEEDED_KEY = "seeded_at"
-SEQUENCED_TABLES = ("download_os", "download_release", "download_release_file")
+SEQUENCED_TABLES = (
+    "download_os",
+    "download_release",
+    "download_release_file",
+    "event_calendar",
+    "event_category",
+    "event_location",
+    "event",
+    "event_occurrence",
+    "job_types",
+    "job_categories",
+    "jobs",
+)
 
 
 async def _reset_sequences(session: AsyncSession) -> None:
@@ -34,6 +48,8 @@ async def seed(database_url: str) -> dict[str, int]:
     try:
         async with create_sessionmaker(engine)() as session:
             counts = await seed_downloads(session)
+            counts.update(await seed_events(session))
+            counts.update(await seed_jobs(session))
             await _reset_sequences(session)
             if await get_meta(session, SEEDED_KEY) is None:
                 await set_meta(session, SEEDED_KEY, datetime.now(UTC).isoformat())

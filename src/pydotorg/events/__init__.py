@@ -1,0 +1,1 @@
+"""Events: calendars, venues, events, their occurrences and recurrence, and calendar export."""

@@ -1,0 +1,197 @@
+"""Recurring events: the RFC 5545 RRULE subset python.org needs, expanded with dateutil.
+
+A rule repeats in its event's *local* time: a weekly 18:00 meeting in Berlin stays at 18:00 on
+both sides of a daylight-saving change, so its UTC instant moves by an hour. Expansion therefore
+runs on naive wall-clock times in the event's zone, and each occurrence is made aware (and UTC)
+only at the end. All-day rules repeat local dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from dateutil.rrule import (  # type: ignore[import-untyped]
+    DAILY,
+    FR,
+    MO,
+    MONTHLY,
+    SA,
+    SU,
+    TH,
+    TU,
+    WE,
+    WEEKLY,
+    YEARLY,
+    rrule,
+)
+
+from pydotorg.core.exceptions import FieldError
+
+FREQUENCIES = {"yearly": YEARLY, "monthly": MONTHLY, "weekly": WEEKLY, "daily": DAILY}
+WEEKDAYS = {"MO": MO, "TU": TU, "WE": WE, "TH": TH, "FR": FR, "SA": SA, "SU": SU}
+BY_DAY = re.compile(r"^([+-]?(?:[1-9]|[1-4][0-9]|5[0-3]))?(MO|TU|WE|TH|FR|SA|SU)$")
+MAX_OCCURRENCES = 5000
+
+
+def zone(name: str, field: str = "time_zone") -> ZoneInfo:
+    """The IANA zone of that name; anything else is a 422 naming the field."""
+    if name not in _zone_names():
+        raise FieldError(field, f"{name!r} is not an IANA time zone such as 'Europe/Berlin'")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise FieldError(field, f"{name!r} is not a known time zone") from exc
+
+
+_ZONES: set[str] = set()
+
+
+def _zone_names() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+        _ZONES.add("UTC")
+    return _ZONES
+
+
+def wall_time(moment: datetime, tz: ZoneInfo) -> datetime:
+    """The naive local time a clock in ``tz`` shows at an instant."""
+    return moment.astimezone(tz).replace(tzinfo=None)
+
+
+def instant(local: datetime, tz: ZoneInfo) -> datetime:
+    """The UTC instant of a local wall-clock time in ``tz`` (the earlier one when ambiguous)."""
+    return local.replace(tzinfo=tz).astimezone(UTC)
+
+
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    return instant(datetime.combine(day, time()), tz)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One recurrence: the first occurrence (``start``..``end``) and how it repeats."""
+
+    start: datetime
+    end: datetime
+    frequency: str
+    interval: int = 1
+    count: int | None = None
+    until: datetime | None = None
+    by_day: tuple[str, ...] = ()
+    all_day: bool = False
+
+    def _rrule(self, tz: ZoneInfo) -> rrule:
+        weekdays = []
+        for item in self.by_day:
+            match = BY_DAY.match(item)
+            if match is None:
+                raise FieldError("by_day", f"{item!r} is not a weekday such as 'MO' or '-1FR'")
+            ordinal, day = match.groups()
+            weekdays.append(WEEKDAYS[day](int(ordinal)) if ordinal else WEEKDAYS[day])
+        return rrule(
+            FREQUENCIES[self.frequency],
+            dtstart=wall_time(self.start, tz),
+            interval=self.interval,
+            count=self.count,
+            until=wall_time(self.until, tz) if self.until else None,
+            byweekday=weekdays or None,
+        )
+
+    def _local_length(self, tz: ZoneInfo) -> timedelta:
+        return wall_time(self.end, tz) - wall_time(self.start, tz)
+
+    def starts(self, tz: ZoneInfo) -> Iterator[datetime]:
+        """Every start, as UTC instants, in order (endless when the rule never ends)."""
+        for local in self._rrule(tz):
+            yield instant(local, tz)
+
+    def between(self, after: datetime, before: datetime, tz: ZoneInfo) -> list[Occurrence]:
+        """The occurrences overlapping ``[after, before)``."""
+        length = self._local_length(tz)
+        rule = self._rrule(tz)
+        low = wall_time(after, tz) - length - timedelta(days=1)
+        high = wall_time(before, tz) + timedelta(days=1)
+        found = []
+        for local in rule.between(low, high, inc=True):
+            occurrence = Occurrence(instant(local, tz), instant(local + length, tz), self.all_day)
+            if occurrence.start < before and occurrence.end > after:
+                found.append(occurrence)
+        return found
+
+    def next_after(
+        self, moment: datetime, tz: ZoneInfo, *, strict: bool = False
+    ) -> Occurrence | None:
+        """The first occurrence that has not ended at ``moment`` (``strict``: ends after it)."""
+        length = self._local_length(tz)
+        rule = self._rrule(tz)
+        local = rule.after(wall_time(moment, tz) - length - timedelta(days=1), inc=True)
+        while local is not None:
+            occurrence = Occurrence(instant(local, tz), instant(local + length, tz), self.all_day)
+            if occurrence.end > moment or (occurrence.end == moment and not strict):
+                return occurrence
+            local = rule.after(local)
+        return None
+
+    def hits(self, after: datetime, before: datetime, tz: ZoneInfo) -> bool:
+        """Whether an occurrence overlaps ``[after, before)``, without expanding the range."""
+        first = self.next_after(after, tz, strict=True)
+        return first is not None and first.start < before
+
+    def last_end(self, tz: ZoneInfo) -> datetime | None:
+        """The end of the last occurrence; None when the rule repeats for ever."""
+        if self.count is None and self.until is None:
+            return None
+        last = None
+        for number, local in enumerate(self._rrule(tz), start=1):
+            if number > MAX_OCCURRENCES:
+                raise FieldError(
+                    "rules", f"a rule may produce at most {MAX_OCCURRENCES} occurrences"
+                )
+            last = local
+        if last is None:
+            raise FieldError("rules", "the rule produces no occurrences before its end")
+        return instant(last + self._local_length(tz), tz)
+
+    def check(self, tz: ZoneInfo) -> None:
+        """RFC 5545 leaves a start that is not itself an occurrence undefined: refuse it."""
+        if self.count is not None and self.until is not None:
+            raise FieldError("rules", "give 'count' or 'until', not both")
+        if self.until is not None and self.until < self.start:
+            raise FieldError("until", "must not be before the first occurrence")
+        if self.frequency not in ("monthly", "yearly") and any(day[:-2] for day in self.by_day):
+            raise FieldError("by_day", "numbered weekdays ('1MO') need a monthly or yearly rule")
+        first = next(iter(self._rrule(tz)), None)
+        if first != wall_time(self.start, tz):
+            raise FieldError(
+                "by_day", "the first occurrence's start must itself match the rule's weekdays"
+            )
+        self.last_end(tz)
+
+    def rrule_text(self, tz: ZoneInfo) -> str:
+        """The rule as an RFC 5545 RRULE value (UNTIL in UTC, or a date for all-day rules)."""
+        parts = [f"FREQ={self.frequency.upper()}"]
+        if self.interval != 1:
+            parts.append(f"INTERVAL={self.interval}")
+        if self.count is not None:
+            parts.append(f"COUNT={self.count}")
+        if self.until is not None:
+            if self.all_day:
+                parts.append(f"UNTIL={self.until.astimezone(tz).date():%Y%m%d}")
+            else:
+                parts.append(f"UNTIL={self.until.astimezone(UTC):%Y%m%dT%H%M%SZ}")
+        if self.by_day:
+            parts.append("BYDAY=" + ",".join(self.by_day))
+        return ";".join(parts)
+
+
+@dataclass(frozen=True, order=True)
+class Occurrence:
+    """When an event happens once: UTC instants; all-day ones span whole local days."""
+
+    start: datetime
+    end: datetime
+    all_day: bool = False

@@ -1,0 +1,269 @@
+"""Request and response bodies of the events API, separate from the tables.
+
+Datetimes in responses carry the offset of the event's own time zone (the same instant as UTC,
+but readable as the local time the event is announced in). In request bodies a datetime without
+an offset is a local time in the event's ``time_zone``; one with an offset is that instant.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from pydotorg.core.schemas import Description, Name, OptionalUrl, Slug, WriteSchema
+
+Frequency = Literal["yearly", "monthly", "weekly", "daily"]
+Status = Literal["approved", "pending", "rejected"]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
+Address = Annotated[str, msgspec.Meta(max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
+Country = Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
+TimeZoneName = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=64,
+        description="An IANA time zone name, e.g. 'Europe/Berlin' or 'UTC'.",
+        examples=["Europe/Berlin"],
+    ),
+]
+Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
+Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+WeekDay = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[+-]?[0-9]{0,2}(MO|TU|WE|TH|FR|SA|SU)$",
+        description="RFC 5545 BYDAY: 'MO'..'SU', numbered ('1MO', '-1FR') in monthly rules.",
+    ),
+]
+Ids = Annotated[list[int], msgspec.Meta(max_length=50)]
+
+
+# Calendars, categories, locations ------------------------------------------------------------
+
+
+class CalendarRead(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+    description: str
+    url: str
+    ical_url: str
+    rss_url: str
+    atom_url: str
+    resource_uri: str
+
+
+class CalendarCreate(WriteSchema):
+    name: Name
+    slug: Slug
+    description: Description = ""
+    url: OptionalUrl = ""
+
+
+class CalendarUpdate(WriteSchema):
+    name: Name | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+    description: Description | UnsetType = UNSET
+    url: OptionalUrl | UnsetType = UNSET
+
+
+class EventCategoryRead(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+    calendar: int
+    resource_uri: str
+
+
+class EventCategoryCreate(WriteSchema):
+    name: Name
+    slug: Slug
+    calendar: int
+
+
+class EventCategoryUpdate(WriteSchema):
+    name: Name | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+    calendar: int | UnsetType = UNSET
+
+
+class EventLocationRead(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+    address: str
+    country: str
+    url: str
+    latitude: float | None
+    longitude: float | None
+    resource_uri: str
+
+
+class EventLocationCreate(WriteSchema):
+    name: Name
+    slug: Slug
+    address: Address = ""
+    country: Country = ""
+    url: OptionalUrl = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+
+
+class EventLocationUpdate(WriteSchema):
+    name: Name | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+    address: Address | UnsetType = UNSET
+    country: Country | UnsetType = UNSET
+    url: OptionalUrl | UnsetType = UNSET
+    latitude: Latitude | UnsetType | None = UNSET
+    longitude: Longitude | UnsetType | None = UNSET
+
+
+# When events happen ---------------------------------------------------------------------------
+
+
+class OccurrenceRead(msgspec.Struct):
+    """One occurrence. ``start_date``/``end_date`` (last day, inclusive) are set when all-day."""
+
+    dt_start: datetime
+    dt_end: datetime
+    all_day: bool
+    start_date: date | None
+    end_date: date | None
+    id: int | None = None
+
+
+class RuleRead(msgspec.Struct):
+    id: int
+    dt_start: datetime
+    dt_end: datetime
+    all_day: bool
+    start_date: date | None
+    end_date: date | None
+    frequency: Frequency
+    interval: int
+    count: int | None
+    until: datetime | None
+    by_day: list[str]
+    rrule: str
+
+
+class OccurrenceWrite(WriteSchema):
+    """A timed occurrence (``dt_start``, ``dt_end``) or an all-day one (``all_day``,
+    ``start_date``, optional inclusive ``end_date``)."""
+
+    dt_start: datetime | None = None
+    dt_end: datetime | None = None
+    all_day: bool = False
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class RuleWrite(OccurrenceWrite):
+    """The first occurrence, as in :class:`OccurrenceWrite`, and how it repeats (RFC 5545)."""
+
+    frequency: Frequency = "weekly"
+    interval: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1
+    count: Annotated[int, msgspec.Meta(ge=1, le=5000)] | None = None
+    until: datetime | None = None
+    by_day: Annotated[list[WeekDay], msgspec.Meta(max_length=7)] = []
+
+
+Occurrences = Annotated[list[OccurrenceWrite], msgspec.Meta(max_length=100)]
+Rules = Annotated[list[RuleWrite], msgspec.Meta(max_length=10)]
+
+
+# Events -------------------------------------------------------------------------------------
+
+
+class EventRead(msgspec.Struct):
+    id: int
+    uid: str
+    slug: str
+    title: str
+    description: str
+    calendar: int
+    calendar_slug: str
+    venue: EventLocationRead | None
+    categories: list[EventCategoryRead]
+    featured: bool
+    url: str
+    time_zone: str
+    status: Status
+    review_note: str
+    creator: int | None
+    occurrences: list[OccurrenceRead]
+    rules: list[RuleRead]
+    next_occurrence: OccurrenceRead | None
+    created: datetime
+    updated: datetime
+    ical_url: str
+    resource_uri: str
+
+
+class EventCreate(WriteSchema):
+    title: Title
+    calendar: int
+    occurrences: Occurrences = []
+    rules: Rules = []
+    slug: Slug | None = None
+    description: Description = ""
+    venue: int | None = None
+    categories: Ids = []
+    featured: bool = False
+    url: OptionalUrl = ""
+    time_zone: TimeZoneName = "UTC"
+
+
+class EventSubmit(WriteSchema):
+    """What a signed-in user may propose; staff review it before anyone else sees it."""
+
+    title: Title
+    calendar: int
+    occurrences: Occurrences = []
+    rules: Rules = []
+    description: Description = ""
+    venue: int | None = None
+    categories: Ids = []
+    url: OptionalUrl = ""
+    time_zone: TimeZoneName = "UTC"
+
+
+class EventUpdate(WriteSchema):
+    """Given ``occurrences`` or ``rules`` replace the event's whole list of them."""
+
+    title: Title | UnsetType = UNSET
+    calendar: int | UnsetType = UNSET
+    occurrences: Occurrences | UnsetType = UNSET
+    rules: Rules | UnsetType = UNSET
+    slug: Slug | UnsetType = UNSET
+    description: Description | UnsetType = UNSET
+    venue: int | UnsetType | None = UNSET
+    categories: Ids | UnsetType = UNSET
+    featured: bool | UnsetType = UNSET
+    url: OptionalUrl | UnsetType = UNSET
+    time_zone: TimeZoneName | UnsetType = UNSET
+
+
+class EventRejection(WriteSchema):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"^[^\x00]*$")]
+
+
+class ExpandedOccurrenceRead(msgspec.Struct):
+    """One occurrence in a date range, single or produced by a recurring rule."""
+
+    event: int
+    event_slug: str
+    title: str
+    calendar: int
+    time_zone: str
+    dt_start: datetime
+    dt_end: datetime
+    all_day: bool
+    start_date: date | None
+    end_date: date | None
+    recurring: bool
+    event_uri: str

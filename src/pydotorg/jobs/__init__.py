@@ -1,0 +1,1 @@
+"""The job board: postings reviewed by staff before they are public, types, categories, feeds."""

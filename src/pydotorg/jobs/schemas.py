@@ -1,0 +1,138 @@
+"""Request and response bodies of the job board."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from pydotorg.accounts.schemas import Email
+from pydotorg.core.schemas import Description, Name, OptionalUrl, WriteSchema
+
+ShortText = Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
+LongText = Annotated[
+    str, msgspec.Meta(max_length=20_000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
+]
+Ids = Annotated[list[int], msgspec.Meta(max_length=20)]
+
+
+class JobTypeRead(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+
+
+class JobCategoryRead(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+
+
+class NamedCreate(WriteSchema):
+    name: Name
+
+
+class NamedUpdate(WriteSchema):
+    name: Name
+
+
+class JobRead(msgspec.Struct):
+    id: int
+    slug: str
+    job_title: str
+    company_name: str
+    company_description: str
+    company_url: str
+    city: str
+    region: str
+    country: str
+    remote: bool
+    agencies: bool
+    description: str
+    requirements: str
+    contact_name: str
+    contact_email: str | None
+    url: str
+    job_types: list[JobTypeRead]
+    category: JobCategoryRead | None
+    is_featured: bool
+    status: str
+    expires: datetime | None
+    created: datetime
+    updated: datetime
+    resource_uri: str
+    creator_id: int | None = None
+    email_public: bool | None = None
+    submitted: datetime | None = None
+    approved: datetime | None = None
+
+
+class JobCreate(WriteSchema):
+    job_title: Name
+    company_name: Name
+    description: LongText
+    contact_email: Email
+    company_description: Description = ""
+    company_url: OptionalUrl = ""
+    city: ShortText = ""
+    region: ShortText = ""
+    country: ShortText = ""
+    remote: bool = False
+    agencies: bool = False
+    requirements: LongText = ""
+    contact_name: ShortText = ""
+    email_public: bool = False
+    url: OptionalUrl = ""
+    job_type_ids: Ids = msgspec.field(default_factory=list)
+    category_id: int | None = None
+
+
+class JobUpdate(WriteSchema):
+    job_title: Name | UnsetType = UNSET
+    company_name: Name | UnsetType = UNSET
+    description: LongText | UnsetType = UNSET
+    contact_email: Email | UnsetType = UNSET
+    company_description: Description | UnsetType = UNSET
+    company_url: OptionalUrl | UnsetType = UNSET
+    city: ShortText | UnsetType = UNSET
+    region: ShortText | UnsetType = UNSET
+    country: ShortText | UnsetType = UNSET
+    remote: bool | UnsetType = UNSET
+    agencies: bool | UnsetType = UNSET
+    requirements: LongText | UnsetType = UNSET
+    contact_name: ShortText | UnsetType = UNSET
+    email_public: bool | UnsetType = UNSET
+    url: OptionalUrl | UnsetType = UNSET
+    job_type_ids: Ids | UnsetType = UNSET
+    category_id: int | UnsetType | None = UNSET
+    is_featured: bool | UnsetType = UNSET
+
+
+class JobSearch(WriteSchema):
+    """The guide's search body, plus category, remote and paging."""
+
+    query: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    location: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    job_type_ids: Ids = msgspec.field(default_factory=list)
+    category_id: int | None = None
+    remote: bool | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
+    offset: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class Rejection(WriteSchema):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+
+
+class CommentCreate(WriteSchema):
+    comment: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+
+
+class CommentRead(msgspec.Struct):
+    id: int
+    job_id: int
+    author_id: int | None
+    comment: str
+    created: datetime

@@ -1,0 +1,83 @@
+"""Shared helpers of the events tests: each test makes its own calendar, so what it counts is
+only what it created, whatever else the session's shared server holds."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from pydotorg.data import DATA_DIR
+from tests.support import LiveServer
+
+PASSWORD = "events passphrase 2026"
+
+
+def shipped(name: str) -> list[dict[str, Any]]:
+    with gzip.open(DATA_DIR / f"{name}.json.gz", "rt") as handle:
+        records: list[dict[str, Any]] = json.load(handle)
+    return records
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def iso(day: date) -> str:
+    return day.isoformat()
+
+
+def soon(days: int) -> date:
+    return today() + timedelta(days=days)
+
+
+def event_body(calendar: dict[str, Any], /, **overrides: Any) -> dict[str, Any]:
+    start = soon(30)
+    body: dict[str, Any] = {
+        "title": unique("Python meetup"),
+        "calendar": calendar["id"],
+        "time_zone": "Europe/Berlin",
+        "occurrences": [{"dt_start": f"{iso(start)}T18:00:00", "dt_end": f"{iso(start)}T20:00:00"}],
+    }
+    body.update(overrides)
+    return body
+
+
+def create_event(
+    staff: httpx.Client, calendar: dict[str, Any], /, **overrides: Any
+) -> dict[str, Any]:
+    response = staff.post("/api/v1/events/", json=event_body(calendar, **overrides))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.fixture
+def calendar(staff: httpx.Client) -> dict[str, Any]:
+    slug = unique("test-calendar")
+    response = staff.post("/api/v1/calendars/", json={"name": f"Calendar {slug}", "slug": slug})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def submitter(server: LiveServer) -> Iterator[httpx.Client]:
+    """A freshly registered user, signed in with a JWT (one per module: hashing is slow)."""
+    name = unique("sub").replace("-", "")
+    with server.client() as anon:
+        tokens = anon.post(
+            "/api/auth/register",
+            json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
+        ).json()
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as client:
+        yield client

@@ -1,0 +1,133 @@
+"""The expanded occurrences of a date range: single and recurring, in each event's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from tests.events.conftest import create_event, iso, shipped, soon, today
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def occurrences(client: httpx.Client, **params: Any) -> httpx.Response:
+    response = client.get("/api/v1/event-occurrences/", params={"limit": 1000, **params})
+    assert response.status_code == 200, response.text
+    return response
+
+
+def test_default_range_is_the_next_year_of_real_conferences(anon: httpx.Client) -> None:
+    first, last = today(), today() + timedelta(days=365)
+    expected = []
+    for record in shipped("conferences"):
+        start = date.fromisoformat(record["start"])
+        end = max(date.fromisoformat(record["end"]), start)
+        if start <= last and end >= first:
+            expected.append((record["title"], record["start"]))
+    found = occurrences(anon, calendar="python-events").json()
+    assert sorted((o["title"], o["start_date"]) for o in found) == sorted(expected)
+    starts = [datetime.fromisoformat(o["dt_start"]) for o in found]
+    assert starts == sorted(starts)
+    assert all(o["all_day"] and not o["recurring"] for o in found)
+
+
+def test_weekly_rule_across_the_spring_change_stays_at_local_time(
+    staff: httpx.Client, anon: httpx.Client, calendar: dict[str, Any]
+) -> None:
+    event = create_event(
+        staff,
+        calendar,
+        occurrences=[],
+        rules=[
+            {
+                "dt_start": "2031-03-13T18:00:00",
+                "dt_end": "2031-03-13T20:00:00",
+                "frequency": "weekly",
+                "by_day": ["TH"],
+                "until": "2031-04-10T18:00:00",
+            }
+        ],
+    )
+    (rule,) = event["rules"]
+    assert rule["rrule"] == "FREQ=WEEKLY;UNTIL=20310410T160000Z;BYDAY=TH"
+    found = occurrences(
+        anon, event=event["id"], date_from="2031-03-01", date_to="2031-12-31"
+    ).json()
+    local = [datetime.fromisoformat(o["dt_start"]).astimezone(BERLIN) for o in found]
+    assert [d.day for d in local] == [13, 20, 27, 3, 10]
+    assert {d.strftime("%a %H:%M") for d in local} == {"Thu 18:00"}
+    utc_hours = [datetime.fromisoformat(o["dt_start"]).astimezone(UTC).hour for o in found]
+    assert utc_hours == [17, 17, 17, 16, 16]
+    assert all(o["recurring"] and o["event"] == event["id"] for o in found)
+    assert event["rules"][0]["until"].startswith("2031-04-10T18:00:00+02:00")
+
+
+def test_count_and_range_limit_the_expansion(
+    staff: httpx.Client, anon: httpx.Client, calendar: dict[str, Any]
+) -> None:
+    start = soon(3)
+    create_event(
+        staff,
+        calendar,
+        time_zone="UTC",
+        occurrences=[
+            {"dt_start": f"{iso(soon(1))}T08:00:00", "dt_end": f"{iso(soon(1))}T09:00:00"}
+        ],
+        rules=[{"all_day": True, "start_date": iso(start), "frequency": "daily", "count": 10}],
+    )
+    mine = {"calendar": calendar["slug"]}
+    found = occurrences(anon, **mine).json()
+    assert len(found) == 11
+    assert [o["recurring"] for o in found] == [False] + [True] * 10
+    assert [o["start_date"] for o in found[1:]] == [
+        iso(start + timedelta(days=n)) for n in range(10)
+    ]
+    window = occurrences(
+        anon,
+        **mine,
+        date_from=iso(start + timedelta(days=2)),
+        date_to=iso(start + timedelta(days=4)),
+    )
+    assert [o["start_date"] for o in window.json()] == [
+        iso(start + timedelta(days=n)) for n in (2, 3, 4)
+    ]
+    page = occurrences(anon, **mine, limit=4, offset=8)
+    assert page.headers["x-total-count"] == "11" and len(page.json()) == 3
+
+
+def test_endless_rules_expand_only_inside_the_range(
+    staff: httpx.Client, anon: httpx.Client, calendar: dict[str, Any]
+) -> None:
+    create_event(
+        staff,
+        calendar,
+        occurrences=[],
+        rules=[
+            {
+                "dt_start": "2020-01-01T12:00:00",
+                "dt_end": "2020-01-01T13:00:00",
+                "frequency": "daily",
+            }
+        ],
+    )
+    found = occurrences(
+        anon, calendar=calendar["slug"], date_from="2030-02-01", date_to="2030-02-28"
+    ).json()
+    assert len(found) == 28
+    assert {datetime.fromisoformat(o["dt_start"]).astimezone(BERLIN).hour for o in found} == {12}
+
+
+def test_bad_ranges_are_refused(anon: httpx.Client) -> None:
+    too_long = anon.get(
+        "/api/v1/event-occurrences/", params={"date_from": "2020-01-01", "date_to": "2030-01-01"}
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["extra"]["errors"][0]["field"] == "date_to"
+    backwards = anon.get(
+        "/api/v1/event-occurrences/", params={"date_from": "2020-01-02", "date_to": "2020-01-01"}
+    )
+    assert backwards.status_code == 422
+    assert anon.get("/api/v1/event-occurrences/", params={"date_to": "someday"}).status_code == 400

@@ -1,0 +1,435 @@
+"""The job board over HTTP on both engines: the guide's examples, visibility and every guard."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+from collections.abc import Callable, Iterator
+
+import feedparser
+import httpx
+import pytest
+
+from pydotorg.data import DATA_DIR
+from tests.support import LiveServer
+
+PASSWORD = "job board passphrase 2026"
+
+
+def shipped_jobs() -> list[dict]:
+    with gzip.open(DATA_DIR / "jobs.json.gz", "rt") as handle:
+        return json.load(handle)
+
+
+def posting(**overrides: object) -> dict:
+    body = {
+        "job_title": "Python Developer",
+        "company_name": f"Acme {uuid.uuid4().hex[:6]}",
+        "description": "Build APIs with Python.",
+        "contact_email": "hiring@acme.example",
+        "country": "Netherlands",
+        "city": "Amsterdam",
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def poster(server: LiveServer) -> Iterator[httpx.Client]:
+    """A freshly registered user, signed in with a JWT."""
+    with server.client() as anon:
+        name = f"p{uuid.uuid4().hex[:10]}"
+        tokens = anon.post(
+            "/api/auth/register",
+            json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
+        ).json()
+    with httpx.Client(
+        base_url=server.base_url, headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def other(server: LiveServer) -> Iterator[httpx.Client]:
+    with server.client("user") as client:
+        yield client
+
+
+def create(poster: httpx.Client, **overrides: object) -> dict:
+    response = poster.post("/api/v1/jobs/", json=posting(**overrides))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def approved(poster: httpx.Client, staff: httpx.Client, **overrides: object) -> dict:
+    job = create(poster, **overrides)
+    assert poster.post(f"/api/v1/jobs/{job['id']}/submit").status_code == 200
+    response = staff.post(f"/api/v1/jobs/{job['id']}/approve")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# The guide's examples -------------------------------------------------------------------------
+
+
+def test_guide_list_loop_prints_title_at_company(anon: httpx.Client) -> None:
+    response = anon.get("/api/v1/jobs", params={"status": "approved", "limit": 10})
+    jobs = response.json()
+    assert len(jobs) == 10
+    lines = [f"{job['job_title']} at {job['company_name']}" for job in jobs]
+    companies = {record["company_name"] for record in shipped_jobs()}
+    assert all(line.split(" at ", 1)[1] in companies or " at " in line for line in lines)
+    assert all(job["status"] == "approved" for job in jobs)
+
+
+def test_guide_get_all_jobs_pagination(anon: httpx.Client) -> None:
+    all_jobs, offset, limit = [], 0, 100
+    while True:
+        jobs = anon.get(
+            "/api/v1/jobs", params={"limit": limit, "offset": offset, "status": "approved"}
+        ).json()
+        if not jobs:
+            break
+        all_jobs.extend(jobs)
+        offset += limit
+        if len(jobs) < limit:
+            break
+    total = int(anon.get("/api/v1/jobs", params={"status": "approved"}).headers["x-total-count"])
+    assert len(all_jobs) == total >= len(shipped_jobs())
+    assert len({job["id"] for job in all_jobs}) == len(all_jobs)
+
+
+def test_guide_search_request(anon: httpx.Client) -> None:
+    response = anon.post(
+        "/api/v1/jobs/search", json={"query": "django", "location": "remote", "job_type_ids": []}
+    )
+    assert response.status_code == 200
+    matching = response.json()
+
+    def text(r: dict) -> str:
+        return f"{r['description']} {r['requirements']} {r['about_company']} {r['company_name']}"
+
+    expected = [r for r in shipped_jobs() if r["telecommuting"] and "django" in text(r).lower()]
+    assert matching and len(matching) >= len(expected) > 0
+    assert all(job["remote"] for job in matching)
+
+
+def test_guide_unknown_job_is_404(anon: httpx.Client) -> None:
+    response = anon.get("/api/v1/jobs/nonexistent-id")
+    assert response.status_code == 404
+    assert response.json()["status_code"] == 404
+    assert anon.get("/api/v1/jobs/99999999").status_code == 404
+
+
+# Workflow -------------------------------------------------------------------------------------
+
+
+def test_the_whole_workflow(poster: httpx.Client, staff: httpx.Client, anon: httpx.Client) -> None:
+    job = create(poster)
+    assert job["status"] == "draft"
+    assert anon.get(job["resource_uri"]).status_code == 404
+    submitted = poster.post(f"/api/v1/jobs/{job['id']}/submit").json()
+    assert submitted["status"] == "review"
+    rejected = staff.post(f"/api/v1/jobs/{job['id']}/reject", json={"reason": "Add a salary."})
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    comments = poster.get(f"/api/v1/jobs/{job['id']}/comments").json()
+    assert [c["comment"] for c in comments] == ["Add a salary."]
+    edited = poster.patch(job["resource_uri"], json={"description": "Build APIs. 90k EUR."})
+    assert edited.status_code == 200
+    poster.post(f"/api/v1/jobs/{job['id']}/submit")
+    live = staff.post(f"/api/v1/jobs/{job['id']}/approve").json()
+    assert live["status"] == "approved" and live["expires"] is not None
+    assert anon.get(job["resource_uri"]).json()["description"] == "Build APIs. 90k EUR."
+    archived = staff.post(f"/api/v1/jobs/{job['id']}/archive").json()
+    assert archived["status"] == "archived"
+    assert anon.get(job["resource_uri"]).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("setup", "action", "allowed"),
+    [
+        ([], "approve", ["remove"]),
+        ([], "archive", ["remove"]),
+        (["submit"], "submit", ["withdraw"]),
+        (["submit", "approve"], "approve", ["archive", "remove"]),
+        (["submit", "approve", "archive"], "submit", []),
+        (["withdraw"], "submit", []),
+        (["submit", "approve", "remove"], "archive", []),
+    ],
+)
+def test_refused_transitions_are_409_naming_the_allowed_ones(
+    poster: httpx.Client, staff: httpx.Client, setup: list[str], action: str, allowed: list[str]
+) -> None:
+    """The 409 names the moves the caller may make from the posting's state, and changes nothing."""
+    job = create(poster)
+    for step in setup:
+        actor = poster if step in {"submit", "withdraw"} else staff
+        assert actor.post(f"/api/v1/jobs/{job['id']}/{step}").status_code == 200, step
+    before = staff.get(job["resource_uri"]).json()
+    actor = poster if action in {"submit", "withdraw"} else staff
+    response = actor.post(f"/api/v1/jobs/{job['id']}/{action}")
+    assert response.status_code == 409, response.text
+    extra = response.json()["extra"]
+    assert extra == {"status": before["status"], "allowed_actions": allowed}
+    assert staff.get(job["resource_uri"]).json() == before
+
+
+def test_owner_edits_only_drafts_and_rejected(poster: httpx.Client, staff: httpx.Client) -> None:
+    job = approved(poster, staff)
+    response = poster.patch(job["resource_uri"], json={"job_title": "Changed"})
+    assert response.status_code == 409
+    assert "withdraw" in response.json()["extra"]["allowed_actions"]
+    assert staff.patch(job["resource_uri"], json={"is_featured": True}).json()["is_featured"]
+    assert poster.get(job["resource_uri"]).json()["job_title"] == "Python Developer"
+
+
+def test_owner_cannot_feature_or_set_status(poster: httpx.Client) -> None:
+    job = create(poster)
+    assert poster.patch(job["resource_uri"], json={"is_featured": True}).status_code == 403
+    assert poster.patch(job["resource_uri"], json={"status": "approved"}).status_code == 400
+    assert poster.get(job["resource_uri"]).json()["status"] == "draft"
+
+
+def test_withdraw_and_delete(poster: httpx.Client, staff: httpx.Client, anon: httpx.Client) -> None:
+    live = approved(poster, staff)
+    assert poster.delete(live["resource_uri"]).status_code == 409
+    gone = poster.post(f"/api/v1/jobs/{live['id']}/withdraw").json()
+    assert gone["status"] == "withdrawn"
+    assert anon.get(live["resource_uri"]).status_code == 404
+    draft = create(poster)
+    assert poster.delete(draft["resource_uri"]).status_code == 204
+    assert poster.get(draft["resource_uri"]).status_code == 404
+
+
+def test_expired_postings_are_never_listed_as_approved(
+    poster: httpx.Client, staff: httpx.Client, anon: httpx.Client, server: LiveServer
+) -> None:
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from pydotorg.db.engine import create_engine, create_sessionmaker
+    from pydotorg.jobs.models import Job
+
+    job = approved(poster, staff, job_title="Soon Expired Role")
+
+    async def expire() -> None:
+        engine = create_engine(server.database_url, pool=False)
+        async with create_sessionmaker(engine)() as session:
+            past = datetime.now(UTC) - timedelta(days=1)
+            await session.execute(update(Job).where(Job.id == job["id"]).values(expires=past))
+            await session.commit()
+        await engine.dispose()
+
+    asyncio.run(expire())
+    assert anon.get(job["resource_uri"]).status_code == 404
+    listed = anon.get("/api/v1/jobs", params={"status": "approved", "limit": 1000}).json()
+    assert job["id"] not in {j["id"] for j in listed}
+    mine = poster.get(job["resource_uri"]).json()
+    assert mine["status"] == "expired"
+    expired = staff.get("/api/v1/jobs", params={"status": "expired"}).json()
+    assert job["id"] in {j["id"] for j in expired}
+
+
+# Visibility and guards ------------------------------------------------------------------------
+
+
+def test_drafts_are_for_owner_and_staff_only(
+    poster: httpx.Client, other: httpx.Client, staff: httpx.Client, anon: httpx.Client
+) -> None:
+    job = create(poster)
+    assert poster.get(job["resource_uri"]).status_code == 200
+    assert staff.get(job["resource_uri"]).status_code == 200
+    assert other.get(job["resource_uri"]).status_code == 404
+    assert anon.get(job["resource_uri"]).status_code == 404
+    for client in (anon, other):
+        drafts = client.get("/api/v1/jobs", params={"status": "draft", "limit": 1000}).json()
+        assert job["id"] not in {j["id"] for j in drafts}
+    assert job["id"] in {
+        j["id"] for j in staff.get("/api/v1/jobs", params={"status": "draft", "limit": 1000}).json()
+    }
+
+
+def test_mine_needs_a_token_and_lists_every_state(
+    poster: httpx.Client, staff: httpx.Client, anon: httpx.Client
+) -> None:
+    assert anon.get("/api/v1/jobs/mine").status_code == 401
+    draft = create(poster)
+    live = approved(poster, staff)
+    mine = poster.get("/api/v1/jobs/mine").json()
+    assert {j["id"] for j in mine} == {draft["id"], live["id"]}
+
+
+def test_contact_email_is_public_only_when_chosen(
+    poster: httpx.Client, staff: httpx.Client, anon: httpx.Client
+) -> None:
+    hidden = approved(poster, staff)
+    shown = approved(poster, staff, email_public=True)
+    assert anon.get(hidden["resource_uri"]).json()["contact_email"] is None
+    assert poster.get(hidden["resource_uri"]).json()["contact_email"] == "hiring@acme.example"
+    assert anon.get(shown["resource_uri"]).json()["contact_email"] == "hiring@acme.example"
+    assert "creator_id" in anon.get(shown["resource_uri"]).json()
+    assert anon.get(shown["resource_uri"]).json()["creator_id"] is None
+
+
+def test_write_guards(
+    poster: httpx.Client, other: httpx.Client, staff: httpx.Client, anon: httpx.Client
+) -> None:
+    assert anon.post("/api/v1/jobs/", json=posting()).status_code == 401
+    job = create(poster)
+    uri = job["resource_uri"]
+    for client, status in ((anon, 401),):
+        assert client.patch(uri, json={"job_title": "X"}).status_code == status
+        assert client.delete(uri).status_code == status
+        for action in ("submit", "withdraw", "approve", "archive", "remove"):
+            assert client.post(f"{uri}/{action}").status_code == status
+        assert client.post(f"{uri}/reject", json={"reason": "x"}).status_code == status
+        assert client.get(f"{uri}/comments").status_code == status
+        assert client.post(f"{uri}/comments", json={"comment": "x"}).status_code == status
+    poster.post(f"{uri}/submit")
+    for action in ("approve", "archive", "remove"):
+        assert poster.post(f"{uri}/{action}").status_code == 403
+    assert poster.post(f"{uri}/reject", json={"reason": "x"}).status_code == 403
+    assert poster.post(f"{uri}/comments", json={"comment": "x"}).status_code == 403
+    live = staff.post(f"{uri}/approve").json()
+    assert other.patch(uri, json={"job_title": "X"}).status_code == 403
+    assert other.delete(uri).status_code == 403
+    assert other.post(f"{uri}/withdraw").status_code == 403
+    assert other.get(f"{uri}/comments").status_code == 403
+    assert staff.get(uri).json() == live
+
+
+def test_bad_input_is_refused(poster: httpx.Client) -> None:
+    assert poster.post("/api/v1/jobs/", json=posting(contact_email="nope")).status_code == 400
+    assert poster.post("/api/v1/jobs/", json=posting(job_title="")).status_code == 400
+    unknown_type = poster.post("/api/v1/jobs/", json=posting(job_type_ids=[424242]))
+    assert unknown_type.status_code == 422
+    assert unknown_type.json()["extra"]["errors"][0]["field"] == "job_type_ids"
+    assert poster.post("/api/v1/jobs/", json=posting(category_id=424242)).status_code == 422
+    assert poster.post("/api/v1/jobs/", json=posting(url="javascript:alert(1)")).status_code == 400
+
+
+# Search -------------------------------------------------------------------------------------
+
+
+def test_search_ranks_title_matches_first_and_filters(
+    poster: httpx.Client, staff: httpx.Client, anon: httpx.Client
+) -> None:
+    word = f"zyx{uuid.uuid4().hex[:6]}"
+    body_only = approved(
+        poster, staff, description=f"We use {word} daily.", city="Lyon", country="France"
+    )
+    in_title = approved(poster, staff, job_title=f"{word.capitalize()} Engineer", remote=True)
+    found = anon.post("/api/v1/jobs/search", json={"query": word}).json()
+    assert [j["id"] for j in found] == [in_title["id"], body_only["id"]]
+    plural = anon.post("/api/v1/jobs/search", json={"query": f"{word}s"}).json()
+    assert {j["id"] for j in plural} == {in_title["id"], body_only["id"]}
+    remote = anon.post("/api/v1/jobs/search", json={"query": word, "location": "remote"}).json()
+    assert [j["id"] for j in remote] == [in_title["id"]]
+    lyon = anon.post("/api/v1/jobs/search", json={"query": word, "location": "lyon"}).json()
+    assert [j["id"] for j in lyon] == [body_only["id"]]
+    france = anon.post("/api/v1/jobs/search", json={"query": word, "location": "FRANCE"}).json()
+    assert [j["id"] for j in france] == [body_only["id"]]
+    nothing = anon.post("/api/v1/jobs/search", json={"query": f"{word} unrelatedterm"}).json()
+    assert nothing == []
+
+
+def test_search_only_finds_public_postings(poster: httpx.Client, anon: httpx.Client) -> None:
+    word = f"qqq{uuid.uuid4().hex[:6]}"
+    create(poster, job_title=f"{word} role")
+    assert anon.post("/api/v1/jobs/search", json={"query": word}).json() == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '" OR 1=1 --',
+        "NEAR(a b)",
+        "*",
+        "a AND OR NOT",
+        "title:django",
+        "'); DROP TABLE jobs; --",
+        "\u202e\u0000",
+        "django^2",
+        "ü" * 400,
+    ],
+)
+def test_any_query_text_is_safe(anon: httpx.Client, query: str) -> None:
+    response = anon.post("/api/v1/jobs/search", json={"query": query})
+    assert response.status_code in (200, 400), response.text
+    if response.status_code == 200:
+        assert isinstance(response.json(), list)
+    assert anon.get("/api/v1/jobs", params={"limit": 1}).status_code == 200
+
+
+def test_search_filters_by_type_and_category(
+    poster: httpx.Client, staff: httpx.Client, anon: httpx.Client
+) -> None:
+    kind = staff.post("/api/v1/job-types/", json={"name": f"Type {uuid.uuid4().hex[:6]}"}).json()
+    cat = staff.post("/api/v1/job-categories/", json={"name": f"Cat {uuid.uuid4().hex[:6]}"}).json()
+    tagged = approved(poster, staff, job_type_ids=[kind["id"]], category_id=cat["id"])
+    approved(poster, staff)
+    by_type = anon.post("/api/v1/jobs/search", json={"job_type_ids": [kind["id"]]}).json()
+    assert [j["id"] for j in by_type] == [tagged["id"]]
+    by_cat = anon.post("/api/v1/jobs/search", json={"category_id": cat["id"]}).json()
+    assert [j["id"] for j in by_cat] == [tagged["id"]]
+    listed = anon.get("/api/v1/jobs", params={"job_type": kind["id"]}).json()
+    assert [j["id"] for j in listed] == [tagged["id"]]
+    assert listed[0]["job_types"] == [kind] and listed[0]["category"] == cat
+
+
+# Types and categories -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/job-types", "/api/v1/job-categories"])
+def test_taxonomy_crud_and_guards(
+    path: str, staff: httpx.Client, other: httpx.Client, anon: httpx.Client
+) -> None:
+    seeded = anon.get(f"{path}/").json()
+    assert seeded and all({"id", "name", "slug"} == set(item) for item in seeded)
+    name = f"Thing {uuid.uuid4().hex[:6]}"
+    assert anon.post(f"{path}/", json={"name": name}).status_code == 401
+    assert other.post(f"{path}/", json={"name": name}).status_code == 403
+    made = staff.post(f"{path}/", json={"name": name})
+    assert made.status_code == 201
+    item = made.json()
+    assert anon.get(f"{path}/{item['id']}").json() == item
+    assert staff.post(f"{path}/", json={"name": name}).status_code == 422
+    assert other.patch(f"{path}/{item['id']}", json={"name": "X"}).status_code == 403
+    renamed = staff.patch(f"{path}/{item['id']}", json={"name": name + " renamed"}).json()
+    assert renamed["slug"].endswith("renamed")
+    assert other.delete(f"{path}/{item['id']}").status_code == 403
+    assert anon.delete(f"{path}/{item['id']}").status_code == 401
+    assert staff.delete(f"{path}/{item['id']}").status_code == 204
+    assert anon.get(f"{path}/{item['id']}").status_code == 404
+
+
+# Feeds --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "version"), [("/jobs/feed/rss/", "rss20"), ("/jobs/feed/atom/", "atom10")]
+)
+def test_feeds_parse_and_list_the_newest_approved(
+    path: str, version: str, poster: httpx.Client, staff: httpx.Client, anon: httpx.Client
+) -> None:
+    newest = approved(poster, staff, job_title="Feed Test Engineer")
+    response = anon.get(path)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo and feed.version == version
+    assert 1 <= len(feed.entries) <= 20
+    assert feed.entries[0].title == f"Feed Test Engineer at {newest['company_name']}"
+    assert feed.entries[0].link == newest["resource_uri"]
+
+
+def test_historic_postings_are_loaded(
+    anon: httpx.Client, client_with_header: Callable[[str], httpx.Client]
+) -> None:
+    records = shipped_jobs()
+    listed = anon.get("/api/v1/jobs", params={"limit": 1000}).json()
+    companies = {job["company_name"] for job in listed}
+    assert {r["company_name"] for r in records} <= companies
+    assert all(job["job_title"] for job in listed)
