@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import (
     ASGIApp,
@@ -21,6 +20,7 @@ from litestar.types import (
 )
 
 CACHEABLE_METHODS = {"GET"}
+PRIVATE = b"private, no-cache"
 
 
 def strong_etag(body: bytes) -> str:
@@ -38,7 +38,7 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
 
 
 def caching_middleware_factory(max_age: int) -> type:
-    public_policy = f"public, max-age={max_age}"
+    public_policy = f"public, max-age={max_age}".encode()
 
     class CachingMiddleware:
         """Buffers successful GET responses to tag them and answer conditional requests."""
@@ -88,23 +88,25 @@ def caching_middleware_factory(max_age: int) -> type:
             if_none_match: str | None,
             has_credentials: bool,
         ) -> None:
-            headers = MutableScopeHeaders.from_message(start)
-            etag = headers.get("etag") or strong_etag(body)
-            headers["ETag"] = etag
-            if "cache-control" not in headers:
-                if has_credentials:
-                    headers["Cache-Control"] = "private, no-cache"
-                else:
-                    headers["Cache-Control"] = public_policy
-                headers.add("Vary", "Authorization")
+            headers = list(start.get("headers", ()))
+            present = {name.lower(): value for name, value in headers}
+            etag = present.get(b"etag", b"").decode() or strong_etag(body)
+            if b"etag" not in present:
+                headers.append((b"etag", etag.encode()))
+            if b"cache-control" not in present:
+                policy = PRIVATE if has_credentials else public_policy
+                headers += [(b"cache-control", policy), (b"vary", b"Authorization")]
             if if_none_match is not None and etag_matches(if_none_match, etag):
                 start["status"] = 304
-                for name in ("content-length", "content-type"):
-                    if name in headers:
-                        del headers[name]
+                start["headers"] = [
+                    (name, value)
+                    for name, value in headers
+                    if name.lower() not in (b"content-length", b"content-type")
+                ]
                 await send(start)
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return
+            start["headers"] = headers
             await send(start)
             await send({"type": "http.response.body", "body": body, "more_body": False})
 

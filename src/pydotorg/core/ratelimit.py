@@ -8,6 +8,7 @@ number of proxy hops. Counters live in memory for one process or in Redis for ma
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import ipaddress
 import logging
@@ -16,10 +17,9 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import msgspec
 from litestar import Litestar
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from pydotorg.core.errors import ErrorBody
@@ -27,6 +27,7 @@ from pydotorg.core.errors import ErrorBody
 logger = logging.getLogger("pydotorg.ratelimit")
 WINDOW_SECONDS = 60
 TIER_KEY = "rate_tier"
+ROLES = ("anonymous", "authenticated", "staff")
 
 
 class Tier(enum.Enum):
@@ -70,8 +71,7 @@ class Limits:
         return cls(table)
 
     def limit(self, tier: Tier, role: str) -> int:
-        anonymous, authenticated, staff = self.table[tier]
-        return {"anonymous": anonymous, "authenticated": authenticated, "staff": staff}[role]
+        return self.table[tier][ROLES.index(role)]
 
 
 def describe(tier: Tier, limits: Limits) -> str:
@@ -115,11 +115,27 @@ class MemoryStore:
         return {"store": self.name, "available": True}
 
 
+INCREMENT_SCRIPT = """
+local totals = {}
+local ttl = ARGV[#KEYS + 1]
+for i, key in ipairs(KEYS) do
+  totals[i] = redis.call('INCRBY', key, ARGV[i])
+  redis.call('EXPIRE', key, ttl)
+end
+return totals
+"""
+
+
 class RedisStore:
     """Counters in Redis, shared by every worker and host. Fails open when Redis is away.
 
-    An outage is logged once, counted, and retried at most once a second, so a missing Redis
-    costs requests neither their answer nor much time; limiting resumes when Redis answers.
+    Hits that arrive while a round trip is under way are sent together in the next one: a
+    single script call doing one ``INCRBY`` per key for all its hits, and an ``EXPIRE``. Every
+    hit is still counted in Redis and gets its own place in the count, so the limit is exact
+    across processes; a busy worker just pays one round trip per batch instead of one per
+    request. An outage is logged once, counted, and retried at most once a second, so a missing
+    Redis costs requests neither their answer nor much time; limiting resumes when Redis
+    answers.
     """
 
     name = "redis"
@@ -129,36 +145,65 @@ class RedisStore:
         from redis.asyncio import Redis
 
         self.redis = Redis.from_url(
-            url, socket_connect_timeout=0.25, socket_timeout=0.25, health_check_interval=0
+            url, socket_connect_timeout=0.5, socket_timeout=2.0, health_check_interval=0
         )
         self.prefix = prefix
         self.available = True
         self.outages = 0
         self.failed_open = 0
         self._retry_at = 0.0
+        self._pending: list[tuple[str, int, asyncio.Future[int | None]]] = []
+        self._flushing = False
+        self._script = self.redis.register_script(INCREMENT_SCRIPT)
 
     async def hit(self, key: str, window_seconds: int) -> int | None:
-        now = time.monotonic()
-        if not self.available and now < self._retry_at:
+        if not self.available and time.monotonic() < self._retry_at:
             self.failed_open += 1
             return None
+        future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._pending.append((self.prefix + key, window_seconds + 5, future))
+        if not self._flushing:
+            self._flushing = True
+            asyncio.get_running_loop().create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
         try:
-            async with self.redis.pipeline(transaction=True) as pipe:
-                pipe.incr(self.prefix + key)
-                pipe.expire(self.prefix + key, window_seconds + 5)
-                count, _ = await pipe.execute()
+            await asyncio.sleep(0)  # let requests that are already ready join this batch
+            while self._pending:
+                batch, self._pending = self._pending, []
+                groups: dict[str, list[asyncio.Future[int | None]]] = {}
+                ttls: dict[str, int] = {}
+                for key, ttl, future in batch:
+                    groups.setdefault(key, []).append(future)
+                    ttls[key] = ttl
+                totals = await self._send([(key, len(f), ttls[key]) for key, f in groups.items()])
+                for futures, total in zip(groups.values(), totals, strict=True):
+                    first = None if total is None else total - len(futures) + 1
+                    for offset, future in enumerate(futures):
+                        if not future.done():
+                            future.set_result(None if first is None else first + offset)
+        finally:
+            self._flushing = False
+
+    async def _send(self, increments: list[tuple[str, int, int]]) -> list[int | None]:
+        """One command for the batch: a script doing ``INCRBY`` and ``EXPIRE`` per key."""
+        keys = [key for key, _, _ in increments]
+        args = [amount for _, amount, _ in increments] + [increments[0][2]]
+        try:
+            totals = await self._script(keys=keys, args=args)
         except Exception as exc:  # any Redis failure means "no answer": serve, do not limit
-            self.failed_open += 1
-            self._retry_at = now + self.RETRY_SECONDS
+            self.failed_open += sum(amount for _, amount, _ in increments)
+            self._retry_at = time.monotonic() + self.RETRY_SECONDS
             if self.available:
                 self.available = False
                 self.outages += 1
                 logger.warning("rate-limit store unavailable, failing open: %s", exc)
-            return None
+            return [None] * len(increments)
         if not self.available:
             self.available = True
             logger.warning("rate-limit store available again; limiting resumed")
-        return int(count)
+        return [int(total) for total in totals]
 
     async def aclose(self) -> None:
         await self.redis.aclose()
@@ -195,39 +240,60 @@ def too_many(seconds: int) -> ErrorBody:
     )
 
 
-class RateLimitMiddleware(ASGIMiddleware):
-    """Counts each request against its endpoint's tier and adds the RateLimit headers."""
+class RateLimitMiddleware:
+    """Counts each request against its endpoint's tier and adds the RateLimit headers.
 
-    scopes = (ScopeType.HTTP,)
+    A plain ASGI middleware factory (not Litestar's ``ASGIMiddleware``): it runs on every API
+    request, so it skips that class's per-request exclusion checks.
+    """
 
     def __init__(self, store: CounterStore, limits: Limits, trusted_hops: int) -> None:
         self.store = store
         self.limits = limits
         self.trusted_hops = trusted_hops
+        self._static = {
+            (tier, role): (
+                limit,
+                [
+                    (b"ratelimit-policy", f"{limit};w={WINDOW_SECONDS}".encode()),
+                    (b"ratelimit-limit", str(limit).encode()),
+                ],
+            )
+            for tier in Tier
+            for role in ROLES
+            for limit in [limits.limit(tier, role)]
+        }
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        handler = scope.get("route_handler")
-        tier = handler.opt.get(TIER_KEY) if handler is not None else None
-        if tier is None:
-            await next_app(scope, receive, send)
-            return
+    def __call__(self, app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            handler = scope.get("route_handler")
+            tier = handler.opt.get(TIER_KEY) if handler is not None else None
+            if tier is None or scope["type"] != ScopeType.HTTP:
+                await app(scope, receive, send)
+                return
+            await self.handle(scope, receive, send, app, tier)
+
+        return middleware
+
+    async def handle(
+        self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp, tier: Tier
+    ) -> None:
         user = scope.get("user")
         if user is None:
             role, who = "anonymous", "ip:" + client_address(scope, self.trusted_hops)
         else:
             role, who = ("staff" if user.is_staff else "authenticated"), f"user:{user.id}"
-        limit = self.limits.limit(tier, role)
+        limit, static = self._static[(tier, role)]
         now = time.time()
         window = int(now) // WINDOW_SECONDS
         reset = (window + 1) * WINDOW_SECONDS
         count = await self.store.hit(f"{tier.name}:{who}:{window}", WINDOW_SECONDS)
         remaining = limit if count is None else max(0, limit - count)
-        headers = {
-            "RateLimit-Policy": f"{limit};w={WINDOW_SECONDS}",
-            "RateLimit-Limit": str(limit),
-            "RateLimit-Remaining": str(remaining),
-            "RateLimit-Reset": str(reset),
-        }
+        headers = [
+            *static,
+            (b"ratelimit-remaining", str(remaining).encode()),
+            (b"ratelimit-reset", str(reset).encode()),
+        ]
         if count is not None and count > limit:
             retry = max(1, math.ceil(reset - now))
             await self._refuse(send, headers, retry)
@@ -235,19 +301,15 @@ class RateLimitMiddleware(ASGIMiddleware):
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                mutable = MutableScopeHeaders.from_message(message)
-                for name, value in headers.items():
-                    mutable[name] = value
+                message["headers"] = [*message.get("headers", ()), *headers]
             await send(message)
 
         await next_app(scope, receive, send_with_headers)
 
-    async def _refuse(self, send: Send, headers: dict[str, str], retry: int) -> None:
-        import msgspec
-
+    async def _refuse(self, send: Send, headers: list[tuple[bytes, bytes]], retry: int) -> None:
         body = msgspec.json.encode(too_many(retry))
-        raw = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-        raw += [
+        raw = [
+            *headers,
             (b"retry-after", str(retry).encode()),
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),

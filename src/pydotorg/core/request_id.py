@@ -11,7 +11,6 @@ import time
 import uuid
 from typing import Any
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -44,14 +43,14 @@ def request_id_middleware_factory(access_log: bool) -> Any:
             state = scope.setdefault("state", {})
             request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
             state[STATE_KEY] = request_id
+            raw_id = request_id.encode()
             status = 500
 
             async def send_with_id(message: Message) -> None:
                 nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
-                    headers = MutableScopeHeaders.from_message(message)
-                    headers["X-Request-ID"] = request_id
+                    message["headers"] = [*message.get("headers", ()), (b"x-request-id", raw_id)]
                 await send(message)
 
             try:
