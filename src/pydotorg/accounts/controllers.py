@@ -40,6 +40,7 @@ from pydotorg.core.exceptions import FieldError
 from pydotorg.core.openapi import error_responses
 from pydotorg.core.pagination import LIMIT_OFFSET, PAGE_HEADERS, Window, page_response
 from pydotorg.core.ratelimit import Tier, rate_tier
+from pydotorg.core.responses import created
 from pydotorg.core.urls import base_url
 
 SIGNED_IN: dict[str, Any] = {"guards": [requires_user], "security": BEARER_SECURITY}
@@ -299,7 +300,7 @@ class UserController(Controller):
     ) -> Response[UserRecord]:
         record = await users.create(data)
         uri = f"{base_url(request)}/api/v1/users/{record.id}"
-        return Response(record, status_code=201, headers={"Location": uri})
+        return created(record, uri)
 
     @patch(
         "/{user_id:int}",

@@ -14,6 +14,7 @@ from pydotorg.core.openapi import error_responses
 from pydotorg.core.pagination import LIMIT_OFFSET, PAGE_BASED, PAGE_HEADERS, Window, page_response
 from pydotorg.core.ratelimit import Tier, rate_tier
 from pydotorg.core.response_cache import public_read
+from pydotorg.core.responses import created
 from pydotorg.core.urls import base_url
 from pydotorg.downloads.files import FileFilters, ReleaseFileService
 from pydotorg.downloads.schemas import (
@@ -56,10 +57,6 @@ async def provide_files(
     request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
 ) -> ReleaseFileService:
     return ReleaseFileService(db_session, staff=is_staff(request), base=base_url(request))
-
-
-def created(content: Any, uri: str) -> Response[Any]:
-    return Response(content, status_code=201, headers={"Location": uri})
 
 
 class OSController(Controller):

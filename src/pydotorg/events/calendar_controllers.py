@@ -16,6 +16,7 @@ from pydotorg.core.openapi import error_responses
 from pydotorg.core.pagination import LIMIT_OFFSET, PAGE_HEADERS, Window, page_response
 from pydotorg.core.ratelimit import Tier, rate_tier
 from pydotorg.core.response_cache import public_read
+from pydotorg.core.responses import created
 from pydotorg.core.urls import base_url
 from pydotorg.events import ical
 from pydotorg.events.calendars import CalendarService, calendar_read
@@ -53,10 +54,6 @@ async def provide_calendar_events(
     request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
 ) -> EventService:
     return EventService(db_session, viewer=Viewer.of(request), base=base_url(request))
-
-
-def created(content: Any, uri: str) -> Response[Any]:
-    return Response(content, status_code=201, headers={"Location": uri})
 
 
 class CalendarController(Controller):

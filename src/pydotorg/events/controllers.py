@@ -20,6 +20,7 @@ from pydotorg.core.openapi import error_responses
 from pydotorg.core.pagination import LIMIT_OFFSET, PAGE_HEADERS, Window, page_response
 from pydotorg.core.ratelimit import Tier, rate_tier
 from pydotorg.core.response_cache import public_read
+from pydotorg.core.responses import created
 from pydotorg.core.urls import base_url
 from pydotorg.events import ical
 from pydotorg.events.calendar_controllers import (
@@ -107,8 +108,8 @@ def calendar_file(body: bytes, filename: str) -> Response[bytes]:
     )
 
 
-def created(content: EventRead) -> Response[EventRead]:
-    return Response(content, status_code=201, headers={"Location": content.resource_uri})
+def created_event(content: EventRead) -> Response[EventRead]:
+    return created(content, content.resource_uri)
 
 
 class EventController(Controller):
@@ -266,7 +267,9 @@ class EventController(Controller):
     ) -> Response[EventRead]:
         identity = current_identity(request)
         creator = identity.id if identity else None
-        return created(await events.create_event(data, creator=creator, status=STATUS_APPROVED))
+        return created_event(
+            await events.create_event(data, creator=creator, status=STATUS_APPROVED)
+        )
 
     @post(
         "/submit",
@@ -287,7 +290,9 @@ class EventController(Controller):
     ) -> Response[EventRead]:
         identity = current_identity(request)
         assert identity is not None
-        return created(await events.create_event(data, creator=identity.id, status=STATUS_PENDING))
+        return created_event(
+            await events.create_event(data, creator=identity.id, status=STATUS_PENDING)
+        )
 
     @patch(
         "/{event_id:int}",

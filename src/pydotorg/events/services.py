@@ -7,8 +7,6 @@ is in ``occurrences.py`` and ``recurrence.py``; calendars, categories and venues
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -23,6 +21,7 @@ from pydotorg.core.database import commit_or_conflict
 from pydotorg.core.exceptions import FieldError, NotFoundError
 from pydotorg.core.pagination import Window
 from pydotorg.core.schemas import changed_fields
+from pydotorg.core.text import slugify as slugify_text
 from pydotorg.events.calendars import category_read, location_read
 from pydotorg.events.filters import EventFilters, Viewer, single_in
 from pydotorg.events.models import (
@@ -52,9 +51,7 @@ NEWEST_FIRST = (Event.first_start.desc(), Event.id.desc())
 
 
 def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:180].strip("-")
-    return slug or "event"
+    return slugify_text(text, fallback="event")
 
 
 def event_read(event: Event, base: str, now: datetime) -> EventRead:

@@ -15,6 +15,7 @@ from pydotorg.core.openapi import error_responses
 from pydotorg.core.pagination import LIMIT_OFFSET, PAGE_HEADERS, Window, page_response
 from pydotorg.core.ratelimit import Tier, rate_tier
 from pydotorg.core.response_cache import public_read
+from pydotorg.core.responses import created
 from pydotorg.core.urls import base_url
 from pydotorg.jobs.models import JobCategory, JobType
 from pydotorg.jobs.schemas import (
@@ -150,7 +151,7 @@ class JobController(Controller):
         self, data: JSONBody[JobCreate], jobs: NamedDependency[JobService]
     ) -> Response[JobRead]:
         item = await jobs.create(data)
-        return Response(item, status_code=201, headers={"Location": item.resource_uri})
+        return created(item, item.resource_uri)
 
     @patch(
         "/{job_id:int}",

@@ -8,7 +8,6 @@ allowed from where the posting stands.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +27,7 @@ from pydotorg.core.exceptions import (
 from pydotorg.core.pagination import Window
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
+from pydotorg.core.text import slugify as slugify_text
 from pydotorg.db.base import utcnow
 from pydotorg.jobs.models import Job, JobCategory, JobReviewComment, JobStatus, JobType
 from pydotorg.jobs.schemas import (
@@ -80,7 +80,7 @@ def effective_status(job: Job) -> str:
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:150] or "job"
+    return slugify_text(text, fallback="job", max_length=150)
 
 
 def type_read(row: JobType) -> JobTypeRead:
