@@ -54,8 +54,6 @@ from pydotorg.settings import Settings
 API_KEY_PREFIX = "pdo"
 LOGIN_FAILED = "Invalid username or password."
 
-__all__ = ["hash_password", "verify_password"]
-
 
 def _key_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()

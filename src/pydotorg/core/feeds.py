@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
-from litestar import Response
-
 ATOM_NS = "http://www.w3.org/2005/Atom"
 RSS_MEDIA_TYPE = "application/rss+xml; charset=utf-8"
 ATOM_MEDIA_TYPE = "application/atom+xml; charset=utf-8"
@@ -101,7 +99,3 @@ def atom_feed(
         for category in item.categories:
             ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": _clean(category)})
     return _document(feed)
-
-
-def feed_response(body: bytes, media_type: str) -> Response[bytes]:
-    return Response(body, media_type=media_type)

@@ -10,7 +10,6 @@ from litestar.datastructures import State
 from sqlalchemy import text
 
 from pydotorg.core.database import sessionmaker_from
-from pydotorg.core.errors import ErrorBody
 from pydotorg.core.exceptions import ServiceUnavailableError
 from pydotorg.core.openapi import error_responses
 
@@ -58,6 +57,3 @@ class HealthController(Controller):
                 "Database unavailable.", extra={"database": type(exc).__name__}
             ) from exc
         return Response(HealthStatus(status="ready"), headers=NO_STORE)
-
-
-__all__ = ["ErrorBody", "HealthController"]

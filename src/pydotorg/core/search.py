@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Integer, String, Text, UniqueConstraint, delete, select, text
+from sqlalchemy import Float, Integer, String, Text, UniqueConstraint, delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import Subquery
@@ -120,4 +120,4 @@ class SearchIndex:
         )
 
 
-__all__ = ["SearchDocument", "SearchIndex", "analyse", "query_terms", "select"]
+__all__ = ["SearchDocument", "SearchIndex", "analyse", "query_terms"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -69,4 +69,4 @@ class TimestampMixin:
     )
 
 
-__all__ = ["Base", "TimestampMixin", "UTCDateTime", "func", "utcnow"]
+__all__ = ["Base", "TimestampMixin", "UTCDateTime", "utcnow"]

@@ -9,7 +9,6 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pydotorg.db.engine import create_engine
 
@@ -53,4 +52,4 @@ def current(database_url: str) -> str | None:
     return asyncio.run(current_revision(database_url))
 
 
-__all__ = ["AsyncConnection", "current", "downgrade", "head_revision", "upgrade"]
+__all__ = ["current", "downgrade", "head_revision", "upgrade"]

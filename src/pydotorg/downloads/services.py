@@ -290,10 +290,7 @@ class DownloadsService:
         )
 
     async def list_cycles(self) -> list[ReleaseCycleRead]:
-        rows = await self.session.scalars(
-            select(ReleaseCycle).order_by(ReleaseCycle.major.desc(), ReleaseCycle.series)
-        )
-        cycles = [cycle_read(row) for row in rows]
+        cycles = [cycle_read(row) for row in await self.session.scalars(select(ReleaseCycle))]
         return sorted(
             cycles, key=lambda c: tuple(int(p) for p in c.series.split(".")), reverse=True
         )
