@@ -2,16 +2,18 @@
 # What rate limiting costs on a cached GET: pydotorg with limiting off, on with the in-memory
 # store, and on with Redis, in one run, as a ratio to the run with limiting off.
 #
-#   bash bench/ratelimit.sh                        # 2 workers, 3 rounds, 10 s per measured run
-#   ROUNDS=5 DURATION=15 bash bench/ratelimit.sh
+#   bash bench/ratelimit.sh                        # 2 workers, 12 rounds, 4 s per measured run
+#   ROUNDS=20 DURATION=5 bash bench/ratelimit.sh
 #
-# Per round, each configuration gets a fresh server (same worker count, same SQLite var dir,
-# seeded on the first start), a warm-up and a measured wrk run on GET /api/v1/releases/latest,
-# which the response cache answers from memory after the first request. The order of the three
-# configurations rotates from round to round. The report gives the median req/s of each
-# configuration over the rounds and the overhead 1 - (with limiting / without).
+# The three servers (same worker count, same SQLite var dir, seeded on the first start) are
+# started once and warmed up; then each round gives each configuration one short measured wrk
+# run on GET /api/v1/releases/latest, which the response cache answers from memory after the
+# first request. The order rotates from round to round, so the three runs of a round are seconds
+# apart and see the same machine. The report gives, per configuration, the median over the
+# rounds of 1 - (req/s with limiting / req/s without, same round), and cross-checks it with the
+# ratio of the median req/s and with the server CPU spent per request.
 #
-# Knobs (environment): ROUNDS (3), DURATION (s, 10), WARMUP (s, 3), CONNECTIONS (32),
+# Knobs (environment): ROUNDS (12), DURATION (s, 4), WARMUP (s, 3), CONNECTIONS (32),
 # THREADS (wrk threads, 2), WORKERS (granian workers, 2), BENCH_REDIS_URL
 # (redis://127.0.0.1:6379/0, loopback only), BENCH_RATE_LIMITS (default: every tier at
 # 10^9/min, so that every request is counted and none refused), STARTUP_TIMEOUT (s, 180),
@@ -27,8 +29,8 @@ LOG_PREFIX=bench-ratelimit
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ROUNDS="${ROUNDS:-3}"
-DURATION="${DURATION:-10}"
+ROUNDS="${ROUNDS:-12}"
+DURATION="${DURATION:-4}"
 DURATION="${DURATION%s}"
 WARMUP="${WARMUP:-3}"
 WARMUP="${WARMUP%s}"
@@ -44,7 +46,7 @@ KEEP_WORK="${KEEP_WORK:-0}"
 require_positive_ints ROUNDS DURATION WARMUP CONNECTIONS THREADS WORKERS STARTUP_TIMEOUT
 require_tools
 
-# redis_chore ping|cpu|count|delete [PREFIX]: bench/redis_keys.py against BENCH_REDIS_URL.
+# redis_chore ping|cpu|delete [PREFIX]: bench/redis_keys.py against BENCH_REDIS_URL.
 redis_chore() {
     local command="$1"
     shift
@@ -59,21 +61,23 @@ REDIS_VERSION="$(redis_chore ping)" || {
 WORK="$(mktemp -d -t pydotorg-bench-rl.XXXXXX)"
 RAW="$WORK/raw"
 mkdir -p "$RAW"
-# Every Redis key of this run starts with this; each round's server gets "$RUN_ID:r<n>:".
+# Every Redis key of this run starts with this.
 RUN_ID="pydotorg-bench-rl-$(date +%s)-$$"
-SERVER_PGID=""
-SERVER_LOG=""
+declare -A PGIDS=() PORTS=() LOGS=()
 
 cleanup() {
-    local status=$?
+    local status=$? config
     trap - EXIT INT TERM
-    stop_group "$SERVER_PGID"
+    for config in "${!PGIDS[@]}"; do stop_group "${PGIDS[$config]}"; done
+    [ -z "${REDIS_WATCH_PID:-}" ] || kill "$REDIS_WATCH_PID" 2>/dev/null || true
     redis_chore delete "$RUN_ID:" ||
         log "could not delete the Redis keys under $RUN_ID: (they expire within ~65 s)"
-    if [ "$status" -ne 0 ] && [ "$status" -ne 130 ] && [ "$status" -ne 143 ] &&
-        [ -n "$SERVER_LOG" ] && [ -s "$SERVER_LOG" ]; then
-        log "last lines of the server log ($SERVER_LOG):"
-        tail -n 20 "$SERVER_LOG" >&2
+    if [ "$status" -ne 0 ] && [ "$status" -ne 130 ] && [ "$status" -ne 143 ]; then
+        for config in "${!LOGS[@]}"; do
+            [ -s "${LOGS[$config]}" ] || continue
+            log "last lines of the $config server's log (${LOGS[$config]}):"
+            tail -n 20 "${LOGS[$config]}" >&2
+        done
     fi
     if [ "$KEEP_WORK" = 1 ] || [ "$status" -ne 0 ]; then
         log "work directory kept: $WORK"
@@ -89,30 +93,31 @@ trap 'exit 143' TERM
 CONFIGS=(off memory redis)
 LATEST_PATH="/api/v1/releases/latest"
 
-# start_pydotorg CONFIG ROUND: start the server for one configuration; sets SERVER_PGID, PORT.
+# start_pydotorg CONFIG: start the server of one configuration; sets PGIDS, PORTS, LOGS.
 start_pydotorg() {
-    local config="$1" round="$2"
+    local config="$1"
     local app_env=(
         PYDOTORG_VAR_DIR="$WORK/var"
-        # Links in the body name this base instead of the port, so every start answers the same
-        # bytes.
+        # Links in the body name this base instead of the port, so every server answers the
+        # same bytes.
         PUBLIC_BASE_URL="http://$HOST"
         RESPONSE_CACHE=1
         TRUSTED_PROXY_HOPS=0
         RATE_LIMITS="$BENCH_RATE_LIMITS"
-        REDIS_KEY_PREFIX="$RUN_ID:r$round:"
+        REDIS_KEY_PREFIX="$RUN_ID:"
     )
     case "$config" in
     off) app_env+=(RATE_LIMIT_ENABLED=0) ;;
     memory) app_env+=(RATE_LIMIT_ENABLED=1) ;;
     redis) app_env+=(RATE_LIMIT_ENABLED=1 REDIS_URL="$BENCH_REDIS_URL") ;;
     esac
-    PORT="$(free_port)"
-    SERVER_LOG="$WORK/r${round}__$config.log"
-    SERVER_PGID="$(cd "$WORK" && start_server "$SERVER_LOG" \
+    PORTS[$config]="$(free_port)"
+    LOGS[$config]="$WORK/$config.log"
+    PGIDS[$config]="$(cd "$WORK" && start_server "${LOGS[$config]}" \
         env "${APP_ENV_UNSET[@]}" "${app_env[@]}" \
-        "$VENV/bin/pydotorg" serve --host "$HOST" --port "$PORT" --workers "$WORKERS")"
-    wait_healthy "pydotorg ($config)" "$PORT" "$SERVER_PGID"
+        "$VENV/bin/pydotorg" serve --host "$HOST" --port "${PORTS[$config]}" \
+        --workers "$WORKERS")"
+    wait_healthy "pydotorg ($config)" "${PORTS[$config]}" "${PGIDS[$config]}"
 }
 
 # check_first_answer CONFIG URL: 200, the same bytes as every other configuration, and the
@@ -137,42 +142,63 @@ check_first_answer() {
     fi
 }
 
+# One helper process reads Redis's CPU time and the run's counters on demand (a line in, a JSON
+# line out), so that the runs of a round follow each other without a Python start-up between.
+coproc REDIS_WATCH { exec "$PY" "$ROOT/bench/redis_keys.py" watch "$BENCH_REDIS_URL" "$RUN_ID:"; }
+REDIS_WATCH_PID="$REDIS_WATCH_PID"
+
+# redis_state FILE: write Redis's CPU seconds so far and the run's counters (JSON) to FILE.
+redis_state() {
+    local line
+    echo state >&"${REDIS_WATCH[1]}"
+    IFS= read -r -t 15 line <&"${REDIS_WATCH[0]}" || {
+        log "no answer from bench/redis_keys.py watch"
+        return 1
+    }
+    printf '%s\n' "$line" >"$1"
+}
+
 init_wrk
+# The first start migrates and seeds the database; the others find it ready.
+log "starting the three servers ($WORKERS workers each); the first migrates and seeds SQLite"
+for config in "${CONFIGS[@]}"; do
+    start_pydotorg "$config"
+    url="http://$HOST:${PORTS[$config]}$LATEST_PATH"
+    check_first_answer "$config" "$url"
+    log "$config: warm-up ${WARMUP}s ($url)"
+    run_wrk "$WARMUP" "$url" >"$RAW/warmup__$config.txt"
+done
 LOAD_AT_START="$(cut -d' ' -f1 /proc/loadavg)"
+CLK_TCK="$(getconf CLK_TCK)"
 ORDERS=()
 for round in $(seq "$ROUNDS"); do
-    # Rotate the order, so that no configuration always runs first (or right after a start-up).
+    # Rotate the order, so that no configuration always runs first.
     order=()
     for i in 0 1 2; do order+=("${CONFIGS[$(((i + round - 1) % 3))]}"); done
     ORDERS+=("${order[*]}")
+    log "round $round/$ROUNDS: ${order[*]}, ${DURATION}s each"
     for config in "${order[@]}"; do
-        [ -e "$WORK/var" ] || log "first start: migrating and seeding a fresh SQLite database"
-        start_pydotorg "$config" "$round"
-        url="http://$HOST:$PORT$LATEST_PATH"
-        check_first_answer "$config" "$url"
-        log "round $round/$ROUNDS, $config: warm-up ${WARMUP}s, then ${DURATION}s measured ($url)"
         stem="r${round}__$config"
-        run_wrk "$WARMUP" "$url" >"$RAW/warmup__$stem.txt"
-        # CPU time of the server's processes (and of Redis) across the measured run only.
-        redis_cpu_before="$(redis_chore cpu)"
-        cpu_before="$(group_cpu_ticks "$SERVER_PGID")"
+        url="http://$HOST:${PORTS[$config]}$LATEST_PATH"
+        # CPU time of the server's processes across the measured run only; for the Redis
+        # server, also Redis's CPU time and the run's counters right before and after it.
+        [ "$config" != redis ] || redis_state "$RAW/$stem.redis-before.json"
+        cpu_before="$(group_cpu_ticks "${PGIDS[$config]}")"
         run_wrk "$DURATION" "$url" >"$RAW/$stem.txt"
-        cpu_after="$(group_cpu_ticks "$SERVER_PGID")"
-        redis_cpu_after="$(redis_chore cpu)"
-        printf 'SERVER_TICKS=%s\nCLK_TCK=%s\nREDIS_CPU_SECONDS=%s\n' \
-            "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" \
-            "$(awk -v a="$redis_cpu_before" -v b="$redis_cpu_after" \
-                'BEGIN {printf "%.6f", b - a}')" \
+        cpu_after="$(group_cpu_ticks "${PGIDS[$config]}")"
+        [ "$config" != redis ] || redis_state "$RAW/$stem.redis-after.json"
+        printf 'SERVER_TICKS=%s\nCLK_TCK=%s\n' "$((cpu_after - cpu_before))" "$CLK_TCK" \
             >"$RAW/$stem.cpu"
-        curl -fsS --max-time 5 "http://$HOST:$PORT/health" >"$RAW/$stem.health.json"
-        if [ "$config" = redis ]; then
-            redis_chore count "$RUN_ID:r$round:" >"$RAW/$stem.redis-count"
-        fi
-        stop_group "$SERVER_PGID"
-        SERVER_PGID=""
-        # /health shows one worker only; every worker logs each time the store fails open.
-        grep -c 'rate-limit store unavailable' "$SERVER_LOG" >"$RAW/$stem.failopen" || true
     done
+done
+for config in "${CONFIGS[@]}"; do
+    curl -fsS --max-time 5 "http://$HOST:${PORTS[$config]}/health" >"$RAW/$config.health.json"
+done
+for config in "${CONFIGS[@]}"; do
+    stop_group "${PGIDS[$config]}"
+    unset "PGIDS[$config]"
+    # /health shows one worker only; every worker logs each time the store fails open.
+    grep -c 'rate-limit store unavailable' "${LOGS[$config]}" >"$RAW/$config.failopen" || true
 done
 
 # --- report -------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
+import subprocess
 import threading
 import time
 import uuid
@@ -174,3 +176,40 @@ def require_redis() -> str:
     except Exception as exc:  # any failure here means "no Redis to test on"
         missing_service(f"Redis tests need a server at {REDIS_URL} ({exc})")
     return REDIS_URL
+
+
+def wait_until(check: object, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except Exception:  # noqa: S110 - not up yet
+            pass
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+@contextmanager
+def redis_server(port: int, *options: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A Redis server of the test's own on ``port`` (to stop, restart or lock with a password)."""
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        missing_service("this test needs the redis-server program (Debian: redis-server)")
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
+    process = subprocess.Popen(
+        [*command, "no", *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    password = options[options.index("--requirepass") + 1] if "--requirepass" in options else None
+    try:
+        wait_until(
+            lambda: redis.Redis(port=port, password=password, socket_connect_timeout=0.2).ping()
+        )
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

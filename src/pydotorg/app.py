@@ -21,9 +21,9 @@ from pydotorg.core.ratelimit import (
     Limits,
     MemoryStore,
     RateLimitMiddleware,
-    RedisStore,
     document_tiers,
 )
+from pydotorg.core.redis_counters import RedisStore
 from pydotorg.core.request_id import request_id_middleware_factory
 from pydotorg.core.response_cache import (
     ResponseCache,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,19 +17,7 @@ import httpx
 import pytest
 
 from tests.core.test_ratelimit import away_from_window_edge, fresh_ip
-from tests.support import free_port, missing_service, require_redis, run_server
-
-
-def wait_until(check: object, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():  # type: ignore[operator]
-                return
-        except Exception:  # noqa: S110 - not up yet
-            pass
-        time.sleep(0.1)
-    raise AssertionError("timed out")
+from tests.support import free_port, redis_server, require_redis, run_server, wait_until
 
 
 @contextmanager
@@ -69,26 +56,6 @@ def test_two_server_processes_share_one_limit_through_redis(tmp_path: Path) -> N
     assert statuses.count(200) == 10
     assert statuses.count(429) == 20
     assert statuses[:10] == [200] * 10
-
-
-@contextmanager
-def redis_server(port: int) -> Iterator[subprocess.Popen[bytes]]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        missing_service("the fail-open test needs the redis-server program (Debian: redis-server)")
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        import redis
-
-        wait_until(lambda: redis.Redis(port=port, socket_connect_timeout=0.2).ping())
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 class Captured(logging.Handler):

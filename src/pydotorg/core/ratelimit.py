@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import ipaddress
-import logging
 import math
 import time
 from dataclasses import dataclass
@@ -20,14 +19,19 @@ from typing import Any, Protocol
 import msgspec
 from litestar import Litestar
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from pydotorg.core.errors import ErrorBody
+from pydotorg.core.request_id import HEADERS_KEY
 
-logger = logging.getLogger("pydotorg.ratelimit")
 WINDOW_SECONDS = 60
+HTTP = ScopeType.HTTP  # looked up once: attribute access on an enum class is slow
 TIER_KEY = "rate_tier"
 ROLES = ("anonymous", "authenticated", "staff")
+ANONYMOUS, USER, STAFF = range(len(ROLES))
+# What the limiter knows of one tier and role in the current window: the limit, the counter
+# key's prefix, and the headers that only change with the window.
+Rule = tuple[int, str, list[tuple[bytes, bytes]]]
 
 
 class Tier(enum.Enum):
@@ -83,12 +87,16 @@ def describe(tier: Tier, limits: Limits) -> str:
 
 
 class CounterStore(Protocol):
-    """Counts hits on a key within a window; one implementation per engine."""
+    """Counts hits on a key within a window; one implementation per engine.
+
+    ``hit`` answers the count including this hit, or None when the store cannot count now (the
+    limiter then fails open). A store in this process answers at once; a shared store answers
+    with a future, so that the caller only waits when there is something to wait for.
+    """
 
     name: str
 
-    async def hit(self, key: str, window_seconds: int) -> int | None:
-        """The count including this hit, or None when the store cannot answer (fail open)."""
+    def hit(self, key: str, window: int) -> int | asyncio.Future[int | None] | None: ...
 
     def status(self) -> dict[str, Any]: ...
 
@@ -100,10 +108,9 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._counts: dict[str, int] = {}
-        self._window = 0
+        self._window = -1
 
-    async def hit(self, key: str, window_seconds: int) -> int | None:
-        window = int(time.time()) // window_seconds
+    def hit(self, key: str, window: int) -> int:
         if window != self._window:
             self._counts.clear()
             self._window = window
@@ -115,113 +122,12 @@ class MemoryStore:
         return {"store": self.name, "available": True}
 
 
-INCREMENT_SCRIPT = """
-local totals = {}
-local ttl = ARGV[#KEYS + 1]
-for i, key in ipairs(KEYS) do
-  totals[i] = redis.call('INCRBY', key, ARGV[i])
-  redis.call('EXPIRE', key, ttl)
-end
-return totals
-"""
-
-
-class RedisStore:
-    """Counters in Redis, shared by every worker and host. Fails open when Redis is away.
-
-    Hits that arrive while a round trip is under way are sent together in the next one: a
-    single script call doing one ``INCRBY`` per key for all its hits, and an ``EXPIRE``. Every
-    hit is still counted in Redis and gets its own place in the count, so the limit is exact
-    across processes; a busy worker just pays one round trip per batch instead of one per
-    request. An outage is logged once, counted, and retried at most once a second, so a missing
-    Redis costs requests neither their answer nor much time; limiting resumes when Redis
-    answers.
-    """
-
-    name = "redis"
-    RETRY_SECONDS = 1.0
-
-    def __init__(self, url: str, prefix: str = "pydotorg:rl:") -> None:
-        from redis.asyncio import Redis
-
-        self.redis = Redis.from_url(
-            url, socket_connect_timeout=0.5, socket_timeout=2.0, health_check_interval=0
-        )
-        self.prefix = prefix
-        self.available = True
-        self.outages = 0
-        self.failed_open = 0
-        self._retry_at = 0.0
-        self._pending: list[tuple[str, int, asyncio.Future[int | None]]] = []
-        self._flushing = False
-        self._script = self.redis.register_script(INCREMENT_SCRIPT)
-
-    async def hit(self, key: str, window_seconds: int) -> int | None:
-        if not self.available and time.monotonic() < self._retry_at:
-            self.failed_open += 1
-            return None
-        future: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
-        self._pending.append((self.prefix + key, window_seconds + 5, future))
-        if not self._flushing:
-            self._flushing = True
-            asyncio.get_running_loop().create_task(self._flush())
-        return await future
-
-    async def _flush(self) -> None:
-        try:
-            await asyncio.sleep(0)  # let requests that are already ready join this batch
-            while self._pending:
-                batch, self._pending = self._pending, []
-                groups: dict[str, list[asyncio.Future[int | None]]] = {}
-                ttls: dict[str, int] = {}
-                for key, ttl, future in batch:
-                    groups.setdefault(key, []).append(future)
-                    ttls[key] = ttl
-                totals = await self._send([(key, len(f), ttls[key]) for key, f in groups.items()])
-                for futures, total in zip(groups.values(), totals, strict=True):
-                    first = None if total is None else total - len(futures) + 1
-                    for offset, future in enumerate(futures):
-                        if not future.done():
-                            future.set_result(None if first is None else first + offset)
-        finally:
-            self._flushing = False
-
-    async def _send(self, increments: list[tuple[str, int, int]]) -> list[int | None]:
-        """One command for the batch: a script doing ``INCRBY`` and ``EXPIRE`` per key."""
-        keys = [key for key, _, _ in increments]
-        args = [amount for _, amount, _ in increments] + [increments[0][2]]
-        try:
-            totals = await self._script(keys=keys, args=args)
-        except Exception as exc:  # any Redis failure means "no answer": serve, do not limit
-            self.failed_open += sum(amount for _, amount, _ in increments)
-            self._retry_at = time.monotonic() + self.RETRY_SECONDS
-            if self.available:
-                self.available = False
-                self.outages += 1
-                logger.warning("rate-limit store unavailable, failing open: %s", exc)
-            return [None] * len(increments)
-        if not self.available:
-            self.available = True
-            logger.warning("rate-limit store available again; limiting resumed")
-        return [int(total) for total in totals]
-
-    async def aclose(self) -> None:
-        await self.redis.aclose()
-
-    def status(self) -> dict[str, Any]:
-        return {
-            "store": self.name,
-            "available": self.available,
-            "outages": self.outages,
-            "failed_open": self.failed_open,
-        }
-
-
 def client_address(scope: Scope, trusted_hops: int) -> str:
     """The caller's IP: the peer, or the address ``trusted_hops`` proxies reported for it."""
-    peer = (scope.get("client") or ("unknown", 0))[0]
+    client = scope.get("client")
+    peer = client[0] if client else "unknown"
     if trusted_hops <= 0:
-        return str(peer)
+        return peer
     forwarded: list[str] = []
     for name, value in scope["headers"]:
         if name == b"x-forwarded-for":
@@ -244,77 +150,80 @@ class RateLimitMiddleware:
     """Counts each request against its endpoint's tier and adds the RateLimit headers.
 
     A plain ASGI middleware factory (not Litestar's ``ASGIMiddleware``): it runs on every API
-    request, so it skips that class's per-request exclusion checks.
+    request, so it skips that class's per-request exclusion checks, and it is written for
+    speed (``bench/ratelimit.sh`` measures it). The headers go to the request's response
+    headers (``core.request_id``), which the outermost middleware writes into whatever response
+    the request gets, a 429 included. The headers that only change with the window are built
+    once a minute. A shared store is only awaited when it answers with a future.
     """
 
     def __init__(self, store: CounterStore, limits: Limits, trusted_hops: int) -> None:
         self.store = store
         self.limits = limits
         self.trusted_hops = trusted_hops
-        self._static = {
-            (tier, role): (
-                limit,
-                [
-                    (b"ratelimit-policy", f"{limit};w={WINDOW_SECONDS}".encode()),
-                    (b"ratelimit-limit", str(limit).encode()),
-                ],
-            )
-            for tier in Tier
-            for role in ROLES
-            for limit in [limits.limit(tier, role)]
-        }
+        self._window = -1
+        # tier name -> per role (ANONYMOUS, USER, STAFF): limit, key prefix, fixed headers
+        self._rules: dict[str, tuple[Rule, Rule, Rule]] = {}
+
+    def _start_window(self, window: int) -> None:
+        reset = (b"ratelimit-reset", str((window + 1) * WINDOW_SECONDS).encode())
+
+        def rule(tier: Tier, role: int) -> Rule:
+            limit = self.limits.table[tier][role]
+            who = "ip" if role == ANONYMOUS else "user"
+            policy = (b"ratelimit-policy", f"{limit};w={WINDOW_SECONDS}".encode())
+            headers = [policy, (b"ratelimit-limit", str(limit).encode()), reset]
+            return limit, f"{tier.name}:{who}:", headers
+
+        self._rules = {tier.name: (rule(tier, 0), rule(tier, 1), rule(tier, 2)) for tier in Tier}
+        self._window = window
 
     def __call__(self, app: ASGIApp) -> ASGIApp:
+        store, trusted_hops = self.store, self.trusted_hops
+
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             handler = scope.get("route_handler")
-            tier = handler.opt.get(TIER_KEY) if handler is not None else None
-            if tier is None or scope["type"] != ScopeType.HTTP:
+            tier = None if handler is None else handler.opt.get(TIER_KEY)
+            if tier is None or scope["type"] != HTTP:
                 await app(scope, receive, send)
                 return
-            await self.handle(scope, receive, send, app, tier)
+            now = time.time()
+            window = int(now) // WINDOW_SECONDS
+            if window != self._window:
+                self._start_window(window)
+            user = scope.get("user")
+            # ``_name_`` is the enum's plain attribute; ``name`` and hashing a member run Python.
+            if user is None:
+                limit, prefix, headers = self._rules[tier._name_][ANONYMOUS]
+                count = store.hit(prefix + client_address(scope, trusted_hops), window)
+            else:
+                limit, prefix, headers = self._rules[tier._name_][STAFF if user.is_staff else USER]
+                count = store.hit(prefix + str(user.id), window)
+            if count is not None and not isinstance(count, int):
+                count = await count
+            extra = scope["state"][HEADERS_KEY]
+            extra += headers
+            if count is None:
+                extra.append((b"ratelimit-remaining", b"%d" % limit))
+            elif count <= limit:
+                extra.append((b"ratelimit-remaining", b"%d" % (limit - count)))
+            else:
+                extra.append((b"ratelimit-remaining", b"0"))
+                await self._refuse(send, (window + 1) * WINDOW_SECONDS - now)
+                return
+            await app(scope, receive, send)
 
         return middleware
 
-    async def handle(
-        self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp, tier: Tier
-    ) -> None:
-        user = scope.get("user")
-        if user is None:
-            role, who = "anonymous", "ip:" + client_address(scope, self.trusted_hops)
-        else:
-            role, who = ("staff" if user.is_staff else "authenticated"), f"user:{user.id}"
-        limit, static = self._static[(tier, role)]
-        now = time.time()
-        window = int(now) // WINDOW_SECONDS
-        reset = (window + 1) * WINDOW_SECONDS
-        count = await self.store.hit(f"{tier.name}:{who}:{window}", WINDOW_SECONDS)
-        remaining = limit if count is None else max(0, limit - count)
-        headers = [
-            *static,
-            (b"ratelimit-remaining", str(remaining).encode()),
-            (b"ratelimit-reset", str(reset).encode()),
-        ]
-        if count is not None and count > limit:
-            retry = max(1, math.ceil(reset - now))
-            await self._refuse(send, headers, retry)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *headers]
-            await send(message)
-
-        await next_app(scope, receive, send_with_headers)
-
-    async def _refuse(self, send: Send, headers: list[tuple[bytes, bytes]], retry: int) -> None:
+    async def _refuse(self, send: Send, seconds_left: float) -> None:
+        retry = max(1, math.ceil(seconds_left))
         body = msgspec.json.encode(too_many(retry))
-        raw = [
-            *headers,
+        headers = [
             (b"retry-after", str(retry).encode()),
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
         ]
-        await send({"type": "http.response.start", "status": 429, "headers": raw})
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
 

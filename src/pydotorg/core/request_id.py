@@ -2,6 +2,11 @@
 
 It is echoed in the response header, put in the access log and in 500 bodies, so a user's report
 can be matched with the server's log line.
+
+This outermost middleware also writes the request's *response headers*: headers that inner
+layers decide on before the response exists (the rate limiter's). They append them to the list
+at ``scope["state"][HEADERS_KEY]``, and it sends them with whatever response the request gets,
+an error included. One place adds them, so no other layer has to wrap ``send`` for that.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pydotorg.core.logging import log_access
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 STATE_KEY = "request_id"
+HEADERS_KEY = "response_headers"
 
 
 def get_request_id(scope: Any) -> str:
@@ -43,14 +49,14 @@ def request_id_middleware_factory(access_log: bool) -> Any:
             state = scope.setdefault("state", {})
             request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
             state[STATE_KEY] = request_id
-            raw_id = request_id.encode()
+            extra = state[HEADERS_KEY] = [(b"x-request-id", request_id.encode())]
             status = 500
 
             async def send_with_id(message: Message) -> None:
                 nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
-                    message["headers"] = [*message.get("headers", ()), (b"x-request-id", raw_id)]
+                    message["headers"] = [*message.get("headers", ()), *extra]
                 await send(message)
 
             try:
