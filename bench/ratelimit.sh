@@ -2,8 +2,8 @@
 # What rate limiting costs on a cached GET: pydotorg with limiting off, on with the in-memory
 # store, and on with Redis, in one run, as a ratio to the run with limiting off.
 #
-#   bash bench/ratelimit.sh                        # 2 workers, 12 rounds, 4 s per measured run
-#   ROUNDS=20 DURATION=5 bash bench/ratelimit.sh
+#   bash bench/ratelimit.sh                        # 1 worker, 30 rounds, 2 s per measured run
+#   ROUNDS=60 WORKERS=2 bash bench/ratelimit.sh
 #
 # The three servers (same worker count, same SQLite var dir, seeded on the first start) are
 # started once and warmed up; then each round gives each configuration one short measured wrk
@@ -13,8 +13,10 @@
 # rounds of 1 - (req/s with limiting / req/s without, same round), and cross-checks it with the
 # ratio of the median req/s and with the server CPU spent per request.
 #
-# Knobs (environment): ROUNDS (12), DURATION (s, 4), WARMUP (s, 3), CONNECTIONS (32),
-# THREADS (wrk threads, 2), WORKERS (granian workers, 2), BENCH_REDIS_URL
+# Knobs (environment): ROUNDS (30), DURATION (s, 2), WARMUP (s, 3), CONNECTIONS (32),
+# THREADS (wrk threads, 2), WORKERS (granian workers per server, 1: with two, how wrk's 32
+# connections happen to split between the workers changes from run to run, and with it the
+# req/s; the limiter's cost is per worker either way), BENCH_REDIS_URL
 # (redis://127.0.0.1:6379/0, loopback only), BENCH_RATE_LIMITS (default: every tier at
 # 10^9/min, so that every request is counted and none refused), STARTUP_TIMEOUT (s, 180),
 # RESULTS_FILE (bench/results/ratelimit.md), KEEP_WORK=1 (keep the temp dir and logs).
@@ -29,14 +31,14 @@ LOG_PREFIX=bench-ratelimit
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ROUNDS="${ROUNDS:-12}"
-DURATION="${DURATION:-4}"
+ROUNDS="${ROUNDS:-30}"
+DURATION="${DURATION:-2}"
 DURATION="${DURATION%s}"
 WARMUP="${WARMUP:-3}"
 WARMUP="${WARMUP%s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
-WORKERS="${WORKERS:-2}"
+WORKERS="${WORKERS:-1}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-180}"
 BENCH_REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/0}"
 BENCH_RATE_LIMITS="${BENCH_RATE_LIMITS:-$HUGE_LIMITS}"

@@ -80,8 +80,8 @@ callgrind_total() {
 count() {
     local phase="$1" dir="$2" seconds="$3" url="$4" requests=0
     for pid in $(ps -o pid= -g "$SERVER_PGID"); do
-        callgrind_control --zero "$pid" >/dev/null
-        callgrind_control --instr=on "$pid" >/dev/null
+        callgrind_control --zero "$pid" >/dev/null 2>&1
+        callgrind_control --instr=on "$pid" >/dev/null 2>&1
     done
     if [ "$phase" = idle ]; then
         sleep "$seconds"
@@ -90,8 +90,8 @@ count() {
             --timeout 30s "$url" | awk '/requests in/ {print $1}')"
     fi
     for pid in $(ps -o pid= -g "$SERVER_PGID"); do
-        callgrind_control --instr=off "$pid" >/dev/null
-        callgrind_control --dump="$phase" "$pid" >/dev/null
+        callgrind_control --instr=off "$pid" >/dev/null 2>&1
+        callgrind_control --dump="$phase" "$pid" >/dev/null 2>&1
     done
     echo "$requests"
 }
