@@ -9,7 +9,7 @@ from litestar.middleware import DefineMiddleware
 
 from pydotorg.accounts.controllers import ROUTES as ACCOUNTS_ROUTES
 from pydotorg.accounts.services import authenticate_token
-from pydotorg.core.auth import AuthenticationMiddleware
+from pydotorg.core.auth import AuthenticationMiddleware, refuse_bad_credentials
 from pydotorg.core.caching import caching_middleware_factory
 from pydotorg.core.database import database_lifespan, provide_db_session
 from pydotorg.core.errors import EXCEPTION_HANDLERS
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database_lifespan(settings, store)]
         + ([version_poller] if settings.response_cache else []),
         middleware=middleware,  # type: ignore[arg-type]
+        guards=[refuse_bad_credentials],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_body_bytes,

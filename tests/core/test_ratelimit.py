@@ -76,6 +76,22 @@ def test_every_api_response_has_the_guide_headers(limited: LiveServer) -> None:
     assert time.time() < reset <= time.time() + 61
 
 
+def test_refused_credentials_are_counted_and_answered_with_the_headers(
+    limited: LiveServer,
+) -> None:
+    """A 401 for a bad token is counted against the address, so guessing tokens is limited."""
+    with client(limited) as anon:
+        assert anon.get("/api/v1/releases/latest").status_code == 200  # cached from now on
+        bad = {"Authorization": "Bearer not-a-token"}
+        refused = [anon.get("/api/v1/releases/latest", headers=bad) for _ in range(3)]
+        over = anon.get("/api/v1/releases/latest", headers=bad)
+    assert [r.status_code for r in refused] == [401, 401, 401]
+    assert [r.headers["ratelimit-remaining"] for r in refused] == ["2", "1", "0"]
+    assert all(r.headers["x-request-id"] and r.json()["status_code"] == 401 for r in refused)
+    assert refused[0].headers["www-authenticate"] == "Bearer"
+    assert over.status_code == 429
+
+
 def test_past_the_limit_is_429_with_retry_after(limited: LiveServer) -> None:
     with client(limited) as anon:
         statuses = [anon.get("/api/v1/releases/latest").status_code for _ in range(4)]

@@ -6,6 +6,11 @@ the endpoint: a client with a broken key should learn it at once, not silently s
 
 How a token becomes an :class:`Identity` is the accounts domain's business; the app passes its
 ``authenticate`` function to the middleware, so ``core`` depends on no domain.
+
+The middleware only *records* a refused credential; the app-wide guard
+``refuse_bad_credentials`` raises it. Guards run inside the route, after the rate limiter, so a
+401 is counted against the caller's address like any anonymous request (guessing keys costs
+the guesser their limit) and carries the RateLimit and X-Request-ID headers like any answer.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pydotorg.core.exceptions import NotAuthenticatedError, PermissionDeniedErro
 from pydotorg.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+REFUSED_KEY = "refused_credentials"
 BEARER_SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
@@ -72,7 +78,12 @@ class AuthenticationMiddleware(ASGIMiddleware):
             if name == b"authorization":
                 header = value.decode("latin-1")
                 break
-        scope["user"] = None if header is None else await self._authenticate(scope, header)
+        scope["user"] = None
+        if header is not None:
+            try:
+                scope["user"] = await self._authenticate(scope, header)
+            except (NotAuthenticatedError, PermissionDeniedError) as exc:
+                scope.setdefault("state", {})[REFUSED_KEY] = exc
         await next_app(scope, receive, send)
 
     async def _authenticate(self, scope: Scope, header: str) -> Identity:
@@ -87,6 +98,20 @@ class AuthenticationMiddleware(ASGIMiddleware):
             identity = await self.authenticate(session, state.settings, token)
             await session.commit()
         return identity
+
+
+def credentials_refused(scope: Scope) -> bool:
+    """The request sent an ``Authorization`` header that was refused (it is no anonymous one)."""
+    return REFUSED_KEY in scope.get("state", {})
+
+
+def refuse_bad_credentials(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """App-wide guard: the 401 (or 403) for a credential the middleware refused."""
+    error = connection.scope.get("state", {}).get(REFUSED_KEY)
+    if error is not None:
+        raise error
 
 
 def _check_scope(connection: ASGIConnection[Any, Any, Any, Any], identity: Identity) -> None:

@@ -29,6 +29,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pydotorg.core.auth import credentials_refused
 from pydotorg.core.meta import ServiceMeta
 from pydotorg.core.ratelimit import TIER_KEY, Tier
 from pydotorg.db.versioning import VERSION_KEY
@@ -151,6 +152,7 @@ class ResponseCacheMiddleware(ASGIMiddleware):
             or scope["type"] != ScopeType.HTTP
             or scope["method"] != "GET"
             or scope.get("user") is not None
+            or credentials_refused(scope)
             or handler is None
             or not handler.opt.get(CACHE_KEY)
         ):
