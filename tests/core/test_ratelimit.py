@@ -219,7 +219,7 @@ def test_guide_numbers_are_the_defaults() -> None:
         Tier.MEDIUM: (60, 180, 900),
         Tier.LOW: (120, 300, 1500),
     }
-    assert Limits.parse("low=1/2/3").limit(Tier.LOW, "staff") == 3
+    assert Limits.parse("low=1/2/3").table[Tier.LOW] == (1, 2, 3)
     with pytest.raises(ValueError, match="LOW=120/300/1500"):
         Limits.parse("LOW=1/2")
 

@@ -27,8 +27,7 @@ from pydotorg.core.request_id import HEADERS_KEY
 WINDOW_SECONDS = 60
 HTTP = ScopeType.HTTP  # looked up once: attribute access on an enum class is slow
 TIER_KEY = "rate_tier"
-ROLES = ("anonymous", "authenticated", "staff")
-ANONYMOUS, USER, STAFF = range(len(ROLES))
+ANONYMOUS, USER, STAFF = 0, 1, 2  # a tier's limits are (anonymous, authenticated, staff)
 # What the limiter knows of one tier and role in the current window: the limit, the counter
 # key's prefix, and the headers that only change with the window.
 Rule = tuple[int, str, list[tuple[bytes, bytes]]]
@@ -73,9 +72,6 @@ class Limits:
                 raise ValueError(f"RATE_LIMITS entry {part!r} must look like LOW=120/300/1500")
             table[Tier[name.strip().upper()]] = values
         return cls(table)
-
-    def limit(self, tier: Tier, role: str) -> int:
-        return self.table[tier][ROLES.index(role)]
 
 
 def describe(tier: Tier, limits: Limits) -> str:
@@ -175,7 +171,9 @@ class RateLimitMiddleware:
             headers = [policy, (b"ratelimit-limit", str(limit).encode()), reset]
             return limit, f"{tier.name}:{who}:", headers
 
-        self._rules = {tier.name: (rule(tier, 0), rule(tier, 1), rule(tier, 2)) for tier in Tier}
+        self._rules = {
+            tier.name: (rule(tier, ANONYMOUS), rule(tier, USER), rule(tier, STAFF)) for tier in Tier
+        }
         self._window = window
 
     def __call__(self, app: ASGIApp) -> ASGIApp:

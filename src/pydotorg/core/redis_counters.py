@@ -230,17 +230,21 @@ class RedisStore:
 
     def _broken(self, exc: BaseException) -> None:
         """Redis cannot count now: answer everything waiting with no count; retry in a while."""
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            for callback in connection.close():
-                callback(None)
-        pending, self._pending = self._pending, {}
-        self._fail_open(pending)
+        self._drop_connection()
         self._retry_at = time.monotonic() + self.RETRY_SECONDS
         if self.available:
             self.available = False
             self.outages += 1
             logger.warning("rate-limit store unavailable, failing open: %r", exc)
+
+    def _drop_connection(self) -> None:
+        """Close the connection; every hit sent or waiting gets "no count"."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            for on_replies in connection.close():
+                on_replies(None)
+        pending, self._pending = self._pending, {}
+        self._fail_open(pending)
 
     def _lost(self, connection: Connection, exc: Exception) -> None:
         if connection is self._connection:
@@ -284,12 +288,7 @@ class RedisStore:
             self._watchdog.cancel()
         if self._connecting is not None:
             self._connecting.cancel()
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            for callback in connection.close():
-                callback(None)
-        pending, self._pending = self._pending, {}
-        self._fail_open(pending)
+        self._drop_connection()
 
     def status(self) -> dict[str, Any]:
         return {
