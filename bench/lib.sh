@@ -26,6 +26,22 @@ APP_ENV_UNSET=(-u DATABASE_URL -u REDIS_URL -u REDIS_KEY_PREFIX -u RATE_LIMITS
 
 log() { printf '%s: %s\n' "$LOG_PREFIX" "$*" >&2; }
 
+# limiter_env CONFIG VAR_DIR LIMITS REDIS_URL KEY_PREFIX: set the array LIMITER_ENV to the
+# server environment of one rate-limit benchmark configuration (off, memory or redis). Every
+# configuration serves the same bytes (links name PUBLIC_BASE_URL, not the port) from the
+# response cache, and counts the peer's address (no proxy hops).
+limiter_env() {
+    local config="$1" var_dir="$2" limits="$3" redis_url="$4" prefix="$5"
+    LIMITER_ENV=(PYDOTORG_VAR_DIR="$var_dir" PUBLIC_BASE_URL="http://$HOST" RESPONSE_CACHE=1
+        TRUSTED_PROXY_HOPS=0 RATE_LIMITS="$limits" REDIS_KEY_PREFIX="$prefix")
+    case "$config" in
+    off) LIMITER_ENV+=(RATE_LIMIT_ENABLED=0) ;;
+    memory) LIMITER_ENV+=(RATE_LIMIT_ENABLED=1) ;;
+    redis) LIMITER_ENV+=(RATE_LIMIT_ENABLED=1 REDIS_URL="$redis_url") ;;
+    *) log "unknown configuration '$config'"; return 2 ;;
+    esac
+}
+
 # require_positive_ints NAME...: each named variable holds an integer >= 1, else exit 2.
 require_positive_ints() {
     local knob

@@ -48,7 +48,7 @@ KEEP_WORK="${KEEP_WORK:-0}"
 require_positive_ints ROUNDS DURATION WARMUP CONNECTIONS THREADS WORKERS STARTUP_TIMEOUT
 require_tools
 
-# redis_chore ping|cpu|delete [PREFIX]: bench/redis_keys.py against BENCH_REDIS_URL.
+# redis_chore ping|delete [PREFIX]: bench/redis_keys.py against BENCH_REDIS_URL.
 redis_chore() {
     local command="$1"
     shift
@@ -98,25 +98,11 @@ LATEST_PATH="/api/v1/releases/latest"
 # start_pydotorg CONFIG: start the server of one configuration; sets PGIDS, PORTS, LOGS.
 start_pydotorg() {
     local config="$1"
-    local app_env=(
-        PYDOTORG_VAR_DIR="$WORK/var"
-        # Links in the body name this base instead of the port, so every server answers the
-        # same bytes.
-        PUBLIC_BASE_URL="http://$HOST"
-        RESPONSE_CACHE=1
-        TRUSTED_PROXY_HOPS=0
-        RATE_LIMITS="$BENCH_RATE_LIMITS"
-        REDIS_KEY_PREFIX="$RUN_ID:"
-    )
-    case "$config" in
-    off) app_env+=(RATE_LIMIT_ENABLED=0) ;;
-    memory) app_env+=(RATE_LIMIT_ENABLED=1) ;;
-    redis) app_env+=(RATE_LIMIT_ENABLED=1 REDIS_URL="$BENCH_REDIS_URL") ;;
-    esac
+    limiter_env "$config" "$WORK/var" "$BENCH_RATE_LIMITS" "$BENCH_REDIS_URL" "$RUN_ID:"
     PORTS[$config]="$(free_port)"
     LOGS[$config]="$WORK/$config.log"
     PGIDS[$config]="$(cd "$WORK" && start_server "${LOGS[$config]}" \
-        env "${APP_ENV_UNSET[@]}" "${app_env[@]}" \
+        env "${APP_ENV_UNSET[@]}" "${LIMITER_ENV[@]}" \
         "$VENV/bin/pydotorg" serve --host "$HOST" --port "${PORTS[$config]}" \
         --workers "$WORKERS")"
     wait_healthy "pydotorg ($config)" "${PORTS[$config]}" "${PGIDS[$config]}"

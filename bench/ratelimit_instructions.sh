@@ -102,18 +102,12 @@ count() {
 } >"$WORK/table.md"
 declare -A PER_REQUEST=()
 for config in off memory redis; do
-    app_env=(PYDOTORG_VAR_DIR="$WORK/var" PUBLIC_BASE_URL="http://$HOST" RESPONSE_CACHE=1
-        TRUSTED_PROXY_HOPS=0 RATE_LIMITS="$HUGE_LIMITS" REDIS_KEY_PREFIX="$RUN_ID:")
-    case "$config" in
-    off) app_env+=(RATE_LIMIT_ENABLED=0) ;;
-    memory) app_env+=(RATE_LIMIT_ENABLED=1) ;;
-    redis) app_env+=(RATE_LIMIT_ENABLED=1 REDIS_URL="$BENCH_REDIS_URL") ;;
-    esac
+    limiter_env "$config" "$WORK/var" "$HUGE_LIMITS" "$BENCH_REDIS_URL" "$RUN_ID:"
     mkdir -p "$WORK/$config"
     port="$(free_port)"
     log "$config: starting granian under callgrind (slow: about a minute)"
     SERVER_PGID="$(cd "$WORK/$config" && start_server "$WORK/$config/server.log" \
-        env "${APP_ENV_UNSET[@]}" "${app_env[@]}" \
+        env "${APP_ENV_UNSET[@]}" "${LIMITER_ENV[@]}" \
         valgrind --tool=callgrind --trace-children=yes --instr-atstart=no \
         --callgrind-out-file="$WORK/$config/callgrind.out.%p" \
         "$VENV/bin/granian" --interface asgi --factory --workers 1 --no-ws \

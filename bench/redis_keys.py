@@ -3,7 +3,6 @@
 Usage::
 
     python bench/redis_keys.py ping     URL          # print the server's version if it answers
-    python bench/redis_keys.py cpu      URL          # print the server's CPU seconds so far
     python bench/redis_keys.py watch    URL PREFIX   # for each line read: one JSON line of
                                                      # the server's CPU seconds and the
                                                      # counters under PREFIX
@@ -53,7 +52,7 @@ def counters(client: Redis, prefix: str) -> dict[str, int]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) < 3 or argv[1] not in {"ping", "cpu", "watch", "delete"}:
+    if len(argv) < 3 or argv[1] not in {"ping", "watch", "delete"}:
         print(__doc__, file=sys.stderr)
         return 2
     command, url = argv[1], argv[2]
@@ -66,9 +65,6 @@ def main(argv: list[str]) -> int:
             print(f"redis_keys: no answer from {url}: {exc}", file=sys.stderr)
             return 1
         print(info.get("redis_version", "?"))
-        return 0
-    if command == "cpu":
-        print(f"{cpu_seconds(client):.6f}")
         return 0
     if len(argv) != 4:
         print(__doc__, file=sys.stderr)
