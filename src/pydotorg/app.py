@@ -1,4 +1,9 @@
-"""The application factory: every domain's routes plus the cross-cutting behaviour of ``core``."""
+"""The application factory: every domain's routes plus the cross-cutting behaviour of ``core``.
+
+Middlewares are plain ASGI classes configured in ``__init__``, outermost first: the request id
+(and the response headers inner layers collect), HTTP caching, authentication, rate limiting
+and the response cache.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +12,24 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
-from pydotorg.accounts.controllers import ROUTES as ACCOUNTS_ROUTES
 from pydotorg.accounts.services import authenticate_token
-from pydotorg.core.auth import AuthenticationMiddleware, refuse_bad_credentials
-from pydotorg.core.caching import caching_middleware_factory
+from pydotorg.core.auth import AuthenticationMiddleware, authorize
+from pydotorg.core.caching import CachingMiddleware
 from pydotorg.core.database import database_lifespan, provide_db_session
+from pydotorg.core.endpoints import configure_endpoints
 from pydotorg.core.errors import EXCEPTION_HANDLERS
 from pydotorg.core.health import HealthController
+from pydotorg.core.links import Routes
 from pydotorg.core.logging import configure_logging
-from pydotorg.core.openapi import docs_assets_router, openapi_config
-from pydotorg.core.ratelimit import (
-    CounterStore,
-    Limits,
-    MemoryStore,
-    RateLimitMiddleware,
-    document_tiers,
-)
+from pydotorg.core.openapi import PageSchemaPlugin, docs_assets_router, openapi_config
+from pydotorg.core.pagination import LIMIT_OFFSET
+from pydotorg.core.ratelimit import CounterStore, Limits, MemoryStore, RateLimitMiddleware
 from pydotorg.core.redis_counters import RedisStore
-from pydotorg.core.request_id import request_id_middleware_factory
-from pydotorg.core.response_cache import (
-    ResponseCache,
-    ResponseCacheMiddleware,
-    version_poller,
-)
-from pydotorg.downloads.controllers import ROUTES as DOWNLOADS_ROUTES
-from pydotorg.events.controllers import ROUTES as EVENTS_ROUTES
-from pydotorg.jobs.controllers import ROUTES as JOBS_ROUTES
+from pydotorg.core.request_id import RequestIdMiddleware
+from pydotorg.core.response_cache import ResponseCache, ResponseCacheMiddleware, version_poller
+from pydotorg.core.responses import ApiResponse
+from pydotorg.core.search import search_engine
+from pydotorg.domains import DOMAINS
 from pydotorg.settings import Settings, get_settings
 
 
@@ -48,35 +45,49 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging()
     limits = Limits.parse(settings.rate_limits)
     store = counter_store(settings)
-    middleware: list[object] = [
-        request_id_middleware_factory(settings.access_log),
-        DefineMiddleware(caching_middleware_factory(settings.cache_max_age)),
-        AuthenticationMiddleware(authenticate_token),
+    cache = ResponseCache()
+    middleware = [
+        DefineMiddleware(RequestIdMiddleware, access_log=settings.access_log),
+        DefineMiddleware(CachingMiddleware, max_age=settings.cache_max_age),
+        DefineMiddleware(AuthenticationMiddleware, authenticate=authenticate_token),
     ]
     if settings.rate_limit_enabled:
-        middleware.append(RateLimitMiddleware(store, limits, settings.trusted_proxy_hops))
-    cache = ResponseCache()
+        middleware.append(
+            DefineMiddleware(
+                RateLimitMiddleware,
+                store=store,
+                limits=limits,
+                trusted_hops=settings.trusted_proxy_hops,
+            )
+        )
     if settings.response_cache:
-        middleware.append(ResponseCacheMiddleware(cache))
+        middleware.append(DefineMiddleware(ResponseCacheMiddleware, cache=cache))
     app = Litestar(
         route_handlers=[
             HealthController,
             docs_assets_router(),
-            *ACCOUNTS_ROUTES,
-            *DOWNLOADS_ROUTES,
-            *EVENTS_ROUTES,
-            *JOBS_ROUTES,
+            *(route for domain in DOMAINS for route in domain.routes()),
         ],
-        dependencies={"db_session": Provide(provide_db_session)},
+        dependencies={"db_session": Provide(provide_db_session), **LIMIT_OFFSET},
         lifespan=[database_lifespan(settings, store)]
         + ([version_poller] if settings.response_cache else []),
-        middleware=middleware,  # type: ignore[arg-type]
-        guards=[refuse_bad_credentials],
+        middleware=middleware,
+        guards=[authorize],
         exception_handlers=EXCEPTION_HANDLERS,
-        openapi_config=openapi_config(),
+        openapi_config=openapi_config([tag for domain in DOMAINS for tag in domain.tags]),
+        plugins=[PageSchemaPlugin()],
+        response_class=ApiResponse,
         request_max_body_size=settings.max_body_bytes,
-        state=State({"settings": settings, "rate_limit_store": store, "response_cache": cache}),
+        state=State(
+            {
+                "settings": settings,
+                "rate_limit_store": store,
+                "response_cache": cache,
+                "search": search_engine(settings.database_url),
+            }
+        ),
         debug=False,
     )
-    document_tiers(app, limits)
+    configure_endpoints(app, limits)
+    app.state.routes = Routes(app)
     return app

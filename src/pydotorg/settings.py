@@ -58,7 +58,6 @@ class Settings:
     jobs_expire_days: int = 90
     access_token_ttl: int = 7 * 24 * 3600
     refresh_token_ttl: int = 30 * 24 * 3600
-    debug: bool = False
 
     @property
     def is_prod(self) -> bool:
@@ -113,7 +112,6 @@ class Settings:
             jobs_expire_days=int(env.get("JOBS_EXPIRE_DAYS", "90")),
             access_token_ttl=int(env.get("ACCESS_TOKEN_TTL_SECONDS", str(7 * 24 * 3600))),
             refresh_token_ttl=int(env.get("REFRESH_TOKEN_TTL_SECONDS", str(30 * 24 * 3600))),
-            debug=_bool(env.get("DEBUG")),
         )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from pydotorg.core.search import SearchIndex, analyse, query_terms
+from pydotorg.core.search import SearchIndex, analyse, query_terms, search_engine
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.db.migrate import upgrade
 from tests.support import postgres_database
@@ -47,7 +47,7 @@ async def run_queries(url: str) -> dict[str, list[int]]:
             await session.commit()
             results: dict[str, list[int]] = {}
             for query in QUERIES:
-                matches = index.matches(engine.dialect.name, query)
+                matches = index.matches(search_engine(url), query)
                 if matches is None:
                     results[query] = []
                     continue

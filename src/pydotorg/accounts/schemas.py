@@ -109,6 +109,7 @@ class PublicProfile(msgspec.Struct):
     last_name: str
     bio: str
     date_joined: datetime
+    resource_uri: str
 
 
 class UserRecord(msgspec.Struct):
@@ -126,6 +127,7 @@ class UserRecord(msgspec.Struct):
     email_verified: bool
     date_joined: datetime
     last_login: datetime | None
+    resource_uri: str
 
 
 class ApiKeyCreate(WriteSchema):

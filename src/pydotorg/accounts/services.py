@@ -29,24 +29,27 @@ from pydotorg.accounts.passwords import (
 from pydotorg.accounts.schemas import (
     ApiKeyCreate,
     ApiKeyRead,
+    LoginRequest,
     NewApiKeyRead,
+    PasswordChange,
     ProfileUpdate,
     PublicProfile,
+    RegisterRequest,
     TokenPair,
     UserCreate,
     UserRecord,
     UserUpdate,
 )
 from pydotorg.core.auth import Identity
-from pydotorg.core.database import commit_or_conflict
 from pydotorg.core.exceptions import (
     FieldError,
     NotAuthenticatedError,
     NotFoundError,
     PermissionDeniedError,
 )
-from pydotorg.core.pagination import Window
+from pydotorg.core.pagination import Page, Window
 from pydotorg.core.schemas import changed_fields
+from pydotorg.core.services import Service
 from pydotorg.core.tokens import InvalidTokenError, decode_token, encode_token
 from pydotorg.db.base import utcnow
 from pydotorg.settings import Settings
@@ -136,23 +139,11 @@ async def authenticate_password(session: AsyncSession, login: str, password: str
     return user
 
 
-async def change_password(session: AsyncSession, user: User, current: str, new: str) -> None:
-    if not verify_password(user.password_hash or None, current):
-        raise FieldError("current_password", "is not correct")
-    check_password_policy(new, username=user.username, field="new_password")
-    user.password_hash = hash_password(new)
-    await revoke_all_families(session, user.id, reason="password-change")
+# Signing in ---------------------------------------------------------------------------------
 
 
-# Tokens -------------------------------------------------------------------------------------
-
-
-class TokenService:
-    """Issuing, rotating and revoking JWT pairs for one request's session."""
-
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
-        self.session = session
-        self.settings = settings
+class AuthService(Service):
+    """Registration, sign-in with rotating refresh tokens, sign-out and password changes."""
 
     def _pair(self, user_id: int, family: str) -> tuple[TokenPair, str]:
         secret = self.settings.secret_key
@@ -178,8 +169,8 @@ class TokenService:
         )
         return pair, refresh_jti
 
-    async def issue(self, user: User) -> TokenPair:
-        """A new family (one sign-in) and its first pair of tokens."""
+    async def _sign_in(self, user: User) -> TokenPair:
+        """A new family (one sign-in) and its first pair of tokens, committed."""
         family = uuid.uuid4().hex
         pair, refresh_jti = self._pair(user.id, family)
         self.session.add(
@@ -190,8 +181,25 @@ class TokenService:
                 expires=utcnow() + timedelta(seconds=self.settings.refresh_token_ttl),
             )
         )
-        await self.session.flush()
+        await self.commit()
         return pair
+
+    async def register(self, data: RegisterRequest) -> TokenPair:
+        user = await create_user(
+            self.session,
+            username=data.username,
+            email=data.email,
+            password=data.password,
+            first_name=data.first_name,
+            last_name=data.last_name,
+        )
+        return await self._sign_in(user)
+
+    async def login(self, data: LoginRequest) -> TokenPair:
+        login = data.username or data.email
+        if not login:
+            raise FieldError("username", "give a username or an e-mail address")
+        return await self._sign_in(await authenticate_password(self.session, login, data.password))
 
     async def refresh(self, token: str) -> TokenPair:
         try:
@@ -217,22 +225,35 @@ class TokenService:
         )
         if rotated.rowcount != 1:  # type: ignore[attr-defined]
             await revoke_family(self.session, family.id, reason="refresh-reuse")
-            await self.session.commit()
+            await self.commit()
             raise NotAuthenticatedError(
                 "Invalid refresh token: it was already used, so this sign-in has been revoked."
             )
+        await self.commit()
         return pair
 
-    async def logout(self, identity: Identity, refresh_token: str | None) -> None:
+    async def logout(self, refresh_token: str | None) -> None:
+        identity = self.user
         if identity.family is not None:
             await revoke_family(self.session, identity.family, reason="logout")
         if refresh_token:
             try:
                 claims = decode_token(self.settings.secret_key, refresh_token, "refresh")
             except InvalidTokenError:
-                return
-            if claims.user_id == identity.id:
+                claims = None
+            if claims is not None and claims.user_id == identity.id:
                 await revoke_family(self.session, claims.family, reason="logout")
+        await self.commit()
+
+    async def change_password(self, data: PasswordChange) -> None:
+        user = await self.session.get(User, self.user.id)
+        assert user is not None
+        if not verify_password(user.password_hash or None, data.current_password):
+            raise FieldError("current_password", "is not correct")
+        check_password_policy(data.new_password, username=user.username, field="new_password")
+        user.password_hash = hash_password(data.new_password)
+        await revoke_all_families(self.session, user.id, reason="password-change")
+        await self.commit()
 
 
 async def _revoke(session: AsyncSession, which: ColumnElement[bool], reason: str) -> None:
@@ -351,34 +372,6 @@ async def authenticate_token(session: AsyncSession, settings: Settings, token: s
 # Profiles and user administration ------------------------------------------------------------
 
 
-def user_record(user: User) -> UserRecord:
-    return UserRecord(
-        id=user.id,
-        username=user.username,
-        email=user.email,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        bio=user.bio,
-        is_active=user.is_active,
-        is_staff=user.is_staff,
-        is_superuser=user.is_superuser,
-        email_verified=user.email_verified,
-        date_joined=user.date_joined,
-        last_login=user.last_login,
-    )
-
-
-def public_profile(user: User) -> PublicProfile:
-    return PublicProfile(
-        id=user.id,
-        username=user.username,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        bio=user.bio,
-        date_joined=user.date_joined,
-    )
-
-
 def api_key_read(key: ApiKey) -> ApiKeyRead:
     return ApiKeyRead(
         id=key.id,
@@ -392,64 +385,74 @@ def api_key_read(key: ApiKey) -> ApiKeyRead:
     )
 
 
-class UserService:
-    """Users as the signed-in caller may see and change them."""
+class UserService(Service):
+    """Users as the caller may see and change them, and the caller's own API keys."""
 
-    def __init__(self, session: AsyncSession, caller: Identity | None) -> None:
-        self.session = session
-        self.caller = caller
+    def record(self, user: User) -> UserRecord:
+        return UserRecord(
+            id=user.id,
+            username=user.username,
+            email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            bio=user.bio,
+            is_active=user.is_active,
+            is_staff=user.is_staff,
+            is_superuser=user.is_superuser,
+            email_verified=user.email_verified,
+            date_joined=user.date_joined,
+            last_login=user.last_login,
+            resource_uri=self.links.url("getUser", user.id),
+        )
+
+    def profile(self, user: User) -> PublicProfile:
+        return PublicProfile(
+            id=user.id,
+            username=user.username,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            bio=user.bio,
+            date_joined=user.date_joined,
+            resource_uri=self.links.url("getUser", user.id),
+        )
 
     async def _user(self, user_id: int, *, include_inactive: bool = False) -> User:
-        user = await self.session.get(User, user_id)
-        if user is None or (not user.is_active and not include_inactive):
-            raise NotFoundError(f"No user with id {user_id}.")
-        return user
+        query = select(User) if include_inactive else select(User).where(User.is_active.is_(True))
+        return await self.rows(User, query).get(user_id)
 
-    async def me(self) -> User:
-        assert self.caller is not None
-        return await self._user(self.caller.id)
+    async def _me(self) -> User:
+        return await self._user(self.user.id)
+
+    async def me(self) -> UserRecord:
+        return self.record(await self._me())
 
     async def view(self, user_id: int) -> UserRecord | PublicProfile:
         caller = self.caller
         privileged = caller is not None and (caller.is_staff or caller.id == user_id)
-        user = await self._user(user_id, include_inactive=bool(caller and caller.is_staff))
-        return user_record(user) if privileged else public_profile(user)
+        user = await self._user(user_id, include_inactive=self.staff)
+        return self.record(user) if privileged else self.profile(user)
 
-    async def list_users(self, window: Window) -> tuple[list[UserRecord], int]:
-        total = await self.session.scalar(select(func.count()).select_from(User)) or 0
-        rows = await self.session.scalars(
-            select(User).order_by(User.id).limit(window.limit).offset(window.offset)
-        )
-        return [user_record(user) for user in rows], total
+    async def list_users(self, window: Window) -> Page[UserRecord]:
+        rows, total = await self.rows(User).page(window, select(User).order_by(User.id))
+        return Page([self.record(user) for user in rows], total, window)
 
     async def update_profile(self, data: ProfileUpdate) -> UserRecord:
-        user = await self.me()
+        user = await self._me()
         changes = changed_fields(data)
         if "email" in changes and changes["email"].lower() != user.email.lower():
             await check_email_free(self.session, changes["email"], exclude=user.id)
             user.email_verified = False
         for key, value in changes.items():
             setattr(user, key, value)
-        await commit_or_conflict(self.session)
-        return user_record(user)
+        await self.commit()
+        return self.record(user)
 
     async def create(self, data: UserCreate) -> UserRecord:
         if (data.is_staff or data.is_superuser) and not (self.caller and self.caller.is_superuser):
             raise PermissionDeniedError("Only a superuser can create staff or superusers.")
-        user = await create_user(
-            self.session,
-            username=data.username,
-            email=data.email,
-            password=data.password,
-            is_staff=data.is_staff,
-            is_superuser=data.is_superuser,
-            first_name=data.first_name,
-            last_name=data.last_name,
-            bio=data.bio,
-            email_verified=data.email_verified,
-        )
-        await commit_or_conflict(self.session)
-        return user_record(user)
+        user = await create_user(self.session, **msgspec.structs.asdict(data))
+        await self.commit()
+        return self.record(user)
 
     async def update(self, user_id: int, data: UserUpdate) -> UserRecord:
         user = await self._user(user_id, include_inactive=True)
@@ -465,15 +468,14 @@ class UserService:
             user.is_staff = True
         if changes.get("is_active") is False:
             await revoke_all_families(self.session, user.id, reason="deactivated")
-        await commit_or_conflict(self.session)
-        return user_record(user)
+        await self.commit()
+        return self.record(user)
 
     # API keys of the caller
 
     async def list_keys(self) -> list[ApiKeyRead]:
-        assert self.caller is not None
         rows = await self.session.scalars(
-            select(ApiKey).where(ApiKey.user_id == self.caller.id).order_by(ApiKey.id)
+            select(ApiKey).where(ApiKey.user_id == self.user.id).order_by(ApiKey.id)
         )
         return [api_key_read(key) for key in rows]
 
@@ -481,16 +483,19 @@ class UserService:
         if data.expires is not None and data.expires <= utcnow():
             raise FieldError("expires", "must be in the future")
         made = await create_api_key(
-            self.session, await self.me(), data.name, scopes=list(data.scopes), expires=data.expires
+            self.session,
+            await self._me(),
+            data.name,
+            scopes=list(data.scopes),
+            expires=data.expires,
         )
-        await commit_or_conflict(self.session)
+        await self.commit()
         return NewApiKeyRead(**msgspec.structs.asdict(api_key_read(made.key)), key=made.secret)
 
     async def revoke_key(self, key_id: int) -> None:
-        assert self.caller is not None
         key = await self.session.get(ApiKey, key_id)
-        if key is None or key.user_id != self.caller.id:
+        if key is None or key.user_id != self.user.id:
             raise NotFoundError(f"No API key with id {key_id}.")
         if key.revoked_at is None:
             key.revoked_at = utcnow()
-        await commit_or_conflict(self.session)
+        await self.commit()

@@ -1,4 +1,5 @@
-"""Who is asking: credentials are read once per request, and guards say who may do what.
+"""Who is asking, and who may do what: credentials are read once per request, access is checked
+by one guard.
 
 A request without an ``Authorization`` header is anonymous. A header that is present must be a
 valid credential, or the request is refused with 401 and ``WWW-Authenticate: Bearer``, whatever
@@ -7,22 +8,23 @@ the endpoint: a client with a broken key should learn it at once, not silently s
 How a token becomes an :class:`Identity` is the accounts domain's business; the app passes its
 ``authenticate`` function to the middleware, so ``core`` depends on no domain.
 
-The middleware only *records* a refused credential; the app-wide guard
-``refuse_bad_credentials`` raises it. Guards run inside the route, after the rate limiter, so a
-401 is counted against the caller's address like any anonymous request (guessing keys costs
-the guesser their limit) and carries the RateLimit and X-Request-ID headers like any answer.
+The middleware only *records* a refused credential; the app-wide guard :func:`authorize` raises
+it, and then checks the endpoint's :class:`Access` (``core.endpoints`` derives it from the
+method and the controller unless the handler declares one). Guards run inside the route, after
+the rate limiter, so a 401 is counted against the caller's address like any anonymous request
+(guessing keys costs the guesser their limit) and carries the RateLimit and X-Request-ID
+headers like any answer.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
-from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +34,17 @@ from pydotorg.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REFUSED_KEY = "refused_credentials"
+ACCESS_KEY = "access"
 BEARER_SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
+
+
+class Access(enum.Enum):
+    """Who may call an endpoint, from anyone to superusers only."""
+
+    PUBLIC = "anyone"
+    SIGNED_IN = "signed-in users"
+    STAFF = "staff"
+    SUPERUSER = "superusers"
 
 
 @dataclass(frozen=True)
@@ -59,20 +71,17 @@ def current_identity(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity
     return user if isinstance(user, Identity) else None
 
 
-def is_staff(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
-    identity = current_identity(connection)
-    return bool(identity and identity.is_staff)
-
-
-class AuthenticationMiddleware(ASGIMiddleware):
+class AuthenticationMiddleware:
     """Resolves the ``Authorization`` header to an :class:`Identity` in ``scope["user"]``."""
 
-    scopes = (ScopeType.HTTP,)
-
-    def __init__(self, authenticate: Authenticator) -> None:
+    def __init__(self, app: ASGIApp, *, authenticate: Authenticator) -> None:
+        self.app = app
         self.authenticate = authenticate
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         header = None
         for name, value in scope["headers"]:
             if name == b"authorization":
@@ -84,7 +93,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
                 scope["user"] = await self._authenticate(scope, header)
             except (NotAuthenticatedError, PermissionDeniedError) as exc:
                 scope.setdefault("state", {})[REFUSED_KEY] = exc
-        await next_app(scope, receive, send)
+        await self.app(scope, receive, send)
 
     async def _authenticate(self, scope: Scope, header: str) -> Identity:
         scheme, _, token = header.strip().partition(" ")
@@ -105,42 +114,27 @@ def credentials_refused(scope: Scope) -> bool:
     return REFUSED_KEY in scope.get("state", {})
 
 
-def refuse_bad_credentials(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    """App-wide guard: the 401 (or 403) for a credential the middleware refused."""
-    error = connection.scope.get("state", {}).get(REFUSED_KEY)
-    if error is not None:
-        raise error
-
-
-def _check_scope(connection: ASGIConnection[Any, Any, Any, Any], identity: Identity) -> None:
-    if identity.scopes is None:
-        return
-    needed = "read" if connection.scope.get("method") in SAFE_METHODS else "write"
-    if needed not in identity.scopes:
-        raise PermissionDeniedError(f"This API key lacks the '{needed}' scope.")
-
-
-def _require(connection: ASGIConnection[Any, Any, Any, Any], role: str | None = None) -> Identity:
+def require(connection: ASGIConnection[Any, Any, Any, Any], access: Access) -> Identity | None:
+    """The caller, if they may call an endpoint open to ``access``; else 401 or 403."""
     identity = current_identity(connection)
+    if access is Access.PUBLIC:
+        return identity
     if identity is None:
         raise NotAuthenticatedError("Authentication required.")
-    if role == "staff" and not identity.is_staff:
+    if access is Access.STAFF and not identity.is_staff:
         raise PermissionDeniedError("Staff permission required.")
-    if role == "superuser" and not identity.is_superuser:
+    if access is Access.SUPERUSER and not identity.is_superuser:
         raise PermissionDeniedError("Superuser permission required.")
-    _check_scope(connection, identity)
+    if identity.scopes is not None:
+        needed = "read" if connection.scope.get("method") in SAFE_METHODS else "write"
+        if needed not in identity.scopes:
+            raise PermissionDeniedError(f"This API key lacks the '{needed}' scope.")
     return identity
 
 
-def requires_user(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    _require(connection)
-
-
-def requires_staff(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    _require(connection, "staff")
-
-
-def requires_superuser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    _require(connection, "superuser")
+def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The app-wide guard: a refused credential's 401, then the endpoint's access rule."""
+    error = connection.scope.get("state", {}).get(REFUSED_KEY)
+    if error is not None:
+        raise error
+    require(connection, handler.opt.get(ACCESS_KEY, Access.PUBLIC))

@@ -38,10 +38,6 @@ class FieldError(DomainError):
         self.message = message
 
 
-class BadRequestError(DomainError):
-    status_code = 400
-
-
 class NotAuthenticatedError(DomainError):
     status_code = 401
 

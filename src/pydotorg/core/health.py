@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Response, get
 from litestar.datastructures import State
 from sqlalchemy import text
 
 from pydotorg.core.database import sessionmaker_from
+from pydotorg.core.endpoints import ApiController
 from pydotorg.core.exceptions import ServiceUnavailableError
-from pydotorg.core.openapi import error_responses
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -22,7 +22,9 @@ class HealthStatus(msgspec.Struct, omit_defaults=True):
     response_cache: dict[str, Any] | None = None
 
 
-class HealthController(Controller):
+class HealthController(ApiController):
+    """Probes are public, never rate-limited and never cached."""
+
     tags = ["Health"]
 
     @get(
@@ -31,7 +33,8 @@ class HealthController(Controller):
         description="Answers without touching the database or any other service; reports the "
         "rate-limit store's state (outages, requests served without limiting).",
         operation_id="health",
-        response_headers=None,
+        tier=None,
+        cacheable=False,
     )
     async def health(self, state: State) -> Response[HealthStatus]:
         status = HealthStatus(
@@ -46,7 +49,9 @@ class HealthController(Controller):
         summary="Can the service answer requests",
         description="Checks that the database answers; 503 with the error body when it does not.",
         operation_id="ready",
-        responses=error_responses(503, bad_request=False),
+        tier=None,
+        cacheable=False,
+        errors=(503,),
     )
     async def ready(self, state: State) -> Response[HealthStatus]:
         try:

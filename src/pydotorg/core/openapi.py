@@ -6,21 +6,26 @@ from ``/api/static/docs/``, files that ship inside this package (see ``static/do
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, get_origin
 
 from litestar import Router
-from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar._openapi.schema_generation import SchemaCreator
+from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import (
     JsonRenderPlugin,
     RedocRenderPlugin,
     ScalarRenderPlugin,
     SwaggerRenderPlugin,
 )
-from litestar.openapi.spec import Components, SecurityScheme, Tag
+from litestar.openapi.spec import Components, Schema, SecurityScheme, Tag
+from litestar.plugins import OpenAPISchemaPlugin
 from litestar.static_files import create_static_files_router
+from litestar.typing import FieldDefinition
 
 from pydotorg import __version__
-from pydotorg.core.errors import ErrorBody
+from pydotorg.core.pagination import Page
 
 STATIC_DIR = Path(__file__).parent / "static"
 ASSETS = "/api/static/docs"
@@ -38,32 +43,25 @@ the job board, events, content, sponsors and users.
 * **Authentication**: writes need `Authorization: Bearer <token>`; see the security scheme.
 """
 
-_STATUS_TEXT = {
-    400: "Malformed request: bad JSON, wrong parameter types or out-of-range values.",
-    401: "Missing or invalid credentials.",
-    403: "Authenticated, but lacking the required role.",
-    404: "No such resource (or not visible to the caller).",
-    409: "The request conflicts with the current state of the resource.",
-    413: "Request body too large.",
-    422: "Semantic validation failed; `extra.errors` names the fields.",
-    503: "A dependency (the database) is unavailable.",
-}
+
+class PageSchemaPlugin(OpenAPISchemaPlugin):
+    """Documents a handler's ``Page[T]`` as what clients receive: an array of ``T``."""
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        return value is Page or get_origin(value) is Page
+
+    def to_openapi_schema(
+        self, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
+        item = field_definition.inner_types[0].annotation
+        schema: Schema = schema_creator.for_field_definition(
+            FieldDefinition.from_annotation(list[item])  # type: ignore[valid-type]
+        )
+        return schema
 
 
-def error_responses(*codes: int, bad_request: bool = True) -> dict[int, ResponseSpec]:
-    """OpenAPI entries for the error statuses an operation can answer, all with the error body.
-
-    400 is included by default: any parameter or body can be malformed, and listing it here
-    replaces the inline schema Litestar would otherwise generate with the shared ``ErrorBody``.
-    """
-    statuses = sorted({*codes, 400} if bad_request else set(codes))
-    return {
-        code: ResponseSpec(data_container=ErrorBody, description=_STATUS_TEXT[code])
-        for code in statuses
-    }
-
-
-def openapi_config() -> OpenAPIConfig:
+def openapi_config(tags: Sequence[Tag]) -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Python.org API",
         version=__version__,
@@ -71,20 +69,7 @@ def openapi_config() -> OpenAPIConfig:
         path="/api",
         use_handler_docstrings=False,
         create_examples=False,
-        tags=[
-            Tag(name="Releases", description="CPython releases and their support status."),
-            Tag(name="Release files", description="Downloadable files of each release."),
-            Tag(name="Operating systems", description="OSes that downloads are published for."),
-            Tag(name="Release cycle", description="Support schedule of each minor series."),
-            Tag(
-                name="Events",
-                description="Python events: calendars, venues, occurrences, iCalendar and feeds.",
-            ),
-            Tag(name="Jobs", description="The job board: postings reviewed by staff, feeds."),
-            Tag(name="Authentication", description="Sign-in, tokens and API keys."),
-            Tag(name="Users", description="User profiles and administration."),
-            Tag(name="Health", description="Liveness and readiness probes."),
-        ],
+        tags=[*tags, Tag(name="Health", description="Liveness and readiness probes.")],
         components=Components(
             security_schemes={
                 "BearerToken": SecurityScheme(

@@ -1,18 +1,22 @@
-"""The guide's two pagination styles, as dependencies, and the headers that describe a page.
+"""The guide's two pagination styles, and the page of results a list endpoint returns.
 
 List endpoints answer with a bare JSON array (the guide's clients iterate ``response.json()``);
 the total goes in ``X-Total-Count`` and the neighbouring pages in an RFC 8288 ``Link`` header.
+A handler returns a :class:`Page`; ``core.responses`` writes it out with those headers, and
+``core.openapi`` documents it as an array.
+
+Every controller gets the ``window`` dependency (``limit``/``offset``) from the app; a
+controller with page-based lists overrides it with :data:`PAGE_BASED`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from litestar import Request, Response
-from litestar.datastructures import ResponseHeader
+from litestar import Request
 from litestar.di import Provide
 from litestar.params import Parameter
 
@@ -25,21 +29,29 @@ MAX_LIMIT = 1000
 
 @dataclass(frozen=True)
 class Window:
-    """A slice of a result list: skip ``offset`` rows, return at most ``limit``."""
+    """A slice of a result list: skip ``offset`` rows, return at most ``limit``.
+
+    ``style`` says where the client gave it: ``limit`` (``limit``/``offset`` in the query),
+    ``page`` (``currentPage``/``pageSize``) or ``body`` (a search body; no ``Link`` header).
+    """
 
     limit: int
     offset: int
     style: str = "limit"
 
 
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One window of a list and the size of the whole list."""
+
+    items: list[T]
+    total: int
+    window: Window
+
+
 async def provide_limit_offset(
     limit: Annotated[
-        int,
-        Parameter(
-            ge=1,
-            le=MAX_LIMIT,
-            description="Maximum items to return (1-1000).",
-        ),
+        int, Parameter(ge=1, le=MAX_LIMIT, description="Maximum items to return (1-1000).")
     ] = 100,
     offset: Annotated[int, Parameter(ge=0, description="Number of items to skip.")] = 0,
 ) -> Window:
@@ -59,20 +71,6 @@ async def provide_page(
 
 LIMIT_OFFSET = {"window": Provide(provide_limit_offset)}
 PAGE_BASED = {"window": Provide(provide_page)}
-
-PAGE_HEADERS = [
-    ResponseHeader(
-        name="X-Total-Count",
-        description="Total number of items matching the query.",
-        documentation_only=True,
-    ),
-    ResponseHeader(
-        name="Link",
-        description="RFC 8288 links to the first, previous, next and last pages.",
-        documentation_only=True,
-        required=False,
-    ),
-]
 
 
 def _page_url(request: Request[Any, Any, Any], window: Window, offset: int) -> str:
@@ -98,13 +96,3 @@ def link_header(request: Request[Any, Any, Any], window: Window, total: int) -> 
         links.append(("next", window.offset + window.limit))
     links.append(("last", last_offset))
     return ", ".join(f'<{_page_url(request, window, off)}>; rel="{rel}"' for rel, off in links)
-
-
-def page_response(
-    request: Request[Any, Any, Any], items: list[T], total: int, window: Window
-) -> Response[list[T]]:
-    """A bare JSON array with ``X-Total-Count`` and ``Link`` describing where it sits."""
-    return Response(
-        content=items,
-        headers={"X-Total-Count": str(total), "Link": link_header(request, window, total)},
-    )

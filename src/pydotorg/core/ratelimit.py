@@ -1,6 +1,7 @@
 """The guide's rate limits: four tiers, three kinds of caller, one counter store.
 
-Every API endpoint declares its tier next to itself (``opt=rate_tier(Tier.LOW)``). Callers are
+Every API endpoint has a tier: reads LOW and writes HIGH unless the handler declares another
+(``@post(..., tier=Tier.CRITICAL)``, see ``core.endpoints``). Callers are
 counted per tier and per fixed one-minute window: signed-in users by user id (across IPs),
 anonymous clients by IP address, where ``X-Forwarded-For`` is believed only for the configured
 number of proxy hops. Counters live in memory for one process or in Redis for many.
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import msgspec
-from litestar import Litestar
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -26,7 +26,7 @@ from pydotorg.core.request_id import HEADERS_KEY
 
 WINDOW_SECONDS = 60
 HTTP = ScopeType.HTTP  # looked up once: attribute access on an enum class is slow
-TIER_KEY = "rate_tier"
+TIER_KEY = "tier"
 ANONYMOUS, USER, STAFF = 0, 1, 2  # a tier's limits are (anonymous, authenticated, staff)
 # What the limiter knows of one tier and role in the current window: the limit, the counter
 # key's prefix, and the headers that only change with the window.
@@ -49,11 +49,6 @@ class Tier(enum.Enum):
             "MEDIUM": "community content",
             "LOW": "read-only operations",
         }[self.name]
-
-
-def rate_tier(tier: Tier) -> dict[str, Tier]:
-    """The ``opt`` an endpoint declares its tier with: ``@get(..., opt=rate_tier(Tier.LOW))``."""
-    return {TIER_KEY: tier}
 
 
 @dataclass(frozen=True)
@@ -145,15 +140,17 @@ def too_many(seconds: int) -> ErrorBody:
 class RateLimitMiddleware:
     """Counts each request against its endpoint's tier and adds the RateLimit headers.
 
-    A plain ASGI middleware factory (not Litestar's ``ASGIMiddleware``): it runs on every API
-    request, so it skips that class's per-request exclusion checks, and it is written for
-    speed (``bench/ratelimit.sh`` measures it). The headers go to the request's response
-    headers (``core.request_id``), which the outermost middleware writes into whatever response
-    the request gets, a 429 included. The headers that only change with the window are built
-    once a minute. A shared store is only awaited when it answers with a future.
+    It runs on every API request and is written for speed (``bench/ratelimit.sh`` measures
+    it). The headers go to the request's response headers (``core.request_id``), which the
+    outermost middleware writes into whatever response the request gets, a 429 included. The
+    headers that only change with the window are built once a minute. A shared store is only
+    awaited when it answers with a future.
     """
 
-    def __init__(self, store: CounterStore, limits: Limits, trusted_hops: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, store: CounterStore, limits: Limits, trusted_hops: int
+    ) -> None:
+        self.app = app
         self.store = store
         self.limits = limits
         self.trusted_hops = trusted_hops
@@ -176,42 +173,37 @@ class RateLimitMiddleware:
         }
         self._window = window
 
-    def __call__(self, app: ASGIApp) -> ASGIApp:
-        store, trusted_hops = self.store, self.trusted_hops
-
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            handler = scope.get("route_handler")
-            tier = None if handler is None else handler.opt.get(TIER_KEY)
-            if tier is None or scope["type"] != HTTP:
-                await app(scope, receive, send)
-                return
-            now = time.time()
-            window = int(now) // WINDOW_SECONDS
-            if window != self._window:
-                self._start_window(window)
-            user = scope.get("user")
-            # ``_name_`` is the enum's plain attribute; ``name`` and hashing a member run Python.
-            if user is None:
-                limit, prefix, headers = self._rules[tier._name_][ANONYMOUS]
-                count = store.hit(prefix + client_address(scope, trusted_hops), window)
-            else:
-                limit, prefix, headers = self._rules[tier._name_][STAFF if user.is_staff else USER]
-                count = store.hit(prefix + str(user.id), window)
-            if count is not None and not isinstance(count, int):
-                count = await count
-            extra = scope["state"][HEADERS_KEY]
-            extra += headers
-            if count is None:
-                extra.append((b"ratelimit-remaining", b"%d" % limit))
-            elif count <= limit:
-                extra.append((b"ratelimit-remaining", b"%d" % (limit - count)))
-            else:
-                extra.append((b"ratelimit-remaining", b"0"))
-                await self._refuse(send, (window + 1) * WINDOW_SECONDS - now)
-                return
-            await app(scope, receive, send)
-
-        return middleware
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handler = scope.get("route_handler")
+        tier = None if handler is None else handler.opt.get(TIER_KEY)
+        if tier is None or scope["type"] != HTTP:
+            await self.app(scope, receive, send)
+            return
+        now = time.time()
+        window = int(now) // WINDOW_SECONDS
+        if window != self._window:
+            self._start_window(window)
+        user = scope.get("user")
+        # ``_name_`` is the enum's plain attribute; ``name`` and hashing a member run Python.
+        if user is None:
+            limit, prefix, headers = self._rules[tier._name_][ANONYMOUS]
+            count = self.store.hit(prefix + client_address(scope, self.trusted_hops), window)
+        else:
+            limit, prefix, headers = self._rules[tier._name_][STAFF if user.is_staff else USER]
+            count = self.store.hit(prefix + str(user.id), window)
+        if count is not None and not isinstance(count, int):
+            count = await count
+        extra = scope["state"][HEADERS_KEY]
+        extra += headers
+        if count is None:
+            extra.append((b"ratelimit-remaining", b"%d" % limit))
+        elif count <= limit:
+            extra.append((b"ratelimit-remaining", b"%d" % (limit - count)))
+        else:
+            extra.append((b"ratelimit-remaining", b"0"))
+            await self._refuse(send, (window + 1) * WINDOW_SECONDS - now)
+            return
+        await self.app(scope, receive, send)
 
     async def _refuse(self, send: Send, seconds_left: float) -> None:
         retry = max(1, math.ceil(seconds_left))
@@ -223,29 +215,3 @@ class RateLimitMiddleware:
         ]
         await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
-
-
-def document_tiers(app: Litestar, limits: Limits) -> None:
-    """Write each endpoint's tier into its OpenAPI description; refuse an API without one."""
-    tiers: dict[str, Tier] = {}
-    for route in app.routes:
-        for handler in getattr(route, "route_handlers", []):
-            operation_id = getattr(handler, "operation_id", None)
-            api = route.path.startswith(("/api/v1", "/api/auth"))
-            if not api or set(getattr(handler, "http_methods", ())) <= {"OPTIONS", "HEAD"}:
-                continue
-            tier = handler.opt.get(TIER_KEY)
-            if tier is None:
-                raise RuntimeError(f"endpoint {handler.handler_name} declares no rate-limit tier")
-            if isinstance(operation_id, str):
-                tiers[operation_id] = tier
-    schema = app.openapi_schema
-    for item in (schema.paths or {}).values():
-        for method in ("get", "post", "put", "patch", "delete"):
-            operation = getattr(item, method, None)
-            if operation is None or operation.operation_id not in tiers:
-                continue
-            note = describe(tiers[operation.operation_id], limits)
-            operation.description = (
-                f"{operation.description}\n\n{note}" if operation.description else note
-            )

@@ -34,45 +34,46 @@ def get_request_id(scope: Any) -> str:
     return str(value)
 
 
-def request_id_middleware_factory(access_log: bool) -> Any:
-    def request_id_middleware(app: ASGIApp) -> ASGIApp:
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != ScopeType.HTTP:
-                await app(scope, receive, send)
-                return
-            started = time.perf_counter()
-            incoming = ""
-            for name, value in scope["headers"]:
-                if name == b"x-request-id":
-                    incoming = value.decode("latin-1")
-                    break
-            state = scope.setdefault("state", {})
-            request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-            state[STATE_KEY] = request_id
-            extra = state[HEADERS_KEY] = [(b"x-request-id", request_id.encode())]
-            status = 500
+class RequestIdMiddleware:
+    """The outermost layer: a request id, the collected response headers, the access log."""
 
-            async def send_with_id(message: Message) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                    message["headers"] = [*message.get("headers", ()), *extra]
-                await send(message)
+    def __init__(self, app: ASGIApp, *, access_log: bool) -> None:
+        self.app = app
+        self.access_log = access_log
 
-            try:
-                await app(scope, receive, send_with_id)
-            finally:
-                if access_log:
-                    client = scope.get("client")
-                    log_access(
-                        request_id=request_id,
-                        method=scope["method"],
-                        path=scope["path"],
-                        status=status,
-                        started=started,
-                        client=client[0] if client else None,
-                    )
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        incoming = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
+        state = scope.setdefault("state", {})
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        state[STATE_KEY] = request_id
+        extra = state[HEADERS_KEY] = [(b"x-request-id", request_id.encode())]
+        status = 500
 
-        return middleware
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), *extra]
+            await send(message)
 
-    return request_id_middleware
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if self.access_log:
+                client = scope.get("client")
+                log_access(
+                    request_id=request_id,
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                    started=started,
+                    client=client[0] if client else None,
+                )

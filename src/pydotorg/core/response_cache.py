@@ -7,8 +7,9 @@ once; other workers read the version at most ``POLL_SECONDS`` apart and empty th
 moves. So a write is visible immediately on the worker that made it and within a quarter of a
 second on the others, far inside the ``max-age`` the responses already advertise.
 
-Only endpoints that opt in (``opt=public_read()``) are cached, only for anonymous callers, and
-rate limiting and ETags still apply to every request.
+Only public reads are cached (``core.endpoints`` marks them: GETs anyone may call, unless the
+handler says ``cacheable=False``), only for anonymous callers, and rate limiting and ETags still
+apply to every request.
 """
 
 from __future__ import annotations
@@ -24,24 +25,17 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pydotorg.core.auth import credentials_refused
 from pydotorg.core.meta import ServiceMeta
-from pydotorg.core.ratelimit import TIER_KEY, Tier
 from pydotorg.db.versioning import VERSION_KEY
 
 logger = logging.getLogger("pydotorg.cache")
-CACHE_KEY = "cache_response"
+CACHE_KEY = "cacheable"
 POLL_SECONDS = 0.25
-
-
-def public_read(tier: Tier = Tier.LOW) -> dict[str, Any]:
-    """The ``opt`` of a public read: its rate-limit tier, and anonymous answers may be cached."""
-    return {TIER_KEY: tier, CACHE_KEY: True}
 
 
 @dataclass(frozen=True)
@@ -138,13 +132,14 @@ async def version_poller(app: Litestar) -> AsyncGenerator[None, None]:
 # Serving from the cache -----------------------------------------------------------------------
 
 
-class ResponseCacheMiddleware(ASGIMiddleware):
-    scopes = (ScopeType.HTTP,)
+class ResponseCacheMiddleware:
+    """Answers anonymous GETs of cacheable endpoints from the cache, and fills it."""
 
-    def __init__(self, cache: ResponseCache) -> None:
+    def __init__(self, app: ASGIApp, *, cache: ResponseCache) -> None:
+        self.app = app
         self.cache = cache
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler = scope.get("route_handler")
         version = self.cache.version
         if (
@@ -156,7 +151,7 @@ class ResponseCacheMiddleware(ASGIMiddleware):
             or handler is None
             or not handler.opt.get(CACHE_KEY)
         ):
-            await next_app(scope, receive, send)
+            await self.app(scope, receive, send)
             return
         host = next((v for k, v in scope["headers"] if k == b"host"), b"")
         key = (host, scope["path"].encode(), scope["query_string"])
@@ -193,4 +188,4 @@ class ResponseCacheMiddleware(ASGIMiddleware):
                     )
             await send(message)
 
-        await next_app(scope, receive, capture)
+        await self.app(scope, receive, capture)

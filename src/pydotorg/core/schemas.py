@@ -6,9 +6,10 @@ even store NUL), bounded length, and URLs that are absolute http(s) addresses.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Union
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 _NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 _SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
@@ -50,6 +51,20 @@ Description = Annotated[
 
 class WriteSchema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of request bodies: unknown fields are refused with 400, never stored."""
+
+
+def patch_of(schema: type[WriteSchema]) -> type[WriteSchema]:
+    """The PATCH body of a resource: its create body with every field optional; a field left
+    out stays as it is (``changed_fields`` leaves it out)."""
+    fields = [
+        (field.name, Union[field.type, UnsetType], UNSET)  # noqa: UP007 - a runtime type
+        for field in msgspec.structs.fields(schema)
+    ]
+    name = schema.__name__.replace("Create", "") + "Update"
+    patch: type[WriteSchema] = msgspec.defstruct(
+        name, fields, bases=(WriteSchema,), module=schema.__module__
+    )
+    return patch
 
 
 def changed_fields(data: msgspec.Struct) -> dict[str, Any]:

@@ -7,7 +7,8 @@ matches whole tokens with AND. So a query finds the same documents on SQLite and
 and no query text ever reaches an engine as syntax: it is reduced to word tokens first.
 
 The engine-specific index (an FTS5 table kept by triggers, or a generated ``tsvector`` column
-with a GIN index) is made by the migration; this module picks its SQL by the session's dialect.
+with a GIN index) is made by the migration; matching it is one :class:`SearchEngine` class per
+database, chosen once when the app starts (:func:`search_engine`), like the rate-limit store.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import Float, Integer, String, Text, UniqueConstraint, delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,6 +68,52 @@ def query_terms(query: str) -> list[str]:
     return list(seen)[:MAX_TERMS]
 
 
+class SearchEngine(Protocol):
+    """Matches analysed query terms against ``search_documents``; one class per database."""
+
+    name: str
+
+    def matches(self, kind: str, terms: list[str]) -> Subquery:
+        """``(object_id, score)`` of the documents of ``kind`` holding every term."""
+        ...
+
+
+class SQLiteSearch:
+    """SQLite's FTS5 table ``search_fts`` (kept by triggers), ranked by BM25, titles weighted."""
+
+    name = "sqlite"
+
+    def matches(self, kind: str, terms: list[str]) -> Subquery:
+        statement = text(
+            "SELECT d.object_id AS object_id, -bm25(search_fts, 10.0, 1.0) AS score "
+            "FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid "
+            "WHERE search_fts MATCH :q AND d.kind = :kind"
+        ).bindparams(kind=kind, q=" AND ".join(f'"{term}"' for term in terms))
+        return statement.columns(object_id=Integer, score=Float).subquery(f"{kind}_matches")
+
+
+class PostgresSearch:
+    """PostgreSQL's generated ``tsvector`` column with a GIN index, ranked by ``ts_rank``."""
+
+    name = "postgresql"
+
+    def matches(self, kind: str, terms: list[str]) -> Subquery:
+        statement = text(
+            "SELECT d.object_id AS object_id, "
+            "ts_rank(d.tsv, plainto_tsquery('simple', :q)) AS score "
+            "FROM search_documents d "
+            "WHERE d.kind = :kind AND d.tsv @@ plainto_tsquery('simple', :q)"
+        ).bindparams(kind=kind, q=" ".join(terms))
+        return statement.columns(object_id=Integer, score=Float).subquery(f"{kind}_matches")
+
+
+def search_engine(database_url: str) -> SearchEngine:
+    """The engine of the configured database, chosen once when the app starts."""
+    if database_url.startswith("postgresql"):
+        return PostgresSearch()
+    return SQLiteSearch()
+
+
 @dataclass(frozen=True)
 class SearchIndex:
     """Index and match documents of one kind (``"job"``, ``"event"``, ...)."""
@@ -92,32 +140,20 @@ class SearchIndex:
             )
         )
 
-    def matches(self, dialect: str, query: str) -> Subquery | None:
+    def matches(self, engine: SearchEngine, query: str) -> Subquery | None:
         """A subquery of ``(object_id, score)`` for documents with every term, best first by
         ``score`` descending; None when the query has no searchable words."""
         terms = query_terms(query)
-        if not terms:
-            return None
-        params = {"kind": self.kind, "q": " ".join(terms)}
-        if dialect == "postgresql":
-            statement = text(
-                "SELECT d.object_id AS object_id, "
-                "ts_rank(d.tsv, plainto_tsquery('simple', :q)) AS score "
-                "FROM search_documents d "
-                "WHERE d.kind = :kind AND d.tsv @@ plainto_tsquery('simple', :q)"
-            )
-        else:
-            params["q"] = " AND ".join(f'"{term}"' for term in terms)
-            statement = text(
-                "SELECT d.object_id AS object_id, -bm25(search_fts, 10.0, 1.0) AS score "
-                "FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid "
-                "WHERE search_fts MATCH :q AND d.kind = :kind"
-            )
-        return (
-            statement.bindparams(**params)
-            .columns(object_id=Integer, score=Float)
-            .subquery(f"{self.kind}_matches")
-        )
+        return engine.matches(self.kind, terms) if terms else None
 
 
-__all__ = ["SearchDocument", "SearchIndex", "analyse", "query_terms"]
+__all__ = [
+    "PostgresSearch",
+    "SQLiteSearch",
+    "SearchDocument",
+    "SearchEngine",
+    "SearchIndex",
+    "analyse",
+    "query_terms",
+    "search_engine",
+]

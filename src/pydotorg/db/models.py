@@ -1,21 +1,12 @@
-"""Every domain's models, imported so the metadata is complete for Alembic and tests."""
+"""The metadata of every table: core's own and each domain's, for Alembic and the tests."""
 
-from pydotorg.accounts import models as accounts_models
-from pydotorg.core import meta as core_meta
-from pydotorg.core import search as core_search
+from pydotorg.core import meta, search
 from pydotorg.db.base import Base
-from pydotorg.downloads import models as downloads_models
-from pydotorg.events import models as events_models
-from pydotorg.jobs import models as jobs_models
+from pydotorg.domains import DOMAINS
+
+for domain in DOMAINS:
+    domain.load_models()
 
 metadata = Base.metadata
 
-__all__ = [
-    "accounts_models",
-    "core_meta",
-    "core_search",
-    "downloads_models",
-    "events_models",
-    "jobs_models",
-    "metadata",
-]
+__all__ = ["meta", "metadata", "search"]

@@ -4,36 +4,33 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import Integer, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.meta import get_meta, set_meta
 from pydotorg.db.engine import create_engine, create_sessionmaker
-from pydotorg.downloads.seed import seed_downloads
-from pydotorg.events.seed import seed_events
-from pydotorg.jobs.seed import seed_jobs
+from pydotorg.db.models import metadata
+from pydotorg.domains import DOMAINS
 
 SEEDED_KEY = "seeded_at"
-SEQUENCED_TABLES = (
-    "download_os",
-    "download_release",
-    "download_release_file",
-    "event_calendar",
-    "event_category",
-    "event_location",
-    "event",
-    "event_occurrence",
-    "job_types",
-    "job_categories",
-    "jobs",
-)
+
+
+def sequenced_tables() -> list[str]:
+    """Tables whose integer ``id`` comes from a sequence on PostgreSQL."""
+    return [
+        table.name
+        for table in metadata.sorted_tables
+        if [column.name for column in table.primary_key.columns] == ["id"]
+        and table.c.id.autoincrement in (True, "auto")
+        and isinstance(table.c.id.type, Integer)
+    ]
 
 
 async def _reset_sequences(session: AsyncSession) -> None:
     """Rows were inserted with explicit ids; move PostgreSQL's sequences past them."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for table in SEQUENCED_TABLES:
+    for table in sequenced_tables():
         await session.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
@@ -47,9 +44,9 @@ async def seed(database_url: str) -> dict[str, int]:
     engine = create_engine(database_url, pool=False)
     try:
         async with create_sessionmaker(engine)() as session:
-            counts = await seed_downloads(session)
-            counts.update(await seed_events(session))
-            counts.update(await seed_jobs(session))
+            counts: dict[str, int] = {}
+            for domain in DOMAINS:
+                counts.update(await domain.seed(session))
             await _reset_sequences(session)
             if await get_meta(session, SEEDED_KEY) is None:
                 await set_meta(session, SEEDED_KEY, datetime.now(UTC).isoformat())

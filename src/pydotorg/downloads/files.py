@@ -9,16 +9,14 @@ is a 422 naming the field, never the 500 release managers used to get.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, select
 
-from pydotorg.core.database import commit_or_conflict
-from pydotorg.core.exceptions import FieldError, NotFoundError
-from pydotorg.core.pagination import Window
-from pydotorg.core.schemas import changed_fields
+from pydotorg.core.exceptions import FieldError
+from pydotorg.core.pagination import Page, Window
+from pydotorg.core.resources import CrudService
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 from pydotorg.downloads.schemas import ReleaseFileCreate, ReleaseFileRead, ReleaseFileUpdate
 
@@ -32,31 +30,6 @@ SIDECAR_SUFFIXES = {
 }
 URL_FIELDS = ("url", *SIDECAR_SUFFIXES)
 SOURCE_OS_SLUG = "source"
-
-
-def file_read(row: ReleaseFile, base: str) -> ReleaseFileRead:
-    return ReleaseFileRead(
-        id=row.id,
-        name=row.name,
-        slug=row.slug,
-        os=row.os_id,
-        os_slug=row.os.slug,
-        release=row.release_id,
-        release_slug=row.release.slug,
-        description=row.description,
-        is_source=row.is_source,
-        url=row.url,
-        filesize=row.filesize,
-        md5_sum=row.md5_sum,
-        sha256_sum=row.sha256_sum,
-        gpg_signature_file=row.gpg_signature_file,
-        sigstore_signature_file=row.sigstore_signature_file,
-        sigstore_cert_file=row.sigstore_cert_file,
-        sigstore_bundle_file=row.sigstore_bundle_file,
-        sbom_spdx2_file=row.sbom_spdx2_file,
-        download_button=row.download_button,
-        resource_uri=f"{base}/api/v1/files/{row.id}",
-    )
 
 
 def slugify_file(release_slug: str, name: str) -> str:
@@ -82,150 +55,111 @@ class FileFilters:
     pre_release: bool | None = None
 
 
-class ReleaseFileService:
-    """Reads and writes of release files for one request's session and caller."""
+class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
+    """Release files; those of unpublished releases are for staff only."""
 
-    def __init__(self, session: AsyncSession, *, staff: bool, base: str) -> None:
-        self.session = session
-        self.staff = staff
-        self.base = base
+    model, read_schema, create_schema, update_schema = (
+        ReleaseFile,
+        ReleaseFileRead,
+        ReleaseFileCreate,
+        ReleaseFileUpdate,
+    )
+    detail_route = "getReleaseFile"
+    unique = ("url", "slug")
+    columns = {
+        "os": "os_id",
+        "release": "release_id",
+        "os_slug": "os.slug",
+        "release_slug": "release.slug",
+    }
 
-    def _query(self, filters: FileFilters) -> Select[ReleaseFile]:
-        query = select(ReleaseFile).join(Release, Release.id == ReleaseFile.release_id)
-        if not self.staff:
-            query = query.where(Release.is_published.is_(True))
-        if filters.release is not None:
-            query = query.where(ReleaseFile.release_id == filters.release)
-        if filters.os is not None:
-            query = query.where(ReleaseFile.os_id == filters.os)
-        if filters.version is not None:
-            query = query.where(Release.major == filters.version)
-        if filters.series is not None:
-            query = query.where(Release.series == filters.series)
-        if filters.pre_release is not None:
-            query = query.where(Release.pre_release.is_(filters.pre_release))
-        return query
-
-    async def list_files(
-        self, filters: FileFilters, window: Window
-    ) -> tuple[list[ReleaseFileRead], int]:
-        query = self._query(filters)
-        total = await self.session.scalar(
-            select(func.count()).select_from(query.with_only_columns(ReleaseFile.id).subquery())
-        )
-        rows = await self.session.scalars(
-            query.order_by(
+    def query(self) -> Select[tuple[ReleaseFile]]:
+        query = (
+            select(ReleaseFile)
+            .join(Release, Release.id == ReleaseFile.release_id)
+            .order_by(
                 Release.release_date.desc().nulls_last(),
                 ReleaseFile.os_id,
                 ReleaseFile.name,
                 ReleaseFile.id,
             )
-            .limit(window.limit)
-            .offset(window.offset)
         )
-        return [file_read(row, self.base) for row in rows.unique()], total or 0
+        return query if self.staff else query.where(Release.is_published.is_(True))
 
-    async def release_exists(self, release_id: int) -> None:
-        query = select(Release.id).where(Release.id == release_id)
-        if not self.staff:
-            query = query.where(Release.is_published.is_(True))
-        if await self.session.scalar(query) is None:
-            raise NotFoundError(f"No release with id {release_id}.")
+    def filtered(
+        self, query: Select[tuple[ReleaseFile]], filters: Any
+    ) -> Select[tuple[ReleaseFile]]:
+        f: FileFilters = filters or FileFilters()
+        for column, value in (
+            (ReleaseFile.release_id, f.release),
+            (ReleaseFile.os_id, f.os),
+            (Release.major, f.version),
+            (Release.series, f.series),
+            (Release.pre_release, f.pre_release),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        return query
 
-    async def os_exists(self, os_id: int) -> None:
-        if await self.session.get(OS, os_id) is None:
-            raise NotFoundError(f"No OS with id {os_id}.")
+    async def of_release(
+        self, release_id: int, window: Window, os: int | None
+    ) -> Page[ReleaseFileRead]:
+        releases = (
+            select(Release) if self.staff else select(Release).where(Release.is_published.is_(True))
+        )
+        await self.rows(Release, releases).get(release_id)
+        return await self.list(window, FileFilters(release=release_id, os=os))
 
-    async def _file(self, file_id: int) -> ReleaseFile:
-        query = self._query(FileFilters()).where(ReleaseFile.id == file_id)
-        row = await self.session.scalar(query.execution_options(populate_existing=True))
-        if row is None:
-            raise NotFoundError(f"No release file with id {file_id}.")
-        return row
+    async def of_os(
+        self, os_id: int, window: Window, filters: FileFilters
+    ) -> Page[ReleaseFileRead]:
+        await self.rows(OS).get(os_id)
+        return await self.list(window, replace(filters, os=os_id))
 
-    async def get_file(self, file_id: int) -> ReleaseFileRead:
-        return file_read(await self._file(file_id), self.base)
-
-    async def create_file(self, data: ReleaseFileCreate) -> ReleaseFileRead:
-        values = changed_fields(data)
-        os = await self.session.get(OS, data.os)
-        if os is None:
-            raise FieldError("os", f"no OS with id {data.os}")
-        release = await self.session.get(Release, data.release)
-        if release is None:
-            raise FieldError("release", f"no release with id {data.release}")
+    async def create(self, data: Any) -> ReleaseFileRead:
+        values = self.values(data)
+        os = await self.rows(OS).reference(values["os_id"], field="os")
+        release = await self.rows(Release).reference(values["release_id"], field="release")
         check_urls(values)
-        slug = data.slug or slugify_file(release.slug, data.name)
-        await self._check_unique(url=data.url, slug=slug)
-        if data.download_button:
-            await self._check_button(data.release, data.os)
-        row = ReleaseFile(
-            name=data.name,
-            slug=slug,
-            os_id=data.os,
-            release_id=data.release,
-            description=data.description,
-            is_source=os.slug == SOURCE_OS_SLUG if data.is_source is None else data.is_source,
-            url=data.url,
-            filesize=data.filesize,
-            md5_sum=data.md5_sum,
-            sha256_sum=data.sha256_sum,
-            download_button=data.download_button,
-            **{field: values[field] for field in SIDECAR_SUFFIXES},
-        )
+        values["slug"] = values.get("slug") or slugify_file(release.slug, values["name"])
+        if values.get("is_source") is None:
+            values["is_source"] = os.slug == SOURCE_OS_SLUG
+        await self.validate(values, None)
+        row = ReleaseFile(**values)
         self.session.add(row)
-        await commit_or_conflict(self.session)
-        return await self.get_file(row.id)
+        await self.commit()
+        return self.read(await self.row(row.id, fresh=True))
 
-    async def update_file(self, file_id: int, data: ReleaseFileUpdate) -> ReleaseFileRead:
-        row = await self._file(file_id)
-        changes = changed_fields(data)
-        if "os" in changes and await self.session.get(OS, changes["os"]) is None:
-            raise FieldError("os", f"no OS with id {changes['os']}")
-        if "release" in changes and await self.session.get(Release, changes["release"]) is None:
-            raise FieldError("release", f"no release with id {changes['release']}")
-        if any(field in changes for field in URL_FIELDS):
-            merged = {field: changes.get(field, getattr(row, field)) for field in URL_FIELDS}
-            check_urls(merged)
-        if "url" in changes and changes["url"] != row.url:
-            await self._check_unique(url=changes["url"])
-        if "slug" in changes and changes["slug"] != row.slug:
-            await self._check_unique(slug=changes["slug"])
-        release_id = changes.pop("release", row.release_id)
-        os_id = changes.pop("os", row.os_id)
-        button = changes.get("download_button", row.download_button)
-        if button:
-            await self._check_button(release_id, os_id, exclude=row.id)
-        row.release_id = release_id
-        row.os_id = os_id
-        for key, value in changes.items():
-            setattr(row, key, value)
-        await commit_or_conflict(self.session)
-        return await self.get_file(row.id)
+    async def update(self, key: int, data: Any) -> ReleaseFileRead:
+        row = await self.row(key)
+        values = self.values(data)
+        if "os_id" in values:
+            await self.rows(OS).reference(values["os_id"], field="os")
+        if "release_id" in values:
+            await self.rows(Release).reference(values["release_id"], field="release")
+        if any(field in values for field in URL_FIELDS):
+            check_urls({field: values.get(field, getattr(row, field)) for field in URL_FIELDS})
+        merged = {
+            name: values.get(name, getattr(row, name))
+            for name in ("release_id", "os_id", "download_button")
+        }
+        await self.validate({**values, **merged}, row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        await self.commit()
+        return self.read(await self.row(row.id, fresh=True))
 
-    async def delete_file(self, file_id: int) -> None:
-        row = await self._file(file_id)
-        await self.session.delete(row)
-        await commit_or_conflict(self.session)
-
-    async def _check_unique(self, *, url: str | None = None, slug: str | None = None) -> None:
-        if url is not None and await self.session.scalar(
-            select(ReleaseFile.id).where(ReleaseFile.url == url)
-        ):
-            raise FieldError("url", "a release file with this URL already exists")
-        if slug is not None and await self.session.scalar(
-            select(ReleaseFile.id).where(ReleaseFile.slug == slug)
-        ):
-            raise FieldError("slug", f"a release file with slug {slug!r} already exists")
-
-    async def _check_button(self, release_id: int, os_id: int, exclude: int | None = None) -> None:
+    async def validate(self, values: dict[str, Any], current: ReleaseFile | None) -> None:
+        await super().validate(values, current)
+        if not values.get("download_button"):
+            return
         query = select(ReleaseFile.id).where(
-            ReleaseFile.release_id == release_id,
-            ReleaseFile.os_id == os_id,
+            ReleaseFile.release_id == values["release_id"],
+            ReleaseFile.os_id == values["os_id"],
             ReleaseFile.download_button.is_(True),
         )
-        if exclude is not None:
-            query = query.where(ReleaseFile.id != exclude)
+        if current is not None:
+            query = query.where(ReleaseFile.id != current.id)
         other = await self.session.scalar(query)
         if other is not None:
             raise FieldError(

@@ -25,6 +25,7 @@ class OS(TimestampMixin, Base):
     """An operating system downloads are published for (Windows, macOS, source, ...)."""
 
     __tablename__ = "download_os"
+    noun = "OS"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -35,6 +36,7 @@ class ReleaseCycle(Base):
     """One minor series (3.12) and its support schedule, from PEP 602's release calendar."""
 
     __tablename__ = "download_release_cycle"
+    noun = "release cycle"
 
     series: Mapped[str] = mapped_column(String(10), primary_key=True)
     major: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -75,12 +77,16 @@ class Release(TimestampMixin, Base):
     files: Mapped[list[ReleaseFile]] = relationship(
         back_populates="release", cascade="all, delete-orphan", passive_deletes=True
     )
+    cycle: Mapped[ReleaseCycle | None] = relationship(
+        primaryjoin="foreign(Release.series) == ReleaseCycle.series", viewonly=True, lazy="joined"
+    )
 
 
 class ReleaseFile(TimestampMixin, Base):
     """One downloadable artifact of a release, with its checksums and signatures."""
 
     __tablename__ = "download_release_file"
+    noun = "release file"
     __table_args__ = (
         UniqueConstraint("url", name="uq_download_release_file_url"),
         Index(
@@ -115,5 +121,5 @@ class ReleaseFile(TimestampMixin, Base):
     filesize: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     download_button: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
-    os: Mapped[OS] = relationship(lazy="joined")
-    release: Mapped[Release] = relationship(back_populates="files", lazy="joined")
+    os: Mapped[OS] = relationship(lazy="joined", innerjoin=True)
+    release: Mapped[Release] = relationship(back_populates="files", lazy="joined", innerjoin=True)

@@ -41,7 +41,7 @@ async def _missing(
     return [row for row in rows if row[key] not in existing]
 
 
-async def seed_downloads(session: AsyncSession) -> dict[str, int]:
+async def seed(session: AsyncSession) -> dict[str, int]:
     """Insert the shipped OSes, release cycle, releases and files that are not there yet."""
     counts: dict[str, int] = {}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,9 @@ def describe(occurrence: Occurrence, time_zone: str) -> str:
     return f"{start:%a %d %b %Y, %H:%M} - {until} ({time_zone})"
 
 
-def feed_items(events: Sequence[Event], base: str, now: datetime) -> list[FeedItem]:
+def feed_items(
+    events: Sequence[Event], url: Callable[[Event], str], now: datetime
+) -> list[FeedItem]:
     items = []
     for event in events:
         upcoming = next_occurrence(event, now)
@@ -39,7 +41,7 @@ def feed_items(events: Sequence[Event], base: str, now: datetime) -> list[FeedIt
             lines.append(f"Where: {event.venue.name}")
         if event.description:
             lines += ["", plain_text(event.description)]
-        uri = f"{base}/api/v1/events/{event.id}"
+        uri = url(event)
         items.append(
             FeedItem(
                 title=event.title,

@@ -1,18 +1,19 @@
-"""Who may see which events, and the list filters every events endpoint shares."""
+"""The list filters every events endpoint shares (calendar, category, venue, dates, text), and
+the dependency that reads them from the query string."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from litestar import Request
+from litestar.di import Provide
+from litestar.params import Parameter
 from sqlalchemy import Select, or_, select
 
-from pydotorg.core.auth import current_identity
 from pydotorg.core.exceptions import FieldError
+from pydotorg.core.queries import contains, id_or_slug
 from pydotorg.events.models import (
-    STATUS_APPROVED,
     Calendar,
     Event,
     EventCategory,
@@ -24,29 +25,6 @@ from pydotorg.events.models import (
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 MAX_RANGE_DAYS = 5 * 366
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The caller as visibility sees them: staff see everything, a user also their own
-    submissions, everyone else approved events only."""
-
-    user_id: int | None = None
-    staff: bool = False
-
-    @classmethod
-    def of(cls, request: Request[Any, Any, Any]) -> Viewer:
-        identity = current_identity(request)
-        if identity is None:
-            return cls()
-        return cls(user_id=identity.id, staff=identity.is_staff)
-
-    def visible(self, query: AnySelect) -> AnySelect:
-        if self.staff:
-            return query
-        if self.user_id is None:
-            return query.where(Event.status == STATUS_APPROVED)
-        return query.where(or_(Event.status == STATUS_APPROVED, Event.creator_id == self.user_id))
 
 
 @dataclass(frozen=True)
@@ -88,10 +66,6 @@ class DateRange:
         return self.after is not None and self.before is not None
 
 
-def _id_or_slug(value: str, id_column: Any, slug_column: Any) -> Any:
-    return id_column == int(value) if value.isdigit() else slug_column == value
-
-
 @dataclass(frozen=True)
 class EventFilters:
     """The guide's filters: calendar, category, location (each an id or a slug), featured,
@@ -115,9 +89,7 @@ class EventFilters:
         if self.calendar is not None:
             query = query.where(
                 Event.calendar_id.in_(
-                    select(Calendar.id).where(
-                        _id_or_slug(self.calendar, Calendar.id, Calendar.slug)
-                    )
+                    select(Calendar.id).where(id_or_slug(Calendar, self.calendar))
                 )
             )
         if self.category is not None:
@@ -126,16 +98,14 @@ class EventFilters:
                 .join(EventCategory, EventCategory.id == event_event_category.c.category_id)
                 .where(
                     event_event_category.c.event_id == Event.id,
-                    _id_or_slug(self.category, EventCategory.id, EventCategory.slug),
+                    id_or_slug(EventCategory, self.category),
                 )
                 .exists()
             )
         if self.location is not None:
             query = query.where(
                 Event.venue_id.in_(
-                    select(EventLocation.id).where(
-                        _id_or_slug(self.location, EventLocation.id, EventLocation.slug)
-                    )
+                    select(EventLocation.id).where(id_or_slug(EventLocation, self.location))
                 )
             )
         if self.featured is not None:
@@ -153,12 +123,6 @@ class EventFilters:
         if dates is not None:
             query = query.where(or_(single_in(dates), rule_may_hit(dates)))
         return query
-
-
-def contains(column: Any, text: str) -> Any:
-    """A case-insensitive substring match, with LIKE's wildcards in ``text`` taken literally."""
-    literal = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{literal}%", escape="\\")
 
 
 def single_in(dates: DateRange) -> Any:
@@ -182,3 +146,38 @@ def rule_may_hit(dates: DateRange) -> Any:
             or_(RecurringRule.last_end.is_(None), RecurringRule.last_end > dates.after)
         )
     return query.exists()
+
+
+Key = Annotated[str | None, Parameter(max_length=200)]
+
+
+async def provide_filters(
+    calendar: Annotated[Key, Parameter(description="Calendar id or slug.")] = None,
+    category: Annotated[Key, Parameter(description="Event category id or slug.")] = None,
+    location: Annotated[Key, Parameter(description="Event location id or slug.")] = None,
+    featured: Annotated[bool | None, Parameter(description="Featured events, or others.")] = None,
+    status: Annotated[
+        Literal["approved", "pending", "rejected"] | None,
+        Parameter(description="Review status (others than approved: staff and submitters)."),
+    ] = None,
+    q: Annotated[Key, Parameter(description="Text in the title or description (any case).")] = None,
+    date_from: Annotated[
+        date | None, Parameter(description="Happening on or after this day (UTC).")
+    ] = None,
+    date_to: Annotated[
+        date | None, Parameter(description="Happening on or before this day (UTC).")
+    ] = None,
+) -> EventFilters:
+    return EventFilters(
+        calendar=calendar,
+        category=category,
+        location=location,
+        featured=featured,
+        status=status,
+        q=q,
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+FILTERS = {"filters": Provide(provide_filters)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -176,7 +176,7 @@ def components(event: Event) -> list[Component]:
     return found
 
 
-def vevent(event: Event, component: Component, base: str) -> list[str]:
+def vevent(event: Event, component: Component, url: Callable[[Event], str]) -> list[str]:
     tz = ZoneInfo(event.time_zone)
     when = component.when
     lines = [
@@ -201,7 +201,7 @@ def vevent(event: Event, component: Component, base: str) -> list[str]:
     if event.categories:
         lines.append("CATEGORIES:" + ",".join(escape(c.name) for c in event.categories))
     lines += [
-        f"URL:{_URI_UNSAFE.sub('', event.url) or f'{base}/api/v1/events/{event.id}'}",
+        f"URL:{_URI_UNSAFE.sub('', event.url) or url(event)}",
         f"STATUS:{_STATUS.get(event.status, 'CANCELLED')}",
         f"CREATED:{_utc(event.created)}",
         f"LAST-MODIFIED:{_utc(event.updated)}",
@@ -228,9 +228,14 @@ def _zone_spans(events: Iterable[Event], now: datetime) -> dict[str, tuple[datet
 
 
 def calendar(
-    events: Sequence[Event], *, name: str, base: str, now: datetime | None = None
+    events: Sequence[Event],
+    *,
+    name: str,
+    url: Callable[[Event], str],
+    now: datetime | None = None,
 ) -> bytes:
-    """A VCALENDAR of the events, as bytes ready to serve as ``text/calendar``."""
+    """A VCALENDAR of the events, as bytes ready to serve as ``text/calendar``; ``url`` gives
+    the address of an event that has no web page of its own."""
     now = now or datetime.now(UTC)
     lines = [
         "BEGIN:VCALENDAR",
@@ -244,7 +249,7 @@ def calendar(
         lines += vtimezone(ZoneInfo(key), first, last)
     for event in events:
         for component in components(event):
-            lines += vevent(event, component, base)
+            lines += vevent(event, component, url)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(_folded(lines)) + "\r\n").encode("utf-8")
 

@@ -49,6 +49,7 @@ class Calendar(TimestampMixin, Base):
     """A calendar of events (python.org has "Python Events" and "Python User Groups")."""
 
     __tablename__ = "event_calendar"
+    noun = "calendar"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -61,6 +62,7 @@ class EventCategory(TimestampMixin, Base):
     """A category of the events of one calendar (conference, sprint, meetup, ...)."""
 
     __tablename__ = "event_category"
+    noun = "event category"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     calendar_id: Mapped[int] = mapped_column(
@@ -74,6 +76,7 @@ class EventLocation(TimestampMixin, Base):
     """A venue: a place events happen at, optionally with coordinates for maps."""
 
     __tablename__ = "event_location"
+    noun = "event location"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -89,6 +92,7 @@ class Event(TimestampMixin, Base):
     """An event of a calendar; when it happens is its occurrences and recurring rules."""
 
     __tablename__ = "event"
+    noun = "event"
     __table_args__ = (Index("ix_event_status_first_start", "status", "first_start"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -140,6 +144,7 @@ class EventOccurrence(Base):
     last day, in the event's time zone."""
 
     __tablename__ = "event_occurrence"
+    noun = "occurrence"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(
@@ -160,6 +165,7 @@ class RecurringRule(Base):
     """
 
     __tablename__ = "event_recurring_rule"
+    noun = "recurring rule"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(

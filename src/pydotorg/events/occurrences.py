@@ -1,5 +1,5 @@
-"""When events happen: reading occurrences and rules from request bodies, showing them in the
-event's own time zone, and expanding everything into the occurrences of a date range."""
+"""When events happen: occurrences and rules read from request bodies, an event's next
+occurrence, and the span its occurrences cover."""
 
 from __future__ import annotations
 
@@ -7,21 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.pagination import Window
-from pydotorg.events.filters import DateRange, EventFilters, Viewer
-from pydotorg.events.models import Event, EventOccurrence, RecurringRule
-from pydotorg.events.recurrence import Occurrence, Rule, instant, local_midnight, zone
-from pydotorg.events.schemas import (
-    ExpandedOccurrenceRead,
-    OccurrenceRead,
-    OccurrenceWrite,
-    RuleRead,
-    RuleWrite,
-)
+from pydotorg.events.models import Event, RecurringRule
+from pydotorg.events.recurrence import Occurrence, Rule, instant, local_midnight
+from pydotorg.events.schemas import OccurrenceWrite, RuleWrite
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
@@ -94,39 +83,6 @@ def rule_of(row: RecurringRule) -> Rule:
     )
 
 
-def occurrence_read(
-    item: Occurrence, tz: ZoneInfo, occurrence_id: int | None = None
-) -> OccurrenceRead:
-    start, end = item.start.astimezone(tz), item.end.astimezone(tz)
-    return OccurrenceRead(
-        dt_start=start,
-        dt_end=end,
-        all_day=item.all_day,
-        start_date=start.date() if item.all_day else None,
-        end_date=(end - timedelta(days=1)).date() if item.all_day else None,
-        id=occurrence_id,
-    )
-
-
-def rule_read(row: RecurringRule, tz: ZoneInfo) -> RuleRead:
-    rule = rule_of(row)
-    first = occurrence_read(Occurrence(rule.start, rule.end, rule.all_day), tz)
-    return RuleRead(
-        id=row.id,
-        dt_start=first.dt_start,
-        dt_end=first.dt_end,
-        all_day=rule.all_day,
-        start_date=first.start_date,
-        end_date=first.end_date,
-        frequency=rule.frequency,  # type: ignore[arg-type]
-        interval=rule.interval,
-        count=rule.count,
-        until=rule.until.astimezone(tz) if rule.until else None,
-        by_day=list(rule.by_day),
-        rrule=rule.rrule_text(tz),
-    )
-
-
 def singles(event: Event) -> list[Occurrence]:
     return [Occurrence(o.dt_start, o.dt_end, o.all_day) for o in event.occurrences]
 
@@ -159,72 +115,3 @@ def span(occurrences: list[Occurrence], rules: list[tuple[Rule, datetime | None]
         last_end=max(ends, default=None),
         ends_never=any(end is None for _, end in rules),
     )
-
-
-def _expanded(
-    occurrence: Occurrence, event: tuple[int, str, str, int, str], recurring: bool, base: str
-) -> ExpandedOccurrenceRead:
-    event_id, slug, title, calendar_id, time_zone = event
-    shown = occurrence_read(occurrence, ZoneInfo(time_zone))
-    return ExpandedOccurrenceRead(
-        event=event_id,
-        event_slug=slug,
-        title=title,
-        calendar=calendar_id,
-        time_zone=time_zone,
-        dt_start=shown.dt_start,
-        dt_end=shown.dt_end,
-        all_day=occurrence.all_day,
-        start_date=shown.start_date,
-        end_date=shown.end_date,
-        recurring=recurring,
-        event_uri=f"{base}/api/v1/events/{event_id}",
-    )
-
-
-class OccurrenceService:
-    """The occurrences of a date range, recurring events expanded, for one caller."""
-
-    def __init__(self, session: AsyncSession, *, viewer: Viewer, base: str) -> None:
-        self.session = session
-        self.viewer = viewer
-        self.base = base
-
-    async def between(
-        self, filters: EventFilters, dates: DateRange, window: Window, event_id: int | None = None
-    ) -> tuple[list[ExpandedOccurrenceRead], int]:
-        after, before = dates.after, dates.before
-        assert after is not None
-        assert before is not None
-        now = datetime.now(UTC)
-        columns = (Event.id, Event.slug, Event.title, Event.calendar_id, Event.time_zone)
-        single_query = (
-            select(
-                EventOccurrence.dt_start, EventOccurrence.dt_end, EventOccurrence.all_day, *columns
-            )
-            .join(Event, Event.id == EventOccurrence.event_id)
-            .where(EventOccurrence.dt_start < dates.before, EventOccurrence.dt_end > dates.after)
-        )
-        rule_query = (
-            select(RecurringRule, *columns)
-            .join(Event, Event.id == RecurringRule.event_id)
-            .where(RecurringRule.dt_start < dates.before)
-            .where((RecurringRule.last_end.is_(None)) | (RecurringRule.last_end > dates.after))
-        )
-        found: list[tuple[Occurrence, tuple[int, str, str, int, str], bool]] = []
-        for query, recurring in ((single_query, False), (rule_query, True)):
-            query = filters.apply(self.viewer.visible(query), now)
-            if event_id is not None:
-                query = query.where(Event.id == event_id)
-            for row in await self.session.execute(query):
-                if recurring:
-                    rule, *event = row
-                    tz = zone(event[4])
-                    for item in rule_of(rule).between(after, before, tz):
-                        found.append((item, tuple(event), True))
-                else:
-                    start, end, all_day, *event = row
-                    found.append((Occurrence(start, end, all_day), tuple(event), False))
-        found.sort(key=lambda item: (item[0].start, item[1][0], item[0].end))
-        page = found[window.offset : window.offset + window.limit]
-        return [_expanded(o, e, r, self.base) for o, e, r in page], len(found)

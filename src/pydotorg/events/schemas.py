@@ -63,13 +63,6 @@ class CalendarCreate(WriteSchema):
     url: OptionalUrl = ""
 
 
-class CalendarUpdate(WriteSchema):
-    name: Name | UnsetType = UNSET
-    slug: Slug | UnsetType = UNSET
-    description: Description | UnsetType = UNSET
-    url: OptionalUrl | UnsetType = UNSET
-
-
 class EventCategoryRead(msgspec.Struct):
     id: int
     name: str
@@ -82,12 +75,6 @@ class EventCategoryCreate(WriteSchema):
     name: Name
     slug: Slug
     calendar: int
-
-
-class EventCategoryUpdate(WriteSchema):
-    name: Name | UnsetType = UNSET
-    slug: Slug | UnsetType = UNSET
-    calendar: int | UnsetType = UNSET
 
 
 class EventLocationRead(msgspec.Struct):
@@ -110,16 +97,6 @@ class EventLocationCreate(WriteSchema):
     url: OptionalUrl = ""
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-
-
-class EventLocationUpdate(WriteSchema):
-    name: Name | UnsetType = UNSET
-    slug: Slug | UnsetType = UNSET
-    address: Address | UnsetType = UNSET
-    country: Country | UnsetType = UNSET
-    url: OptionalUrl | UnsetType = UNSET
-    latitude: Latitude | UnsetType | None = UNSET
-    longitude: Longitude | UnsetType | None = UNSET
 
 
 # When events happen ---------------------------------------------------------------------------

@@ -230,7 +230,7 @@ async def _missing(
     return [row for row in rows if row[key] not in existing]
 
 
-async def seed_events(session: AsyncSession) -> dict[str, int]:
+async def seed(session: AsyncSession) -> dict[str, int]:
     """Insert the shipped calendars, categories, venues and events that are not there yet."""
     counts: dict[str, int] = {}
     new = await _missing(session, Calendar.slug, CALENDARS, "slug")

@@ -1,8 +1,8 @@
 """What the events API can do: list, read, create, edit, review and delete events.
 
-Services own the rules and the transaction; controllers only translate HTTP. When events happen
-is in ``occurrences.py`` and ``recurrence.py``; calendars, categories and venues in
-``calendars.py``.
+When events happen is in ``occurrences.py`` and ``recurrence.py``; calendars, categories and
+venues in ``calendar_services.py``; the occurrences of a date range in
+``occurrence_services.py``.
 """
 
 from __future__ import annotations
@@ -10,22 +10,30 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Select, select
 
-from pydotorg.core.database import commit_or_conflict
-from pydotorg.core.exceptions import FieldError, NotFoundError
-from pydotorg.core.pagination import Window
+from pydotorg.core.exceptions import FieldError
+from pydotorg.core.feeds import atom_feed, rss_feed
+from pydotorg.core.pagination import Page, Window
+from pydotorg.core.queries import page_of
 from pydotorg.core.schemas import changed_fields
+from pydotorg.core.services import Context, Service
 from pydotorg.core.text import slugify as slugify_text
-from pydotorg.events.calendars import category_read, location_read
-from pydotorg.events.filters import EventFilters, Viewer, single_in
+from pydotorg.events import ical
+from pydotorg.events.calendar_services import (
+    CalendarService,
+    EventCategoryService,
+    EventLocationService,
+)
+from pydotorg.events.feeds import FEED_SIZE, feed_items
+from pydotorg.events.filters import EventFilters, single_in
 from pydotorg.events.models import (
     STATUS_APPROVED,
+    STATUS_PENDING,
     STATUS_REJECTED,
     Calendar,
     Event,
@@ -36,16 +44,21 @@ from pydotorg.events.models import (
 )
 from pydotorg.events.occurrences import (
     next_occurrence,
-    occurrence_read,
     parse_occurrence,
     parse_rule,
     rule_of,
-    rule_read,
     singles,
     span,
 )
 from pydotorg.events.recurrence import Occurrence, Rule, instant, wall_time, zone
-from pydotorg.events.schemas import EventCreate, EventRead, EventSubmit, EventUpdate
+from pydotorg.events.schemas import (
+    EventCreate,
+    EventRead,
+    EventSubmit,
+    EventUpdate,
+    OccurrenceRead,
+    RuleRead,
+)
 
 NEWEST_FIRST = (Event.first_start.desc(), Event.id.desc())
 
@@ -54,53 +67,92 @@ def slugify(text: str) -> str:
     return slugify_text(text, fallback="event")
 
 
-def event_read(event: Event, base: str, now: datetime) -> EventRead:
-    tz = ZoneInfo(event.time_zone)
-    upcoming = next_occurrence(event, now)
-    uri = f"{base}/api/v1/events/{event.id}"
-    return EventRead(
-        id=event.id,
-        uid=event.uid,
-        slug=event.slug,
-        title=event.title,
-        description=event.description,
-        calendar=event.calendar_id,
-        calendar_slug=event.calendar.slug,
-        venue=location_read(event.venue, base) if event.venue else None,
-        categories=[category_read(c, base) for c in event.categories],
-        featured=event.featured,
-        url=event.url,
-        time_zone=event.time_zone,
-        status=event.status,  # type: ignore[arg-type]
-        review_note=event.review_note,
-        creator=event.creator_id,
-        occurrences=[
-            occurrence_read(Occurrence(o.dt_start, o.dt_end, o.all_day), tz, o.id)
-            for o in event.occurrences
-        ],
-        rules=[rule_read(rule, tz) for rule in event.rules],
-        next_occurrence=occurrence_read(upcoming, tz) if upcoming else None,
-        created=event.created,
-        updated=event.updated,
-        ical_url=f"{uri}/ical",
-        resource_uri=uri,
+def occurrence_read(
+    item: Occurrence, tz: ZoneInfo, occurrence_id: int | None = None
+) -> OccurrenceRead:
+    start, end = item.start.astimezone(tz), item.end.astimezone(tz)
+    return OccurrenceRead(
+        dt_start=start,
+        dt_end=end,
+        all_day=item.all_day,
+        start_date=start.date() if item.all_day else None,
+        end_date=(end - timedelta(days=1)).date() if item.all_day else None,
+        id=occurrence_id,
     )
 
 
-class EventService:
-    """Events for one request's session and caller."""
+def rule_read(row: RecurringRule, tz: ZoneInfo) -> RuleRead:
+    rule = rule_of(row)
+    first = occurrence_read(Occurrence(rule.start, rule.end, rule.all_day), tz)
+    return RuleRead(
+        id=row.id,
+        dt_start=first.dt_start,
+        dt_end=first.dt_end,
+        all_day=rule.all_day,
+        start_date=first.start_date,
+        end_date=first.end_date,
+        frequency=rule.frequency,  # type: ignore[arg-type]
+        interval=rule.interval,
+        count=rule.count,
+        until=rule.until.astimezone(tz) if rule.until else None,
+        by_day=list(rule.by_day),
+        rrule=rule.rrule_text(tz),
+    )
 
-    def __init__(self, session: AsyncSession, *, viewer: Viewer, base: str) -> None:
-        self.session = session
-        self.viewer = viewer
-        self.base = base
-        self.now = datetime.now(UTC)
+
+class EventService(Service):
+    """Events for one request's session and caller: approved ones for anyone, a user's own
+    submissions for them, everything for staff."""
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.venues = EventLocationService(context)
+        self.categories = EventCategoryService(context)
+
+    def visible_events(self, query: Select[Any]) -> Select[Any]:
+        public: ColumnElement[bool] = Event.status == STATUS_APPROVED
+        return self.visible(query, public=public, owner=Event.creator_id)
+
+    def event_url(self, event: Event) -> str:
+        return self.links.url("getEvent", event.id)
+
+    def read(self, event: Event) -> EventRead:
+        tz = ZoneInfo(event.time_zone)
+        upcoming = next_occurrence(event, self.now)
+        venue = event.venue
+        return EventRead(
+            id=event.id,
+            uid=event.uid,
+            slug=event.slug,
+            title=event.title,
+            description=event.description,
+            calendar=event.calendar_id,
+            calendar_slug=event.calendar.slug,
+            venue=self.venues.read(venue) if venue else None,
+            categories=[self.categories.read(c) for c in event.categories],
+            featured=event.featured,
+            url=event.url,
+            time_zone=event.time_zone,
+            status=event.status,  # type: ignore[arg-type]
+            review_note=event.review_note,
+            creator=event.creator_id,
+            occurrences=[
+                occurrence_read(Occurrence(o.dt_start, o.dt_end, o.all_day), tz, o.id)
+                for o in event.occurrences
+            ],
+            rules=[rule_read(rule, tz) for rule in event.rules],
+            next_occurrence=occurrence_read(upcoming, tz) if upcoming else None,
+            created=event.created,
+            updated=event.updated,
+            ical_url=self.links.url("exportEventIcal", event.id),
+            resource_uri=self.event_url(event),
+        )
 
     # Reading ------------------------------------------------------------------------------
 
     async def list_events(
         self, filters: EventFilters, window: Window, *, by_next: bool = False
-    ) -> tuple[list[EventRead], int]:
+    ) -> Page[EventRead]:
         """Newest first; ``by_next`` orders by the next occurrence instead (upcoming lists).
 
         SQL filters and pages exactly, except where recurrence decides: ordering by the next
@@ -109,20 +161,20 @@ class EventService:
         if by_next:
             events = await self.matching(filters, by_next=True)
             shown = events[window.offset : window.offset + window.limit]
-            return [event_read(e, self.base, self.now) for e in shown], len(events)
+            return Page([self.read(e) for e in shown], len(events), window)
         dates = filters.dates
         if dates is not None and dates.closed:
             ids = await self.matching_ids(filters, NEWEST_FIRST)
-            return await self._reads(ids[window.offset : window.offset + window.limit]), len(ids)
-        query = filters.apply(self.viewer.visible(select(Event.id)), self.now)
-        total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
-        page = query.order_by(*NEWEST_FIRST).limit(window.limit).offset(window.offset)
-        return await self._reads(list(await self.session.scalars(page))), total or 0
+            shown_ids = ids[window.offset : window.offset + window.limit]
+            return Page([self.read(e) for e in await self.load(shown_ids)], len(ids), window)
+        query = filters.apply(self.visible_events(select(Event.id)), self.now)
+        ids, total = await page_of(self.session, query.order_by(*NEWEST_FIRST), window)
+        return Page([self.read(e) for e in await self.load(ids)], total, window)
 
     async def matching_ids(self, filters: EventFilters, order: Sequence[Any]) -> list[int]:
         """The ids of every visible event the filters match, with rules checked by expansion
         when they might hit a closed date range (single occurrences SQL checks exactly)."""
-        query = filters.apply(self.viewer.visible(select(Event.id)), self.now).order_by(*order)
+        query = filters.apply(self.visible_events(select(Event.id)), self.now).order_by(*order)
         dates = filters.dates
         if dates is None or dates.after is None or dates.before is None:
             return list(await self.session.scalars(query))
@@ -158,22 +210,11 @@ class EventService:
         }
         return [found[i] for i in ids if i in found]
 
-    async def _reads(self, ids: Sequence[int]) -> list[EventRead]:
-        return [event_read(e, self.base, self.now) for e in await self.load(ids)]
-
     async def event(self, key: int | str, *, fresh: bool = False) -> Event:
-        query = self.viewer.visible(select(Event))
-        if fresh:
-            query = query.execution_options(populate_existing=True)
-        query = query.where(Event.id == key if isinstance(key, int) else Event.slug == key)
-        event = await self.session.scalar(query)
-        if event is None:
-            what = f"id {key}" if isinstance(key, int) else f"slug {key!r}"
-            raise NotFoundError(f"No event with {what}.")
-        return event
+        return await self.rows(Event, self.visible_events(select(Event))).get(key, fresh=fresh)
 
     async def get_event(self, key: int | str, *, fresh: bool = False) -> EventRead:
-        return event_read(await self.event(key, fresh=fresh), self.base, self.now)
+        return self.read(await self.event(key, fresh=fresh))
 
     async def export(self, filters: EventFilters, window: Window | None = None) -> list[Event]:
         """Events for a calendar file, oldest first (all of them, or one page)."""
@@ -182,11 +223,54 @@ class EventService:
             ids = ids[window.offset : window.offset + window.limit]
         return await self.load(ids)
 
+    async def ical(self, filters: EventFilters, window: Window) -> bytes:
+        """A page of the events the filters match, as an iCalendar file."""
+        found = await self.export(filters, window)
+        return ical.calendar(found, name="Python events", url=self.event_url)
+
+    async def calendar_ical(self, key: str) -> tuple[bytes, str]:
+        """Every event of a calendar as an iCalendar file, and the file's name."""
+        calendar = await CalendarService(self.context).row(key)
+        found = await self.export(EventFilters(calendar=str(calendar.id)))
+        return ical.calendar(found, name=calendar.name, url=self.event_url), calendar.slug
+
+    async def calendar_feed(self, key: str, kind: str) -> bytes:
+        """A calendar's next events as an ``"rss"`` or ``"atom"`` document."""
+        calendar = await CalendarService(self.context).row(key)
+        filters = EventFilters(calendar=str(calendar.id), upcoming=True)
+        upcoming = (await self.matching(filters, by_next=True))[:FEED_SIZE]
+        items = feed_items(upcoming, self.event_url, self.now)
+        uri = self.links.url("getCalendar", calendar.id)
+        link = calendar.url or uri
+        if kind == "rss":
+            return rss_feed(
+                title=calendar.name,
+                link=link,
+                description=calendar.description or f"Upcoming events of {calendar.name}.",
+                self_url=self.links.url("calendarFeedRss", key),
+                items=items,
+            )
+        self_url = self.links.url("calendarFeedAtom", key)
+        return atom_feed(
+            title=calendar.name, link=link, feed_id=uri, self_url=self_url, items=items
+        )
+
+    async def event_ical(self, event_id: int) -> tuple[bytes, str]:
+        """One event as an iCalendar file, and the file's name."""
+        event = await self.event(event_id)
+        return ical.calendar([event], name=event.title, url=self.event_url), event.slug
+
     # Writing ------------------------------------------------------------------------------
 
-    async def create_event(
-        self, data: EventCreate | EventSubmit, *, creator: int | None, status: str
-    ) -> EventRead:
+    async def create_event(self, data: EventCreate) -> EventRead:
+        """A staff-made event, public at once."""
+        return await self._create(data, status=STATUS_APPROVED)
+
+    async def submit_event(self, data: EventSubmit) -> EventRead:
+        """A signed-in user's proposal: pending until staff review it."""
+        return await self._create(data, status=STATUS_PENDING)
+
+    async def _create(self, data: EventCreate | EventSubmit, *, status: str) -> EventRead:
         tz = zone(data.time_zone)
         await self._check_calendar(data.calendar)
         explicit = data.slug if isinstance(data, EventCreate) else None
@@ -206,14 +290,14 @@ class EventService:
             url=data.url,
             time_zone=data.time_zone,
             status=status,
-            creator_id=creator,
+            creator_id=self.caller.id if self.caller else None,
             occurrences=[],
             rules=[],
             categories=await self._categories(data.categories, data.calendar),
         )
         self._retime(event, data.occurrences, data.rules, tz, tz)
         self.session.add(event)
-        await commit_or_conflict(self.session)
+        await self.commit()
         return await self.get_event(event.id, fresh=True)
 
     async def update_event(self, event_id: int, data: EventUpdate) -> EventRead:
@@ -235,7 +319,7 @@ class EventService:
             self._retime(event, occurrences, rules, old_zone, tz)
         for key, value in changes.items():
             setattr(event, key, value)
-        await commit_or_conflict(self.session)
+        await self.commit()
         return await self.get_event(event.id, fresh=True)
 
     async def review(self, event_id: int, *, approve: bool, reason: str = "") -> EventRead:
@@ -243,13 +327,13 @@ class EventService:
         event = await self.event(event_id)
         event.status = STATUS_APPROVED if approve else STATUS_REJECTED
         event.review_note = "" if approve else reason
-        await commit_or_conflict(self.session)
+        await self.commit()
         return await self.get_event(event.id, fresh=True)
 
     async def delete_event(self, event_id: int) -> None:
         event = await self.event(event_id)
         await self.session.delete(event)
-        await commit_or_conflict(self.session)
+        await self.commit()
 
     # Helpers ------------------------------------------------------------------------------
 
@@ -294,34 +378,24 @@ class EventService:
         event.ends_never = summary.ends_never
 
     async def _check_calendar(self, calendar_id: int) -> None:
-        if await self.session.get(Calendar, calendar_id) is None:
-            raise FieldError("calendar", f"no calendar with id {calendar_id}")
+        await self.rows(Calendar).reference(calendar_id, field="calendar")
 
     async def _venue(self, venue_id: int | None) -> int | None:
-        if venue_id is not None and await self.session.get(EventLocation, venue_id) is None:
-            raise FieldError("venue", f"no event location with id {venue_id}")
+        if venue_id is not None:
+            await self.rows(EventLocation).reference(venue_id, field="venue")
         return venue_id
 
     async def _categories(self, ids: list[int], calendar_id: int) -> list[EventCategory]:
-        found = {
-            c.id: c
-            for c in await self.session.scalars(
-                select(EventCategory).where(EventCategory.id.in_(ids))
-            )
-        }
-        for category_id in ids:
-            category = found.get(category_id)
-            if category is None:
-                raise FieldError("categories", f"no event category with id {category_id}")
+        categories = await self.rows(EventCategory).references(ids, field="categories")
+        for category in categories:
             if category.calendar_id != calendar_id:
                 raise FieldError(
-                    "categories", f"category {category_id} belongs to another calendar"
+                    "categories", f"category {category.id} belongs to another calendar"
                 )
-        return [found[i] for i in dict.fromkeys(ids)]
+        return categories
 
     async def _check_slug(self, slug: str) -> None:
-        if await self.session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
-            raise FieldError("slug", f"an event with slug {slug!r} already exists")
+        await self.rows(Event).check_unique({"slug": slug}, ["slug"])
 
     async def _free_slug(self, wanted: str) -> str:
         taken = set(

@@ -2,40 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody, Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar import delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 
-from pydotorg.core.auth import BEARER_SECURITY, current_identity, requires_staff, requires_user
-from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, FeedItem, atom_feed, rss_feed
-from pydotorg.core.openapi import error_responses
-from pydotorg.core.pagination import LIMIT_OFFSET, PAGE_HEADERS, Window, page_response
-from pydotorg.core.ratelimit import Tier, rate_tier
-from pydotorg.core.response_cache import public_read
-from pydotorg.core.responses import created
-from pydotorg.core.urls import base_url
-from pydotorg.jobs.models import JobCategory, JobType
+from pydotorg.core.auth import Access
+from pydotorg.core.endpoints import ApiController
+from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE
+from pydotorg.core.pagination import Page, Window
+from pydotorg.core.ratelimit import Tier
+from pydotorg.core.resources import MAX_ID, Id, ResourceController
+from pydotorg.core.services import services
 from pydotorg.jobs.schemas import (
     CommentCreate,
     CommentRead,
-    JobCategoryRead,
     JobCreate,
     JobRead,
     JobSearch,
-    JobTypeRead,
     JobUpdate,
-    NamedCreate,
-    NamedUpdate,
     Rejection,
 )
-from pydotorg.jobs.services import JobService, TaxonomyService
+from pydotorg.jobs.services import JobCategoryService, JobService, JobTypeService
 
-SIGNED_IN: dict[str, Any] = {"guards": [requires_user], "security": BEARER_SECURITY}
-STAFF: dict[str, Any] = {"guards": [requires_staff], "security": BEARER_SECURITY}
-HIGH = rate_tier(Tier.HIGH)
 StatusFilter = Annotated[
     Literal[
         "draft", "review", "approved", "rejected", "archived", "removed", "withdrawn", "expired"
@@ -43,46 +33,37 @@ StatusFilter = Annotated[
     | None,
     Parameter(description="Only postings in this state (others' non-public ones: staff only)."),
 ]
+RefFilter = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
+STAFF_MOVE = {"access": Access.STAFF, "status_code": 200, "errors": (404,)}
+POSTER_MOVE = {"status_code": 200, "errors": (404,)}
 
 
-async def provide_jobs(
-    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
-) -> JobService:
-    return JobService(
-        db_session,
-        current_identity(request),
-        base=base_url(request),
-        expire_days=request.app.state.settings.jobs_expire_days,
-    )
+class JobController(ApiController):
+    """Anyone reads the public board; signed-in users post; staff review."""
 
-
-class JobController(Controller):
     path = "/api/v1/jobs"
     tags = ["Jobs"]
-    dependencies = {"jobs": Provide(provide_jobs), **LIMIT_OFFSET}
+    write_access = Access.SIGNED_IN
+    dependencies = services(jobs=JobService)
 
     @get(
         "/",
+        operation_id="listJobs",
         summary="List job postings",
         description="Anyone sees approved, unexpired postings; posters also see their own, "
         "staff see all. Featured first, then newest approved.",
-        operation_id="listJobs",
-        opt=public_read(),
-        response_headers=PAGE_HEADERS,
-        responses=error_responses(),
     )
     async def list_jobs(
         self,
-        request: Request[Any, Any, Any],
         jobs: NamedDependency[JobService],
         window: NamedDependency[Window],
         status: StatusFilter = None,
-        job_type: Annotated[int | None, Parameter(description="Job type id.")] = None,
-        category: Annotated[int | None, Parameter(description="Job category id.")] = None,
+        job_type: Annotated[RefFilter, Parameter(description="Job type id.")] = None,
+        category: Annotated[RefFilter, Parameter(description="Job category id.")] = None,
         remote: Annotated[bool | None, Parameter(description="Remote postings.")] = None,
         featured: Annotated[bool | None, Parameter(description="Featured postings.")] = None,
-    ) -> Response[list[JobRead]]:
-        items, total = await jobs.list_jobs(
+    ) -> Page[JobRead]:
+        return await jobs.list_jobs(
             window,
             status=status,
             job_type=job_type,
@@ -90,354 +71,193 @@ class JobController(Controller):
             remote=remote,
             featured=featured,
         )
-        return page_response(request, items, total, window)
 
     @get(
         "/mine",
-        summary="Your job postings, in every state",
         operation_id="listMyJobs",
-        opt=rate_tier(Tier.LOW),
-        response_headers=PAGE_HEADERS,
-        responses=error_responses(401, 403),
-        **SIGNED_IN,
+        summary="Your job postings, in every state",
+        access=Access.SIGNED_IN,
     )
     async def mine(
         self,
-        request: Request[Any, Any, Any],
         jobs: NamedDependency[JobService],
         window: NamedDependency[Window],
         status: StatusFilter = None,
-    ) -> Response[list[JobRead]]:
-        items, total = await jobs.list_jobs(window, status=status, mine=True)
-        return page_response(request, items, total, window)
+    ) -> Page[JobRead]:
+        return await jobs.list_jobs(window, status=status, mine=True)
 
-    @get(
-        "/{job_id:int}",
-        summary="Get a job posting",
-        operation_id="getJob",
-        opt=public_read(),
-        responses=error_responses(404),
-    )
-    async def get_job(self, job_id: FromPath[int], jobs: NamedDependency[JobService]) -> JobRead:
-        return jobs.read(await jobs.get(job_id))
+    @get("/{job_id:int}", operation_id="getJob", summary="Get a job posting")
+    async def get_job(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
+        return await jobs.get(job_id)
 
     @post(
         "/search",
+        operation_id="searchJobs",
         summary="Search job postings",
         description="`query` is full-text over title, company, description and requirements, "
         "ranked by relevance; `location` matches city, region or country, and `remote` matches "
         "remote postings. Only approved, unexpired postings.",
-        operation_id="searchJobs",
         status_code=200,
-        opt=rate_tier(Tier.CRITICAL),
-        responses=error_responses(),
+        access=Access.PUBLIC,
+        tier=Tier.CRITICAL,
     )
     async def search(
         self, data: JSONBody[JobSearch], jobs: NamedDependency[JobService]
-    ) -> Response[list[JobRead]]:
-        items, total = await jobs.search(data)
-        return Response(items, headers={"X-Total-Count": str(total)})
+    ) -> Page[JobRead]:
+        return await jobs.search(data)
 
     @post(
         "/",
+        operation_id="createJob",
         summary="Post a job (as a draft)",
         description="Submit it for review with `POST /api/v1/jobs/{id}/submit`.",
-        operation_id="createJob",
-        opt=HIGH,
-        responses=error_responses(401, 403, 422),
-        **SIGNED_IN,
     )
-    async def create(
-        self, data: JSONBody[JobCreate], jobs: NamedDependency[JobService]
-    ) -> Response[JobRead]:
-        item = await jobs.create(data)
-        return created(item, item.resource_uri)
+    async def create(self, data: JSONBody[JobCreate], jobs: NamedDependency[JobService]) -> JobRead:
+        return await jobs.create(data)
 
     @patch(
         "/{job_id:int}",
+        operation_id="updateJob",
         summary="Edit a posting",
         description="Posters edit drafts and rejected postings; staff edit any but removed ones.",
-        operation_id="updateJob",
-        opt=HIGH,
-        responses=error_responses(401, 403, 404, 409, 422),
-        **SIGNED_IN,
     )
     async def update(
-        self, job_id: FromPath[int], data: JSONBody[JobUpdate], jobs: NamedDependency[JobService]
+        self, job_id: Id, data: JSONBody[JobUpdate], jobs: NamedDependency[JobService]
     ) -> JobRead:
         return await jobs.update(job_id, data)
 
     @delete(
         "/{job_id:int}",
+        operation_id="deleteJob",
         summary="Delete a posting",
         description="Posters delete their drafts; staff delete any posting.",
-        operation_id="deleteJob",
-        opt=HIGH,
-        responses=error_responses(401, 403, 404, 409),
-        **SIGNED_IN,
     )
-    async def delete(self, job_id: FromPath[int], jobs: NamedDependency[JobService]) -> None:
+    async def delete(self, job_id: Id, jobs: NamedDependency[JobService]) -> None:
         await jobs.delete(job_id)
 
     @post(
         "/{job_id:int}/submit",
-        summary="Submit a draft or rejected posting for review (poster)",
         operation_id="submitJob",
-        status_code=200,
-        opt=HIGH,
-        responses=error_responses(401, 403, 404, 409),
-        **SIGNED_IN,
+        summary="Submit a draft or rejected posting for review (poster)",
+        **POSTER_MOVE,
     )
-    async def submit(self, job_id: FromPath[int], jobs: NamedDependency[JobService]) -> JobRead:
+    async def submit(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
         return await jobs.transition(job_id, "submit")
 
     @post(
         "/{job_id:int}/withdraw",
-        summary="Withdraw a posting (poster)",
         operation_id="withdrawJob",
-        status_code=200,
-        opt=HIGH,
-        responses=error_responses(401, 403, 404, 409),
-        **SIGNED_IN,
+        summary="Withdraw a posting (poster)",
+        **POSTER_MOVE,
     )
-    async def withdraw(self, job_id: FromPath[int], jobs: NamedDependency[JobService]) -> JobRead:
+    async def withdraw(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
         return await jobs.transition(job_id, "withdraw")
 
     @post(
         "/{job_id:int}/approve",
+        operation_id="approveJob",
         summary="Approve a posting under review (staff)",
         description="It becomes public and expires after `JOBS_EXPIRE_DAYS` days.",
-        operation_id="approveJob",
-        status_code=200,
-        opt=HIGH,
-        responses=error_responses(401, 403, 404, 409),
-        **STAFF,
+        **STAFF_MOVE,
     )
-    async def approve(self, job_id: FromPath[int], jobs: NamedDependency[JobService]) -> JobRead:
+    async def approve(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
         return await jobs.transition(job_id, "approve")
 
     @post(
         "/{job_id:int}/reject",
-        summary="Reject a posting under review, with a reason for the poster (staff)",
         operation_id="rejectJob",
-        status_code=200,
-        opt=HIGH,
-        responses=error_responses(401, 403, 404, 409),
-        **STAFF,
+        summary="Reject a posting under review, with a reason for the poster (staff)",
+        **STAFF_MOVE,
     )
     async def reject(
-        self,
-        job_id: FromPath[int],
-        data: JSONBody[Rejection],
-        jobs: NamedDependency[JobService],
+        self, job_id: Id, data: JSONBody[Rejection], jobs: NamedDependency[JobService]
     ) -> JobRead:
         return await jobs.transition(job_id, "reject", reason=data.reason)
 
     @post(
         "/{job_id:int}/archive",
-        summary="Archive an approved posting (staff)",
         operation_id="archiveJob",
-        status_code=200,
-        opt=HIGH,
-        responses=error_responses(401, 403, 404, 409),
-        **STAFF,
+        summary="Archive an approved posting (staff)",
+        **STAFF_MOVE,
     )
-    async def archive(self, job_id: FromPath[int], jobs: NamedDependency[JobService]) -> JobRead:
+    async def archive(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
         return await jobs.transition(job_id, "archive")
 
     @post(
         "/{job_id:int}/remove",
-        summary="Remove a posting from the board (staff)",
         operation_id="removeJob",
-        status_code=200,
-        opt=HIGH,
-        responses=error_responses(401, 403, 404, 409),
-        **STAFF,
+        summary="Remove a posting from the board (staff)",
+        **STAFF_MOVE,
     )
-    async def remove(self, job_id: FromPath[int], jobs: NamedDependency[JobService]) -> JobRead:
+    async def remove(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
         return await jobs.transition(job_id, "remove")
 
     @get(
         "/{job_id:int}/comments",
-        summary="Review comments on a posting (poster and staff)",
         operation_id="listJobComments",
-        opt=rate_tier(Tier.LOW),
-        responses=error_responses(401, 403, 404),
-        **SIGNED_IN,
+        summary="Review comments on a posting (poster and staff)",
+        access=Access.SIGNED_IN,
     )
-    async def comments(
-        self, job_id: FromPath[int], jobs: NamedDependency[JobService]
-    ) -> list[CommentRead]:
+    async def comments(self, job_id: Id, jobs: NamedDependency[JobService]) -> list[CommentRead]:
         return await jobs.comments(job_id)
 
     @post(
         "/{job_id:int}/comments",
-        summary="Comment on a posting under review (staff)",
         operation_id="createJobComment",
-        opt=HIGH,
-        responses=error_responses(401, 403, 404),
-        **STAFF,
+        summary="Comment on a posting under review (staff)",
+        access=Access.STAFF,
     )
     async def add_comment(
-        self,
-        job_id: FromPath[int],
-        data: JSONBody[CommentCreate],
-        jobs: NamedDependency[JobService],
+        self, job_id: Id, data: JSONBody[CommentCreate], jobs: NamedDependency[JobService]
     ) -> CommentRead:
         return await jobs.add_comment(job_id, data.comment)
 
 
-def _taxonomy_controller(model: type[JobType] | type[JobCategory]) -> type[Controller]:
-    """The same five endpoints for job types and job categories."""
-    is_type = model is JobType
-    label, read = ("job type", JobTypeRead) if is_type else ("job category", JobCategoryRead)
-    noun = "JobType" if is_type else "JobCategory"
-
-    async def provide(db_session: NamedDependency[AsyncSession]) -> TaxonomyService:
-        return TaxonomyService(db_session, model)
-
-    class TaxonomyController(Controller):
-        path = "/api/v1/job-types" if is_type else "/api/v1/job-categories"
-        tags = ["Jobs"]
-        dependencies = {"taxonomy": Provide(provide), **LIMIT_OFFSET}
-        signature_namespace = {"read": read}
-
-        @get(
-            "/",
-            summary=f"List {label}s",
-            operation_id=f"list{noun}s",
-            opt=public_read(),
-            response_headers=PAGE_HEADERS,
-            responses=error_responses(),
-        )
-        async def list_all(
-            self,
-            request: Request[Any, Any, Any],
-            taxonomy: NamedDependency[TaxonomyService],
-            window: NamedDependency[Window],
-        ) -> Response[list[read]]:  # type: ignore[valid-type]
-            items, total = await taxonomy.list(window)
-            return page_response(request, items, total, window)
-
-        @get(
-            "/{row_id:int}",
-            summary=f"Get a {label}",
-            operation_id=f"get{noun}",
-            opt=public_read(),
-            responses=error_responses(404),
-        )
-        async def get_one(
-            self, row_id: FromPath[int], taxonomy: NamedDependency[TaxonomyService]
-        ) -> read:  # type: ignore[valid-type]
-            return taxonomy.read(await taxonomy.get(row_id))
-
-        @post(
-            "/",
-            summary=f"Create a {label} (staff)",
-            operation_id=f"create{noun}",
-            opt=HIGH,
-            responses=error_responses(401, 403, 422),
-            **STAFF,
-        )
-        async def create(
-            self, data: JSONBody[NamedCreate], taxonomy: NamedDependency[TaxonomyService]
-        ) -> read:  # type: ignore[valid-type]
-            return await taxonomy.create(data.name)
-
-        @patch(
-            "/{row_id:int}",
-            summary=f"Rename a {label} (staff)",
-            operation_id=f"rename{noun}",
-            opt=HIGH,
-            responses=error_responses(401, 403, 404, 422),
-            **STAFF,
-        )
-        async def rename(
-            self,
-            row_id: FromPath[int],
-            data: JSONBody[NamedUpdate],
-            taxonomy: NamedDependency[TaxonomyService],
-        ) -> read:  # type: ignore[valid-type]
-            return await taxonomy.rename(row_id, data.name)
-
-        @delete(
-            "/{row_id:int}",
-            summary=f"Delete a {label} (staff)",
-            operation_id=f"delete{noun}",
-            opt=HIGH,
-            responses=error_responses(401, 403, 404),
-            **STAFF,
-        )
-        async def remove(
-            self, row_id: FromPath[int], taxonomy: NamedDependency[TaxonomyService]
-        ) -> None:
-            await taxonomy.delete(row_id)
-
-    TaxonomyController.__name__ = f"{noun}Controller"
-    return TaxonomyController
+class JobTypeController(ResourceController):
+    path = "/api/v1/job-types"
+    tags = ["Jobs"]
+    service, noun, plural, id_parameter = JobTypeService, "JobType", "JobTypes", "row_id"
+    operations = ("list", "get", "create", "update", "delete")
+    options = {"update": {"operation_id": "renameJobType", "summary": "Rename a job type (staff)"}}
 
 
-class JobFeedController(Controller):
+class JobCategoryController(ResourceController):
+    path = "/api/v1/job-categories"
+    tags = ["Jobs"]
+    service, noun, plural = JobCategoryService, "JobCategory", "JobCategories"
+    id_parameter = "row_id"
+    operations = ("list", "get", "create", "update", "delete")
+    options = {
+        # The first release's operation id: clients generated from the document call it so.
+        "list": {"operation_id": "listJobCategorys"},
+        "update": {"operation_id": "renameJobCategory", "summary": "Rename a job category (staff)"},
+    }
+
+
+class JobFeedController(ApiController):
     """python.org's own feed path, and an Atom twin."""
 
     path = "/jobs/feed"
     tags = ["Jobs"]
-    dependencies = {"jobs": Provide(provide_jobs)}
-
-    async def _items(self, jobs: JobService) -> list[FeedItem]:
-        return [
-            FeedItem(
-                title=f"{job.job_title} at {job.company_name}",
-                link=f"{jobs.base}/api/v1/jobs/{job.id}",
-                guid=f"{jobs.base}/api/v1/jobs/{job.id}",
-                published=job.approved or job.created,
-                updated=job.updated,
-                summary=job.description[:1000],
-                categories=[t.name for t in job.job_types],
-            )
-            for job in await jobs.feed()
-        ]
+    dependencies = services(jobs=JobService)
 
     @get(
         "/rss/",
-        summary="RSS 2.0 feed of the 20 newest approved postings",
         operation_id="jobsFeedRss",
-        opt=public_read(),
+        summary="RSS 2.0 feed of the 20 newest approved postings",
         media_type=RSS_MEDIA_TYPE,
     )
-    async def rss(
-        self, request: Request[Any, Any, Any], jobs: NamedDependency[JobService]
-    ) -> bytes:
-        return rss_feed(
-            title="Python Job Board",
-            link=f"{jobs.base}/api/v1/jobs/",
-            description="The newest approved Python job postings.",
-            self_url=f"{jobs.base}{request.url.path}",
-            items=await self._items(jobs),
-        )
+    async def rss(self, jobs: NamedDependency[JobService]) -> bytes:
+        return await jobs.feed("rss")
 
     @get(
         "/atom/",
-        summary="Atom feed of the 20 newest approved postings",
         operation_id="jobsFeedAtom",
-        opt=public_read(),
+        summary="Atom feed of the 20 newest approved postings",
         media_type=ATOM_MEDIA_TYPE,
     )
-    async def atom(
-        self, request: Request[Any, Any, Any], jobs: NamedDependency[JobService]
-    ) -> bytes:
-        return atom_feed(
-            title="Python Job Board",
-            link=f"{jobs.base}/api/v1/jobs/",
-            feed_id=f"{jobs.base}/jobs/feed/atom/",
-            self_url=f"{jobs.base}{request.url.path}",
-            items=await self._items(jobs),
-        )
+    async def atom(self, jobs: NamedDependency[JobService]) -> bytes:
+        return await jobs.feed("atom")
 
 
-ROUTES: list[type[Controller]] = [
-    JobController,
-    _taxonomy_controller(JobType),
-    _taxonomy_controller(JobCategory),
-    JobFeedController,
-]
+ROUTES = [JobController, JobTypeController, JobCategoryController, JobFeedController]

@@ -31,6 +31,7 @@ job_job_types = Table(
 
 class JobType(Base):
     __tablename__ = "job_types"
+    noun = "job type"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -39,6 +40,7 @@ class JobType(Base):
 
 class JobCategory(Base):
     __tablename__ = "job_categories"
+    noun = "job category"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -49,6 +51,7 @@ class Job(TimestampMixin, Base):
     """A job posting. Public only once staff approved it, and only until it expires."""
 
     __tablename__ = "jobs"
+    noun = "job posting"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
@@ -92,6 +95,7 @@ class JobReviewComment(TimestampMixin, Base):
     """Staff's word on a posting (a rejection reason, a request); the owner can read it."""
 
     __tablename__ = "job_review_comments"
+    noun = "review comment"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     job_id: Mapped[int] = mapped_column(

@@ -95,7 +95,7 @@ def _job(number: int, record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def seed_jobs(session: AsyncSession) -> dict[str, int]:
+async def seed(session: AsyncSession) -> dict[str, int]:
     counts: dict[str, int] = {}
     for model, rows, name in (
         (JobType, JOB_TYPES, "job_types"),

@@ -13,20 +13,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+import msgspec
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
-from pydotorg.core.auth import Identity
-from pydotorg.core.database import commit_or_conflict
-from pydotorg.core.exceptions import (
-    ConflictError,
-    FieldError,
-    NotFoundError,
-    PermissionDeniedError,
-)
-from pydotorg.core.pagination import Window
+from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDeniedError
+from pydotorg.core.feeds import FeedItem, atom_feed, rss_feed
+from pydotorg.core.pagination import Page, Window
+from pydotorg.core.queries import article, contains, noun
+from pydotorg.core.resources import CrudService
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
+from pydotorg.core.services import Service
 from pydotorg.core.text import slugify as slugify_text
 from pydotorg.db.base import utcnow
 from pydotorg.jobs.models import Job, JobCategory, JobReviewComment, JobStatus, JobType
@@ -38,10 +35,12 @@ from pydotorg.jobs.schemas import (
     JobSearch,
     JobTypeRead,
     JobUpdate,
+    NamedCreate,
+    NamedUpdate,
 )
 
 JOB_INDEX = SearchIndex("job")
-TaxonomyRead = JobTypeRead | JobCategoryRead
+FEED_TITLE = "Python Job Board"
 EXPIRED = "expired"
 S = JobStatus
 
@@ -83,28 +82,8 @@ def slugify(text: str) -> str:
     return slugify_text(text, fallback="job", max_length=150)
 
 
-def type_read(row: JobType) -> JobTypeRead:
-    return JobTypeRead(id=row.id, name=row.name, slug=row.slug)
-
-
-def category_read(row: JobCategory) -> JobCategoryRead:
-    return JobCategoryRead(id=row.id, name=row.name, slug=row.slug)
-
-
-class JobService:
+class JobService(Service):
     """Job postings as one caller may see and change them."""
-
-    def __init__(
-        self, session: AsyncSession, caller: Identity | None, *, base: str, expire_days: int
-    ) -> None:
-        self.session = session
-        self.caller = caller
-        self.base = base
-        self.expire_days = expire_days
-
-    @property
-    def staff(self) -> bool:
-        return bool(self.caller and self.caller.is_staff)
 
     def owns(self, job: Job) -> bool:
         return self.caller is not None and job.creator_id == self.caller.id
@@ -130,26 +109,29 @@ class JobService:
             contact_name=job.contact_name,
             contact_email=job.contact_email if (job.email_public or privileged) else None,
             url=job.url,
-            job_types=[type_read(t) for t in sorted(job.job_types, key=lambda t: t.id)],
-            category=category_read(job.category) if job.category else None,
+            job_types=[
+                JobTypeRead(id=t.id, name=t.name, slug=t.slug)
+                for t in sorted(job.job_types, key=lambda t: t.id)
+            ],
+            category=(
+                JobCategoryRead(id=job.category.id, name=job.category.name, slug=job.category.slug)
+                if job.category
+                else None
+            ),
             is_featured=job.is_featured,
             status=effective_status(job),
             expires=job.expires,
             created=job.created,
             updated=job.updated,
-            resource_uri=f"{self.base}/api/v1/jobs/{job.id}",
+            resource_uri=self.links.url("getJob", job.id),
             creator_id=job.creator_id if privileged else None,
             email_public=job.email_public if privileged else None,
             submitted=job.submitted if privileged else None,
             approved=job.approved,
         )
 
-    def _visible(self, query: Select[Job]) -> Select[Job]:
-        if self.staff:
-            return query
-        if self.caller is not None:
-            return query.where(or_(public_clause(), Job.creator_id == self.caller.id))
-        return query.where(public_clause())
+    def _visible(self, query: Select[tuple[Job]]) -> Select[tuple[Job]]:
+        return self.visible(query, public=public_clause(), owner=Job.creator_id)
 
     @staticmethod
     def _ordered(query: Select[Job]) -> Select[Job]:
@@ -160,12 +142,9 @@ class JobService:
             Job.id.desc(),
         )
 
-    async def _page(self, query: Select[Job], window: Window) -> tuple[list[JobRead], int]:
-        total = await self.session.scalar(
-            select(func.count()).select_from(query.with_only_columns(Job.id).subquery())
-        )
-        rows = await self.session.scalars(query.limit(window.limit).offset(window.offset))
-        return [self.read(job) for job in rows.unique()], total or 0
+    async def _page(self, query: Select[tuple[Job]], window: Window) -> Page[JobRead]:
+        rows, total = await self.rows(Job).page(window, query)
+        return Page([self.read(job) for job in rows], total, window)
 
     async def list_jobs(
         self,
@@ -177,11 +156,10 @@ class JobService:
         remote: bool | None = None,
         featured: bool | None = None,
         mine: bool = False,
-    ) -> tuple[list[JobRead], int]:
+    ) -> Page[JobRead]:
         query = self._visible(select(Job))
         if mine:
-            assert self.caller is not None
-            query = select(Job).where(Job.creator_id == self.caller.id)
+            query = select(Job).where(Job.creator_id == self.user.id)
         if status == EXPIRED:
             query = query.where(Job.status == S.APPROVED, Job.expires <= utcnow())
         elif status == S.APPROVED.value:
@@ -198,13 +176,13 @@ class JobService:
             query = query.where(Job.is_featured.is_(featured))
         return await self._page(self._ordered(query), window)
 
-    async def get(self, job_id: int) -> Job:
-        job = await self.session.scalar(self._visible(select(Job)).where(Job.id == job_id))
-        if job is None:
-            raise NotFoundError(f"No job posting with id {job_id}.")
-        return job
+    async def _job(self, job_id: int, *, fresh: bool = False) -> Job:
+        return await self.rows(Job, self._visible(select(Job))).get(job_id, fresh=fresh)
 
-    async def search(self, data: JobSearch) -> tuple[list[JobRead], int]:
+    async def get(self, job_id: int) -> JobRead:
+        return self.read(await self._job(job_id))
+
+    async def search(self, data: JobSearch) -> Page[JobRead]:
         query = select(Job).where(public_clause())
         location = data.location.strip()
         if location.lower() == "remote":
@@ -212,9 +190,9 @@ class JobService:
         elif location:
             query = query.where(
                 or_(
-                    Job.city.icontains(location, autoescape=True),
-                    Job.region.icontains(location, autoescape=True),
-                    Job.country.icontains(location, autoescape=True),
+                    contains(Job.city, location),
+                    contains(Job.region, location),
+                    contains(Job.country, location),
                 )
             )
         if data.job_type_ids:
@@ -223,31 +201,26 @@ class JobService:
             query = query.where(Job.category_id == data.category_id)
         if data.remote is not None:
             query = query.where(Job.remote.is_(data.remote))
-        matches = JOB_INDEX.matches(self.session.get_bind().dialect.name, data.query)
+        window = Window(limit=data.limit, offset=data.offset, style="body")
+        matches = JOB_INDEX.matches(self.search_engine, data.query)
         if data.query.strip() and matches is None:
-            return [], 0
+            return Page([], 0, window)
         if matches is not None:
             query = query.join(matches, matches.c.object_id == Job.id).order_by(
                 matches.c.score.desc(), Job.approved.desc().nulls_last(), Job.id.desc()
             )
         else:
             query = self._ordered(query)
-        return await self._page(query, Window(limit=data.limit, offset=data.offset))
+        return await self._page(query, window)
 
     # Writing ------------------------------------------------------------------------------
 
     async def _types(self, ids: list[int]) -> list[JobType]:
-        if not ids:
-            return []
-        rows = list(await self.session.scalars(select(JobType).where(JobType.id.in_(ids))))
-        missing = sorted(set(ids) - {row.id for row in rows})
-        if missing:
-            raise FieldError("job_type_ids", f"no job type with id {missing[0]}")
-        return rows
+        return await self.rows(JobType).references(ids, field="job_type_ids")
 
     async def _check_category(self, category_id: int | None) -> None:
-        if category_id is not None and await self.session.get(JobCategory, category_id) is None:
-            raise FieldError("category_id", f"no job category with id {category_id}")
+        if category_id is not None:
+            await self.rows(JobCategory).reference(category_id, field="category_id")
 
     async def _index(self, job: Job) -> None:
         await JOB_INDEX.put(
@@ -258,28 +231,23 @@ class JobService:
         )
 
     async def _reload(self, job_id: int) -> JobRead:
-        job = await self.session.scalar(
-            select(Job).where(Job.id == job_id).execution_options(populate_existing=True)
-        )
-        assert job is not None
-        return self.read(job)
+        return self.read(await self.rows(Job).get(job_id, fresh=True))
 
     async def create(self, data: JobCreate) -> JobRead:
-        assert self.caller is not None
         values = changed_fields(data)
         types = await self._types(values.pop("job_type_ids"))
         await self._check_category(data.category_id)
         job = Job(
             **values,
             slug=f"{slugify(data.job_title)}-{uuid.uuid4().hex[:8]}",
-            creator_id=self.caller.id,
+            creator_id=self.user.id,
             status=S.DRAFT,
         )
         job.job_types = types
         self.session.add(job)
         await self.session.flush()
         await self._index(job)
-        await commit_or_conflict(self.session)
+        await self.commit()
         return await self._reload(job.id)
 
     async def update(self, job_id: int, data: JobUpdate) -> JobRead:
@@ -295,11 +263,11 @@ class JobService:
             setattr(job, key, value)
         await self.session.flush()
         await self._index(job)
-        await commit_or_conflict(self.session)
+        await self.commit()
         return await self._reload(job.id)
 
     async def _editable(self, job_id: int) -> Job:
-        job = await self.get(job_id)
+        job = await self._job(job_id)
         if self.staff:
             if job.status == S.REMOVED:
                 raise self._conflict(job, "A removed posting cannot be edited.")
@@ -313,7 +281,7 @@ class JobService:
         return job
 
     async def delete(self, job_id: int) -> None:
-        job = await self.get(job_id)
+        job = await self._job(job_id)
         if not self.staff:
             if not self.owns(job):
                 raise PermissionDeniedError("Only the poster or staff can delete this posting.")
@@ -321,7 +289,7 @@ class JobService:
                 raise self._conflict(job, "Only drafts can be deleted; withdraw it instead.")
         await JOB_INDEX.remove(self.session, job.id)
         await self.session.delete(job)
-        await commit_or_conflict(self.session)
+        await self.commit()
 
     def allowed_actions(self, job: Job) -> list[str]:
         allowed = []
@@ -340,7 +308,7 @@ class JobService:
 
     async def transition(self, job_id: int, name: str, reason: str | None = None) -> JobRead:
         action = ACTIONS[name]
-        job = await self.get(job_id)
+        job = await self._job(job_id)
         if action.by == "staff" and not self.staff:
             raise PermissionDeniedError(f"Only staff can {name} a posting.")
         if action.by == "owner" and not self.owns(job):
@@ -353,19 +321,18 @@ class JobService:
             job.submitted = now
         elif action.target == S.APPROVED:
             job.approved = now
-            job.expires = now + timedelta(days=self.expire_days)
+            job.expires = now + timedelta(days=self.settings.jobs_expire_days)
         if reason:
-            assert self.caller is not None
             self.session.add(
-                JobReviewComment(job_id=job.id, author_id=self.caller.id, comment=reason)
+                JobReviewComment(job_id=job.id, author_id=self.user.id, comment=reason)
             )
-        await commit_or_conflict(self.session)
+        await self.commit()
         return await self._reload(job.id)
 
     # Review comments -----------------------------------------------------------------------
 
     async def comments(self, job_id: int) -> list[CommentRead]:
-        job = await self.get(job_id)
+        job = await self._job(job_id)
         if not (self.staff or self.owns(job)):
             raise PermissionDeniedError("Review comments are for the poster and staff.")
         rows = await self.session.scalars(
@@ -376,21 +343,43 @@ class JobService:
         return [comment_read(row) for row in rows]
 
     async def add_comment(self, job_id: int, text: str) -> CommentRead:
-        job = await self.get(job_id)
-        assert self.caller is not None
-        row = JobReviewComment(job_id=job.id, author_id=self.caller.id, comment=text)
+        job = await self._job(job_id)
+        row = JobReviewComment(job_id=job.id, author_id=self.user.id, comment=text)
         self.session.add(row)
-        await commit_or_conflict(self.session)
+        await self.commit()
         return comment_read(row)
 
-    async def feed(self, limit: int = 20) -> list[Job]:
+    async def feed(self, kind: str, limit: int = 20) -> bytes:
+        """The ``limit`` newest approved postings as an ``"rss"`` or ``"atom"`` document."""
         rows = await self.session.scalars(
             select(Job)
             .where(public_clause())
             .order_by(Job.approved.desc().nulls_last(), Job.id.desc())
             .limit(limit)
         )
-        return list(rows.unique())
+        items = [
+            FeedItem(
+                title=f"{job.job_title} at {job.company_name}",
+                link=self.links.url("getJob", job.id),
+                guid=self.links.url("getJob", job.id),
+                published=job.approved or job.created,
+                updated=job.updated,
+                summary=job.description[:1000],
+                categories=[t.name for t in job.job_types],
+            )
+            for job in rows.unique()
+        ]
+        board = self.links.url("listJobs")
+        if kind == "rss":
+            return rss_feed(
+                title=FEED_TITLE,
+                link=board,
+                description="The newest approved Python job postings.",
+                self_url=self.links.url("jobsFeedRss"),
+                items=items,
+            )
+        atom = self.links.url("jobsFeedAtom")
+        return atom_feed(title=FEED_TITLE, link=board, feed_id=atom, self_url=atom, items=items)
 
 
 def comment_read(row: JobReviewComment) -> CommentRead:
@@ -403,53 +392,31 @@ def comment_read(row: JobReviewComment) -> CommentRead:
     )
 
 
-class TaxonomyService:
-    """Job types and job categories: a name and a slug each, staff-managed."""
+class TaxonomyService(CrudService[Any, Any]):
+    """Job types and job categories: a name and a slug made from it, staff-managed."""
 
-    def __init__(self, session: AsyncSession, model: type[JobType] | type[JobCategory]) -> None:
-        self.session = session
-        self.model = model
-        self.label = "job type" if model is JobType else "job category"
+    update_schema = NamedUpdate
 
-    def read(self, row: Any) -> TaxonomyRead:
-        return type_read(row) if self.model is JobType else category_read(row)
+    def query(self) -> Select[tuple[Any]]:
+        return select(self.model).order_by(self.model.name, self.model.id)
 
-    async def list(self, window: Window) -> tuple[list[TaxonomyRead], int]:
-        total = await self.session.scalar(select(func.count()).select_from(self.model)) or 0
-        rows = await self.session.scalars(
-            select(self.model)
-            .order_by(self.model.name, self.model.id)
-            .limit(window.limit)
-            .offset(window.offset)
+    def values(self, data: msgspec.Struct) -> dict[str, Any]:
+        values = super().values(data)
+        return {**values, "slug": slugify(values["name"])}
+
+    async def validate(self, values: dict[str, Any], current: Any) -> None:
+        taken = await self.session.scalar(
+            select(self.model.id).where(self.model.slug == values["slug"])
         )
-        return [self.read(row) for row in rows], total
+        if taken is not None and (current is None or taken != current.id):
+            raise FieldError(
+                "name", f"{article(noun(self.model))} named like {values['name']!r} already exists"
+            )
 
-    async def get(self, row_id: int) -> Any:
-        row = await self.session.get(self.model, row_id)
-        if row is None:
-            raise NotFoundError(f"No {self.label} with id {row_id}.")
-        return row
 
-    async def _unique_slug(self, name: str, exclude: int | None = None) -> str:
-        slug = slugify(name)
-        existing = await self.session.scalar(select(self.model.id).where(self.model.slug == slug))
-        if existing is not None and existing != exclude:
-            raise FieldError("name", f"a {self.label} named like {name!r} already exists")
-        return slug
+class JobTypeService(TaxonomyService):
+    model, read_schema, create_schema = JobType, JobTypeRead, NamedCreate
 
-    async def create(self, name: str) -> TaxonomyRead:
-        row = self.model(name=name, slug=await self._unique_slug(name))
-        self.session.add(row)
-        await commit_or_conflict(self.session)
-        return self.read(row)
 
-    async def rename(self, row_id: int, name: str) -> TaxonomyRead:
-        row = await self.get(row_id)
-        row.slug = await self._unique_slug(name, exclude=row.id)
-        row.name = name
-        await commit_or_conflict(self.session)
-        return self.read(row)
-
-    async def delete(self, row_id: int) -> None:
-        await self.session.delete(await self.get(row_id))
-        await commit_or_conflict(self.session)
+class JobCategoryService(TaxonomyService):
+    model, read_schema, create_schema = JobCategory, JobCategoryRead, NamedCreate

@@ -1,0 +1,45 @@
+"""What a domain contributes to the service, declared once in its package.
+
+A domain package (``pydotorg/downloads/``, ...) declares ``DOMAIN = Domain(__name__, tags=...)``
+in its ``__init__.py`` and keeps the same files as every other: ``controllers.py`` with its
+``ROUTES``, ``models.py`` with its tables and, if it ships data, ``seed.py`` with
+``async def seed(session) -> dict[str, int]``. ``pydotorg/domains.py`` lists the domains; the
+app, Alembic's metadata and seeding iterate that one list.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.util import find_spec
+from typing import Any
+
+from litestar.openapi.spec import Tag
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A domain package: its name, and the OpenAPI tags its operations use."""
+
+    package: str
+    tags: Sequence[Tag] = field(default_factory=tuple)
+
+    def _module(self, name: str) -> Any:
+        return importlib.import_module(f"{self.package}.{name}")
+
+    def routes(self) -> list[Any]:
+        """The controllers (and routers) of the domain, in ``controllers.ROUTES``."""
+        return list(self._module("controllers").ROUTES)
+
+    def load_models(self) -> None:
+        """Import the domain's tables, so the shared metadata knows them."""
+        self._module("models")
+
+    async def seed(self, session: AsyncSession) -> dict[str, int]:
+        """Add the domain's shipped records that are missing; how many rows each table gained."""
+        if find_spec(f"{self.package}.seed") is None:
+            return {}
+        counts: dict[str, int] = await self._module("seed").seed(session)
+        return counts

@@ -1,0 +1,238 @@
+"""A resource in a few lines: a service over one model and the endpoints made from it.
+
+:class:`CrudService` lists, gets (by id or slug), creates, updates and deletes rows of one
+model and answers with its read schema; a subclass names the model and schemas and overrides
+only what is particular (a visibility rule in ``query``, a check in ``validate``, a refusal in
+``before_delete``). :class:`ResourceController` makes the endpoints from that service, at
+``path`` and ``path/{id}`` (``path/slug/{slug}``), with operation ids ``list{Plural}``,
+``get{Noun}``, ``get{Noun}BySlug``, ``create{Noun}``, ``update{Noun}`` and ``delete{Noun}``, the
+access and tier defaults of ``core.endpoints``, and summaries that say who may call; ``options``
+changes any of that per operation. Handlers the subclass writes itself sit beside the generated
+ones (and replace one of the same name).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Mapping
+from operator import attrgetter
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
+
+import msgspec
+from litestar import delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import JSONBody, PathParameter
+from sqlalchemy import Select, select
+
+from pydotorg.core.auth import Access
+from pydotorg.core.endpoints import ApiController
+from pydotorg.core.pagination import Page, Window
+from pydotorg.core.queries import M, article
+from pydotorg.core.schemas import WriteSchema, changed_fields, patch_of
+from pydotorg.core.services import Service, services
+
+R = TypeVar("R", bound=msgspec.Struct)
+MAX_ID = 2**63 - 1
+Id = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="The resource's id.")]
+Slug = Annotated[
+    str, PathParameter(min_length=1, max_length=200, description="The resource's slug.")
+]
+
+
+class CrudService(Service, Generic[M, R]):
+    """Reads and staff writes of one model, answered as ``read_schema``."""
+
+    model: ClassVar[type[Any]]
+    read_schema: ClassVar[type[Any]]
+    create_schema: ClassVar[type[WriteSchema]]
+    update_schema: ClassVar[type[WriteSchema]]
+    detail_route: ClassVar[str]
+    unique: ClassVar[tuple[str, ...]] = ("slug",)
+    columns: ClassVar[Mapping[str, str]] = {}
+    """Schema field -> model attribute (or dotted path, ``"os.slug"``) where they differ."""
+    _getters: ClassVar[list[tuple[str, Callable[[Any], Any]]]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "create_schema" in cls.__dict__ and "update_schema" not in cls.__dict__:
+            cls.update_schema = patch_of(cls.create_schema)
+        if "read_schema" in cls.__dict__ or "columns" in cls.__dict__:
+            cls._getters = [
+                (field.name, attrgetter(cls.columns.get(field.name, field.name)))
+                for field in msgspec.structs.fields(cls.read_schema)
+                if field.name != "resource_uri"
+            ]
+
+    def query(self) -> Select[tuple[M]]:
+        """The rows this caller may see, in list order."""
+        return select(self.model).order_by(self.model.id)
+
+    def filtered(self, query: Select[tuple[M]], filters: Any) -> Select[tuple[M]]:
+        """Apply the list's own filters (the controller's ``filters`` dependency)."""
+        return query
+
+    def read(self, row: M) -> R:
+        """The row as ``read_schema``: attributes of the same name, and its ``resource_uri``."""
+        values = {name: get(row) for name, get in self._getters}
+        if "resource_uri" in self.read_schema.__struct_fields__:
+            values["resource_uri"] = self.links.url(self.detail_route, row.id)  # type: ignore[attr-defined]
+        result: R = self.read_schema(**values)
+        return result
+
+    def values(self, data: msgspec.Struct) -> dict[str, Any]:
+        """The fields a body sets, under their model attribute names."""
+        return {self.columns.get(k, k): v for k, v in changed_fields(data).items()}
+
+    async def validate(self, values: dict[str, Any], current: M | None) -> None:
+        """Refuse a create (``current`` None) or an update with 422; unique fields by default."""
+        await self.rows(self.model).check_unique(values, self.unique, current=current)
+
+    async def before_delete(self, row: M) -> None:
+        """Refuse a delete (409) while something depends on the row."""
+
+    async def list(self, window: Window, filters: Any = None) -> Page[R]:
+        rows, total = await self.rows(self.model).page(window, self.filtered(self.query(), filters))
+        return Page([self.read(row) for row in rows], total, window)
+
+    async def row(self, key: int | str, *, fresh: bool = False) -> M:
+        return await self.rows(self.model, self.query()).get(key, fresh=fresh)
+
+    async def get(self, key: int | str) -> R:
+        return self.read(await self.row(key))
+
+    async def create(self, data: msgspec.Struct) -> R:
+        values = self.values(data)
+        await self.validate(values, None)
+        row = self.model(**values)
+        self.session.add(row)
+        await self.commit()
+        return self.read(row)
+
+    async def update(self, key: int, data: msgspec.Struct) -> R:
+        row = await self.row(key)
+        values = self.values(data)
+        await self.validate(values, row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        await self.commit()
+        return self.read(row)
+
+    async def delete(self, key: int) -> None:
+        row = await self.row(key)
+        await self.before_delete(row)
+        await self.session.delete(row)
+        await self.commit()
+
+
+def words(name: str) -> str:
+    """``EventCategory`` -> ``event category``; an all-capitals name (``OS``) stays."""
+    parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z][a-z]*|[a-z]+", name)
+    return " ".join(part if part.isupper() and len(part) > 1 else part.lower() for part in parts)
+
+
+def _handler(
+    body: Callable[..., Any], parameters: dict[str, Any], returns: Any
+) -> Callable[..., Any]:
+    """A handler function with the given keyword parameters (name -> annotation)."""
+    signature = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    signature += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
+        for name, annotation in parameters.items()
+    ]
+    body.__signature__ = inspect.Signature(signature, return_annotation=returns)  # type: ignore[attr-defined]
+    body.__annotations__ = {**parameters, "return": returns}
+    return body
+
+
+class ResourceController(ApiController):
+    """The endpoints of one :class:`CrudService` (see the module)."""
+
+    service: ClassVar[type[CrudService[Any, Any]]]
+    noun: ClassVar[str]
+    plural: ClassVar[str]
+    id_parameter: ClassVar[str] = ""
+    operations: ClassVar[tuple[str, ...]] = (
+        "list",
+        "get",
+        "get_by_slug",
+        "create",
+        "update",
+        "delete",
+    )
+    options: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
+    """Per operation, what its handler declares beyond the defaults: ``{"delete": {"summary":
+    ..., "description": ..., "errors": (409,)}}`` (any keyword of Litestar's decorators)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "service" not in cls.__dict__:
+            return
+        declared = cls.__dict__.get("dependencies") or {}
+        cls.dependencies = {**services(service=cls.service), **declared}
+        for operation in cls.operations:
+            if operation not in cls.__dict__:
+                setattr(cls, operation, cls._make(operation))
+
+    @classmethod
+    def _make(cls, operation: str) -> HTTPRouteHandler:
+        service = NamedDependency[cls.service]  # type: ignore[name-defined]
+        read, noun = cls.service.read_schema, words(cls.noun)
+        key = cls.id_parameter or f"{re.sub(' ', '_', noun.lower())}_id"
+        staff = " (staff)" if cls.write_access is Access.STAFF else ""
+        names = {
+            "list": ("list", cls.plural, f"List {words(cls.plural)}"),
+            "get": ("get", cls.noun, f"Get {article(noun)} by id"),
+            "get_by_slug": ("get", f"{cls.noun}BySlug", f"Get {article(noun)} by slug"),
+            "create": ("create", cls.noun, f"Create {article(noun)}{staff}"),
+            "update": ("update", cls.noun, f"Update {article(noun)}{staff}"),
+            "delete": ("delete", cls.noun, f"Delete {article(noun)}{staff}"),
+        }
+        verb, name, summary = names[operation]
+        options: dict[str, Any] = {
+            "operation_id": f"{verb}{name}",
+            "summary": summary,
+            **cls.options.get(operation, {}),
+        }
+        by_id = f"/{{{key}:int}}"
+
+        if operation == "list":
+            takes_filters = "filters" in cls.dependencies
+
+            async def list_all(self: Any, **kw: Any) -> Any:
+                return await kw["service"].list(kw["window"], kw.get("filters"))
+
+            parameters = {"service": service, "window": NamedDependency[Window]}
+            if takes_filters:
+                parameters["filters"] = NamedDependency[Any]
+            return get("/", **options)(_handler(list_all, parameters, Page[read]))  # type: ignore[valid-type]
+        if operation in ("get", "get_by_slug"):
+            slug = operation == "get_by_slug"
+
+            async def get_one(self: Any, **kw: Any) -> Any:
+                return await kw["service"].get(kw["slug"] if slug else kw[key])
+
+            parameters = {"slug": Slug} if slug else {key: Id}
+            return get("/slug/{slug:str}" if slug else by_id, **options)(
+                _handler(get_one, {**parameters, "service": service}, read)
+            )
+        if operation == "create":
+
+            async def create(self: Any, **kw: Any) -> Any:
+                return await kw["service"].create(kw["data"])
+
+            parameters = {"data": JSONBody[cls.service.create_schema], "service": service}
+            return post("/", **options)(_handler(create, parameters, read))
+        if operation == "update":
+
+            async def update(self: Any, **kw: Any) -> Any:
+                return await kw["service"].update(kw[key], kw["data"])
+
+            parameters = {key: Id, "data": JSONBody[cls.service.update_schema], "service": service}
+            return patch(by_id, **options)(_handler(update, parameters, read))
+
+        async def remove(self: Any, **kw: Any) -> None:
+            await kw["service"].delete(kw[key])
+
+        return delete(by_id, **options)(_handler(remove, {key: Id, "service": service}, None))

@@ -1,0 +1,109 @@
+"""The one contract every domain service keeps.
+
+A service is made per request from a :class:`Context`: the database session, the caller
+(``Identity`` or None), the settings, the request's links and the search engine. It owns its
+transaction (it commits; controllers never do) and it returns response schemas, never ORM rows.
+Controllers get services by name through :func:`services`:
+``dependencies = services(os=OSService)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from litestar import Request
+from litestar.di import NamedDependency, Provide
+from sqlalchemy import ColumnElement, Select, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.core.auth import Identity, current_identity
+from pydotorg.core.database import commit_or_conflict
+from pydotorg.core.exceptions import NotAuthenticatedError
+from pydotorg.core.links import Links
+from pydotorg.core.queries import M, Repository
+from pydotorg.core.search import SearchEngine
+from pydotorg.settings import Settings
+
+S = TypeVar("S", bound="Service")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a service knows of the request it serves."""
+
+    session: AsyncSession
+    caller: Identity | None
+    settings: Settings
+    links: Links
+    search: SearchEngine
+
+
+class Service:
+    """Base of every domain service."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.session = context.session
+        self.caller = context.caller
+        self.settings = context.settings
+        self.links = context.links
+        self.search_engine = context.search
+        self.now = datetime.now(UTC)
+
+    @property
+    def staff(self) -> bool:
+        return self.caller is not None and self.caller.is_staff
+
+    @property
+    def user(self) -> Identity:
+        """The signed-in caller, for operations only signed-in callers reach."""
+        if self.caller is None:
+            raise NotAuthenticatedError("Authentication required.")
+        return self.caller
+
+    def visible(
+        self, query: Select[Any], *, public: ColumnElement[bool], owner: ColumnElement[Any]
+    ) -> Select[Any]:
+        """Staff see every row; a signed-in user the public ones and their own; anyone else
+        the public ones."""
+        if self.staff:
+            return query
+        if self.caller is not None:
+            return query.where(or_(public, owner == self.caller.id))
+        return query.where(public)
+
+    def rows(self, model: type[M], query: Select[tuple[M]] | None = None) -> Repository[M]:
+        return Repository(self.session, model, query)
+
+    async def commit(self) -> None:
+        await commit_or_conflict(self.session)
+
+
+def context_of(request: Request[Any, Any, Any], session: AsyncSession) -> Context:
+    state = request.app.state
+    return Context(
+        session=session,
+        caller=current_identity(request),
+        settings=state.settings,
+        links=Links.of(request),
+        search=state.search,
+    )
+
+
+def provide(service: Callable[[Context], S]) -> Provide:
+    """A dependency that makes ``service`` for the current request."""
+
+    async def make(
+        request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Any:
+        return service(context_of(request, db_session))
+
+    return Provide(make)
+
+
+def services(**named: Callable[[Context], Service]) -> dict[str, Provide]:
+    """Controller dependencies: ``services(os=OSService)`` injects an ``OSService`` as ``os``."""
+    return {name: provide(service) for name, service in named.items()}

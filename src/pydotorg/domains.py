@@ -1,0 +1,14 @@
+"""Every domain of the service. Adding a domain is one new package and one line here.
+
+The order is the order of the documentation's sections and of seeding.
+"""
+
+from pydotorg import accounts, downloads, events, jobs
+from pydotorg.core.domain import Domain
+
+DOMAINS: tuple[Domain, ...] = (
+    downloads.DOMAIN,
+    events.DOMAIN,
+    jobs.DOMAIN,
+    accounts.DOMAIN,
+)
