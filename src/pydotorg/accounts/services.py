@@ -48,6 +48,7 @@ from pydotorg.core.exceptions import (
     PermissionDeniedError,
 )
 from pydotorg.core.pagination import Page, Window
+from pydotorg.core.resources import to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.services import Service
 from pydotorg.core.tokens import InvalidTokenError, decode_token, encode_token
@@ -373,48 +374,17 @@ async def authenticate_token(session: AsyncSession, settings: Settings, token: s
 
 
 def api_key_read(key: ApiKey) -> ApiKeyRead:
-    return ApiKeyRead(
-        id=key.id,
-        name=key.name,
-        prefix=key.prefix,
-        scopes=key_scopes(key),
-        created=key.created,
-        expires=key.expires,
-        last_used=key.last_used,
-        revoked=key.revoked_at is not None,
-    )
+    return to_schema(ApiKeyRead, key, scopes=key_scopes(key), revoked=key.revoked_at is not None)
 
 
 class UserService(Service):
     """Users as the caller may see and change them, and the caller's own API keys."""
 
     def record(self, user: User) -> UserRecord:
-        return UserRecord(
-            id=user.id,
-            username=user.username,
-            email=user.email,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            bio=user.bio,
-            is_active=user.is_active,
-            is_staff=user.is_staff,
-            is_superuser=user.is_superuser,
-            email_verified=user.email_verified,
-            date_joined=user.date_joined,
-            last_login=user.last_login,
-            resource_uri=self.links.url("getUser", user.id),
-        )
+        return to_schema(UserRecord, user, resource_uri=self.links.url("getUser", user.id))
 
     def profile(self, user: User) -> PublicProfile:
-        return PublicProfile(
-            id=user.id,
-            username=user.username,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            bio=user.bio,
-            date_joined=user.date_joined,
-            resource_uri=self.links.url("getUser", user.id),
-        )
+        return to_schema(PublicProfile, user, resource_uri=self.links.url("getUser", user.id))
 
     async def _user(self, user_id: int, *, include_inactive: bool = False) -> User:
         query = select(User) if include_inactive else select(User).where(User.is_active.is_(True))

@@ -41,6 +41,29 @@ Slug = Annotated[
 ]
 
 
+_GETTERS: dict[tuple[type[Any], tuple[tuple[str, str], ...]], list[tuple[str, Any]]] = {}
+
+
+def to_schema(
+    schema: type[R], row: Any, columns: Mapping[str, str] | None = None, **values: Any
+) -> R:
+    """``schema`` made from ``row``: each field from the attribute of the same name (or the one
+    ``columns`` names for it, a dotted path such as ``"os.slug"`` included), except the fields
+    given in ``values``."""
+    columns = columns or {}
+    key = (schema, tuple(columns.items()))
+    getters = _GETTERS.get(key)
+    if getters is None:
+        getters = _GETTERS[key] = [
+            (field.name, attrgetter(columns.get(field.name, field.name)))
+            for field in msgspec.structs.fields(schema)
+        ]
+    for name, attribute in getters:
+        if name not in values:
+            values[name] = attribute(row)
+    return schema(**values)
+
+
 class CrudService(Service, Generic[M, R]):
     """Reads and staff writes of one model, answered as ``read_schema``."""
 
@@ -52,18 +75,11 @@ class CrudService(Service, Generic[M, R]):
     unique: ClassVar[tuple[str, ...]] = ("slug",)
     columns: ClassVar[Mapping[str, str]] = {}
     """Schema field -> model attribute (or dotted path, ``"os.slug"``) where they differ."""
-    _getters: ClassVar[list[tuple[str, Callable[[Any], Any]]]] = []
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "create_schema" in cls.__dict__ and "update_schema" not in cls.__dict__:
             cls.update_schema = patch_of(cls.create_schema)
-        if "read_schema" in cls.__dict__ or "columns" in cls.__dict__:
-            cls._getters = [
-                (field.name, attrgetter(cls.columns.get(field.name, field.name)))
-                for field in msgspec.structs.fields(cls.read_schema)
-                if field.name != "resource_uri"
-            ]
 
     def query(self) -> Select[tuple[M]]:
         """The rows this caller may see, in list order."""
@@ -75,11 +91,10 @@ class CrudService(Service, Generic[M, R]):
 
     def read(self, row: M) -> R:
         """The row as ``read_schema``: attributes of the same name, and its ``resource_uri``."""
-        values = {name: get(row) for name, get in self._getters}
-        if "resource_uri" in self.read_schema.__struct_fields__:
-            values["resource_uri"] = self.links.url(self.detail_route, row.id)  # type: ignore[attr-defined]
-        result: R = self.read_schema(**values)
-        return result
+        if "resource_uri" not in self.read_schema.__struct_fields__:
+            return to_schema(self.read_schema, row, self.columns)
+        uri = self.links.url(self.detail_route, row.id)  # type: ignore[attr-defined]
+        return to_schema(self.read_schema, row, self.columns, resource_uri=uri)
 
     def values(self, data: msgspec.Struct) -> dict[str, Any]:
         """The fields a body sets, under their model attribute names."""

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.exceptions import ConflictError, FieldError, NotFoundError
 from pydotorg.core.queries import id_or_slug
-from pydotorg.core.resources import CrudService
+from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.services import Service
 from pydotorg.downloads.models import OS, Release, ReleaseCycle, ReleaseFile
 from pydotorg.downloads.schemas import (
@@ -170,20 +170,11 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
 
     def read(self, release: Release) -> ReleaseRead:
         cycle = release.cycle
-        return ReleaseRead(
-            id=release.id,
-            name=release.name,
-            slug=release.slug,
-            version=release.major,
-            series=release.series,
+        return to_schema(
+            ReleaseRead,
+            release,
+            {"version": "major", "release_page": "release_page_url"},
             python_version=python_version(release),
-            release_date=release.release_date,
-            pre_release=release.pre_release,
-            is_published=release.is_published,
-            is_latest=release.is_latest,
-            show_on_download_page=release.show_on_download_page,
-            release_notes_url=release.release_notes_url,
-            release_page=release.release_page_url,
             support_status=support_status(cycle.status) if cycle else None,
             end_of_life=cycle.end_of_life if cycle else None,
             resource_uri=self.links.url("getRelease", release.id),
@@ -255,17 +246,7 @@ class ReleaseCycleService(Service):
 
 
 def cycle_read(cycle: ReleaseCycle) -> ReleaseCycleRead:
-    return ReleaseCycleRead(
-        series=cycle.series,
-        major=cycle.major,
-        status=support_status(cycle.status),
-        pep=cycle.pep,
-        branch=cycle.branch,
-        release_manager=cycle.release_manager,
-        first_release=cycle.first_release,
-        end_of_bugfix=cycle.end_of_bugfix,
-        end_of_life=cycle.end_of_life,
-    )
+    return to_schema(ReleaseCycleRead, cycle, status=support_status(cycle.status))
 
 
 async def refresh_latest(session: AsyncSession, majors: set[int]) -> None:

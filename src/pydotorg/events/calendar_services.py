@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, or_, select
 
 from pydotorg.core.exceptions import ConflictError
 from pydotorg.core.queries import contains, id_or_slug
-from pydotorg.core.resources import CrudService
+from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.events.models import Calendar, Event, EventCategory, EventLocation
 from pydotorg.events.models import event_event_category as tagged
 from pydotorg.events.schemas import (
@@ -28,12 +28,9 @@ class CalendarService(CrudService[Calendar, CalendarRead]):
     detail_route = "getCalendar"
 
     def read(self, calendar: Calendar) -> CalendarRead:
-        return CalendarRead(
-            id=calendar.id,
-            name=calendar.name,
-            slug=calendar.slug,
-            description=calendar.description,
-            url=calendar.url,
+        return to_schema(
+            CalendarRead,
+            calendar,
             ical_url=self.links.url("exportCalendarIcal", calendar.id),
             rss_url=self.links.url("calendarFeedRss", calendar.id),
             atom_url=self.links.url("calendarFeedAtom", calendar.id),

@@ -20,6 +20,7 @@ from pydotorg.core.exceptions import FieldError
 from pydotorg.core.feeds import atom_feed, rss_feed
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import page_of
+from pydotorg.core.resources import to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.services import Context, Service
 from pydotorg.core.text import slugify as slugify_text
@@ -120,35 +121,21 @@ class EventService(Service):
         tz = ZoneInfo(event.time_zone)
         upcoming = next_occurrence(event, self.now)
         venue = event.venue
-        return EventRead(
-            id=event.id,
-            uid=event.uid,
-            slug=event.slug,
-            title=event.title,
-            description=event.description,
-            calendar=event.calendar_id,
-            calendar_slug=event.calendar.slug,
+        return to_schema(
+            EventRead,
+            event,
+            {"calendar": "calendar_id", "calendar_slug": "calendar.slug", "creator": "creator_id"},
             venue=self.venues.read(venue) if venue else None,
             categories=[self.categories.read(c) for c in event.categories],
-            featured=event.featured,
-            url=event.url,
-            time_zone=event.time_zone,
-            status=event.status,  # type: ignore[arg-type]
-            review_note=event.review_note,
-            creator=event.creator_id,
             occurrences=[
                 occurrence_read(Occurrence(o.dt_start, o.dt_end, o.all_day), tz, o.id)
                 for o in event.occurrences
             ],
             rules=[rule_read(rule, tz) for rule in event.rules],
             next_occurrence=occurrence_read(upcoming, tz) if upcoming else None,
-            created=event.created,
-            updated=event.updated,
             ical_url=self.links.url("exportEventIcal", event.id),
             resource_uri=self.event_url(event),
         )
-
-    # Reading ------------------------------------------------------------------------------
 
     async def list_events(
         self, filters: EventFilters, window: Window, *, by_next: bool = False

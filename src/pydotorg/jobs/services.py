@@ -20,7 +20,7 @@ from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDenied
 from pydotorg.core.feeds import FeedItem, atom_feed, rss_feed
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import article, contains, noun
-from pydotorg.core.resources import CrudService
+from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import Service
@@ -92,42 +92,19 @@ class JobService(Service):
 
     def read(self, job: Job) -> JobRead:
         privileged = self.staff or self.owns(job)
-        return JobRead(
-            id=job.id,
-            slug=job.slug,
-            job_title=job.job_title,
-            company_name=job.company_name,
-            company_description=job.company_description,
-            company_url=job.company_url,
-            city=job.city,
-            region=job.region,
-            country=job.country,
-            remote=job.remote,
-            agencies=job.agencies,
-            description=job.description,
-            requirements=job.requirements,
-            contact_name=job.contact_name,
+        return to_schema(
+            JobRead,
+            job,
             contact_email=job.contact_email if (job.email_public or privileged) else None,
-            url=job.url,
             job_types=[
-                JobTypeRead(id=t.id, name=t.name, slug=t.slug)
-                for t in sorted(job.job_types, key=lambda t: t.id)
+                to_schema(JobTypeRead, t) for t in sorted(job.job_types, key=lambda t: t.id)
             ],
-            category=(
-                JobCategoryRead(id=job.category.id, name=job.category.name, slug=job.category.slug)
-                if job.category
-                else None
-            ),
-            is_featured=job.is_featured,
+            category=to_schema(JobCategoryRead, job.category) if job.category else None,
             status=effective_status(job),
-            expires=job.expires,
-            created=job.created,
-            updated=job.updated,
             resource_uri=self.links.url("getJob", job.id),
             creator_id=job.creator_id if privileged else None,
             email_public=job.email_public if privileged else None,
             submitted=job.submitted if privileged else None,
-            approved=job.approved,
         )
 
     def _visible(self, query: Select[tuple[Job]]) -> Select[tuple[Job]]:
@@ -383,13 +360,7 @@ class JobService(Service):
 
 
 def comment_read(row: JobReviewComment) -> CommentRead:
-    return CommentRead(
-        id=row.id,
-        job_id=row.job_id,
-        author_id=row.author_id,
-        comment=row.comment,
-        created=row.created,
-    )
+    return to_schema(CommentRead, row)
 
 
 class TaxonomyService(CrudService[Any, Any]):
