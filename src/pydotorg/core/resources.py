@@ -30,8 +30,9 @@ from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import M, article
-from pydotorg.core.schemas import WriteSchema, changed_fields, patch_of
+from pydotorg.core.schemas import Reason, WriteSchema, changed_fields, patch_of
 from pydotorg.core.services import Service, services
+from pydotorg.core.workflow import Move, Workflow
 
 R = TypeVar("R", bound=msgspec.Struct)
 MAX_ID = 2**63 - 1
@@ -189,12 +190,42 @@ class ResourceController(ApiController):
         for operation in cls.operations:
             if operation not in cls.__dict__:
                 setattr(cls, operation, cls._make(operation))
+        workflow: Workflow | None = getattr(cls.service, "workflow", None)
+        for name, move in (workflow.moves if workflow else {}).items():
+            if name not in cls.__dict__:
+                setattr(cls, name, cls._make_move(name, move))
+
+    @classmethod
+    def _key(cls) -> str:
+        return cls.id_parameter or f"{words(cls.noun).lower().replace(' ', '_')}_id"
+
+    @classmethod
+    def _make_move(cls, name: str, move: Move) -> HTTPRouteHandler:
+        key = cls._key()
+
+        async def make_move(self: Any, **kw: Any) -> Any:
+            reason = kw["data"].reason if move.reason else None
+            return await kw["service"].move(kw[key], name, reason)
+
+        parameters: dict[str, Any] = {key: Id, "service": NamedDependency[cls.service]}  # type: ignore[name-defined]
+        if move.reason:
+            parameters["data"] = JSONBody[Reason]
+        access = Access.STAFF if move.by == "staff" else cls.write_access
+        return post(
+            f"/{{{key}:int}}/{name}",
+            operation_id=f"{name}{cls.noun}",
+            summary=move.summary,
+            description=move.description,
+            status_code=200,
+            access=access,
+            errors=(404,),
+        )(_handler(make_move, parameters, cls.service.read_schema))
 
     @classmethod
     def _make(cls, operation: str) -> HTTPRouteHandler:
         service = NamedDependency[cls.service]  # type: ignore[name-defined]
         read, noun = cls.service.read_schema, words(cls.noun)
-        key = cls.id_parameter or f"{re.sub(' ', '_', noun.lower())}_id"
+        key = cls._key()
         staff = " (staff)" if cls.write_access is Access.STAFF else ""
         names = {
             "list": ("list", cls.plural, f"List {words(cls.plural)}"),

@@ -6,7 +6,8 @@ even store NUL), bounded length, and URLs that are absolute http(s) addresses.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Union, get_args
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -53,12 +54,31 @@ class WriteSchema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of request bodies: unknown fields are refused with 400, never stored."""
 
 
-def patch_of(schema: type[WriteSchema]) -> type[WriteSchema]:
-    """The PATCH body of a resource: its create body with every field optional; a field left
-    out stays as it is (``changed_fields`` leaves it out)."""
+class Reason(WriteSchema):
+    """Why staff refused something; its owner reads it."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=_NO_CONTROL)]
+
+
+def _not_null(annotation: Any) -> Any:
+    options = [option for option in get_args(annotation) if option is not type(None)]
+    return Union[tuple(options)] if options else annotation  # noqa: UP007 - a runtime type
+
+
+def patch_of(
+    schema: type[WriteSchema],
+    *,
+    not_null: Sequence[str] = (),
+    extra: Mapping[str, Any] | None = None,
+) -> type[WriteSchema]:
+    """The PATCH body of a resource: its create body with every field optional (and ``extra``
+    fields); a field left out stays as it is (``changed_fields`` leaves it out). The fields in
+    ``not_null`` may be null in a create body (where null means "derive it") but not here."""
+    types = {field.name: field.type for field in msgspec.structs.fields(schema)}
+    types.update(extra or {})
     fields = [
-        (field.name, Union[field.type, UnsetType], UNSET)  # noqa: UP007 - a runtime type
-        for field in msgspec.structs.fields(schema)
+        (name, Union[_not_null(kind) if name in not_null else kind, UnsetType], UNSET)  # noqa: UP007 - a runtime type
+        for name, kind in types.items()
     ]
     name = schema.__name__.replace("Create", "") + "Update"
     patch: type[WriteSchema] = msgspec.defstruct(

@@ -6,9 +6,8 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
-from msgspec import UNSET, UnsetType
 
-from pydotorg.core.schemas import Description, Name, OptionalUrl, Slug, Url, WriteSchema
+from pydotorg.core.schemas import Description, Name, OptionalUrl, Slug, Url, WriteSchema, patch_of
 
 SupportStatus = Literal["prerelease", "bugfix", "security", "end-of-life"]
 ReleaseName = Annotated[
@@ -37,11 +36,6 @@ class OSRead(msgspec.Struct):
 class OSCreate(WriteSchema):
     name: Name
     slug: Slug
-
-
-class OSUpdate(WriteSchema):
-    name: Name | UnsetType = UNSET
-    slug: Slug | UnsetType = UNSET
 
 
 class ReleaseCycleRead(msgspec.Struct):
@@ -83,16 +77,6 @@ class ReleaseCreate(WriteSchema):
     show_on_download_page: bool = True
     release_notes_url: OptionalUrl = ""
     release_page: Url | None = None
-
-
-class ReleaseUpdate(WriteSchema):
-    name: ReleaseName | UnsetType = UNSET
-    release_date: AwareDatetime | UnsetType = UNSET
-    slug: Slug | UnsetType = UNSET
-    is_published: bool | UnsetType = UNSET
-    show_on_download_page: bool | UnsetType = UNSET
-    release_notes_url: OptionalUrl | UnsetType = UNSET
-    release_page: Url | UnsetType | None = UNSET
 
 
 class ReleaseFileRead(msgspec.Struct):
@@ -137,20 +121,5 @@ class ReleaseFileCreate(WriteSchema):
     download_button: bool = False
 
 
-class ReleaseFileUpdate(WriteSchema):
-    name: Name | UnsetType = UNSET
-    os: int | UnsetType = UNSET
-    release: int | UnsetType = UNSET
-    url: Url | UnsetType = UNSET
-    slug: Slug | UnsetType = UNSET
-    description: Description | UnsetType = UNSET
-    is_source: bool | UnsetType = UNSET
-    filesize: FileSize | UnsetType = UNSET
-    md5_sum: Md5 | UnsetType = UNSET
-    sha256_sum: Sha256 | UnsetType = UNSET
-    gpg_signature_file: OptionalUrl | UnsetType = UNSET
-    sigstore_signature_file: OptionalUrl | UnsetType = UNSET
-    sigstore_cert_file: OptionalUrl | UnsetType = UNSET
-    sigstore_bundle_file: OptionalUrl | UnsetType = UNSET
-    sbom_spdx2_file: OptionalUrl | UnsetType = UNSET
-    download_button: bool | UnsetType = UNSET
+ReleaseUpdate = patch_of(ReleaseCreate, not_null=("slug",))
+ReleaseFileUpdate = patch_of(ReleaseFileCreate, not_null=("slug", "is_source"))

@@ -5,17 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from litestar import Response, delete, get, patch, post
-from litestar.di import NamedDependency
+from litestar import Response, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, Parameter
 
 from pydotorg.core.auth import Access
-from pydotorg.core.endpoints import ApiController
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.ratelimit import Tier
-from pydotorg.core.resources import Id
+from pydotorg.core.resources import Id, ResourceController
 from pydotorg.core.responses import document
-from pydotorg.core.services import services
 from pydotorg.events.calendar_controllers import (
     CalendarController,
     EventCategoryController,
@@ -24,7 +22,7 @@ from pydotorg.events.calendar_controllers import (
 from pydotorg.events.filters import FILTERS, EventFilters, Key
 from pydotorg.events.ical import MEDIA_TYPE
 from pydotorg.events.occurrence_controllers import EventOccurrenceController
-from pydotorg.events.schemas import EventCreate, EventRead, EventRejection, EventSubmit, EventUpdate
+from pydotorg.events.schemas import EventRead, EventSubmit
 from pydotorg.events.services import EventService
 
 UpcomingFilter = Annotated[
@@ -36,30 +34,34 @@ UpcomingFilter = Annotated[
 ]
 
 
-class EventController(ApiController):
+async def list_filters(
+    event_filters: NamedDependency[EventFilters], upcoming: UpcomingFilter = None
+) -> EventFilters:
+    return replace(event_filters, upcoming=upcoming)
+
+
+class EventController(ResourceController):
     path = "/api/v1/events"
     tags = ["Events"]
-    dependencies = {**services(events=EventService), **FILTERS}
-
-    @get(
-        "/",
-        operation_id="listEvents",
-        summary="List events",
-        description="Newest first, or with `upcoming=true` by next occurrence. A date range "
-        "keeps events with an occurrence in it, recurring ones included. Unapproved events are "
-        "listed to staff and to their submitter only.",
-        errors=(422,),
-    )
-    async def list_events(
-        self,
-        events: NamedDependency[EventService],
-        filters: NamedDependency[EventFilters],
-        window: NamedDependency[Window],
-        upcoming: UpcomingFilter = None,
-    ) -> Page[EventRead]:
-        return await events.list_events(
-            replace(filters, upcoming=upcoming), window, by_next=bool(upcoming)
-        )
+    service, noun, plural = EventService, "Event", "Events"
+    dependencies = {"event_filters": FILTERS["filters"], "filters": Provide(list_filters)}
+    options = {
+        "list": {
+            "description": "Newest first, or with `upcoming=true` by next occurrence. A date "
+            "range keeps events with an occurrence in it, recurring ones included. Unapproved "
+            "events are listed to staff and to their submitter only.",
+            "errors": (422,),
+        },
+        "create": {
+            "description": "Approved at once. Give `occurrences` (timed: `dt_start`, `dt_end`; "
+            "all-day: `all_day`, `start_date`, inclusive `end_date`) and/or recurring `rules` "
+            "(the first occurrence, `frequency`, `interval`, `count` or `until`, `by_day`). "
+            "Datetimes without an offset are local to `time_zone`."
+        },
+        "update": {
+            "description": "`occurrences` or `rules`, when given, replace the event's whole list."
+        },
+    }
 
     @get(
         "/upcoming",
@@ -71,11 +73,11 @@ class EventController(ApiController):
     )
     async def upcoming(
         self,
-        events: NamedDependency[EventService],
-        filters: NamedDependency[EventFilters],
+        service: NamedDependency[EventService],
+        event_filters: NamedDependency[EventFilters],
         window: NamedDependency[Window],
     ) -> Page[EventRead]:
-        return await events.list_events(replace(filters, upcoming=True), window, by_next=True)
+        return await service.list(window, replace(event_filters, upcoming=True))
 
     @get(
         "/featured",
@@ -86,12 +88,12 @@ class EventController(ApiController):
     )
     async def featured(
         self,
-        events: NamedDependency[EventService],
+        service: NamedDependency[EventService],
         window: NamedDependency[Window],
         calendar: Annotated[Key, Parameter(description="Calendar id or slug.")] = None,
     ) -> Page[EventRead]:
         filters = EventFilters(calendar=calendar, featured=True, upcoming=True)
-        return await events.list_events(filters, window, by_next=True)
+        return await service.list(window, filters)
 
     @get(
         "/ical",
@@ -104,25 +106,12 @@ class EventController(ApiController):
     )
     async def export(
         self,
-        events: NamedDependency[EventService],
+        service: NamedDependency[EventService],
         filters: NamedDependency[EventFilters],
         window: NamedDependency[Window],
-        upcoming: UpcomingFilter = None,
     ) -> Response[bytes]:
-        body = await events.ical(replace(filters, upcoming=upcoming), window)
+        body = await service.ical(filters, window)
         return document(body, media_type=MEDIA_TYPE, filename="python-events.ics")
-
-    @get("/{event_id:int}", operation_id="getEvent", summary="Get an event by id")
-    async def get_event(self, event_id: Id, events: NamedDependency[EventService]) -> EventRead:
-        return await events.get_event(event_id)
-
-    @get("/slug/{slug:str}", operation_id="getEventBySlug", summary="Get an event by slug")
-    async def get_event_by_slug(
-        self,
-        slug: Annotated[str, Parameter(max_length=200)],
-        events: NamedDependency[EventService],
-    ) -> EventRead:
-        return await events.get_event(slug)
 
     @get(
         "/{event_id:int}/ical",
@@ -131,24 +120,10 @@ class EventController(ApiController):
         media_type=MEDIA_TYPE,
     )
     async def export_event(
-        self, event_id: Id, events: NamedDependency[EventService]
+        self, event_id: Id, service: NamedDependency[EventService]
     ) -> Response[bytes]:
-        body, name = await events.event_ical(event_id)
+        body, name = await service.event_ical(event_id)
         return document(body, media_type=MEDIA_TYPE, filename=f"{name}.ics")
-
-    @post(
-        "/",
-        operation_id="createEvent",
-        summary="Create an event (staff)",
-        description="Approved at once. Give `occurrences` (timed: `dt_start`, `dt_end`; all-day: "
-        "`all_day`, `start_date`, inclusive `end_date`) and/or recurring `rules` (the first "
-        "occurrence, `frequency`, `interval`, `count` or `until`, `by_day`). Datetimes without "
-        "an offset are local to `time_zone`.",
-    )
-    async def create_event(
-        self, data: JSONBody[EventCreate], events: NamedDependency[EventService]
-    ) -> EventRead:
-        return await events.create_event(data)
 
     @post(
         "/submit",
@@ -160,46 +135,9 @@ class EventController(ApiController):
         tier=Tier.CRITICAL,
     )
     async def submit_event(
-        self, data: JSONBody[EventSubmit], events: NamedDependency[EventService]
+        self, data: JSONBody[EventSubmit], service: NamedDependency[EventService]
     ) -> EventRead:
-        return await events.submit_event(data)
-
-    @patch(
-        "/{event_id:int}",
-        operation_id="updateEvent",
-        summary="Update an event (staff)",
-        description="`occurrences` or `rules`, when given, replace the event's whole list.",
-    )
-    async def update_event(
-        self, event_id: Id, data: JSONBody[EventUpdate], events: NamedDependency[EventService]
-    ) -> EventRead:
-        return await events.update_event(event_id, data)
-
-    @post(
-        "/{event_id:int}/approve",
-        operation_id="approveEvent",
-        summary="Approve a submitted event (staff)",
-        status_code=200,
-    )
-    async def approve(self, event_id: Id, events: NamedDependency[EventService]) -> EventRead:
-        return await events.review(event_id, approve=True)
-
-    @post(
-        "/{event_id:int}/reject",
-        operation_id="rejectEvent",
-        summary="Reject a submitted event, with a reason for the submitter (staff)",
-        description="The event stays visible to its submitter and staff only, as `rejected`, "
-        "with the reason in `review_note`.",
-        status_code=200,
-    )
-    async def reject(
-        self, event_id: Id, data: JSONBody[EventRejection], events: NamedDependency[EventService]
-    ) -> EventRead:
-        return await events.review(event_id, approve=False, reason=data.reason)
-
-    @delete("/{event_id:int}", operation_id="deleteEvent", summary="Delete an event (staff)")
-    async def delete_event(self, event_id: Id, events: NamedDependency[EventService]) -> None:
-        await events.delete_event(event_id)
+        return await service.submit_event(data)
 
 
 ROUTES = [

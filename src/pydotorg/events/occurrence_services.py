@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from pydotorg.core.pagination import Page, Window
+from pydotorg.core.services import Service
 from pydotorg.events.filters import DateRange, EventFilters
 from pydotorg.events.models import Event, EventOccurrence, RecurringRule
 from pydotorg.events.occurrences import rule_of
@@ -17,7 +18,7 @@ from pydotorg.events.services import EventService, occurrence_read
 EventKey = tuple[int, str, str, int, str]  # id, slug, title, calendar id, time zone
 
 
-class OccurrenceService(EventService):
+class OccurrenceService(Service):
     """The occurrences of the events the caller may see."""
 
     def expanded(
@@ -62,7 +63,7 @@ class OccurrenceService(EventService):
         )
         found: list[tuple[Occurrence, EventKey, bool]] = []
         for query, recurring in ((single_query, False), (rule_query, True)):
-            query = filters.apply(self.visible_events(query), self.now)
+            query = filters.apply(EventService(self.context).visible_events(query), self.now)
             if event_id is not None:
                 query = query.where(Event.id == event_id)
             for row in await self.session.execute(query):

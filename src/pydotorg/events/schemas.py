@@ -11,9 +11,8 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
-from msgspec import UNSET, UnsetType
 
-from pydotorg.core.schemas import Description, Name, OptionalUrl, Slug, WriteSchema
+from pydotorg.core.schemas import Description, Name, OptionalUrl, Slug, WriteSchema, patch_of
 
 Frequency = Literal["yearly", "monthly", "weekly", "daily"]
 Status = Literal["approved", "pending", "rejected"]
@@ -209,24 +208,7 @@ class EventSubmit(WriteSchema):
     time_zone: TimeZoneName = "UTC"
 
 
-class EventUpdate(WriteSchema):
-    """Given ``occurrences`` or ``rules`` replace the event's whole list of them."""
-
-    title: Title | UnsetType = UNSET
-    calendar: int | UnsetType = UNSET
-    occurrences: Occurrences | UnsetType = UNSET
-    rules: Rules | UnsetType = UNSET
-    slug: Slug | UnsetType = UNSET
-    description: Description | UnsetType = UNSET
-    venue: int | UnsetType | None = UNSET
-    categories: Ids | UnsetType = UNSET
-    featured: bool | UnsetType = UNSET
-    url: OptionalUrl | UnsetType = UNSET
-    time_zone: TimeZoneName | UnsetType = UNSET
-
-
-class EventRejection(WriteSchema):
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"^[^\x00]*$")]
+EventUpdate = patch_of(EventCreate, not_null=("slug",))
 
 
 class ExpandedOccurrenceRead(msgspec.Struct):

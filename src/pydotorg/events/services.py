@@ -20,10 +20,11 @@ from pydotorg.core.exceptions import FieldError
 from pydotorg.core.feeds import atom_feed, rss_feed
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import page_of
-from pydotorg.core.resources import to_schema
+from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields
-from pydotorg.core.services import Context, Service
+from pydotorg.core.services import Context
 from pydotorg.core.text import slugify as slugify_text
+from pydotorg.core.workflow import Move, Workflow
 from pydotorg.events import ical
 from pydotorg.events.calendar_services import (
     CalendarService,
@@ -101,9 +102,30 @@ def rule_read(row: RecurringRule, tz: ZoneInfo) -> RuleRead:
     )
 
 
-class EventService(Service):
+STATES = (STATUS_APPROVED, STATUS_PENDING, STATUS_REJECTED)
+REVIEW = Workflow(
+    "event",
+    {
+        "approve": Move.of(STATES, STATUS_APPROVED, "staff", "Approve a submitted event (staff)"),
+        "reject": Move.of(
+            STATES,
+            STATUS_REJECTED,
+            "staff",
+            "Reject a submitted event, with a reason for the submitter (staff)",
+            description="The event stays visible to its submitter and staff only, as "
+            "`rejected`, with the reason in `review_note`.",
+            reason=True,
+        ),
+    },
+)
+
+
+class EventService(CrudService[Event, EventRead]):
     """Events for one request's session and caller: approved ones for anyone, a user's own
     submissions for them, everything for staff."""
+
+    model, read_schema, create_schema, update_schema = Event, EventRead, EventCreate, EventUpdate
+    workflow = REVIEW
 
     def __init__(self, context: Context) -> None:
         super().__init__(context)
@@ -113,6 +135,9 @@ class EventService(Service):
     def visible_events(self, query: Select[Any]) -> Select[Any]:
         public: ColumnElement[bool] = Event.status == STATUS_APPROVED
         return self.visible(query, public=public, owner=Event.creator_id)
+
+    def query(self) -> Select[tuple[Event]]:
+        return self.visible_events(select(Event))
 
     def event_url(self, event: Event) -> str:
         return self.links.url("getEvent", event.id)
@@ -137,15 +162,14 @@ class EventService(Service):
             resource_uri=self.event_url(event),
         )
 
-    async def list_events(
-        self, filters: EventFilters, window: Window, *, by_next: bool = False
-    ) -> Page[EventRead]:
-        """Newest first; ``by_next`` orders by the next occurrence instead (upcoming lists).
+    async def list(self, window: Window, filters: Any = None) -> Page[EventRead]:
+        """Newest first; with ``upcoming`` by the next occurrence instead.
 
         SQL filters and pages exactly, except where recurrence decides: ordering by the next
         occurrence, and whether a rule hits a closed date range. Those lists are cut here.
         """
-        if by_next:
+        filters = filters or EventFilters()
+        if filters.upcoming:
             events = await self.matching(filters, by_next=True)
             shown = events[window.offset : window.offset + window.limit]
             return Page([self.read(e) for e in shown], len(events), window)
@@ -197,12 +221,6 @@ class EventService(Service):
         }
         return [found[i] for i in ids if i in found]
 
-    async def event(self, key: int | str, *, fresh: bool = False) -> Event:
-        return await self.rows(Event, self.visible_events(select(Event))).get(key, fresh=fresh)
-
-    async def get_event(self, key: int | str, *, fresh: bool = False) -> EventRead:
-        return self.read(await self.event(key, fresh=fresh))
-
     async def export(self, filters: EventFilters, window: Window | None = None) -> list[Event]:
         """Events for a calendar file, oldest first (all of them, or one page)."""
         ids = await self.matching_ids(filters, (Event.first_start, Event.id))
@@ -244,12 +262,12 @@ class EventService(Service):
 
     async def event_ical(self, event_id: int) -> tuple[bytes, str]:
         """One event as an iCalendar file, and the file's name."""
-        event = await self.event(event_id)
+        event = await self.row(event_id)
         return ical.calendar([event], name=event.title, url=self.event_url), event.slug
 
     # Writing ------------------------------------------------------------------------------
 
-    async def create_event(self, data: EventCreate) -> EventRead:
+    async def create(self, data: Any) -> EventRead:
         """A staff-made event, public at once."""
         return await self._create(data, status=STATUS_APPROVED)
 
@@ -284,11 +302,10 @@ class EventService(Service):
         )
         self._retime(event, data.occurrences, data.rules, tz, tz)
         self.session.add(event)
-        await self.commit()
-        return await self.get_event(event.id, fresh=True)
+        return await self._saved(event)
 
-    async def update_event(self, event_id: int, data: EventUpdate) -> EventRead:
-        event = await self.event(event_id)
+    async def update(self, key: int, data: Any) -> EventRead:
+        event = await self.row(key)
         changes = changed_fields(data)
         old_zone = ZoneInfo(event.time_zone)
         tz = zone(changes["time_zone"]) if "time_zone" in changes else old_zone
@@ -304,23 +321,21 @@ class EventService(Service):
         occurrences, rules = changes.pop("occurrences", None), changes.pop("rules", None)
         if occurrences is not None or rules is not None or tz != old_zone:
             self._retime(event, occurrences, rules, old_zone, tz)
-        for key, value in changes.items():
-            setattr(event, key, value)
-        await self.commit()
-        return await self.get_event(event.id, fresh=True)
+        for name, value in changes.items():
+            setattr(event, name, value)
+        return await self._saved(event)
 
-    async def review(self, event_id: int, *, approve: bool, reason: str = "") -> EventRead:
+    async def move(self, key: int, name: str, reason: str | None = None) -> EventRead:
         """Approve (publish) or reject an event; a rejection tells the submitter why."""
-        event = await self.event(event_id)
-        event.status = STATUS_APPROVED if approve else STATUS_REJECTED
-        event.review_note = "" if approve else reason
-        await self.commit()
-        return await self.get_event(event.id, fresh=True)
+        event = await self.row(key)
+        move = REVIEW.check(name, event.status, staff=self.staff, owner=False)
+        event.status = move.target
+        event.review_note = reason or ""
+        return await self._saved(event)
 
-    async def delete_event(self, event_id: int) -> None:
-        event = await self.event(event_id)
-        await self.session.delete(event)
+    async def _saved(self, event: Event) -> EventRead:
         await self.commit()
+        return self.read(await self.row(event.id, fresh=True))
 
     # Helpers ------------------------------------------------------------------------------
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from litestar import delete, get, patch, post
-from litestar.di import NamedDependency
+from litestar import get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, Parameter
 
 from pydotorg.core.auth import Access
@@ -15,16 +15,8 @@ from pydotorg.core.pagination import Page, Window
 from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import MAX_ID, Id, ResourceController
 from pydotorg.core.services import services
-from pydotorg.jobs.schemas import (
-    CommentCreate,
-    CommentRead,
-    JobCreate,
-    JobRead,
-    JobSearch,
-    JobUpdate,
-    Rejection,
-)
-from pydotorg.jobs.services import JobCategoryService, JobService, JobTypeService
+from pydotorg.jobs.schemas import CommentCreate, CommentRead, JobRead, JobSearch
+from pydotorg.jobs.services import JobCategoryService, JobFilters, JobService, JobTypeService
 
 StatusFilter = Annotated[
     Literal[
@@ -34,43 +26,48 @@ StatusFilter = Annotated[
     Parameter(description="Only postings in this state (others' non-public ones: staff only)."),
 ]
 RefFilter = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
-STAFF_MOVE = {"access": Access.STAFF, "status_code": 200, "errors": (404,)}
-POSTER_MOVE = {"status_code": 200, "errors": (404,)}
 
 
-class JobController(ApiController):
+async def job_filters(
+    status: StatusFilter = None,
+    job_type: Annotated[RefFilter, Parameter(description="Job type id.")] = None,
+    category: Annotated[RefFilter, Parameter(description="Job category id.")] = None,
+    remote: Annotated[bool | None, Parameter(description="Remote postings.")] = None,
+    featured: Annotated[bool | None, Parameter(description="Featured postings.")] = None,
+) -> JobFilters:
+    return JobFilters(status, job_type, category, remote, featured)
+
+
+class JobController(ResourceController):
     """Anyone reads the public board; signed-in users post; staff review."""
 
     path = "/api/v1/jobs"
     tags = ["Jobs"]
+    service, noun, plural = JobService, "Job", "Jobs"
+    operations = ("list", "get", "create", "update", "delete")
     write_access = Access.SIGNED_IN
-    dependencies = services(jobs=JobService)
-
-    @get(
-        "/",
-        operation_id="listJobs",
-        summary="List job postings",
-        description="Anyone sees approved, unexpired postings; posters also see their own, "
-        "staff see all. Featured first, then newest approved.",
-    )
-    async def list_jobs(
-        self,
-        jobs: NamedDependency[JobService],
-        window: NamedDependency[Window],
-        status: StatusFilter = None,
-        job_type: Annotated[RefFilter, Parameter(description="Job type id.")] = None,
-        category: Annotated[RefFilter, Parameter(description="Job category id.")] = None,
-        remote: Annotated[bool | None, Parameter(description="Remote postings.")] = None,
-        featured: Annotated[bool | None, Parameter(description="Featured postings.")] = None,
-    ) -> Page[JobRead]:
-        return await jobs.list_jobs(
-            window,
-            status=status,
-            job_type=job_type,
-            category=category,
-            remote=remote,
-            featured=featured,
-        )
+    dependencies = {"filters": Provide(job_filters)}
+    options = {
+        "list": {
+            "summary": "List job postings",
+            "description": "Anyone sees approved, unexpired postings; posters also see their "
+            "own, staff see all. Featured first, then newest approved.",
+        },
+        "get": {"summary": "Get a job posting"},
+        "create": {
+            "summary": "Post a job (as a draft)",
+            "description": "Submit it for review with `POST /api/v1/jobs/{id}/submit`.",
+        },
+        "update": {
+            "summary": "Edit a posting",
+            "description": "Posters edit drafts and rejected postings; staff edit any but "
+            "removed ones.",
+        },
+        "delete": {
+            "summary": "Delete a posting",
+            "description": "Posters delete their drafts; staff delete any posting.",
+        },
+    }
 
     @get(
         "/mine",
@@ -80,15 +77,11 @@ class JobController(ApiController):
     )
     async def mine(
         self,
-        jobs: NamedDependency[JobService],
+        service: NamedDependency[JobService],
         window: NamedDependency[Window],
         status: StatusFilter = None,
     ) -> Page[JobRead]:
-        return await jobs.list_jobs(window, status=status, mine=True)
-
-    @get("/{job_id:int}", operation_id="getJob", summary="Get a job posting")
-    async def get_job(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
-        return await jobs.get(job_id)
+        return await service.mine(window, status)
 
     @post(
         "/search",
@@ -102,95 +95,9 @@ class JobController(ApiController):
         tier=Tier.CRITICAL,
     )
     async def search(
-        self, data: JSONBody[JobSearch], jobs: NamedDependency[JobService]
+        self, data: JSONBody[JobSearch], service: NamedDependency[JobService]
     ) -> Page[JobRead]:
-        return await jobs.search(data)
-
-    @post(
-        "/",
-        operation_id="createJob",
-        summary="Post a job (as a draft)",
-        description="Submit it for review with `POST /api/v1/jobs/{id}/submit`.",
-    )
-    async def create(self, data: JSONBody[JobCreate], jobs: NamedDependency[JobService]) -> JobRead:
-        return await jobs.create(data)
-
-    @patch(
-        "/{job_id:int}",
-        operation_id="updateJob",
-        summary="Edit a posting",
-        description="Posters edit drafts and rejected postings; staff edit any but removed ones.",
-    )
-    async def update(
-        self, job_id: Id, data: JSONBody[JobUpdate], jobs: NamedDependency[JobService]
-    ) -> JobRead:
-        return await jobs.update(job_id, data)
-
-    @delete(
-        "/{job_id:int}",
-        operation_id="deleteJob",
-        summary="Delete a posting",
-        description="Posters delete their drafts; staff delete any posting.",
-    )
-    async def delete(self, job_id: Id, jobs: NamedDependency[JobService]) -> None:
-        await jobs.delete(job_id)
-
-    @post(
-        "/{job_id:int}/submit",
-        operation_id="submitJob",
-        summary="Submit a draft or rejected posting for review (poster)",
-        **POSTER_MOVE,
-    )
-    async def submit(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
-        return await jobs.transition(job_id, "submit")
-
-    @post(
-        "/{job_id:int}/withdraw",
-        operation_id="withdrawJob",
-        summary="Withdraw a posting (poster)",
-        **POSTER_MOVE,
-    )
-    async def withdraw(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
-        return await jobs.transition(job_id, "withdraw")
-
-    @post(
-        "/{job_id:int}/approve",
-        operation_id="approveJob",
-        summary="Approve a posting under review (staff)",
-        description="It becomes public and expires after `JOBS_EXPIRE_DAYS` days.",
-        **STAFF_MOVE,
-    )
-    async def approve(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
-        return await jobs.transition(job_id, "approve")
-
-    @post(
-        "/{job_id:int}/reject",
-        operation_id="rejectJob",
-        summary="Reject a posting under review, with a reason for the poster (staff)",
-        **STAFF_MOVE,
-    )
-    async def reject(
-        self, job_id: Id, data: JSONBody[Rejection], jobs: NamedDependency[JobService]
-    ) -> JobRead:
-        return await jobs.transition(job_id, "reject", reason=data.reason)
-
-    @post(
-        "/{job_id:int}/archive",
-        operation_id="archiveJob",
-        summary="Archive an approved posting (staff)",
-        **STAFF_MOVE,
-    )
-    async def archive(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
-        return await jobs.transition(job_id, "archive")
-
-    @post(
-        "/{job_id:int}/remove",
-        operation_id="removeJob",
-        summary="Remove a posting from the board (staff)",
-        **STAFF_MOVE,
-    )
-    async def remove(self, job_id: Id, jobs: NamedDependency[JobService]) -> JobRead:
-        return await jobs.transition(job_id, "remove")
+        return await service.search(data)
 
     @get(
         "/{job_id:int}/comments",
@@ -198,8 +105,8 @@ class JobController(ApiController):
         summary="Review comments on a posting (poster and staff)",
         access=Access.SIGNED_IN,
     )
-    async def comments(self, job_id: Id, jobs: NamedDependency[JobService]) -> list[CommentRead]:
-        return await jobs.comments(job_id)
+    async def comments(self, job_id: Id, service: NamedDependency[JobService]) -> list[CommentRead]:
+        return await service.comments(job_id)
 
     @post(
         "/{job_id:int}/comments",
@@ -208,9 +115,9 @@ class JobController(ApiController):
         access=Access.STAFF,
     )
     async def add_comment(
-        self, job_id: Id, data: JSONBody[CommentCreate], jobs: NamedDependency[JobService]
+        self, job_id: Id, data: JSONBody[CommentCreate], service: NamedDependency[JobService]
     ) -> CommentRead:
-        return await jobs.add_comment(job_id, data.comment)
+        return await service.add_comment(job_id, data.comment)
 
 
 class JobTypeController(ResourceController):

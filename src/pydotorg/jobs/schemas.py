@@ -6,10 +6,9 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from msgspec import UNSET, UnsetType
 
 from pydotorg.accounts.schemas import Email
-from pydotorg.core.schemas import Description, Name, OptionalUrl, WriteSchema
+from pydotorg.core.schemas import Description, Name, OptionalUrl, WriteSchema, patch_of
 
 ShortText = Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
 LongText = Annotated[
@@ -89,25 +88,7 @@ class JobCreate(WriteSchema):
     category_id: int | None = None
 
 
-class JobUpdate(WriteSchema):
-    job_title: Name | UnsetType = UNSET
-    company_name: Name | UnsetType = UNSET
-    description: LongText | UnsetType = UNSET
-    contact_email: Email | UnsetType = UNSET
-    company_description: Description | UnsetType = UNSET
-    company_url: OptionalUrl | UnsetType = UNSET
-    city: ShortText | UnsetType = UNSET
-    region: ShortText | UnsetType = UNSET
-    country: ShortText | UnsetType = UNSET
-    remote: bool | UnsetType = UNSET
-    agencies: bool | UnsetType = UNSET
-    requirements: LongText | UnsetType = UNSET
-    contact_name: ShortText | UnsetType = UNSET
-    email_public: bool | UnsetType = UNSET
-    url: OptionalUrl | UnsetType = UNSET
-    job_type_ids: Ids | UnsetType = UNSET
-    category_id: int | UnsetType | None = UNSET
-    is_featured: bool | UnsetType = UNSET
+JobUpdate = patch_of(JobCreate, extra={"is_featured": bool})
 
 
 class JobSearch(WriteSchema):
@@ -120,10 +101,6 @@ class JobSearch(WriteSchema):
     remote: bool | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
     offset: Annotated[int, msgspec.Meta(ge=0)] = 0
-
-
-class Rejection(WriteSchema):
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
 
 
 class CommentCreate(WriteSchema):

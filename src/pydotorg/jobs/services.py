@@ -23,8 +23,8 @@ from pydotorg.core.queries import article, contains, noun
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
-from pydotorg.core.services import Service
 from pydotorg.core.text import slugify as slugify_text
+from pydotorg.core.workflow import Move, Workflow
 from pydotorg.db.base import utcnow
 from pydotorg.jobs.models import Job, JobCategory, JobReviewComment, JobStatus, JobType
 from pydotorg.jobs.schemas import (
@@ -45,25 +45,43 @@ EXPIRED = "expired"
 S = JobStatus
 
 
-@dataclass(frozen=True)
-class Action:
-    """A workflow move: from which states, to which, and whose move it is."""
-
-    sources: frozenset[JobStatus]
-    target: JobStatus
-    by: str  # "owner" or "staff"
-
-
-ACTIONS: dict[str, Action] = {
-    "submit": Action(frozenset({S.DRAFT, S.REJECTED}), S.REVIEW, "owner"),
-    "approve": Action(frozenset({S.REVIEW}), S.APPROVED, "staff"),
-    "reject": Action(frozenset({S.REVIEW}), S.REJECTED, "staff"),
-    "archive": Action(frozenset({S.APPROVED}), S.ARCHIVED, "staff"),
-    "remove": Action(frozenset(set(S) - {S.REMOVED}), S.REMOVED, "staff"),
-    "withdraw": Action(
-        frozenset({S.DRAFT, S.REVIEW, S.APPROVED, S.REJECTED}), S.WITHDRAWN, "owner"
-    ),
-}
+WORKFLOW = Workflow(
+    "posting",
+    {
+        "submit": Move.of(
+            {S.DRAFT, S.REJECTED},
+            S.REVIEW,
+            "owner",
+            "Submit a draft or rejected posting for review (poster)",
+        ),
+        "withdraw": Move.of(
+            {S.DRAFT, S.REVIEW, S.APPROVED, S.REJECTED},
+            S.WITHDRAWN,
+            "owner",
+            "Withdraw a posting (poster)",
+        ),
+        "approve": Move.of(
+            {S.REVIEW},
+            S.APPROVED,
+            "staff",
+            "Approve a posting under review (staff)",
+            description="It becomes public and expires after `JOBS_EXPIRE_DAYS` days.",
+        ),
+        "reject": Move.of(
+            {S.REVIEW},
+            S.REJECTED,
+            "staff",
+            "Reject a posting under review, with a reason for the poster (staff)",
+            reason=True,
+        ),
+        "archive": Move.of(
+            {S.APPROVED}, S.ARCHIVED, "staff", "Archive an approved posting (staff)"
+        ),
+        "remove": Move.of(
+            set(S) - {S.REMOVED}, S.REMOVED, "staff", "Remove a posting from the board (staff)"
+        ),
+    },
+)
 OWNER_EDITABLE = frozenset({S.DRAFT, S.REJECTED})
 
 
@@ -82,8 +100,20 @@ def slugify(text: str) -> str:
     return slugify_text(text, fallback="job", max_length=150)
 
 
-class JobService(Service):
+@dataclass(frozen=True)
+class JobFilters:
+    status: str | None = None
+    job_type: int | None = None
+    category: int | None = None
+    remote: bool | None = None
+    featured: bool | None = None
+
+
+class JobService(CrudService[Job, JobRead]):
     """Job postings as one caller may see and change them."""
+
+    model, read_schema, create_schema, update_schema = Job, JobRead, JobCreate, JobUpdate
+    workflow = WORKFLOW
 
     def owns(self, job: Job) -> bool:
         return self.caller is not None and job.creator_id == self.caller.id
@@ -107,57 +137,35 @@ class JobService(Service):
             submitted=job.submitted if privileged else None,
         )
 
-    def _visible(self, query: Select[tuple[Job]]) -> Select[tuple[Job]]:
-        return self.visible(query, public=public_clause(), owner=Job.creator_id)
+    def query(self) -> Select[tuple[Job]]:
+        """Featured first, then newest approved."""
+        query = self.visible(select(Job), public=public_clause(), owner=Job.creator_id)
+        return _ordered(query)
 
-    @staticmethod
-    def _ordered(query: Select[Job]) -> Select[Job]:
-        return query.order_by(
-            Job.is_featured.desc(),
-            Job.approved.desc().nulls_last(),
-            Job.created.desc(),
-            Job.id.desc(),
-        )
-
-    async def _page(self, query: Select[tuple[Job]], window: Window) -> Page[JobRead]:
-        rows, total = await self.rows(Job).page(window, query)
-        return Page([self.read(job) for job in rows], total, window)
-
-    async def list_jobs(
-        self,
-        window: Window,
-        *,
-        status: str | None,
-        job_type: int | None = None,
-        category: int | None = None,
-        remote: bool | None = None,
-        featured: bool | None = None,
-        mine: bool = False,
-    ) -> Page[JobRead]:
-        query = self._visible(select(Job))
-        if mine:
-            query = select(Job).where(Job.creator_id == self.user.id)
-        if status == EXPIRED:
+    def filtered(self, query: Select[tuple[Job]], filters: Any) -> Select[tuple[Job]]:
+        f: JobFilters = filters or JobFilters()
+        if f.status == EXPIRED:
             query = query.where(Job.status == S.APPROVED, Job.expires <= utcnow())
-        elif status == S.APPROVED.value:
+        elif f.status == S.APPROVED.value:
             query = query.where(public_clause())
-        elif status is not None:
-            query = query.where(Job.status == JobStatus(status))
-        if job_type is not None:
-            query = query.where(Job.job_types.any(JobType.id == job_type))
-        if category is not None:
-            query = query.where(Job.category_id == category)
-        if remote is not None:
-            query = query.where(Job.remote.is_(remote))
-        if featured is not None:
-            query = query.where(Job.is_featured.is_(featured))
-        return await self._page(self._ordered(query), window)
+        elif f.status is not None:
+            query = query.where(Job.status == JobStatus(f.status))
+        if f.job_type is not None:
+            query = query.where(Job.job_types.any(JobType.id == f.job_type))
+        for column, value in (
+            (Job.category_id, f.category),
+            (Job.remote, f.remote),
+            (Job.is_featured, f.featured),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        return query
 
-    async def _job(self, job_id: int, *, fresh: bool = False) -> Job:
-        return await self.rows(Job, self._visible(select(Job))).get(job_id, fresh=fresh)
-
-    async def get(self, job_id: int) -> JobRead:
-        return self.read(await self._job(job_id))
+    async def mine(self, window: Window, status: str | None) -> Page[JobRead]:
+        """The caller's own postings, in every state."""
+        query = _ordered(select(Job).where(Job.creator_id == self.user.id))
+        rows, total = await self.rows(Job).page(window, self.filtered(query, JobFilters(status)))
+        return Page([self.read(job) for job in rows], total, window)
 
     async def search(self, data: JobSearch) -> Page[JobRead]:
         query = select(Job).where(public_clause())
@@ -187,8 +195,9 @@ class JobService(Service):
                 matches.c.score.desc(), Job.approved.desc().nulls_last(), Job.id.desc()
             )
         else:
-            query = self._ordered(query)
-        return await self._page(query, window)
+            query = _ordered(query)
+        rows, total = await self.rows(Job).page(window, query)
+        return Page([self.read(job) for job in rows], total, window)
 
     # Writing ------------------------------------------------------------------------------
 
@@ -210,13 +219,13 @@ class JobService(Service):
     async def _reload(self, job_id: int) -> JobRead:
         return self.read(await self.rows(Job).get(job_id, fresh=True))
 
-    async def create(self, data: JobCreate) -> JobRead:
+    async def create(self, data: msgspec.Struct) -> JobRead:
         values = changed_fields(data)
         types = await self._types(values.pop("job_type_ids"))
-        await self._check_category(data.category_id)
+        await self._check_category(values.get("category_id"))
         job = Job(
             **values,
-            slug=f"{slugify(data.job_title)}-{uuid.uuid4().hex[:8]}",
+            slug=f"{slugify(values['job_title'])}-{uuid.uuid4().hex[:8]}",
             creator_id=self.user.id,
             status=S.DRAFT,
         )
@@ -227,8 +236,8 @@ class JobService(Service):
         await self.commit()
         return await self._reload(job.id)
 
-    async def update(self, job_id: int, data: JobUpdate) -> JobRead:
-        job = await self._editable(job_id)
+    async def update(self, key: int, data: msgspec.Struct) -> JobRead:
+        job = await self._editable(key)
         changes = changed_fields(data)
         if "is_featured" in changes and not self.staff:
             raise PermissionDeniedError("Only staff can feature a posting.")
@@ -236,15 +245,20 @@ class JobService(Service):
             job.job_types = await self._types(changes.pop("job_type_ids"))
         if "category_id" in changes:
             await self._check_category(changes["category_id"])
-        for key, value in changes.items():
-            setattr(job, key, value)
+        for name, value in changes.items():
+            setattr(job, name, value)
         await self.session.flush()
         await self._index(job)
         await self.commit()
         return await self._reload(job.id)
 
+    def _conflict(self, job: Job, message: str) -> ConflictError:
+        return WORKFLOW.conflict(
+            message, job.status, staff=self.staff, owner=self.owns(job), shown=effective_status(job)
+        )
+
     async def _editable(self, job_id: int) -> Job:
-        job = await self._job(job_id)
+        job = await self.row(job_id)
         if self.staff:
             if job.status == S.REMOVED:
                 raise self._conflict(job, "A removed posting cannot be edited.")
@@ -257,8 +271,8 @@ class JobService(Service):
             )
         return job
 
-    async def delete(self, job_id: int) -> None:
-        job = await self._job(job_id)
+    async def delete(self, key: int) -> None:
+        job = await self.row(key)
         if not self.staff:
             if not self.owns(job):
                 raise PermissionDeniedError("Only the poster or staff can delete this posting.")
@@ -268,48 +282,29 @@ class JobService(Service):
         await self.session.delete(job)
         await self.commit()
 
-    def allowed_actions(self, job: Job) -> list[str]:
-        allowed = []
-        for name, action in ACTIONS.items():
-            mine = self.staff if action.by == "staff" else self.owns(job)
-            if mine and job.status in action.sources:
-                allowed.append(name)
-        return allowed
-
-    def _conflict(self, job: Job, message: str) -> ConflictError:
-        allowed = self.allowed_actions(job)
-        return ConflictError(
-            f"{message} Allowed now: {', '.join(allowed) or 'nothing'}.",
-            extra={"status": effective_status(job), "allowed_actions": allowed},
+    async def move(self, key: int, name: str, reason: str | None = None) -> JobRead:
+        """Make the workflow move ``name`` (a rejection's reason becomes a review comment)."""
+        job = await self.row(key)
+        move = WORKFLOW.check(
+            name, job.status, staff=self.staff, owner=self.owns(job), shown=effective_status(job)
         )
-
-    async def transition(self, job_id: int, name: str, reason: str | None = None) -> JobRead:
-        action = ACTIONS[name]
-        job = await self._job(job_id)
-        if action.by == "staff" and not self.staff:
-            raise PermissionDeniedError(f"Only staff can {name} a posting.")
-        if action.by == "owner" and not self.owns(job):
-            raise PermissionDeniedError(f"Only the poster can {name} this posting.")
-        if job.status not in action.sources:
-            raise self._conflict(job, f"A posting that is {effective_status(job)} cannot {name}.")
         now = utcnow()
-        job.status = action.target
-        if action.target == S.REVIEW:
+        job.status = JobStatus(move.target)
+        if job.status == S.REVIEW:
             job.submitted = now
-        elif action.target == S.APPROVED:
+        elif job.status == S.APPROVED:
             job.approved = now
             job.expires = now + timedelta(days=self.settings.jobs_expire_days)
         if reason:
-            self.session.add(
-                JobReviewComment(job_id=job.id, author_id=self.user.id, comment=reason)
-            )
+            comment = JobReviewComment(job_id=job.id, author_id=self.user.id, comment=reason)
+            self.session.add(comment)
         await self.commit()
         return await self._reload(job.id)
 
     # Review comments -----------------------------------------------------------------------
 
     async def comments(self, job_id: int) -> list[CommentRead]:
-        job = await self._job(job_id)
+        job = await self.row(job_id)
         if not (self.staff or self.owns(job)):
             raise PermissionDeniedError("Review comments are for the poster and staff.")
         rows = await self.session.scalars(
@@ -320,7 +315,7 @@ class JobService(Service):
         return [comment_read(row) for row in rows]
 
     async def add_comment(self, job_id: int, text: str) -> CommentRead:
-        job = await self._job(job_id)
+        job = await self.row(job_id)
         row = JobReviewComment(job_id=job.id, author_id=self.user.id, comment=text)
         self.session.add(row)
         await self.commit()
@@ -357,6 +352,15 @@ class JobService(Service):
             )
         atom = self.links.url("jobsFeedAtom")
         return atom_feed(title=FEED_TITLE, link=board, feed_id=atom, self_url=atom, items=items)
+
+
+def _ordered(query: Select[tuple[Job]]) -> Select[tuple[Job]]:
+    return query.order_by(
+        Job.is_featured.desc(),
+        Job.approved.desc().nulls_last(),
+        Job.created.desc(),
+        Job.id.desc(),
+    )
 
 
 def comment_read(row: JobReviewComment) -> CommentRead:
