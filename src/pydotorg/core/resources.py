@@ -28,6 +28,7 @@ from sqlalchemy import Select, select
 
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import ApiController
+from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import M, article
 from pydotorg.core.schemas import Reason, WriteSchema, changed_fields, patch_of
@@ -282,3 +283,42 @@ class ResourceController(ApiController):
             await kw["service"].delete(kw[key])
 
         return delete(by_id, **options)(_handler(remove, {key: Id, "service": service}, None))
+
+
+def feed_endpoints(
+    path: str,
+    name: str,
+    about: str,
+    *,
+    service: Any,
+    dependency: str = "service",
+    method: str = "feed",
+    key: tuple[str, Any] | None = None,
+    description: str | None = None,
+) -> tuple[HTTPRouteHandler, HTTPRouteHandler]:
+    """The RSS 2.0 and Atom endpoints of one feed, ``{path}/rss`` and ``{path}/atom``, named
+    ``{name}Rss`` and ``{name}Atom``: each answers ``{method}([key,] "rss"|"atom")`` of the
+    controller's ``service`` dependency (named ``dependency``); ``key`` is a path parameter
+    (its name and type)."""
+    parameters: dict[str, Any] = {dependency: NamedDependency[service]}
+    if key is not None:
+        parameters = {key[0]: key[1], **parameters}
+
+    def endpoint(kind: str, label: str, media_type: str) -> HTTPRouteHandler:
+        async def feed(self: Any, **kw: Any) -> bytes:
+            keys = [kw[key[0]]] if key is not None else []
+            document: bytes = await getattr(kw[dependency], method)(*keys, kind)
+            return document
+
+        return get(
+            f"{path}/{kind}",
+            operation_id=f"{name}{kind.capitalize()}",
+            summary=f"{label} feed of {about}",
+            description=description,
+            media_type=media_type,
+        )(_handler(feed, parameters, bytes))
+
+    return (
+        endpoint("rss", "RSS 2.0", RSS_MEDIA_TYPE),
+        endpoint("atom", "Atom", ATOM_MEDIA_TYPE),
+    )

@@ -9,8 +9,7 @@ from litestar import Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import Parameter, PathParameter
 
-from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE
-from pydotorg.core.resources import ResourceController
+from pydotorg.core.resources import ResourceController, feed_endpoints
 from pydotorg.core.responses import document
 from pydotorg.core.services import services
 from pydotorg.events.calendar_services import (
@@ -64,25 +63,16 @@ class CalendarController(ResourceController):
         body, name = await events.calendar_ical(calendar)
         return document(body, media_type=MEDIA_TYPE, filename=f"{name}.ics")
 
-    @get(
-        "/{calendar:str}/feed/rss",
-        operation_id="calendarFeedRss",
-        summary="RSS 2.0 feed of a calendar's upcoming events",
+    rss, atom = feed_endpoints(
+        "/{calendar:str}/feed",
+        "calendarFeed",
+        "a calendar's upcoming events",
+        service=EventService,
+        dependency="events",
+        method="calendar_feed",
+        key=("calendar", CalendarKey),
         description=f"The next {FEED_SIZE} events, soonest first.",
-        media_type=RSS_MEDIA_TYPE,
     )
-    async def rss(self, calendar: CalendarKey, events: NamedDependency[EventService]) -> bytes:
-        return await events.calendar_feed(calendar, "rss")
-
-    @get(
-        "/{calendar:str}/feed/atom",
-        operation_id="calendarFeedAtom",
-        summary="Atom feed of a calendar's upcoming events",
-        description=f"The next {FEED_SIZE} events, soonest first.",
-        media_type=ATOM_MEDIA_TYPE,
-    )
-    async def atom(self, calendar: CalendarKey, events: NamedDependency[EventService]) -> bytes:
-        return await events.calendar_feed(calendar, "atom")
 
 
 class EventCategoryController(ResourceController):

@@ -10,10 +10,9 @@ from litestar.params import JSONBody, Parameter
 
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import ApiController
-from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.ratelimit import Tier
-from pydotorg.core.resources import MAX_ID, Id, ResourceController
+from pydotorg.core.resources import MAX_ID, Id, ResourceController, feed_endpoints
 from pydotorg.core.services import services
 from pydotorg.jobs.schemas import CommentCreate, CommentRead, JobRead, JobSearch
 from pydotorg.jobs.services import JobCategoryService, JobFilters, JobService, JobTypeService
@@ -146,25 +145,10 @@ class JobFeedController(ApiController):
 
     path = "/jobs/feed"
     tags = ["Jobs"]
-    dependencies = services(jobs=JobService)
-
-    @get(
-        "/rss/",
-        operation_id="jobsFeedRss",
-        summary="RSS 2.0 feed of the 20 newest approved postings",
-        media_type=RSS_MEDIA_TYPE,
+    dependencies = services(service=JobService)
+    rss, atom = feed_endpoints(
+        "", "jobsFeed", "the 20 newest approved postings", service=JobService
     )
-    async def rss(self, jobs: NamedDependency[JobService]) -> bytes:
-        return await jobs.feed("rss")
-
-    @get(
-        "/atom/",
-        operation_id="jobsFeedAtom",
-        summary="Atom feed of the 20 newest approved postings",
-        media_type=ATOM_MEDIA_TYPE,
-    )
-    async def atom(self, jobs: NamedDependency[JobService]) -> bytes:
-        return await jobs.feed("atom")
 
 
 ROUTES = [JobController, JobTypeController, JobCategoryController, JobFeedController]
