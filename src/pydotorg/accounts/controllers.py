@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
@@ -30,7 +32,7 @@ from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import Id
 from pydotorg.core.services import services
 
-SIGN_IN = {"access": Access.PUBLIC, "tier": Tier.CRITICAL}
+SIGN_IN: dict[str, Any] = {"access": Access.PUBLIC, "tier": Tier.CRITICAL}
 
 
 class AuthController(ApiController):

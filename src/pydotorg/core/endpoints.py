@@ -122,7 +122,7 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
             handlers[handler.operation_id] = handler
     schema = app.openapi_schema
     components = schema.components
-    components.schemas = {**(components.schemas or {}), "ErrorBody": ERROR_BODY_SCHEMA}  # type: ignore[union-attr]
+    components.schemas = {**(components.schemas or {}), "ErrorBody": ERROR_BODY_SCHEMA}
     for item in (schema.paths or {}).values():
         for method in ("get", "post", "put", "patch", "delete"):
             operation: Operation | None = getattr(item, method, None)
@@ -138,7 +138,7 @@ def _document(operation: Operation, handler: HTTPRouteHandler, limits: Limits) -
         notes.append(describe(tier, limits))
     operation.description = "\n\n".join(filter(None, [operation.description, *notes]))
     if access is not Access.PUBLIC:
-        operation.security = BEARER_SECURITY  # type: ignore[assignment]
+        operation.security = BEARER_SECURITY
     responses = operation.responses or {}
     for status in sorted(error_statuses(operation, handler)):
         responses[str(status)] = OpenAPIResponse(
@@ -146,8 +146,8 @@ def _document(operation: Operation, handler: HTTPRouteHandler, limits: Limits) -
             content={"application/json": OpenAPIMediaType(schema=ERROR_BODY)},
         )
     if handler.parsed_fn_signature.return_type.origin is Page:
-        for status, response in responses.items():
-            if status.startswith("2") and isinstance(response, OpenAPIResponse):
+        for code, response in responses.items():
+            if code.startswith("2") and isinstance(response, OpenAPIResponse):
                 response.headers = {**(response.headers or {}), **PAGE_HEADERS}
     operation.responses = responses
 

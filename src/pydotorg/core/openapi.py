@@ -55,9 +55,10 @@ class PageSchemaPlugin(OpenAPISchemaPlugin):
         self, field_definition: FieldDefinition, schema_creator: SchemaCreator
     ) -> Schema:
         item = field_definition.inner_types[0].annotation
-        schema: Schema = schema_creator.for_field_definition(
+        schema = schema_creator.for_field_definition(
             FieldDefinition.from_annotation(list[item])  # type: ignore[valid-type]
         )
+        assert isinstance(schema, Schema)
         return schema
 
 

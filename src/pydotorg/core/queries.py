@@ -20,6 +20,7 @@ from pydotorg.core.pagination import Window
 from pydotorg.db.base import Base
 
 M = TypeVar("M", bound=Base)
+AnySelect = Select[*tuple[Any, ...]]
 
 
 def noun(model: type[Base]) -> str:
@@ -48,7 +49,7 @@ def _described(key: int | str) -> str:
     return f"id {key}" if isinstance(key, int) else f"slug {key!r}"
 
 
-def count_of(query: Select[Any]) -> Select[tuple[int]]:
+def count_of(query: AnySelect) -> Select[int]:
     """How many rows ``query`` returns, counting its first entity's primary key."""
     entity = query.column_descriptions[0].get("entity") if query.column_descriptions else None
     if entity is not None:
@@ -57,10 +58,10 @@ def count_of(query: Select[Any]) -> Select[tuple[int]]:
 
 
 async def page_of(
-    session: AsyncSession, query: Select[Any], window: Window, *, rows: bool = False
+    session: AsyncSession, query: AnySelect, window: Window, *, rows: bool = False
 ) -> tuple[list[Any], int]:
     """One window of ``query`` (entities, or whole rows with ``rows=True``) and its total."""
-    total = await session.scalar(count_of(query)) or 0
+    total: int = await session.scalar(count_of(query)) or 0
     sliced = query.limit(window.limit).offset(window.offset)
     if rows:
         return list((await session.execute(sliced)).all()), total
@@ -71,7 +72,7 @@ class Repository(Generic[M]):
     """Rows of one model, as the caller may see them (``query`` carries the visibility)."""
 
     def __init__(
-        self, session: AsyncSession, model: type[M], query: Select[tuple[M]] | None = None
+        self, session: AsyncSession, model: type[M], query: Select[M] | None = None
     ) -> None:
         self.session = session
         self.model = model
@@ -82,7 +83,8 @@ class Repository(Generic[M]):
         query = self.query.where(id_or_slug(self.model, key))
         if fresh:
             query = query.execution_options(populate_existing=True)
-        return await self.session.scalar(query)
+        row: M | None = await self.session.scalar(query)
+        return row
 
     async def get(self, key: int | str, *, fresh: bool = False) -> M:
         """The row with this id or slug, or 404."""
@@ -91,9 +93,7 @@ class Repository(Generic[M]):
             raise NotFoundError(f"No {self.noun} with {_described(key)}.")
         return row
 
-    async def page(
-        self, window: Window, query: Select[tuple[M]] | None = None
-    ) -> tuple[list[M], int]:
+    async def page(self, window: Window, query: Select[M] | None = None) -> tuple[list[M], int]:
         return await page_of(self.session, self.query if query is None else query, window)
 
     async def count(self, *where: ColumnElement[bool]) -> int:
@@ -113,11 +113,9 @@ class Repository(Generic[M]):
         """The rows of a list of ids, in its order without repeats; 422 naming any missing."""
         if not keys:
             return []
-        column = getattr(self.model, "id")  # noqa: B009 - every referenced model has an id
-        found = {
-            row.id: row
-            for row in await self.session.scalars(select(self.model).where(column.in_(keys)))
-        }  # type: ignore[attr-defined]
+        column: Any = self.model.id  # type: ignore[attr-defined]
+        rows = await self.session.scalars(select(self.model).where(column.in_(keys)))
+        found: dict[int, M] = {row.id: row for row in rows}  # type: ignore[attr-defined]
         missing = [key for key in keys if key not in found]
         if missing:
             raise FieldError(field, f"no {self.noun} with id {missing[0]}")

@@ -30,7 +30,7 @@ from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.queries import M, article
+from pydotorg.core.queries import M, Repository, article
 from pydotorg.core.schemas import Reason, WriteSchema, changed_fields, patch_of
 from pydotorg.core.services import Service, services
 from pydotorg.core.workflow import Move, Workflow
@@ -63,7 +63,8 @@ def to_schema(
     for name, attribute in getters:
         if name not in values:
             values[name] = attribute(row)
-    return schema(**values)
+    made: R = schema(**values)
+    return made
 
 
 class CrudService(Service, Generic[M, R]):
@@ -83,20 +84,21 @@ class CrudService(Service, Generic[M, R]):
         if "create_schema" in cls.__dict__ and "update_schema" not in cls.__dict__:
             cls.update_schema = patch_of(cls.create_schema)
 
-    def query(self) -> Select[tuple[M]]:
+    def query(self) -> Select[M]:
         """The rows this caller may see, in list order."""
         return select(self.model).order_by(self.model.id)
 
-    def filtered(self, query: Select[tuple[M]], filters: Any) -> Select[tuple[M]]:
+    def filtered(self, query: Select[M], filters: Any) -> Select[M]:
         """Apply the list's own filters (the controller's ``filters`` dependency)."""
         return query
 
     def read(self, row: M) -> R:
         """The row as ``read_schema``: attributes of the same name, and its ``resource_uri``."""
-        if "resource_uri" not in self.read_schema.__struct_fields__:
-            return to_schema(self.read_schema, row, self.columns)
+        schema: type[R] = self.read_schema
+        if "resource_uri" not in schema.__struct_fields__:
+            return to_schema(schema, row, self.columns)
         uri = self.links.url(self.detail_route, row.id)  # type: ignore[attr-defined]
-        return to_schema(self.read_schema, row, self.columns, resource_uri=uri)
+        return to_schema(schema, row, self.columns, resource_uri=uri)
 
     def values(self, data: msgspec.Struct) -> dict[str, Any]:
         """The fields a body sets, under their model attribute names."""
@@ -109,12 +111,13 @@ class CrudService(Service, Generic[M, R]):
     async def before_delete(self, row: M) -> None:
         """Refuse a delete (409) while something depends on the row."""
 
-    async def list(self, window: Window, filters: Any = None) -> Page[R]:
+    async def page(self, window: Window, filters: Any = None) -> Page[R]:
         rows, total = await self.rows(self.model).page(window, self.filtered(self.query(), filters))
         return Page([self.read(row) for row in rows], total, window)
 
     async def row(self, key: int | str, *, fresh: bool = False) -> M:
-        return await self.rows(self.model, self.query()).get(key, fresh=fresh)
+        repository: Repository[M] = self.rows(self.model, self.query())
+        return await repository.get(key, fresh=fresh)
 
     async def get(self, key: int | str) -> R:
         return self.read(await self.row(key))
@@ -147,6 +150,16 @@ def words(name: str) -> str:
     """``EventCategory`` -> ``event category``; an all-capitals name (``OS``) stays."""
     parts = re.findall(r"[A-Z]+(?![a-z])|[A-Z][a-z]*|[a-z]+", name)
     return " ".join(part if part.isupper() and len(part) > 1 else part.lower() for part in parts)
+
+
+def dependency(kind: Any) -> Any:
+    """``NamedDependency[kind]`` for a type known only at run time."""
+    return NamedDependency[kind]  # type: ignore[misc]
+
+
+def body(kind: Any) -> Any:
+    """``JSONBody[kind]`` for a type known only at run time."""
+    return JSONBody[kind]  # type: ignore[misc]
 
 
 def _handler(
@@ -208,7 +221,7 @@ class ResourceController(ApiController):
             reason = kw["data"].reason if move.reason else None
             return await kw["service"].move(kw[key], name, reason)
 
-        parameters: dict[str, Any] = {key: Id, "service": NamedDependency[cls.service]}  # type: ignore[name-defined]
+        parameters: dict[str, Any] = {key: Id, "service": dependency(cls.service)}
         if move.reason:
             parameters["data"] = JSONBody[Reason]
         access = Access.STAFF if move.by == "staff" else cls.write_access
@@ -224,7 +237,7 @@ class ResourceController(ApiController):
 
     @classmethod
     def _make(cls, operation: str) -> HTTPRouteHandler:
-        service = NamedDependency[cls.service]  # type: ignore[name-defined]
+        service = dependency(cls.service)
         read, noun = cls.service.read_schema, words(cls.noun)
         key = cls._key()
         staff = " (staff)" if cls.write_access is Access.STAFF else ""
@@ -245,14 +258,14 @@ class ResourceController(ApiController):
         by_id = f"/{{{key}:int}}"
 
         if operation == "list":
-            takes_filters = "filters" in cls.dependencies
+            takes_filters = "filters" in (cls.dependencies or {})
 
             async def list_all(self: Any, **kw: Any) -> Any:
-                return await kw["service"].list(kw["window"], kw.get("filters"))
+                return await kw["service"].page(kw["window"], kw.get("filters"))
 
-            parameters = {"service": service, "window": NamedDependency[Window]}
+            parameters = {"service": service, "window": dependency(Window)}
             if takes_filters:
-                parameters["filters"] = NamedDependency[Any]
+                parameters["filters"] = dependency(Any)
             return get("/", **options)(_handler(list_all, parameters, Page[read]))  # type: ignore[valid-type]
         if operation in ("get", "get_by_slug"):
             slug = operation == "get_by_slug"
@@ -269,14 +282,14 @@ class ResourceController(ApiController):
             async def create(self: Any, **kw: Any) -> Any:
                 return await kw["service"].create(kw["data"])
 
-            parameters = {"data": JSONBody[cls.service.create_schema], "service": service}
+            parameters = {"data": body(cls.service.create_schema), "service": service}
             return post("/", **options)(_handler(create, parameters, read))
         if operation == "update":
 
             async def update(self: Any, **kw: Any) -> Any:
                 return await kw["service"].update(kw[key], kw["data"])
 
-            parameters = {key: Id, "data": JSONBody[cls.service.update_schema], "service": service}
+            parameters = {key: Id, "data": body(cls.service.update_schema), "service": service}
             return patch(by_id, **options)(_handler(update, parameters, read))
 
         async def remove(self: Any, **kw: Any) -> None:
@@ -291,23 +304,23 @@ def feed_endpoints(
     about: str,
     *,
     service: Any,
-    dependency: str = "service",
+    named: str = "service",
     method: str = "feed",
     key: tuple[str, Any] | None = None,
     description: str | None = None,
 ) -> tuple[HTTPRouteHandler, HTTPRouteHandler]:
     """The RSS 2.0 and Atom endpoints of one feed, ``{path}/rss`` and ``{path}/atom``, named
     ``{name}Rss`` and ``{name}Atom``: each answers ``{method}([key,] "rss"|"atom")`` of the
-    controller's ``service`` dependency (named ``dependency``); ``key`` is a path parameter
+    controller's ``service`` dependency (called ``named``); ``key`` is a path parameter
     (its name and type)."""
-    parameters: dict[str, Any] = {dependency: NamedDependency[service]}
+    parameters: dict[str, Any] = {named: dependency(service)}
     if key is not None:
         parameters = {key[0]: key[1], **parameters}
 
     def endpoint(kind: str, label: str, media_type: str) -> HTTPRouteHandler:
         async def feed(self: Any, **kw: Any) -> bytes:
             keys = [kw[key[0]]] if key is not None else []
-            document: bytes = await getattr(kw[dependency], method)(*keys, kind)
+            document: bytes = await getattr(kw[named], method)(*keys, kind)
             return document
 
         return get(

@@ -16,7 +16,7 @@ from pydotorg.core.pagination import Page, link_header
 
 
 class ApiResponse(Response[Any]):
-    def to_asgi_response(  # type: ignore[override]
+    def to_asgi_response(
         self, app: Any, request: Request[Any, Any, Any], **kwargs: Any
     ) -> ASGIResponse:
         content = self.content

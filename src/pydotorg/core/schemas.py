@@ -81,7 +81,7 @@ def patch_of(
         for name, kind in types.items()
     ]
     name = schema.__name__.replace("Create", "") + "Update"
-    patch: type[WriteSchema] = msgspec.defstruct(
+    patch: type[WriteSchema] = msgspec.defstruct(  # type: ignore[assignment]
         name, fields, bases=(WriteSchema,), module=schema.__module__
     )
     return patch

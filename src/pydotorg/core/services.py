@@ -23,7 +23,7 @@ from pydotorg.core.auth import Identity, current_identity
 from pydotorg.core.database import commit_or_conflict
 from pydotorg.core.exceptions import NotAuthenticatedError
 from pydotorg.core.links import Links
-from pydotorg.core.queries import M, Repository
+from pydotorg.core.queries import AnySelect, M, Repository
 from pydotorg.core.search import SearchEngine
 from pydotorg.settings import Settings
 
@@ -64,9 +64,7 @@ class Service:
             raise NotAuthenticatedError("Authentication required.")
         return self.caller
 
-    def visible(
-        self, query: Select[Any], *, public: ColumnElement[bool], owner: ColumnElement[Any]
-    ) -> Select[Any]:
+    def visible(self, query: AnySelect, *, public: ColumnElement[bool], owner: Any) -> AnySelect:
         """Staff see every row; a signed-in user the public ones and their own; anyone else
         the public ones."""
         if self.staff:
@@ -75,7 +73,7 @@ class Service:
             return query.where(or_(public, owner == self.caller.id))
         return query.where(public)
 
-    def rows(self, model: type[M], query: Select[tuple[M]] | None = None) -> Repository[M]:
+    def rows(self, model: type[M], query: Select[M] | None = None) -> Repository[M]:
         return Repository(self.session, model, query)
 
     async def commit(self) -> None:

@@ -95,7 +95,7 @@ class ReleaseController(ResourceController):
         pre_release: PreRelease = None,
     ) -> Page[ReleaseRead]:
         filters = ReleaseFilters(version, series, pre_release, is_published=True)
-        return await service.list(window, filters)
+        return await service.page(window, filters)
 
     @get(
         "/download-page",
@@ -107,7 +107,7 @@ class ReleaseController(ResourceController):
         self, service: NamedDependency[ReleaseService], window: NamedDependency[Window]
     ) -> Page[ReleaseRead]:
         filters = ReleaseFilters(is_published=True, show_on_download_page=True)
-        return await service.list(window, filters)
+        return await service.page(window, filters)
 
     @get(
         "/latest",

@@ -73,7 +73,7 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
         "release_slug": "release.slug",
     }
 
-    def query(self) -> Select[tuple[ReleaseFile]]:
+    def query(self) -> Select[ReleaseFile]:
         query = (
             select(ReleaseFile)
             .join(Release, Release.id == ReleaseFile.release_id)
@@ -86,9 +86,7 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
         )
         return query if self.staff else query.where(Release.is_published.is_(True))
 
-    def filtered(
-        self, query: Select[tuple[ReleaseFile]], filters: Any
-    ) -> Select[tuple[ReleaseFile]]:
+    def filtered(self, query: Select[ReleaseFile], filters: Any) -> Select[ReleaseFile]:
         f: FileFilters = filters or FileFilters()
         for column, value in (
             (ReleaseFile.release_id, f.release),
@@ -108,13 +106,13 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
             select(Release) if self.staff else select(Release).where(Release.is_published.is_(True))
         )
         await self.rows(Release, releases).get(release_id)
-        return await self.list(window, FileFilters(release=release_id, os=os))
+        return await self.page(window, FileFilters(release=release_id, os=os))
 
     async def of_os(
         self, os_id: int, window: Window, filters: FileFilters
     ) -> Page[ReleaseFileRead]:
         await self.rows(OS).get(os_id)
-        return await self.list(window, replace(filters, os=os_id))
+        return await self.page(window, replace(filters, os=os_id))
 
     async def create(self, data: Any) -> ReleaseFileRead:
         values = self.values(data)

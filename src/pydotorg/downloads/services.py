@@ -141,11 +141,11 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
     unique = ("name", "slug")
     columns = {"release_page": "release_page_url"}
 
-    def query(self) -> Select[tuple[Release]]:
+    def query(self) -> Select[Release]:
         query = select(Release).order_by(Release.release_date.desc().nulls_last(), *NEWEST_FIRST)
         return query if self.staff else query.where(Release.is_published.is_(True))
 
-    def filtered(self, query: Select[tuple[Release]], filters: Any) -> Select[tuple[Release]]:
+    def filtered(self, query: Select[Release], filters: Any) -> Select[Release]:
         f: ReleaseFilters = filters or ReleaseFilters()
         if f.series is not None and not _SERIES.match(f.series):
             raise FieldError("series", "must be a minor series such as '3.12'", source="query")

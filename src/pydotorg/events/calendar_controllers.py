@@ -68,7 +68,7 @@ class CalendarController(ResourceController):
         "calendarFeed",
         "a calendar's upcoming events",
         service=EventService,
-        dependency="events",
+        named="events",
         method="calendar_feed",
         key=("calendar", CalendarKey),
         description=f"The next {FEED_SIZE} events, soonest first.",

@@ -53,9 +53,7 @@ class EventCategoryService(CrudService[EventCategory, EventCategoryRead]):
     detail_route = "getEventCategory"
     columns = {"calendar": "calendar_id"}
 
-    def filtered(
-        self, query: Select[tuple[EventCategory]], calendar: Any
-    ) -> Select[tuple[EventCategory]]:
+    def filtered(self, query: Select[EventCategory], calendar: Any) -> Select[EventCategory]:
         if calendar is None:
             return query
         calendars = select(Calendar.id).where(id_or_slug(Calendar, calendar))
@@ -84,7 +82,7 @@ class EventLocationService(CrudService[EventLocation, EventLocationRead]):
     model, read_schema, create_schema = EventLocation, EventLocationRead, EventLocationCreate
     detail_route = "getEventLocation"
 
-    def filtered(self, query: Select[tuple[EventLocation]], q: Any) -> Select[tuple[EventLocation]]:
+    def filtered(self, query: Select[EventLocation], q: Any) -> Select[EventLocation]:
         if not q:
             return query
         return query.where(or_(contains(EventLocation.name, q), contains(EventLocation.address, q)))

@@ -77,7 +77,7 @@ class EventController(ResourceController):
         event_filters: NamedDependency[EventFilters],
         window: NamedDependency[Window],
     ) -> Page[EventRead]:
-        return await service.list(window, replace(event_filters, upcoming=True))
+        return await service.page(window, replace(event_filters, upcoming=True))
 
     @get(
         "/featured",
@@ -93,7 +93,7 @@ class EventController(ResourceController):
         calendar: Annotated[Key, Parameter(description="Calendar id or slug.")] = None,
     ) -> Page[EventRead]:
         filters = EventFilters(calendar=calendar, featured=True, upcoming=True)
-        return await service.list(window, filters)
+        return await service.page(window, filters)
 
     @get(
         "/ical",

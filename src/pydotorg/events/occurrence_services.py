@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from pydotorg.core.pagination import Page, Window
+from pydotorg.core.queries import AnySelect
 from pydotorg.core.services import Service
 from pydotorg.events.filters import DateRange, EventFilters
 from pydotorg.events.models import Event, EventOccurrence, RecurringRule
@@ -62,18 +63,21 @@ class OccurrenceService(Service):
             .where((RecurringRule.last_end.is_(None)) | (RecurringRule.last_end > after))
         )
         found: list[tuple[Occurrence, EventKey, bool]] = []
-        for query, recurring in ((single_query, False), (rule_query, True)):
-            query = filters.apply(EventService(self.context).visible_events(query), self.now)
+        events = EventService(self.context)
+        queries: list[tuple[AnySelect, bool]] = [(single_query, False), (rule_query, True)]
+        for query, recurring in queries:
+            query = filters.apply(events.visible_events(query), self.now)
             if event_id is not None:
                 query = query.where(Event.id == event_id)
             for row in await self.session.execute(query):
                 if recurring:
-                    rule, *event = row
+                    rule: RecurringRule = row[0]
+                    event: EventKey = tuple(row[1:])
                     for item in rule_of(rule).between(after, before, zone(event[4])):
-                        found.append((item, tuple(event), True))  # type: ignore[arg-type]
+                        found.append((item, event, True))
                 else:
-                    start, end, all_day, *event = row
-                    found.append((Occurrence(start, end, all_day), tuple(event), False))  # type: ignore[arg-type]
+                    single = Occurrence(row[0], row[1], row[2])
+                    found.append((single, tuple(row[3:]), False))
         found.sort(key=lambda item: (item[0].start, item[1][0], item[0].end))
         page = found[window.offset : window.offset + window.limit]
         return Page([self.expanded(o, e, r) for o, e, r in page], len(found), window)

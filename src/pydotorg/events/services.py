@@ -136,7 +136,7 @@ class EventService(CrudService[Event, EventRead]):
         public: ColumnElement[bool] = Event.status == STATUS_APPROVED
         return self.visible(query, public=public, owner=Event.creator_id)
 
-    def query(self) -> Select[tuple[Event]]:
+    def query(self) -> Select[Event]:
         return self.visible_events(select(Event))
 
     def event_url(self, event: Event) -> str:
@@ -162,7 +162,7 @@ class EventService(CrudService[Event, EventRead]):
             resource_uri=self.event_url(event),
         )
 
-    async def list(self, window: Window, filters: Any = None) -> Page[EventRead]:
+    async def page(self, window: Window, filters: Any = None) -> Page[EventRead]:
         """Newest first; with ``upcoming`` by the next occurrence instead.
 
         SQL filters and pages exactly, except where recurrence decides: ordering by the next

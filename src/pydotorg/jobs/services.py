@@ -137,12 +137,12 @@ class JobService(CrudService[Job, JobRead]):
             submitted=job.submitted if privileged else None,
         )
 
-    def query(self) -> Select[tuple[Job]]:
+    def query(self) -> Select[Job]:
         """Featured first, then newest approved."""
         query = self.visible(select(Job), public=public_clause(), owner=Job.creator_id)
         return _ordered(query)
 
-    def filtered(self, query: Select[tuple[Job]], filters: Any) -> Select[tuple[Job]]:
+    def filtered(self, query: Select[Job], filters: Any) -> Select[Job]:
         f: JobFilters = filters or JobFilters()
         if f.status == EXPIRED:
             query = query.where(Job.status == S.APPROVED, Job.expires <= utcnow())
@@ -354,7 +354,7 @@ class JobService(CrudService[Job, JobRead]):
         return atom_feed(title=FEED_TITLE, link=board, feed_id=atom, self_url=atom, items=items)
 
 
-def _ordered(query: Select[tuple[Job]]) -> Select[tuple[Job]]:
+def _ordered(query: Select[Job]) -> Select[Job]:
     return query.order_by(
         Job.is_featured.desc(),
         Job.approved.desc().nulls_last(),
@@ -372,7 +372,7 @@ class TaxonomyService(CrudService[Any, Any]):
 
     update_schema = NamedUpdate
 
-    def query(self) -> Select[tuple[Any]]:
+    def query(self) -> Select[Any]:
         return select(self.model).order_by(self.model.name, self.model.id)
 
     def values(self, data: msgspec.Struct) -> dict[str, Any]:
