@@ -1,0 +1,46 @@
+"""The query layer's building blocks that need no database: text matching and keys."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from pydotorg.core.pagination import Window
+from pydotorg.core.queries import article, contains, count_of, id_or_slug, noun
+from pydotorg.downloads.models import OS, Release, ReleaseFile
+from pydotorg.events.models import Calendar
+
+
+def sql(statement: object, dialect: object = sqlite.dialect()) -> str:
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))  # type: ignore[attr-defined]
+
+
+def test_contains_escapes_like_wildcards() -> None:
+    compiled = sql(select(OS.id).where(contains(OS.name, "50%_off")))
+    assert "50/%/_off" in compiled and "ESCAPE '/'" in compiled
+
+
+def test_id_or_slug_takes_only_ascii_digits_as_ids() -> None:
+    assert "download_os.id = 3" in sql(select(OS.id).where(id_or_slug(OS, "3")))
+    assert "download_os.slug = '²'" in sql(select(OS.id).where(id_or_slug(OS, "²")))
+    assert "download_os.id = 7" in sql(select(OS.id).where(id_or_slug(OS, 7)))
+
+
+def test_count_of_counts_the_first_entity_without_its_eager_joins() -> None:
+    counted = sql(count_of(select(ReleaseFile).order_by(ReleaseFile.name)), postgresql.dialect())
+    assert counted.startswith("SELECT count(*) AS count_1")
+    assert "ORDER BY" not in counted and "download_os" not in counted
+
+
+def test_models_name_themselves_in_messages() -> None:
+    assert (noun(OS), noun(ReleaseFile), noun(Release), noun(Calendar)) == (
+        "OS",
+        "release file",
+        "release",
+        "calendar",
+    )
+    assert (article("OS"), article("release")) == ("an OS", "a release")
+
+
+def test_window_defaults_to_limit_style() -> None:
+    assert Window(limit=5, offset=10).style == "limit"
