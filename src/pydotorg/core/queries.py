@@ -21,6 +21,7 @@ from pydotorg.db.base import Base
 
 M = TypeVar("M", bound=Base)
 AnySelect = Select[*tuple[Any, ...]]
+SelectT = TypeVar("SelectT", bound=AnySelect)
 
 
 def noun(model: type[Base]) -> str:
@@ -43,6 +44,15 @@ def id_or_slug(model: Any, key: int | str) -> ColumnElement[bool]:
         key = int(key)
     match: ColumnElement[bool] = model.id == key if isinstance(key, int) else model.slug == key
     return match
+
+
+def where_given(query: SelectT, *filters: tuple[Any, Any]) -> SelectT:
+    """``query`` kept to the rows whose column equals the value, for each (column, value) whose
+    value the client gave (not None)."""
+    for column, value in filters:
+        if value is not None:
+            query = query.where(column == value)
+    return query
 
 
 def _described(key: int | str) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import Select, select
 
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.pagination import Page, Window
+from pydotorg.core.queries import where_given
 from pydotorg.core.resources import CrudService
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 from pydotorg.downloads.schemas import ReleaseFileCreate, ReleaseFileRead, ReleaseFileUpdate
@@ -88,16 +89,14 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
 
     def filtered(self, query: Select[ReleaseFile], filters: Any) -> Select[ReleaseFile]:
         f: FileFilters = filters or FileFilters()
-        for column, value in (
+        return where_given(
+            query,
             (ReleaseFile.release_id, f.release),
             (ReleaseFile.os_id, f.os),
             (Release.major, f.version),
             (Release.series, f.series),
             (Release.pre_release, f.pre_release),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        return query
+        )
 
     async def of_release(
         self, release_id: int, window: Window, os: int | None

@@ -13,7 +13,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.exceptions import ConflictError, FieldError, NotFoundError
-from pydotorg.core.queries import id_or_slug
+from pydotorg.core.queries import id_or_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.services import Service
 from pydotorg.downloads.models import OS, Release, ReleaseCycle, ReleaseFile
@@ -149,15 +149,14 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
         f: ReleaseFilters = filters or ReleaseFilters()
         if f.series is not None and not _SERIES.match(f.series):
             raise FieldError("series", "must be a minor series such as '3.12'", source="query")
-        for column, value in (
+        query = where_given(
+            query,
             (Release.major, f.version),
             (Release.series, f.series),
             (Release.pre_release, f.pre_release),
             (Release.is_published, f.is_published),
             (Release.show_on_download_page, f.show_on_download_page),
-        ):
-            if value is not None:
-                query = query.where(column == value)
+        )
         if f.os is not None:
             has_files = (
                 select(ReleaseFile.id)

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDeniedError
 from pydotorg.core.feeds import FeedItem, atom_feed, rss_feed
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.queries import article, contains, noun
+from pydotorg.core.queries import article, contains, noun, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
@@ -152,14 +152,12 @@ class JobService(CrudService[Job, JobRead]):
             query = query.where(Job.status == JobStatus(f.status))
         if f.job_type is not None:
             query = query.where(Job.job_types.any(JobType.id == f.job_type))
-        for column, value in (
+        return where_given(
+            query,
             (Job.category_id, f.category),
             (Job.remote, f.remote),
             (Job.is_featured, f.featured),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        return query
+        )
 
     async def mine(self, window: Window, status: str | None) -> Page[JobRead]:
         """The caller's own postings, in every state."""
