@@ -56,11 +56,9 @@ def test_unknown_body_field_is_refused(staff: httpx.Client) -> None:
 
 def test_bad_query_parameter_is_400_naming_it(anon: httpx.Client) -> None:
     body = assert_error(anon.get("/api/v1/os/", params={"limit": "many"}), 400)
-    assert body["extra"]["errors"][0] == {
-        "field": "limit",
-        "message": body["extra"]["errors"][0]["message"],
-        "source": "query",
-    }
+    assert body["extra"]["errors"] == [
+        {"field": "limit", "message": "Expected `int`, got `str`", "source": "query"}
+    ]
 
 
 @pytest.mark.parametrize(
