@@ -1,38 +1,69 @@
-"""Fixtures: ``server`` is the real app over HTTP, once on SQLite and once on PostgreSQL."""
+"""Fixtures: ``server`` is the real app over HTTP, once on SQLite and once on PostgreSQL.
+
+A failed test's report ends with what each server it used logged while it ran.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support import LiveServer, postgres_database, run_server
+from tests.support import LiveServer, postgres_database, read_log, run_server
 
 ENGINES = ["sqlite", "postgresql"]
+LOG_STARTS = pytest.StashKey[dict[str, int]]()
 
 
-@pytest.fixture(scope="session", params=ENGINES)
-def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    engine: str = request.param
-    var_dir: Path = tmp_path_factory.mktemp(f"var-{engine}")
-    if engine == "sqlite":
-        with run_server(engine, f"sqlite+aiosqlite:///{var_dir / 'test.sqlite3'}", var_dir) as live:
-            yield live
-    else:
-        with postgres_database() as url, run_server(engine, url, var_dir) as live:
-            yield live
+def live_servers(item: pytest.Item) -> dict[str, LiveServer]:
+    """The servers a test uses, directly or through another fixture, by fixture name."""
+    servers: dict[str, LiveServer] = {}
+    for name, value in getattr(item, "funcargs", {}).items():
+        if isinstance(value, LiveServer) and value not in servers.values():
+            servers[name] = value
+    return servers
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    item.stash[LOG_STARTS] = {
+        name: live.log_path.stat().st_size for name, live in live_servers(item).items()
+    }
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """A failed test's report shows what each of its servers logged while it ran."""
+    report: pytest.TestReport = yield
+    if report.failed:
+        starts = item.stash.get(LOG_STARTS, {})
+        for name, live in live_servers(item).items():
+            text = read_log(live.log_path, starts.get(name, 0)) or "(nothing while this test ran)"
+            report.sections.append((f"server log: {name} ({live.log_path})", text))
+    return report
 
 
 @pytest.fixture(scope="session")
 def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A SQLite-only server, for tests about the HTTP layer rather than the database."""
-    var_dir = tmp_path_factory.mktemp("var-http")
+    """The SQLite server; tests about the HTTP layer rather than the database use it alone."""
+    var_dir = tmp_path_factory.mktemp("var-sqlite")
     with run_server("sqlite", f"sqlite+aiosqlite:///{var_dir / 'test.sqlite3'}", var_dir) as live:
         yield live
+
+
+@pytest.fixture(scope="session")
+def postgresql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    var_dir = tmp_path_factory.mktemp("var-postgresql")
+    with postgres_database() as url, run_server("postgresql", url, var_dir) as live:
+        yield live
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def server(request: pytest.FixtureRequest) -> LiveServer:
+    live: LiveServer = request.getfixturevalue(f"{request.param}_server")
+    return live
 
 
 @pytest.fixture

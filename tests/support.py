@@ -1,5 +1,12 @@
 """Test support: a real server over real HTTP on a real database, one per engine.
 
+The HTTP tests run against the production server: ``pydotorg serve`` (granian, on the
+``pydotorg.app:create_app`` factory) in a process of its own, configured only through the
+environment variables the README documents (``settings_env``). The tests migrate, seed and
+create accounts first, so the server finds a seeded database and starts at once. Its stdout and
+stderr go to a log file beside its data; the log is printed when the server fails to start or a
+test using it fails, and its JSON lines are what tests read to check what the server logged.
+
 Every database test runs twice, on SQLite and on PostgreSQL. Missing services (PostgreSQL,
 Chromium) skip with a message saying what they need, unless ``PYDOTORG_REQUIRE_SERVICES=1`` (set
 by ``.ci/run``) turns each such skip into a failure.
@@ -8,23 +15,25 @@ by ``.ci/run``) turns each such skip into a failure.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
-import threading
+import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from pydotorg.app import create_app
 from pydotorg.db.migrate import upgrade
 from pydotorg.db.seed import seed
 from pydotorg.settings import Settings
@@ -82,11 +91,16 @@ class LiveServer:
     base_url: str
     database_url: str
     settings: Settings
+    log_path: Path
     credentials: dict[str, str] = field(default_factory=dict)
 
     def client(self, role: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.credentials[role]}"} if role else {}
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+
+    def log_messages(self, logger: str) -> list[str]:
+        """What the server process has logged so far under ``logger`` (its JSON log lines)."""
+        return [record["message"] for record in log_records(self.log_path, logger)]
 
 
 def make_settings(database_url: str, var_dir: Path, **overrides: object) -> Settings:
@@ -135,36 +149,157 @@ def run_server(
         "user": asyncio.run(_make_account(database_url, "plainuser", staff=False)),
     }
     settings = make_settings(database_url, var_dir, **overrides)
-    with serve_app(settings) as base_url:
+    log_path = var_dir / f"server-{uuid.uuid4().hex[:8]}.log"
+    with serve_app(settings, log_path) as base_url:
+        assert "loaded python.org data" not in read_log(log_path), "the server seeded again"
         yield LiveServer(
             engine=engine,
             base_url=base_url,
             database_url=database_url,
             settings=settings,
+            log_path=log_path,
             credentials=credentials,
         )
 
 
+# Settings field -> the environment variable ``Settings.from_env`` reads it from.
+SETTINGS_VARIABLES = {
+    "app_env": "APP_ENV",
+    "database_url": "DATABASE_URL",
+    "redis_url": "REDIS_URL",
+    "secret_key": "SECRET_KEY",
+    "var_dir": "PYDOTORG_VAR_DIR",
+    "public_base_url": "PUBLIC_BASE_URL",
+    "allow_sqlite_in_prod": "ALLOW_SQLITE_IN_PROD",
+    "cache_max_age": "CACHE_MAX_AGE",
+    "max_body_bytes": "MAX_BODY_BYTES",
+    "rate_limit_enabled": "RATE_LIMIT_ENABLED",
+    "rate_limits": "RATE_LIMITS",
+    "trusted_proxy_hops": "TRUSTED_PROXY_HOPS",
+    "redis_key_prefix": "REDIS_KEY_PREFIX",
+    "access_log": "ACCESS_LOG",
+    "response_cache": "RESPONSE_CACHE",
+    "jobs_expire_days": "JOBS_EXPIRE_DAYS",
+    "access_token_ttl": "ACCESS_TOKEN_TTL_SECONDS",
+    "refresh_token_ttl": "REFRESH_TOKEN_TTL_SECONDS",
+    "debug": "DEBUG",
+}
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment from which ``Settings.from_env`` builds exactly ``settings``.
+
+    Every field is written, so nothing of the test process's own environment leaks into a server.
+    """
+
+    def spelled(value: object) -> str:
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return "" if value is None else str(value)
+
+    return {
+        SETTINGS_VARIABLES[item.name]: spelled(getattr(settings, item.name))
+        for item in fields(Settings)
+    }
+
+
+def serve_command(port: int, *, prepare_database: bool = True) -> list[str]:
+    """``pydotorg serve``, as production runs it. Without ``prepare_database``: granian's own
+    command on the same factory and options, for a server whose database is unreachable (``serve``
+    would stop at its migrate-and-seed step)."""
+    address = ["--host", "127.0.0.1", "--port", str(port)]
+    if prepare_database:
+        return [sys.executable, "-m", "pydotorg", "serve", *address]
+    options = ["--interface", "asgi", "--factory", "--workers-kill-timeout", "30"]
+    return [sys.executable, "-m", "granian", *options, *address, "pydotorg.app:create_app"]
+
+
+START_TIMEOUT = 60
+STOP_TIMEOUT = 15
+
+
 @contextmanager
-def serve_app(settings: Settings) -> Iterator[str]:
-    """Serve ``create_app(settings)`` with uvicorn in a thread; yield its base URL."""
+def serve_app(
+    settings: Settings, log_path: Path, *, prepare_database: bool = True
+) -> Iterator[str]:
+    """Run the production server on ``settings`` in its own process group; yield its base URL.
+
+    Its stdout and stderr go to ``log_path``, printed if it fails to start or the ``with`` block
+    fails. At the end the whole group gets SIGTERM, and SIGKILL if it is still there after
+    ``STOP_TIMEOUT`` seconds.
+    """
     port = free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("test server did not start")
-        time.sleep(0.02)
+    base_url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            serve_command(port, prepare_database=prepare_database),
+            cwd=settings.var_dir,
+            env={**os.environ, **settings_env(settings), "PYTHONUNBUFFERED": "1"},
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_terminate_with_parent if sys.platform == "linux" else None,
+        )
     try:
-        yield f"http://127.0.0.1:{port}"
+        _wait_for_health(process, base_url)
+        yield base_url
+    except Exception:
+        print(f"----- server log ({log_path}) -----\n{read_log(log_path)}", file=sys.stderr)
+        raise
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        _stop(process)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _terminate_with_parent() -> None:
+    """Linux: SIGTERM the server if the test process dies without stopping it."""
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _wait_for_health(process: subprocess.Popen[bytes], base_url: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"test server exited with status {process.returncode}")
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"test server did not answer /health within {START_TIMEOUT} s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's process group (granian and its workers), SIGKILL after a while."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=STOP_TIMEOUT)
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # still running, or a worker outlived granian
+    process.wait(timeout=STOP_TIMEOUT)
+
+
+def read_log(path: Path, start: int = 0) -> str:
+    """A server's log from byte ``start`` on."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        return handle.read().decode(errors="replace")
+
+
+def log_records(path: Path, logger: str) -> list[dict[str, Any]]:
+    """The JSON log lines a server wrote under ``logger`` (granian's own lines are plain text)."""
+    records = []
+    for line in read_log(path).splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            if record.get("logger") == logger:
+                records.append(record)
+    return records
 
 
 def require_redis() -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
+import httpx
 import pytest
 
 from tests import guide_examples
@@ -18,16 +20,24 @@ def test_get_a_specific_release(server: LiveServer, capsys: pytest.CaptureFixtur
     assert lines[2].startswith(f"Download: {server.base_url}/api/v1/releases/")
 
 
-def test_curl_examples(server: LiveServer) -> None:
-    for path in ("/api/v1/releases/latest", "/api/v1/releases?currentPage=2&pageSize=20"):
-        result = subprocess.run(
-            ["curl", "-sf", f"{server.base_url}{path}"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-        assert result.returncode == 0 and result.stdout.startswith(("{", "["))
+@pytest.mark.parametrize(
+    "path", ["/api/v1/releases/latest", "/api/v1/releases?currentPage=2&pageSize=20"]
+)
+def test_curl_examples(server: LiveServer, anon: httpx.Client, path: str) -> None:
+    result = subprocess.run(
+        ["curl", "-s", "--write-out", "\n%{http_code}", f"{server.base_url}{path}"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    body, _, status = result.stdout.rpartition("\n")
+    assert status == "200", result.stdout
+    same = anon.get(path)
+    assert same.status_code == 200
+    answered = json.loads(body)
+    assert answered and answered == same.json()
 
 
 def test_caching_example_reuses_the_cached_copy(server: LiveServer) -> None:

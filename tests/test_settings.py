@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import stat
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 
 from pydotorg.settings import Settings, SettingsError, normalise_database_url
+from tests.support import settings_env
 
 
 def test_defaults_run_on_a_laptop(tmp_path: Path) -> None:
@@ -63,3 +65,35 @@ def test_database_url_spellings() -> None:
     assert normalise_database_url("postgresql://a/b") == "postgresql+asyncpg://a/b"
     assert normalise_database_url("sqlite:///x.db") == "sqlite+aiosqlite:///x.db"
     assert normalise_database_url("postgresql+asyncpg://a/b") == "postgresql+asyncpg://a/b"
+
+
+def test_every_setting_reaches_a_server_through_its_environment_variable(tmp_path: Path) -> None:
+    """The test servers are configured by ``settings_env``: no override may be lost on the way."""
+    changed = Settings(
+        app_env="prod",
+        database_url="postgresql+asyncpg://u@db/python",
+        redis_url="redis://127.0.0.1:6379/3",
+        secret_key="k" * 40,
+        var_dir=tmp_path,
+        public_base_url="https://www.python.org",
+        allow_sqlite_in_prod=True,
+        cache_max_age=7,
+        max_body_bytes=2048,
+        rate_limit_enabled=False,
+        rate_limits="LOW=1/2/3",
+        trusted_proxy_hops=2,
+        redis_key_prefix="elsewhere:",
+        access_log=True,
+        response_cache=False,
+        jobs_expire_days=5,
+        access_token_ttl=60,
+        refresh_token_ttl=120,
+        debug=True,
+    )
+    defaults = Settings()
+    assert [
+        f.name for f in fields(Settings) if getattr(changed, f.name) == getattr(defaults, f.name)
+    ] == []
+    assert Settings.from_env(settings_env(changed)) == changed
+    quiet = replace(changed, access_log=False)  # not production's default
+    assert Settings.from_env(settings_env(quiet)) == quiet

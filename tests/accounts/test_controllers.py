@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support import LiveServer
+from tests.support import LiveServer, serve_app
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -180,15 +181,16 @@ def test_logout_needs_a_token(anon: httpx.Client) -> None:
     assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
 
 
-def test_revocation_survives_a_restart(server: LiveServer, tmp_path: object) -> None:
-    from tests.support import serve_app
-
+def test_revocation_survives_a_restart(server: LiveServer, tmp_path: Path) -> None:
     with server.client() as anon:
         _, tokens = register(anon)
         assert (
             anon.post("/api/auth/logout", headers=bearer(tokens["access_token"])).status_code == 204
         )
-    with serve_app(server.settings) as other_url, httpx.Client(base_url=other_url) as other:
+    with (
+        serve_app(server.settings, tmp_path / "server.log") as other_url,
+        httpx.Client(base_url=other_url) as other,
+    ):
         assert other.get("/api/auth/me", headers=bearer(tokens["access_token"])).status_code == 401
 
 

@@ -35,7 +35,7 @@ def signed_in(anon: httpx.Client) -> tuple[dict, dict]:
     return me.json(), tokens
 
 
-def assert_refused(anon: httpx.Client, header: str) -> None:
+def assert_refused(anon: httpx.Client, header: str | bytes) -> None:
     response = anon.get("/api/auth/me", headers={"Authorization": header})
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
@@ -55,8 +55,16 @@ def run_sql(server: LiveServer, statement: object) -> None:
 
 def test_no_token_and_malformed_headers(anon: httpx.Client) -> None:
     assert anon.get("/api/auth/me").status_code == 401
-    for header in ("Bearer", "Basic abc", "Bearer a b", "bearer", "Token x", "Bearer \x7f"):
+    for header in ("Bearer", "Basic abc", "Bearer a b", "bearer", "Token x", "Bearer a\tb"):
         assert_refused(anon, header)
+    assert_refused(anon, b"Bearer \x80\xff")
+
+
+def test_control_characters_in_a_header_never_reach_the_app(anon: httpx.Client) -> None:
+    """Granian refuses them itself: a bare 400, before authentication or the request id."""
+    response = anon.get("/api/auth/me", headers={"Authorization": "Bearer \x7f"})
+    assert response.status_code == 400 and response.content == b""
+    assert "x-request-id" not in response.headers
 
 
 def test_forged_tokens(anon: httpx.Client, server: LiveServer) -> None:

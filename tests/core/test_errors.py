@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -54,11 +56,9 @@ def test_unknown_body_field_is_refused(staff: httpx.Client) -> None:
 
 def test_bad_query_parameter_is_400_naming_it(anon: httpx.Client) -> None:
     body = assert_error(anon.get("/api/v1/os/", params={"limit": "many"}), 400)
-    assert body["extra"]["errors"][0] == {
-        "field": "limit",
-        "message": body["extra"]["errors"][0]["message"],
-        "source": "query",
-    }
+    assert body["extra"]["errors"] == [
+        {"field": "limit", "message": "Expected `int`, got `str`", "source": "query"}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -94,6 +94,6 @@ def test_injection_attempt_is_plain_data(anon: httpx.Client) -> None:
 def test_request_id_is_echoed_or_generated(anon: httpx.Client) -> None:
     given = anon.get("/health", headers={"X-Request-ID": "my-request-0001"})
     assert given.headers["x-request-id"] == "my-request-0001"
-    generated = anon.get("/health", headers={"X-Request-ID": "bad id\x01"})
-    assert generated.headers["x-request-id"] != "bad id\x01"
-    assert len(generated.headers["x-request-id"]) == 32
+    for unsafe in ("bad id <script>", "x" * 65, "short"):
+        generated = anon.get("/health", headers={"X-Request-ID": unsafe}).headers["x-request-id"]
+        assert re.fullmatch(r"[0-9a-f]{32}", generated), (unsafe, generated)
