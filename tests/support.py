@@ -182,7 +182,6 @@ SETTINGS_VARIABLES = {
     "jobs_expire_days": "JOBS_EXPIRE_DAYS",
     "access_token_ttl": "ACCESS_TOKEN_TTL_SECONDS",
     "refresh_token_ttl": "REFRESH_TOKEN_TTL_SECONDS",
-    "debug": "DEBUG",
 }
 
 

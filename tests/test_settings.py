@@ -88,7 +88,6 @@ def test_every_setting_reaches_a_server_through_its_environment_variable(tmp_pat
         jobs_expire_days=5,
         access_token_ttl=60,
         refresh_token_ttl=120,
-        debug=True,
     )
     defaults = Settings()
     assert [
