@@ -5,7 +5,7 @@ A failed test's report ends with what each server it used logged while it ran.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 
 import httpx
 import pytest
@@ -26,7 +26,7 @@ def live_servers(item: pytest.Item) -> dict[str, LiveServer]:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> object:
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     item.stash[LOG_STARTS] = {
         name: live.log_path.stat().st_size for name, live in live_servers(item).items()
     }
@@ -34,7 +34,9 @@ def pytest_runtest_call(item: pytest.Item) -> object:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failed test's report shows what each of its servers logged while it ran."""
     report: pytest.TestReport = yield
     if report.failed:

@@ -92,7 +92,7 @@ class LiveServer:
     database_url: str
     settings: Settings
     log_path: Path
-    credentials: dict[str, str] = field(default_factory=dict)
+    credentials: dict[str, str] = field(default_factory=dict[str, Any])
 
     def client(self, role: str | None = None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.credentials[role]}"} if role else {}
@@ -332,6 +332,7 @@ def redis_server(port: int, *options: str) -> Iterator[subprocess.Popen[bytes]]:
     binary = shutil.which("redis-server")
     if binary is None:
         missing_service("this test needs the redis-server program (Debian: redis-server)")
+        return
     command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly"]
     process = subprocess.Popen(
         [*command, "no", *options],

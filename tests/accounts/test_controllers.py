@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,7 +15,7 @@ from tests.support import LiveServer, serve_app
 PASSWORD = "correct horse battery staple 42"
 
 
-def register(anon: httpx.Client, **overrides: str) -> tuple[dict, dict]:
+def register(anon: httpx.Client, **overrides: str) -> tuple[dict[str, Any], dict[str, Any]]:
     name = f"u{uuid.uuid4().hex[:10]}"
     body = {"username": name, "email": f"{name}@example.org", "password": PASSWORD}
     body.update(overrides)

@@ -7,6 +7,7 @@ import base64
 import json
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import jwt
@@ -23,7 +24,7 @@ from tests.support import LiveServer
 PASSWORD = "a perfectly fine passphrase"
 
 
-def signed_in(anon: httpx.Client) -> tuple[dict, dict]:
+def signed_in(anon: httpx.Client) -> tuple[dict[str, Any], dict[str, Any]]:
     name = f"t{uuid.uuid4().hex[:10]}"
     response = anon.post(
         "/api/auth/register",
@@ -36,7 +37,8 @@ def signed_in(anon: httpx.Client) -> tuple[dict, dict]:
 
 
 def assert_refused(anon: httpx.Client, header: str | bytes) -> None:
-    response = anon.get("/api/auth/me", headers={"Authorization": header})
+    value = header.encode("latin-1") if isinstance(header, str) else header
+    response = anon.get("/api/auth/me", headers={b"Authorization": value})
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
     assert set(response.json()) == {"detail", "status_code", "extra"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -10,9 +11,9 @@ import pytest
 from tests.support import LiveServer
 
 
-def assert_error(response: httpx.Response, status: int) -> dict:
+def assert_error(response: httpx.Response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert set(body) == {"detail", "status_code", "extra"}
     assert body["status_code"] == status
     assert isinstance(body["detail"], str) and body["detail"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -12,14 +13,15 @@ SIGNED_IN_READS = {"getMe", "listApiKeys", "listUsers"}
 
 
 @pytest.fixture(scope="module")
-def spec(sqlite_server: object) -> dict:
+def spec(sqlite_server: object) -> dict[str, Any]:
     with httpx.Client(base_url=sqlite_server.base_url) as client:  # type: ignore[attr-defined]
         response = client.get("/api/openapi.json")
     assert response.status_code == 200
-    return response.json()
+    document: dict[str, Any] = response.json()
+    return document
 
 
-def operations(spec: dict) -> list[tuple[str, str, dict]]:
+def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return [
         (path, method, op)
         for path, item in spec["paths"].items()
@@ -28,12 +30,12 @@ def operations(spec: dict) -> list[tuple[str, str, dict]]:
     ]
 
 
-def test_document_is_openapi_3_1_with_title(spec: dict) -> None:
+def test_document_is_openapi_3_1_with_title(spec: dict[str, Any]) -> None:
     assert spec["openapi"].startswith("3.1")
     assert spec["info"]["title"] == "Python.org API"
 
 
-def test_every_guide_downloads_path_is_documented(spec: dict) -> None:
+def test_every_guide_downloads_path_is_documented(spec: dict[str, Any]) -> None:
     paths = set(spec["paths"])
     for path in [
         "/api/v1/os",
@@ -53,7 +55,7 @@ def test_every_guide_downloads_path_is_documented(spec: dict) -> None:
         assert path in paths, path
 
 
-def test_every_operation_has_summary_tags_id_and_responses(spec: dict) -> None:
+def test_every_operation_has_summary_tags_id_and_responses(spec: dict[str, Any]) -> None:
     seen_ids = set()
     for path, method, op in operations(spec):
         where = f"{method.upper()} {path}"
@@ -71,7 +73,7 @@ def test_every_operation_has_summary_tags_id_and_responses(spec: dict) -> None:
             assert parameter.get("schema"), f"{where} {parameter['name']}"
 
 
-def test_error_responses_use_the_error_body(spec: dict) -> None:
+def test_error_responses_use_the_error_body(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
     assert set(schemas["ErrorBody"]["properties"]) == {"detail", "status_code", "extra"}
     for path, method, op in operations(spec):
@@ -83,7 +85,7 @@ def test_error_responses_use_the_error_body(spec: dict) -> None:
             assert ref.endswith("/ErrorBody"), f"{method} {path} {code}"
 
 
-def test_writes_declare_bearer_security_and_auth_errors(spec: dict) -> None:
+def test_writes_declare_bearer_security_and_auth_errors(spec: dict[str, Any]) -> None:
     scheme = spec["components"]["securitySchemes"]["BearerToken"]
     assert scheme == {**scheme, "type": "http", "scheme": "bearer"}
     public = {"register", "login", "refreshToken", "searchJobs"}
@@ -103,7 +105,7 @@ def test_writes_declare_bearer_security_and_auth_errors(spec: dict) -> None:
             assert op["requestBody"]["content"]["application/json"]["schema"], f"{method} {path}"
 
 
-def test_list_endpoints_document_pagination(spec: dict) -> None:
+def test_list_endpoints_document_pagination(spec: dict[str, Any]) -> None:
     releases = spec["paths"]["/api/v1/releases"]["get"]
     names = {p["name"] for p in releases["parameters"]}
     assert {"currentPage", "pageSize", "version", "series", "pre_release", "is_published"} <= names
@@ -126,7 +128,7 @@ def test_docs_pages_load_assets_from_the_app_itself(sqlite_server: object, path:
                 assert fetched.status_code == 200 and len(fetched.content) > 20, asset
 
 
-def test_reads_that_need_a_sign_in_declare_it(spec: dict) -> None:
+def test_reads_that_need_a_sign_in_declare_it(spec: dict[str, Any]) -> None:
     found = {op["operationId"]: op for _, m, op in operations(spec) if m == "get"}
     for operation_id in SIGNED_IN_READS:
         assert found[operation_id].get("security") == [{"BearerToken": []}], operation_id

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from typing import Any
+
+from sqlalchemy import create_mock_engine, select
+from sqlalchemy.dialects import sqlite
 
 from pydotorg.core.pagination import Window
 from pydotorg.core.queries import article, contains, count_of, id_or_slug, noun
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 from pydotorg.events.models import Calendar
 
+postgresql = create_mock_engine("postgresql://", lambda *_: None).dialect
 
-def sql(statement: object, dialect: object = sqlite.dialect()) -> str:
-    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))  # type: ignore[attr-defined]
+
+def sql(statement: Any, dialect: Any = None) -> str:
+    compiled = statement.compile(
+        dialect=dialect or sqlite.dialect(), compile_kwargs={"literal_binds": True}
+    )
+    return str(compiled)
 
 
 def test_contains_escapes_like_wildcards() -> None:
@@ -27,7 +34,7 @@ def test_id_or_slug_takes_only_ascii_digits_as_ids() -> None:
 
 
 def test_count_of_counts_the_first_entity_without_its_eager_joins() -> None:
-    counted = sql(count_of(select(ReleaseFile).order_by(ReleaseFile.name)), postgresql.dialect())
+    counted = sql(count_of(select(ReleaseFile).order_by(ReleaseFile.name)), postgresql)
     assert counted.startswith("SELECT count(*) AS count_1")
     assert "ORDER BY" not in counted and "download_os" not in counted
 

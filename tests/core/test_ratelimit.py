@@ -11,6 +11,7 @@ import itertools
 import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -112,7 +113,7 @@ def test_guide_backoff_example_reads_retry_after(
     from tests import guide_examples
 
     waits: list[float] = []
-    monkeypatch.setattr(guide_examples.time, "sleep", waits.append)
+    monkeypatch.setattr("tests.guide_examples.time.sleep", waits.append)
     url = f"{limited.base_url}/api/v1/releases/latest"
     away_from_window_edge()
     with httpx.Client() as direct:  # no X-Forwarded-For: counted as the peer, 127.0.0.1
@@ -224,7 +225,7 @@ def test_guide_numbers_are_the_defaults() -> None:
         Limits.parse("LOW=1/2")
 
 
-def _scope(peer: str, forwarded: str | None) -> dict:
+def _scope(peer: str, forwarded: str | None) -> dict[str, Any]:
     headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
     return {"client": (peer, 1234), "headers": headers}
 

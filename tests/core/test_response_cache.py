@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import httpx
 from sqlalchemy import update
@@ -13,8 +14,9 @@ from pydotorg.downloads.models import OS
 from tests.support import LiveServer
 
 
-def cache_status(client: httpx.Client) -> dict:
-    return client.get("/health").json()["response_cache"]
+def cache_status(client: httpx.Client) -> dict[str, Any]:
+    status: dict[str, Any] = client.get("/health").json()["response_cache"]
+    return status
 
 
 def test_repeated_anonymous_reads_are_served_from_the_cache(anon: httpx.Client) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
+from typing import Any
 
 import jwt
 import pytest
@@ -14,11 +15,11 @@ from pydotorg.core.tokens import InvalidTokenError, decode_token, encode_token
 SECRET = "s" * 64
 
 
-def _b64(data: dict) -> str:
+def _b64(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
-def good_claims() -> dict:
+def good_claims() -> dict[str, Any]:
     token, _ = encode_token(
         SECRET, user_id=7, family="f" * 32, token_type="access", lifetime=timedelta(minutes=5)
     )

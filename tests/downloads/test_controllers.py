@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -54,12 +55,13 @@ FILE_FIELDS = {
 }
 
 
-def shipped(name: str) -> list[dict]:
+def shipped(name: str) -> list[dict[str, Any]]:
     with gzip.open(DATA_DIR / f"{name}.json.gz", "rt") as handle:
-        return json.load(handle)
+        records: list[dict[str, Any]] = json.load(handle)
+    return records
 
 
-def version_key(release: dict) -> tuple[int, ...]:
+def version_key(release: dict[str, Any]) -> tuple[int, ...]:
     v = release["python_version"]
     base, stage, number = v, 3, 0
     for tag, rank in (("rc", 2), ("b", 1), ("a", 0)):
@@ -80,7 +82,7 @@ def expected_latest(series_prefix: str) -> str:
         and (r["series"] == series_prefix or str(r["major"]) == series_prefix)
     ]
     best = max(candidates, key=lambda r: (r["major"], r["minor"], r["micro"]))
-    return best["name"]
+    return str(best["name"])
 
 
 # Operating systems --------------------------------------------------------------------------
@@ -193,7 +195,7 @@ def test_release_list_is_newest_first(anon: httpx.Client) -> None:
         ({"is_published": "true"}, lambda r: r["is_published"]),
     ],
 )
-def test_release_filters(anon: httpx.Client, params: dict, check: object) -> None:
+def test_release_filters(anon: httpx.Client, params: dict[str, Any], check: object) -> None:
     response = anon.get("/api/v1/releases", params={**params, "pageSize": 1000})
     items = response.json()
     assert items and all(check(r) for r in items)  # type: ignore[operator]
@@ -212,7 +214,7 @@ def test_release_filter_by_os(anon: httpx.Client) -> None:
     "params",
     [{"pageSize": 0}, {"pageSize": 1001}, {"currentPage": 0}, {"version": "three"}],
 )
-def test_out_of_range_paging_or_filter_is_400(anon: httpx.Client, params: dict) -> None:
+def test_out_of_range_paging_or_filter_is_400(anon: httpx.Client, params: dict[str, Any]) -> None:
     response = anon.get("/api/v1/releases", params=params)
     assert response.status_code == 400
     assert response.json()["extra"]["errors"][0]["field"] in params

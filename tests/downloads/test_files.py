@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ FTP = "https://www.python.org/ftp/python"
 
 
 @pytest.fixture
-def release(staff: httpx.Client) -> Iterator[dict]:
+def release(staff: httpx.Client) -> Iterator[dict[str, Any]]:
     """A fresh published release of its own, so write tests never collide."""
     minor = uuid.uuid4().int % 900 + 50
     response = staff.post(
@@ -28,7 +29,7 @@ def release(staff: httpx.Client) -> Iterator[dict]:
     staff.delete(response.json()["resource_uri"])
 
 
-def payload(release: dict, /, **overrides: object) -> dict:
+def payload(release: dict[str, Any], /, **overrides: object) -> dict[str, Any]:
     version = release["python_version"]
     url = f"{FTP}/{version}/Python-{version}-{uuid.uuid4().hex[:6]}.tgz"
     body = {
@@ -54,7 +55,7 @@ def assert_field_error(response: httpx.Response, field: str) -> None:
 
 
 def test_staff_creates_reads_updates_and_deletes_a_file(
-    staff: httpx.Client, anon: httpx.Client, release: dict
+    staff: httpx.Client, anon: httpx.Client, release: dict[str, Any]
 ) -> None:
     created = staff.post("/api/v1/files/", json=payload(release))
     assert created.status_code == 201, created.text
@@ -74,7 +75,7 @@ def test_staff_creates_reads_updates_and_deletes_a_file(
     assert staff.delete(item["resource_uri"]).status_code == 404
 
 
-def test_url_must_be_on_www_python_org(staff: httpx.Client, release: dict) -> None:
+def test_url_must_be_on_www_python_org(staff: httpx.Client, release: dict[str, Any]) -> None:
     url = "https://evil.example/Python.tgz"
     response = staff.post("/api/v1/files/", json=payload(release, url=url, **_no_sidecars()))
     assert_field_error(response, "url")
@@ -85,7 +86,7 @@ def test_url_must_be_on_www_python_org(staff: httpx.Client, release: dict) -> No
     )
 
 
-def _no_sidecars() -> dict:
+def _no_sidecars() -> dict[str, Any]:
     return {"gpg_signature_file": "", "sigstore_bundle_file": "", "sbom_spdx2_file": ""}
 
 
@@ -100,7 +101,7 @@ def _no_sidecars() -> dict:
     ],
 )
 def test_sidecar_urls_are_the_file_url_plus_suffix(
-    staff: httpx.Client, release: dict, field: str, suffix: str
+    staff: httpx.Client, release: dict[str, Any], field: str, suffix: str
 ) -> None:
     body = payload(release)
     good = staff.post("/api/v1/files/", json={**body, field: body["url"] + suffix})
@@ -112,14 +113,16 @@ def test_sidecar_urls_are_the_file_url_plus_suffix(
     assert_field_error(staff.post("/api/v1/files/", json={**other, field: wrong_suffix}), field)
 
 
-def test_url_is_unique(staff: httpx.Client, release: dict) -> None:
+def test_url_is_unique(staff: httpx.Client, release: dict[str, Any]) -> None:
     body = payload(release)
     assert staff.post("/api/v1/files/", json=body).status_code == 201
     again = staff.post("/api/v1/files/", json={**body, "name": "Another name"})
     assert_field_error(again, "url")
 
 
-def test_one_download_button_per_release_and_os(staff: httpx.Client, release: dict) -> None:
+def test_one_download_button_per_release_and_os(
+    staff: httpx.Client, release: dict[str, Any]
+) -> None:
     first = staff.post("/api/v1/files/", json=payload(release, download_button=True))
     assert first.status_code == 201, first.text
     second = staff.post(
@@ -138,7 +141,7 @@ def test_one_download_button_per_release_and_os(staff: httpx.Client, release: di
     assert staff.get(plain.json()["resource_uri"]).json()["download_button"] is False
 
 
-def test_unknown_os_or_release_is_422(staff: httpx.Client, release: dict) -> None:
+def test_unknown_os_or_release_is_422(staff: httpx.Client, release: dict[str, Any]) -> None:
     assert_field_error(staff.post("/api/v1/files/", json=payload(release, os=4242)), "os")
     assert_field_error(
         staff.post("/api/v1/files/", json=payload(release, release=99999999)), "release"
@@ -150,7 +153,7 @@ def test_unknown_os_or_release_is_422(staff: httpx.Client, release: dict) -> Non
     [("sha256_sum", "xyz"), ("md5_sum", "0" * 31), ("filesize", -1), ("url", "ftp://x")],
 )
 def test_malformed_values_are_400(
-    staff: httpx.Client, release: dict, field: str, value: object
+    staff: httpx.Client, release: dict[str, Any], field: str, value: object
 ) -> None:
     response = staff.post("/api/v1/files/", json=payload(release, **{field: value}))
     assert response.status_code == 400, response.text
@@ -158,7 +161,7 @@ def test_malformed_values_are_400(
 
 
 def test_patch_revalidates_urls_and_changes_nothing_on_failure(
-    staff: httpx.Client, release: dict
+    staff: httpx.Client, release: dict[str, Any]
 ) -> None:
     item = staff.post("/api/v1/files/", json=payload(release)).json()
     response = staff.patch(item["resource_uri"], json={"url": f"{FTP}/moved/Python.tgz"})
@@ -166,7 +169,7 @@ def test_patch_revalidates_urls_and_changes_nothing_on_failure(
     assert staff.get(item["resource_uri"]).json() == item
 
 
-def test_writes_need_staff(anon: httpx.Client, user: httpx.Client, release: dict) -> None:
+def test_writes_need_staff(anon: httpx.Client, user: httpx.Client, release: dict[str, Any]) -> None:
     body = payload(release)
     for client, status in ((anon, 401), (user, 403)):
         response = client.post("/api/v1/files/", json=body)
@@ -176,7 +179,7 @@ def test_writes_need_staff(anon: httpx.Client, user: httpx.Client, release: dict
 
 
 def test_patch_and_delete_need_staff(
-    staff: httpx.Client, anon: httpx.Client, user: httpx.Client, release: dict
+    staff: httpx.Client, anon: httpx.Client, user: httpx.Client, release: dict[str, Any]
 ) -> None:
     item = staff.post("/api/v1/files/", json=payload(release)).json()
     for client, status in ((anon, 401), (user, 403)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+from typing import Any
 
 import httpx
 
@@ -13,9 +14,10 @@ from pydotorg.db.seed import seed
 from tests.support import LiveServer
 
 
-def shipped(name: str) -> list[dict]:
+def shipped(name: str) -> list[dict[str, Any]]:
     with gzip.open(DATA_DIR / f"{name}.json.gz", "rt") as handle:
-        return json.load(handle)
+        records: list[dict[str, Any]] = json.load(handle)
+    return records
 
 
 def test_every_release_and_file_is_loaded(staff: httpx.Client) -> None:

@@ -22,7 +22,7 @@ from pydotorg.downloads.services import parse_release_name, slugify_release_name
         ("Python 3.9.0b5", (3, 9, 0, 1, 5)),
     ],
 )
-def test_release_names_parse_into_orderable_parts(name: str, parts: tuple) -> None:
+def test_release_names_parse_into_orderable_parts(name: str, parts: tuple[int, ...]) -> None:
     version = parse_release_name(name)
     assert (
         version.major,

@@ -58,7 +58,8 @@ def create_event(
 ) -> dict[str, Any]:
     response = staff.post("/api/v1/events/", json=event_body(calendar, **overrides))
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
 @pytest.fixture
@@ -66,7 +67,8 @@ def calendar(staff: httpx.Client) -> dict[str, Any]:
     slug = unique("test-calendar")
     response = staff.post("/api/v1/calendars/", json={"name": f"Calendar {slug}", "slug": slug})
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
 @pytest.fixture(scope="module")

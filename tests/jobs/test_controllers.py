@@ -6,6 +6,7 @@ import gzip
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import feedparser
 import httpx
@@ -17,13 +18,14 @@ from tests.support import LiveServer
 PASSWORD = "job board passphrase 2026"
 
 
-def shipped_jobs() -> list[dict]:
+def shipped_jobs() -> list[dict[str, Any]]:
     with gzip.open(DATA_DIR / "jobs.json.gz", "rt") as handle:
-        return json.load(handle)
+        records: list[dict[str, Any]] = json.load(handle)
+    return records
 
 
-def posting(**overrides: object) -> dict:
-    body = {
+def posting(**overrides: object) -> dict[str, Any]:
+    body: dict[str, object] = {
         "job_title": "Python Developer",
         "company_name": f"Acme {uuid.uuid4().hex[:6]}",
         "description": "Build APIs with Python.",
@@ -56,18 +58,20 @@ def other(server: LiveServer) -> Iterator[httpx.Client]:
         yield client
 
 
-def create(poster: httpx.Client, **overrides: object) -> dict:
+def create(poster: httpx.Client, **overrides: object) -> dict[str, Any]:
     response = poster.post("/api/v1/jobs/", json=posting(**overrides))
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
-def approved(poster: httpx.Client, staff: httpx.Client, **overrides: object) -> dict:
+def approved(poster: httpx.Client, staff: httpx.Client, **overrides: object) -> dict[str, Any]:
     job = create(poster, **overrides)
     assert poster.post(f"/api/v1/jobs/{job['id']}/submit").status_code == 200
     response = staff.post(f"/api/v1/jobs/{job['id']}/approve")
     assert response.status_code == 200, response.text
-    return response.json()
+    approved_job: dict[str, Any] = response.json()
+    return approved_job
 
 
 # The guide's examples -------------------------------------------------------------------------
@@ -110,7 +114,7 @@ def test_guide_search_request(anon: httpx.Client) -> None:
     assert response.status_code == 200
     matching = response.json()
 
-    def text(r: dict) -> str:
+    def text(r: dict[str, Any]) -> str:
         return f"{r['description']} {r['requirements']} {r['about_company']} {r['company_name']}"
 
     expected = [r for r in shipped_jobs() if r["telecommuting"] and "django" in text(r).lower()]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from dateutil.rrule import (  # type: ignore[import-untyped]
+from dateutil.rrule import (
     DAILY,
     FR,
     MO,
