@@ -211,3 +211,60 @@ def test_createsuperuser_asks_interactively(tmp_path: Path) -> None:
         start_new_session=True,
     )
     assert mismatch.returncode == 1 and "do not match" in mismatch.stderr
+
+
+def test_serve_refuses_a_port_another_server_holds(tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = run(["serve", "--port", str(port)], tmp_path, PYDOTORG_VAR_DIR=str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"pydotorg: port {port} on 127.0.0.1 is in use; choose another with --port"
+    )
+    assert not (tmp_path / "pydotorg.sqlite3").exists()  # refused before touching anything
+
+
+def test_openapi_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    """As ``pydotorg openapi | head -n 1``: the reader leaves after one line."""
+    process = subprocess.Popen(
+        [*PYDOTORG, "openapi"],
+        cwd=tmp_path,
+        env={**os.environ, "PYDOTORG_VAR_DIR": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline() == b"{\n"
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0, errors
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+def test_createsuperuser_with_nothing_to_read_names_the_flags(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*PYDOTORG, "createsuperuser", "--username", "root"],
+        cwd=tmp_path,
+        env={**os.environ, "PYDOTORG_VAR_DIR": str(tmp_path)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "pydotorg: no answer on standard input; give --username, --email and --password "
+        "(or --no-password)"
+    )
+
+
+def test_version_and_defaults_in_help(tmp_path: Path) -> None:
+    version = run(["--version"], tmp_path)
+    assert version.returncode == 0 and re.fullmatch(r"pydotorg \d+\.\d+\.\d+\n", version.stdout)
+    serve_help = run(["serve", "--help"], tmp_path).stdout
+    assert "(default: 8000)" in serve_help and "(default: 127.0.0.1)" in serve_help
+    for command in ("db", "seed", "openapi", "createsuperuser"):
+        assert run([command, "--help"], tmp_path).returncode == 0, command

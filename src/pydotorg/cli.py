@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import getpass
 import json
 import os
+import socket
 import sys
 from collections.abc import Sequence
 
+from pydotorg import __version__
 from pydotorg.settings import Settings, SettingsError, get_settings
+
+
+class CommandError(Exception):
+    """A one-line reason the command cannot go on; ``main`` prints it and exits with 2."""
 
 
 def _settings() -> Settings:
@@ -36,10 +43,25 @@ def _describe(counts: dict[str, int]) -> str:
     return ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another server holds. granian listens with ``SO_REUSEPORT``, so without
+    this check two servers would silently share the port and split its requests."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc})"
+            raise CommandError(
+                f"port {port} on {host} {reason}; choose another with --port"
+            ) from exc
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.access_log:
         os.environ["ACCESS_LOG"] = "1"
     settings = _settings()
+    check_port_free(args.host, args.port)
     prepare_database(settings)
     from granian import Granian
     from granian.constants import Interfaces
@@ -123,14 +145,20 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
 
     settings = _settings()
     upgrade(settings.database_url)
-    username = args.username or input("Username: ").strip()
-    email = args.email or input("E-mail address: ").strip()
-    password = args.password
-    if password is None and not args.no_password:
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Password (again): "):
-            print("pydotorg: passwords do not match", file=sys.stderr)
-            return 1
+    try:
+        username = args.username or input("Username: ").strip()
+        email = args.email or input("E-mail address: ").strip()
+        password = args.password
+        if password is None and not args.no_password:
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                print("pydotorg: passwords do not match", file=sys.stderr)
+                return 1
+    except EOFError as exc:
+        raise CommandError(
+            "no answer on standard input; give --username, --email and --password "
+            "(or --no-password)"
+        ) from exc
     try:
         secret = asyncio.run(_create_superuser(settings, username, email, password, args.api_key))
     except DomainError as exc:
@@ -143,34 +171,41 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pydotorg", description=__doc__)
+    formatter = argparse.ArgumentDefaultsHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="pydotorg", description=__doc__, formatter_class=formatter
+    )
+    parser.add_argument("--version", action="version", version=f"pydotorg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="migrate, seed on first start, and serve the API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, formatter_class=formatter)
+
+    serve = command("serve", "migrate, seed on first start, and serve the API")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
     serve.add_argument(
         "--access-log",
         action="store_true",
-        help="log every request as a JSON line with its request id (default in APP_ENV=prod)",
+        help="log every request as a JSON line with its request id (always with APP_ENV=prod)",
     )
     serve.set_defaults(func=cmd_serve)
 
-    db = sub.add_parser("db", help="database schema migrations")
-    db.add_argument("action", choices=["upgrade", "downgrade", "current"])
+    db = command("db", "database schema migrations")
+    db.add_argument("action", choices=["upgrade", "downgrade", "current"], help="what to do")
     db.add_argument("revision", nargs="?", help="target revision (default: head / -1)")
     db.set_defaults(func=cmd_db)
 
-    seed = sub.add_parser("seed", help="load the shipped python.org data (idempotent)")
+    seed = command("seed", "load the shipped python.org data (idempotent)")
     seed.set_defaults(func=cmd_seed)
 
-    openapi = sub.add_parser("openapi", help="print the OpenAPI document")
+    openapi = command("openapi", "print the OpenAPI document")
     openapi.set_defaults(func=cmd_openapi)
 
-    su = sub.add_parser("createsuperuser", help="create a staff superuser (and an API key)")
-    su.add_argument("--username")
-    su.add_argument("--email")
+    su = command("createsuperuser", "create a staff superuser (and an API key)")
+    su.add_argument("--username", help="asked for on a terminal when not given")
+    su.add_argument("--email", help="asked for on a terminal when not given")
     su.add_argument("--password", help="for scripts; omit to be prompted")
     su.add_argument("--no-password", action="store_true", help="no password: API key only")
     su.add_argument("--api-key", metavar="NAME", help="also create an API key with this name")
@@ -180,7 +215,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+        sys.stdout.flush()
+    except CommandError as exc:
+        print(f"pydotorg: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader went away (``pydotorg openapi | head``): not an error of ours. Point
+        # stdout at /dev/null so that the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return result
 
 
