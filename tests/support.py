@@ -27,7 +27,8 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,7 @@ SETTINGS_VARIABLES = {
     "jobs_expire_days": "JOBS_EXPIRE_DAYS",
     "access_token_ttl": "ACCESS_TOKEN_TTL_SECONDS",
     "refresh_token_ttl": "REFRESH_TOKEN_TTL_SECONDS",
+    "clock_start": "CLOCK_START",
 }
 
 
@@ -194,6 +196,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
     def spelled(value: object) -> str:
         if isinstance(value, bool):
             return "1" if value else "0"
+        if isinstance(value, datetime):
+            return value.isoformat()
         return "" if value is None else str(value)
 
     return {
@@ -215,6 +219,16 @@ def serve_command(port: int, *, prepare_database: bool = True) -> list[str]:
 
 START_TIMEOUT = 60
 STOP_TIMEOUT = 15
+
+
+@contextmanager
+def same_database(live: LiveServer, **overrides: object) -> Iterator[LiveServer]:
+    """A second server on ``live``'s database and accounts, with some settings changed
+    (``clock_start`` to put it on another day, for example)."""
+    settings = replace(live.settings, **overrides)  # type: ignore[arg-type]
+    log_path = live.log_path.with_name(f"server-{uuid.uuid4().hex[:8]}.log")
+    with serve_app(settings, log_path, prepare_database=False) as base_url:
+        yield replace(live, base_url=base_url, settings=settings, log_path=log_path)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import stat
 from dataclasses import fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,7 @@ def test_every_setting_reaches_a_server_through_its_environment_variable(tmp_pat
         jobs_expire_days=5,
         access_token_ttl=60,
         refresh_token_ttl=120,
+        clock_start=datetime(2027, 6, 1, 12, 30, tzinfo=UTC),
     )
     defaults = Settings()
     assert [
@@ -96,3 +98,12 @@ def test_every_setting_reaches_a_server_through_its_environment_variable(tmp_pat
     assert Settings.from_env(settings_env(changed)) == changed
     quiet = replace(changed, access_log=False)  # not production's default
     assert Settings.from_env(settings_env(quiet)) == quiet
+
+
+def test_the_clock_starts_where_clock_start_says(tmp_path: Path) -> None:
+    base = {"PYDOTORG_VAR_DIR": str(tmp_path)}
+    assert Settings.from_env(base).clock_start is None
+    naive = Settings.from_env({**base, "CLOCK_START": "2027-06-01T00:00:00"})
+    assert naive.clock_start == datetime(2027, 6, 1, tzinfo=UTC)
+    with pytest.raises(SettingsError, match="CLOCK_START must be an ISO 8601 instant"):
+        Settings.from_env({**base, "CLOCK_START": "next tuesday"})

@@ -13,6 +13,7 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
 from pydotorg.accounts.services import authenticate_token
+from pydotorg.core import clock
 from pydotorg.core.auth import AuthenticationMiddleware, authorize
 from pydotorg.core.caching import CachingMiddleware
 from pydotorg.core.database import database_lifespan, provide_db_session
@@ -43,6 +44,7 @@ def counter_store(settings: Settings) -> CounterStore:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging()
+    clock.start_at(settings.clock_start)
     limits = Limits.parse(settings.rate_limits)
     store = counter_store(settings)
     cache = ResponseCache()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,6 +59,7 @@ class Settings:
     jobs_expire_days: int = 90
     access_token_ttl: int = 7 * 24 * 3600
     refresh_token_ttl: int = 30 * 24 * 3600
+    clock_start: datetime | None = None
 
     @property
     def is_prod(self) -> bool:
@@ -112,7 +114,19 @@ class Settings:
             jobs_expire_days=int(env.get("JOBS_EXPIRE_DAYS", "90")),
             access_token_ttl=int(env.get("ACCESS_TOKEN_TTL_SECONDS", str(7 * 24 * 3600))),
             refresh_token_ttl=int(env.get("REFRESH_TOKEN_TTL_SECONDS", str(30 * 24 * 3600))),
+            clock_start=_instant(env.get("CLOCK_START", "").strip(), "CLOCK_START"),
         )
+
+
+def _instant(value: str, name: str) -> datetime | None:
+    """An ISO 8601 instant (UTC when it names no zone), or None for an empty value."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an ISO 8601 instant, not {value!r}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def normalise_database_url(url: str) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
 from pydotorg.data import DATA_DIR
-from tests.support import LiveServer
+from tests.support import LiveServer, same_database
 
 RELEASE_FIELDS = {
     "id",
@@ -315,3 +315,23 @@ def test_files_of_unpublished_releases_are_hidden(anon: httpx.Client, staff: htt
     assert staff.get(f"/api/v1/files/release/{release['id']}").json()[0]["id"] == file.json()["id"]
     assert staff.delete(release["resource_uri"]).status_code == 204
     assert staff.get(file.headers["location"]).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2025-01-01", {"3.10": "security", "3.13": "bugfix", "3.14": "prerelease"}),
+        ("2026-12-01", {"3.10": "end-of-life", "3.13": "security", "3.14": "bugfix"}),
+    ],
+)
+def test_support_status_moves_with_the_date(
+    server: LiveServer, day: str, expected: dict[str, str]
+) -> None:
+    start = datetime.fromisoformat(day).replace(tzinfo=UTC)
+    with same_database(server, clock_start=start) as moved, moved.client() as client:
+        cycles = {c["series"]: c["status"] for c in client.get("/api/v1/release-cycle/").json()}
+        assert {series: cycles[series] for series in expected} == expected
+        for series, status in expected.items():
+            release = client.get(f"/api/v1/releases/latest/{series}")
+            assert release.status_code == 200, release.text
+            assert release.json()["support_status"] == status, series

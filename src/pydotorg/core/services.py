@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from litestar import Request
@@ -19,6 +18,7 @@ from litestar.di import NamedDependency, Provide
 from sqlalchemy import ColumnElement, Select, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydotorg.core import clock
 from pydotorg.core.auth import Identity, current_identity
 from pydotorg.core.database import commit_or_conflict
 from pydotorg.core.exceptions import NotAuthenticatedError
@@ -51,7 +51,7 @@ class Service:
         self.settings = context.settings
         self.links = context.links
         self.search_engine = context.search
-        self.now = datetime.now(UTC)
+        self.now = clock.now()
 
     @property
     def staff(self) -> bool:

@@ -35,7 +35,7 @@ def encode_token(
     secret: str, *, user_id: int, family: str, token_type: TokenType, lifetime: timedelta
 ) -> tuple[str, str]:
     """A signed token and its ``jti``."""
-    now = datetime.now(UTC)
+    now = datetime.now(UTC)  # the real time, as PyJWT checks it (see core.clock)
     jti = uuid.uuid4().hex
     claims: dict[str, Any] = {
         "sub": str(user_id),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, select, update
@@ -97,8 +98,17 @@ NEWEST_FIRST = (
 )
 
 
-def support_status(status: str) -> Any:
-    return _STATUS.get(status, status)
+def support_status(cycle: ReleaseCycle, today: date) -> Any:
+    """Where a series stands on ``today`` by its schedule (PEP 602): before its first final
+    release ``prerelease``, then ``bugfix``, ``security`` after the end of bug fixes, and
+    ``end-of-life``. A series without dates keeps the status it was shipped with."""
+    if cycle.end_of_life is not None and today >= cycle.end_of_life:
+        return "end-of-life"
+    if cycle.end_of_bugfix is not None and today >= cycle.end_of_bugfix:
+        return "security"
+    if cycle.first_release is not None:
+        return "bugfix" if today >= cycle.first_release else "prerelease"
+    return _STATUS.get(cycle.status, cycle.status)
 
 
 class OSService(CrudService[OS, OSRead]):
@@ -174,7 +184,7 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
             release,
             {"version": "major", "release_page": "release_page_url"},
             python_version=python_version(release),
-            support_status=support_status(cycle.status) if cycle else None,
+            support_status=support_status(cycle, self.now.date()) if cycle else None,
             end_of_life=cycle.end_of_life if cycle else None,
             resource_uri=self.links.url("getRelease", release.id),
         )
@@ -232,7 +242,8 @@ class ReleaseCycleService(Service):
     """The support schedule of each minor series, newest series first."""
 
     async def list(self) -> list[ReleaseCycleRead]:
-        cycles = [cycle_read(row) for row in await self.session.scalars(select(ReleaseCycle))]
+        rows = await self.session.scalars(select(ReleaseCycle))
+        cycles = [cycle_read(row, self.now.date()) for row in rows]
         return sorted(
             cycles, key=lambda c: tuple(int(p) for p in c.series.split(".")), reverse=True
         )
@@ -241,11 +252,11 @@ class ReleaseCycleService(Service):
         cycle = await self.session.get(ReleaseCycle, series)
         if cycle is None:
             raise NotFoundError(f"No release cycle for series {series!r}.")
-        return cycle_read(cycle)
+        return cycle_read(cycle, self.now.date())
 
 
-def cycle_read(cycle: ReleaseCycle) -> ReleaseCycleRead:
-    return to_schema(ReleaseCycleRead, cycle, status=support_status(cycle.status))
+def cycle_read(cycle: ReleaseCycle, today: date) -> ReleaseCycleRead:
+    return to_schema(ReleaseCycleRead, cycle, status=support_status(cycle, today))
 
 
 async def refresh_latest(session: AsyncSession, majors: set[int]) -> None:

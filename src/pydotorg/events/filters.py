@@ -11,6 +11,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from sqlalchemy import Select, or_, select
 
+from pydotorg.core import clock
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.queries import contains, id_or_slug
 from pydotorg.events.models import (
@@ -50,7 +51,7 @@ class DateRange:
     def bounded(cls, first: date | None, last: date | None, default_days: int) -> DateRange:
         """A closed range for expanding recurrences: from today, ``default_days`` long."""
         if first is None:
-            first = datetime.now(UTC).date() if last is None else last - timedelta(default_days)
+            first = clock.today() if last is None else last - timedelta(default_days)
         if last is None:
             last = first + timedelta(days=default_days)
         if (last - first).days > MAX_RANGE_DAYS:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from pydotorg.core import clock
 from pydotorg.events.models import STATUS_APPROVED, STATUS_PENDING, Event
 from pydotorg.events.occurrences import rule_of
 from pydotorg.events.recurrence import Occurrence, Rule
@@ -236,7 +237,7 @@ def calendar(
 ) -> bytes:
     """A VCALENDAR of the events, as bytes ready to serve as ``text/calendar``; ``url`` gives
     the address of an event that has no web page of its own."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
