@@ -202,3 +202,21 @@ def test_every_public_read_answers_anonymous_callers(
                 operation["operationId"],
                 response.text,
             )
+
+
+def test_options_lists_every_method_of_every_path_to_anyone(
+    spec: dict[str, Any], sqlite_server: LiveServer
+) -> None:
+    with sqlite_server.client() as anonymous:
+        for path, item in spec["paths"].items():
+            documented = {method.upper() for method in item if method in HTTP_METHODS}
+            response = anonymous.options(fill(path))
+            assert response.status_code == 204, (path, response.text)
+            allowed = set(response.headers["allow"].split(", "))
+            assert allowed == documented | {"OPTIONS"}, path
+
+
+def test_integer_bounds_are_written_exactly(spec: dict[str, Any]) -> None:
+    id_schema = spec["paths"]["/api/v1/os/{os_id}"]["get"]["parameters"][0]["schema"]
+    assert id_schema["maximum"] == 2**63 - 1 and isinstance(id_schema["maximum"], int)
+    assert id_schema["minimum"] == 1 and isinstance(id_schema["minimum"], int)

@@ -134,11 +134,13 @@ def test_latest_for_series_with_only_prereleases_is_404(anon: httpx.Client) -> N
     assert "3.16" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("ver", ["three", "3.x", "3.12.1", "-1"])
-def test_latest_for_malformed_version_is_422(anon: httpx.Client, ver: str) -> None:
+@pytest.mark.parametrize("ver", ["three", "3.x", "3.12.1", "-1", "abc"])
+def test_latest_for_malformed_version_is_400(anon: httpx.Client, ver: str) -> None:
     response = anon.get(f"/api/v1/releases/latest/{ver}")
-    assert response.status_code == 422
-    assert response.json()["extra"]["errors"][0]["field"] == "ver"
+    assert response.status_code == 400
+    error = response.json()["extra"]["errors"][0]
+    assert (error["field"], error["source"]) == ("ver", "path")
+    assert error["message"].startswith("Expected `str` matching regex")
 
 
 def test_release_by_id_and_slug(anon: httpx.Client) -> None:
@@ -220,10 +222,28 @@ def test_out_of_range_paging_or_filter_is_400(anon: httpx.Client, params: dict[s
     assert response.json()["extra"]["errors"][0]["field"] in params
 
 
-def test_bad_series_filter_is_422(anon: httpx.Client) -> None:
-    response = anon.get("/api/v1/releases", params={"series": "three"})
-    assert response.status_code == 422
+@pytest.mark.parametrize("path", ["/api/v1/releases", "/api/v1/releases/published"])
+def test_bad_series_filter_is_400(anon: httpx.Client, path: str) -> None:
+    response = anon.get(path, params={"series": "three"})
+    assert response.status_code == 400
     assert response.json()["extra"]["errors"][0]["field"] == "series"
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/api/v1/os/", {"offset": str(2**63)}, "offset"),
+        ("/api/v1/releases", {"currentPage": str(2**63)}, "currentPage"),
+        ("/api/v1/os/9223372036854775808", {}, "os_id"),
+        ("/api/v1/files/", {"release": str(2**64)}, "release"),
+    ],
+)
+def test_integers_past_2_63_are_400_naming_the_field(
+    anon: httpx.Client, path: str, params: dict[str, str], field: str
+) -> None:
+    response = anon.get(path, params=params)
+    assert response.status_code == 400, response.text
+    assert response.json()["extra"]["errors"][0]["field"] == field
 
 
 def test_unpublished_releases_are_for_staff_only(

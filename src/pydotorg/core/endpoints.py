@@ -36,6 +36,7 @@ from litestar.openapi.spec import (
     Reference,
     Schema,
 )
+from litestar.routes import HTTPRoute
 
 from pydotorg.core.auth import ACCESS_KEY, BEARER_SECURITY, SAFE_METHODS, Access
 from pydotorg.core.pagination import Page
@@ -43,6 +44,7 @@ from pydotorg.core.ratelimit import TIER_KEY, Limits, Tier, describe
 from pydotorg.core.response_cache import CACHE_KEY
 
 DEFAULTS_KEY = "api_defaults"
+MAX_INTEGER = 2**63 - 1
 ERRORS_KEY = "errors"
 ERROR_BODY = Reference(ref="#/components/schemas/ErrorBody")
 STATUS_TEXT = {
@@ -115,6 +117,8 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
         opt = handler.opt
         read_access, write_access = opt[DEFAULTS_KEY]
         read = is_read(handler)
+        if "OPTIONS" in handler.http_methods:
+            read_access = Access.PUBLIC  # saying which methods a path has is no one's secret
         access = opt.setdefault(ACCESS_KEY, read_access if read else write_access)
         opt.setdefault(TIER_KEY, Tier.LOW if read else Tier.HIGH)
         opt.setdefault(CACHE_KEY, read and access is Access.PUBLIC)
@@ -128,6 +132,57 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
             operation: Operation | None = getattr(item, method, None)
             if operation is not None and operation.operation_id in handlers:
                 _document(operation, handlers[operation.operation_id], limits)
+    exact_integer_bounds(schema)
+    complete_allow_headers(app)
+
+
+def complete_allow_headers(app: Litestar) -> None:
+    """Make every ``OPTIONS`` answer list all of its path's methods.
+
+    Litestar makes one ``OPTIONS`` handler per path, bound to the route object that existed
+    when the path's first handlers were registered; handlers registered for the same path later
+    make a new route, and the old handler keeps answering the old route's methods. Bind each
+    ``OPTIONS`` handler to its path's final route.
+    """
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or "OPTIONS" not in route.route_handler_map:
+            continue
+        handler, _ = route.route_handler_map["OPTIONS"]
+        for cell in getattr(handler.fn, "__closure__", None) or ():
+            if isinstance(cell.cell_contents, HTTPRoute):
+                cell.cell_contents = route
+
+
+def exact_integer_bounds(document: Any) -> None:
+    """Litestar writes every numeric bound as a float, and 2**63 - 1 as a float is 2**63:
+    write integer schemas' bounds as the integers they are, so that clients (and fuzzers)
+    read the range the service enforces."""
+    seen: set[int] = set()
+
+    def visit(node: Any) -> None:
+        if id(node) in seen or isinstance(node, str | int | float | bool | type(None)):
+            return
+        seen.add(id(node))
+        if isinstance(node, Schema) and _is_integer(node):
+            for bound in ("minimum", "maximum", "exclusive_minimum", "exclusive_maximum"):
+                value = getattr(node, bound)
+                if isinstance(value, float) and value.is_integer():
+                    exact = MAX_INTEGER if value >= float(MAX_INTEGER) else int(value)
+                    setattr(node, bound, exact)
+        children = node.values() if isinstance(node, dict) else node
+        if isinstance(children, list | tuple) or isinstance(node, dict):
+            for child in children:
+                visit(child)
+        elif hasattr(node, "__dataclass_fields__"):
+            for name in node.__dataclass_fields__:
+                visit(getattr(node, name))
+
+    visit(document)
+
+
+def _is_integer(schema: Schema) -> bool:
+    kinds = schema.type if isinstance(schema.type, list | tuple) else [schema.type]
+    return OpenAPIType.INTEGER in kinds
 
 
 def _document(operation: Operation, handler: HTTPRouteHandler, limits: Limits) -> None:

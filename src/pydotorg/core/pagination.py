@@ -25,6 +25,7 @@ from pydotorg.core.urls import base_url
 T = TypeVar("T")
 
 MAX_LIMIT = 1000
+MAX_OFFSET = 2**63 - 1  # what every database can bind; anything larger is a 400
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,17 @@ async def provide_limit_offset(
     limit: Annotated[
         int, Parameter(ge=1, le=MAX_LIMIT, description="Maximum items to return (1-1000).")
     ] = 100,
-    offset: Annotated[int, Parameter(ge=0, description="Number of items to skip.")] = 0,
+    offset: Annotated[
+        int, Parameter(ge=0, le=MAX_OFFSET, description="Number of items to skip.")
+    ] = 0,
 ) -> Window:
     return Window(limit=limit, offset=offset, style="limit")
 
 
 async def provide_page(
     currentPage: Annotated[  # the guide's name, so errors name it too
-        int, Parameter(ge=1, description="Page number (1-indexed).")
+        int,
+        Parameter(ge=1, le=MAX_OFFSET // MAX_LIMIT, description="Page number (1-indexed)."),
     ] = 1,
     pageSize: Annotated[
         int, Parameter(ge=1, le=MAX_LIMIT, description="Items per page (1-1000).")

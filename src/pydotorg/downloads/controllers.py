@@ -22,7 +22,8 @@ from pydotorg.downloads.services import (
 )
 
 Version = Annotated[int | None, Parameter(ge=1, le=999, description="Major version, e.g. 3.")]
-Series = Annotated[str | None, Parameter(max_length=7, description="Minor series, e.g. '3.12'.")]
+SERIES = r"^\d{1,3}\.\d{1,3}$"
+Series = Annotated[str | None, Parameter(pattern=SERIES, description="Minor series, e.g. '3.12'.")]
 PreRelease = Annotated[bool | None, Parameter(description="Only pre-releases, or none.")]
 Published = Annotated[
     bool | None, Parameter(description="Published or not (unpublished: staff only).")
@@ -73,8 +74,7 @@ class ReleaseController(ResourceController):
     options = {
         "list": {
             "description": "Newest first, page-based (`currentPage`, `pageSize`). "
-            "Unpublished releases are listed to staff only.",
-            "errors": (422,),
+            "Unpublished releases are listed to staff only."
         },
         "create": {"description": "Version, series and `pre_release` are read from the name."},
         "delete": {"summary": "Delete a release and its files (staff)"},
@@ -84,7 +84,6 @@ class ReleaseController(ResourceController):
         "/published",
         operation_id="listPublishedReleases",
         summary="List published releases",
-        errors=(422,),
     )
     async def list_published(
         self,
@@ -125,12 +124,14 @@ class ReleaseController(ResourceController):
         summary="The latest release of a major version or minor series",
         description="`ver` is a major version (`2`, `3`) or a minor series (`3.12`): the newest "
         "published final release in it.",
-        errors=(422,),
+        errors=(404,),
     )
     async def latest_for(
         self,
         service: NamedDependency[ReleaseService],
-        ver: Annotated[str, PathParameter(max_length=7, description="'3' or '3.12'.")],
+        ver: Annotated[
+            str, PathParameter(pattern=r"^\d{1,3}(?:\.\d{1,3})?$", description="'3' or '3.12'.")
+        ],
     ) -> ReleaseRead:
         return await service.latest(ver)
 
@@ -153,7 +154,7 @@ class ReleaseCycleController(ApiController):
     )
     async def get_cycle(
         self,
-        series: Annotated[str, PathParameter(max_length=7, description="'3.12'.")],
+        series: Annotated[str, PathParameter(pattern=SERIES, description="'3.12'.")],
         cycles: NamedDependency[ReleaseCycleService],
     ) -> ReleaseCycleRead:
         return await cycles.get(series)

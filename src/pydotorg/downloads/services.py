@@ -157,8 +157,6 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
 
     def filtered(self, query: Select[Release], filters: Any) -> Select[Release]:
         f: ReleaseFilters = filters or ReleaseFilters()
-        if f.series is not None and not _SERIES.match(f.series):
-            raise FieldError("series", "must be a minor series such as '3.12'", source="query")
         query = where_given(
             query,
             (Release.major, f.version),
