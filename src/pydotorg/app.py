@@ -27,6 +27,7 @@ from pydotorg.core.pagination import LIMIT_OFFSET
 from pydotorg.core.ratelimit import CounterStore, Limits, MemoryStore, RateLimitMiddleware
 from pydotorg.core.redis_counters import RedisStore
 from pydotorg.core.request_id import RequestIdMiddleware
+from pydotorg.core.requests import ApiRequest, strict_query
 from pydotorg.core.response_cache import ResponseCache, ResponseCacheMiddleware, version_poller
 from pydotorg.core.responses import ApiResponse
 from pydotorg.core.search import search_engine
@@ -74,10 +75,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database_lifespan(settings, store)]
         + ([version_poller] if settings.response_cache else []),
         middleware=middleware,
-        guards=[authorize],
+        guards=[authorize, strict_query],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config([tag for domain in DOMAINS for tag in domain.tags]),
         plugins=[PageSchemaPlugin()],
+        request_class=ApiRequest,
         response_class=ApiResponse,
         request_max_body_size=settings.max_body_bytes,
         state=State(

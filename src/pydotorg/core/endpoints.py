@@ -33,6 +33,7 @@ from litestar.openapi.spec import (
     OpenAPIResponse,
     OpenAPIType,
     Operation,
+    Parameter,
     Reference,
     Schema,
 )
@@ -41,6 +42,7 @@ from litestar.routes import HTTPRoute
 from pydotorg.core.auth import ACCESS_KEY, BEARER_SECURITY, SAFE_METHODS, Access
 from pydotorg.core.pagination import Page
 from pydotorg.core.ratelimit import TIER_KEY, Limits, Tier, describe
+from pydotorg.core.requests import INTEGER_QUERY_KEY
 from pydotorg.core.response_cache import CACHE_KEY
 
 DEFAULTS_KEY = "api_defaults"
@@ -180,12 +182,26 @@ def exact_integer_bounds(document: Any) -> None:
     visit(document)
 
 
+def _accepts_integer(schema: Schema) -> bool:
+    return _is_integer(schema) or any(
+        isinstance(option, Schema) and _is_integer(option) for option in schema.one_of or []
+    )
+
+
 def _is_integer(schema: Schema) -> bool:
     kinds = schema.type if isinstance(schema.type, list | tuple) else [schema.type]
     return OpenAPIType.INTEGER in kinds
 
 
 def _document(operation: Operation, handler: HTTPRouteHandler, limits: Limits) -> None:
+    handler.opt[INTEGER_QUERY_KEY] = frozenset(
+        parameter.name
+        for parameter in operation.parameters or []
+        if isinstance(parameter, Parameter)
+        and parameter.param_in == "query"
+        and isinstance(parameter.schema, Schema)
+        and _accepts_integer(parameter.schema)
+    )
     access: Access = handler.opt[ACCESS_KEY]
     tier: Tier | None = handler.opt[TIER_KEY]
     notes = [f"**Who may call:** {access.value}."]

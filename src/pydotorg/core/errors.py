@@ -45,12 +45,17 @@ def error_response(
     )
 
 
+MISSING_BODY = {"field": None, "message": "the request body is missing", "source": "body"}
+
+
 def _validation_extra(extra: Any) -> dict[str, Any]:
     if isinstance(extra, dict):
         return extra
     errors = []
     for item in extra or []:
-        if isinstance(item, dict):
+        if isinstance(item, dict) and item.get("key") == "data":
+            errors.append(MISSING_BODY)  # the body as a whole: Litestar got none to decode
+        elif isinstance(item, dict):
             errors.append(
                 {
                     "field": item.get("key"),

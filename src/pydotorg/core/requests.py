@@ -1,0 +1,111 @@
+"""Request bodies decoded strictly, once, in one place.
+
+Litestar decodes a JSON body to plain Python values and then converts them to the handler's type
+leniently, the way query strings must be converted (``"5"`` becomes ``5``). A body is no query
+string: :class:`ApiRequest` decodes it straight into the handler's declared type with msgspec's
+strict rules, so a wrong JSON type is a 400 naming its field (``{"limit": "5"}``,
+``{"limit": 1e2}``, ``{"remote": 0}``), as are duplicate keys, an unknown field (named), JSON
+nested too deep, and malformed JSON (with the byte where it breaks). A body that is not JSON
+(``Content-Type: text/plain``, a form) is a 415. A missing body is said to be missing.
+
+Query strings are read leniently by Litestar; the guard :func:`strict_query` holds integer
+parameters to decimal digits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import msgspec
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
+
+_LOCATION = re.compile(r" - at `\$\.?([^`]*)`$")
+_UNKNOWN = re.compile(r"^Object contains unknown field `([^`]+)`")
+_JSON_TYPES = ("application/json", "+json")
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(key)
+        found[key] = value
+    return found
+
+
+def body_error(field: str | None, message: str) -> ValidationException:
+    return ValidationException(
+        detail="Invalid request body",
+        extra=[{"key": field, "message": message, "source": "body"}],
+    )
+
+
+def decode_body(body: bytes, target: Any) -> Any:
+    """``body`` as ``target``, decoded strictly; a :class:`ValidationException` otherwise."""
+    try:
+        json.loads(body, object_pairs_hook=_refuse_duplicates)
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise body_error(None, f"malformed JSON at byte {exc.pos}: {exc.msg}") from exc
+        raise body_error(str(exc), "appears more than once in the object") from exc
+    except RecursionError as exc:
+        raise body_error(None, "JSON nested too deeply") from exc
+    try:
+        return msgspec.json.decode(body, type=target, strict=True)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        unknown = _UNKNOWN.match(message)
+        if unknown:
+            raise body_error(unknown.group(1), "unknown field") from exc
+        located = _LOCATION.search(message)
+        field = (located.group(1) or None) if located else None
+        raise body_error(field, _LOCATION.sub("", message)) from exc
+    except msgspec.DecodeError as exc:
+        raise body_error(None, str(exc)) from exc
+
+
+INTEGER_QUERY_KEY = "integer_query"
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+
+
+def strict_query(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """App-wide guard: an integer query parameter is written in decimal digits. (Litestar reads
+    query strings leniently, so ``?limit=1e3`` would be 1000.) ``core.endpoints`` lists each
+    operation's integer parameters in its ``opt``."""
+    names: frozenset[str] = handler.opt.get(INTEGER_QUERY_KEY, frozenset())
+    if not names:
+        return
+    for name, value in connection.query_params.multi_items():
+        if name in names and not _INTEGER.match(value):
+            raise ValidationException(
+                detail="Invalid query parameter",
+                extra=[
+                    {
+                        "key": name,
+                        "message": "Expected `int`, got `str`",
+                        "source": "query",
+                    }
+                ],
+            )
+
+
+class ApiRequest(Request[Any, Any, Any]):
+    """The app's request class: a JSON body is decoded into the handler's ``data`` type."""
+
+    async def json(self) -> Any:
+        content_type = self.headers.get("content-type", "application/json").split(";")[0]
+        if not content_type.strip().lower().endswith(_JSON_TYPES):
+            raise HTTPException(
+                status_code=HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                detail="Send the request body as JSON (Content-Type: application/json).",
+            )
+        field = self.route_handler.parsed_data_field
+        if field is None:
+            return await super().json()
+        return decode_body(await self.body(), field.annotation)

@@ -1,0 +1,77 @@
+"""Request bodies are decoded strictly: a wrong JSON type, a duplicate key, an unknown field,
+malformed or deeply nested JSON, a missing or non-JSON body are 4xx naming what is wrong, and
+change nothing. Integer query parameters are decimal digits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+SEARCH = "/api/v1/jobs/search"
+
+
+def errors_of(response: httpx.Response, status: int) -> list[dict[str, Any]]:
+    assert response.status_code == status, response.text
+    errors: list[dict[str, Any]] = response.json()["extra"]["errors"]
+    return errors
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        (b'{"limit": "5"}', "limit", "Expected `int`, got `str`"),
+        (b'{"limit": 1e2}', "limit", "Expected `int`, got `float`"),
+        (b'{"remote": 0}', "remote", "Expected `bool | null`, got `int`"),
+        (b'{"limit": 5, "limit": 6}', "limit", "appears more than once in the object"),
+        (b'{"is_staff": true}', "is_staff", "unknown field"),
+        (b'{"job_type_ids": [1, "2"]}', "job_type_ids[1]", "Expected `int`, got `str`"),
+    ],
+)
+def test_wrong_json_is_400_naming_the_field(
+    anon: httpx.Client, body: bytes, field: str, message: str
+) -> None:
+    response = anon.post(SEARCH, content=body, headers={"Content-Type": "application/json"})
+    assert errors_of(response, 400) == [{"field": field, "message": message, "source": "body"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"query": "x",}', "malformed JSON at byte 14: Expecting property name"),
+        (b"[" * 1000 + b"]" * 1000, "JSON nested too deeply"),
+        (b"", "the request body is missing"),
+    ],
+)
+def test_malformed_deep_or_missing_bodies_are_400(
+    anon: httpx.Client, body: bytes, message: str
+) -> None:
+    response = anon.post(SEARCH, content=body, headers={"Content-Type": "application/json"})
+    [error] = errors_of(response, 400)
+    assert error["field"] is None and error["source"] == "body"
+    assert error["message"].startswith(message)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
+def test_a_body_that_is_not_json_is_415(anon: httpx.Client, content_type: str) -> None:
+    response = anon.post(SEARCH, content=b'{"query": "x"}', headers={"Content-Type": content_type})
+    assert response.status_code == 415
+    assert response.json()["detail"].startswith("Send the request body as JSON")
+
+
+def test_a_refused_body_changes_nothing(staff: httpx.Client) -> None:
+    body = b'{"name": "Plan 9", "slug": "plan9", "slug": "plan-nine"}'
+    response = staff.post("/api/v1/os/", content=body, headers={"Content-Type": "application/json"})
+    assert errors_of(response, 400)[0]["field"] == "slug"
+    for slug in ("plan9", "plan-nine"):
+        assert staff.get(f"/api/v1/os/slug/{slug}").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["1e3", "0x10", "1_000", " 5", "5.0"])
+def test_integer_query_parameters_are_decimal_digits(anon: httpx.Client, value: str) -> None:
+    response = anon.get("/api/v1/jobs", params={"limit": value})
+    assert errors_of(response, 400) == [
+        {"field": "limit", "message": "Expected `int`, got `str`", "source": "query"}
+    ]
+    assert anon.get("/api/v1/jobs", params={"limit": "5"}).status_code == 200
