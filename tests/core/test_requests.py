@@ -75,3 +75,15 @@ def test_integer_query_parameters_are_decimal_digits(anon: httpx.Client, value: 
         {"field": "limit", "message": "Expected `int`, got `str`", "source": "query"}
     ]
     assert anon.get("/api/v1/jobs", params={"limit": "5"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b'{"category_id": 9223372036854775808}', "category_id"),
+        (b'{"job_type_ids": [0]}', "job_type_ids[0]"),
+    ],
+)
+def test_ids_in_bodies_are_1_to_2_63_minus_1(anon: httpx.Client, body: bytes, field: str) -> None:
+    response = anon.post(SEARCH, content=body, headers={"Content-Type": "application/json"})
+    assert errors_of(response, 400)[0]["field"] == field

@@ -42,6 +42,10 @@ OptionalUrl = Annotated[
 ]
 
 
+Ref = Annotated[
+    int,
+    msgspec.Meta(ge=1, le=2**63 - 1, description="The id of another resource."),
+]
 Name = Annotated[
     str, msgspec.Meta(min_length=1, max_length=200, pattern=_SINGLE_LINE, description="One line.")
 ]

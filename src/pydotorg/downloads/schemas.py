@@ -7,7 +7,16 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from pydotorg.core.schemas import Description, Name, OptionalUrl, Slug, Url, WriteSchema, patch_of
+from pydotorg.core.schemas import (
+    Description,
+    Name,
+    OptionalUrl,
+    Ref,
+    Slug,
+    Url,
+    WriteSchema,
+    patch_of,
+)
 
 SupportStatus = Literal["prerelease", "bugfix", "security", "end-of-life"]
 ReleaseName = Annotated[
@@ -104,8 +113,8 @@ class ReleaseFileRead(msgspec.Struct):
 
 class ReleaseFileCreate(WriteSchema):
     name: Name
-    os: int
-    release: int
+    os: Ref
+    release: Ref
     url: Url
     slug: Slug | None = None
     description: Description = ""

@@ -8,13 +8,13 @@ from typing import Annotated
 import msgspec
 
 from pydotorg.accounts.schemas import Email
-from pydotorg.core.schemas import Description, Name, OptionalUrl, WriteSchema, patch_of
+from pydotorg.core.schemas import Description, Name, OptionalUrl, Ref, WriteSchema, patch_of
 
 ShortText = Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
 LongText = Annotated[
     str, msgspec.Meta(max_length=20_000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
 ]
-Ids = Annotated[list[int], msgspec.Meta(max_length=20)]
+Ids = Annotated[list[Ref], msgspec.Meta(max_length=20)]
 
 
 class JobTypeRead(msgspec.Struct):
@@ -85,7 +85,7 @@ class JobCreate(WriteSchema):
     email_public: bool = False
     url: OptionalUrl = ""
     job_type_ids: Ids = msgspec.field(default_factory=list)
-    category_id: int | None = None
+    category_id: Ref | None = None
 
 
 JobUpdate = patch_of(JobCreate, extra={"is_featured": bool})
@@ -97,7 +97,7 @@ class JobSearch(WriteSchema):
     query: Annotated[str, msgspec.Meta(max_length=500)] = ""
     location: Annotated[str, msgspec.Meta(max_length=100)] = ""
     job_type_ids: Ids = msgspec.field(default_factory=list)
-    category_id: int | None = None
+    category_id: Ref | None = None
     remote: bool | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
     offset: Annotated[int, msgspec.Meta(ge=0)] = 0
