@@ -446,3 +446,11 @@ def test_historic_postings_are_loaded(
     companies = {job["company_name"] for job in listed}
     assert {r["company_name"] for r in records} <= companies
     assert all(job["job_title"] for job in listed)
+
+
+def test_feeds_answer_as_text_xml_when_asked(anon: httpx.Client) -> None:
+    rss = anon.get("/jobs/feed/rss/")
+    assert rss.headers["content-type"] == "application/rss+xml; charset=utf-8"
+    plain = anon.get("/jobs/feed/rss/", headers={"Accept": "text/xml"})
+    assert plain.headers["content-type"] == "text/xml; charset=utf-8"
+    assert plain.content == rss.content

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 from litestar import Controller, Litestar, Router
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import (
+    OpenAPI,
     OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
@@ -35,6 +36,7 @@ from litestar.openapi.spec import (
     Operation,
     Parameter,
     Reference,
+    RequestBody,
     Schema,
 )
 from litestar.routes import HTTPRoute
@@ -44,10 +46,12 @@ from pydotorg.core.pagination import Page
 from pydotorg.core.ratelimit import TIER_KEY, Limits, Tier, describe
 from pydotorg.core.requests import INTEGER_QUERY_KEY
 from pydotorg.core.response_cache import CACHE_KEY
+from pydotorg.core.schemas import WriteSchema
 
 DEFAULTS_KEY = "api_defaults"
 MAX_INTEGER = 2**63 - 1
 ERRORS_KEY = "errors"
+ALSO_AS_KEY = "also_as"
 ERROR_BODY = Reference(ref="#/components/schemas/ErrorBody")
 STATUS_TEXT = {
     400: "Malformed request: bad JSON, wrong parameter types or out-of-range values.",
@@ -134,7 +138,8 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
             operation: Operation | None = getattr(item, method, None)
             if operation is not None and operation.operation_id in handlers:
                 _document(operation, handlers[operation.operation_id], limits)
-    exact_integer_bounds(schema)
+    tidy_schemas(schema)
+    close_request_bodies(schema)
     complete_allow_headers(app)
 
 
@@ -155,16 +160,35 @@ def complete_allow_headers(app: Litestar) -> None:
                 cell.cell_contents = route
 
 
-def exact_integer_bounds(document: Any) -> None:
-    """Litestar writes every numeric bound as a float, and 2**63 - 1 as a float is 2**63:
-    write integer schemas' bounds as the integers they are, so that clients (and fuzzers)
-    read the range the service enforces."""
+def close_request_bodies(document: OpenAPI) -> None:
+    """Request bodies refuse unknown fields (``WriteSchema``): say so in their schemas."""
+    bodies = set()
+    pending: list[type[WriteSchema]] = [WriteSchema]
+    while pending:
+        kind = pending.pop()
+        bodies.add(kind.__name__)
+        pending += kind.__subclasses__()
+    for name, component in (document.components.schemas or {}).items():
+        if name in bodies and isinstance(component, Schema):
+            component.additional_properties = False
+
+
+def tidy_schemas(document: Any) -> None:
+    """Write what the service enforces, where Litestar writes it loosely.
+
+    Litestar writes every numeric bound as a float, and 2**63 - 1 as a float is 2**63: integer
+    schemas get their bounds as the integers they are, so that clients (and fuzzers) read the
+    range the service enforces. And it writes a union as ``oneOf``, which a value matching two
+    of its members (a full user record is also a public profile) fails: unions are ``anyOf``.
+    """
     seen: set[int] = set()
 
     def visit(node: Any) -> None:
         if id(node) in seen or isinstance(node, str | int | float | bool | type(None)):
             return
         seen.add(id(node))
+        if isinstance(node, Schema) and node.one_of:
+            node.any_of, node.one_of = node.one_of, None
         if isinstance(node, Schema) and _is_integer(node):
             for bound in ("minimum", "maximum", "exclusive_minimum", "exclusive_maximum"):
                 value = getattr(node, bound)
@@ -216,11 +240,26 @@ def _document(operation: Operation, handler: HTTPRouteHandler, limits: Limits) -
             description=STATUS_TEXT.get(status, HTTPStatus(status).phrase),
             content={"application/json": OpenAPIMediaType(schema=ERROR_BODY)},
         )
+    for code, response in responses.items():
+        if code.startswith("2") and isinstance(response, OpenAPIResponse) and response.content:
+            first = next(iter(response.content.values()))
+            for media_type in opt_also_as(handler):
+                response.content[media_type] = OpenAPIMediaType(schema=first.schema)
+    data = handler.parsed_data_field
+    optional_body = data is not None and (data.is_optional or data.has_default)
+    if optional_body and isinstance(operation.request_body, RequestBody):
+        operation.request_body.required = False
     if handler.parsed_fn_signature.return_type.origin is Page:
         for code, response in responses.items():
             if code.startswith("2") and isinstance(response, OpenAPIResponse):
                 response.headers = {**(response.headers or {}), **PAGE_HEADERS}
     operation.responses = responses
+
+
+def opt_also_as(handler: HTTPRouteHandler) -> tuple[str, ...]:
+    """Other media types the handler answers with when a client asks (``also_as=``)."""
+    also: tuple[str, ...] = handler.opt.get(ALSO_AS_KEY, ())
+    return also
 
 
 def error_statuses(operation: Operation, handler: HTTPRouteHandler) -> set[int]:

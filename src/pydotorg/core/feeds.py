@@ -11,6 +11,7 @@ from xml.etree import ElementTree as ET
 ATOM_NS = "http://www.w3.org/2005/Atom"
 RSS_MEDIA_TYPE = "application/rss+xml; charset=utf-8"
 ATOM_MEDIA_TYPE = "application/atom+xml; charset=utf-8"
+XML_MEDIA_TYPE = "text/xml; charset=utf-8"  # for clients that read only text/* (generated ones)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from operator import attrgetter
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 import msgspec
-from litestar import delete, get, patch, post
+from litestar import Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody, PathParameter
@@ -28,7 +28,7 @@ from sqlalchemy import Select, select
 
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import ApiController
-from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE
+from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, XML_MEDIA_TYPE
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import M, Repository, article
 from pydotorg.core.schemas import Reason, WriteSchema, changed_fields, patch_of
@@ -318,18 +318,22 @@ def feed_endpoints(
         parameters = {key[0]: key[1], **parameters}
 
     def endpoint(kind: str, label: str, media_type: str) -> HTTPRouteHandler:
-        async def feed(self: Any, **kw: Any) -> bytes:
+        async def feed(self: Any, **kw: Any) -> Response[bytes]:
             keys = [kw[key[0]]] if key is not None else []
             document: bytes = await getattr(kw[named], method)(*keys, kind)
-            return document
+            accept = kw["request"].headers.get("accept", "")
+            plain = "text/xml" in accept and media_type.split(";")[0] not in accept
+            return Response(document, media_type=XML_MEDIA_TYPE if plain else media_type)
 
         return get(
             f"{path}/{kind}",
             operation_id=f"{name}{kind.capitalize()}",
             summary=f"{label} feed of {about}",
-            description=description,
+            description=(description or "")
+            + f" Sent as `{media_type.split(';')[0]}`, or as `text/xml` when that is asked for.",
             media_type=media_type,
-        )(_handler(feed, parameters, bytes))
+            also_as=(XML_MEDIA_TYPE,),
+        )(_handler(feed, {**parameters, "request": Request[Any, Any, Any]}, Response[bytes]))
 
     return (
         endpoint("rss", "RSS 2.0", RSS_MEDIA_TYPE),
