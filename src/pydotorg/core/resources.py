@@ -323,7 +323,11 @@ def feed_endpoints(
             document: bytes = await getattr(kw[named], method)(*keys, kind)
             accept = kw["request"].headers.get("accept", "")
             plain = "text/xml" in accept and media_type.split(";")[0] not in accept
-            return Response(document, media_type=XML_MEDIA_TYPE if plain else media_type)
+            return Response(
+                document,
+                media_type="text/xml" if plain else media_type,  # Litestar adds text's charset
+                headers={"Vary": "Accept"},
+            )
 
         return get(
             f"{path}/{kind}",
@@ -333,6 +337,7 @@ def feed_endpoints(
             + f" Sent as `{media_type.split(';')[0]}`, or as `text/xml` when that is asked for.",
             media_type=media_type,
             also_as=(XML_MEDIA_TYPE,),
+            vary=(b"accept",),
         )(_handler(feed, {**parameters, "request": Request[Any, Any, Any]}, Response[bytes]))
 
     return (

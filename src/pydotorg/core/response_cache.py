@@ -9,7 +9,8 @@ second on the others, far inside the ``max-age`` the responses already advertise
 
 Only public reads are cached (``core.endpoints`` marks them: GETs anyone may call, unless the
 handler says ``cacheable=False``), only for anonymous callers, and rate limiting and ETags still
-apply to every request.
+apply to every request. An endpoint whose answer depends on a request header (a feed asked for
+as ``text/xml``) names it in ``vary=``, and the header's value is part of the cache key.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pydotorg.db.versioning import VERSION_KEY
 
 logger = logging.getLogger("pydotorg.cache")
 CACHE_KEY = "cacheable"
+VARY_KEY = "vary"  # request headers an endpoint's answer depends on (lower-case bytes)
 POLL_SECONDS = 0.25
 
 
@@ -153,8 +155,12 @@ class ResponseCacheMiddleware:
         ):
             await self.app(scope, receive, send)
             return
+        vary: tuple[bytes, ...] = handler.opt.get(VARY_KEY, ())
         host = next((v for k, v in scope["headers"] if k == b"host"), b"")
         key = (host, scope["path"].encode(), scope["query_string"])
+        if vary:
+            headers = dict(scope["headers"])
+            key += tuple(headers.get(name, b"") for name in vary)
         entry = self.cache.get(key)
         if entry is not None:
             await send(
