@@ -23,6 +23,7 @@ from pydotorg.core.links import Routes
 from pydotorg.core.logging import configure_logging
 from pydotorg.core.openapi import PageSchemaPlugin, docs_assets_router, openapi_config
 from pydotorg.core.pagination import LIMIT_OFFSET
+from pydotorg.core.query_strings import refuse_control_characters
 from pydotorg.core.ratelimit import CounterStore, Limits, MemoryStore, RateLimitMiddleware
 from pydotorg.core.redis_counters import RedisStore
 from pydotorg.core.request_id import RequestIdMiddleware
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         + ([version_poller] if settings.response_cache else []),
         middleware=middleware,
         guards=[authorize],
+        before_request=refuse_control_characters,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config([tag for domain in DOMAINS for tag in domain.tags]),
         plugins=[PageSchemaPlugin()],

@@ -262,3 +262,29 @@ def test_rows_beyond_the_supported_years_export_only_those_years(
             assert as_instant(component["DTSTART"].dt) == early
             assert as_instant(component["DTEND"].dt) == late
             assert str(component["STATUS"]) == "TENTATIVE"
+
+
+def cache_hits(client: httpx.Client) -> int:
+    hits: int = client.get("/health").json()["response_cache"]["hits"]
+    return hits
+
+
+def test_parameters_a_calendar_file_does_not_read_are_answered_from_the_cache(
+    staff: httpx.Client, anon: httpx.Client, calendar: dict[str, Any]
+) -> None:
+    """Issue 11: ``?x=N`` rendered the whole calendar afresh for every N."""
+    create_event(staff, calendar)
+    url = f"/api/v1/calendars/{calendar['id']}/ical"
+    first = anon.get(url)
+    before = cache_hits(anon)
+    for number in range(3):
+        again = anon.get(url, params={"x": number, "utm_source": "feed"})
+        assert again.status_code == 200 and again.content == first.content
+    assert cache_hits(anon) == before + 3
+    listed = anon.get("/api/v1/events/ical", params={"calendar": calendar["slug"], "x": 1})
+    reordered = anon.get("/api/v1/events/ical", params={"x": 2, "calendar": calendar["slug"]})
+    assert reordered.content == listed.content
+    assert cache_hits(anon) == before + 4
+    refused = anon.get(url, params={"x": "\x00"})
+    assert refused.status_code == 400
+    assert refused.json()["extra"]["errors"][0]["field"] == "x"
