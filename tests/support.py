@@ -315,6 +315,26 @@ def log_records(path: Path, logger: str) -> list[dict[str, Any]]:
     return records
 
 
+def insert_rows(database_url: str, *rows: Any) -> list[int]:
+    """Write ORM rows straight to the database, as another program (or an older version of the
+    API) would, past every rule of the API; return their ids."""
+    from pydotorg.db.engine import create_engine, create_sessionmaker
+
+    async def insert() -> list[int]:
+        engine = create_engine(database_url, pool=False)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                session.add_all(rows)
+                await session.flush()
+                ids = [int(row.id) for row in rows]
+                await session.commit()
+                return ids
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(insert())
+
+
 def require_redis() -> str:
     """The test Redis URL, after checking that it answers (skip or fail otherwise)."""
     import redis

@@ -24,10 +24,11 @@ from pydotorg.core.links import Routes
 from pydotorg.core.logging import configure_logging
 from pydotorg.core.openapi import PageSchemaPlugin, docs_assets_router, openapi_config
 from pydotorg.core.pagination import LIMIT_OFFSET
+from pydotorg.core.query_strings import check_query
 from pydotorg.core.ratelimit import CounterStore, Limits, MemoryStore, RateLimitMiddleware
 from pydotorg.core.redis_counters import RedisStore
 from pydotorg.core.request_id import RequestIdMiddleware
-from pydotorg.core.requests import ApiRequest, strict_query
+from pydotorg.core.requests import ApiRequest
 from pydotorg.core.response_cache import ResponseCache, ResponseCacheMiddleware, version_poller
 from pydotorg.core.responses import ApiResponse
 from pydotorg.core.search import search_engine
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database_lifespan(settings, store)]
         + ([version_poller] if settings.response_cache else []),
         middleware=middleware,
-        guards=[authorize, strict_query],
+        guards=[authorize, check_query],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config([tag for domain in DOMAINS for tag in domain.tags]),
         plugins=[PageSchemaPlugin()],

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+import icalendar
 import pytest
 
 from pydotorg.data import DATA_DIR
@@ -51,6 +52,28 @@ def event_body(calendar: dict[str, Any], /, **overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def onsets(vtimezone: Any) -> list[tuple[datetime, timedelta, timedelta, str]]:
+    """Each onset of a parsed VTIMEZONE as (UTC instant, offset before, offset after, kind),
+    read as RFC 5545 says: DTSTART and RDATE are local times in the offset before the onset
+    (TZOFFSETFROM)."""
+    found = []
+    for observance in vtimezone.walk("STANDARD") + vtimezone.walk("DAYLIGHT"):
+        before, after = observance["TZOFFSETFROM"].td, observance["TZOFFSETTO"].td
+        local_times = [observance["DTSTART"].dt]
+        rdates = observance.get("RDATE")
+        for rdate in rdates if isinstance(rdates, list) else [rdates] if rdates else []:
+            local_times += [period.dt for period in rdate.dts]
+        for local in local_times:
+            found.append(((local - before).replace(tzinfo=UTC), before, after, observance.name))
+    return sorted(found)
+
+
+def vtimezone_of(block: tuple[str, ...]) -> Any:
+    """A VTIMEZONE's lines, parsed."""
+    lines = ["BEGIN:VCALENDAR", *block, "END:VCALENDAR", ""]
+    return icalendar.Calendar.from_ical("\r\n".join(lines)).walk("VTIMEZONE")[0]
 
 
 def create_event(

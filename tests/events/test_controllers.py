@@ -288,3 +288,83 @@ def test_bad_list_parameters_are_400(anon: httpx.Client, params: dict[str, Any])
     response = anon.get("/api/v1/events/", params=params)
     assert response.status_code == 400
     assert set(response.json()) == {"detail", "status_code", "extra"}
+
+
+# Odd query parameters (issue 11) -----------------------------------------------------------
+
+
+def test_a_calendar_key_in_superscript_digits_is_a_slug_that_matches_nothing(
+    anon: httpx.Client,
+) -> None:
+    """'²' is a digit to str.isdigit but no id: it is looked up as a slug, and matches nothing."""
+    listed = anon.get("/api/v1/events/?calendar=%C2%B2")
+    assert listed.status_code == 200
+    assert listed.json() == [] and listed.headers["x-total-count"] == "0"
+    assert anon.get("/api/v1/events/upcoming?calendar=%C2%B2").json() == []
+    assert anon.get("/api/v1/event-categories/?calendar=%C2%B2").json() == []
+    assert anon.get("/api/v1/calendars/%C2%B2").status_code == 404  # ids are int in that path
+    for path in ("/api/v1/calendars/slug/%C2%B2", "/api/v1/calendars/%C2%B2/ical"):
+        response = anon.get(path)
+        assert response.status_code == 404
+        assert response.json()["detail"] == "No calendar with slug '²'."
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events/",
+        "/api/v1/events/upcoming",
+        "/api/v1/events/ical",
+        "/api/v1/event-occurrences/",
+    ],
+)
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("date_from", "9999-12-31"),
+        ("date_to", "9999-12-31"),
+        ("date_to", "0001-01-01"),
+        ("date_from", "1969-12-31"),
+        ("date_to", "2101-01-01"),
+    ],
+)
+def test_dates_outside_the_supported_years_are_400_naming_the_parameter(
+    anon: httpx.Client, path: str, name: str, value: str
+) -> None:
+    response = anon.get(path, params={name: value})
+    assert response.status_code == 400, response.text
+    assert response.json()["extra"]["errors"] == [
+        {"field": name, "message": "must be a day of the years 1970 to 2100", "source": "query"}
+    ]
+
+
+def test_the_supported_years_themselves_are_accepted(anon: httpx.Client) -> None:
+    for path in ("/api/v1/events/", "/api/v1/events/ical"):
+        response = anon.get(path, params={"date_from": "1970-01-01", "date_to": "2100-12-31"})
+        assert response.status_code == 200
+    near_the_end = {"date_from": "2100-06-01", "date_to": "2100-12-31"}
+    assert anon.get("/api/v1/event-occurrences/", params=near_the_end).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events/",
+        "/api/v1/events/ical",
+        "/api/v1/event-occurrences/",
+        "/api/v1/event-locations/",
+    ],
+)
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("q", "%00"), ("q", "a%1Fb"), ("calendar", "%7F"), ("q", "%EF%BF%BF"), ("x", "%00")],
+)
+def test_control_characters_in_a_query_parameter_are_400_naming_it(
+    anon: httpx.Client, path: str, name: str, value: str
+) -> None:
+    """Issue 11: ``?q=%00`` matched every event on SQLite (and failed on PostgreSQL)."""
+    anon.get(path)  # a cached answer must not hide the refusal
+    response = anon.get(f"{path}?{name}={value}")
+    assert response.status_code == 400, response.text
+    (error,) = response.json()["extra"]["errors"]
+    assert (error["field"], error["source"]) == (name, "query")

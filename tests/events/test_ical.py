@@ -3,15 +3,19 @@ give the same events, UIDs and times as the JSON API."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import icalendar
 from dateutil.rrule import rrulestr
 
 from pydotorg.events.ical import escape, fold
-from tests.events.conftest import create_event, iso, soon, unique
+from pydotorg.events.models import Event, EventOccurrence
+from tests.events.conftest import create_event, iso, onsets, soon, unique
+from tests.support import LiveServer, insert_rows
 
 
 def lines_of(body: bytes) -> list[bytes]:
@@ -193,3 +197,94 @@ def test_the_real_python_events_calendar(anon: httpx.Client) -> None:
         assert component["DTEND"].dt == date.fromisoformat(occurrence["end_date"]) + timedelta(
             days=1
         )
+
+
+def test_vtimezone_covers_the_years_of_the_events_with_their_real_changes(
+    staff: httpx.Client, anon: httpx.Client, calendar: dict[str, Any]
+) -> None:
+    create_event(
+        staff,
+        calendar,
+        occurrences=[
+            {"dt_start": "2031-07-01T18:00:00", "dt_end": "2031-07-01T20:00:00"},
+            {"dt_start": "2033-12-01T18:00:00", "dt_end": "2033-12-01T20:00:00"},
+        ],
+    )
+    (berlin,) = parse(anon.get(f"/api/v1/calendars/{calendar['id']}/ical")).walk("VTIMEZONE")
+    initial, *changes = onsets(berlin)
+    assert initial[0] == datetime(2031, 1, 1, tzinfo=UTC) and initial[1] == initial[2]
+    assert {moment.year for moment, *_ in changes} == {2031, 2032, 2033}
+    assert len(changes) == 6
+    tz = ZoneInfo("Europe/Berlin")
+    for moment, before, after, kind in changes:
+        assert (moment - timedelta(seconds=1)).astimezone(tz).utcoffset() == before
+        assert moment.astimezone(tz).utcoffset() == after
+        assert kind == ("DAYLIGHT" if after == timedelta(hours=2) else "STANDARD")
+
+
+def legacy_submission(calendar_id: int, zone: str, start: datetime, end: datetime) -> Event:
+    """A pending event as an older version of the API let any signed-in user submit it."""
+    tag = uuid.uuid4().hex[:10]
+    return Event(
+        uid=f"legacy-{tag}@python.org",
+        slug=f"legacy-{tag}",
+        title=f"Three centuries in {zone}",
+        calendar_id=calendar_id,
+        time_zone=zone,
+        status="pending",
+        first_start=start,
+        last_end=end,
+        occurrences=[EventOccurrence(dt_start=start, dt_end=end)],
+    )
+
+
+def test_rows_beyond_the_supported_years_export_only_those_years(
+    server: LiveServer, staff: httpx.Client, calendar: dict[str, Any]
+) -> None:
+    """Issue 11: 20 such pending events made each export of them cost seconds of CPU."""
+    zones = ["Africa/Casablanca", "America/Sao_Paulo", "Asia/Tehran", "Pacific/Chatham"]
+    early, late = datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 12, 31, tzinfo=UTC)
+    rows = (legacy_submission(calendar["id"], zone, early, late) for zone in zones)
+    insert_rows(server.database_url, *rows)
+    params = {"status": "pending", "calendar": calendar["slug"], "limit": 1000}
+    for response in (
+        staff.get("/api/v1/events/ical", params=params),
+        staff.get(f"/api/v1/calendars/{calendar['id']}/ical"),
+    ):
+        parsed = parse(response)
+        assert sorted(str(tz["TZID"]) for tz in parsed.walk("VTIMEZONE")) == zones
+        for vtimezone in parsed.walk("VTIMEZONE"):
+            found = onsets(vtimezone)
+            assert found[0][0] == datetime(1969, 1, 1, tzinfo=UTC)
+            assert found[-1][0] < datetime(2102, 1, 1, tzinfo=UTC)
+        assert len(response.content) < 100_000
+        for component in vevents(parsed):
+            assert as_instant(component["DTSTART"].dt) == early
+            assert as_instant(component["DTEND"].dt) == late
+            assert str(component["STATUS"]) == "TENTATIVE"
+
+
+def cache_hits(client: httpx.Client) -> int:
+    hits: int = client.get("/health").json()["response_cache"]["hits"]
+    return hits
+
+
+def test_parameters_a_calendar_file_does_not_read_are_answered_from_the_cache(
+    staff: httpx.Client, anon: httpx.Client, calendar: dict[str, Any]
+) -> None:
+    """Issue 11: ``?x=N`` rendered the whole calendar afresh for every N."""
+    create_event(staff, calendar)
+    url = f"/api/v1/calendars/{calendar['id']}/ical"
+    first = anon.get(url)
+    before = cache_hits(anon)
+    for number in range(3):
+        again = anon.get(url, params={"x": number, "utm_source": "feed"})
+        assert again.status_code == 200 and again.content == first.content
+    assert cache_hits(anon) == before + 3
+    listed = anon.get("/api/v1/events/ical", params={"calendar": calendar["slug"], "x": 1})
+    reordered = anon.get("/api/v1/events/ical", params={"x": 2, "calendar": calendar["slug"]})
+    assert reordered.content == listed.content
+    assert cache_hits(anon) == before + 4
+    refused = anon.get(url, params={"x": "\x00"})
+    assert refused.status_code == 400
+    assert refused.json()["extra"]["errors"][0]["field"] == "x"

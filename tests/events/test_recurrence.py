@@ -174,3 +174,24 @@ def test_hits_checks_a_range_without_expanding_it() -> None:
     assert not weekly_berlin(count=2).hits(
         first + timedelta(days=8), first + timedelta(days=400), BERLIN
     )
+
+
+def test_a_rule_without_an_end_is_counted_up_to_the_last_supported_year() -> None:
+    weekly_berlin().check(BERLIN)  # about 3,850 Thursdays from 2027 to 2100
+    daily = weekly_berlin(frequency="daily", by_day=())
+    with pytest.raises(FieldError) as caught:
+        daily.check(BERLIN)
+    assert caught.value.field == "rules"
+    assert "at most 5000 occurrences by the end of 2100" in caught.value.message
+    early = weekly_berlin(start=instant(datetime(1990, 3, 15, 18), BERLIN))
+    with pytest.raises(FieldError):
+        early.check(BERLIN)  # about 5,700 Thursdays
+
+
+def test_a_rule_must_end_in_the_last_supported_year() -> None:
+    start = instant(datetime(2095, 1, 6, 18), BERLIN)
+    rule = Rule(start, start + timedelta(hours=2), "weekly", count=320)
+    with pytest.raises(FieldError) as caught:
+        rule.check(BERLIN)
+    assert caught.value.message == "the last occurrence must end by the end of 2100"
+    Rule(start, start + timedelta(hours=2), "weekly", count=200).check(BERLIN)

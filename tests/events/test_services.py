@@ -218,6 +218,91 @@ def test_bad_events_are_refused_and_nothing_is_stored(
     assert listed.headers["x-total-count"] == "0"
 
 
+YEARS = "must be between the years 1970 and 2100"
+SPAN = "an event may run for at most 20 years"
+TIMED = {"dt_start": "2030-01-07T10:00:00", "dt_end": "2030-01-07T11:00:00"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"occurrences": [{"dt_start": "1900-01-01T00:00:00", "dt_end": "2200-12-31T00:00:00"}]},
+            "occurrences[0].dt_start",
+            YEARS,
+        ),
+        (
+            {"occurrences": [{"dt_start": "1980-01-01T00:00:00", "dt_end": "2100-12-31T00:00:00"}]},
+            "occurrences",
+            SPAN,
+        ),
+        (
+            {"occurrences": [TIMED, {**TIMED, "dt_end": "2055-01-01T11:00:00"}]},
+            "occurrences",
+            SPAN,
+        ),
+        (
+            {"occurrences": [{"all_day": True, "start_date": "1969-12-31"}]},
+            "occurrences[0].start_date",
+            YEARS,
+        ),
+        (
+            {
+                "occurrences": [
+                    {"dt_start": "2100-12-31T22:00:00Z", "dt_end": "2101-01-01T01:00:00Z"}
+                ]
+            },
+            "occurrences[0].dt_end",
+            YEARS,
+        ),
+        (
+            {"occurrences": [], "rules": [{**TIMED, "until": "2101-01-01T00:00:00"}]},
+            "rules[0].until",
+            YEARS,
+        ),
+        (
+            {"occurrences": [], "rules": [{**TIMED, "frequency": "daily"}]},
+            "rules",
+            "a rule may produce at most 5000 occurrences by the end of 2100",
+        ),
+        ({"occurrences": [TIMED], "rules": [{**TIMED, "count": 1500}]}, "rules", SPAN),
+    ],
+)
+def test_unreasonable_times_are_refused_naming_the_field(
+    staff: httpx.Client,
+    calendar: dict[str, Any],
+    overrides: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
+    response = staff.post("/api/v1/events/", json=event_body(calendar, **overrides))
+    assert response.status_code == 422, response.text
+    (error,) = response.json()["extra"]["errors"]
+    assert error["field"] == field
+    assert error["message"].startswith(message), error
+    listed = staff.get("/api/v1/events/", params={"calendar": calendar["slug"]})
+    assert listed.headers["x-total-count"] == "0"
+
+
+def test_a_submission_spanning_three_centuries_is_refused(
+    submitter: httpx.Client, staff: httpx.Client, calendar: dict[str, Any]
+) -> None:
+    """Issue 11: such submissions in 20 zones made every export of them cost seconds."""
+    body = event_body(
+        calendar,
+        time_zone="Pacific/Chatham",
+        occurrences=[{"dt_start": "1900-01-01T00:00:00", "dt_end": "2200-12-31T00:00:00"}],
+    )
+    response = submitter.post("/api/v1/events/submit", json=body)
+    assert response.status_code == 422
+    assert response.json()["extra"]["errors"][0]["field"] == "occurrences[0].dt_start"
+    widest = {"dt_start": "2000-01-01T00:00:00", "dt_end": "2019-12-31T00:00:00"}
+    accepted = submitter.post("/api/v1/events/submit", json={**body, "occurrences": [widest]})
+    assert accepted.status_code == 201, accepted.text
+    pending = staff.get("/api/v1/events/", params={"calendar": calendar["slug"]}).json()
+    assert [e["id"] for e in pending] == [accepted.json()["id"]]
+
+
 def test_categories_must_belong_to_the_event_calendar(
     staff: httpx.Client, calendar: dict[str, Any]
 ) -> None:

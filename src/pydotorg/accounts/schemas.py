@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from pydotorg.core.schemas import Description, Name, WriteSchema
+from pydotorg.core.schemas import NOT_IN_TEXT, Description, Name, WriteSchema, free_text, one_line
 
 Username = Annotated[
     str,
@@ -23,12 +23,12 @@ Email = Annotated[
     str,
     msgspec.Meta(
         max_length=254,
-        pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
+        pattern=rf"^[^@\s{NOT_IN_TEXT}]+@[^@\s{NOT_IN_TEXT}]+\.[^@\s{NOT_IN_TEXT}]+$",
         description="An e-mail address.",
     ),
 ]
-Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
-ShortName = Annotated[str, msgspec.Meta(max_length=150, pattern=r"^[^\x00-\x1f\x7f]*$")]
+Password = Annotated[str, free_text(1024, min_length=1)]
+ShortName = Annotated[str, one_line(150)]
 Scope = Literal["read", "write"]
 
 
@@ -51,16 +51,16 @@ class RegisterRequest(WriteSchema):
 
 class LoginRequest(WriteSchema):
     password: Password
-    username: Annotated[str, msgspec.Meta(min_length=1, max_length=254)] | None = None
-    email: Annotated[str, msgspec.Meta(min_length=1, max_length=254)] | None = None
+    username: Annotated[str, one_line(254, min_length=1)] | None = None
+    email: Annotated[str, one_line(254, min_length=1)] | None = None
 
 
 class RefreshRequest(WriteSchema):
-    refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)]
+    refresh_token: Annotated[str, one_line(4096, min_length=1)]
 
 
 class LogoutRequest(WriteSchema):
-    refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)] | None = None
+    refresh_token: Annotated[str, one_line(4096, min_length=1)] | None = None
 
 
 class PasswordChange(WriteSchema):

@@ -15,8 +15,10 @@ At start-up :func:`configure_endpoints` writes the effective values into every h
 in the OpenAPI document: who may call and the tier in each operation's description, the bearer
 scheme where a credential is needed, and the error statuses the operation can answer, derived
 from what it does: 429 where it is rate-limited, 401 and 403 where it is guarded, 404 with a
-path parameter, 400 with any parameter or body, 413 and 422 with a body, 409 for writes, plus
-what the handler declares in ``errors``.
+path parameter, 400 on every operation (any query string may hold a forbidden character,
+``core.query_strings``), 413 and 422 with a body, 409 for writes, plus
+what the handler declares in ``errors``. It also records the query parameters each handler
+reads (``core.query_strings``), which the response cache and pagination links keep to.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ from litestar.routes import HTTPRoute
 
 from pydotorg.core.auth import ACCESS_KEY, BEARER_SECURITY, SAFE_METHODS, Access
 from pydotorg.core.pagination import Page
+from pydotorg.core.query_strings import INTEGER_QUERY_KEY, QUERY_KEY, declared_query
 from pydotorg.core.ratelimit import TIER_KEY, Limits, Tier, describe
-from pydotorg.core.requests import INTEGER_QUERY_KEY
 from pydotorg.core.response_cache import CACHE_KEY
 from pydotorg.core.schemas import WriteSchema
 
@@ -54,7 +56,8 @@ ERRORS_KEY = "errors"
 ALSO_AS_KEY = "also_as"
 ERROR_BODY = Reference(ref="#/components/schemas/ErrorBody")
 STATUS_TEXT = {
-    400: "Malformed request: bad JSON, wrong parameter types or out-of-range values.",
+    400: "Malformed request: bad JSON, wrong parameter types, out-of-range values, or control "
+    "characters in a query parameter.",
     401: "Missing or invalid credentials.",
     403: "Authenticated, but lacking the required role.",
     404: "No such resource (or not visible to the caller).",
@@ -137,7 +140,9 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
         for method in ("get", "post", "put", "patch", "delete"):
             operation: Operation | None = getattr(item, method, None)
             if operation is not None and operation.operation_id in handlers:
-                _document(operation, handlers[operation.operation_id], limits)
+                handler = handlers[operation.operation_id]
+                handler.opt[QUERY_KEY] = declared_query(operation)
+                _document(operation, handler, limits)
     tidy_schemas(schema)
     close_request_bodies(schema)
     complete_allow_headers(app)
@@ -273,8 +278,7 @@ def error_statuses(operation: Operation, handler: HTTPRouteHandler) -> set[int]:
     parameters = operation.parameters or []
     if any(getattr(p, "param_in", None) == "path" for p in parameters):
         statuses.add(404)
-    if parameters or operation.request_body is not None:
-        statuses.add(400)
+    statuses.add(400)
     if operation.request_body is not None:
         statuses |= {413, 422}
     if not is_read(handler):

@@ -38,6 +38,15 @@ class FieldError(DomainError):
         self.message = message
 
 
+class ParameterError(FieldError):
+    """A query parameter the request may not have (400), named like a body field."""
+
+    status_code = 400
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(field, message, source="query")
+
+
 class NotAuthenticatedError(DomainError):
     status_code = 401
 

@@ -1,7 +1,14 @@
-"""RSS 2.0 and Atom 1.0 documents, built once for every domain's feeds (jobs, events, ...)."""
+"""RSS 2.0 and Atom 1.0 documents, built once for every domain's feeds (jobs, events, ...).
+
+Every text and attribute value goes through ``_clean``, which drops the characters XML 1.0
+forbids (C0 controls but tab, newline and carriage return; unpaired surrogates; U+FFFE and
+U+FFFF): the API refuses them at write time, and a row that holds one anyway (written before the
+rule, or by another program) must not make the feed unparseable for every reader.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +19,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 RSS_MEDIA_TYPE = "application/rss+xml; charset=utf-8"
 ATOM_MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 XML_MEDIA_TYPE = "text/xml; charset=utf-8"  # for clients that read only text/* (generated ones)
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -26,15 +34,19 @@ class FeedItem:
     categories: Sequence[str] = ()
 
 
+def _clean(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry."""
+    return _NOT_XML.sub("", text)
+
+
 def _text(parent: ET.Element, tag: str, text: str, **attrib: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrib)
-    element.text = text
+    element = _element(parent, tag, **attrib)
+    element.text = _clean(text)
     return element
 
 
-def _clean(text: str) -> str:
-    """XML 1.0 cannot carry most control characters; drop them rather than emit a broken feed."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+def _element(parent: ET.Element, tag: str, **attrib: str) -> ET.Element:
+    return ET.SubElement(parent, tag, {name: _clean(value) for name, value in attrib.items()})
 
 
 def _document(root: ET.Element) -> bytes:
@@ -47,27 +59,23 @@ def rss_feed(
 ) -> bytes:
     ET.register_namespace("atom", ATOM_NS)
     rss = ET.Element("rss", {"version": "2.0"})
-    channel = ET.SubElement(rss, "channel")
-    _text(channel, "title", _clean(title))
+    channel = _element(rss, "channel")
+    _text(channel, "title", title)
     _text(channel, "link", link)
-    _text(channel, "description", _clean(description))
-    ET.SubElement(
-        channel,
-        f"{{{ATOM_NS}}}link",
-        {"href": self_url, "rel": "self", "type": "application/rss+xml"},
-    )
+    _text(channel, "description", description)
+    _element(channel, f"{{{ATOM_NS}}}link", href=self_url, rel="self", type="application/rss+xml")
     newest = max((item.updated or item.published for item in items), default=None)
     if newest is not None:
         _text(channel, "lastBuildDate", format_datetime(newest.astimezone(UTC), usegmt=True))
     for item in items:
-        entry = ET.SubElement(channel, "item")
-        _text(entry, "title", _clean(item.title))
+        entry = _element(channel, "item")
+        _text(entry, "title", item.title)
         _text(entry, "link", item.link)
-        _text(entry, "description", _clean(item.summary))
+        _text(entry, "description", item.summary)
         _text(entry, "guid", item.guid, isPermaLink="false")
         _text(entry, "pubDate", format_datetime(item.published.astimezone(UTC), usegmt=True))
         for category in item.categories:
-            _text(entry, "category", _clean(category))
+            _text(entry, "category", category)
     return _document(rss)
 
 
@@ -76,27 +84,27 @@ def atom_feed(
 ) -> bytes:
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    _text(feed, f"{{{ATOM_NS}}}title", _clean(title))
+    _text(feed, f"{{{ATOM_NS}}}title", title)
     _text(feed, f"{{{ATOM_NS}}}id", feed_id)
-    ET.SubElement(feed, f"{{{ATOM_NS}}}link", {"href": link, "rel": "alternate"})
-    ET.SubElement(feed, f"{{{ATOM_NS}}}link", {"href": self_url, "rel": "self"})
+    _element(feed, f"{{{ATOM_NS}}}link", href=link, rel="alternate")
+    _element(feed, f"{{{ATOM_NS}}}link", href=self_url, rel="self")
     newest = max(
         (item.updated or item.published for item in items), default=datetime(2000, 1, 1, tzinfo=UTC)
     )
     _text(feed, f"{{{ATOM_NS}}}updated", newest.astimezone(UTC).isoformat())
     for item in items:
-        entry = ET.SubElement(feed, f"{{{ATOM_NS}}}entry")
-        _text(entry, f"{{{ATOM_NS}}}title", _clean(item.title))
+        entry = _element(feed, f"{{{ATOM_NS}}}entry")
+        _text(entry, f"{{{ATOM_NS}}}title", item.title)
         _text(entry, f"{{{ATOM_NS}}}id", item.guid)
-        ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"href": item.link, "rel": "alternate"})
+        _element(entry, f"{{{ATOM_NS}}}link", href=item.link, rel="alternate")
         _text(entry, f"{{{ATOM_NS}}}published", item.published.astimezone(UTC).isoformat())
         updated = item.updated or item.published
         _text(entry, f"{{{ATOM_NS}}}updated", updated.astimezone(UTC).isoformat())
         if item.author:
-            author = ET.SubElement(entry, f"{{{ATOM_NS}}}author")
-            _text(author, f"{{{ATOM_NS}}}name", _clean(item.author))
+            author = _element(entry, f"{{{ATOM_NS}}}author")
+            _text(author, f"{{{ATOM_NS}}}name", item.author)
         if item.summary:
-            _text(entry, f"{{{ATOM_NS}}}summary", _clean(item.summary))
+            _text(entry, f"{{{ATOM_NS}}}summary", item.summary)
         for category in item.categories:
-            ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": _clean(category)})
+            _element(entry, f"{{{ATOM_NS}}}category", term=category)
     return _document(feed)

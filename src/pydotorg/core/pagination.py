@@ -6,7 +6,8 @@ A handler returns a :class:`Page`; ``core.responses`` writes it out with those h
 ``core.openapi`` documents it as an array.
 
 Every controller gets the ``window`` dependency (``limit``/``offset``) from the app; a
-controller with page-based lists overrides it with :data:`PAGE_BASED`.
+controller with page-based lists overrides it with :data:`PAGE_BASED`. Links repeat only the
+query parameters the endpoint reads (``core.query_strings``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from litestar import Request
 from litestar.di import Provide
 from litestar.params import Parameter
 
+from pydotorg.core.query_strings import QUERY_KEY
 from pydotorg.core.urls import base_url
 
 T = TypeVar("T")
@@ -78,9 +80,14 @@ PAGE_BASED = {"window": Provide(provide_page)}
 
 
 def _page_url(request: Request[Any, Any, Any], window: Window, offset: int) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items()]
+    """The URL of another page: the same declared parameters, another window."""
+    declared = request.route_handler.opt.get(QUERY_KEY)
     names = {"currentPage", "pageSize"} if window.style == "page" else {"limit", "offset"}
-    params = [(k, v) for k, v in params if k not in names]
+    params = [
+        (k, v)
+        for k, v in request.query_params.multi_items()
+        if k not in names and (declared is None or k in declared)
+    ]
     if window.style == "page":
         params += [
             ("currentPage", str(offset // window.limit + 1)),

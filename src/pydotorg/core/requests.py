@@ -8,8 +8,6 @@ strict rules, so a wrong JSON type is a 400 naming its field (``{"limit": "5"}``
 nested too deep, and malformed JSON (with the byte where it breaks). A body that is not JSON
 (``Content-Type: text/plain``, a form) is a 415. A missing body is said to be missing.
 
-Query strings are read leniently by Litestar; the guard :func:`strict_query` holds integer
-parameters to decimal digits.
 """
 
 from __future__ import annotations
@@ -20,9 +18,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.handlers.base import BaseRouteHandler
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 _LOCATION = re.compile(r" - at `\$\.?([^`]*)`$")
@@ -68,31 +64,6 @@ def decode_body(body: bytes, target: Any) -> Any:
         raise body_error(field, _LOCATION.sub("", message)) from exc
     except msgspec.DecodeError as exc:
         raise body_error(None, str(exc)) from exc
-
-
-INTEGER_QUERY_KEY = "integer_query"
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
-
-
-def strict_query(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """App-wide guard: an integer query parameter is written in decimal digits. (Litestar reads
-    query strings leniently, so ``?limit=1e3`` would be 1000.) ``core.endpoints`` lists each
-    operation's integer parameters in its ``opt``."""
-    names: frozenset[str] = handler.opt.get(INTEGER_QUERY_KEY, frozenset())
-    if not names:
-        return
-    for name, value in connection.query_params.multi_items():
-        if name in names and not _INTEGER.match(value):
-            raise ValidationException(
-                detail="Invalid query parameter",
-                extra=[
-                    {
-                        "key": name,
-                        "message": "Expected `int`, got `str`",
-                        "source": "query",
-                    }
-                ],
-            )
 
 
 class ApiRequest(Request[Any, Any, Any]):

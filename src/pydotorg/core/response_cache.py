@@ -9,8 +9,14 @@ second on the others, far inside the ``max-age`` the responses already advertise
 
 Only public reads are cached (``core.endpoints`` marks them: GETs anyone may call, unless the
 handler says ``cacheable=False``), only for anonymous callers, and rate limiting and ETags still
-apply to every request. An endpoint whose answer depends on a request header (a feed asked for
-as ``text/xml``) names it in ``vary=``, and the header's value is part of the cache key.
+apply to every request.
+
+An entry is keyed on the host, the path and the query parameters the endpoint reads, sorted by
+name (``core.query_strings``): parameters it does not read change nothing in the answer, so
+``?x=1``, ``?x=2``, ... are all answered from the one entry rather than each rendered afresh.
+A query with a forbidden character is never answered from the cache (the app refuses it). An
+endpoint whose answer depends on a request header (a feed asked for as ``text/xml``) names it
+in ``vary=``, and the header's value is part of the key.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pydotorg.core.auth import credentials_refused
 from pydotorg.core.meta import ServiceMeta
+from pydotorg.core.query_strings import QUERY_KEY, cache_key
 from pydotorg.db.versioning import VERSION_KEY
 
 logger = logging.getLogger("pydotorg.cache")
@@ -57,7 +64,7 @@ class ResponseCache:
         self.max_body = max_body
         self.ttl = ttl
         self.version: str | None = None
-        self._entries: OrderedDict[tuple[bytes, ...], Entry] = OrderedDict()
+        self._entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -74,7 +81,7 @@ class ResponseCache:
             self._entries.clear()
             self.version = version
 
-    def get(self, key: tuple[bytes, ...]) -> Entry | None:
+    def get(self, key: tuple[Any, ...]) -> Entry | None:
         entry = self._entries.get(key)
         if (
             entry is None
@@ -87,7 +94,7 @@ class ResponseCache:
         self.hits += 1
         return entry
 
-    def put(self, key: tuple[bytes, ...], entry: Entry) -> None:
+    def put(self, key: tuple[Any, ...], entry: Entry) -> None:
         if len(entry.body) > self.max_body or entry.version != self.version:
             return
         self._entries[key] = entry
@@ -155,9 +162,13 @@ class ResponseCacheMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        vary: tuple[bytes, ...] = handler.opt.get(VARY_KEY, ())
+        query = cache_key(scope["query_string"], handler.opt.get(QUERY_KEY))
+        if query is None:
+            await self.app(scope, receive, send)
+            return
         host = next((v for k, v in scope["headers"] if k == b"host"), b"")
-        key = (host, scope["path"].encode(), scope["query_string"])
+        key: tuple[Any, ...] = (host, scope["path"], query)
+        vary: tuple[bytes, ...] = handler.opt.get(VARY_KEY, ())
         if vary:
             headers = dict(scope["headers"])
             key += tuple(headers.get(name, b"") for name in vary)

@@ -1,7 +1,12 @@
 """Field types shared by every domain's request schemas.
 
-Text that reaches the database is checked here once: no control characters (PostgreSQL cannot
-even store NUL), bounded length, and URLs that are absolute http(s) addresses.
+Text that reaches the database is checked here once: bounded length, and no character that
+XML 1.0 forbids, so every feed and export built from it stays parseable. One-line text refuses
+every C0 control and DEL; free text keeps tab, newline and carriage return; both refuse the
+non-characters U+FFFE and U+FFFF (PostgreSQL cannot even store NUL). Unpaired surrogates never
+reach Python: the JSON decoder refuses them with 400. URLs are absolute http(s) addresses.
+Every domain builds its text fields from :func:`one_line` and :func:`free_text` (or the
+``NOT_IN_TEXT`` character class), so the rule is written once.
 """
 
 from __future__ import annotations
@@ -12,8 +17,31 @@ from typing import Annotated, Any, Union, get_args
 import msgspec
 from msgspec import UNSET, UnsetType
 
-_NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-_SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
+NOT_IN_TEXT = r"\x00-\x1f\x7f\ufffe\uffff"
+"""The characters no one-line text field may hold, as the inside of a regex character class."""
+_ONE_LINE = rf"^[^{NOT_IN_TEXT}]*$"
+_FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
+
+
+def one_line(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:
+    """The constraints of a one-line text field (``Annotated[str, one_line(200)]``)."""
+    return msgspec.Meta(
+        min_length=min_length or None,
+        max_length=max_length,
+        pattern=_ONE_LINE,
+        description=description,
+    )
+
+
+def free_text(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:
+    """The constraints of a text field that may hold tabs and line breaks."""
+    return msgspec.Meta(
+        min_length=min_length or None,
+        max_length=max_length,
+        pattern=_FREE_TEXT,
+        description=description,
+    )
+
 
 Slug = Annotated[
     str,
@@ -28,7 +56,7 @@ Url = Annotated[
     str,
     msgspec.Meta(
         max_length=500,
-        pattern=r"^https?://[^\s\x00-\x1f\x7f]+$",
+        pattern=rf"^https?://[^\s{NOT_IN_TEXT}]+$",
         description="An absolute http(s) URL.",
     ),
 ]
@@ -36,7 +64,7 @@ OptionalUrl = Annotated[
     str,
     msgspec.Meta(
         max_length=500,
-        pattern=r"^(?:https?://[^\s\x00-\x1f\x7f]+)?$",
+        pattern=rf"^(?:https?://[^\s{NOT_IN_TEXT}]+)?$",
         description="An absolute http(s) URL, or an empty string for none.",
     ),
 ]
@@ -46,12 +74,8 @@ Ref = Annotated[
     int,
     msgspec.Meta(ge=1, le=2**63 - 1, description="The id of another resource."),
 ]
-Name = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=200, pattern=_SINGLE_LINE, description="One line.")
-]
-Description = Annotated[
-    str, msgspec.Meta(max_length=10_000, pattern=_NO_CONTROL, description="Free text.")
-]
+Name = Annotated[str, one_line(200, min_length=1, description="One line.")]
+Description = Annotated[str, free_text(10_000, description="Free text.")]
 
 
 class WriteSchema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -61,7 +85,7 @@ class WriteSchema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class Reason(WriteSchema):
     """Why staff refused something; its owner reads it."""
 
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=_NO_CONTROL)]
+    reason: Annotated[str, free_text(5000, min_length=1)]
 
 
 def _not_null(annotation: Any) -> Any:

@@ -28,9 +28,7 @@ def describe(occurrence: Occurrence, time_zone: str) -> str:
     return f"{start:%a %d %b %Y, %H:%M} - {until} ({time_zone})"
 
 
-def feed_items(
-    events: Sequence[Event], url: Callable[[Event], str], now: datetime
-) -> list[FeedItem]:
+def feed_items(events: Sequence[Event], url: Callable[[int], str], now: datetime) -> list[FeedItem]:
     items = []
     for event in events:
         upcoming = next_occurrence(event, now)
@@ -41,7 +39,7 @@ def feed_items(
             lines.append(f"Where: {event.venue.name}")
         if event.description:
             lines += ["", plain_text(event.description)]
-        uri = url(event)
+        uri = url(event.id)
         items.append(
             FeedItem(
                 title=event.title,

@@ -1,5 +1,6 @@
 """The list filters every events endpoint shares (calendar, category, venue, dates, text), and
-the dependency that reads them from the query string."""
+the dependency that reads them from the query string. Dates lie in the years events may
+happen in (``recurrence.FIRST_YEAR`` to ``LAST_YEAR``); others are 400 naming the parameter."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from litestar.params import Parameter
 from sqlalchemy import Select, or_, select
 
 from pydotorg.core import clock
-from pydotorg.core.exceptions import FieldError
+from pydotorg.core.exceptions import FieldError, ParameterError
 from pydotorg.core.queries import contains, id_or_slug
 from pydotorg.events.models import (
     Calendar,
@@ -23,6 +24,7 @@ from pydotorg.events.models import (
     RecurringRule,
     event_event_category,
 )
+from pydotorg.events.recurrence import FIRST_YEAR, LAST_YEAR
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 MAX_RANGE_DAYS = 5 * 366
@@ -176,9 +178,15 @@ async def provide_filters(
         featured=featured,
         status=status,
         q=q,
-        date_from=date_from,
-        date_to=date_to,
+        date_from=_supported(date_from, "date_from"),
+        date_to=_supported(date_to, "date_to"),
     )
+
+
+def _supported(day: date | None, name: str) -> date | None:
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ParameterError(name, f"must be a day of the years {FIRST_YEAR} to {LAST_YEAR}")
+    return day
 
 
 FILTERS = {"filters": Provide(provide_filters)}

@@ -1,57 +1,63 @@
 """iCalendar (RFC 5545) export, so Python events can be subscribed to in any calendar app.
 
-Written out by hand rather than through a library: the format is small, and owning it keeps the
-rules visible. Lines end in CRLF and are folded at 75 octets without splitting a UTF-8
-character; TEXT values are escaped; every timed event in a zone other than UTC names it with
-TZID and the calendar carries a VTIMEZONE with that zone's real transitions; all-day events are
-DATE values with an exclusive end. DTSTAMP is the event's last change, so an unchanged calendar
-is byte-for-byte the same (and keeps its ETag).
+Written out here rather than with the icalendar package: for the 1,442 events of Python User
+Groups, icalendar builds and serialises the file in about 440 ms, this writer in about 30 ms
+(``bench/ical_library.py``). Lines end in CRLF and are folded at 75 octets without splitting a
+UTF-8 character; TEXT values are escaped and lose the characters neither RFC 5545 nor XML
+allows (controls but tab and newline, unpaired surrogates, U+FFFE and U+FFFF); every timed
+event in a zone other than UTC names it with TZID, and the calendar carries a VTIMEZONE with
+that zone's real transitions over the years the file covers (``timezones.py``); all-day events
+are DATE values with an exclusive end. DTSTAMP is the event's last change, so an unchanged
+calendar is byte-for-byte the same (and keeps its ETag). The events come from ``exports.py``.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydotorg.core import clock
-from pydotorg.events.models import STATUS_APPROVED, STATUS_PENDING, Event
-from pydotorg.events.occurrences import rule_of
+from pydotorg.events.exports import ExportedEvent
+from pydotorg.events.models import STATUS_APPROVED, STATUS_PENDING
 from pydotorg.events.recurrence import Occurrence, Rule
+from pydotorg.events.timezones import covered_years, vtimezone
 
 MEDIA_TYPE = "text/calendar"
 PRODID = "-//Python Software Foundation//python.org events API//EN"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _TAG = re.compile(r"<[^>]+>")
-_URI_UNSAFE = re.compile(r"[\x00-\x20\x7f]")
+_URI_UNSAFE = re.compile(r"[\x00-\x20\x7f\ud800-\udfff\ufffe\uffff]")
 _STATUS = {STATUS_APPROVED: "CONFIRMED", STATUS_PENDING: "TENTATIVE"}
 FUTURE_YEARS = 10
 
 
 def escape(text: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.isprintable():
+        text = _NOT_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> str:
     """Split a content line into pieces of at most 75 octets, continuation lines starting with
     a space, never inside a UTF-8 character (RFC 5545 3.1)."""
-    pieces: list[str] = []
-    current: list[str] = []
-    size, limit = 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size, limit = [], 0, 74
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
-    return "\r\n ".join(pieces)
+    if len(line) <= 75 and line.isascii():
+        return line
+    data = line.encode("utf-8")
+    pieces = []
+    start, limit = 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            end -= 1
+        pieces.append(data[start:end])
+        start, limit = end, 74
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode("utf-8")
 
 
 def plain_text(markup: str) -> str:
@@ -61,15 +67,9 @@ def plain_text(markup: str) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-
-
-def _offset(delta: timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    sign = "+" if seconds >= 0 else "-"
-    hours, rest = divmod(abs(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{sign}{hours:02d}{minutes:02d}" + (f"{secs:02d}" if secs else "")
+    at = moment.astimezone(UTC)
+    fields = (at.year, at.month, at.day, at.hour, at.minute, at.second)
+    return "%04d%02d%02dT%02d%02d%02dZ" % fields  # noqa: UP031 - a third of strftime's cost
 
 
 def _when(name: str, moment: datetime, all_day: bool, tz: ZoneInfo) -> str:
@@ -81,109 +81,39 @@ def _when(name: str, moment: datetime, all_day: bool, tz: ZoneInfo) -> str:
     return f"{name};TZID={tz.key}:{local:%Y%m%dT%H%M%S}"
 
 
-@dataclass(frozen=True)
-class Transition:
-    at: datetime
-    before: timedelta
-    after: timedelta
-    name: str
-    daylight: bool
-
-
-def transitions(tz: ZoneInfo, first: datetime, last: datetime) -> list[Transition]:
-    """The zone's offset changes between two instants, found by daily steps and bisection."""
-
-    def offset_at(moment: datetime) -> timedelta:
-        return moment.astimezone(tz).utcoffset() or timedelta(0)
-
-    found = []
-    step = timedelta(days=1)
-    moment = first
-    offset = offset_at(moment)
-    while moment < last:
-        following = moment + step
-        new = offset_at(following)
-        if new != offset:
-            low, high = moment, following
-            while high - low > timedelta(seconds=1):
-                middle = low + (high - low) / 2
-                if offset_at(middle) == offset:
-                    low = middle
-                else:
-                    high = middle
-            high = high.replace(microsecond=0)
-            after = high.astimezone(tz)
-            found.append(Transition(high, offset, new, after.tzname() or "", bool(after.dst())))
-            offset = new
-        moment = following
-    return found
-
-
-def vtimezone(tz: ZoneInfo, first: datetime, last: datetime) -> list[str]:
-    start = datetime(first.year - 1, 1, 1, tzinfo=UTC)
-    end = datetime(last.year + 2, 1, 1, tzinfo=UTC)
-    initial = start.astimezone(tz)
-    offset = initial.utcoffset() or timedelta(0)
-    lines = ["BEGIN:VTIMEZONE", f"TZID:{tz.key}"]
-    periods = [
-        Transition(start, offset, offset, initial.tzname() or "", bool(initial.dst())),
-        *transitions(tz, start, end),
-    ]
-    for period in periods:
-        kind = "DAYLIGHT" if period.daylight else "STANDARD"
-        onset = (period.at + period.before).replace(tzinfo=None)
-        lines += [
-            f"BEGIN:{kind}",
-            f"DTSTART:{onset:%Y%m%dT%H%M%S}",
-            f"TZOFFSETFROM:{_offset(period.before)}",
-            f"TZOFFSETTO:{_offset(period.after)}",
-            f"TZNAME:{escape(period.name)}",
-            f"END:{kind}",
-        ]
-    lines.append("END:VTIMEZONE")
-    return lines
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Component:
-    """One VEVENT: a single occurrence, or a rule's first occurrence and its RRULE."""
+    """One VEVENT: a single occurrence, or a rule's first occurrence, its RRULE and the end of
+    its last occurrence (None: it repeats for ever)."""
 
     uid: str
     when: Occurrence
     rule: Rule | None = None
+    last_end: datetime | None = None
 
 
-def components(event: Event) -> list[Component]:
+def components(event: ExportedEvent) -> list[Component]:
     """The event's first component keeps the event's own UID; further ones get UIDs built from
     the event id and their own id, so each stays stable while it exists."""
-    found = [
-        Component(
-            f"event-{event.id}-occurrence-{o.id}@python.org",
-            Occurrence(o.dt_start, o.dt_end, o.all_day),
-        )
-        for o in event.occurrences
-    ]
-    for row in event.rules:
-        rule = rule_of(row)
-        found.append(
-            Component(
-                f"event-{event.id}-rule-{row.id}@python.org",
-                Occurrence(rule.start, rule.end, rule.all_day),
-                rule,
-            )
-        )
-    if found:
-        found[0] = Component(event.uid, found[0].when, found[0].rule)
+    found: list[Component] = []
+    for occurrence_id, when in event.occurrences:
+        uid = f"event-{event.id}-occurrence-{occurrence_id}@python.org" if found else event.uid
+        found.append(Component(uid, when))
+    for rule_id, rule, last_end in event.rules:
+        uid = f"event-{event.id}-rule-{rule_id}@python.org" if found else event.uid
+        first = Occurrence(rule.start, rule.end, rule.all_day)
+        found.append(Component(uid, first, rule, last_end))
     return found
 
 
-def vevent(event: Event, component: Component, url: Callable[[Event], str]) -> list[str]:
+def vevent(event: ExportedEvent, component: Component, url: Callable[[int], str]) -> list[str]:
     tz = ZoneInfo(event.time_zone)
     when = component.when
+    updated = _utc(event.updated)
     lines = [
         "BEGIN:VEVENT",
-        f"UID:{component.uid}",
-        f"DTSTAMP:{_utc(event.updated)}",
+        f"UID:{escape(component.uid)}",
+        f"DTSTAMP:{updated}",
         _when("DTSTART", when.start, when.all_day, tz),
         _when("DTEND", when.end, when.all_day, tz),
     ]
@@ -192,28 +122,33 @@ def vevent(event: Event, component: Component, url: Callable[[Event], str]) -> l
     lines.append(f"SUMMARY:{escape(event.title)}")
     if event.description:
         lines.append(f"DESCRIPTION:{escape(plain_text(event.description))}")
-    if event.venue is not None:
-        place = ", ".join(p for p in (event.venue.name, event.venue.address) if p)
-        if event.venue.address == event.venue.name:
-            place = event.venue.name
+    venue = event.venue
+    if venue is not None:
+        place = ", ".join(p for p in (venue.name, venue.address) if p)
+        if venue.address == venue.name:
+            place = venue.name
         lines.append(f"LOCATION:{escape(place)}")
-        if event.venue.latitude is not None and event.venue.longitude is not None:
-            lines.append(f"GEO:{event.venue.latitude};{event.venue.longitude}")
+        if venue.latitude is not None and venue.longitude is not None:
+            lines.append(f"GEO:{venue.latitude};{venue.longitude}")
     if event.categories:
-        lines.append("CATEGORIES:" + ",".join(escape(c.name) for c in event.categories))
+        lines.append("CATEGORIES:" + ",".join(escape(name) for name in event.categories))
     lines += [
-        f"URL:{_URI_UNSAFE.sub('', event.url) or url(event)}",
+        f"URL:{_URI_UNSAFE.sub('', event.url) or url(event.id)}",
         f"STATUS:{_STATUS.get(event.status, 'CANCELLED')}",
         f"CREATED:{_utc(event.created)}",
-        f"LAST-MODIFIED:{_utc(event.updated)}",
+        f"LAST-MODIFIED:{updated}",
         "END:VEVENT",
     ]
     return lines
 
 
-def _zone_spans(events: Iterable[Event], now: datetime) -> dict[str, tuple[datetime, datetime]]:
-    """For each zone that timed events use, the instants its VTIMEZONE must cover."""
+def _zone_spans(
+    events: Iterable[ExportedEvent], now: datetime
+) -> dict[str, tuple[datetime, datetime]]:
+    """For each zone that timed events use, the instants its VTIMEZONE must cover: a rule
+    without an end up to ``FUTURE_YEARS`` from now."""
     spans: dict[str, tuple[datetime, datetime]] = {}
+    future = now + timedelta(days=365 * FUTURE_YEARS)
     for event in events:
         if event.time_zone == "UTC":
             continue
@@ -222,21 +157,21 @@ def _zone_spans(events: Iterable[Event], now: datetime) -> dict[str, tuple[datet
                 continue
             first, last = component.when.start, component.when.end
             if component.rule is not None:
-                last = max(last, event.last_end or now + timedelta(days=365 * FUTURE_YEARS))
+                last = max(last, component.last_end or future)
             low, high = spans.get(event.time_zone, (first, last))
             spans[event.time_zone] = (min(low, first), max(high, last))
     return spans
 
 
 def calendar(
-    events: Sequence[Event],
+    events: Sequence[ExportedEvent],
     *,
     name: str,
-    url: Callable[[Event], str],
+    url: Callable[[int], str],
     now: datetime | None = None,
 ) -> bytes:
     """A VCALENDAR of the events, as bytes ready to serve as ``text/calendar``; ``url`` gives
-    the address of an event that has no web page of its own."""
+    the address of an event (by id) that has no web page of its own."""
     now = now or clock.now()
     lines = [
         "BEGIN:VCALENDAR",
@@ -247,14 +182,9 @@ def calendar(
         f"X-WR-CALNAME:{escape(name)}",
     ]
     for key, (first, last) in sorted(_zone_spans(events, now).items()):
-        lines += vtimezone(ZoneInfo(key), first, last)
+        lines += vtimezone(key, *covered_years(first, last))
     for event in events:
         for component in components(event):
             lines += vevent(event, component, url)
     lines.append("END:VCALENDAR")
-    return ("\r\n".join(_folded(lines)) + "\r\n").encode("utf-8")
-
-
-def _folded(lines: Iterable[str]) -> Iterator[str]:
-    for line in lines:
-        yield fold(line)
+    return ("\r\n".join(map(fold, lines)) + "\r\n").encode("utf-8")

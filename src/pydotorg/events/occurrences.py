@@ -1,5 +1,12 @@
 """When events happen: occurrences and rules read from request bodies, an event's next
-occurrence, and the span its occurrences cover."""
+occurrence, and the span its occurrences cover.
+
+What is reasonable is decided here, at write time (422 naming the field): every date and time
+lies in the years ``FIRST_YEAR`` to ``LAST_YEAR``, an event runs for at most ``MAX_SPAN_YEARS``
+from its first start to its last end, and a rule produces at most ``MAX_OCCURRENCES``
+occurrences (``recurrence.py``). So whatever is stored, reading, expanding and exporting it
+stays cheap.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +16,25 @@ from zoneinfo import ZoneInfo
 
 from pydotorg.core.exceptions import FieldError
 from pydotorg.events.models import Event, RecurringRule
-from pydotorg.events.recurrence import Occurrence, Rule, instant, local_midnight
+from pydotorg.events.recurrence import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Occurrence,
+    Rule,
+    instant,
+    local_midnight,
+)
 from pydotorg.events.schemas import OccurrenceWrite, RuleWrite
 
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+MAX_SPAN_YEARS = 20
+MAX_SPAN_DAYS = MAX_SPAN_YEARS * 365 + MAX_SPAN_YEARS // 4
+YEARS = f"must be between the years {FIRST_YEAR} and {LAST_YEAR}"
 
 
 def _aware(value: datetime, tz: ZoneInfo, field: str) -> datetime:
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise FieldError(field, f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    local = value.astimezone(tz) if value.tzinfo is not None else value
+    if not FIRST_YEAR <= local.year <= LAST_YEAR:
+        raise FieldError(field, YEARS)
     return instant(value, tz) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -31,8 +48,8 @@ def parse_occurrence(item: OccurrenceWrite, tz: ZoneInfo, field: str) -> Occurre
         last = item.end_date or item.start_date
         if last < item.start_date:
             raise FieldError(f"{field}.end_date", "must not be before start_date")
-        if not EARLIEST_YEAR <= item.start_date.year <= last.year <= LATEST_YEAR:
-            raise FieldError(f"{field}.start_date", "is out of the supported years")
+        if not FIRST_YEAR <= item.start_date.year <= last.year <= LAST_YEAR:
+            raise FieldError(f"{field}.start_date", YEARS)
         return Occurrence(
             local_midnight(item.start_date, tz),
             local_midnight(last + timedelta(days=1), tz),
@@ -108,10 +125,20 @@ class Span:
 
 
 def span(occurrences: list[Occurrence], rules: list[tuple[Rule, datetime | None]]) -> Span:
+    """The summary of an event's occurrences and rules; 422 when it runs for more than
+    ``MAX_SPAN_YEARS`` from its first start to its last end."""
     starts = [o.start for o in occurrences] + [r.start for r, _ in rules]
     ends = [o.end for o in occurrences] + [end for _, end in rules if end is not None]
+    first_start, last_end = min(starts, default=None), max(ends, default=None)
+    if first_start and last_end and last_end - first_start > timedelta(days=MAX_SPAN_DAYS):
+        field = "occurrences" if last_end in (o.end for o in occurrences) else "rules"
+        raise FieldError(
+            field,
+            f"an event may run for at most {MAX_SPAN_YEARS} years from its first start to its "
+            f"last end (this one runs for {(last_end - first_start).days // 365} years)",
+        )
     return Span(
-        first_start=min(starts, default=None),
-        last_end=max(ends, default=None),
+        first_start=first_start,
+        last_end=last_end,
         ends_never=any(end is None for _, end in rules),
     )

@@ -4,6 +4,10 @@ A rule repeats in its event's *local* time: a weekly 18:00 meeting in Berlin sta
 both sides of a daylight-saving change, so its UTC instant moves by an hour. Expansion therefore
 runs on naive wall-clock times in the event's zone, and each occurrence is made aware (and UTC)
 only at the end. All-day rules repeat local dates.
+
+What a rule may cost is bounded when it is written: it produces at most ``MAX_OCCURRENCES``
+occurrences, a rule without an end counted up to the end of ``LAST_YEAR``, so no expansion
+(a date range, the next occurrence) ever steps through more than that many.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ FREQUENCIES = {"yearly": YEARLY, "monthly": MONTHLY, "weekly": WEEKLY, "daily": 
 WEEKDAYS = {"MO": MO, "TU": TU, "WE": WE, "TH": TH, "FR": FR, "SA": SA, "SU": SU}
 BY_DAY = re.compile(r"^([+-]?(?:[1-9]|[1-4][0-9]|5[0-3]))?(MO|TU|WE|TH|FR|SA|SU)$")
 MAX_OCCURRENCES = 5000
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+"""The years every date and time of an event lies in (local to the event's zone)."""
 
 
 def zone(name: str, field: str = "time_zone") -> ZoneInfo:
@@ -141,23 +147,37 @@ class Rule:
         first = self.next_after(after, tz, strict=True)
         return first is not None and first.start < before
 
-    def last_end(self, tz: ZoneInfo) -> datetime | None:
-        """The end of the last occurrence; None when the rule repeats for ever."""
-        if self.count is None and self.until is None:
-            return None
-        last = None
-        for number, local in enumerate(self._rrule(tz), start=1):
+    @property
+    def endless(self) -> bool:
+        return self.count is None and self.until is None
+
+    def _last_start(self, tz: ZoneInfo) -> datetime:
+        """The local start of the last occurrence (of an endless rule, the last by the end of
+        ``LAST_YEAR``); 422 when the rule produces none or more than ``MAX_OCCURRENCES``."""
+        rule = self._rrule(tz)
+        if self.endless:
+            rule = rule.replace(until=datetime(LAST_YEAR + 1, 1, 1) - timedelta(seconds=1))
+        last: datetime | None = None
+        for number, local in enumerate(rule, start=1):
             if number > MAX_OCCURRENCES:
+                counted = f" by the end of {LAST_YEAR} (it has no end)" if self.endless else ""
                 raise FieldError(
-                    "rules", f"a rule may produce at most {MAX_OCCURRENCES} occurrences"
+                    "rules", f"a rule may produce at most {MAX_OCCURRENCES} occurrences{counted}"
                 )
             last = local
         if last is None:
             raise FieldError("rules", "the rule produces no occurrences before its end")
-        return instant(last + self._local_length(tz), tz)
+        return last
+
+    def last_end(self, tz: ZoneInfo) -> datetime | None:
+        """The end of the last occurrence; None when the rule repeats for ever."""
+        if self.endless:
+            return None
+        return instant(self._last_start(tz) + self._local_length(tz), tz)
 
     def check(self, tz: ZoneInfo) -> None:
-        """RFC 5545 leaves a start that is not itself an occurrence undefined: refuse it."""
+        """RFC 5545 leaves a start that is not itself an occurrence undefined: refuse it; and
+        refuse a rule that runs past ``LAST_YEAR`` or produces too many occurrences."""
         if self.count is not None and self.until is not None:
             raise FieldError("rules", "give 'count' or 'until', not both")
         if self.until is not None and self.until < self.start:
@@ -169,7 +189,9 @@ class Rule:
             raise FieldError(
                 "by_day", "the first occurrence's start must itself match the rule's weekdays"
             )
-        self.last_end(tz)
+        last = self._last_start(tz)
+        if not self.endless and (last + self._local_length(tz)).year > LAST_YEAR:
+            raise FieldError("rules", f"the last occurrence must end by the end of {LAST_YEAR}")
 
     def rrule_text(self, tz: ZoneInfo) -> str:
         """The rule as an RFC 5545 RRULE value (UNTIL in UTC, or a date for all-day rules)."""

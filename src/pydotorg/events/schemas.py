@@ -12,13 +12,21 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from pydotorg.core.schemas import Description, Name, OptionalUrl, Slug, WriteSchema, patch_of
+from pydotorg.core.schemas import (
+    Description,
+    Name,
+    OptionalUrl,
+    Slug,
+    WriteSchema,
+    one_line,
+    patch_of,
+)
 
 Frequency = Literal["yearly", "monthly", "weekly", "daily"]
 Status = Literal["approved", "pending", "rejected"]
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
-Address = Annotated[str, msgspec.Meta(max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
-Country = Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
+Title = Annotated[str, one_line(500, min_length=1)]
+Address = Annotated[str, one_line(500)]
+Country = Annotated[str, one_line(100)]
 TimeZoneName = Annotated[
     str,
     msgspec.Meta(

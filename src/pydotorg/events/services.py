@@ -31,6 +31,7 @@ from pydotorg.events.calendar_services import (
     EventCategoryService,
     EventLocationService,
 )
+from pydotorg.events.exports import exported_events
 from pydotorg.events.feeds import FEED_SIZE, feed_items
 from pydotorg.events.filters import EventFilters, single_in
 from pydotorg.events.models import (
@@ -139,8 +140,8 @@ class EventService(CrudService[Event, EventRead]):
     def query(self) -> Select[Event]:
         return self.visible_events(select(Event))
 
-    def event_url(self, event: Event) -> str:
-        return self.links.url("getEvent", event.id)
+    def event_url(self, event_id: int) -> str:
+        return self.links.url("getEvent", event_id)
 
     def read(self, event: Event) -> EventRead:
         tz = ZoneInfo(event.time_zone)
@@ -159,7 +160,7 @@ class EventService(CrudService[Event, EventRead]):
             rules=[rule_read(rule, tz) for rule in event.rules],
             next_occurrence=occurrence_read(upcoming, tz) if upcoming else None,
             ical_url=self.links.url("exportEventIcal", event.id),
-            resource_uri=self.event_url(event),
+            resource_uri=self.event_url(event.id),
         )
 
     async def page(self, window: Window, filters: Any = None) -> Page[EventRead]:
@@ -221,23 +222,20 @@ class EventService(CrudService[Event, EventRead]):
         }
         return [found[i] for i in ids if i in found]
 
-    async def export(self, filters: EventFilters, window: Window | None = None) -> list[Event]:
-        """Events for a calendar file, oldest first (all of them, or one page)."""
-        ids = await self.matching_ids(filters, (Event.first_start, Event.id))
-        if window is not None:
-            ids = ids[window.offset : window.offset + window.limit]
-        return await self.load(ids)
-
     async def ical(self, filters: EventFilters, window: Window) -> bytes:
-        """A page of the events the filters match, as an iCalendar file."""
-        found = await self.export(filters, window)
-        return ical.calendar(found, name="Python events", url=self.event_url)
+        """A page of the events the filters match, oldest first, as an iCalendar file."""
+        ids = await self.matching_ids(filters, (Event.first_start, Event.id))
+        shown = await exported_events(
+            self.session, ids[window.offset : window.offset + window.limit]
+        )
+        return ical.calendar(shown, name="Python events", url=self.event_url)
 
     async def calendar_ical(self, key: str) -> tuple[bytes, str]:
-        """Every event of a calendar as an iCalendar file, and the file's name."""
+        """Every event of a calendar the caller may see as an iCalendar file, and its name."""
         calendar = await CalendarService(self.context).row(key)
-        found = await self.export(EventFilters(calendar=str(calendar.id)))
-        return ical.calendar(found, name=calendar.name, url=self.event_url), calendar.slug
+        ids = self.visible_events(select(Event.id).where(Event.calendar_id == calendar.id))
+        shown = await exported_events(self.session, ids)
+        return ical.calendar(shown, name=calendar.name, url=self.event_url), calendar.slug
 
     async def calendar_feed(self, key: str, kind: str) -> bytes:
         """A calendar's next events as an ``"rss"`` or ``"atom"`` document."""
@@ -263,7 +261,8 @@ class EventService(CrudService[Event, EventRead]):
     async def event_ical(self, event_id: int) -> tuple[bytes, str]:
         """One event as an iCalendar file, and the file's name."""
         event = await self.row(event_id)
-        return ical.calendar([event], name=event.title, url=self.event_url), event.slug
+        shown = await exported_events(self.session, [event.id])
+        return ical.calendar(shown, name=event.title, url=self.event_url), event.slug
 
     # Writing ------------------------------------------------------------------------------
 

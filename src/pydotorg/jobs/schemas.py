@@ -8,12 +8,19 @@ from typing import Annotated
 import msgspec
 
 from pydotorg.accounts.schemas import Email
-from pydotorg.core.schemas import Description, Name, OptionalUrl, Ref, WriteSchema, patch_of
+from pydotorg.core.schemas import (
+    Description,
+    Name,
+    OptionalUrl,
+    Ref,
+    WriteSchema,
+    free_text,
+    one_line,
+    patch_of,
+)
 
-ShortText = Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
-LongText = Annotated[
-    str, msgspec.Meta(max_length=20_000, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")
-]
+ShortText = Annotated[str, one_line(100)]
+LongText = Annotated[str, free_text(20_000)]
 Ids = Annotated[list[Ref], msgspec.Meta(max_length=20)]
 
 
@@ -94,8 +101,8 @@ JobUpdate = patch_of(JobCreate, extra={"is_featured": bool})
 class JobSearch(WriteSchema):
     """The guide's search body, plus category, remote and paging."""
 
-    query: Annotated[str, msgspec.Meta(max_length=500)] = ""
-    location: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    query: Annotated[str, msgspec.Meta(max_length=500)] = ""  # only its words reach SQL
+    location: Annotated[str, free_text(100)] = ""
     job_type_ids: Ids = msgspec.field(default_factory=list)
     category_id: Ref | None = None
     remote: bool | None = None
@@ -104,7 +111,7 @@ class JobSearch(WriteSchema):
 
 
 class CommentCreate(WriteSchema):
-    comment: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+    comment: Annotated[str, free_text(5000, min_length=1)]
 
 
 class CommentRead(msgspec.Struct):

@@ -1,0 +1,84 @@
+"""Every domain's text fields refuse what XML 1.0 cannot carry (``core.schemas``), so no feed or
+export built from them can break."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.support import LiveServer
+
+FORBIDDEN = {"U+FFFF": "\uffff", "U+FFFE": "\ufffe", "NUL": "\x00", "ESC": "\x1b"}
+EVENT = {
+    "calendar": 1,
+    "occurrences": [{"dt_start": "2031-05-05T09:00:00", "dt_end": "2031-05-05T10:00:00"}],
+}
+JOB = {
+    "company_name": "ACME",
+    "description": "We write Python.",
+    "contact_email": "jobs@example.org",
+}
+Body = Callable[[str], dict[str, Any]]
+WRITES: list[tuple[str, str, str, Body]] = [
+    ("staff", "/api/v1/os/", "name", lambda c: {"name": f"OS{c}", "slug": "xml-os"}),
+    ("staff", "/api/v1/events/", "title", lambda c: {**EVENT, "title": f"Meetup {c}"}),
+    (
+        "user",
+        "/api/v1/events/submit",
+        "description",
+        lambda c: {**EVENT, "title": "Sprint", "description": f"a{c}b"},
+    ),
+    ("user", "/api/v1/jobs/", "job_title", lambda c: {**JOB, "job_title": f"Engineer {c}"}),
+    (
+        "user",
+        "/api/v1/jobs/",
+        "requirements",
+        lambda c: {**JOB, "job_title": "Dev", "requirements": c},
+    ),
+    (
+        "staff",
+        "/api/v1/event-locations/",
+        "address",
+        lambda c: {"name": "Hall", "slug": "hall-xml", "address": c},
+    ),
+    (
+        "staff",
+        "/api/v1/calendars/",
+        "url",
+        lambda c: {"name": "C", "slug": "c-xml", "url": f"https://x.org/{c}"},
+    ),
+    ("user", "/api/v1/jobs/search", "location", lambda c: {"location": f"Berlin{c}"}),
+]
+
+
+@pytest.mark.parametrize("character", FORBIDDEN.values(), ids=FORBIDDEN.keys())
+@pytest.mark.parametrize(
+    ("role", "path", "field", "body"), WRITES, ids=[w[0] + w[1] + w[2] for w in WRITES]
+)
+def test_text_xml_cannot_carry_is_refused_naming_the_field(
+    server: LiveServer, role: str, path: str, field: str, body: Body, character: str
+) -> None:
+    with server.client(role) as client:
+        response = client.post(path, json=body(character))
+    assert response.status_code == 400, response.text
+    assert response.json()["extra"]["errors"][0]["field"] == field
+
+
+def test_free_text_keeps_tabs_and_line_breaks(server: LiveServer) -> None:
+    with server.client("user") as client:
+        body = {**EVENT, "title": "Sprint ✓", "description": "One\ttwo\r\nthree\n"}
+        response = client.post("/api/v1/events/submit", json=body)
+    assert response.status_code == 201, response.text
+    assert response.json()["description"] == body["description"]
+
+
+def test_unpaired_surrogates_never_reach_the_api(server: LiveServer) -> None:
+    with server.client("staff") as client:
+        response = client.post(
+            "/api/v1/os/",
+            content=b'{"name": "a\\udc00b", "slug": "surrogate-os"}',
+            headers={"Content-Type": "application/json"},
+        )
+    assert response.status_code == 400
