@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import LiveServer, serve_app
+from tests.support import LiveServer, read_log, serve_app
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -114,6 +115,38 @@ def test_usernames_and_emails_are_unique_case_insensitively(anon: httpx.Client) 
         },
     )
     assert email.status_code == 422 and email.json()["extra"]["errors"][0]["field"] == "email"
+
+
+def test_simultaneous_registrations_of_one_username_are_one_201_and_422s(
+    server: LiveServer,
+) -> None:
+    """Duplicates that only the database catches (a concurrent registration won the race) are
+    the same 422 as the ones found before writing, and nothing about them reaches the log."""
+    name = f"race{uuid.uuid4().hex[:8]}"
+    attempts = 16
+    start = threading.Barrier(attempts)
+    statuses: list[int] = []
+    fields: list[str | None] = []
+    log_start = server.log_path.stat().st_size
+
+    def attempt(number: int) -> None:
+        body = {"username": name, "email": f"{name}{number}@example.org", "password": PASSWORD}
+        with server.client() as client:
+            start.wait()
+            response = client.post("/api/auth/register", json=body)
+        statuses.append(response.status_code)
+        if response.status_code == 422:
+            fields.append(response.json()["extra"]["errors"][0]["field"])
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201] + [422] * (attempts - 1), statuses
+    assert fields == ["username"] * (attempts - 1)
+    logged = read_log(server.log_path, log_start)
+    assert "$argon2" not in logged and "parameters" not in logged, logged
 
 
 @pytest.mark.parametrize(

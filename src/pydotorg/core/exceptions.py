@@ -38,6 +38,17 @@ class FieldError(DomainError):
         self.message = message
 
 
+class DuplicateError(DomainError):
+    """A value that must be unique is taken, and which field holds it is not known (422)."""
+
+    status_code = 422
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            detail, extra={"errors": [{"field": None, "message": detail, "source": "body"}]}
+        )
+
+
 class NotAuthenticatedError(DomainError):
     status_code = 401
 
