@@ -83,6 +83,10 @@ def test_register_returns_tokens_and_applies_the_password_policy(anon: httpx.Cli
         "short7!": "8 characters",
         "password123": "too common",
         name: "username",
+        " " * 10: "8 characters",
+        "\u200b" * 10: "8 characters",
+        "\t" * 10: "control characters",
+        "\x00" * 10: "control characters",
     }
     for password, reason in cases.items():
         response = anon.post(

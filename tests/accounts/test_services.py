@@ -151,11 +151,36 @@ def test_password_rehashed_on_login_when_parameters_change(
 
 @pytest.mark.parametrize(
     ("password", "reason"),
-    [("short", "8 characters"), ("qwertyuiop", "common"), ("Ada_Lovelace", "username")],
+    [
+        ("short", "8 characters"),
+        ("qwertyuiop", "common"),
+        ("Ada_Lovelace", "username"),
+        (" " * 12, "8 characters"),
+        ("\u200b" * 12, "8 characters"),
+        ("ab\u200bcd\u200bef\u00a0g", "8 characters"),
+        ("e\u0301" * 7, "8 characters"),
+        ("\t" * 12, "control characters"),
+        ("\x00" * 12, "control characters"),
+        ("a good passphrase\n", "control characters"),
+        ("\uff51\uff57\uff45\uff52\uff54\uff59\uff55\uff49\uff4f\uff50", "common"),
+        (" qwertyuiop ", "common"),
+    ],
 )
 def test_password_policy(password: str, reason: str) -> None:
     with pytest.raises(FieldError, match=reason):
         check_password_policy(password, username="ada_lovelace")
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "correct horse battery staple",
+        "\u00e9" * 8,
+        "\u092a\u093e\u0938\u0935\u0930\u094d\u0921\u0967\u0968\u0969\u096a",
+    ],
+)
+def test_password_policy_counts_visible_characters_of_any_script(password: str) -> None:
+    check_password_policy(password, username="ada_lovelace")
 
 
 def test_hashes_are_argon2id() -> None:

@@ -47,8 +47,9 @@ class AuthController(ApiController):
         "/register",
         operation_id="register",
         summary="Create an account and sign in",
-        description="Passwords need 8+ characters, must differ from the username and must not "
-        "be a common password.",
+        description="Passwords need 8+ visible characters (after Unicode NFKC normalisation; "
+        "spaces and invisible characters do not count), no control characters (tabs, line "
+        "breaks, NUL), must differ from the username and must not be a common password.",
         **SIGN_IN,
     )
     async def register(
