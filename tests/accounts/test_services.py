@@ -6,7 +6,7 @@ import asyncio
 import base64
 import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -14,7 +14,7 @@ import jwt
 import pytest
 from sqlalchemy import delete, update
 
-from pydotorg.accounts.models import User
+from pydotorg.accounts.models import TokenFamily, User
 from pydotorg.accounts.passwords import check_password_policy, hash_password, needs_rehash
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.tokens import encode_token
@@ -42,6 +42,13 @@ def assert_refused(anon: httpx.Client, header: str | bytes) -> None:
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
     assert set(response.json()) == {"detail", "status_code", "extra"}
+
+
+def claims_of(server: LiveServer, token: str) -> dict[str, Any]:
+    claims: dict[str, Any] = jwt.decode(
+        token, server.settings.secret_key, algorithms=["HS256"], issuer="pydotorg"
+    )
+    return claims
 
 
 def run_sql(server: LiveServer, statement: object) -> None:
@@ -147,6 +154,27 @@ def test_password_rehashed_on_login_when_parameters_change(
 
     new_hash = asyncio.run(stored())
     assert new_hash != weak and new_hash.startswith("$argon2id$") and not needs_rehash(new_hash)
+
+
+def test_a_sign_in_ends_when_its_family_expires_however_often_it_is_refreshed(
+    anon: httpx.Client, server: LiveServer
+) -> None:
+    _, tokens = signed_in(anon)
+    family = claims_of(server, tokens["refresh_token"])["fam"]
+    ends = datetime.now(UTC) + timedelta(hours=1)
+    run_sql(server, update(TokenFamily).where(TokenFamily.id == family).values(expires=ends))
+    refreshed = anon.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200, refreshed.text
+    pair = refreshed.json()
+    for name in ("access_token", "refresh_token"):
+        assert claims_of(server, pair[name])["exp"] <= ends.timestamp(), name
+    assert 3500 < pair["expires_in"] <= 3600
+
+    ended = datetime.now(UTC) - timedelta(seconds=1)
+    run_sql(server, update(TokenFamily).where(TokenFamily.id == family).values(expires=ended))
+    again = anon.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert again.status_code == 401 and "expired" in again.json()["detail"]
+    assert_refused(anon, f"Bearer {pair['access_token']}")
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,7 @@ from pydotorg.settings import Settings
 
 API_KEY_PREFIX = "pdo"
 LOGIN_FAILED = "Invalid username or password."
+SIGN_IN_EXPIRED = "Invalid {token} token: this sign-in has expired; sign in again."
 
 
 def _key_digest(secret: str) -> str:
@@ -146,14 +147,17 @@ async def authenticate_password(session: AsyncSession, login: str, password: str
 class AuthService(Service):
     """Registration, sign-in with rotating refresh tokens, sign-out and password changes."""
 
-    def _pair(self, user_id: int, family: str) -> tuple[TokenPair, str]:
+    def _pair(self, user_id: int, family: str, ends: datetime) -> tuple[TokenPair, str]:
+        """A new access and refresh token of a sign-in; neither outlives it (``ends``)."""
         secret = self.settings.secret_key
+        access_ttl = timedelta(seconds=self.settings.access_token_ttl)
         access, _ = encode_token(
             secret,
             user_id=user_id,
             family=family,
             token_type="access",
-            lifetime=timedelta(seconds=self.settings.access_token_ttl),
+            lifetime=access_ttl,
+            not_after=ends,
         )
         refresh, refresh_jti = encode_token(
             secret,
@@ -161,26 +165,24 @@ class AuthService(Service):
             family=family,
             token_type="refresh",
             lifetime=timedelta(seconds=self.settings.refresh_token_ttl),
+            not_after=ends,
         )
         pair = TokenPair(
             access_token=access,
             refresh_token=refresh,
             token_type="bearer",
-            expires_in=self.settings.access_token_ttl,
+            expires_in=int(min(access_ttl, ends - utcnow()).total_seconds()),
         )
         return pair, refresh_jti
 
     async def _sign_in(self, user: User) -> TokenPair:
-        """A new family (one sign-in) and its first pair of tokens, committed."""
+        """A new family (one sign-in, lasting the refresh token lifetime from now) and its first
+        pair of tokens, committed."""
         family = uuid.uuid4().hex
-        pair, refresh_jti = self._pair(user.id, family)
+        ends = utcnow() + timedelta(seconds=self.settings.refresh_token_ttl)
+        pair, refresh_jti = self._pair(user.id, family, ends)
         self.session.add(
-            TokenFamily(
-                id=family,
-                user_id=user.id,
-                current_refresh_jti=refresh_jti,
-                expires=utcnow() + timedelta(seconds=self.settings.refresh_token_ttl),
-            )
+            TokenFamily(id=family, user_id=user.id, current_refresh_jti=refresh_jti, expires=ends)
         )
         await self.commit()
         return pair
@@ -210,10 +212,12 @@ class AuthService(Service):
         family = await self.session.get(TokenFamily, claims.family)
         if family is None or family.user_id != claims.user_id or family.revoked_at is not None:
             raise NotAuthenticatedError("Invalid refresh token: it has been revoked.")
+        if family.expires <= utcnow():
+            raise NotAuthenticatedError(SIGN_IN_EXPIRED.format(token="refresh"))
         user = await self.session.get(User, claims.user_id)
         if user is None or not user.is_active:
             raise NotAuthenticatedError("Invalid refresh token: the account is not active.")
-        pair, new_jti = self._pair(user.id, family.id)
+        pair, new_jti = self._pair(user.id, family.id, family.expires)
         rotated = await self.session.execute(
             update(TokenFamily)
             .where(
@@ -348,16 +352,18 @@ async def _authenticate_jwt(session: AsyncSession, settings: Settings, token: st
         raise NotAuthenticatedError(f"Invalid access token: {exc}.") from exc
     row = (
         await session.execute(
-            select(User, TokenFamily.revoked_at)
+            select(User, TokenFamily.revoked_at, TokenFamily.expires)
             .join(TokenFamily, TokenFamily.user_id == User.id)
             .where(User.id == claims.user_id, TokenFamily.id == claims.family)
         )
     ).first()
     if row is None:
         raise NotAuthenticatedError("Invalid access token: unknown sign-in.")
-    user, revoked_at = row
+    user, revoked_at, ends = row
     if revoked_at is not None:
         raise NotAuthenticatedError("Invalid access token: it has been revoked.")
+    if ends <= utcnow():
+        raise NotAuthenticatedError(SIGN_IN_EXPIRED.format(token="access"))
     if not user.is_active:
         raise NotAuthenticatedError("Invalid access token: the account is not active.")
     return _identity(user, family=claims.family)
