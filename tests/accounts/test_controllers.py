@@ -309,6 +309,55 @@ def test_api_keys_are_shown_once_listed_and_revocable(anon: httpx.Client) -> Non
     assert anon.get("/api/auth/api-keys", headers=headers).json()[0]["revoked"] is True
 
 
+def test_revoking_all_keys_ends_the_callers_keys_only(anon: httpx.Client) -> None:
+    _, owner = register(anon)
+    _, other = register(anon)
+    owner_keys = [
+        anon.post(
+            "/api/auth/api-keys", headers=bearer(owner["access_token"]), json={"name": name}
+        ).json()["key"]
+        for name in ("ci", "release tools")
+    ]
+    other_key = anon.post(
+        "/api/auth/api-keys", headers=bearer(other["access_token"]), json={"name": "theirs"}
+    ).json()["key"]
+
+    assert anon.delete("/api/auth/api-keys").status_code == 401
+    assert anon.delete("/api/auth/api-keys", headers=bearer(other_key)).status_code == 204
+    assert anon.get("/api/auth/me", headers=bearer(other_key)).status_code == 401
+    for key in owner_keys:
+        assert anon.get("/api/auth/me", headers=bearer(key)).status_code == 200
+
+    read_only = anon.post(
+        "/api/auth/api-keys",
+        headers=bearer(owner["access_token"]),
+        json={"name": "ro", "scopes": ["read"]},
+    ).json()["key"]
+    assert anon.delete("/api/auth/api-keys", headers=bearer(read_only)).status_code == 403
+    done = anon.delete("/api/auth/api-keys", headers=bearer(owner["access_token"]))
+    assert done.status_code == 204
+    for key in [*owner_keys, read_only]:
+        assert anon.get("/api/auth/me", headers=bearer(key)).status_code == 401
+    listed = anon.get("/api/auth/api-keys", headers=bearer(owner["access_token"])).json()
+    assert [key["revoked"] for key in listed] == [True, True, True]
+    assert anon.get("/api/auth/me", headers=bearer(owner["access_token"])).status_code == 200
+
+
+def test_a_password_change_leaves_api_keys_working(anon: httpx.Client) -> None:
+    """As on GitHub and PyPI: keys are for programs, and outlive the password."""
+    _, tokens = register(anon)
+    headers = bearer(tokens["access_token"])
+    key = anon.post("/api/auth/api-keys", headers=headers, json={"name": "ci"}).json()["key"]
+    changed = anon.post(
+        "/api/auth/password",
+        headers=headers,
+        json={"current_password": PASSWORD, "new_password": "another good passphrase"},
+    )
+    assert changed.status_code == 204
+    assert anon.get("/api/auth/me", headers=headers).status_code == 401
+    assert anon.get("/api/auth/me", headers=bearer(key)).status_code == 200
+
+
 def test_api_keys_of_others_cannot_be_revoked(anon: httpx.Client) -> None:
     _, owner = register(anon)
     _, other = register(anon)

@@ -14,7 +14,7 @@ import jwt
 import pytest
 from sqlalchemy import delete, update
 
-from pydotorg.accounts.models import TokenFamily, User
+from pydotorg.accounts.models import ApiKey, TokenFamily, User
 from pydotorg.accounts.passwords import check_password_policy, hash_password, needs_rehash
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.tokens import encode_token
@@ -42,6 +42,10 @@ def assert_refused(anon: httpx.Client, header: str | bytes) -> None:
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
     assert set(response.json()) == {"detail", "status_code", "extra"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def claims_of(server: LiveServer, token: str) -> dict[str, Any]:
@@ -175,6 +179,32 @@ def test_a_sign_in_ends_when_its_family_expires_however_often_it_is_refreshed(
     again = anon.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     assert again.status_code == 401 and "expired" in again.json()["detail"]
     assert_refused(anon, f"Bearer {pair['access_token']}")
+
+
+def test_an_api_key_records_its_use_at_most_once_a_minute(
+    anon: httpx.Client, server: LiveServer
+) -> None:
+    """Reads with a key write nothing, except the first one in a minute (``last_used``)."""
+    _, tokens = signed_in(anon)
+    owner = bearer(tokens["access_token"])
+    made = anon.post("/api/auth/api-keys", headers=owner, json={"name": "reads"}).json()
+
+    def read_with_key() -> datetime:
+        assert anon.get("/api/auth/me", headers=bearer(made["key"])).status_code == 200
+        listed = anon.get("/api/auth/api-keys", headers=owner).json()
+        return datetime.fromisoformat(listed[0]["last_used"])
+
+    def stored(moment: datetime) -> None:
+        run_sql(server, update(ApiKey).where(ApiKey.id == made["id"]).values(last_used=moment))
+
+    first = read_with_key()
+    assert read_with_key() == first
+    recently = datetime.now(UTC) - timedelta(seconds=45)
+    stored(recently)
+    assert read_with_key() == recently
+    long_ago = datetime.now(UTC) - timedelta(seconds=61)
+    stored(long_ago)
+    assert read_with_key() > recently
 
 
 @pytest.mark.parametrize(

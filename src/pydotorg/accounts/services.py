@@ -56,6 +56,9 @@ from pydotorg.db.base import utcnow
 from pydotorg.settings import Settings
 
 API_KEY_PREFIX = "pdo"
+# An API key's ``last_used`` moves at most this often: a request with a key reads the database
+# and writes nothing, unless the stored time is older (one UPDATE per key per minute).
+LAST_USED_PRECISION = timedelta(minutes=1)
 LOGIN_FAILED = "Invalid username or password."
 SIGN_IN_EXPIRED = "Invalid {token} token: this sign-in has expired; sign in again."
 
@@ -341,7 +344,8 @@ async def _authenticate_api_key(session: AsyncSession, secret: str) -> Identity:
     user = await session.get(User, key.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticatedError("The account of this API key is not active.")
-    key.last_used = now
+    if key.last_used is None or now - key.last_used >= LAST_USED_PRECISION:
+        key.last_used = now
     return _identity(user, scopes=key_scopes(key))
 
 
@@ -474,4 +478,14 @@ class UserService(Service):
             raise NotFoundError(f"No API key with id {key_id}.")
         if key.revoked_at is None:
             key.revoked_at = utcnow()
+        await self.commit()
+
+    async def revoke_all_keys(self) -> None:
+        """Revoke every key of the caller (the one sending the request included)."""
+        await self.session.execute(
+            update(ApiKey)
+            .where(ApiKey.user_id == self.user.id, ApiKey.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
         await self.commit()
