@@ -23,6 +23,7 @@ from pydotorg.accounts.models import ApiKey, TokenFamily, User
 from pydotorg.accounts.passwords import (
     check_password_policy,
     hash_password,
+    in_hashing_thread,
     needs_rehash,
     verify_password,
 )
@@ -111,12 +112,14 @@ async def create_user(
     if await get_user_by_username(session, username) is not None:
         raise FieldError("username", f"{username!r} is already taken")
     await check_email_free(session, email)
+    password_hash = ""
     if password is not None:
         check_password_policy(password, username=username)
+        password_hash = await in_hashing_thread(hash_password, password)
     user = User(
         username=username,
         email=email,
-        password_hash=hash_password(password) if password is not None else "",
+        password_hash=password_hash,
         first_name=first_name,
         last_name=last_name,
         bio=bio,
@@ -136,10 +139,11 @@ async def authenticate_password(session: AsyncSession, login: str, password: str
         get_user_by_email(session, login) if "@" in login else get_user_by_username(session, login)
     )
     stored = user.password_hash if user is not None and user.password_hash else None
-    if not verify_password(stored, password) or user is None or not user.is_active:
+    verified = await in_hashing_thread(verify_password, stored, password)
+    if not verified or user is None or not user.is_active:
         raise NotAuthenticatedError(LOGIN_FAILED)
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await in_hashing_thread(hash_password, password)
     user.last_login = utcnow()
     return user
 
@@ -256,10 +260,11 @@ class AuthService(Service):
     async def change_password(self, data: PasswordChange) -> None:
         user = await self.session.get(User, self.user.id)
         assert user is not None
-        if not verify_password(user.password_hash or None, data.current_password):
+        stored = user.password_hash or None
+        if not await in_hashing_thread(verify_password, stored, data.current_password):
             raise FieldError("current_password", "is not correct")
         check_password_policy(data.new_password, username=user.username, field="new_password")
-        user.password_hash = hash_password(data.new_password)
+        user.password_hash = await in_hashing_thread(hash_password, data.new_password)
         await revoke_all_families(self.session, user.id, reason="password-change")
         await self.commit()
 
