@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import LiveServer, serve_app
+from tests.support import LiveServer, read_log, serve_app
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -82,6 +83,9 @@ def test_register_returns_tokens_and_applies_the_password_policy(anon: httpx.Cli
         "short7!": "8 characters",
         "password123": "too common",
         name: "username",
+        " " * 10: "8 characters",
+        "\u200b" * 10: "8 characters",
+        "\t" * 10: "control characters",
     }
     for password, reason in cases.items():
         response = anon.post(
@@ -91,6 +95,11 @@ def test_register_returns_tokens_and_applies_the_password_policy(anon: httpx.Cli
         assert response.status_code == 422, password
         assert response.json()["extra"]["errors"][0]["field"] == "password"
         assert reason in response.json()["detail"]
+    nul = anon.post(  # refused by the text rules of every request body, before the policy
+        "/api/auth/register",
+        json={"username": name, "email": f"{name}@example.org", "password": "\x00" * 10},
+    )
+    assert nul.status_code == 400 and nul.json()["extra"]["errors"][0]["field"] == "password"
     assert anon.post("/api/auth/login", json={"username": name, "password": "x"}).status_code == 401
 
 
@@ -114,6 +123,38 @@ def test_usernames_and_emails_are_unique_case_insensitively(anon: httpx.Client) 
         },
     )
     assert email.status_code == 422 and email.json()["extra"]["errors"][0]["field"] == "email"
+
+
+def test_simultaneous_registrations_of_one_username_are_one_201_and_422s(
+    server: LiveServer,
+) -> None:
+    """Duplicates that only the database catches (a concurrent registration won the race) are
+    the same 422 as the ones found before writing, and nothing about them reaches the log."""
+    name = f"race{uuid.uuid4().hex[:8]}"
+    attempts = 16
+    start = threading.Barrier(attempts)
+    statuses: list[int] = []
+    fields: list[str | None] = []
+    log_start = server.log_path.stat().st_size
+
+    def attempt(number: int) -> None:
+        body = {"username": name, "email": f"{name}{number}@example.org", "password": PASSWORD}
+        with server.client() as client:
+            start.wait()
+            response = client.post("/api/auth/register", json=body)
+        statuses.append(response.status_code)
+        if response.status_code == 422:
+            fields.append(response.json()["extra"]["errors"][0]["field"])
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201] + [422] * (attempts - 1), statuses
+    assert fields == ["username"] * (attempts - 1)
+    logged = read_log(server.log_path, log_start)
+    assert "$argon2" not in logged and "parameters" not in logged, logged
 
 
 @pytest.mark.parametrize(
@@ -270,6 +311,55 @@ def test_api_keys_are_shown_once_listed_and_revocable(anon: httpx.Client) -> Non
     assert anon.delete(f"/api/auth/api-keys/{key['id']}", headers=headers).status_code == 204
     assert anon.get("/api/auth/me", headers=bearer(key["key"])).status_code == 401
     assert anon.get("/api/auth/api-keys", headers=headers).json()[0]["revoked"] is True
+
+
+def test_revoking_all_keys_ends_the_callers_keys_only(anon: httpx.Client) -> None:
+    _, owner = register(anon)
+    _, other = register(anon)
+    owner_keys = [
+        anon.post(
+            "/api/auth/api-keys", headers=bearer(owner["access_token"]), json={"name": name}
+        ).json()["key"]
+        for name in ("ci", "release tools")
+    ]
+    other_key = anon.post(
+        "/api/auth/api-keys", headers=bearer(other["access_token"]), json={"name": "theirs"}
+    ).json()["key"]
+
+    assert anon.delete("/api/auth/api-keys").status_code == 401
+    assert anon.delete("/api/auth/api-keys", headers=bearer(other_key)).status_code == 204
+    assert anon.get("/api/auth/me", headers=bearer(other_key)).status_code == 401
+    for key in owner_keys:
+        assert anon.get("/api/auth/me", headers=bearer(key)).status_code == 200
+
+    read_only = anon.post(
+        "/api/auth/api-keys",
+        headers=bearer(owner["access_token"]),
+        json={"name": "ro", "scopes": ["read"]},
+    ).json()["key"]
+    assert anon.delete("/api/auth/api-keys", headers=bearer(read_only)).status_code == 403
+    done = anon.delete("/api/auth/api-keys", headers=bearer(owner["access_token"]))
+    assert done.status_code == 204
+    for key in [*owner_keys, read_only]:
+        assert anon.get("/api/auth/me", headers=bearer(key)).status_code == 401
+    listed = anon.get("/api/auth/api-keys", headers=bearer(owner["access_token"])).json()
+    assert [key["revoked"] for key in listed] == [True, True, True]
+    assert anon.get("/api/auth/me", headers=bearer(owner["access_token"])).status_code == 200
+
+
+def test_a_password_change_leaves_api_keys_working(anon: httpx.Client) -> None:
+    """As on GitHub and PyPI: keys are for programs, and outlive the password."""
+    _, tokens = register(anon)
+    headers = bearer(tokens["access_token"])
+    key = anon.post("/api/auth/api-keys", headers=headers, json={"name": "ci"}).json()["key"]
+    changed = anon.post(
+        "/api/auth/password",
+        headers=headers,
+        json={"current_password": PASSWORD, "new_password": "another good passphrase"},
+    )
+    assert changed.status_code == 204
+    assert anon.get("/api/auth/me", headers=headers).status_code == 401
+    assert anon.get("/api/auth/me", headers=bearer(key)).status_code == 200
 
 
 def test_api_keys_of_others_cannot_be_revoked(anon: httpx.Client) -> None:

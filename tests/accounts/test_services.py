@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import threading
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -14,8 +15,14 @@ import jwt
 import pytest
 from sqlalchemy import delete, update
 
-from pydotorg.accounts.models import User
-from pydotorg.accounts.passwords import check_password_policy, hash_password, needs_rehash
+from pydotorg.accounts.models import ApiKey, TokenFamily, User
+from pydotorg.accounts.passwords import (
+    check_password_policy,
+    hash_password,
+    in_hashing_thread,
+    needs_rehash,
+    verify_password,
+)
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.tokens import encode_token
 from pydotorg.db.engine import create_engine, create_sessionmaker
@@ -42,6 +49,17 @@ def assert_refused(anon: httpx.Client, header: str | bytes) -> None:
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
     assert set(response.json()) == {"detail", "status_code", "extra"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def claims_of(server: LiveServer, token: str) -> dict[str, Any]:
+    claims: dict[str, Any] = jwt.decode(
+        token, server.settings.secret_key, algorithms=["HS256"], issuer="pydotorg"
+    )
+    return claims
 
 
 def run_sql(server: LiveServer, statement: object) -> None:
@@ -149,14 +167,98 @@ def test_password_rehashed_on_login_when_parameters_change(
     assert new_hash != weak and new_hash.startswith("$argon2id$") and not needs_rehash(new_hash)
 
 
+def test_a_sign_in_ends_when_its_family_expires_however_often_it_is_refreshed(
+    anon: httpx.Client, server: LiveServer
+) -> None:
+    _, tokens = signed_in(anon)
+    family = claims_of(server, tokens["refresh_token"])["fam"]
+    ends = datetime.now(UTC) + timedelta(hours=1)
+    run_sql(server, update(TokenFamily).where(TokenFamily.id == family).values(expires=ends))
+    refreshed = anon.post("/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200, refreshed.text
+    pair = refreshed.json()
+    for name in ("access_token", "refresh_token"):
+        assert claims_of(server, pair[name])["exp"] <= ends.timestamp(), name
+    assert 3500 < pair["expires_in"] <= 3600
+
+    ended = datetime.now(UTC) - timedelta(seconds=1)
+    run_sql(server, update(TokenFamily).where(TokenFamily.id == family).values(expires=ended))
+    again = anon.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert again.status_code == 401 and "expired" in again.json()["detail"]
+    assert_refused(anon, f"Bearer {pair['access_token']}")
+
+
+def test_an_api_key_records_its_use_at_most_once_a_minute(
+    anon: httpx.Client, server: LiveServer
+) -> None:
+    """Reads with a key write nothing, except the first one in a minute (``last_used``)."""
+    _, tokens = signed_in(anon)
+    owner = bearer(tokens["access_token"])
+    made = anon.post("/api/auth/api-keys", headers=owner, json={"name": "reads"}).json()
+
+    def read_with_key() -> datetime:
+        assert anon.get("/api/auth/me", headers=bearer(made["key"])).status_code == 200
+        listed = anon.get("/api/auth/api-keys", headers=owner).json()
+        return datetime.fromisoformat(listed[0]["last_used"])
+
+    def stored(moment: datetime) -> None:
+        run_sql(server, update(ApiKey).where(ApiKey.id == made["id"]).values(last_used=moment))
+
+    first = read_with_key()
+    assert read_with_key() == first
+    recently = datetime.now(UTC) - timedelta(seconds=45)
+    stored(recently)
+    assert read_with_key() == recently
+    long_ago = datetime.now(UTC) - timedelta(seconds=61)
+    stored(long_ago)
+    assert read_with_key() > recently
+
+
 @pytest.mark.parametrize(
     ("password", "reason"),
-    [("short", "8 characters"), ("qwertyuiop", "common"), ("Ada_Lovelace", "username")],
+    [
+        ("short", "8 characters"),
+        ("qwertyuiop", "common"),
+        ("Ada_Lovelace", "username"),
+        (" " * 12, "8 characters"),
+        ("\u200b" * 12, "8 characters"),
+        ("ab\u200bcd\u200bef\u00a0g", "8 characters"),
+        ("e\u0301" * 7, "8 characters"),
+        ("\t" * 12, "control characters"),
+        ("\x00" * 12, "control characters"),
+        ("a good passphrase\n", "control characters"),
+        ("\uff51\uff57\uff45\uff52\uff54\uff59\uff55\uff49\uff4f\uff50", "common"),
+        (" qwertyuiop ", "common"),
+    ],
 )
 def test_password_policy(password: str, reason: str) -> None:
     with pytest.raises(FieldError, match=reason):
         check_password_policy(password, username="ada_lovelace")
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        "correct horse battery staple",
+        "\u00e9" * 8,
+        "\u092a\u093e\u0938\u0935\u0930\u094d\u0921\u0967\u0968\u0969\u096a",
+    ],
+)
+def test_password_policy_counts_visible_characters_of_any_script(password: str) -> None:
+    check_password_policy(password, username="ada_lovelace")
+
+
 def test_hashes_are_argon2id() -> None:
     assert hash_password("anything at all").startswith("$argon2id$")
+
+
+def test_passwords_are_hashed_beside_the_event_loop() -> None:
+    """A hash takes a fifth of a second: on the loop, it would stall every other request."""
+
+    async def threads() -> tuple[threading.Thread, threading.Thread, str]:
+        hashed = await in_hashing_thread(hash_password, "anything at all")
+        return threading.current_thread(), await in_hashing_thread(threading.current_thread), hashed
+
+    loop_thread, hashing_thread, hashed = asyncio.run(threads())
+    assert hashing_thread is not loop_thread and hashing_thread.name.startswith("argon2")
+    assert verify_password(hashed, "anything at all")

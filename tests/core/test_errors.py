@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import uuid
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support import LiveServer
+from pydotorg.db.engine import create_engine
+from tests.support import LiveServer, read_log
 
 
 def assert_error(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -98,3 +101,58 @@ def test_request_id_is_echoed_or_generated(anon: httpx.Client) -> None:
     for unsafe in ("bad id <script>", "x" * 65, "short"):
         generated = anon.get("/health", headers={"X-Request-ID": unsafe}).headers["x-request-id"]
         assert re.fullmatch(r"[0-9a-f]{32}", generated), (unsafe, generated)
+
+
+# A database error that reaches the log names the statement, never the values it was given:
+# a trigger makes the database fail on a registration and quote the password hash it refuses
+# (PostgreSQL's DETAIL and CONTEXT quote what did not parse as JSON).
+REFUSE_BOOM = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_boom BEFORE INSERT ON users WHEN NEW.username LIKE 'boom%' "
+        "BEGIN SELECT json(NEW.password_hash); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN PERFORM NEW.password_hash::json; RETURN NEW; END $$",
+        "CREATE TRIGGER refuse_boom BEFORE INSERT ON users FOR EACH ROW "
+        "WHEN (NEW.username LIKE 'boom%') EXECUTE FUNCTION refuse_boom()",
+    ],
+}
+ALLOW_BOOM = {
+    "sqlite": ["DROP TRIGGER refuse_boom"],
+    "postgresql": ["DROP TRIGGER refuse_boom ON users", "DROP FUNCTION refuse_boom()"],
+}
+
+
+def run_ddl(server: LiveServer, statements: list[str]) -> None:
+    async def run() -> None:
+        engine = create_engine(server.database_url, pool=False)
+        try:
+            async with engine.begin() as connection:
+                for statement in statements:
+                    await connection.exec_driver_sql(statement)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def test_database_errors_are_logged_without_the_values(
+    anon: httpx.Client, server: LiveServer
+) -> None:
+    name = f"boom{uuid.uuid4().hex[:8]}"
+    email = f"{name}@example.org"
+    start = server.log_path.stat().st_size
+    run_ddl(server, REFUSE_BOOM[server.engine])
+    try:
+        response = anon.post(
+            "/api/auth/register",
+            json={"username": name, "email": email, "password": "a perfectly fine passphrase"},
+        )
+    finally:
+        run_ddl(server, ALLOW_BOOM[server.engine])
+    body = assert_error(response, 500)
+    logged = read_log(server.log_path, start)
+    assert body["extra"]["request_id"] in logged and "INSERT INTO users" in logged
+    for value in ("$argon2", name, email, "passphrase"):
+        assert value not in logged, value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -32,6 +32,28 @@ def test_round_trip() -> None:
     )
     claims = decode_token(SECRET, token, "refresh")
     assert (claims.user_id, claims.jti, claims.family, claims.type) == (7, jti, "fam", "refresh")
+
+
+def test_a_token_never_outlives_its_sign_in() -> None:
+    ends = datetime.now(UTC) + timedelta(minutes=5)
+    token, _ = encode_token(
+        SECRET,
+        user_id=7,
+        family="fam",
+        token_type="refresh",
+        lifetime=timedelta(days=30),
+        not_after=ends,
+    )
+    assert decode_token(SECRET, token, "refresh").expires <= ends
+    early, _ = encode_token(
+        SECRET,
+        user_id=7,
+        family="fam",
+        token_type="access",
+        lifetime=timedelta(minutes=1),
+        not_after=ends,
+    )
+    assert decode_token(SECRET, early, "access").expires < ends - timedelta(minutes=3)
 
 
 def test_alg_none_is_refused() -> None:

@@ -47,8 +47,9 @@ class AuthController(ApiController):
         "/register",
         operation_id="register",
         summary="Create an account and sign in",
-        description="Passwords need 8+ characters, must differ from the username and must not "
-        "be a common password.",
+        description="Passwords need 8+ visible characters (after Unicode NFKC normalisation; "
+        "spaces and invisible characters do not count), no control characters (tabs, line "
+        "breaks, NUL), must differ from the username and must not be a common password.",
         **SIGN_IN,
     )
     async def register(
@@ -118,7 +119,9 @@ class AuthController(ApiController):
         "/password",
         operation_id="changePassword",
         summary="Change your password",
-        description="Signs out every session of the account; sign in again afterwards.",
+        description="Ends every sign-in of the account (its access and refresh tokens); sign "
+        "in again afterwards. API keys keep working, as on GitHub and PyPI: revoke them with "
+        "`DELETE /api/auth/api-keys`.",
         status_code=204,
         tier=Tier.CRITICAL,
     )
@@ -149,6 +152,16 @@ class AuthController(ApiController):
     )
     async def revoke_key(self, key_id: Id, users: NamedDependency[UserService]) -> None:
         await users.revoke_key(key_id)
+
+    @delete(
+        "/api-keys",
+        operation_id="revokeAllApiKeys",
+        summary="Revoke all your API keys",
+        description="Every key of the signed-in user stops working at once, including the one "
+        "sending this request. A password change leaves keys working; this is how to end them.",
+    )
+    async def revoke_all_keys(self, users: NamedDependency[UserService]) -> None:
+        await users.revoke_all_keys()
 
 
 class UserController(ApiController):

@@ -23,6 +23,7 @@ from pydotorg.accounts.models import ApiKey, TokenFamily, User
 from pydotorg.accounts.passwords import (
     check_password_policy,
     hash_password,
+    in_hashing_thread,
     needs_rehash,
     verify_password,
 )
@@ -40,6 +41,7 @@ from pydotorg.accounts.schemas import (
     UserRecord,
     UserUpdate,
 )
+from pydotorg.core import clock
 from pydotorg.core.auth import Identity
 from pydotorg.core.exceptions import (
     FieldError,
@@ -56,7 +58,11 @@ from pydotorg.db.base import utcnow
 from pydotorg.settings import Settings
 
 API_KEY_PREFIX = "pdo"
+# An API key's ``last_used`` moves at most this often: a request with a key reads the database
+# and writes nothing, unless the stored time is older (one UPDATE per key per minute).
+LAST_USED_PRECISION = timedelta(minutes=1)
 LOGIN_FAILED = "Invalid username or password."
+SIGN_IN_EXPIRED = "Invalid {token} token: this sign-in has expired; sign in again."
 
 
 def _key_digest(secret: str) -> str:
@@ -107,12 +113,14 @@ async def create_user(
     if await get_user_by_username(session, username) is not None:
         raise FieldError("username", f"{username!r} is already taken")
     await check_email_free(session, email)
+    password_hash = ""
     if password is not None:
         check_password_policy(password, username=username)
+        password_hash = await in_hashing_thread(hash_password, password)
     user = User(
         username=username,
         email=email,
-        password_hash=hash_password(password) if password is not None else "",
+        password_hash=password_hash,
         first_name=first_name,
         last_name=last_name,
         bio=bio,
@@ -132,10 +140,11 @@ async def authenticate_password(session: AsyncSession, login: str, password: str
         get_user_by_email(session, login) if "@" in login else get_user_by_username(session, login)
     )
     stored = user.password_hash if user is not None and user.password_hash else None
-    if not verify_password(stored, password) or user is None or not user.is_active:
+    verified = await in_hashing_thread(verify_password, stored, password)
+    if not verified or user is None or not user.is_active:
         raise NotAuthenticatedError(LOGIN_FAILED)
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await in_hashing_thread(hash_password, password)
     user.last_login = utcnow()
     return user
 
@@ -146,14 +155,17 @@ async def authenticate_password(session: AsyncSession, login: str, password: str
 class AuthService(Service):
     """Registration, sign-in with rotating refresh tokens, sign-out and password changes."""
 
-    def _pair(self, user_id: int, family: str) -> tuple[TokenPair, str]:
+    def _pair(self, user_id: int, family: str, ends: datetime) -> tuple[TokenPair, str]:
+        """A new access and refresh token of a sign-in; neither outlives it (``ends``)."""
         secret = self.settings.secret_key
+        access_ttl = timedelta(seconds=self.settings.access_token_ttl)
         access, _ = encode_token(
             secret,
             user_id=user_id,
             family=family,
             token_type="access",
-            lifetime=timedelta(seconds=self.settings.access_token_ttl),
+            lifetime=access_ttl,
+            not_after=ends,
         )
         refresh, refresh_jti = encode_token(
             secret,
@@ -161,26 +173,24 @@ class AuthService(Service):
             family=family,
             token_type="refresh",
             lifetime=timedelta(seconds=self.settings.refresh_token_ttl),
+            not_after=ends,
         )
         pair = TokenPair(
             access_token=access,
             refresh_token=refresh,
             token_type="bearer",
-            expires_in=self.settings.access_token_ttl,
+            expires_in=int(min(access_ttl, ends - clock.real_now()).total_seconds()),
         )
         return pair, refresh_jti
 
     async def _sign_in(self, user: User) -> TokenPair:
-        """A new family (one sign-in) and its first pair of tokens, committed."""
+        """A new family (one sign-in, lasting the refresh token lifetime from now) and its first
+        pair of tokens, committed."""
         family = uuid.uuid4().hex
-        pair, refresh_jti = self._pair(user.id, family)
+        ends = clock.real_now() + timedelta(seconds=self.settings.refresh_token_ttl)
+        pair, refresh_jti = self._pair(user.id, family, ends)
         self.session.add(
-            TokenFamily(
-                id=family,
-                user_id=user.id,
-                current_refresh_jti=refresh_jti,
-                expires=utcnow() + timedelta(seconds=self.settings.refresh_token_ttl),
-            )
+            TokenFamily(id=family, user_id=user.id, current_refresh_jti=refresh_jti, expires=ends)
         )
         await self.commit()
         return pair
@@ -210,10 +220,12 @@ class AuthService(Service):
         family = await self.session.get(TokenFamily, claims.family)
         if family is None or family.user_id != claims.user_id or family.revoked_at is not None:
             raise NotAuthenticatedError("Invalid refresh token: it has been revoked.")
+        if family.expires <= clock.real_now():
+            raise NotAuthenticatedError(SIGN_IN_EXPIRED.format(token="refresh"))
         user = await self.session.get(User, claims.user_id)
         if user is None or not user.is_active:
             raise NotAuthenticatedError("Invalid refresh token: the account is not active.")
-        pair, new_jti = self._pair(user.id, family.id)
+        pair, new_jti = self._pair(user.id, family.id, family.expires)
         rotated = await self.session.execute(
             update(TokenFamily)
             .where(
@@ -249,10 +261,11 @@ class AuthService(Service):
     async def change_password(self, data: PasswordChange) -> None:
         user = await self.session.get(User, self.user.id)
         assert user is not None
-        if not verify_password(user.password_hash or None, data.current_password):
+        stored = user.password_hash or None
+        if not await in_hashing_thread(verify_password, stored, data.current_password):
             raise FieldError("current_password", "is not correct")
         check_password_policy(data.new_password, username=user.username, field="new_password")
-        user.password_hash = hash_password(data.new_password)
+        user.password_hash = await in_hashing_thread(hash_password, data.new_password)
         await revoke_all_families(self.session, user.id, reason="password-change")
         await self.commit()
 
@@ -329,7 +342,7 @@ async def _authenticate_api_key(session: AsyncSession, secret: str) -> Identity:
         key = await session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
     if key is None or not hmac.compare_digest(key.key_hash, _key_digest(secret)):
         raise NotAuthenticatedError("Invalid API key.")
-    now = utcnow()
+    now = clock.real_now()
     if key.revoked_at is not None:
         raise NotAuthenticatedError("This API key has been revoked.")
     if key.expires is not None and key.expires <= now:
@@ -337,7 +350,8 @@ async def _authenticate_api_key(session: AsyncSession, secret: str) -> Identity:
     user = await session.get(User, key.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticatedError("The account of this API key is not active.")
-    key.last_used = now
+    if key.last_used is None or now - key.last_used >= LAST_USED_PRECISION:
+        key.last_used = now
     return _identity(user, scopes=key_scopes(key))
 
 
@@ -348,16 +362,18 @@ async def _authenticate_jwt(session: AsyncSession, settings: Settings, token: st
         raise NotAuthenticatedError(f"Invalid access token: {exc}.") from exc
     row = (
         await session.execute(
-            select(User, TokenFamily.revoked_at)
+            select(User, TokenFamily.revoked_at, TokenFamily.expires)
             .join(TokenFamily, TokenFamily.user_id == User.id)
             .where(User.id == claims.user_id, TokenFamily.id == claims.family)
         )
     ).first()
     if row is None:
         raise NotAuthenticatedError("Invalid access token: unknown sign-in.")
-    user, revoked_at = row
+    user, revoked_at, ends = row
     if revoked_at is not None:
         raise NotAuthenticatedError("Invalid access token: it has been revoked.")
+    if ends <= clock.real_now():
+        raise NotAuthenticatedError(SIGN_IN_EXPIRED.format(token="access"))
     if not user.is_active:
         raise NotAuthenticatedError("Invalid access token: the account is not active.")
     return _identity(user, family=claims.family)
@@ -450,7 +466,7 @@ class UserService(Service):
         return [api_key_read(key) for key in rows]
 
     async def create_key(self, data: ApiKeyCreate) -> NewApiKeyRead:
-        if data.expires is not None and data.expires <= utcnow():
+        if data.expires is not None and data.expires <= clock.real_now():
             raise FieldError("expires", "must be in the future")
         made = await create_api_key(
             self.session,
@@ -468,4 +484,14 @@ class UserService(Service):
             raise NotFoundError(f"No API key with id {key_id}.")
         if key.revoked_at is None:
             key.revoked_at = utcnow()
+        await self.commit()
+
+    async def revoke_all_keys(self) -> None:
+        """Revoke every key of the caller (the one sending the request included)."""
+        await self.session.execute(
+            update(ApiKey)
+            .where(ApiKey.user_id == self.user.id, ApiKey.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
         await self.commit()

@@ -6,8 +6,9 @@ list, and the times rows are created and changed. ``CLOCK_START`` (an ISO 8601 i
 the clock start at that instant when the process starts and run on from there, so tests and
 demonstrations can put the service on any day; unset, it is the real time.
 
-Credentials are the exception: JSON Web Tokens are signed and checked against the real time by
-PyJWT, so a moved clock never makes a token last longer or shorter than its lifetime.
+Credentials are the exception: their lifetimes are counted in the real time (:func:`real_now`),
+as PyJWT checks tokens' expiry against it, so a moved clock never makes a sign-in, a token or
+an API key last longer or shorter than it should.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ def now() -> datetime:
 def today() -> date:
     """The current day, in UTC."""
     return now().date()
+
+
+def real_now() -> datetime:
+    """The real time, whatever ``CLOCK_START`` says: what credentials' lifetimes are counted
+    in (the tokens' own expiry is checked against it by PyJWT)."""
+    return datetime.now(UTC)
 
 
 def start_at(moment: datetime | None) -> None:

@@ -2,8 +2,10 @@
 
 The body is always ``{"detail": str, "status_code": int, "extra": {...}}``. Litestar's own
 exceptions (unknown route, wrong method, bad parameters, oversized body) and the services' domain
-exceptions all pass through here; anything unexpected is logged with the request id and answered
-with a 500 that reveals nothing about the internals.
+exceptions all pass through here. A write the database refused (a unique value a concurrent
+request took first) becomes the domain error it means, wherever the service met it (at a flush
+or at its commit). Anything unexpected is logged with the request id, and never with the values
+of a database statement, and answered with a 500 that reveals nothing about the internals.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import IntegrityError
 
+from pydotorg.core.database import conflict_of, loggable
 from pydotorg.core.exceptions import DomainError
 from pydotorg.core.request_id import get_request_id
 
@@ -105,6 +109,10 @@ def handle_domain_error(_request: Request[Any, Any, Any], exc: DomainError) -> R
     return error_response(exc.status_code, exc.detail, exc.extra, headers=headers)
 
 
+def handle_integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
+    return handle_domain_error(request, conflict_of(exc))
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     request_id = get_request_id(request.scope)
     logger.exception(
@@ -112,7 +120,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
         request.method,
         request.url.path,
         request_id,
-        exc_info=exc,
+        exc_info=loggable(exc),
     )
     return error_response(
         500,
@@ -124,5 +132,6 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: handle_http_exception,
     DomainError: handle_domain_error,
+    IntegrityError: handle_integrity_error,
     Exception: handle_unexpected,
 }

@@ -47,6 +47,17 @@ class ParameterError(FieldError):
         super().__init__(field, message, source="query")
 
 
+class DuplicateError(DomainError):
+    """A value that must be unique is taken, and which field holds it is not known (422)."""
+
+    status_code = 422
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            detail, extra={"errors": [{"field": None, "message": detail, "source": "body"}]}
+        )
+
+
 class NotAuthenticatedError(DomainError):
     status_code = 401
 

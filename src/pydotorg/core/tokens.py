@@ -32,15 +32,23 @@ class TokenClaims:
 
 
 def encode_token(
-    secret: str, *, user_id: int, family: str, token_type: TokenType, lifetime: timedelta
+    secret: str,
+    *,
+    user_id: int,
+    family: str,
+    token_type: TokenType,
+    lifetime: timedelta,
+    not_after: datetime | None = None,
 ) -> tuple[str, str]:
-    """A signed token and its ``jti``."""
+    """A signed token and its ``jti``; it expires after ``lifetime``, and never after
+    ``not_after`` (the end of the sign-in it belongs to)."""
     now = datetime.now(UTC)  # the real time, as PyJWT checks it (see core.clock)
     jti = uuid.uuid4().hex
+    expires = now + lifetime if not_after is None else min(now + lifetime, not_after)
     claims: dict[str, Any] = {
         "sub": str(user_id),
         "iat": now,
-        "exp": now + lifetime,
+        "exp": expires,
         "jti": jti,
         "type": token_type,
         "fam": family,

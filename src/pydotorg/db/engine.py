@@ -43,7 +43,7 @@ def create_engine(database_url: str, *, pool: bool = True) -> AsyncEngine:
         kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)
     else:
         kwargs["poolclass"] = NullPool
-    engine = create_async_engine(database_url, **kwargs)
+    engine = create_async_engine(database_url, hide_parameters=True, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
