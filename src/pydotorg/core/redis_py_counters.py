@@ -1,0 +1,188 @@
+"""Rate-limit counters in Redis through redis-py (hiredis parser), batched like ``RedisStore``.
+
+The candidate of ``bench/redis_client.sh``: the same ``CounterStore`` behaviour as the
+hand-written client in ``core/redis_counters.py``, on redis-py's asyncio ``Connection``.
+Every hit is counted in Redis before it is answered. While one batch is out, the hits that
+arrive wait and then go together as the next batch, one pipelined write holding, per key,
+``SET key 0 EX ttl NX`` and ``INCRBY key hits``; each hit gets its own place in the total.
+
+If Redis is away, slow or refuses a command, the hits waiting for it are answered "no count"
+(the limiter then serves them: fail open), the outage is logged once and counted, and the next
+connection attempt is made at most once a second, so limiting resumes when Redis returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from redis.asyncio.connection import AbstractConnection, ConnectionPool
+
+logger = logging.getLogger("pydotorg.ratelimit")
+
+Batch = dict[str, list["asyncio.Future[int | None]"]]
+
+
+def describe(exc: BaseException) -> str:
+    """``TimeoutError: ...``: redis-py's own ``repr`` of its errors leaves out the message."""
+    text = str(exc) or ("no answer from Redis in time" if isinstance(exc, TimeoutError) else "")
+    return f"{type(exc).__name__}: {text}"
+
+
+class RedisPyStore:
+    """Counters in Redis for the rate limiter, on one redis-py connection per process."""
+
+    name = "redis"
+    RETRY_SECONDS = 1.0
+    CONNECT_TIMEOUT = 0.5
+    REPLY_TIMEOUT = 1.0
+
+    def __init__(self, url: str, prefix: str = "pydotorg:rl:", ttl: int = 65) -> None:
+        # redis-py reads the URL (redis://[user:password@]host:port/db, rediss://,
+        # unix:///path?db=N); the pool is only the factory of the one connection this store
+        # keeps: no connection is taken from it or given back per batch.
+        self._pool = ConnectionPool.from_url(
+            url, socket_connect_timeout=self.CONNECT_TIMEOUT, socket_timeout=None
+        )
+        self.prefix = prefix
+        self.ttl = b"%d" % ttl
+        self.available = True
+        self.outages = 0
+        self.failed_open = 0
+        self.batches = 0
+        self._retry_at = 0.0
+        self._window = -1
+        self._suffix = ""
+        self._pending: Batch = {}
+        self._connection: AbstractConnection | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self._wakeup: asyncio.Future[None] | None = None
+
+    # Counting ------------------------------------------------------------------------------
+
+    def hit(self, key: str, window: int) -> asyncio.Future[int | None] | None:
+        """A future of the count including this hit, or None at once while Redis is away."""
+        if not self.available and time.monotonic() < self._retry_at:
+            self.failed_open += 1
+            return None
+        if window != self._window:
+            self._window, self._suffix = window, f":{window}"
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[int | None] = loop.create_future()
+        full_key = self.prefix + key + self._suffix
+        waiting = self._pending.get(full_key)
+        if waiting is None:
+            self._pending[full_key] = [future]
+        else:
+            waiting.append(future)
+        wakeup = self._wakeup
+        if wakeup is not None:  # the sender is idle: it runs on the loop's next turn
+            self._wakeup = None
+            wakeup.set_result(None)
+        elif self._worker is None:
+            self._worker = loop.create_task(self._send_batches())
+        return future
+
+    async def _send_batches(self) -> None:
+        """Send what is pending, one batch at a time, for as long as this store is open."""
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                if not self._pending:
+                    self._wakeup = loop.create_future()
+                    await self._wakeup
+                    continue
+                connection = self._connection
+                if connection is None:
+                    await self._connect()
+                    continue
+                batch, self._pending = self._pending, {}
+                self.batches += 1
+                try:
+                    async with asyncio.timeout(self.REPLY_TIMEOUT):
+                        totals = await self._count(connection, batch)
+                except Exception as exc:  # whatever goes wrong, no request may wait for ever
+                    self._fail_open(batch)
+                    await self._broken(exc)
+                    continue
+                if not self.available:
+                    self.available = True
+                    logger.warning("rate-limit store available again; limiting resumed")
+                for futures, total in zip(batch.values(), totals, strict=True):
+                    first = total - len(futures) + 1
+                    for offset, future in enumerate(futures):
+                        if not future.done():
+                            future.set_result(first + offset)
+        finally:  # closed (or a bug): nobody may wait for a sender that is gone
+            self._worker = self._wakeup = None
+            self._fail_open(self._pending)
+            self._pending = {}
+
+    async def _count(self, connection: AbstractConnection, batch: Batch) -> list[int]:
+        """One round trip: per key, create it with its expiry if new, then add its hits."""
+        commands: list[tuple[bytes | str | int, ...]] = []
+        for key, futures in batch.items():
+            commands.append((b"SET", key, b"0", b"EX", self.ttl, b"NX"))
+            commands.append((b"INCRBY", key, len(futures)))
+        await connection.send_packed_command(connection.pack_commands(commands), False)
+        # A refused command (a counter that is not a number) raises ResponseError here.
+        replies = [await connection.read_response() for _ in commands]
+        return replies[1::2]
+
+    # Failing open and coming back ------------------------------------------------------------
+
+    def _fail_open(self, batch: Batch) -> None:
+        for futures in batch.values():
+            for future in futures:
+                if not future.done():
+                    future.set_result(None)
+                    self.failed_open += 1
+
+    async def _broken(self, exc: BaseException) -> None:
+        """Redis cannot count now: answer everything waiting with no count; retry in a while."""
+        self._retry_at = time.monotonic() + self.RETRY_SECONDS
+        if self.available:
+            self.available = False
+            self.outages += 1
+            logger.warning("rate-limit store unavailable, failing open: %s", describe(exc))
+        pending, self._pending = self._pending, {}
+        self._fail_open(pending)
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.disconnect(nowait=True)
+
+    async def _connect(self) -> None:
+        connection: AbstractConnection = self._pool.make_connection()  # type: ignore[no-untyped-call]
+        try:
+            # The socket within CONNECT_TIMEOUT; signing in and SELECT within REPLY_TIMEOUT.
+            async with asyncio.timeout(self.CONNECT_TIMEOUT + self.REPLY_TIMEOUT):
+                await connection.connect()  # type: ignore[no-untyped-call]
+        except Exception as exc:  # refused, timed out, wrong password: serve without limits
+            await connection.disconnect(nowait=True)
+            await self._broken(exc)
+            return
+        self._connection = connection
+
+    # Lifecycle and health ------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        worker = self._worker
+        if worker is not None:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.disconnect(nowait=True)
+        self._fail_open(self._pending)
+        self._pending = {}
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "store": self.name,
+            "available": self.available,
+            "outages": self.outages,
+            "failed_open": self.failed_open,
+            "batches": self.batches,
+        }
