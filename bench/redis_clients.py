@@ -60,6 +60,7 @@ class Pipeline(RedisPyStore):
             max_connections=1,
             socket_connect_timeout=self.CONNECT_TIMEOUT,
             socket_timeout=None,
+            protocol=2,
         )
 
     async def _connect(self) -> None:

@@ -263,10 +263,15 @@ def test_nothing_listening_fails_open_at_once_and_retries_once_a_second(
 def test_a_redis_that_never_answers_fails_open_after_the_reply_timeout(
     store_class: type[Store], warnings_log: Captured
 ) -> None:
+    received: list[bytes] = []
+
     async def scenario() -> tuple[int | None, Any, dict[str, Any]]:
         async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            while await reader.read(1 << 16):  # takes every command and never answers
-                pass
+            # Answers the client's greeting (redis-py's CLIENT SETINFO), then takes every
+            # command and never answers.
+            while data := await reader.read(1 << 16):
+                received.append(data)
+                writer.write(b"+OK\r\n" * data.count(b"SETINFO"))
 
         server = await asyncio.start_server(silent, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
@@ -282,10 +287,12 @@ def test_a_redis_that_never_answers_fails_open_after_the_reply_timeout(
 
     answer, during_retry_pause, status = run(scenario())
     assert answer is None and during_retry_pause is None
+    assert b"INCRBY" in b"".join(received)  # the hit was sent, and its answer waited for
     assert status["available"] is False
     assert status["outages"] == 1 and status["failed_open"] == 2
     assert len(warnings_log.messages) == 1
     assert "TimeoutError" in warnings_log.messages[0]
+    assert "no reply from Redis in 0.3 s" in warnings_log.messages[0]
 
 
 def test_closing_answers_waiting_hits_with_no_count(store_class: type[Store]) -> None:

@@ -38,13 +38,15 @@ class RedisPyStore:
     RETRY_SECONDS = 1.0
     CONNECT_TIMEOUT = 0.5
     REPLY_TIMEOUT = 1.0
+    WATCH_SECONDS = 0.1
 
     def __init__(self, url: str, prefix: str = "pydotorg:rl:", ttl: int = 65) -> None:
         # redis-py reads the URL (redis://[user:password@]host:port/db, rediss://,
         # unix:///path?db=N); the pool is only the factory of the one connection this store
         # keeps: no connection is taken from it or given back per batch.
+        # RESP2, like every Redis speaks (redis-py 8 would greet with RESP3's HELLO, Redis 6+).
         self._pool = ConnectionPool.from_url(
-            url, socket_connect_timeout=self.CONNECT_TIMEOUT, socket_timeout=None
+            url, socket_connect_timeout=self.CONNECT_TIMEOUT, socket_timeout=None, protocol=2
         )
         self.prefix = prefix
         self.ttl = b"%d" % ttl
@@ -59,6 +61,9 @@ class RedisPyStore:
         self._connection: AbstractConnection | None = None
         self._worker: asyncio.Task[None] | None = None
         self._wakeup: asyncio.Future[None] | None = None
+        self._in_flight: Batch | None = None
+        self._sent_at = 0.0
+        self._watchdog: asyncio.TimerHandle | None = None
 
     # Counting ------------------------------------------------------------------------------
 
@@ -88,6 +93,7 @@ class RedisPyStore:
     async def _send_batches(self) -> None:
         """Send what is pending, one batch at a time, for as long as this store is open."""
         loop = asyncio.get_running_loop()
+        batch: Batch = {}
         try:
             while True:
                 if not self._pending:
@@ -100,13 +106,19 @@ class RedisPyStore:
                     continue
                 batch, self._pending = self._pending, {}
                 self.batches += 1
+                # A timer, not a timeout per batch (cheaper): _watch stops a batch out too long.
+                self._in_flight, self._sent_at = batch, time.monotonic()
+                if self._watchdog is None:
+                    self._watchdog = loop.call_later(self.WATCH_SECONDS, self._watch)
                 try:
-                    async with asyncio.timeout(self.REPLY_TIMEOUT):
-                        totals = await self._count(connection, batch)
+                    totals = await self._count(connection, batch)
                 except Exception as exc:  # whatever goes wrong, no request may wait for ever
+                    self._in_flight = None
                     self._fail_open(batch)
-                    await self._broken(exc)
+                    self._unavailable(exc)
+                    await self._disconnect()
                     continue
+                self._in_flight = None
                 if not self.available:
                     self.available = True
                     logger.warning("rate-limit store available again; limiting resumed")
@@ -115,10 +127,12 @@ class RedisPyStore:
                     for offset, future in enumerate(futures):
                         if not future.done():
                             future.set_result(first + offset)
-        finally:  # closed (or a bug): nobody may wait for a sender that is gone
-            self._worker = self._wakeup = None
-            self._fail_open(self._pending)
-            self._pending = {}
+        finally:  # closed, timed out (or a bug): nobody may wait for a sender that is gone
+            self._fail_open(batch)
+            if self._worker is asyncio.current_task():
+                self._worker = self._wakeup = self._in_flight = None
+                self._fail_open(self._pending)
+                self._pending = {}
 
     async def _count(self, connection: AbstractConnection, batch: Batch) -> list[int]:
         """One round trip: per key, create it with its expiry if new, then add its hits."""
@@ -140,7 +154,7 @@ class RedisPyStore:
                     future.set_result(None)
                     self.failed_open += 1
 
-    async def _broken(self, exc: BaseException) -> None:
+    def _unavailable(self, exc: BaseException) -> None:
         """Redis cannot count now: answer everything waiting with no count; retry in a while."""
         self._retry_at = time.monotonic() + self.RETRY_SECONDS
         if self.available:
@@ -149,9 +163,26 @@ class RedisPyStore:
             logger.warning("rate-limit store unavailable, failing open: %s", describe(exc))
         pending, self._pending = self._pending, {}
         self._fail_open(pending)
+
+    async def _disconnect(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
             await connection.disconnect(nowait=True)
+
+    def _watch(self) -> None:
+        """While a batch is out: give up on it, and on the connection, after REPLY_TIMEOUT."""
+        self._watchdog = None
+        if self._in_flight is None:
+            return
+        if time.monotonic() - self._sent_at < self.REPLY_TIMEOUT:
+            self._watchdog = asyncio.get_running_loop().call_later(self.WATCH_SECONDS, self._watch)
+            return
+        # Cancelling the sender answers its batch with no count, and redis-py closes the
+        # connection it was reading from; the next hit after the retry pause starts a new one.
+        worker, self._worker, self._wakeup, self._connection = self._worker, None, None, None
+        if worker is not None:
+            worker.cancel()
+        self._unavailable(TimeoutError(f"no reply from Redis in {self.REPLY_TIMEOUT} s"))
 
     async def _connect(self) -> None:
         connection: AbstractConnection = self._pool.make_connection()  # type: ignore[no-untyped-call]
@@ -161,13 +192,15 @@ class RedisPyStore:
                 await connection.connect()  # type: ignore[no-untyped-call]
         except Exception as exc:  # refused, timed out, wrong password: serve without limits
             await connection.disconnect(nowait=True)
-            await self._broken(exc)
+            self._unavailable(exc)
             return
         self._connection = connection
 
     # Lifecycle and health ------------------------------------------------------------------------
 
     async def aclose(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
         worker = self._worker
         if worker is not None:
             worker.cancel()
