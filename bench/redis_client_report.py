@@ -151,9 +151,13 @@ def render(raw: Path) -> tuple[str, bool]:
         counted = sum(run.redis_counted or 0 for run in runs[config])
         completed = sum(int(run.wrk["requests"]) for run in runs[config])
         health = json.loads((raw / f"{config}.health.json").read_text() or "{}")
+        limiter = health.get("rate_limit") or {}
+        warmup = parse_wrk((raw / f"warmup__{config}.txt").read_text())["requests"]
+        per_trip = (counted + warmup) / limiter["batches"] if limiter.get("batches") else None
         lines.append(
             f"\n{config}: Redis counted {counted:,} hits for {completed:,} completed requests; "
-            f"/health: {health.get('rate_limit')}"
+            f"/health: {limiter}; about {f'{per_trip:.1f}' if per_trip else '?'} hits per round "
+            "trip (warm-up and measured hits / batches)"
         )
     lines += [
         "",
