@@ -27,8 +27,7 @@ APP_ENV_UNSET=(-u DATABASE_URL -u REDIS_URL -u REDIS_KEY_PREFIX -u RATE_LIMITS
 log() { printf '%s: %s\n' "$LOG_PREFIX" "$*" >&2; }
 
 # limiter_env CONFIG VAR_DIR LIMITS REDIS_URL KEY_PREFIX: set the array LIMITER_ENV to the
-# server environment of one rate-limit benchmark configuration (off, memory, redis, or resp and
-# redispy: Redis with that client, for bench/redis_clients.py's app factory). Every
+# server environment of one rate-limit benchmark configuration (off, memory or redis). Every
 # configuration serves the same bytes (links name PUBLIC_BASE_URL, not the port) from the
 # response cache, and counts the peer's address (no proxy hops).
 limiter_env() {
@@ -39,9 +38,6 @@ limiter_env() {
     off) LIMITER_ENV+=(RATE_LIMIT_ENABLED=0) ;;
     memory) LIMITER_ENV+=(RATE_LIMIT_ENABLED=1) ;;
     redis) LIMITER_ENV+=(RATE_LIMIT_ENABLED=1 REDIS_URL="$redis_url") ;;
-    # bench/redis_client.sh: Redis with a chosen client (served by bench.redis_clients).
-    resp | redispy) LIMITER_ENV+=(RATE_LIMIT_ENABLED=1 REDIS_URL="$redis_url"
-        BENCH_REDIS_CLIENT="$config") ;;
     *) log "unknown configuration '$config'"; return 2 ;;
     esac
 }

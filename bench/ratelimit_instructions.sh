@@ -22,9 +22,7 @@
 #
 # Knobs (environment): MEASURE (s, 8), CONNECTIONS (8), BENCH_REDIS_URL
 # (redis://127.0.0.1:6379/0, loopback only), RESULTS_FILE (bench/results/instructions.md),
-# KEEP_WORK=1 (keep the temp dir with callgrind's files and the logs), CONFIGS ("off memory
-# redis"; `resp` and `redispy` are Redis through that client, served by
-# bench.redis_clients:create_app: `CONFIGS="off resp redispy"` counts both clients).
+# KEEP_WORK=1 (keep the temp dir with callgrind's files and the logs).
 set -euo pipefail
 
 LOG_PREFIX=bench-instructions
@@ -38,8 +36,6 @@ STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-300}"
 BENCH_REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/0}"
 RESULTS_FILE="${RESULTS_FILE:-$ROOT/bench/results/instructions.md}"
 KEEP_WORK="${KEEP_WORK:-0}"
-read -r -a CONFIGS <<<"${CONFIGS:-off memory redis}"
-[ "${CONFIGS[0]}" = off ] || { log "CONFIGS must start with off"; exit 2; }
 require_positive_ints MEASURE CONNECTIONS STARTUP_TIMEOUT
 require_tools
 for tool in valgrind callgrind_control; do
@@ -105,18 +101,17 @@ count() {
     echo "|---|---:|---:|---:|---:|"
 } >"$WORK/table.md"
 declare -A PER_REQUEST=()
-for config in "${CONFIGS[@]}"; do
+for config in off memory redis; do
     limiter_env "$config" "$WORK/var" "$HUGE_LIMITS" "$BENCH_REDIS_URL" "$RUN_ID:"
     mkdir -p "$WORK/$config"
     port="$(free_port)"
     log "$config: starting granian under callgrind (slow: about a minute)"
     SERVER_PGID="$(cd "$WORK/$config" && start_server "$WORK/$config/server.log" \
-        env "${APP_ENV_UNSET[@]}" -u BENCH_REDIS_CLIENT "${LIMITER_ENV[@]}" \
+        env "${APP_ENV_UNSET[@]}" "${LIMITER_ENV[@]}" \
         valgrind --tool=callgrind --trace-children=yes --instr-atstart=no \
         --callgrind-out-file="$WORK/$config/callgrind.out.%p" \
         "$VENV/bin/granian" --interface asgi --factory --workers 1 --no-ws \
-        --host "$HOST" --port "$port" --working-dir "$ROOT" \
-        "$(case "$config" in resp | redispy) echo bench.redis_clients ;; *) echo pydotorg.app ;; esac):create_app")"
+        --host "$HOST" --port "$port" pydotorg.app:create_app)"
     wait_healthy "$config" "$port" "$SERVER_PGID"
     url="http://$HOST:$port$URL_PATH"
     wrk --threads 1 --connections "$CONNECTIONS" --duration 3s --timeout 30s "$url" >/dev/null
@@ -126,10 +121,6 @@ for config in "${CONFIGS[@]}"; do
     mkdir -p "$WORK/$config/loaded" && mv "$WORK/$config"/callgrind.out.* "$WORK/$config/loaded/"
     count idle "$WORK/$config" "$MEASURE" "$url" >/dev/null
     idle="$(callgrind_total "$WORK/$config")"
-    # Which store (and client) counted, and whether it ever failed open.
-    curl -fsS --max-time 30 "http://$HOST:$port/health" |
-        "$PY" -c 'import json, sys; print(json.load(sys.stdin)["rate_limit"])' \
-            >"$WORK/$config/store.txt"
     stop_group "$SERVER_PGID"
     SERVER_PGID=""
     if [ "${loaded_requests:-0}" -lt 100 ]; then
@@ -148,17 +139,13 @@ overhead() { awk -v a="${PER_REQUEST[off]}" -v b="$1" 'BEGIN {printf "%.1f %%", 
     echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit: $(git -C "$ROOT" rev-parse --short HEAD)"
     echo "- server: granian $("$VENV/bin/granian" --version | awk '{print $2}'), 1 worker, under \`valgrind --tool=callgrind\`; \`GET $URL_PATH\` from the response cache"
     echo "- load: \`wrk --threads 1 --connections $CONNECTIONS --duration ${MEASURE}s\`; idle: ${MEASURE}s without load, subtracted"
-    echo "- command: \`CONFIGS=\"${CONFIGS[*]}\" MEASURE=$MEASURE CONNECTIONS=$CONNECTIONS bash bench/ratelimit_instructions.sh\`"
+    echo "- command: \`MEASURE=$MEASURE CONNECTIONS=$CONNECTIONS bash bench/ratelimit_instructions.sh\`"
     echo
     cat "$WORK/table.md"
     echo
-    for config in "${CONFIGS[@]}"; do echo "- $config: \`/health\` rate_limit $(cat "$WORK/$config/store.txt")"; done
-    echo
     echo "| store | overhead: 1 - (per request off / on) | target |"
     echo "|---|---:|---:|"
-    for config in "${CONFIGS[@]:1}"; do
-        case "$config" in memory) target="< 10 %" ;; *) target="< 25 % (Redis's own CPU not included)" ;; esac
-        echo "| $config | $(overhead "${PER_REQUEST[$config]}") | $target |"
-    done
+    echo "| memory | $(overhead "${PER_REQUEST[memory]}") | < 10 % |"
+    echo "| redis | $(overhead "${PER_REQUEST[redis]}") | < 25 % (Redis's own CPU not included) |"
 } | tee "$RESULTS_FILE"
 log "written to $RESULTS_FILE"

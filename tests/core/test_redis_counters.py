@@ -1,14 +1,10 @@
-"""The Redis counter store on its own: exact batched counts, signing in, and failing open.
-
-Every behavioural test runs against both clients that ``bench/redis_client.sh`` compares: the
-hand-written RESP client (``RedisStore``) and redis-py (``RedisPyStore``).
-"""
+"""The Redis counter store on its own: exact batched counts, signing in, and failing open."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sys
+import ssl
 import types
 import uuid
 from collections.abc import Awaitable, Iterator
@@ -17,17 +13,13 @@ from typing import Any
 
 import pytest
 import redis
+from redis._parsers import _AsyncHiredisParser
+from redis.asyncio.connection import SSLConnection, UnixDomainSocketConnection
+from redis.utils import HIREDIS_AVAILABLE
 
-from pydotorg.core.redis_counters import RedisAddress, RedisStore, command
-from pydotorg.core.redis_py_counters import RedisPyStore
+from pydotorg.core import redis_counters
+from pydotorg.core.redis_counters import RedisStore
 from tests.support import free_port, redis_server, require_redis
-
-Store = RedisStore | RedisPyStore
-
-
-@pytest.fixture(params=[RedisStore, RedisPyStore], ids=["resp", "redispy"])
-def store_class(request: pytest.FixtureRequest) -> type[Store]:
-    return request.param  # type: ignore[no-any-return]
 
 
 class Clock:
@@ -41,10 +33,9 @@ class Clock:
 
 
 @pytest.fixture
-def clock(store_class: type[Store], monkeypatch: pytest.MonkeyPatch) -> Clock:
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    module = sys.modules[store_class.__module__]
-    monkeypatch.setattr(module, "time", types.SimpleNamespace(monotonic=fake.monotonic))
+    monkeypatch.setattr(redis_counters, "time", types.SimpleNamespace(monotonic=fake.monotonic))
     return fake
 
 
@@ -73,7 +64,7 @@ def run(coroutine: Awaitable[Any]) -> Any:
     return asyncio.run(main())
 
 
-async def count(store: Store, key: str, window: int = 1) -> int | None:
+async def count(store: RedisStore, key: str, window: int = 1) -> int | None:
     answer = store.hit(key, window)
     return answer if answer is None else await answer
 
@@ -82,11 +73,11 @@ def unique_prefix() -> str:
     return f"pydotorg-test-{uuid.uuid4().hex[:8]}:"
 
 
-def test_concurrent_hits_get_one_place_each_in_few_round_trips(store_class: type[Store]) -> None:
+def test_concurrent_hits_get_one_place_each_in_few_round_trips() -> None:
     port = free_port()  # a Redis of the test's own, so that its command counts are the store's
     url = f"redis://127.0.0.1:{port}/0"
 
-    async def scenario(store: Store) -> tuple[list[int | None], list[int | None]]:
+    async def scenario(store: RedisStore) -> tuple[list[int | None], list[int | None]]:
         try:
             first = await asyncio.gather(*(count(store, "LOW:ip:10.0.0.1") for _ in range(50)))
             other = await asyncio.gather(*(count(store, "LOW:ip:10.0.0.2") for _ in range(3)))
@@ -95,7 +86,7 @@ def test_concurrent_hits_get_one_place_each_in_few_round_trips(store_class: type
             await store.aclose()
 
     with redis_server(port):
-        store = store_class(url, prefix="rl:")
+        store = RedisStore(url, prefix="rl:")
         first, other = run(scenario(store))
         client = redis.Redis(port=port)
         stats = client.info("commandstats")
@@ -114,14 +105,12 @@ def test_concurrent_hits_get_one_place_each_in_few_round_trips(store_class: type
     assert status["batches"] <= incrby
 
 
-def test_hits_that_arrive_while_a_batch_is_out_go_together_as_the_next(
-    store_class: type[Store],
-) -> None:
+def test_hits_that_arrive_while_a_batch_is_out_go_together_as_the_next() -> None:
     url = require_redis()
     prefix = unique_prefix()
 
     async def scenario() -> tuple[int | None, list[int | None], int, int]:
-        store = store_class(url, prefix=prefix)
+        store = RedisStore(url, prefix=prefix)
         try:
             assert await count(store, "k") == 1  # connected
             alone = store.hit("k", 1)
@@ -142,16 +131,14 @@ def test_hits_that_arrive_while_a_batch_is_out_go_together_as_the_next(
     assert (sent, batches) == (2, 3)
 
 
-def test_a_counter_that_is_not_a_number_fails_open_and_says_so(
-    store_class: type[Store], warnings_log: Captured
-) -> None:
+def test_a_counter_that_is_not_a_number_fails_open_and_says_so(warnings_log: Captured) -> None:
     url = require_redis()
     prefix = unique_prefix()
     client = redis.Redis.from_url(url)
     client.set(f"{prefix}LOW:user:7:1", "not a number", ex=60)
 
     async def scenario() -> tuple[int | None, dict[str, Any]]:
-        store = store_class(url, prefix=prefix)
+        store = RedisStore(url, prefix=prefix)
         try:
             return await count(store, "LOW:user:7"), store.status()
         finally:
@@ -169,13 +156,13 @@ def test_a_counter_that_is_not_a_number_fails_open_and_says_so(
     assert "not an integer" in warnings_log.messages[0]
 
 
-def test_signs_in_and_uses_the_database_of_the_url(store_class: type[Store]) -> None:
+def test_signs_in_and_uses_the_database_of_the_url() -> None:
     port = free_port()
     with redis_server(port, "--requirepass", "s3cret word"):
         url = f"redis://:s3cret%20word@127.0.0.1:{port}/3"
 
         async def scenario() -> int | None:
-            store = store_class(url, prefix="rl:")
+            store = RedisStore(url, prefix="rl:")
             try:
                 return await count(store, "LOW:ip:10.1.1.1")
             finally:
@@ -188,13 +175,13 @@ def test_signs_in_and_uses_the_database_of_the_url(store_class: type[Store]) -> 
         client.close()
 
 
-def test_a_unix_socket_url_with_a_database(store_class: type[Store], tmp_path: Path) -> None:
+def test_a_unix_socket_url_with_a_database(tmp_path: Path) -> None:
     port = free_port()
     socket = tmp_path / "redis.sock"
     with redis_server(port, "--unixsocket", str(socket)):
 
         async def scenario() -> int | None:
-            store = store_class(f"unix://{socket}?db=2", prefix="rl:")
+            store = RedisStore(f"unix://{socket}?db=2", prefix="rl:")
             try:
                 await count(store, "k")
                 return await count(store, "k")
@@ -205,14 +192,12 @@ def test_a_unix_socket_url_with_a_database(store_class: type[Store], tmp_path: P
         assert redis.Redis(port=port, db=2).get("rl:k:1") == b"2"
 
 
-def test_a_wrong_password_fails_open_and_says_so(
-    store_class: type[Store], warnings_log: Captured
-) -> None:
+def test_a_wrong_password_fails_open_and_says_so(warnings_log: Captured) -> None:
     port = free_port()
     with redis_server(port, "--requirepass", "right"):
 
         async def scenario() -> tuple[int | None, int | None, dict[str, Any]]:
-            store = store_class(f"redis://:wrong@127.0.0.1:{port}/0")
+            store = RedisStore(f"redis://:wrong@127.0.0.1:{port}/0")
             try:
                 return await count(store, "k"), await count(store, "k"), store.status()
             finally:
@@ -227,13 +212,13 @@ def test_a_wrong_password_fails_open_and_says_so(
 
 
 def test_nothing_listening_fails_open_at_once_and_retries_once_a_second(
-    store_class: type[Store], clock: Clock, warnings_log: Captured
+    clock: Clock, warnings_log: Captured
 ) -> None:
     port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
 
     async def scenario() -> tuple[list[int | None], list[Any], dict[str, Any], int | None]:
-        store = store_class(url, prefix="rl:")
+        store = RedisStore(url, prefix="rl:")
         try:
             refused = [await count(store, "k")]  # tries to connect: refused
             clock.now += 0.9  # within the retry pause: answered at once, no new attempt
@@ -261,7 +246,7 @@ def test_nothing_listening_fails_open_at_once_and_retries_once_a_second(
 
 
 def test_a_redis_that_never_answers_fails_open_after_the_reply_timeout(
-    store_class: type[Store], warnings_log: Captured
+    warnings_log: Captured,
 ) -> None:
     received: list[bytes] = []
 
@@ -275,10 +260,11 @@ def test_a_redis_that_never_answers_fails_open_after_the_reply_timeout(
 
         server = await asyncio.start_server(silent, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
-        store = store_class(f"redis://127.0.0.1:{port}/0")
+        store = RedisStore(f"redis://127.0.0.1:{port}/0")
         store.REPLY_TIMEOUT = 0.3
         try:
-            answer = await count(store, "k")
+            # 30 s: only a bound on a store that would wait for ever (the test then fails).
+            answer = await asyncio.wait_for(count(store, "k"), 30)
             during_retry_pause = store.hit("k", 1)  # answered at once, no waiting
             return answer, during_retry_pause, store.status()
         finally:
@@ -295,7 +281,7 @@ def test_a_redis_that_never_answers_fails_open_after_the_reply_timeout(
     assert "no reply from Redis in 0.3 s" in warnings_log.messages[0]
 
 
-def test_closing_answers_waiting_hits_with_no_count(store_class: type[Store]) -> None:
+def test_closing_answers_waiting_hits_with_no_count() -> None:
     async def scenario() -> tuple[int | None, dict[str, Any]]:
         async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             while await reader.read(1 << 16):
@@ -303,52 +289,62 @@ def test_closing_answers_waiting_hits_with_no_count(store_class: type[Store]) ->
 
         server = await asyncio.start_server(silent, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
-        store = store_class(f"redis://127.0.0.1:{port}/0")
+        store = RedisStore(f"redis://127.0.0.1:{port}/0")
         waiting = store.hit("k", 1)
         assert waiting is not None
         await asyncio.sleep(0.05)
         await store.aclose()
         server.close()
-        return await waiting, store.status()
+        return await asyncio.wait_for(waiting, 30), store.status()
 
     answer, status = run(scenario())
     assert answer is None
     assert status["failed_open"] == 1
 
 
-def test_other_url_schemes_are_refused(store_class: type[Store]) -> None:
-    with pytest.raises(ValueError, match=r"(?i)redis.?url must"):
-        store_class("http://127.0.0.1:6379")
+def test_other_url_schemes_are_refused() -> None:
+    with pytest.raises(ValueError, match="Redis URL must specify"):
+        RedisStore("http://127.0.0.1:6379")
 
 
-# The hand-written client's own URL reading and protocol ------------------------------------------
+# Where Redis is: redis-py reads the URL ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("url", "expected"),
+    ("url", "kind", "expected"),
     [
         (
             "redis://127.0.0.1:6379/0",
-            {"host": "127.0.0.1", "port": 6379, "tls": False, "database": 0, "password": None},
+            "tcp",
+            {"host": "127.0.0.1", "port": 6379, "db": 0, "username": None, "password": None},
         ),
         (
             "rediss://alice:p%40ss@cache.example:6380/2",
-            {"host": "cache.example", "port": 6380, "tls": True, "database": 2},
+            "tls",
+            {
+                "host": "cache.example",
+                "port": 6380,
+                "db": 2,
+                "username": "alice",
+                "password": "p@ss",
+            },
         ),
-        ("redis://cache.example?db=5", {"host": "cache.example", "port": 6379, "database": 5}),
-        ("unix:///run/redis.sock?db=1", {"unix_path": "/run/redis.sock", "database": 1}),
+        ("redis://cache.example?db=5", "tcp", {"host": "cache.example", "port": 6379, "db": 5}),
+        ("unix:///run/redis.sock?db=1", "unix", {"path": "/run/redis.sock", "db": 1}),
     ],
 )
-def test_redis_urls_are_read_like_redis_py_reads_them(url: str, expected: dict[str, Any]) -> None:
-    address = RedisAddress(url)
-    assert {name: getattr(address, name) for name in expected} == expected
+def test_redis_urls(url: str, kind: str, expected: dict[str, Any]) -> None:
+    connection = RedisStore(url)._pool.make_connection()  # type: ignore[no-untyped-call]
+    assert {name: getattr(connection, name) for name in expected} == expected
+    assert isinstance(connection, SSLConnection) == (kind == "tls")
+    assert isinstance(connection, UnixDomainSocketConnection) == (kind == "unix")
+    assert connection.protocol == 2  # no RESP3 HELLO: any Redis will do
+    if kind == "tls":  # the server's certificate and name are checked
+        assert connection.ssl_context.cert_reqs == ssl.CERT_REQUIRED
+        assert connection.ssl_context.check_hostname is True
 
 
-def test_the_handshake_signs_in_then_selects_the_database() -> None:
-    address = RedisAddress("rediss://alice:p%40ss@cache.example:6380/2")
-    assert address.handshake() == [
-        command(b"AUTH", b"alice", b"p@ss"),
-        command(b"SELECT", b"2"),
-    ]
-    assert RedisAddress("redis://127.0.0.1/0").handshake() == []
-    assert command(b"GET", b"k") == b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"
+def test_replies_are_parsed_by_hiredis() -> None:
+    connection = RedisStore("redis://127.0.0.1:6379/0")._pool.make_connection()  # type: ignore[no-untyped-call]
+    assert HIREDIS_AVAILABLE  # redis[hiredis] is a dependency; redis-py then parses with it
+    assert isinstance(connection._parser, _AsyncHiredisParser)
