@@ -3,16 +3,58 @@
 from __future__ import annotations
 
 import asyncio
-import time
+import logging
+import ssl
+import types
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
+from redis._parsers import _AsyncHiredisParser
+from redis.asyncio.connection import SSLConnection, UnixDomainSocketConnection
+from redis.utils import HIREDIS_AVAILABLE
 
-from pydotorg.core.redis_counters import RedisAddress, RedisStore, command
+from pydotorg.core import redis_counters
+from pydotorg.core.redis_counters import RedisStore
 from tests.support import free_port, redis_server, require_redis
+
+
+class Clock:
+    """Stands in for the store module's ``time``: the retry pause passes when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(redis_counters, "time", types.SimpleNamespace(monotonic=fake.monotonic))
+    return fake
+
+
+class Captured(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def warnings_log() -> Iterator[Captured]:
+    handler = Captured()
+    logger = logging.getLogger("pydotorg.ratelimit")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
 
 
 def run(coroutine: Awaitable[Any]) -> Any:
@@ -32,33 +74,64 @@ def unique_prefix() -> str:
 
 
 def test_concurrent_hits_get_one_place_each_in_few_round_trips() -> None:
-    url = require_redis()
-    prefix = unique_prefix()
+    port = free_port()  # a Redis of the test's own, so that its command counts are the store's
+    url = f"redis://127.0.0.1:{port}/0"
 
-    async def scenario() -> tuple[list[int | None], list[int | None], dict[str, Any]]:
-        store = RedisStore(url, prefix=prefix)
+    async def scenario(store: RedisStore) -> tuple[list[int | None], list[int | None]]:
         try:
             first = await asyncio.gather(*(count(store, "LOW:ip:10.0.0.1") for _ in range(50)))
             other = await asyncio.gather(*(count(store, "LOW:ip:10.0.0.2") for _ in range(3)))
-            return first, other, store.status()
+            return first, other
         finally:
             await store.aclose()
 
-    first, other, status = run(scenario())
+    with redis_server(port):
+        store = RedisStore(url, prefix="rl:")
+        first, other = run(scenario(store))
+        client = redis.Redis(port=port)
+        stats = client.info("commandstats")
+        assert client.get("rl:LOW:ip:10.0.0.1:1") == b"50"
+        assert client.get("rl:LOW:ip:10.0.0.2:1") == b"3"
+        assert 0 < client.ttl("rl:LOW:ip:10.0.0.1:1") <= 65
+        client.close()
     assert sorted(n for n in first if n is not None) == list(range(1, 51))
     assert sorted(n for n in other if n is not None) == [1, 2, 3]
+    status = store.status()
     assert status["available"] is True and status["failed_open"] == 0
-    assert status["batches"] < 53
-    client = redis.Redis.from_url(url)
+    # 53 hits, counted by Redis in fewer INCRBYs (round trips) than hits, each with its SET NX.
+    incrby = stats["cmdstat_incrby"]["calls"]
+    assert incrby < 53
+    assert stats["cmdstat_set"]["calls"] == incrby
+    assert status["batches"] <= incrby
+
+
+def test_hits_that_arrive_while_a_batch_is_out_go_together_as_the_next() -> None:
+    url = require_redis()
+    prefix = unique_prefix()
+
+    async def scenario() -> tuple[int | None, list[int | None], int, int]:
+        store = RedisStore(url, prefix=prefix)
+        try:
+            assert await count(store, "k") == 1  # connected
+            alone = store.hit("k", 1)
+            await asyncio.sleep(0)  # the store sends it and waits for Redis's answer
+            sent = store.batches
+            later = await asyncio.gather(*(count(store, "k") for _ in range(10)))
+            assert alone is not None
+            return await alone, later, sent, store.batches
+        finally:
+            await store.aclose()
+
     try:
-        assert client.get(f"{prefix}LOW:ip:10.0.0.1:1") == b"50"
-        assert 0 < client.ttl(f"{prefix}LOW:ip:10.0.0.1:1") <= 65
+        alone, later, sent, batches = run(scenario())
     finally:
-        client.delete(f"{prefix}LOW:ip:10.0.0.1:1", f"{prefix}LOW:ip:10.0.0.2:1")
-        client.close()
+        redis.Redis.from_url(url).delete(f"{prefix}k:1")
+    assert alone == 2
+    assert sorted(n for n in later if n is not None) == list(range(3, 13))
+    assert (sent, batches) == (2, 3)
 
 
-def test_a_counter_that_is_not_a_number_fails_open_and_says_so() -> None:
+def test_a_counter_that_is_not_a_number_fails_open_and_says_so(warnings_log: Captured) -> None:
     url = require_redis()
     prefix = unique_prefix()
     client = redis.Redis.from_url(url)
@@ -79,6 +152,8 @@ def test_a_counter_that_is_not_a_number_fails_open_and_says_so() -> None:
     assert answer is None
     assert status["available"] is False
     assert status["outages"] == 1 and status["failed_open"] == 1
+    assert len(warnings_log.messages) == 1
+    assert "not an integer" in warnings_log.messages[0]
 
 
 def test_signs_in_and_uses_the_database_of_the_url() -> None:
@@ -100,7 +175,24 @@ def test_signs_in_and_uses_the_database_of_the_url() -> None:
         client.close()
 
 
-def test_a_wrong_password_fails_open_and_says_so() -> None:
+def test_a_unix_socket_url_with_a_database(tmp_path: Path) -> None:
+    port = free_port()
+    socket = tmp_path / "redis.sock"
+    with redis_server(port, "--unixsocket", str(socket)):
+
+        async def scenario() -> int | None:
+            store = RedisStore(f"unix://{socket}?db=2", prefix="rl:")
+            try:
+                await count(store, "k")
+                return await count(store, "k")
+            finally:
+                await store.aclose()
+
+        assert run(scenario()) == 2
+        assert redis.Redis(port=port, db=2).get("rl:k:1") == b"2"
+
+
+def test_a_wrong_password_fails_open_and_says_so(warnings_log: Captured) -> None:
     port = free_port()
     with redis_server(port, "--requirepass", "right"):
 
@@ -115,88 +207,145 @@ def test_a_wrong_password_fails_open_and_says_so() -> None:
     assert first is None and second is None
     assert status["available"] is False
     assert status["outages"] == 1 and status["failed_open"] == 2
+    assert len(warnings_log.messages) == 1
+    assert "password" in warnings_log.messages[0].lower()
 
 
-def test_no_redis_listening_fails_open_within_the_connect_timeout() -> None:
-    async def scenario() -> tuple[int | None, float, dict[str, Any]]:
-        store = RedisStore(f"redis://127.0.0.1:{free_port()}/0")
+def test_nothing_listening_fails_open_at_once_and_retries_once_a_second(
+    clock: Clock, warnings_log: Captured
+) -> None:
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+
+    async def scenario() -> tuple[list[int | None], list[Any], dict[str, Any], int | None]:
+        store = RedisStore(url, prefix="rl:")
         try:
-            started = time.monotonic()
-            answer = await count(store, "k")
-            return answer, time.monotonic() - started, store.status()
+            refused = [await count(store, "k")]  # tries to connect: refused
+            clock.now += 0.9  # within the retry pause: answered at once, no new attempt
+            paused = [store.hit("k", 1) for _ in range(3)]
+            clock.now += 0.2  # the pause is over: the next hit tries again, and is refused
+            refused.append(await count(store, "k"))
+            during = store.status()
+            with redis_server(port):
+                clock.now += 1.1  # Redis is back: the next hit after the pause is counted
+                back = await count(store, "k")
+            return refused, paused, during, back
         finally:
             await store.aclose()
 
-    answer, took, status = run(scenario())
-    assert answer is None
-    assert took < RedisStore.CONNECT_TIMEOUT + 0.5
-    assert status == {
-        "store": "redis",
-        "available": False,
-        "outages": 1,
-        "failed_open": 1,
-        "batches": 0,
-    }
+    refused, paused, during, back = run(scenario())
+    assert refused == [None, None]
+    assert paused == [None, None, None]
+    assert during["available"] is False
+    assert during["outages"] == 1 and during["failed_open"] == 5
+    assert back == 1
+    assert len(warnings_log.messages) == 2  # one for the outage, however many attempts failed
+    assert "unavailable" in warnings_log.messages[0]
+    assert "Timeout" not in warnings_log.messages[0]  # refused at once, not waited for
+    assert "available again" in warnings_log.messages[1]
 
 
-def test_a_redis_that_never_answers_fails_open_after_the_reply_timeout() -> None:
-    async def scenario() -> tuple[int | None, float, int | None, dict[str, Any]]:
+def test_a_redis_that_never_answers_fails_open_after_the_reply_timeout(
+    warnings_log: Captured,
+) -> None:
+    received: list[bytes] = []
+
+    async def scenario() -> tuple[int | None, Any, dict[str, Any]]:
         async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            await reader.read(1 << 16)  # takes the command and never answers
-            await asyncio.sleep(30)  # keeps the connection open (cancelled at the end)
+            # Answers the client's greeting (redis-py's CLIENT SETINFO), then takes every
+            # command and never answers.
+            while data := await reader.read(1 << 16):
+                received.append(data)
+                writer.write(b"+OK\r\n" * data.count(b"SETINFO"))
 
         server = await asyncio.start_server(silent, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         store = RedisStore(f"redis://127.0.0.1:{port}/0")
         store.REPLY_TIMEOUT = 0.3
         try:
-            started = time.monotonic()
-            answer = await count(store, "k")
-            took = time.monotonic() - started
+            # 30 s: only a bound on a store that would wait for ever (the test then fails).
+            answer = await asyncio.wait_for(count(store, "k"), 30)
             during_retry_pause = store.hit("k", 1)  # answered at once, no waiting
             assert not isinstance(during_retry_pause, asyncio.Future)
-            return answer, took, during_retry_pause, store.status()
+            return answer, during_retry_pause, store.status()
         finally:
             await store.aclose()
             server.close()
 
-    answer, took, during_retry_pause, status = run(scenario())
+    answer, during_retry_pause, status = run(scenario())
     assert answer is None and during_retry_pause is None
-    assert 0.3 <= took < 1.0
+    assert b"INCRBY" in b"".join(received)  # the hit was sent, and its answer waited for
     assert status["available"] is False
     assert status["outages"] == 1 and status["failed_open"] == 2
+    assert len(warnings_log.messages) == 1
+    assert "TimeoutError" in warnings_log.messages[0]
+    assert "no reply from Redis in 0.3 s" in warnings_log.messages[0]
 
 
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        (
-            "redis://127.0.0.1:6379/0",
-            {"host": "127.0.0.1", "port": 6379, "tls": False, "database": 0, "password": None},
-        ),
-        (
-            "rediss://alice:p%40ss@cache.example:6380/2",
-            {"host": "cache.example", "port": 6380, "tls": True, "database": 2},
-        ),
-        ("redis://cache.example?db=5", {"host": "cache.example", "port": 6379, "database": 5}),
-        ("unix:///run/redis.sock?db=1", {"unix_path": "/run/redis.sock", "database": 1}),
-    ],
-)
-def test_redis_urls_are_read_like_redis_py_reads_them(url: str, expected: dict[str, Any]) -> None:
-    address = RedisAddress(url)
-    assert {name: getattr(address, name) for name in expected} == expected
+def test_closing_answers_waiting_hits_with_no_count() -> None:
+    async def scenario() -> tuple[int | None, dict[str, Any]]:
+        async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            while await reader.read(1 << 16):
+                pass
 
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        store = RedisStore(f"redis://127.0.0.1:{port}/0")
+        waiting = store.hit("k", 1)
+        assert waiting is not None
+        await asyncio.sleep(0.05)
+        await store.aclose()
+        server.close()
+        return await asyncio.wait_for(waiting, 30), store.status()
 
-def test_the_handshake_signs_in_then_selects_the_database() -> None:
-    address = RedisAddress("rediss://alice:p%40ss@cache.example:6380/2")
-    assert address.handshake() == [
-        command(b"AUTH", b"alice", b"p@ss"),
-        command(b"SELECT", b"2"),
-    ]
-    assert RedisAddress("redis://127.0.0.1/0").handshake() == []
-    assert command(b"GET", b"k") == b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"
+    answer, status = run(scenario())
+    assert answer is None
+    assert status["failed_open"] == 1
 
 
 def test_other_url_schemes_are_refused() -> None:
-    with pytest.raises(ValueError, match="REDIS_URL must start with"):
-        RedisAddress("http://127.0.0.1:6379")
+    with pytest.raises(ValueError, match="Redis URL must specify"):
+        RedisStore("http://127.0.0.1:6379")
+
+
+# Where Redis is: redis-py reads the URL ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "expected"),
+    [
+        (
+            "redis://127.0.0.1:6379/0",
+            "tcp",
+            {"host": "127.0.0.1", "port": 6379, "db": 0, "username": None, "password": None},
+        ),
+        (
+            "rediss://alice:p%40ss@cache.example:6380/2",
+            "tls",
+            {
+                "host": "cache.example",
+                "port": 6380,
+                "db": 2,
+                "username": "alice",
+                "password": "p@ss",
+            },
+        ),
+        ("redis://cache.example?db=5", "tcp", {"host": "cache.example", "port": 6379, "db": 5}),
+        ("unix:///run/redis.sock?db=1", "unix", {"path": "/run/redis.sock", "db": 1}),
+    ],
+)
+def test_redis_urls(url: str, kind: str, expected: dict[str, Any]) -> None:
+    connection = RedisStore(url)._pool.make_connection()  # type: ignore[no-untyped-call]
+    assert {name: getattr(connection, name) for name in expected} == expected
+    assert isinstance(connection, SSLConnection) == (kind == "tls")
+    assert isinstance(connection, UnixDomainSocketConnection) == (kind == "unix")
+    assert connection.protocol == 2  # no RESP3 HELLO: any Redis will do
+    if kind == "tls":  # the server's certificate and name are checked
+        assert connection.ssl_context.cert_reqs == ssl.CERT_REQUIRED
+        assert connection.ssl_context.check_hostname is True
+
+
+def test_replies_are_parsed_by_hiredis() -> None:
+    connection = RedisStore("redis://127.0.0.1:6379/0")._pool.make_connection()  # type: ignore[no-untyped-call]
+    assert HIREDIS_AVAILABLE  # redis[hiredis] is a dependency; redis-py then parses with it
+    assert isinstance(connection._parser, _AsyncHiredisParser)
