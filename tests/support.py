@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -104,14 +104,28 @@ class LiveServer:
         return [record["message"] for record in log_records(self.log_path, logger)]
 
 
+# The day the test servers live on, whatever day the suite runs: every date-dependent answer
+# (upcoming events, support statuses, job expiry) is the same on any day. Their clocks start
+# here and run on (``CLOCK_START``); tests reckon with :func:`now`.
+TEST_START = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+_STARTED = time.monotonic()
+
+
+def now() -> datetime:
+    """About what the test servers' clocks say now (they started at ``TEST_START``)."""
+    return TEST_START + timedelta(seconds=time.monotonic() - _STARTED)
+
+
 def make_settings(database_url: str, var_dir: Path, **overrides: object) -> Settings:
-    """Test settings. Rate limiting is off unless a test turns it on with low limits."""
+    """Test settings. Rate limiting is off unless a test turns it on with low limits, and the
+    clock starts on ``TEST_START``."""
     values: dict[str, object] = {
         "app_env": "dev",
         "database_url": database_url,
         "secret_key": "test-secret-" + uuid.uuid4().hex + uuid.uuid4().hex,
         "var_dir": var_dir,
         "rate_limit_enabled": False,
+        "clock_start": now(),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import feedparser
 import httpx
@@ -14,7 +14,7 @@ import pytest
 
 from pydotorg.events.models import Event, EventOccurrence
 from pydotorg.jobs.models import Job, JobStatus
-from tests.support import LiveServer, insert_rows
+from tests.support import LiveServer, insert_rows, now
 
 STORED = "Sprint \uffff\ufffe\x0bdone"  # what an older version (or another program) stored
 SHOWN = "Sprint done"
@@ -35,7 +35,7 @@ def test_a_calendar_feed_with_a_stored_non_character_parses(
 ) -> None:
     slug = f"xml-{uuid.uuid4().hex[:10]}"
     calendar = staff.post("/api/v1/calendars/", json={"name": "Feeds", "slug": slug}).json()
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+    start = now().replace(microsecond=0) + timedelta(days=10)
     end = start + timedelta(hours=2)
     event = Event(
         uid=f"{slug}@python.org",
@@ -71,7 +71,7 @@ def test_the_jobs_feeds_with_a_stored_non_character_parse(
         description="Python\uffff all day.",
         contact_email="jobs@example.org",
         status=JobStatus.APPROVED,
-        approved=datetime.now(UTC),
+        approved=now(),
     )
     insert_rows(server.database_url, job)
     title = f"Engineer {tag} at ACME"

@@ -15,7 +15,7 @@ import icalendar
 import pytest
 
 from pydotorg.data import DATA_DIR
-from tests.support import LiveServer
+from tests.support import LiveServer, now
 
 PASSWORD = "events passphrase 2026"
 
@@ -31,7 +31,7 @@ def unique(prefix: str) -> str:
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return now().date()
 
 
 def iso(day: date) -> str:

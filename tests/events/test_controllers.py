@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.events.conftest import create_event, iso, shipped, soon, today, unique
+from tests.support import now
 
 
 def shipped_spans() -> list[tuple[dict[str, Any], datetime, datetime]]:
@@ -36,8 +37,8 @@ def shipped_spans() -> list[tuple[dict[str, Any], datetime, datetime]]:
 
 
 def shipped_upcoming() -> list[dict[str, Any]]:
-    now = datetime.now(UTC)
-    return [record for record, _, end in shipped_spans() if end >= now]
+    moment = now()
+    return [record for record, _, end in shipped_spans() if end >= moment]
 
 
 def next_starts(events: list[dict[str, Any]]) -> list[datetime]:
@@ -60,8 +61,8 @@ def test_guide_upcoming_filter_returns_the_real_future_conferences(
     assert sorted(e["title"] for e in events) == sorted(r["title"] for r in expected)
     starts = next_starts(events)
     assert starts == sorted(starts)
-    now = datetime.now(UTC)
-    assert all(datetime.fromisoformat(e["next_occurrence"]["dt_end"]) >= now for e in events)
+    moment = now()
+    assert all(datetime.fromisoformat(e["next_occurrence"]["dt_end"]) >= moment for e in events)
 
 
 def test_guide_upcoming_endpoint_matches_the_filter(anon: httpx.Client) -> None:
@@ -138,8 +139,8 @@ def test_upcoming_orders_by_next_occurrence_not_by_first_start(
     assert upcoming[2]["next_occurrence"]["dt_start"] == later["occurrences"][1]["dt_start"]
     weekly_next = datetime.fromisoformat(upcoming[1]["next_occurrence"]["dt_start"])
     weekly_end = datetime.fromisoformat(upcoming[1]["next_occurrence"]["dt_end"])
-    now = datetime.now(UTC)
-    assert weekly_end >= now and weekly_next - now <= timedelta(days=7)
+    moment = now()
+    assert weekly_end >= moment and weekly_next - moment <= timedelta(days=7)
     assert weekly_next.strftime("%a %H:%M") == f"{first:%a} 19:00"
     ended = anon.get("/api/v1/events/", params={**mine, "upcoming": "false"}).json()
     assert [e["id"] for e in ended] == [past["id"]]

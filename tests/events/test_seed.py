@@ -4,14 +4,14 @@ idempotently, with all-day end dates read the way each source means them."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
 
 from pydotorg.db.seed import seed
 from tests.events.conftest import shipped
-from tests.support import LiveServer
+from tests.support import LiveServer, now
 
 
 def find(client: httpx.Client, title: str, day: str, calendar: str) -> list[dict[str, Any]]:
@@ -79,12 +79,12 @@ def test_conference_end_dates_are_inclusive(anon: httpx.Client) -> None:
 
 def test_new_events_get_ids_after_the_shipped_ones(staff: httpx.Client) -> None:
     calendar = staff.get("/api/v1/calendars/slug/python-user-groups").json()
-    now = datetime.now(UTC) + timedelta(days=400)
+    moment = now() + timedelta(days=400)
     body = {
         "title": "Seed id check",
         "calendar": calendar["id"],
         "occurrences": [
-            {"dt_start": now.isoformat(), "dt_end": (now + timedelta(hours=1)).isoformat()}
+            {"dt_start": moment.isoformat(), "dt_end": (moment + timedelta(hours=1)).isoformat()}
         ],
     }
     created = staff.post("/api/v1/events/", json=body)

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from pydotorg.data import DATA_DIR
-from tests.support import LiveServer
+from tests.support import LiveServer, now
 
 PASSWORD = "job board passphrase 2026"
 
@@ -213,7 +213,7 @@ def test_expired_postings_are_never_listed_as_approved(
     poster: httpx.Client, staff: httpx.Client, anon: httpx.Client, server: LiveServer
 ) -> None:
     import asyncio
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from sqlalchemy import update
 
@@ -225,7 +225,7 @@ def test_expired_postings_are_never_listed_as_approved(
     async def expire() -> None:
         engine = create_engine(server.database_url, pool=False)
         async with create_sessionmaker(engine)() as session:
-            past = datetime.now(UTC) - timedelta(days=1)
+            past = now() - timedelta(days=1)
             await session.execute(update(Job).where(Job.id == job["id"]).values(expires=past))
             await session.commit()
         await engine.dispose()
