@@ -25,7 +25,13 @@ from pydotorg.core.logging import configure_logging
 from pydotorg.core.openapi import PageSchemaPlugin, docs_assets_router, openapi_config
 from pydotorg.core.pagination import LIMIT_OFFSET
 from pydotorg.core.query_strings import check_query
-from pydotorg.core.ratelimit import CounterStore, Limits, MemoryStore, RateLimitMiddleware
+from pydotorg.core.ratelimit import (
+    CounterStore,
+    Limits,
+    MemoryStore,
+    RateLimitMiddleware,
+    Throttle,
+)
 from pydotorg.core.redis_counters import RedisStore
 from pydotorg.core.request_id import RequestIdMiddleware
 from pydotorg.core.requests import ApiRequest
@@ -89,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "rate_limit_store": store,
                 "response_cache": cache,
                 "search": search_engine(settings.database_url),
+                "throttle": Throttle(store if settings.rate_limit_enabled else None, limits),
             }
         ),
         debug=False,

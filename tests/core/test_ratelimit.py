@@ -161,9 +161,14 @@ def test_staff_get_the_staff_limit(limited: LiveServer) -> None:
     assert response.headers["ratelimit-limit"] == "8"
 
 
+def nobody() -> dict[str, str]:
+    """A sign-in for an account no other test names (sign-ins are also counted per account)."""
+    return {"username": f"nobody-{uuid.uuid4().hex[:8]}", "password": "wrong-password"}
+
+
 def test_auth_endpoints_are_critical(limited: LiveServer) -> None:
     with client(limited) as anon:
-        body = {"username": "nobody", "password": "wrong-password"}
+        body = nobody()
         statuses = [anon.post("/api/auth/login", json=body).status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
 
@@ -171,11 +176,57 @@ def test_auth_endpoints_are_critical(limited: LiveServer) -> None:
 def test_tiers_are_counted_separately(limited: LiveServer) -> None:
     with client(limited) as anon:
         for _ in range(2):
-            anon.post("/api/auth/login", json={"username": "x", "password": "y" * 8})
-        assert (
-            anon.post("/api/auth/login", json={"username": "x", "password": "y"}).status_code == 429
-        )
+            anon.post("/api/auth/login", json=nobody())
+        assert anon.post("/api/auth/login", json=nobody()).status_code == 429
         assert anon.get("/api/v1/releases/latest").status_code == 200
+
+
+def test_a_token_buys_no_more_sign_ins_or_registrations(limited: LiveServer) -> None:
+    """Signing in and registering are counted by address with the anonymous limit (2 here),
+    even for a caller sending a valid token (whose own CRITICAL limit is 3)."""
+    ip = fresh_ip()
+    with client(limited, "user", ip=ip) as signed_in:
+        statuses = [signed_in.post("/api/auth/login", json=nobody()).status_code for _ in range(3)]
+        assert statuses == [401, 401, 429]
+        bodies = [
+            {"username": f"u{uuid.uuid4().hex[:8]}", "email": f"{uuid.uuid4().hex}@e.org"}
+            for _ in range(3)
+        ]
+        made = [
+            signed_in.post(
+                "/api/auth/register", json={**b, "password": "correct horse battery"}
+            ).status_code
+            for b in bodies
+        ]
+        assert made == [201, 201, 429]
+    with client(limited, ip=ip) as anon:  # the same address, anonymous: the same counters
+        assert anon.post("/api/auth/login", json=nobody()).status_code == 429
+
+
+def test_sign_ins_are_counted_per_account_across_addresses(limited: LiveServer) -> None:
+    body = nobody()
+    statuses = []
+    for _ in range(3):
+        with client(limited) as anon:  # a new address each time
+            statuses.append(anon.post("/api/auth/login", json=body))
+    assert [r.status_code for r in statuses] == [401, 401, 429]
+    refused = statuses[2]
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.json() == {
+        "detail": f"Rate limit exceeded. Try again in {refused.headers['retry-after']} seconds.",
+        "status_code": 429,
+        "extra": {},
+    }
+    with client(limited) as anon:  # another account from a new address is not held back
+        assert anon.post("/api/auth/login", json=nobody()).status_code == 401
+
+
+def test_endpoint_groups_are_counted_apart(limited: LiveServer) -> None:
+    """Searching the job board does not lock an address out of signing in (both CRITICAL)."""
+    with client(limited) as anon:
+        searches = [anon.post("/api/v1/jobs/search", json={"query": "python"}) for _ in range(3)]
+        assert [r.status_code for r in searches] == [200, 200, 429]
+        assert anon.post("/api/auth/login", json=nobody()).status_code == 401
 
 
 def test_addresses_are_counted_separately(limited: LiveServer) -> None:

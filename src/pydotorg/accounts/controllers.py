@@ -32,7 +32,16 @@ from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import Id
 from pydotorg.core.services import services
 
-SIGN_IN: dict[str, Any] = {"access": Access.PUBLIC, "tier": Tier.CRITICAL}
+# Signing in, registering and changing a password are counted by the caller's address, whatever
+# token it sends (a valid token must not buy an account's larger allowance for guessing), each
+# group in counters of its own.
+SIGN_IN: dict[str, Any] = {
+    "access": Access.PUBLIC,
+    "tier": Tier.CRITICAL,
+    "group": "sign-in",
+    "by_address": True,
+}
+REGISTRATION: dict[str, Any] = {**SIGN_IN, "group": "registration"}
 
 
 class AuthController(ApiController):
@@ -50,7 +59,7 @@ class AuthController(ApiController):
         description="Passwords need 8+ visible characters (after Unicode NFKC normalisation; "
         "spaces and invisible characters do not count), no control characters (tabs, line "
         "breaks, NUL), must differ from the username and must not be a common password.",
-        **SIGN_IN,
+        **REGISTRATION,
     )
     async def register(
         self, data: JSONBody[RegisterRequest], auth: NamedDependency[AuthService]
@@ -62,7 +71,9 @@ class AuthController(ApiController):
         operation_id="login",
         summary="Sign in with a username or e-mail and password",
         description="Answers `{access_token, refresh_token, token_type, expires_in}`. "
-        "Every failure gets the same 401, whether or not the account exists.",
+        "Every failure gets the same 401, whether or not the account exists. Sign-ins are also "
+        "counted per account named (the CRITICAL tier's anonymous number a minute, from any "
+        "addresses).",
         status_code=200,
         errors=(401,),
         **SIGN_IN,
@@ -124,6 +135,8 @@ class AuthController(ApiController):
         "`DELETE /api/auth/api-keys`.",
         status_code=204,
         tier=Tier.CRITICAL,
+        group="password",
+        by_address=True,
     )
     async def change_password(
         self, data: JSONBody[PasswordChange], auth: NamedDependency[AuthService]
@@ -141,6 +154,7 @@ class AuthController(ApiController):
         description="The secret `key` is in this response only; it is stored hashed. Scopes: "
         "`read`, `write` (default both).",
         tier=Tier.CRITICAL,
+        group="api-keys",
     )
     async def create_key(
         self, data: JSONBody[ApiKeyCreate], users: NamedDependency[UserService]

@@ -50,6 +50,7 @@ from pydotorg.core.exceptions import (
     PermissionDeniedError,
 )
 from pydotorg.core.pagination import Page, Window
+from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.services import Service
@@ -210,6 +211,9 @@ class AuthService(Service):
         login = data.username or data.email
         if not login:
             raise FieldError("username", "give a username or an e-mail address")
+        # Counted per account too, whatever the address: guessing one account's password from
+        # many addresses gets as far as guessing it from one.
+        await self.throttle.hit(f"sign-in:account:{login.strip().casefold()}", Tier.CRITICAL)
         return await self._sign_in(await authenticate_password(self.session, login, data.password))
 
     async def refresh(self, token: str) -> TokenPair:

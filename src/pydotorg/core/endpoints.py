@@ -46,7 +46,16 @@ from litestar.routes import HTTPRoute
 from pydotorg.core.auth import ACCESS_KEY, BEARER_SECURITY, SAFE_METHODS, Access
 from pydotorg.core.pagination import Page
 from pydotorg.core.query_strings import INTEGER_QUERY_KEY, QUERY_KEY, declared_query
-from pydotorg.core.ratelimit import TIER_KEY, Limits, Tier, describe
+from pydotorg.core.ratelimit import (
+    BY_ADDRESS_KEY,
+    GROUP_KEY,
+    LIMIT_KEY,
+    TIER_KEY,
+    Limit,
+    Limits,
+    Tier,
+    describe,
+)
 from pydotorg.core.response_cache import CACHE_KEY
 from pydotorg.core.schemas import WriteSchema
 
@@ -129,7 +138,9 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
         if "OPTIONS" in handler.http_methods:
             read_access = Access.PUBLIC  # saying which methods a path has is no one's secret
         access = opt.setdefault(ACCESS_KEY, read_access if read else write_access)
-        opt.setdefault(TIER_KEY, Tier.LOW if read else Tier.HIGH)
+        tier = opt.setdefault(TIER_KEY, Tier.LOW if read else Tier.HIGH)
+        if tier is not None:
+            opt[LIMIT_KEY] = Limit.of(tier, opt.get(GROUP_KEY), opt.get(BY_ADDRESS_KEY, False))
         opt.setdefault(CACHE_KEY, read and access is Access.PUBLIC)
         if isinstance(handler.operation_id, str):
             handlers[handler.operation_id] = handler
@@ -232,10 +243,10 @@ def _document(operation: Operation, handler: HTTPRouteHandler, limits: Limits) -
         and _accepts_integer(parameter.schema)
     )
     access: Access = handler.opt[ACCESS_KEY]
-    tier: Tier | None = handler.opt[TIER_KEY]
+    limit: Limit | None = handler.opt.get(LIMIT_KEY)
     notes = [f"**Who may call:** {access.value}."]
-    if tier is not None:
-        notes.append(describe(tier, limits))
+    if limit is not None:
+        notes.append(describe(limit, limits))
     operation.description = "\n\n".join(filter(None, [operation.description, *notes]))
     if access is not Access.PUBLIC:
         operation.security = BEARER_SECURITY

@@ -21,7 +21,7 @@ from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import IntegrityError
 
 from pydotorg.core.database import conflict_of, loggable
-from pydotorg.core.exceptions import DomainError
+from pydotorg.core.exceptions import DomainError, RateLimitedError
 from pydotorg.core.request_id import get_request_id
 
 logger = logging.getLogger("pydotorg.errors")
@@ -105,7 +105,11 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
 
 
 def handle_domain_error(_request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    headers = None
+    if exc.status_code == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, RateLimitedError):
+        headers = {"Retry-After": str(exc.retry_after)}
     return error_response(exc.status_code, exc.detail, exc.extra, headers=headers)
 
 

@@ -68,3 +68,13 @@ class PermissionDeniedError(DomainError):
 
 class ServiceUnavailableError(DomainError):
     status_code = 503
+
+
+class RateLimitedError(DomainError):
+    """A count a service keeps ran over (``core.ratelimit.Throttle``): the middleware's 429."""
+
+    status_code = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Rate limit exceeded. Try again in {retry_after} seconds.")
+        self.retry_after = retry_after

@@ -1,10 +1,15 @@
 """The guide's rate limits: four tiers, three kinds of caller, one counter store.
 
 Every API endpoint has a tier: reads LOW and writes HIGH unless the handler declares another
-(``@post(..., tier=Tier.CRITICAL)``, see ``core.endpoints``). Callers are
-counted per tier and per fixed one-minute window: signed-in users by user id (across IPs),
-anonymous clients by IP address, where ``X-Forwarded-For`` is believed only for the configured
-number of proxy hops. Counters live in memory for one process or in Redis for many.
+(``@post(..., tier=Tier.CRITICAL)``, see ``core.endpoints``). Callers are counted per fixed
+one-minute window and per *group* of endpoints: by default a tier is one group, and a handler
+may name its own (``group="sign-in"``), so that six job searches do not lock an address out of
+signing in. Signed-in users are counted by user id (across IPs), anonymous clients by IP
+address, where ``X-Forwarded-For`` is believed only for the configured number of proxy hops;
+an endpoint declared ``by_address=True`` (signing in, registering) counts every caller by
+address as an anonymous one, whatever token it sends. Services count what the middleware
+cannot see (the account a sign-in names) with :class:`Throttle`. Counters live in memory for
+one process or in Redis for many.
 """
 
 from __future__ import annotations
@@ -22,11 +27,15 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from pydotorg.core.errors import ErrorBody
+from pydotorg.core.exceptions import RateLimitedError
 from pydotorg.core.request_id import HEADERS_KEY
 
 WINDOW_SECONDS = 60
 HTTP = ScopeType.HTTP  # looked up once: attribute access on an enum class is slow
 TIER_KEY = "tier"
+GROUP_KEY = "group"
+BY_ADDRESS_KEY = "by_address"
+LIMIT_KEY = "rate_limit"  # the resolved ``Limit`` of a handler (``core.endpoints``)
 ANONYMOUS, USER, STAFF = 0, 1, 2  # a tier's limits are (anonymous, authenticated, staff)
 # What the limiter knows of one tier and role in the current window: the limit, the counter
 # key's prefix, and the headers that only change with the window.
@@ -69,12 +78,30 @@ class Limits:
         return cls(table)
 
 
-def describe(tier: Tier, limits: Limits) -> str:
-    anonymous, authenticated, staff = limits.table[tier]
-    return (
-        f"**Rate limit:** {tier.name} tier ({tier.use}): {anonymous} requests per minute "
-        f"anonymous, {authenticated} signed in, {staff} staff."
-    )
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """What an endpoint is counted against: its tier's numbers, in its group's counters."""
+
+    tier: Tier
+    group: str
+    by_address: bool = False
+
+    @classmethod
+    def of(cls, tier: Tier, group: str | None = None, by_address: bool = False) -> Limit:
+        return cls(tier, group or tier.name, by_address)
+
+
+def describe(limit: Limit, limits: Limits) -> str:
+    anonymous, authenticated, staff = limits.table[limit.tier]
+    tier = limit.tier
+    if limit.by_address:
+        counted = f"{anonymous} requests per minute per client address, whatever token is sent"
+    else:
+        counted = (
+            f"{anonymous} requests per minute anonymous, {authenticated} signed in, {staff} staff"
+        )
+    group = "" if limit.group == tier.name else f", counted apart for {limit.group}"
+    return f"**Rate limit:** {tier.name} tier ({tier.use}){group}: {counted}."
 
 
 class CounterStore(Protocol):
@@ -155,41 +182,39 @@ class RateLimitMiddleware:
         self.limits = limits
         self.trusted_hops = trusted_hops
         self._window = -1
-        # tier name -> per role (ANONYMOUS, USER, STAFF): limit, key prefix, fixed headers
-        self._rules: dict[str, tuple[Rule, Rule, Rule]] = {}
+        # a Limit -> per role (ANONYMOUS, USER, STAFF): limit, key prefix, fixed headers
+        self._rules: dict[Limit, tuple[Rule, Rule, Rule]] = {}
 
-    def _start_window(self, window: int) -> None:
-        reset = (b"ratelimit-reset", str((window + 1) * WINDOW_SECONDS).encode())
+    def _rules_of(self, spec: Limit) -> tuple[Rule, Rule, Rule]:
+        reset = (b"ratelimit-reset", str((self._window + 1) * WINDOW_SECONDS).encode())
 
-        def rule(tier: Tier, role: int) -> Rule:
-            limit = self.limits.table[tier][role]
+        def rule(role: int) -> Rule:
+            limit = self.limits.table[spec.tier][role]
             who = "ip" if role == ANONYMOUS else "user"
             policy = (b"ratelimit-policy", f"{limit};w={WINDOW_SECONDS}".encode())
             headers = [policy, (b"ratelimit-limit", str(limit).encode()), reset]
-            return limit, f"{tier.name}:{who}:", headers
+            return limit, f"{spec.group}:{who}:", headers
 
-        self._rules = {
-            tier.name: (rule(tier, ANONYMOUS), rule(tier, USER), rule(tier, STAFF)) for tier in Tier
-        }
-        self._window = window
+        rules = self._rules[spec] = (rule(ANONYMOUS), rule(USER), rule(STAFF))
+        return rules
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler = scope.get("route_handler")
-        tier = None if handler is None else handler.opt.get(TIER_KEY)
-        if tier is None or scope["type"] != HTTP:
+        spec: Limit | None = None if handler is None else handler.opt.get(LIMIT_KEY)
+        if spec is None or scope["type"] != HTTP:
             await self.app(scope, receive, send)
             return
         now = time.time()
         window = int(now) // WINDOW_SECONDS
         if window != self._window:
-            self._start_window(window)
+            self._window, self._rules = window, {}  # the headers that change with the window
+        rules = self._rules.get(spec) or self._rules_of(spec)
         user = scope.get("user")
-        # ``_name_`` is the enum's plain attribute; ``name`` and hashing a member run Python.
-        if user is None:
-            limit, prefix, headers = self._rules[tier._name_][ANONYMOUS]
+        if user is None or spec.by_address:
+            limit, prefix, headers = rules[ANONYMOUS]
             count = self.store.hit(prefix + client_address(scope, self.trusted_hops), window)
         else:
-            limit, prefix, headers = self._rules[tier._name_][STAFF if user.is_staff else USER]
+            limit, prefix, headers = rules[STAFF if user.is_staff else USER]
             count = self.store.hit(prefix + str(user.id), window)
         if count is not None and not isinstance(count, int):
             count = await count
@@ -215,3 +240,24 @@ class RateLimitMiddleware:
         ]
         await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+class Throttle:
+    """Counts, for a service, what the middleware cannot see: ``hit("sign-in:account:ada",
+    Tier.CRITICAL)`` allows the tier's anonymous number of hits per window on that key, then
+    raises :class:`RateLimitedError` (a 429). With limiting off it allows everything."""
+
+    def __init__(self, store: CounterStore | None, limits: Limits) -> None:
+        self.store = store
+        self.limits = limits
+
+    async def hit(self, key: str, tier: Tier) -> None:
+        if self.store is None:
+            return
+        now = time.time()
+        window = int(now) // WINDOW_SECONDS
+        count = self.store.hit(key, window)
+        if count is not None and not isinstance(count, int):
+            count = await count
+        if count is not None and count > self.limits.table[tier][ANONYMOUS]:
+            raise RateLimitedError(max(1, math.ceil((window + 1) * WINDOW_SECONDS - now)))

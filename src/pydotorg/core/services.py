@@ -24,6 +24,7 @@ from pydotorg.core.database import commit_or_conflict
 from pydotorg.core.exceptions import NotAuthenticatedError
 from pydotorg.core.links import Links
 from pydotorg.core.queries import AnySelect, M, Repository
+from pydotorg.core.ratelimit import Throttle
 from pydotorg.core.search import SearchEngine
 from pydotorg.settings import Settings
 
@@ -39,6 +40,7 @@ class Context:
     settings: Settings
     links: Links
     search: SearchEngine
+    throttle: Throttle
 
 
 class Service:
@@ -51,6 +53,7 @@ class Service:
         self.settings = context.settings
         self.links = context.links
         self.search_engine = context.search
+        self.throttle = context.throttle
         self.now = clock.now()
 
     @property
@@ -88,6 +91,7 @@ def context_of(request: Request[Any, Any, Any], session: AsyncSession) -> Contex
         settings=state.settings,
         links=Links.of(request),
         search=state.search,
+        throttle=state.throttle,
     )
 
 

@@ -133,6 +133,7 @@ class EventController(ResourceController):
         "and staff only until staff approve it.",
         access=Access.SIGNED_IN,
         tier=Tier.CRITICAL,
+        group="submissions",
     )
     async def submit_event(
         self, data: JSONBody[EventSubmit], service: NamedDependency[EventService]

@@ -92,6 +92,7 @@ class JobController(ResourceController):
         status_code=200,
         access=Access.PUBLIC,
         tier=Tier.CRITICAL,
+        group="search",
     )
     async def search(
         self, data: JSONBody[JobSearch], service: NamedDependency[JobService]
