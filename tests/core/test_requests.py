@@ -87,3 +87,8 @@ def test_integer_query_parameters_are_decimal_digits(anon: httpx.Client, value: 
 def test_ids_in_bodies_are_1_to_2_63_minus_1(anon: httpx.Client, body: bytes, field: str) -> None:
     response = anon.post(SEARCH, content=body, headers={"Content-Type": "application/json"})
     assert errors_of(response, 400)[0]["field"] == field
+
+
+def test_a_missing_required_field_is_named(staff: httpx.Client) -> None:
+    response = staff.post("/api/v1/os/", json={"name": "Plan 9"})
+    assert errors_of(response, 400) == [{"field": "slug", "message": "required", "source": "body"}]

@@ -454,3 +454,10 @@ def test_feeds_answer_as_text_xml_when_asked(anon: httpx.Client) -> None:
     plain = anon.get("/jobs/feed/rss/", headers={"Accept": "text/xml"})
     assert plain.headers["content-type"] == "text/xml; charset=utf-8"
     assert plain.content == rss.content
+
+
+@pytest.mark.parametrize("path", ["/api/v1/job-types/1", "/api/v1/job-categories/1"])
+def test_renaming_needs_a_name(staff: httpx.Client, path: str) -> None:
+    response = staff.patch(path, json={})
+    assert response.status_code == 400, response.text
+    assert response.json()["extra"]["errors"][0]["field"] == "name"

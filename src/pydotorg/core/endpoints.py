@@ -14,11 +14,12 @@ At start-up :func:`configure_endpoints` writes the effective values into every h
 ``opt`` (the guard, the rate limiter and the response cache read them there) and documents them
 in the OpenAPI document: who may call and the tier in each operation's description, the bearer
 scheme where a credential is needed, and the error statuses the operation can answer, derived
-from what it does: 429 where it is rate-limited, 401 and 403 where it is guarded, 404 with a
-path parameter, 400 on every operation (any query string may hold a forbidden character,
-``core.query_strings``), 413 and 422 with a body, 409 for writes, plus
-what the handler declares in ``errors``. It also records the query parameters each handler
-reads (``core.query_strings``), which the response cache and pagination links keep to.
+from what it does: 429 where it is rate-limited, 401 everywhere (a refused credential is
+refused even on a public read), 403 where it is guarded, 404 with a path parameter, 400 on
+every operation (any query string may hold a forbidden character, ``core.query_strings``), 413
+and 422 with a body, 409 for writes, plus what the handler declares in ``errors``. It also
+records the query parameters each handler reads (``core.query_strings``), which the response
+cache and pagination links keep to.
 """
 
 from __future__ import annotations
@@ -284,8 +285,9 @@ def error_statuses(operation: Operation, handler: HTTPRouteHandler) -> set[int]:
     statuses = set(opt.get(ERRORS_KEY, ()))
     if opt[TIER_KEY] is not None:
         statuses.add(429)
+    statuses.add(401)  # a refused credential is refused on every endpoint, public ones included
     if opt[ACCESS_KEY] is not Access.PUBLIC:
-        statuses |= {401, 403}
+        statuses.add(403)
     parameters = operation.parameters or []
     if any(getattr(p, "param_in", None) == "path" for p in parameters):
         statuses.add(404)

@@ -23,6 +23,7 @@ from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 _LOCATION = re.compile(r" - at `\$\.?([^`]*)`$")
 _UNKNOWN = re.compile(r"^Object contains unknown field `([^`]+)`")
+_MISSING = re.compile(r"^Object missing required field `([^`]+)`")
 _JSON_TYPES = ("application/json", "+json")
 
 
@@ -61,6 +62,10 @@ def decode_body(body: bytes, target: Any) -> Any:
             raise body_error(unknown.group(1), "unknown field") from exc
         located = _LOCATION.search(message)
         field = (located.group(1) or None) if located else None
+        missing = _MISSING.match(message)
+        if missing:
+            name = missing.group(1)
+            raise body_error(f"{field}.{name}" if field else name, "required") from exc
         raise body_error(field, _LOCATION.sub("", message)) from exc
     except msgspec.DecodeError as exc:
         raise body_error(None, str(exc)) from exc

@@ -81,7 +81,7 @@ class CrudService(Service, Generic[M, R]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "create_schema" in cls.__dict__ and "update_schema" not in cls.__dict__:
+        if "create_schema" in cls.__dict__ and getattr(cls, "update_schema", None) is None:
             cls.update_schema = patch_of(cls.create_schema)
 
     def query(self) -> Select[M]:

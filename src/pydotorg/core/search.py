@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import Subquery
 
-from pydotorg.db.base import Base
+from pydotorg.db.base import Base, Id
 
 MAX_TERMS = 16
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -36,9 +36,9 @@ class SearchDocument(Base):
     __table_args__ = (UniqueConstraint("kind", "object_id", name="uq_search_documents_object"),)
     cache_versioned = False
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), nullable=False)
-    object_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    object_id: Mapped[int] = mapped_column(Id, nullable=False)
     title_terms: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body_terms: Mapped[str] = mapped_column(Text, nullable=False, default="")
 

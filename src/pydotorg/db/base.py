@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -52,6 +52,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return moment.astimezone(UTC)
 
 
+Id = BigInteger().with_variant(Integer(), "sqlite")
+"""The type of every id and of the columns that refer to one: 64 bits, as the API promises
+(ids 1..2**63-1). SQLite's ``INTEGER`` is 64 bits already, and only ``INTEGER PRIMARY KEY`` is
+SQLite's row id, so SQLite keeps that name."""
+
+
 def utcnow() -> datetime:
     """The service clock's time (``core.clock``): rows' times follow a moved clock too."""
     return clock.now()
@@ -72,4 +78,4 @@ class TimestampMixin:
     )
 
 
-__all__ = ["Base", "TimestampMixin", "UTCDateTime", "utcnow"]
+__all__ = ["Base", "Id", "TimestampMixin", "UTCDateTime", "utcnow"]

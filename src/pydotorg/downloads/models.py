@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
 
 
 class OS(TimestampMixin, Base):
@@ -27,7 +27,7 @@ class OS(TimestampMixin, Base):
     __tablename__ = "download_os"
     noun = "OS"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
@@ -57,7 +57,7 @@ class Release(TimestampMixin, Base):
         Index("ix_download_release_order", "major", "minor", "micro", "stage_rank", "stage_number"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     major: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
@@ -99,7 +99,7 @@ class ReleaseFile(TimestampMixin, Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     os_id: Mapped[int] = mapped_column(

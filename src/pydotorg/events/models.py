@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
 
 STATUS_APPROVED = "approved"
 STATUS_PENDING = "pending"
@@ -51,7 +51,7 @@ class Calendar(TimestampMixin, Base):
     __tablename__ = "event_calendar"
     noun = "calendar"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -64,7 +64,7 @@ class EventCategory(TimestampMixin, Base):
     __tablename__ = "event_category"
     noun = "event category"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     calendar_id: Mapped[int] = mapped_column(
         ForeignKey("event_calendar.id", ondelete="CASCADE"), nullable=False, index=True
     )
@@ -78,7 +78,7 @@ class EventLocation(TimestampMixin, Base):
     __tablename__ = "event_location"
     noun = "event location"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     address: Mapped[str] = mapped_column(String(500), nullable=False, default="")
@@ -95,7 +95,7 @@ class Event(TimestampMixin, Base):
     noun = "event"
     __table_args__ = (Index("ix_event_status_first_start", "status", "first_start"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     uid: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     title: Mapped[str] = mapped_column(String(500), nullable=False)
@@ -146,7 +146,7 @@ class EventOccurrence(Base):
     __tablename__ = "event_occurrence"
     noun = "occurrence"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     event_id: Mapped[int] = mapped_column(
         ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True
     )
@@ -167,7 +167,7 @@ class RecurringRule(Base):
     __tablename__ = "event_recurring_rule"
     noun = "recurring rule"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     event_id: Mapped[int] = mapped_column(
         ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True
     )

@@ -16,6 +16,7 @@ from pydotorg.core.schemas import (
     Description,
     Name,
     OptionalUrl,
+    Ref,
     Slug,
     WriteSchema,
     one_line,
@@ -45,7 +46,7 @@ WeekDay = Annotated[
         description="RFC 5545 BYDAY: 'MO'..'SU', numbered ('1MO', '-1FR') in monthly rules.",
     ),
 ]
-Ids = Annotated[list[int], msgspec.Meta(max_length=50)]
+Ids = Annotated[list[Ref], msgspec.Meta(max_length=50)]
 
 
 # Calendars, categories, locations ------------------------------------------------------------
@@ -81,7 +82,7 @@ class EventCategoryRead(msgspec.Struct):
 class EventCategoryCreate(WriteSchema):
     name: Name
     slug: Slug
-    calendar: int
+    calendar: Ref
 
 
 class EventLocationRead(msgspec.Struct):
@@ -190,12 +191,12 @@ class EventRead(msgspec.Struct):
 
 class EventCreate(WriteSchema):
     title: Title
-    calendar: int
+    calendar: Ref
     occurrences: Occurrences = []
     rules: Rules = []
     slug: Slug | None = None
     description: Description = ""
-    venue: int | None = None
+    venue: Ref | None = None
     categories: Ids = []
     featured: bool = False
     url: OptionalUrl = ""
@@ -206,11 +207,11 @@ class EventSubmit(WriteSchema):
     """What a signed-in user may propose; staff review it before anyone else sees it."""
 
     title: Title
-    calendar: int
+    calendar: Ref
     occurrences: Occurrences = []
     rules: Rules = []
     description: Description = ""
-    venue: int | None = None
+    venue: Ref | None = None
     categories: Ids = []
     url: OptionalUrl = ""
     time_zone: TimeZoneName = "UTC"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Enum, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
 
 
 class JobStatus(enum.StrEnum):
@@ -33,7 +33,7 @@ class JobType(Base):
     __tablename__ = "job_types"
     noun = "job type"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
@@ -42,7 +42,7 @@ class JobCategory(Base):
     __tablename__ = "job_categories"
     noun = "job category"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
@@ -53,7 +53,7 @@ class Job(TimestampMixin, Base):
     __tablename__ = "jobs"
     noun = "job posting"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     creator_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
@@ -97,7 +97,7 @@ class JobReviewComment(TimestampMixin, Base):
     __tablename__ = "job_review_comments"
     noun = "review comment"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     job_id: Mapped[int] = mapped_column(
         ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False, index=True
     )

@@ -107,7 +107,7 @@ class JobSearch(WriteSchema):
     category_id: Ref | None = None
     remote: bool | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
-    offset: Annotated[int, msgspec.Meta(ge=0)] = 0
+    offset: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] = 0
 
 
 class CommentCreate(WriteSchema):

@@ -1,0 +1,104 @@
+"""Schemathesis over every operation of the OpenAPI document, as an outsider would fuzz it.
+
+It runs against a real server (granian, rate limits off) anonymously and with a staff API key,
+on SQLite, and anonymously on PostgreSQL with fewer examples. It fails on any server error, any
+response that violates the documented schema, any undocumented status code or content type, and
+any ``Allow`` header that does not list a path's methods. It does not check that every
+schema-valid request is accepted: a body can be valid JSON and still break a rule (a duplicate
+name, an end before its start), which is a documented 422. The seed and the number of examples
+are fixed, so a run is repeatable and fits the suite's time.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import LiveServer, postgres_database, run_server
+
+SEED = "20261129"
+CHECKS = [
+    "--checks",
+    "all",
+    "--exclude-checks",
+    "positive_data_acceptance",
+    "--phases",
+    "examples,coverage,fuzzing",
+    "--seed",
+    SEED,
+    "--workers",
+    "2",
+    "--suppress-health-check",
+    "all",
+]
+# A staff key fuzzing these would revoke or demote itself, and the rest of the run would only
+# see 401s; they are fuzzed in the anonymous pass.
+SELF_HARM = ["revokeAllApiKeys", "revokeApiKey", "updateUser", "logout", "changePassword"]
+
+
+@pytest.fixture(scope="module")
+def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A SQLite server of the fuzzer's own: what it writes no other test sees."""
+    var_dir = tmp_path_factory.mktemp("var-fuzzed")
+    with run_server("sqlite", f"sqlite+aiosqlite:///{var_dir / 'fuzzed.sqlite3'}", var_dir) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def fuzzed_postgresql(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    var_dir = tmp_path_factory.mktemp("var-fuzzed-postgresql")
+    with postgres_database() as url, run_server("postgresql", url, var_dir) as live:
+        yield live
+
+
+def schemathesis() -> str:
+    found = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
+    assert found, "schemathesis is a test dependency: pip install -e '.[test]'"
+    return found
+
+
+def fuzz(server: LiveServer, examples: int, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            schemathesis(),
+            "run",
+            f"{server.base_url}/api/openapi.json",
+            "--max-examples",
+            str(examples),
+            *CHECKS,
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env={"NO_COLOR": "1", "PATH": str(Path(sys.executable).parent)},
+    )
+
+
+def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
+    report = result.stdout + result.stderr
+    assert result.returncode == 0, report[-6000:]
+    tested = re.search(r"Tested: (\d+)", report)
+    assert tested and int(tested.group(1)) >= 90, report[-2000:]
+    assert re.search(r"\d+ generated, \d+ passed", report), report[-3000:]
+
+
+def test_anonymous_fuzzing_finds_nothing(fuzzed: LiveServer) -> None:
+    assert_clean(fuzz(fuzzed, 10))
+
+
+def test_staff_fuzzing_finds_nothing(fuzzed: LiveServer) -> None:
+    key = fuzzed.credentials["staff"]
+    excluded = [arg for op in SELF_HARM for arg in ("--exclude-operation-id", op)]
+    assert_clean(fuzz(fuzzed, 10, "-H", f"Authorization: Bearer {key}", *excluded))
+
+
+def test_anonymous_fuzzing_on_postgresql_finds_nothing(fuzzed_postgresql: LiveServer) -> None:
+    assert_clean(fuzz(fuzzed_postgresql, 5))
