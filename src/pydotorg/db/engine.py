@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from pydotorg.db.sqlite import connector
 from pydotorg.db.versioning import install_version_tracking
 
 
@@ -33,10 +34,12 @@ def _ensure_sqlite_dir(database_url: str) -> None:
 
 
 def create_engine(database_url: str, *, pool: bool = True) -> AsyncEngine:
-    """An engine with SQLite's WAL and foreign keys switched on, or an asyncpg pool."""
+    """An engine with SQLite's WAL and foreign keys switched on (on connections that take one
+    trip to aiosqlite's thread per statement, ``db/sqlite.py``), or an asyncpg pool."""
     kwargs: dict[str, Any] = {}
     if database_url.startswith("sqlite"):
         _ensure_sqlite_dir(database_url)
+        kwargs["async_creator"] = connector(make_url(database_url))
         if not pool:
             kwargs["poolclass"] = NullPool
     elif pool:
