@@ -5,14 +5,22 @@ Written here once, on SQLAlchemy's own API, rather than adopted from advanced-al
 README's Development section says why (its speed is the same, ``bench/query_layer.py``; what it
 does not do is what this module is for). A model names itself in messages with ``noun``
 (``"OS"``, ``"release file"``); without one, its lower-cased class name is used.
+
+A page is one statement: its total is a column of it, a scalar subquery that the database
+evaluates once. The statements derived from a query (its page, its row by id or slug) take
+the request's values as bound parameters and are made once per query object, so a service that
+reuses its queries (``core.services.by_role``) pays neither for building them nor for
+SQLAlchemy's cache key again: tens of µs each per request (``bench/README.md``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any, Generic, TypeVar
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import ColumnElement, Select, func, inspect, select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.exceptions import FieldError, NotFoundError
@@ -37,11 +45,18 @@ def contains(column: Any, text: str) -> ColumnElement[bool]:
     return match
 
 
-def id_or_slug(model: Any, key: int | str) -> ColumnElement[bool]:
-    """Match a row by id (an int, or a string of ASCII digits) or else by slug."""
+def key_of(key: int | str) -> tuple[str, int | str]:
+    """Which column a key names, and its value: ``id`` for an int (or a string of ASCII
+    digits), else ``slug``."""
     if isinstance(key, str) and key.isascii() and key.isdigit():
         key = int(key)
-    match: ColumnElement[bool] = model.id == key if isinstance(key, int) else model.slug == key
+    return ("id", key) if isinstance(key, int) else ("slug", key)
+
+
+def id_or_slug(model: Any, key: int | str) -> ColumnElement[bool]:
+    """Match a row by id (an int, or a string of ASCII digits) or else by slug."""
+    column, value = key_of(key)
+    match: ColumnElement[bool] = getattr(model, column) == value
     return match
 
 
@@ -57,15 +72,53 @@ def count_of(query: AnySelect) -> Select[int]:
     return select(func.count()).select_from(query.order_by(None).subquery())
 
 
-async def page_of(
-    session: AsyncSession, query: AnySelect, window: Window, *, rows: bool = False
-) -> tuple[list[Any], int]:
-    """One window of ``query`` (entities, or whole rows with ``rows=True``) and its total."""
-    total: int = await session.scalar(count_of(query)) or 0
-    sliced = query.limit(window.limit).offset(window.offset)
+_PAGES: WeakKeyDictionary[AnySelect, AnySelect] = WeakKeyDictionary()
+_BY_KEY: WeakKeyDictionary[AnySelect, dict[str, AnySelect]] = WeakKeyDictionary()
+FRESH = {"populate_existing": True}
+
+
+def paged(query: AnySelect) -> AnySelect:
+    """``query`` with its total as a last column and the window as parameters ``page_limit``
+    and ``page_offset``; made once per query object."""
+    statement = _PAGES.get(query)
+    if statement is None:
+        total = count_of(query).correlate(None).scalar_subquery()
+        statement = _PAGES[query] = (
+            query.add_columns(total)
+            .limit(bindparam("page_limit", type_=Integer))
+            .offset(bindparam("page_offset", type_=Integer))
+        )
+    return statement
+
+
+def by_key(query: AnySelect, model: Any, column: str) -> AnySelect:
+    """``query`` narrowed to the rows whose ``column`` (``id`` or ``slug``) is the parameter
+    ``key``; made once per query object and column."""
+    statements = _BY_KEY.setdefault(query, {})
+    statement = statements.get(column)
+    if statement is None:
+        statement = statements[column] = query.where(getattr(model, column) == bindparam("key"))
+    return statement
+
+
+async def page_of(session: AsyncSession, query: AnySelect, window: Window) -> tuple[list[Any], int]:
+    """One window of ``query`` (its first column: entities, or values) and its total, in one
+    statement; only a window past the end, which has no row to carry the total, takes a
+    second (a count)."""
+    result = await session.execute(
+        paged(query), {"page_limit": window.limit, "page_offset": window.offset}
+    )
+    rows = result.unique().all()
     if rows:
-        return list((await session.execute(sliced)).all()), total
-    return list((await session.scalars(sliced)).unique()), total
+        return [row[0] for row in rows], rows[0][-1]
+    total = await session.scalar(count_of(query)) if window.offset else 0
+    return [], total or 0
+
+
+@cache
+def every(model: type[M]) -> Select[M]:
+    """``select(model)``, one object per model, so that what is derived from it is made once."""
+    return select(model)
 
 
 class Repository(Generic[M]):
@@ -76,14 +129,16 @@ class Repository(Generic[M]):
     ) -> None:
         self.session = session
         self.model = model
-        self.query = select(model) if query is None else query
+        self.query = every(model) if query is None else query
         self.noun = noun(model)
 
     async def find(self, key: int | str, *, fresh: bool = False) -> M | None:
-        query = self.query.where(id_or_slug(self.model, key))
-        if fresh:
-            query = query.execution_options(populate_existing=True)
-        row: M | None = await self.session.scalar(query)
+        column, value = key_of(key)
+        row: M | None = await self.session.scalar(
+            by_key(self.query, self.model, column),
+            {"key": value},
+            execution_options=FRESH if fresh else {},
+        )
         return row
 
     async def get(self, key: int | str, *, fresh: bool = False) -> M:

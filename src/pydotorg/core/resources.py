@@ -32,7 +32,7 @@ from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import M, Repository, article
 from pydotorg.core.schemas import Reason, WriteSchema, changed_fields, patch_of
-from pydotorg.core.services import Service, services
+from pydotorg.core.services import Service, by_role, services
 from pydotorg.core.workflow import Move, Workflow
 
 R = TypeVar("R", bound=msgspec.Struct)
@@ -84,8 +84,11 @@ class CrudService(Service, Generic[M, R]):
         if "create_schema" in cls.__dict__ and "update_schema" not in cls.__dict__:
             cls.update_schema = patch_of(cls.create_schema)
 
+    @by_role
     def query(self) -> Select[M]:
-        """The rows this caller may see, in list order."""
+        """The rows this caller may see, in list order (made once per role: a subclass whose
+        rule needs more than the role, such as the caller's id or the time, overrides it
+        without ``by_role``)."""
         return select(self.model).order_by(self.model.id)
 
     def filtered(self, query: Select[M], filters: Any) -> Select[M]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from litestar import Request
 from litestar.di import NamedDependency, Provide
@@ -28,6 +29,8 @@ from pydotorg.core.search import SearchEngine
 from pydotorg.settings import Settings
 
 S = TypeVar("S", bound="Service")
+P = ParamSpec("P")
+Q = TypeVar("Q")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,13 @@ class Service:
         return self.caller is not None and self.caller.is_staff
 
     @property
+    def role(self) -> str:
+        """``staff``, ``user`` (signed in) or ``anonymous``: what most visibility rules need."""
+        if self.caller is None:
+            return "anonymous"
+        return "staff" if self.caller.is_staff else "user"
+
+    @property
     def user(self) -> Identity:
         """The signed-in caller, for operations only signed-in callers reach."""
         if self.caller is None:
@@ -78,6 +88,29 @@ class Service:
 
     async def commit(self) -> None:
         await commit_or_conflict(self.session)
+
+
+def by_role(
+    build: Callable[Concatenate[Any, P], Q],
+) -> Callable[Concatenate[Any, P], Q]:
+    """Make a service method's statement once per service class, caller role and arguments.
+
+    For a method whose statement depends on nothing else (values a request brings go in as
+    bound parameters): a SQLAlchemy statement is immutable, so every request can share one,
+    and building it costs tens of µs, then as much again for SQLAlchemy to key its SQL cache on
+    a new object (``bench/README.md``). The arguments must have few values (a column name).
+    """
+    made: dict[tuple[Any, ...], Q] = {}
+
+    @wraps(build)
+    def cached(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> Q:
+        key = (type(self), self.role, args, tuple(kwargs.items()))
+        statement = made.get(key)
+        if statement is None:
+            statement = made[key] = build(self, *args, **kwargs)
+        return statement
+
+    return cached
 
 
 def context_of(request: Request[Any, Any, Any], session: AsyncSession) -> Context:
