@@ -174,11 +174,12 @@ def async_url(url: str) -> str:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    # The pool pydotorg's engine has (core/database.py, db/engine.py): the driver's default for
-    # SQLite, 10 + 10 connections for PostgreSQL.
+    """The pool of pydotorg's engine (``db/engine.py``), so that only the work per request
+    differs: 10 connections for a SQLite file, 10 + 10 for PostgreSQL. The connections are
+    SQLAlchemy's own aiosqlite or asyncpg adapter."""
     if url.startswith("postgresql"):
-        return create_async_engine(url, pool_size=10, max_overflow=10)
-    return create_async_engine(url)
+        return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    return create_async_engine(url, pool_size=10, max_overflow=0)
 
 
 def create_app() -> Litestar:
