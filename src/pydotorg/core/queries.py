@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, inspect, select
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.exceptions import FieldError, NotFoundError
 from pydotorg.core.pagination import Window
+from pydotorg.core.views import ViewStatement, view_of
 from pydotorg.db.base import Base
 
 M = TypeVar("M", bound=Base)
@@ -78,13 +80,15 @@ FRESH = {"populate_existing": True}
 
 
 def paged(query: AnySelect) -> AnySelect:
-    """``query`` with its total as a last column and the window as parameters ``page_limit``
-    and ``page_offset``; made once per query object."""
+    """``query`` (its view statement, if it has one) with the total as a last column and the
+    window as parameters ``page_limit`` and ``page_offset``; made once per query object."""
     statement = _PAGES.get(query)
     if statement is None:
+        view = view_of(query)
         total = count_of(query).correlate(None).scalar_subquery()
         statement = _PAGES[query] = (
-            query.add_columns(total)
+            (query if view is None else view.statement)
+            .add_columns(total)
             .limit(bindparam("page_limit", type_=Integer))
             .offset(bindparam("page_offset", type_=Integer))
         )
@@ -101,16 +105,28 @@ def by_key(query: AnySelect, model: Any, column: str) -> AnySelect:
     return statement
 
 
+async def views(
+    session: AsyncSession, view: ViewStatement, statement: AnySelect, params: dict[str, Any]
+) -> tuple[list[Any], Sequence[Row[Any]]]:
+    """Run a view statement on the session's connection: the views of its rows, and the rows."""
+    connection = await session.connection()
+    rows = (await connection.execute(statement, params)).all()
+    return [view.build(row) for row in rows], rows
+
+
 async def page_of(session: AsyncSession, query: AnySelect, window: Window) -> tuple[list[Any], int]:
-    """One window of ``query`` (its first column: entities, or values) and its total, in one
-    statement; only a window past the end, which has no row to carry the total, takes a
-    second (a count)."""
-    result = await session.execute(
-        paged(query), {"page_limit": window.limit, "page_offset": window.offset}
-    )
-    rows = result.unique().all()
+    """One window of ``query`` and its total, in one statement: views of a model's rows when it
+    has them (``core.views``), else its first column (entities, or values). Only a window past
+    the end, which has no row to carry the total, takes a second statement (a count)."""
+    params = {"page_limit": window.limit, "page_offset": window.offset}
+    view = view_of(query)
+    if view is not None:
+        items, rows = await views(session, view, paged(query), params)
+    else:
+        rows = (await session.execute(paged(query), params)).unique().all()
+        items = [row[0] for row in rows]
     if rows:
-        return [row[0] for row in rows], rows[0][-1]
+        return items, rows[0][-1]
     total = await session.scalar(count_of(query)) if window.offset else 0
     return [], total or 0
 
@@ -148,7 +164,27 @@ class Repository(Generic[M]):
             raise NotFoundError(f"No {self.noun} with {_described(key)}.")
         return row
 
+    async def first(self, query: AnySelect, params: dict[str, Any] | None = None) -> M | None:
+        """The first row of ``query`` to answer with: its view if the model has views, else
+        its entity (typed as the model: a view has the same attributes to read)."""
+        view = view_of(query)
+        if view is None:
+            row: M | None = await self.session.scalar(query, params)
+            return row
+        found, _rows = await views(self.session, view, view.statement, params or {})
+        return cast(M | None, found[0] if found else None)
+
+    async def view(self, key: int | str) -> M:
+        """The row with this id or slug to answer with (see :meth:`first`), or 404."""
+        column, value = key_of(key)
+        row = await self.first(by_key(self.query, self.model, column), {"key": value})
+        if row is None:
+            raise NotFoundError(f"No {self.noun} with {_described(key)}.")
+        return row
+
     async def page(self, window: Window, query: Select[M] | None = None) -> tuple[list[M], int]:
+        """A window of rows to answer with (views where the model has them, see
+        :meth:`first`) and the total."""
         return await page_of(self.session, self.query if query is None else query, window)
 
     async def count(self, *where: ColumnElement[bool]) -> int:

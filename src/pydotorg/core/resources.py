@@ -123,7 +123,8 @@ class CrudService(Service, Generic[M, R]):
         return await repository.get(key, fresh=fresh)
 
     async def get(self, key: int | str) -> R:
-        return self.read(await self.row(key))
+        repository: Repository[M] = self.rows(self.model, self.query())
+        return self.read(await repository.view(key))
 
     async def create(self, data: msgspec.Struct) -> R:
         values = self.values(data)

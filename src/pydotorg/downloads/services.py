@@ -208,7 +208,7 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
             raise FieldError(
                 "ver", "must be a major version ('3') or a minor series ('3.12')", source="path"
             )
-        release = await self.session.scalar(self.newest_final(column), {"value": value})
+        release = await self.rows(Release).first(self.newest_final(column), {"value": value})
         if release is None:
             raise NotFoundError(f"No published final release of Python {version}.")
         return self.read(release)
