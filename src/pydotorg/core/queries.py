@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, inspect,
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydotorg.core.database import Database
 from pydotorg.core.exceptions import FieldError, NotFoundError
 from pydotorg.core.pagination import Window
 from pydotorg.core.views import ViewStatement, view_of
@@ -106,28 +107,28 @@ def by_key(query: AnySelect, model: Any, column: str) -> AnySelect:
 
 
 async def views(
-    session: AsyncSession, view: ViewStatement, statement: AnySelect, params: dict[str, Any]
+    database: Database, view: ViewStatement, statement: AnySelect, params: dict[str, Any]
 ) -> tuple[list[Any], Sequence[Row[Any]]]:
-    """Run a view statement on the session's connection: the views of its rows, and the rows."""
-    connection = await session.connection()
+    """Run a view statement on the request's connection: the views of its rows, and the rows."""
+    connection = await database.connection()
     rows = (await connection.execute(statement, params)).all()
     return [view.build(row) for row in rows], rows
 
 
-async def page_of(session: AsyncSession, query: AnySelect, window: Window) -> tuple[list[Any], int]:
+async def page_of(database: Database, query: AnySelect, window: Window) -> tuple[list[Any], int]:
     """One window of ``query`` and its total, in one statement: views of a model's rows when it
     has them (``core.views``), else its first column (entities, or values). Only a window past
     the end, which has no row to carry the total, takes a second statement (a count)."""
     params = {"page_limit": window.limit, "page_offset": window.offset}
     view = view_of(query)
     if view is not None:
-        items, rows = await views(session, view, paged(query), params)
+        items, rows = await views(database, view, paged(query), params)
     else:
-        rows = (await session.execute(paged(query), params)).unique().all()
+        rows = (await database.session.execute(paged(query), params)).unique().all()
         items = [row[0] for row in rows]
     if rows:
         return items, rows[0][-1]
-    total = await session.scalar(count_of(query)) if window.offset else 0
+    total = await database.session.scalar(count_of(query)) if window.offset else 0
     return [], total or 0
 
 
@@ -140,13 +141,15 @@ def every(model: type[M]) -> Select[M]:
 class Repository(Generic[M]):
     """Rows of one model, as the caller may see them (``query`` carries the visibility)."""
 
-    def __init__(
-        self, session: AsyncSession, model: type[M], query: Select[M] | None = None
-    ) -> None:
-        self.session = session
+    def __init__(self, database: Database, model: type[M], query: Select[M] | None = None) -> None:
+        self.database = database
         self.model = model
         self.query = every(model) if query is None else query
         self.noun = noun(model)
+
+    @property
+    def session(self) -> AsyncSession:
+        return self.database.session
 
     async def find(self, key: int | str, *, fresh: bool = False) -> M | None:
         column, value = key_of(key)
@@ -171,7 +174,7 @@ class Repository(Generic[M]):
         if view is None:
             row: M | None = await self.session.scalar(query, params)
             return row
-        found, _rows = await views(self.session, view, view.statement, params or {})
+        found, _rows = await views(self.database, view, view.statement, params or {})
         return cast(M | None, found[0] if found else None)
 
     async def view(self, key: int | str) -> M:
@@ -185,7 +188,7 @@ class Repository(Generic[M]):
     async def page(self, window: Window, query: Select[M] | None = None) -> tuple[list[M], int]:
         """A window of rows to answer with (views where the model has them, see
         :meth:`first`) and the total."""
-        return await page_of(self.session, self.query if query is None else query, window)
+        return await page_of(self.database, self.query if query is None else query, window)
 
     async def count(self, *where: ColumnElement[bool]) -> int:
         return (

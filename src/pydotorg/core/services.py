@@ -1,7 +1,8 @@
 """The one contract every domain service keeps.
 
-A service is made per request from a :class:`Context`: the database session, the caller
-(``Identity`` or None), the settings, the request's links and the search engine. It owns its
+A service is made per request from a :class:`Context`: the request's database (its session
+and the connection views are read on, see ``core.database``), the caller (``Identity`` or None),
+the settings, the request's links and the search engine. It owns its
 transaction (it commits; controllers never do) and it returns response schemas, never ORM rows.
 Controllers get services by name through :func:`services`:
 ``dependencies = services(os=OSService)``.
@@ -16,12 +17,12 @@ from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from litestar import Request
-from litestar.di import NamedDependency, Provide
+from litestar.di import Provide
 from sqlalchemy import ColumnElement, Select, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.auth import Identity, current_identity
-from pydotorg.core.database import commit_or_conflict
+from pydotorg.core.database import Database, commit_or_conflict, database_of
 from pydotorg.core.exceptions import NotAuthenticatedError
 from pydotorg.core.links import Links
 from pydotorg.core.queries import AnySelect, M, Repository
@@ -37,7 +38,7 @@ Q = TypeVar("Q")
 class Context:
     """What a service knows of the request it serves."""
 
-    session: AsyncSession
+    database: Database
     caller: Identity | None
     settings: Settings
     links: Links
@@ -49,12 +50,17 @@ class Service:
 
     def __init__(self, context: Context) -> None:
         self.context = context
-        self.session = context.session
+        self.database = context.database
         self.caller = context.caller
         self.settings = context.settings
         self.links = context.links
         self.search_engine = context.search
         self.now = datetime.now(UTC)
+
+    @property
+    def session(self) -> AsyncSession:
+        """The request's ORM session, made on first use."""
+        return self.database.session
 
     @property
     def staff(self) -> bool:
@@ -84,7 +90,7 @@ class Service:
         return query.where(public)
 
     def rows(self, model: type[M], query: Select[M] | None = None) -> Repository[M]:
-        return Repository(self.session, model, query)
+        return Repository(self.database, model, query)
 
     async def commit(self) -> None:
         await commit_or_conflict(self.session)
@@ -113,10 +119,10 @@ def by_role(
     return cached
 
 
-def context_of(request: Request[Any, Any, Any], session: AsyncSession) -> Context:
+def context_of(request: Request[Any, Any, Any]) -> Context:
     state = request.app.state
     return Context(
-        session=session,
+        database=database_of(request.scope),
         caller=current_identity(request),
         settings=state.settings,
         links=Links.of(request),
@@ -127,12 +133,10 @@ def context_of(request: Request[Any, Any, Any], session: AsyncSession) -> Contex
 def provide(service: Callable[[Context], S]) -> Provide:
     """A dependency that makes ``service`` for the current request."""
 
-    async def make(
-        request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
-    ) -> Any:
-        return service(context_of(request, db_session))
+    def make(request: Request[Any, Any, Any]) -> Any:
+        return service(context_of(request))
 
-    return Provide(make)
+    return Provide(make, sync_to_thread=False)
 
 
 def services(**named: Callable[[Context], Service]) -> dict[str, Provide]:
