@@ -43,7 +43,7 @@ Slug = Annotated[
 ]
 
 
-_GETTERS: dict[tuple[type[Any], tuple[tuple[str, str], ...]], list[tuple[str, Any]]] = {}
+_PLANS: dict[tuple[Any, ...], tuple[tuple[str, ...], Callable[[Any], Any]]] = {}
 
 
 def to_schema(
@@ -52,17 +52,18 @@ def to_schema(
     """``schema`` made from ``row``: each field from the attribute of the same name (or the one
     ``columns`` names for it, a dotted path such as ``"os.slug"`` included), except the fields
     given in ``values``."""
-    columns = columns or {}
-    key = (schema, tuple(columns.items()))
-    getters = _GETTERS.get(key)
-    if getters is None:
-        getters = _GETTERS[key] = [
-            (field.name, attrgetter(columns.get(field.name, field.name)))
-            for field in msgspec.structs.fields(schema)
-        ]
-    for name, attribute in getters:
-        if name not in values:
-            values[name] = attribute(row)
+    key = (schema, tuple(columns.items()) if columns else (), tuple(values))
+    plan = _PLANS.get(key)
+    if plan is None:
+        names = tuple(f.name for f in msgspec.structs.fields(schema) if f.name not in values)
+        paths = [(columns or {}).get(name, name) for name in names]
+        if len(paths) == 1:
+            single = attrgetter(paths[0])
+            plan = _PLANS[key] = (names, lambda row: (single(row),))
+        else:
+            plan = _PLANS[key] = (names, attrgetter(*paths) if paths else lambda row: ())
+    names, read = plan
+    values.update(zip(names, read(row), strict=True))
     made: R = schema(**values)
     return made
 
