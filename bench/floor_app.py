@@ -173,12 +173,22 @@ def async_url(url: str) -> str:
     return url
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, one_trip: bool = False) -> AsyncEngine:
     """The pool of pydotorg's engine (``db/engine.py``), so that only the work per request
     differs: 10 connections for a SQLite file, 10 + 10 for PostgreSQL. The connections are
-    SQLAlchemy's own aiosqlite or asyncpg adapter."""
+    SQLAlchemy's own aiosqlite or asyncpg adapter; with ``one_trip`` (``FLOOR_ONE_TRIP=1``),
+    SQLite's are pydotorg's, which take one trip to aiosqlite's thread per statement
+    (``src/pydotorg/db/sqlite.py``), to tell that saving from the rest."""
     if url.startswith("postgresql"):
         return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    if one_trip:
+        from sqlalchemy import make_url
+
+        from pydotorg.db.sqlite import connector
+
+        return create_async_engine(
+            url, pool_size=10, max_overflow=0, async_creator=connector(make_url(url))
+        )
     return create_async_engine(url, pool_size=10, max_overflow=0)
 
 
@@ -187,7 +197,7 @@ def create_app() -> Litestar:
     url = os.environ.get("DATABASE_URL")
     if not url:
         raise RuntimeError("DATABASE_URL must name the database pydotorg serves")
-    engine = create_engine(async_url(url))
+    engine = create_engine(async_url(url), one_trip=os.environ.get("FLOOR_ONE_TRIP") == "1")
     public_base = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
     encode = msgspec.json.Encoder().encode
 

@@ -17,7 +17,9 @@
 #
 # Knobs (environment): ROUNDS (10), DURATION (s, 3), WARMUP (s, 3), CONNECTIONS (32), THREADS
 # (wrk threads, 2), WORKERS (granian workers per server, 1), BENCH_DATABASE_URL (empty: SQLite),
-# STARTUP_TIMEOUT (s, 180), RESULTS_FILE (bench/results/uncached.md), KEEP_WORK=1.
+# FLOOR_ONE_TRIP=1 (the floor on pydotorg's SQLite connections, one trip to aiosqlite's thread
+# per statement, instead of SQLAlchemy's adapter), STARTUP_TIMEOUT (s, 180), RESULTS_FILE
+# (bench/results/uncached.md), KEEP_WORK=1.
 # Exit status: 0, or 3 when a run had errors (429s, socket errors) or the bodies differ.
 set -euo pipefail
 
@@ -33,6 +35,7 @@ THREADS="${THREADS:-2}"
 WORKERS="${WORKERS:-1}"
 STARTUP_TIMEOUT="${STARTUP_TIMEOUT:-180}"
 BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-}"
+FLOOR_ONE_TRIP="${FLOOR_ONE_TRIP:-0}"
 RESULTS_FILE="${RESULTS_FILE:-$ROOT/bench/results/uncached.md}"
 KEEP_WORK="${KEEP_WORK:-0}"
 require_positive_ints ROUNDS DURATION WARMUP CONNECTIONS THREADS WORKERS STARTUP_TIMEOUT
@@ -75,7 +78,8 @@ PORTS[floor]="$(free_port)"
 while [ "${PORTS[floor]}" = "${PORTS[pydotorg]}" ]; do PORTS[floor]="$(free_port)"; done
 log "starting the floor app ($WORKERS worker(s))"
 PGIDS[floor]="$(cd "$ROOT" && start_server "$WORK/floor.log" \
-    env "${APP_ENV_UNSET[@]}" "${SHARED_ENV[@]}" "$VENV/bin/granian" --interface asgi \
+    env "${APP_ENV_UNSET[@]}" "${SHARED_ENV[@]}" FLOOR_ONE_TRIP="$FLOOR_ONE_TRIP" \
+    "$VENV/bin/granian" --interface asgi \
     --factory --workers "$WORKERS" --host "$HOST" --port "${PORTS[floor]}" --no-access-log \
     --working-dir "$ROOT" bench.floor_app:create_app)"
 wait_healthy floor "${PORTS[floor]}" "${PGIDS[floor]}"
@@ -124,7 +128,7 @@ done
     echo "CLK_TCK=$(getconf CLK_TCK)"
     echo "ROUNDS=$ROUNDS"
     echo "WORKERS=$WORKERS"
-    echo "DATABASE=${BENCH_DATABASE_URL:-SQLite (fresh file)}"
-    echo "COMMAND=ROUNDS=$ROUNDS DURATION=$DURATION WORKERS=$WORKERS${BENCH_DATABASE_URL:+ BENCH_DATABASE_URL=$BENCH_DATABASE_URL} bash bench/uncached.sh"
+    echo "DATABASE=${BENCH_DATABASE_URL:-SQLite (fresh file)}$([ "$FLOOR_ONE_TRIP" = 1 ] && echo ", floor on one-trip connections")"
+    echo "COMMAND=ROUNDS=$ROUNDS DURATION=$DURATION WORKERS=$WORKERS${BENCH_DATABASE_URL:+ BENCH_DATABASE_URL=$BENCH_DATABASE_URL}$([ "$FLOOR_ONE_TRIP" = 1 ] && echo " FLOOR_ONE_TRIP=1") bash bench/uncached.sh"
 } >"$RAW/meta.env"
 "$PY" "$ROOT/bench/uncached_report.py" "$RAW" "$RESULTS_FILE"

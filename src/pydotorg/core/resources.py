@@ -43,7 +43,8 @@ Slug = Annotated[
 ]
 
 
-_PLANS: dict[tuple[Any, ...], tuple[tuple[str, ...], Callable[[Any], Any]]] = {}
+Plan = tuple[Callable[[Any], tuple[Any, ...]], tuple[tuple[int, str], ...], tuple[str, ...]]
+_PLANS: dict[tuple[Any, ...], Plan] = {}
 
 
 def to_schema(
@@ -51,21 +52,44 @@ def to_schema(
 ) -> R:
     """``schema`` made from ``row``: each field from the attribute of the same name (or the one
     ``columns`` names for it, a dotted path such as ``"os.slug"`` included), except the fields
-    given in ``values``."""
+    given in ``values``.
+
+    How to read a schema from a row is worked out once per schema, ``columns`` and names in
+    ``values``: one ``attrgetter`` reads the row's fields, the given values go in at their
+    places, and the schema is made from positional arguments (several times faster than
+    keywords) unless it takes keywords only."""
     key = (schema, tuple(columns.items()) if columns else (), tuple(values))
     plan = _PLANS.get(key)
     if plan is None:
-        names = tuple(f.name for f in msgspec.structs.fields(schema) if f.name not in values)
-        paths = [(columns or {}).get(name, name) for name in names]
-        if len(paths) == 1:
-            single = attrgetter(paths[0])
-            plan = _PLANS[key] = (names, lambda row: (single(row),))
-        else:
-            plan = _PLANS[key] = (names, attrgetter(*paths) if paths else lambda row: ())
-    names, read = plan
-    values.update(zip(names, read(row), strict=True))
-    made: R = schema(**values)
-    return made
+        fields = [field.name for field in msgspec.structs.fields(schema)]
+        unknown = set(values) - set(fields)
+        if unknown:
+            raise TypeError(f"{schema.__name__} has no field {sorted(unknown)[0]!r}")
+        paths = [(columns or {}).get(name, name) for name in fields if name not in values]
+        places = tuple((place, name) for place, name in enumerate(fields) if name in values)
+        by_keyword = any(
+            parameter.kind is inspect.Parameter.KEYWORD_ONLY
+            for parameter in inspect.signature(schema).parameters.values()
+        )
+        plan = _PLANS[key] = (_getter(paths), places, tuple(fields) if by_keyword else ())
+    read, places, keywords = plan
+    arguments = list(read(row))
+    for place, name in places:
+        arguments.insert(place, values[name])
+    if keywords:
+        return schema(**dict(zip(keywords, arguments, strict=True)))
+    return schema(*arguments)
+
+
+def _getter(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function reading ``paths`` of an object into a tuple (``attrgetter`` returns a bare
+    value for one path)."""
+    if len(paths) > 1:
+        return attrgetter(*paths)
+    if paths:
+        single = attrgetter(paths[0])
+        return lambda row: (single(row),)
+    return lambda row: ()
 
 
 class CrudService(Service, Generic[M, R]):

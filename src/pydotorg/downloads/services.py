@@ -78,8 +78,11 @@ def parse_release_name(name: str) -> ReleaseVersion:
     )
 
 
+_STAGE_TAG = {0: "a", 1: "b", 2: "rc"}
+
+
 def python_version(release: Release) -> str:
-    stage = {0: "a", 1: "b", 2: "rc"}.get(release.stage_rank, "")
+    stage = _STAGE_TAG.get(release.stage_rank, "")
     suffix = f"{stage}{release.stage_number}" if stage else ""
     return f"{release.major}.{release.minor}.{release.micro}{suffix}"
 
