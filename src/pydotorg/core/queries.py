@@ -2,8 +2,8 @@
 values or 422, references that must exist, and text matching with LIKE's wildcards escaped.
 
 Written here once, on SQLAlchemy's own API, rather than adopted from advanced-alchemy: the
-README's Development section says why (its speed is the same, ``bench/query_layer.py``; what it
-does not do is what this module is for). A model names itself in messages with ``noun``
+README's Development section says why (what it does not do is what this module is for; and it
+is not faster, ``bench/query_layer.py``). A model names itself in messages with ``noun``
 (``"OS"``, ``"release file"``); without one, its lower-cased class name is used.
 
 A page is one statement: its total is a column of it, a scalar subquery that the database

@@ -7,7 +7,8 @@ and on running the statement through the session than SQLite spends on the query
 columns, and for each many-to-one relationship the ORM would join eagerly (``lazy="joined"``)
 the related row's view, or None. So a service's ``read`` makes the same schema from a view as
 from an entity. The statement is the service's own query with the same joins the ORM would add,
-selecting columns only; it runs on the session's connection, in its transaction.
+selecting columns only; it runs on the request's connection (``core.database``), in the ORM
+session's transaction if the request has one.
 
 A model that eagerly loads a collection (a job's types) has no view: the query layer returns
 its entities. Relationships the ORM loads lazily are not on a view, as they are not loaded on an
