@@ -1,22 +1,21 @@
 """The application factory: every domain's routes plus the cross-cutting behaviour of ``core``.
 
 Middlewares are plain ASGI classes configured in ``__init__``, outermost first: the request id
-(and the response headers inner layers collect), HTTP caching, authentication, rate limiting
-and the response cache.
+(and the response headers inner layers collect), HTTP caching, authentication, rate limiting,
+the response cache and the request's database (closed after the response).
 """
 
 from __future__ import annotations
 
 from litestar import Litestar
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 
 from pydotorg.accounts.services import authenticate_token
 from pydotorg.core import clock
 from pydotorg.core.auth import AuthenticationMiddleware, authorize
 from pydotorg.core.caching import CachingMiddleware
-from pydotorg.core.database import database_lifespan, provide_db_session
+from pydotorg.core.database import DatabaseMiddleware, database_lifespan
 from pydotorg.core.endpoints import configure_endpoints
 from pydotorg.core.errors import EXCEPTION_HANDLERS
 from pydotorg.core.health import HealthController
@@ -72,13 +71,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
     if settings.response_cache:
         middleware.append(DefineMiddleware(ResponseCacheMiddleware, cache=cache))
+    middleware.append(DefineMiddleware(DatabaseMiddleware))
     app = Litestar(
         route_handlers=[
             HealthController,
             docs_assets_router(),
             *(route for domain in DOMAINS for route in domain.routes()),
         ],
-        dependencies={"db_session": Provide(provide_db_session), **LIMIT_OFFSET},
+        dependencies=LIMIT_OFFSET,
         lifespan=[database_lifespan(settings, store)]
         + ([version_poller] if settings.response_cache else []),
         middleware=middleware,

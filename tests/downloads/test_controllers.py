@@ -246,6 +246,23 @@ def test_integers_past_2_63_are_400_naming_the_field(
     assert response.json()["extra"]["errors"][0]["field"] == field
 
 
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/os/", {"offset": str(2**63 - 1)}),
+        ("/api/v1/releases", {"currentPage": str((2**63 - 1) // 1000), "pageSize": "1000"}),
+    ],
+)
+def test_the_largest_window_is_an_empty_page(
+    anon: httpx.Client, path: str, params: dict[str, str]
+) -> None:
+    """The database binds the window as a 64-bit integer (PostgreSQL refused an OFFSET past
+    2^31 - 1 bound as a 32-bit one)."""
+    response = anon.get(path, params=params)
+    assert response.status_code == 200, response.text
+    assert response.json() == [] and int(response.headers["x-total-count"]) > 0
+
+
 def test_unpublished_releases_are_for_staff_only(
     anon: httpx.Client, staff: httpx.Client, user: httpx.Client
 ) -> None:

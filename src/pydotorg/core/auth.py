@@ -133,8 +133,13 @@ def require(connection: ASGIConnection[Any, Any, Any, Any], access: Access) -> I
     return identity
 
 
-def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """The app-wide guard: a refused credential's 401, then the endpoint's access rule."""
+async def authorize(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """The app-wide guard: a refused credential's 401, then the endpoint's access rule.
+
+    A coroutine function, because Litestar runs a plain function guard in a worker thread,
+    a thread hop on every request for a check of a few attribute reads."""
     error = connection.scope.get("state", {}).get(REFUSED_KEY)
     if error is not None:
         raise error

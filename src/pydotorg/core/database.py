@@ -1,5 +1,12 @@
-"""The database as the web app sees it: one engine per process, one session per request, and
-what a failed write means to the client (and to the log).
+"""The database as the web app sees it: one engine per process, one :class:`Database` per
+request, and what a failed write means to the client (and to the log).
+
+A request's :class:`Database` opens nothing until a service needs it, then one pooled
+connection: views (``core.views``) are read on it directly, and the ORM session, made on first
+use, is bound to it and owns its transaction (it commits; closing rolls back the rest). A
+request that only reads views never makes a session, whose bookkeeping costs more than the
+query (``bench/README.md``). :class:`DatabaseMiddleware` closes it after the response, whatever
+happened.
 
 A value that must be unique is checked before writing (``Repository.check_unique``), but a
 concurrent request can take it between the check and the commit; the database's unique
@@ -11,6 +18,7 @@ constraint, so no service or call site ever asks which engine is live.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from functools import cache
@@ -18,9 +26,10 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.visitors import iterate
 
@@ -63,10 +72,83 @@ def sessionmaker_from(state: State) -> async_sessionmaker[AsyncSession]:
     return maker
 
 
-async def provide_db_session(state: State) -> AsyncGenerator[AsyncSession, None]:
-    """A session for one request; services commit, and closing it rolls back anything else."""
-    async with sessionmaker_from(state)() as session:
-        yield session
+class Database:
+    """One request's access to the database: a connection and a session, each made on first
+    use, the session on the connection if that came first."""
+
+    def __init__(self, maker: async_sessionmaker[AsyncSession], engine: AsyncEngine) -> None:
+        self._maker = maker
+        self._engine = engine
+        self._session: AsyncSession | None = None
+        self._connection: AsyncConnection | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """The ORM session; services commit its transaction, closing rolls back the rest."""
+        if self._session is None:
+            if self._connection is None:
+                self._session = self._maker()
+            else:
+                self._session = self._maker(
+                    bind=self._connection, join_transaction_mode="control_fully"
+                )
+        return self._session
+
+    async def connection(self) -> AsyncConnection:
+        """The connection to read views on: the session's, once there is a session."""
+        if self._session is not None:
+            return await self._session.connection()
+        if self._connection is None:
+            self._connection = await self._engine.connect()
+        return self._connection
+
+    async def close(self) -> None:
+        """Roll back what was not committed and give the connection back to the pool; run to
+        the end even if the request is cancelled meanwhile."""
+        if self._session is None and self._connection is None:
+            return
+        task = asyncio.ensure_future(self._close())
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            await task
+            raise
+
+    async def _close(self) -> None:
+        try:
+            if self._session is not None:
+                await self._session.close()
+        finally:
+            if self._connection is not None:
+                await self._connection.close()
+
+
+DATABASE_KEY = "database"
+
+
+def database_of(scope: Scope) -> Database:
+    """The request's :class:`Database`, made on first use."""
+    state = scope["state"]
+    database: Database | None = state.get(DATABASE_KEY)
+    if database is None:
+        app_state = scope["app"].state
+        database = state[DATABASE_KEY] = Database(sessionmaker_from(app_state), app_state.engine)
+    return database
+
+
+class DatabaseMiddleware:
+    """Closes the request's :class:`Database`, if it made one, after the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            database: Database | None = scope.get("state", {}).pop(DATABASE_KEY, None)
+            if database is not None:
+                await database.close()
 
 
 async def commit_or_conflict(session: AsyncSession) -> None:

@@ -50,4 +50,7 @@ class Links:
         return cls(base_url(request), request.app.state.routes)
 
     def url(self, name: str, *args: Any, **params: Any) -> str:
-        return self.base + self.routes.path(name, *args, **params)
+        template, names = self.routes.paths[name]
+        if args:
+            params.update(zip(names, args, strict=False))
+        return self.base + template.format_map(params)

@@ -79,26 +79,9 @@ LIMIT_OFFSET = {"window": Provide(provide_limit_offset)}
 PAGE_BASED = {"window": Provide(provide_page)}
 
 
-def _page_url(request: Request[Any, Any, Any], window: Window, offset: int) -> str:
-    """The URL of another page: the same declared parameters, another window."""
-    declared = request.route_handler.opt.get(QUERY_KEY)
-    names = {"currentPage", "pageSize"} if window.style == "page" else {"limit", "offset"}
-    params = [
-        (k, v)
-        for k, v in request.query_params.multi_items()
-        if k not in names and (declared is None or k in declared)
-    ]
-    if window.style == "page":
-        params += [
-            ("currentPage", str(offset // window.limit + 1)),
-            ("pageSize", str(window.limit)),
-        ]
-    else:
-        params += [("limit", str(window.limit)), ("offset", str(offset))]
-    return f"{base_url(request)}{request.url.path}?{urlencode(params)}"
-
-
 def link_header(request: Request[Any, Any, Any], window: Window, total: int) -> str:
+    """The ``Link`` header: the request's URL with the first, previous, next and last pages'
+    parameters in place of its own (every other declared parameter kept, in its order)."""
     last_offset = max(0, (math.ceil(total / window.limit) - 1) * window.limit)
     links = [("first", 0)]
     if window.offset > 0:
@@ -106,4 +89,21 @@ def link_header(request: Request[Any, Any, Any], window: Window, total: int) -> 
     if window.offset + window.limit < total:
         links.append(("next", window.offset + window.limit))
     links.append(("last", last_offset))
-    return ", ".join(f'<{_page_url(request, window, off)}>; rel="{rel}"' for rel, off in links)
+    paging = window.style == "page"
+    names = ("currentPage", "pageSize") if paging else ("limit", "offset")
+    declared = request.route_handler.opt.get(QUERY_KEY)
+    kept = urlencode(
+        [
+            (k, v)
+            for k, v in request.query_params.multi_items()
+            if k not in names and (declared is None or k in declared)
+        ]
+    )
+    url = f"{base_url(request)}{request.url.path}?{kept}{'&' if kept else ''}"
+    size = window.limit
+    return ", ".join(
+        f'<{url}currentPage={offset // size + 1}&pageSize={size}>; rel="{rel}"'
+        if paging
+        else f'<{url}limit={size}&offset={offset}>; rel="{rel}"'
+        for rel, offset in links
+    )

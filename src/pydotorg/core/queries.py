@@ -2,21 +2,32 @@
 values or 422, references that must exist, and text matching with LIKE's wildcards escaped.
 
 Written here once, on SQLAlchemy's own API, rather than adopted from advanced-alchemy: the
-README's Development section says why (its speed is the same, ``bench/query_layer.py``; what it
-does not do is what this module is for). A model names itself in messages with ``noun``
+README's Development section says why (what it does not do is what this module is for; and it
+is not faster, ``bench/query_layer.py``). A model names itself in messages with ``noun``
 (``"OS"``, ``"release file"``); without one, its lower-cased class name is used.
+
+A page is one statement: its total is a column of it, a scalar subquery that the database
+evaluates once. The statements derived from a query (its page, its row by id or slug) take
+the request's values as bound parameters and are made once per query object, so a service that
+reuses its queries (``core.services.by_role``) pays neither for building them nor for
+SQLAlchemy's cache key again: tens of µs each per request (``bench/README.md``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from functools import cache
+from typing import Any, Generic, TypeVar, cast
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import ColumnElement, Select, func, inspect, select
+from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, func, inspect, select
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydotorg.core.database import Database
 from pydotorg.core.exceptions import FieldError, NotFoundError
 from pydotorg.core.pagination import Window
+from pydotorg.core.views import ViewStatement, view_of
 from pydotorg.db.base import Base
 
 M = TypeVar("M", bound=Base)
@@ -38,11 +49,18 @@ def contains(column: Any, text: str) -> ColumnElement[bool]:
     return match
 
 
-def id_or_slug(model: Any, key: int | str) -> ColumnElement[bool]:
-    """Match a row by id (an int, or a string of ASCII digits) or else by slug."""
+def key_of(key: int | str) -> tuple[str, int | str]:
+    """Which column a key names, and its value: ``id`` for an int (or a string of ASCII
+    digits), else ``slug``."""
     if isinstance(key, str) and key.isascii() and key.isdigit():
         key = int(key)
-    match: ColumnElement[bool] = model.id == key if isinstance(key, int) else model.slug == key
+    return ("id", key) if isinstance(key, int) else ("slug", key)
+
+
+def id_or_slug(model: Any, key: int | str) -> ColumnElement[bool]:
+    """Match a row by id (an int, or a string of ASCII digits) or else by slug."""
+    column, value = key_of(key)
+    match: ColumnElement[bool] = getattr(model, column) == value
     return match
 
 
@@ -67,33 +85,89 @@ def count_of(query: AnySelect) -> Select[int]:
     return select(func.count()).select_from(query.order_by(None).subquery())
 
 
-async def page_of(
-    session: AsyncSession, query: AnySelect, window: Window, *, rows: bool = False
-) -> tuple[list[Any], int]:
-    """One window of ``query`` (entities, or whole rows with ``rows=True``) and its total."""
-    total: int = await session.scalar(count_of(query)) or 0
-    sliced = query.limit(window.limit).offset(window.offset)
+_PAGES: WeakKeyDictionary[AnySelect, AnySelect] = WeakKeyDictionary()
+_BY_KEY: WeakKeyDictionary[AnySelect, dict[str, AnySelect]] = WeakKeyDictionary()
+FRESH = {"populate_existing": True}
+
+
+def paged(query: AnySelect) -> AnySelect:
+    """``query`` (its view statement, if it has one) with the total as a last column and the
+    window as parameters ``page_limit`` and ``page_offset``; made once per query object."""
+    statement = _PAGES.get(query)
+    if statement is None:
+        view = view_of(query)
+        total = count_of(query).correlate(None).scalar_subquery()
+        statement = _PAGES[query] = (
+            (query if view is None else view.statement)
+            .add_columns(total)
+            .limit(bindparam("page_limit", type_=BigInteger))
+            .offset(bindparam("page_offset", type_=BigInteger))
+        )
+    return statement
+
+
+def by_key(query: AnySelect, model: Any, column: str) -> AnySelect:
+    """``query`` narrowed to the rows whose ``column`` (``id`` or ``slug``) is the parameter
+    ``key``; made once per query object and column."""
+    statements = _BY_KEY.setdefault(query, {})
+    statement = statements.get(column)
+    if statement is None:
+        statement = statements[column] = query.where(getattr(model, column) == bindparam("key"))
+    return statement
+
+
+async def views(
+    database: Database, view: ViewStatement, statement: AnySelect, params: dict[str, Any]
+) -> tuple[list[Any], Sequence[Row[Any]]]:
+    """Run a view statement on the request's connection: the views of its rows, and the rows."""
+    connection = await database.connection()
+    rows = (await connection.execute(statement, params)).all()
+    return [view.build(row) for row in rows], rows
+
+
+async def page_of(database: Database, query: AnySelect, window: Window) -> tuple[list[Any], int]:
+    """One window of ``query`` and its total, in one statement: views of a model's rows when it
+    has them (``core.views``), else its first column (entities, or values). Only a window past
+    the end, which has no row to carry the total, takes a second statement (a count)."""
+    params = {"page_limit": window.limit, "page_offset": window.offset}
+    view = view_of(query)
+    if view is not None:
+        items, rows = await views(database, view, paged(query), params)
+    else:
+        rows = (await database.session.execute(paged(query), params)).unique().all()
+        items = [row[0] for row in rows]
     if rows:
-        return list((await session.execute(sliced)).all()), total
-    return list((await session.scalars(sliced)).unique()), total
+        return items, rows[0][-1]
+    total = await database.session.scalar(count_of(query)) if window.offset else 0
+    return [], total or 0
+
+
+@cache
+def every(model: type[M]) -> Select[M]:
+    """``select(model)``, one object per model, so that what is derived from it is made once."""
+    return select(model)
 
 
 class Repository(Generic[M]):
     """Rows of one model, as the caller may see them (``query`` carries the visibility)."""
 
-    def __init__(
-        self, session: AsyncSession, model: type[M], query: Select[M] | None = None
-    ) -> None:
-        self.session = session
+    def __init__(self, database: Database, model: type[M], query: Select[M] | None = None) -> None:
+        self.database = database
         self.model = model
-        self.query = select(model) if query is None else query
+        self.query = every(model) if query is None else query
         self.noun = noun(model)
 
+    @property
+    def session(self) -> AsyncSession:
+        return self.database.session
+
     async def find(self, key: int | str, *, fresh: bool = False) -> M | None:
-        query = self.query.where(id_or_slug(self.model, key))
-        if fresh:
-            query = query.execution_options(populate_existing=True)
-        row: M | None = await self.session.scalar(query)
+        column, value = key_of(key)
+        row: M | None = await self.session.scalar(
+            by_key(self.query, self.model, column),
+            {"key": value},
+            execution_options=FRESH if fresh else {},
+        )
         return row
 
     async def get(self, key: int | str, *, fresh: bool = False) -> M:
@@ -103,8 +177,28 @@ class Repository(Generic[M]):
             raise NotFoundError(f"No {self.noun} with {_described(key)}.")
         return row
 
+    async def first(self, query: AnySelect, params: dict[str, Any] | None = None) -> M | None:
+        """The first row of ``query`` to answer with: its view if the model has views, else
+        its entity (typed as the model: a view has the same attributes to read)."""
+        view = view_of(query)
+        if view is None:
+            row: M | None = await self.session.scalar(query, params)
+            return row
+        found, _rows = await views(self.database, view, view.statement, params or {})
+        return cast(M | None, found[0] if found else None)
+
+    async def view(self, key: int | str) -> M:
+        """The row with this id or slug to answer with (see :meth:`first`), or 404."""
+        column, value = key_of(key)
+        row = await self.first(by_key(self.query, self.model, column), {"key": value})
+        if row is None:
+            raise NotFoundError(f"No {self.noun} with {_described(key)}.")
+        return row
+
     async def page(self, window: Window, query: Select[M] | None = None) -> tuple[list[M], int]:
-        return await page_of(self.session, self.query if query is None else query, window)
+        """A window of rows to answer with (views where the model has them, see
+        :meth:`first`) and the total."""
+        return await page_of(self.database, self.query if query is None else query, window)
 
     async def count(self, *where: ColumnElement[bool]) -> int:
         return (

@@ -66,10 +66,15 @@ def cache_key(query_string: bytes, declared: frozenset[str] | None) -> Any:
     return tuple(sorted((pair for pair in pairs if pair[0] in declared), key=itemgetter(0)))
 
 
-def check_query(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def check_query(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
     """App-wide guard: 400 naming the first query parameter that holds a forbidden character,
     then the first integer parameter not written in decimal digits (Litestar reads query
-    strings leniently: ``?limit=1e3`` would be 1000)."""
+    strings leniently: ``?limit=1e3`` would be 1000). A coroutine function, like
+    ``core.auth.authorize``, so Litestar does not run it in a worker thread."""
+    if not connection.scope["query_string"]:
+        return
     pairs = list(connection.query_params.multi_items())
     name = _forbidden(pairs)
     if name is not None:

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from operator import attrgetter
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, get_type_hints
 
 import msgspec
 from litestar import Request, Response, delete, get, patch, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import JSONBody, PathParameter
 from sqlalchemy import Select, select
@@ -29,10 +29,10 @@ from sqlalchemy import Select, select
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, XML_MEDIA_TYPE
-from pydotorg.core.pagination import Page, Window
+from pydotorg.core.pagination import LIMIT_OFFSET, Page, Window
 from pydotorg.core.queries import M, Repository, article
 from pydotorg.core.schemas import Reason, WriteSchema, changed_fields, patch_of
-from pydotorg.core.services import Service, services
+from pydotorg.core.services import Service, by_role, services
 from pydotorg.core.workflow import Move, Workflow
 
 R = TypeVar("R", bound=msgspec.Struct)
@@ -43,7 +43,8 @@ Slug = Annotated[
 ]
 
 
-_GETTERS: dict[tuple[type[Any], tuple[tuple[str, str], ...]], list[tuple[str, Any]]] = {}
+Plan = tuple[Callable[[Any], tuple[Any, ...]], tuple[tuple[int, str], ...], tuple[str, ...]]
+_PLANS: dict[tuple[Any, ...], Plan] = {}
 
 
 def to_schema(
@@ -51,20 +52,44 @@ def to_schema(
 ) -> R:
     """``schema`` made from ``row``: each field from the attribute of the same name (or the one
     ``columns`` names for it, a dotted path such as ``"os.slug"`` included), except the fields
-    given in ``values``."""
-    columns = columns or {}
-    key = (schema, tuple(columns.items()))
-    getters = _GETTERS.get(key)
-    if getters is None:
-        getters = _GETTERS[key] = [
-            (field.name, attrgetter(columns.get(field.name, field.name)))
-            for field in msgspec.structs.fields(schema)
-        ]
-    for name, attribute in getters:
-        if name not in values:
-            values[name] = attribute(row)
-    made: R = schema(**values)
-    return made
+    given in ``values``.
+
+    How to read a schema from a row is worked out once per schema, ``columns`` and names in
+    ``values``: one ``attrgetter`` reads the row's fields, the given values go in at their
+    places, and the schema is made from positional arguments (several times faster than
+    keywords) unless it takes keywords only."""
+    key = (schema, tuple(columns.items()) if columns else (), tuple(values))
+    plan = _PLANS.get(key)
+    if plan is None:
+        fields = [field.name for field in msgspec.structs.fields(schema)]
+        unknown = set(values) - set(fields)
+        if unknown:
+            raise TypeError(f"{schema.__name__} has no field {sorted(unknown)[0]!r}")
+        paths = [(columns or {}).get(name, name) for name in fields if name not in values]
+        places = tuple((place, name) for place, name in enumerate(fields) if name in values)
+        by_keyword = any(
+            parameter.kind is inspect.Parameter.KEYWORD_ONLY
+            for parameter in inspect.signature(schema).parameters.values()
+        )
+        plan = _PLANS[key] = (_getter(paths), places, tuple(fields) if by_keyword else ())
+    read, places, keywords = plan
+    arguments = list(read(row))
+    for place, name in places:
+        arguments.insert(place, values[name])
+    if keywords:
+        return schema(**dict(zip(keywords, arguments, strict=True)))
+    return schema(*arguments)
+
+
+def _getter(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function reading ``paths`` of an object into a tuple (``attrgetter`` returns a bare
+    value for one path)."""
+    if len(paths) > 1:
+        return attrgetter(*paths)
+    if paths:
+        single = attrgetter(paths[0])
+        return lambda row: (single(row),)
+    return lambda row: ()
 
 
 class CrudService(Service, Generic[M, R]):
@@ -84,8 +109,11 @@ class CrudService(Service, Generic[M, R]):
         if "create_schema" in cls.__dict__ and getattr(cls, "update_schema", None) is None:
             cls.update_schema = patch_of(cls.create_schema)
 
+    @by_role
     def query(self) -> Select[M]:
-        """The rows this caller may see, in list order."""
+        """The rows this caller may see, in list order (made once per role: a subclass whose
+        rule needs more than the role, such as the caller's id or the time, overrides it
+        without ``by_role``)."""
         return select(self.model).order_by(self.model.id)
 
     def filtered(self, query: Select[M], filters: Any) -> Select[M]:
@@ -120,7 +148,8 @@ class CrudService(Service, Generic[M, R]):
         return await repository.get(key, fresh=fresh)
 
     async def get(self, key: int | str) -> R:
-        return self.read(await self.row(key))
+        repository: Repository[M] = self.rows(self.model, self.query())
+        return self.read(await repository.view(key))
 
     async def create(self, data: msgspec.Struct) -> R:
         values = self.values(data)
@@ -163,17 +192,66 @@ def body(kind: Any) -> Any:
 
 
 def _handler(
-    body: Callable[..., Any], parameters: dict[str, Any], returns: Any
+    body: Callable[..., Any],
+    parameters: dict[str, Any],
+    returns: Any,
+    defaults: Mapping[str, Any] | None = None,
 ) -> Callable[..., Any]:
-    """A handler function with the given keyword parameters (name -> annotation)."""
+    """A handler function with the given keyword parameters (name -> annotation), and the
+    given defaults."""
+    defaults = defaults or {}
     signature = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     signature += [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation)
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=annotation,
+            default=defaults.get(name, inspect.Parameter.empty),
+        )
         for name, annotation in parameters.items()
     ]
     body.__signature__ = inspect.Signature(signature, return_annotation=returns)  # type: ignore[attr-defined]
     body.__annotations__ = {**parameters, "return": returns}
     return body
+
+
+Maker = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+def inlined(
+    providers: Mapping[str, Provide | Callable[..., Any]],
+) -> tuple[dict[str, Any], dict[str, Any], Maker]:
+    """The parameters of some dependencies (the window, a controller's filters), to declare on
+    a generated handler instead, with their defaults, and a function that makes the
+    dependencies from the handler's arguments.
+
+    Litestar resolves two or more dependencies of one handler concurrently, in an anyio task
+    group with a task each: about 8 % of a list request (``bench/README.md``). A generated list
+    handler therefore takes only the service as a dependency and the query parameters of the
+    others itself, documented the same."""
+    parameters: dict[str, Any] = {}
+    defaults: dict[str, Any] = {}
+    plan: list[tuple[str, Callable[..., Any], tuple[str, ...]]] = []
+    for key, provider in providers.items():
+        function = provider.dependency if isinstance(provider, Provide) else provider
+        hints = get_type_hints(function, include_extras=True)
+        names = tuple(inspect.signature(function).parameters)
+        for name, parameter in inspect.signature(function).parameters.items():
+            if name in parameters:
+                raise TypeError(f"dependency {key!r} repeats the parameter {name!r}")
+            parameters[name] = hints[name]
+            if parameter.default is not inspect.Parameter.empty:
+                defaults[name] = parameter.default
+        plan.append((key, function, names))
+
+    async def make(arguments: dict[str, Any]) -> dict[str, Any]:
+        made = {}
+        for key, function, names in plan:
+            value = function(**{name: arguments[name] for name in names})
+            made[key] = await value if inspect.isawaitable(value) else value
+        return made
+
+    return parameters, defaults, make
 
 
 class ResourceController(ApiController):
@@ -258,15 +336,21 @@ class ResourceController(ApiController):
         by_id = f"/{{{key}:int}}"
 
         if operation == "list":
-            takes_filters = "filters" in (cls.dependencies or {})
+            declared = cls.dependencies or {}
+            providers: dict[str, Provide | Callable[..., Any]] = {
+                "window": declared.get("window", LIMIT_OFFSET["window"])
+            }
+            if "filters" in declared:
+                providers["filters"] = declared["filters"]
+            parameters, defaults, make = inlined(providers)
 
             async def list_all(self: Any, **kw: Any) -> Any:
-                return await kw["service"].page(kw["window"], kw.get("filters"))
+                made = await make(kw)
+                return await kw["service"].page(made["window"], made.get("filters"))
 
-            parameters = {"service": service, "window": dependency(Window)}
-            if takes_filters:
-                parameters["filters"] = dependency(Any)
-            return get("/", **options)(_handler(list_all, parameters, Page[read]))  # type: ignore[valid-type]
+            parameters = {"service": service, **parameters}
+            handler = _handler(list_all, parameters, Page[read], defaults)  # type: ignore[valid-type]
+            return get("/", **options)(handler)
         if operation in ("get", "get_by_slug"):
             slug = operation == "get_by_slug"
 

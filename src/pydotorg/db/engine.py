@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
+from pydotorg.db.sqlite import connector
 from pydotorg.db.versioning import install_version_tracking
 
 
@@ -26,19 +27,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _ensure_sqlite_dir(database_url: str) -> None:
+def _sqlite_file(database_url: str) -> Path | None:
     database = make_url(database_url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    return Path(database) if database and database != ":memory:" else None
 
 
 def create_engine(database_url: str, *, pool: bool = True) -> AsyncEngine:
-    """An engine with SQLite's WAL and foreign keys switched on, or an asyncpg pool."""
+    """An engine with SQLite's WAL and foreign keys switched on (on connections that take one
+    trip to aiosqlite's thread per statement, ``db/sqlite.py``), or an asyncpg pool.
+
+    A SQLite file gets a pool of 10 connections and no overflow: SQLAlchemy's default (5, and
+    10 more that are closed as soon as they are returned) opened a new connection, a thread and
+    its pragmas, for about one request in seven under load (``bench/README.md``)."""
     kwargs: dict[str, Any] = {}
     if database_url.startswith("sqlite"):
-        _ensure_sqlite_dir(database_url)
+        path = _sqlite_file(database_url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs["async_creator"] = connector(make_url(database_url))
         if not pool:
             kwargs["poolclass"] = NullPool
+        elif path is not None:
+            kwargs.update(pool_size=10, max_overflow=0)
     elif pool:
         kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)
     else:

@@ -18,6 +18,7 @@ from pydotorg.core.exceptions import FieldError
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import where_given
 from pydotorg.core.resources import CrudService
+from pydotorg.core.services import by_role
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 from pydotorg.downloads.schemas import ReleaseFileCreate, ReleaseFileRead, ReleaseFileUpdate
 
@@ -74,6 +75,7 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
         "release_slug": "release.slug",
     }
 
+    @by_role
     def query(self) -> Select[ReleaseFile]:
         query = (
             select(ReleaseFile)

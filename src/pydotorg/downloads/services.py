@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.exceptions import ConflictError, FieldError, NotFoundError
 from pydotorg.core.queries import id_or_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
-from pydotorg.core.services import Service
+from pydotorg.core.services import Service, by_role
 from pydotorg.downloads.models import OS, Release, ReleaseCycle, ReleaseFile
 from pydotorg.downloads.schemas import (
     OSCreate,
@@ -79,8 +79,11 @@ def parse_release_name(name: str) -> ReleaseVersion:
     )
 
 
+_STAGE_TAG = {0: "a", 1: "b", 2: "rc"}
+
+
 def python_version(release: Release) -> str:
-    stage = {0: "a", 1: "b", 2: "rc"}.get(release.stage_rank, "")
+    stage = _STAGE_TAG.get(release.stage_rank, "")
     suffix = f"{stage}{release.stage_number}" if stage else ""
     return f"{release.major}.{release.minor}.{release.micro}{suffix}"
 
@@ -151,9 +154,26 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
     unique = ("name", "slug")
     columns = {"release_page": "release_page_url"}
 
+    @by_role
     def query(self) -> Select[Release]:
         query = select(Release).order_by(Release.release_date.desc().nulls_last(), *NEWEST_FIRST)
         return query if self.staff else query.where(Release.is_published.is_(True))
+
+    @by_role
+    def newest_final(self, column: str) -> Select[Release]:
+        """The newest published final release whose ``column`` (``major`` or ``series``) is
+        the parameter ``value``."""
+        return (
+            self.query()
+            .where(
+                Release.is_published.is_(True),
+                Release.pre_release.is_(False),
+                getattr(Release, column) == bindparam("value"),
+            )
+            .order_by(None)
+            .order_by(*NEWEST_FIRST)
+            .limit(1)
+        )
 
     def filtered(self, query: Select[Release], filters: Any) -> Select[Release]:
         f: ReleaseFilters = filters or ReleaseFilters()
@@ -189,16 +209,16 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
 
     async def latest(self, version: str = "3") -> ReleaseRead:
         """The newest published final release of a major version (``3``) or series (``3.12``)."""
-        query = self.query().where(Release.is_published.is_(True), Release.pre_release.is_(False))
+        value: int | str
         if _MAJOR.match(version):
-            query = query.where(Release.major == int(version))
+            column, value = "major", int(version)
         elif _SERIES.match(version):
-            query = query.where(Release.series == version)
+            column, value = "series", version
         else:
             raise FieldError(
                 "ver", "must be a major version ('3') or a minor series ('3.12')", source="path"
             )
-        release = await self.session.scalar(query.order_by(None).order_by(*NEWEST_FIRST).limit(1))
+        release = await self.rows(Release).first(self.newest_final(column), {"value": value})
         if release is None:
             raise NotFoundError(f"No published final release of Python {version}.")
         return self.read(release)

@@ -180,7 +180,7 @@ class EventService(CrudService[Event, EventRead]):
             shown_ids = ids[window.offset : window.offset + window.limit]
             return Page([self.read(e) for e in await self.load(shown_ids)], len(ids), window)
         query = filters.apply(self.visible_events(select(Event.id)), self.now)
-        ids, total = await page_of(self.session, query.order_by(*NEWEST_FIRST), window)
+        ids, total = await page_of(self.database, query.order_by(*NEWEST_FIRST), window)
         return Page([self.read(e) for e in await self.load(ids)], total, window)
 
     async def matching_ids(self, filters: EventFilters, order: Sequence[Any]) -> list[int]:

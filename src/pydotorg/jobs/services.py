@@ -23,6 +23,7 @@ from pydotorg.core.queries import article, contains, noun, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
+from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify as slugify_text
 from pydotorg.core.workflow import Move, Workflow
 from pydotorg.db.base import utcnow
@@ -370,6 +371,7 @@ class TaxonomyService(CrudService[Any, Any]):
 
     update_schema = NamedUpdate
 
+    @by_role
     def query(self) -> Select[Any]:
         return select(self.model).order_by(self.model.name, self.model.id)
 
