@@ -81,6 +81,8 @@ cycle = Table(
     metadata,
     Column("series", String, primary_key=True),
     Column("status", String),
+    Column("first_release", Date),
+    Column("end_of_bugfix", Date),
     Column("end_of_life", Date),
 )
 
@@ -89,6 +91,7 @@ COLUMNS = (
     *(r.id, r.name, r.slug, r.major, r.minor, r.micro, r.stage_rank, r.stage_number, r.series),
     *(r.release_date, r.pre_release, r.is_published, r.is_latest, r.show_on_download_page),
     *(r.release_notes_url, r.release_page_url, cycle.c.status, cycle.c.end_of_life),
+    *(cycle.c.first_release, cycle.c.end_of_bugfix),
 )
 JOINED = release.outerjoin(cycle, cycle.c.series == r.series)
 NEWEST_FIRST = (
@@ -136,12 +139,23 @@ class ReleaseBody(msgspec.Struct):
     resource_uri: str
 
 
+def support_status(row: Any, today: date) -> str | None:
+    """Where the release's series stands on ``today``, by its schedule's dates."""
+    if row.end_of_life is not None and today >= row.end_of_life:
+        return "end-of-life"
+    if row.end_of_bugfix is not None and today >= row.end_of_bugfix:
+        return "security"
+    if row.first_release is not None:
+        return "bugfix" if today >= row.first_release else "prerelease"
+    status: str | None = row.status
+    return "prerelease" if status == "feature" else status
+
+
 def body_of(row: Any, base: str) -> ReleaseBody:
     (id_, name, slug, major, minor, micro, rank, number, series, when, pre, published) = row[:12]
     stage = STAGES.get(rank, "")
     if when is not None:
         when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    status = row.status
     return ReleaseBody(
         id=id_,
         name=name,
@@ -156,7 +170,7 @@ def body_of(row: Any, base: str) -> ReleaseBody:
         show_on_download_page=row.show_on_download_page,
         release_notes_url=row.release_notes_url,
         release_page=row.release_page_url,
-        support_status="prerelease" if status == "feature" else status,
+        support_status=support_status(row, datetime.now(UTC).date()),
         end_of_life=row.end_of_life,
         resource_uri=f"{base}/api/v1/releases/{id_}",
     )

@@ -198,6 +198,7 @@ SETTINGS_VARIABLES = {
     "access_token_ttl": "ACCESS_TOKEN_TTL_SECONDS",
     "refresh_token_ttl": "REFRESH_TOKEN_TTL_SECONDS",
     "clock_start": "CLOCK_START",
+    "cors_origins": "CORS_ORIGINS",
 }
 
 
@@ -212,6 +213,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
             return "1" if value else "0"
         if isinstance(value, datetime):
             return value.isoformat()
+        if isinstance(value, tuple):
+            return ",".join(value)
         return "" if value is None else str(value)
 
     return {

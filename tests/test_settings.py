@@ -90,6 +90,7 @@ def test_every_setting_reaches_a_server_through_its_environment_variable(tmp_pat
         access_token_ttl=60,
         refresh_token_ttl=120,
         clock_start=datetime(2027, 6, 1, 12, 30, tzinfo=UTC),
+        cors_origins=("https://example.org", "http://localhost:3000"),
     )
     defaults = Settings()
     assert [
@@ -107,3 +108,14 @@ def test_the_clock_starts_where_clock_start_says(tmp_path: Path) -> None:
     assert naive.clock_start == datetime(2027, 6, 1, tzinfo=UTC)
     with pytest.raises(SettingsError, match="CLOCK_START must be an ISO 8601 instant"):
         Settings.from_env({**base, "CLOCK_START": "next tuesday"})
+
+
+def test_cors_origins_are_origins_or_a_star(tmp_path: Path) -> None:
+    base = {"PYDOTORG_VAR_DIR": str(tmp_path)}
+    assert Settings.from_env(base).cors_origins == ()
+    listed = Settings.from_env({**base, "CORS_ORIGINS": " https://a.example/ ,http://b:8080"})
+    assert listed.cors_origins == ("https://a.example", "http://b:8080")
+    assert Settings.from_env({**base, "CORS_ORIGINS": "*"}).cors_origins == ("*",)
+    for wrong in ("example.org", "https://a.example/path", "ftp://a.example", "*,https://a.b"):
+        with pytest.raises(SettingsError, match="CORS_ORIGINS"):
+            Settings.from_env({**base, "CORS_ORIGINS": wrong})

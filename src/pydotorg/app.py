@@ -15,7 +15,9 @@ from pydotorg.accounts.services import authenticate_token
 from pydotorg.core import clock
 from pydotorg.core.auth import AuthenticationMiddleware, authorize
 from pydotorg.core.caching import CachingMiddleware
+from pydotorg.core.cors import CorsMiddleware
 from pydotorg.core.database import DatabaseMiddleware, database_lifespan
+from pydotorg.core.edge import Edge
 from pydotorg.core.endpoints import configure_endpoints
 from pydotorg.core.errors import EXCEPTION_HANDLERS
 from pydotorg.core.health import HealthController
@@ -28,11 +30,11 @@ from pydotorg.core.ratelimit import (
     CounterStore,
     Limits,
     MemoryStore,
+    RateLimiter,
     RateLimitMiddleware,
     Throttle,
 )
 from pydotorg.core.redis_counters import RedisStore
-from pydotorg.core.request_id import RequestIdMiddleware
 from pydotorg.core.requests import ApiRequest
 from pydotorg.core.response_cache import ResponseCache, ResponseCacheMiddleware, version_poller
 from pydotorg.core.responses import ApiResponse
@@ -55,20 +57,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
     limits = Limits.parse(settings.rate_limits)
     store = counter_store(settings)
     cache = ResponseCache()
+    limiter = (
+        RateLimiter(store=store, limits=limits, trusted_hops=settings.trusted_proxy_hops)
+        if settings.rate_limit_enabled
+        else None
+    )
     middleware = [
-        DefineMiddleware(RequestIdMiddleware, access_log=settings.access_log),
         DefineMiddleware(CachingMiddleware, max_age=settings.cache_max_age),
         DefineMiddleware(AuthenticationMiddleware, authenticate=authenticate_token),
     ]
-    if settings.rate_limit_enabled:
-        middleware.append(
-            DefineMiddleware(
-                RateLimitMiddleware,
-                store=store,
-                limits=limits,
-                trusted_hops=settings.trusted_proxy_hops,
-            )
-        )
+    if limiter is not None:
+        middleware.append(DefineMiddleware(RateLimitMiddleware, limiter=limiter))
     if settings.response_cache:
         middleware.append(DefineMiddleware(ResponseCacheMiddleware, cache=cache))
     middleware.append(DefineMiddleware(DatabaseMiddleware))
@@ -102,4 +101,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     configure_endpoints(app, limits)
     app.state.routes = Routes(app)
+    # Litestar offers no middleware around its router, whose 404 and 405 answers would skip
+    # every layer above: the edge and CORS wrap the handler its ``__call__`` runs.
+    handler = app.asgi_handler
+    if settings.cors_origins:
+        handler = CorsMiddleware(handler, origins=settings.cors_origins)
+    app.asgi_handler = Edge(handler, limiter=limiter, access_log=settings.access_log)
     return app

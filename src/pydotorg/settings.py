@@ -7,6 +7,7 @@ Defaults run on a laptop with nothing installed: a SQLite file and a generated s
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,6 +61,7 @@ class Settings:
     access_token_ttl: int = 7 * 24 * 3600
     refresh_token_ttl: int = 30 * 24 * 3600
     clock_start: datetime | None = None
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_prod(self) -> bool:
@@ -115,7 +117,25 @@ class Settings:
             access_token_ttl=int(env.get("ACCESS_TOKEN_TTL_SECONDS", str(7 * 24 * 3600))),
             refresh_token_ttl=int(env.get("REFRESH_TOKEN_TTL_SECONDS", str(30 * 24 * 3600))),
             clock_start=_instant(env.get("CLOCK_START", "").strip(), "CLOCK_START"),
+            cors_origins=_origins(env.get("CORS_ORIGINS", "")),
         )
+
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\*$")
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    """``CORS_ORIGINS``: comma-separated origins (``https://example.org``), or ``*`` for any."""
+    origins = tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+    for origin in origins:
+        if not _ORIGIN.match(origin):
+            raise SettingsError(
+                f"CORS_ORIGINS entries must be origins such as https://example.org, or *; "
+                f"not {origin!r}"
+            )
+    if "*" in origins and len(origins) > 1:
+        raise SettingsError("CORS_ORIGINS is either * or a list of origins, not both")
+    return origins
 
 
 def _instant(value: str, name: str) -> datetime | None:

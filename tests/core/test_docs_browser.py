@@ -7,8 +7,9 @@ an operation summary must appear as page text. The HTML the app serves carries n
 (Swagger UI and ReDoc get the spec inside a ``<script>``, Scalar fetches it), so a page whose UI
 failed to start fails the test.
 
-Chromium's network log also records every request the page made; apart from one known image,
-none may leave the local server.
+Chromium's network log also records every request the page made: none may leave the local
+server. Each page's Content-Security-Policy must let the UI run (the page renders) and must
+block nothing but the one outside image ReDoc always shows (Chromium logs every violation).
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ PAGES = {
     "redoc": ("/api/redoc", "/api/static/docs/redoc/redoc.standalone.js"),
 }
 
-# Outside URLs a page may try (and, offline, fail) to load without harm. ReDoc 2.x always shows
-# the Redocly logo next to "API docs by Redocly" in its sidebar; no option turns it off, and the
-# <img> hides itself when the request fails.
-ALLOWED_OUTSIDE = {"https://cdn.redoc.ly/redoc/logo-mini.svg"}
+# What a page's policy may block without harm. ReDoc 2.x always shows the Redocly logo next to
+# "API docs by Redocly" in its sidebar; no option turns it off, and the <img> hides itself when
+# the image does not load. The policy (img-src 'self') keeps the browser from requesting it.
+BLOCKED_HARMLESSLY = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 CHROMIUM_TIMEOUT = 60
 
@@ -108,6 +109,8 @@ def chromium_command(chromium: str, profile: Path, netlog: Path, url: str) -> li
         "--proxy-server=127.0.0.1:9",
         "--proxy-bypass-list=127.0.0.1",
         f"--log-net-log={netlog}",
+        "--enable-logging=stderr",  # the console, where every policy violation is reported
+        "--v=0",
         "--window-size=1280,900",
         "--virtual-time-budget=15000",
         "--dump-dom",
@@ -115,8 +118,9 @@ def chromium_command(chromium: str, profile: Path, netlog: Path, url: str) -> li
     ]
 
 
-def run_chromium(command: list[str]) -> str:
-    """The DOM after the page's scripts ran; the whole process group dies on timeout."""
+def run_chromium(command: list[str]) -> tuple[str, str]:
+    """The DOM after the page's scripts ran, and Chromium's log; the whole process group dies
+    on timeout."""
     proc = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -131,7 +135,7 @@ def run_chromium(command: list[str]) -> str:
         proc.communicate()
         pytest.fail(f"chromium did not finish within {CHROMIUM_TIMEOUT}s")
     assert proc.returncode == 0, f"chromium exited {proc.returncode}:\n{stderr[-2000:]}"
-    return stdout
+    return stdout, stderr
 
 
 def page_requests(netlog: Path, page_origin: str) -> set[str]:
@@ -154,6 +158,14 @@ def test_docs_page_is_served_with_local_assets_only(sqlite_server: LiveServer, n
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     served = parse(response.text)
+    directives = (
+        part.strip().partition(" ")
+        for part in response.headers["content-security-policy"].split(";")
+    )
+    policy = {name: value for name, _, value in directives}
+    assert policy["default-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy["script-src"] and "http" not in policy["script-src"]
+    assert response.headers["x-frame-options"] == "DENY"
 
     local = origin(sqlite_server.base_url)
     outside = [
@@ -179,7 +191,7 @@ def test_docs_page_renders_offline(sqlite_server: LiveServer, name: str, tmp_pat
     url = sqlite_server.base_url + path
     netlog = tmp_path / "netlog.json"
 
-    dom = run_chromium(chromium_command(chromium, tmp_path / "profile", netlog, url))
+    dom, log = run_chromium(chromium_command(chromium, tmp_path / "profile", netlog, url))
 
     text = parse(dom).text
     assert TITLE in text, f"{name} did not render the spec; page text: {text[:500]!r}"
@@ -188,5 +200,11 @@ def test_docs_page_renders_offline(sqlite_server: LiveServer, name: str, tmp_pat
     local = origin(sqlite_server.base_url)
     requests = page_requests(netlog, local)
     assert sqlite_server.base_url + script in requests, f"{script} not loaded: {requests}"
-    outside = {u for u in requests if origin(u) != local} - ALLOWED_OUTSIDE
+    outside = {u for u in requests if origin(u) != local}
     assert outside == set(), f"{name} tried to reach outside the app: {sorted(outside)}"
+    violations = [
+        line
+        for line in log.splitlines()
+        if "Content Security Policy" in line and BLOCKED_HARMLESSLY not in line
+    ]
+    assert violations == [], f"{name}'s policy blocked part of the page: {violations}"

@@ -50,10 +50,11 @@ def fresh_ip() -> str:
     return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
 
-def away_from_window_edge() -> None:
-    """Counters use fixed one-minute windows; start a sequence well inside one."""
+def away_from_window_edge(margin: float = 3) -> None:
+    """Counters use fixed one-minute windows; start a sequence well inside one (at least
+    ``margin`` seconds before it ends)."""
     left = 60 - time.time() % 60
-    if left < 3:
+    if left < margin:
         time.sleep(left + 0.1)
 
 
@@ -75,6 +76,30 @@ def test_every_api_response_has_the_guide_headers(limited: LiveServer) -> None:
     assert second.headers["ratelimit-remaining"] == "2"
     reset = int(first.headers["ratelimit-reset"])
     assert time.time() < reset <= time.time() + 61
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/no-such-thing"), ("PATCH", "/health")])
+def test_requests_no_route_answers_are_counted_as_reads(
+    limited: LiveServer, method: str, path: str
+) -> None:
+    """Issue 11: unknown routes and 405s had no RateLimit headers and were never refused."""
+    with client(limited) as anon:
+        answers = [anon.request(method, path) for _ in range(4)]
+        refused = anon.request(method, path)
+        read = anon.get("/api/v1/os/")  # the same LOW counter as the reads
+    assert [int(a.headers["ratelimit-remaining"]) for a in answers] == [3, 2, 1, 0]
+    assert all(a.headers["ratelimit-policy"] == "4;w=60" for a in answers)
+    assert refused.status_code == 429
+    assert refused.json()["status_code"] == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.headers["x-request-id"]
+    assert read.status_code == 429
+
+
+def test_docs_pages_are_counted_as_reads(limited: LiveServer) -> None:
+    with client(limited) as anon:
+        pages = [anon.get(path) for path in ("/api/", "/api/openapi.json", "/api/swagger")]
+    assert [int(p.headers["ratelimit-remaining"]) for p in pages] == [3, 2, 1]
 
 
 def test_refused_credentials_are_counted_and_answered_with_the_headers(
@@ -184,6 +209,7 @@ def test_tiers_are_counted_separately(limited: LiveServer) -> None:
 def test_a_token_buys_no_more_sign_ins_or_registrations(limited: LiveServer) -> None:
     """Signing in and registering are counted by address with the anonymous limit (2 here),
     even for a caller sending a valid token (whose own CRITICAL limit is 3)."""
+    away_from_window_edge(20)  # six password hashes, slow on a loaded machine, in one window
     ip = fresh_ip()
     with client(limited, "user", ip=ip) as signed_in:
         statuses = [signed_in.post("/api/auth/login", json=nobody()).status_code for _ in range(3)]
@@ -248,7 +274,7 @@ def test_probes_and_docs_are_not_limited(limited: LiveServer) -> None:
 
 
 def test_every_operation_documents_its_tier(limited: LiveServer) -> None:
-    with httpx.Client(base_url=limited.base_url) as anon:
+    with client(limited) as anon:
         spec = anon.get("/api/openapi.json").json()
     for path, item in spec["paths"].items():
         if not path.startswith(("/api/v1", "/api/auth")):

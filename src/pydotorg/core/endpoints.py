@@ -145,6 +145,10 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
         opt.setdefault(CACHE_KEY, read and access is Access.PUBLIC)
         if isinstance(handler.operation_id, str):
             handlers[handler.operation_id] = handler
+    for route in app.routes:  # the docs pages and their assets count as reads
+        for other in getattr(route, "route_handlers", ()):
+            if DEFAULTS_KEY not in other.opt:
+                other.opt.setdefault(LIMIT_KEY, Limit.of(Tier.LOW))
     schema = app.openapi_schema
     components = schema.components
     components.schemas = {**(components.schemas or {}), "ErrorBody": ERROR_BODY_SCHEMA}

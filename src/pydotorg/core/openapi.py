@@ -2,16 +2,26 @@
 
 Scalar (``/api/``), Swagger UI (``/api/swagger``) and ReDoc (``/api/redoc``) load their scripts
 from ``/api/static/docs/``, files that ship inside this package (see ``static/docs/NOTICE.md``).
+Each page carries a Content-Security-Policy that lets it run only its own inline scripts (by
+their hashes) and scripts, styles, images and fonts from this server, connect only to this
+server, and never be framed. Any other path under ``/api/`` (a mistyped page, a missing asset)
+is the usual JSON 404, for every method, and names no file on the server.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_origin
 
-from litestar import Router
+from litestar import Request, Response, Router, route
 from litestar._openapi.schema_generation import SchemaCreator
+from litestar.enums import HttpMethod
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import (
     JsonRenderPlugin,
@@ -20,11 +30,13 @@ from litestar.openapi.plugins import (
     SwaggerRenderPlugin,
 )
 from litestar.openapi.spec import Components, Schema, SecurityScheme, Tag
+from litestar.params import FromPath
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.static_files import create_static_files_router
 from litestar.typing import FieldDefinition
 
 from pydotorg import __version__
+from pydotorg.core.errors import error_response
 from pydotorg.core.pagination import Page
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -62,8 +74,56 @@ class PageSchemaPlugin(OpenAPISchemaPlugin):
         return schema
 
 
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+ALL_METHODS = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE]
+
+
+@lru_cache(maxsize=16)
+def content_security_policy(page: bytes) -> str:
+    """The policy for one rendered page: its own inline scripts by hash, everything else from
+    this server only (ReDoc's search runs in a worker made from a ``blob:`` URL; the UIs set
+    inline styles)."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+        for script in dict.fromkeys(_INLINE_SCRIPT.findall(page))
+    )
+    return (
+        f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+        "worker-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def protect_page(response: Response[Any]) -> Response[Any]:
+    """``after_request`` of the docs router: the security headers of an HTML page."""
+    if isinstance(response.content, bytes) and str(response.media_type).startswith("text/html"):
+        response.headers["Content-Security-Policy"] = content_security_policy(response.content)
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@route("/{path:str}", http_method=ALL_METHODS, include_in_schema=False, sync_to_thread=False)
+def no_such_page(path: FromPath[str]) -> None:
+    """Any other path under ``/api/``: Litestar's docs router answers an HTML page for GET."""
+    raise NotFoundException()
+
+
+def not_found_without_paths(
+    request: Request[Any, Any, Any], exc: NotFoundException
+) -> Response[Any]:
+    """The static files route names the file it looked for on disk; say only that there is none."""
+    return error_response(404, "Not Found")
+
+
 def openapi_config(tags: Sequence[Tag]) -> OpenAPIConfig:
     return OpenAPIConfig(
+        openapi_router=Router(
+            "/api",
+            route_handlers=[no_such_page],
+            include_in_schema=False,
+            after_request=protect_page,
+        ),
         title="Python.org API",
         version=__version__,
         description=API_DESCRIPTION,
@@ -119,4 +179,5 @@ def docs_assets_router() -> Router:
         include_in_schema=False,
         cache_control=None,
         name="docs-assets",
+        exception_handlers={NotFoundException: not_found_without_paths},
     )

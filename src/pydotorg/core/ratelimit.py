@@ -164,20 +164,18 @@ def too_many(seconds: int) -> ErrorBody:
     )
 
 
-class RateLimitMiddleware:
-    """Counts each request against its endpoint's tier and adds the RateLimit headers.
+class RateLimiter:
+    """Counts a request against a :class:`Limit` and adds the RateLimit headers.
 
-    It runs on every API request and is written for speed (``bench/ratelimit.sh`` measures
-    it). The headers go to the request's response headers (``core.request_id``), which the
-    outermost middleware writes into whatever response the request gets, a 429 included. The
-    headers that only change with the window are built once a minute. A shared store is only
-    awaited when it answers with a future.
+    It runs on every request and is written for speed (``bench/ratelimit.sh`` measures it).
+    The headers go to the request's response headers (``core.request_id``), which the edge
+    (``core.edge``) writes into whatever response the request gets, a 429 included. The headers
+    that only change with the window are built once a minute. A shared store is only awaited
+    when it answers with a future. One limiter serves the whole app: the middleware counts
+    routed requests against their endpoint's limit, the edge counts the rest.
     """
 
-    def __init__(
-        self, app: ASGIApp, *, store: CounterStore, limits: Limits, trusted_hops: int
-    ) -> None:
-        self.app = app
+    def __init__(self, *, store: CounterStore, limits: Limits, trusted_hops: int) -> None:
         self.store = store
         self.limits = limits
         self.trusted_hops = trusted_hops
@@ -198,12 +196,9 @@ class RateLimitMiddleware:
         rules = self._rules[spec] = (rule(ANONYMOUS), rule(USER), rule(STAFF))
         return rules
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        handler = scope.get("route_handler")
-        spec: Limit | None = None if handler is None else handler.opt.get(LIMIT_KEY)
-        if spec is None or scope["type"] != HTTP:
-            await self.app(scope, receive, send)
-            return
+    async def count(self, scope: Scope, spec: Limit) -> int | None:
+        """Count this request; None if it may go on, else the seconds until it may be sent
+        again. Either way the RateLimit headers are added to the response's headers."""
         now = time.time()
         window = int(now) // WINDOW_SECONDS
         if window != self._window:
@@ -226,18 +221,40 @@ class RateLimitMiddleware:
             extra.append((b"ratelimit-remaining", b"%d" % (limit - count)))
         else:
             extra.append((b"ratelimit-remaining", b"0"))
-            await self._refuse(send, (window + 1) * WINDOW_SECONDS - now)
-            return
-        await self.app(scope, receive, send)
+            return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+        return None
 
-    async def _refuse(self, send: Send, seconds_left: float) -> None:
-        retry = max(1, math.ceil(seconds_left))
-        body = msgspec.json.encode(too_many(retry))
-        headers = [
-            (b"retry-after", str(retry).encode()),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
+
+def too_many_response(retry: int) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """The headers and body of a 429."""
+    body = msgspec.json.encode(too_many(retry))
+    headers = [
+        (b"retry-after", str(retry).encode()),
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    return headers, body
+
+
+class RateLimitMiddleware:
+    """Counts each routed request against its endpoint's limit (``LIMIT_KEY``); a 429 when it
+    is over."""
+
+    def __init__(self, app: ASGIApp, *, limiter: RateLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        handler = scope.get("route_handler")
+        spec: Limit | None = None if handler is None else handler.opt.get(LIMIT_KEY)
+        if spec is None or scope["type"] != HTTP:
+            await self.app(scope, receive, send)
+            return
+        retry = await self.limiter.count(scope, spec)
+        if retry is None:
+            await self.app(scope, receive, send)
+            return
+        headers, body = too_many_response(retry)
         await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
 
