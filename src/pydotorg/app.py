@@ -33,6 +33,7 @@ from pydotorg.core.ratelimit import (
     RateLimiter,
     RateLimitMiddleware,
     Throttle,
+    store_lifespan,
 )
 from pydotorg.core.redis_counters import RedisStore
 from pydotorg.core.requests import ApiRequest
@@ -44,8 +45,9 @@ from pydotorg.settings import Settings, get_settings
 
 
 def counter_store(settings: Settings) -> CounterStore:
-    """Redis when ``REDIS_URL`` is set (several workers or hosts), else this process's memory."""
-    if settings.redis_url:
+    """Redis when ``REDIS_URL`` is set (several workers or hosts) and limits are on, else this
+    process's memory."""
+    if settings.redis_url and settings.rate_limit_enabled:
         return RedisStore(settings.redis_url, prefix=f"{settings.redis_key_prefix}rl:")
     return MemoryStore()
 
@@ -78,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *(route for domain in DOMAINS for route in domain.routes()),
         ],
         dependencies=LIMIT_OFFSET,
-        lifespan=[database_lifespan(settings, store)]
+        lifespan=[database_lifespan(settings), store_lifespan(store)]
         + ([version_poller] if settings.response_cache else []),
         middleware=middleware,
         guards=[authorize, check_query],

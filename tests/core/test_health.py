@@ -1,12 +1,32 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes, and what requests answer while the database is away."""
 
 from __future__ import annotations
 
+import asyncio
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import redis
+from sqlalchemy import event, make_url
 
-from tests.support import make_settings, serve_app
+from pydotorg.core.database import ReadinessProbe, serving_engine
+from tests.support import (
+    free_port,
+    log_records,
+    make_settings,
+    postgres_database,
+    redis_server,
+    require_redis,
+    run_server,
+    serve_app,
+    tcp_proxy,
+    wait_until,
+)
+
+LATEST = "/api/v1/releases/latest"
 
 
 def test_health_and_ready(anon: httpx.Client) -> None:
@@ -17,20 +37,162 @@ def test_health_and_ready(anon: httpx.Client) -> None:
     assert anon.get("/ready").json() == {"status": "ready"}
 
 
-def test_ready_is_503_with_error_body_when_the_database_is_down(tmp_path: Path) -> None:
+def assert_unavailable(response: httpx.Response) -> dict[str, object]:
+    """A 503 in the error shape, with ``Retry-After``, that says nothing of the internals."""
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"] == "5"
+    body: dict[str, object] = response.json()
+    assert body["status_code"] == 503 and body["detail"] == "Database unavailable."
+    assert set(body) == {"detail", "status_code", "extra"}
+    assert "Traceback" not in response.text and "asyncpg" not in response.text
+    return body
+
+
+def test_requests_are_503_with_retry_after_while_the_database_is_down(tmp_path: Path) -> None:
     """Granian's own command on the app factory: ``pydotorg serve`` would stop at migrating."""
     settings = make_settings("postgresql+asyncpg://nobody@127.0.0.1:1/none", tmp_path)
+    log_path = tmp_path / "server.log"
     with (
-        serve_app(settings, tmp_path / "server.log", prepare_database=False) as base_url,
+        serve_app(settings, log_path, prepare_database=False) as base_url,
         httpx.Client(base_url=base_url) as client,
     ):
         assert client.get("/health").status_code == 200
-        response = client.get("/ready")
-        assert response.status_code == 503
-        body = response.json()
-        assert body["status_code"] == 503 and body["detail"] == "Database unavailable."
-        assert set(body) == {"detail", "status_code", "extra"}
-        failed = client.get("/api/v1/releases/latest")
-        assert failed.status_code == 500
-        assert set(failed.json()["extra"]) == {"request_id"}
-        assert "asyncpg" not in failed.text and "Traceback" not in failed.text
+        ready = assert_unavailable(client.get("/ready"))
+        assert ready["extra"] == {"database": "ConnectionRefusedError"}
+        for _ in range(3):
+            assert_unavailable(client.get(LATEST))
+        # Checking a credential needs the database too: 503, not 401 nor 500.
+        key = {"Authorization": "Bearer pdo_abcdefgh_" + "x" * 32}
+        assert_unavailable(client.get(LATEST, headers=key))
+        time.sleep(0.6)  # the response cache's poller tries every 0.25 s
+    cache_off = [r["message"] for r in log_records(log_path, "pydotorg.cache")]
+    assert len(cache_off) == 1 and "cache off" in cache_off[0], cache_off
+    outages = [r["message"] for r in log_records(log_path, "pydotorg.database")]
+    # Logged once for the four refusals (at most once per 10 s), naming the cause.
+    assert len(outages) == 1 and "ConnectionRefusedError" in outages[0], outages
+    assert not log_records(log_path, "pydotorg.errors")  # no 500, no traceback
+
+
+def move_away(database: Path, aside: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        source = database.with_name(database.name + suffix)
+        if source.exists():
+            source.rename(aside.with_name(aside.name + suffix))
+
+
+def test_a_sqlite_file_that_vanishes_is_503_until_it_returns(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "pydotorg.sqlite3"
+    aside = tmp_path / "aside.sqlite3"
+    url = f"sqlite+aiosqlite:///{database}"
+    with run_server("sqlite", url, tmp_path, response_cache=False) as live, live.client() as client:
+        move_away(database, aside)
+        # No request has opened a pooled connection yet: each needs a new one, and none can open.
+        assert_unavailable(client.get("/ready"))
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: client.get(LATEST), range(24)))
+        for answer in answers:
+            assert_unavailable(answer)
+        assert not database.exists(), "the server created an empty database in its place"
+
+        move_away(aside, database)  # back: answers again, without a restart
+        wait_until(lambda: client.get("/ready").status_code == 200, timeout=5)
+        assert client.get(LATEST).status_code == 200  # a connection is now in the pool
+
+        # /ready asks on a new connection, not the pooled one that still reads the moved file.
+        move_away(database, aside)
+        wait_until(lambda: client.get("/ready").status_code == 503, timeout=5)
+        move_away(aside, database)
+
+
+def test_postgresql_going_away_is_503_and_recovers_without_a_restart(tmp_path: Path) -> None:
+    with postgres_database() as real_url:
+        real = make_url(real_url)
+        with tcp_proxy((real.host or "127.0.0.1", real.port or 5432)) as proxy:
+            url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(False)
+            with run_server("postgresql", url, tmp_path, response_cache=False) as live:
+                client = live.client()
+                assert client.get(LATEST).status_code == 200  # a pooled connection
+                proxy.cut()  # the server goes away: pooled connections die, new ones are refused
+                assert_unavailable(client.get(LATEST))
+                assert_unavailable(client.get(LATEST))
+                wait_until(lambda: client.get("/ready").status_code == 503, timeout=5)
+                proxy.open()
+                wait_until(lambda: client.get(LATEST).status_code == 200, timeout=10)
+                wait_until(lambda: client.get("/ready").status_code == 200, timeout=5)
+                assert not log_records(live.log_path, "pydotorg.errors")  # never a 500
+
+
+def test_ready_asks_the_database_at_most_once_a_second(tmp_path: Path) -> None:
+    """However many callers at once: one new connection, then the answer is shared."""
+    database = tmp_path / "probe.sqlite3"
+    url = f"sqlite+aiosqlite:///{database}"
+
+    async def run() -> tuple[int, list[BaseException | None], BaseException | None, object]:
+        engine = serving_engine(url, pool=False)
+        connects = 0
+
+        def count(*_: object) -> None:
+            nonlocal connects
+            connects += 1
+
+        event.listen(engine.sync_engine, "connect", count)
+        probe = ReadinessProbe(engine, ttl=60)
+        try:
+            async with engine.begin() as connection:  # a migrated database, as /ready expects
+                await connection.exec_driver_sql("CREATE TABLE alembic_version (version_num TEXT)")
+            connects = 0
+            answers = await asyncio.gather(*(probe.check() for _ in range(50)))
+            database.unlink()
+            cached = await probe.check()  # within the ttl: the last answer, no new connection
+            fresh = await ReadinessProbe(engine, ttl=60).check()
+        finally:
+            await engine.dispose()
+        return connects, answers, cached, fresh
+
+    database.touch()
+    connects, answers, cached, fresh = asyncio.run(run())
+    assert connects == 1
+    assert answers == [None] * 50 and cached is None
+    assert type(fresh).__name__ == "OperationalError" and "unable to open" in str(fresh)
+    assert not database.exists(), "the probe created a new file in place of the missing one"
+
+
+def test_an_unreachable_redis_is_reported_at_start_and_when_it_returns(tmp_path: Path) -> None:
+    require_redis()
+    port = free_port()
+    prefix = f"test-{port}:"
+    settings = make_settings(
+        f"sqlite+aiosqlite:///{tmp_path / 'none.sqlite3'}",
+        tmp_path,
+        rate_limit_enabled=True,
+        redis_url=f"redis://:s3cret@127.0.0.1:{port}/0",
+        redis_key_prefix=prefix,
+    )
+    log_path = tmp_path / "server.log"
+    with (
+        serve_app(settings, log_path, prepare_database=False) as base_url,
+        httpx.Client(base_url=base_url) as client,
+    ):
+        status = client.get("/health").json()["rate_limit"]
+        assert status["store"] == "redis" and status["available"] is False, status
+        assert status["outages"] == 1 and status["failed_open"] == 0, status
+        for _ in range(5):
+            client.get("/health")
+        warnings = [r["message"] for r in log_records(log_path, "pydotorg.ratelimit")]
+        assert len(warnings) == 1, warnings
+        assert f"redis://:***@127.0.0.1:{port}/0 unavailable" in warnings[0]
+        assert "s3cret" not in log_path.read_text()
+
+        with redis_server(port, "--requirepass", "s3cret"):
+            # No request but /health: it asks Redis again, and says what Redis says now.
+            wait_until(lambda: client.get("/health").json()["rate_limit"]["available"], timeout=5)
+            started = time.monotonic()
+            for _ in range(20):
+                assert client.get("/health").json()["rate_limit"]["available"] is True
+            elapsed = time.monotonic() - started
+            store = redis.Redis(port=port, password="s3cret")
+            probes = sum(int(store.get(key) or 0) for key in store.scan_iter(f"{prefix}rl:probe*"))
+            # At most one probe per second of the run (and the one that found Redis back).
+            assert 1 <= probes <= math.ceil(elapsed) + 2, (probes, elapsed)
+        messages = [r["message"] for r in log_records(log_path, "pydotorg.ratelimit")]
+        assert len(messages) == 2 and "available again" in messages[1], messages

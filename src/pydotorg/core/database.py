@@ -14,11 +14,20 @@ constraint then refuses the write. That answer must not depend on who won the ra
 engine: :func:`conflict_of` turns the refusal into the same 422 naming the field. The field is
 read from the schema itself (:func:`unique_fields`), by the name each engine reports for the
 constraint, so no service or call site ever asks which engine is live.
+
+When the database cannot answer (the server is down or restarting, the SQLite file cannot be
+opened, every connection is busy), the request is not the client's fault nor a bug: it answers
+503 with ``Retry-After`` (:func:`unavailable` tells which errors mean that; any other database
+error stays a 500). The serving engine never creates a SQLite file that vanished, and a
+connection lost is replaced on the next request, so the service recovers without a restart.
+``/ready`` asks the database on a connection of its own (:class:`ReadinessProbe`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from functools import cache
@@ -27,13 +36,20 @@ from typing import Any
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.types import ASGIApp, Receive, Scope, Send
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.visitors import iterate
 
-from pydotorg.core.exceptions import ConflictError, DomainError, DuplicateError, FieldError
+from pydotorg.core.exceptions import (
+    ConflictError,
+    DatabaseUnavailableError,
+    DomainError,
+    DuplicateError,
+    FieldError,
+)
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.settings import Settings
 
@@ -44,27 +60,161 @@ POSTGRESQL_UNIQUE_VIOLATION = "23505"
 SQLITE_UNIQUE_VIOLATIONS = frozenset({"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"})
 SQLITE_UNIQUE_MESSAGE = "UNIQUE constraint failed: "
 
+# What the drivers report when the database cannot do the work now, whatever the statement:
+# PostgreSQL's SQLSTATE classes 08 (connection exception), 53 (insufficient resources) and 57
+# (operator intervention: shutting down, not yet accepting connections, statement cancelled);
+# SQLite's result codes for a file it cannot open, read or write, or a lock it could not take
+# within its busy timeout. Everything else (a syntax error, a missing table) is a bug: 500.
+POSTGRESQL_UNAVAILABLE_CLASSES = frozenset({"08", "53", "57"})
+SQLITE_UNAVAILABLE = (
+    "SQLITE_CANTOPEN",
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_IOERR",
+    "SQLITE_FULL",
+    "SQLITE_READONLY",
+    "SQLITE_NOTADB",
+    "SQLITE_CORRUPT",
+)
 
-def database_lifespan(settings: Settings, *closables: Any) -> Any:
-    """Open the engine at start-up; at shutdown close it and anything else given (a Redis store)."""
+logger = logging.getLogger("pydotorg.database")
+
+
+def database_lifespan(settings: Settings) -> Any:
+    """Open the engines (requests' pool, and ``/ready``'s) at start-up; close them at shutdown."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
-        engine = create_engine(settings.database_url)
+        engine = serving_engine(settings.database_url)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(
             engine, info={"response_cache": app.state.get("response_cache")}
+        )
+        probe = app.state.readiness = ReadinessProbe(
+            serving_engine(settings.database_url, pool=False)
         )
         try:
             yield
         finally:
             await engine.dispose()
-            for closable in closables:
-                close = getattr(closable, "aclose", None)
-                if close is not None:
-                    await close()
+            await probe.engine.dispose()
 
     return lifespan
+
+
+def serving_engine(database_url: str, *, pool: bool = True) -> AsyncEngine:
+    """The engine requests use: a SQLite file must exist (migrating made it), and a connection
+    that cannot be opened, for whatever reason, is :class:`DatabaseUnavailableError`."""
+    engine = create_engine(database_url, pool=pool, must_exist=True)
+    event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
+    return engine
+
+
+def _connect_or_unavailable(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    # A refused or timed-out socket arrives as the OS's own error, not the driver's: SQLAlchemy
+    # passes it on unwrapped. Either way the request cannot reach the database.
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except Exception as exc:
+        raise DatabaseUnavailableError() from exc
+
+
+def unavailable(error: BaseException) -> DatabaseUnavailableError | None:
+    """The 503 that ``error`` means, if it says the database cannot work now, else None."""
+    if isinstance(error, DatabaseUnavailableError):
+        return error
+    if isinstance(error, PoolTimeoutError):  # every pooled connection busy for pool_timeout
+        return _unavailable_from(error)
+    if not isinstance(error, DBAPIError):
+        return None
+    driver = error.orig
+    sqlstate = str(getattr(driver, "sqlstate", None) or "")
+    errorname = str(getattr(driver, "sqlite_errorname", None) or "")
+    if (
+        error.connection_invalidated
+        or sqlstate[:2] in POSTGRESQL_UNAVAILABLE_CLASSES
+        or errorname.startswith(SQLITE_UNAVAILABLE)
+    ):
+        return _unavailable_from(error)
+    return None
+
+
+def _unavailable_from(error: BaseException) -> DatabaseUnavailableError:
+    refusal = DatabaseUnavailableError()
+    refusal.__cause__ = error
+    return refusal
+
+
+class OutageLog:
+    """Logs why the database is unavailable at most once per ``every`` seconds, with how many
+    requests were refused meanwhile, so that an outage under load does not flood the log."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self._next = 0.0
+        self._refused = 0
+
+    def refused(self, error: DatabaseUnavailableError) -> None:
+        self._refused += 1
+        now = time.monotonic()
+        if now < self._next:
+            return
+        self._next = now + self.every
+        cause = error.__cause__ or error
+        logger.warning(
+            "database unavailable, answering 503 (%d request(s) since the last report): %s",
+            self._refused,
+            describe_cause(cause),
+        )
+        self._refused = 0
+
+
+OUTAGES = OutageLog()
+
+
+def describe_cause(error: BaseException) -> str:
+    """The error's class and driver code, and the driver's message only where it cannot hold
+    a value from a statement (a connection that could not be made)."""
+    if isinstance(error, DBAPIError):
+        return str(loggable(error))
+    return f"{type(error).__name__}: {error}"
+
+
+class ReadinessProbe:
+    """Whether the database answers now, asked on a new connection (a pooled one can outlive
+    the file or server it was opened on), at most once per ``ttl`` seconds however often
+    ``/ready`` is called; callers meanwhile share the last answer or the probe in flight."""
+
+    TIMEOUT = 3.0
+
+    def __init__(self, engine: AsyncEngine, ttl: float = 1.0) -> None:
+        self.engine = engine
+        self.ttl = ttl
+        self._checked_at = -ttl
+        self._error: BaseException | None = None
+        self._running: asyncio.Task[BaseException | None] | None = None
+
+    async def check(self) -> BaseException | None:
+        """None if the database answered, else why it did not."""
+        if time.monotonic() - self._checked_at < self.ttl:
+            return self._error
+        if self._running is None:
+            self._running = asyncio.ensure_future(self._probe())
+        running = self._running
+        error = await asyncio.shield(running)
+        if self._running is running:
+            self._running = None
+            self._error, self._checked_at = error, time.monotonic()
+        return error
+
+    async def _probe(self) -> BaseException | None:
+        try:
+            async with asyncio.timeout(self.TIMEOUT), self.engine.connect() as connection:
+                # Reads the schema's own table: the file or database is there and migrated.
+                await connection.execute(text("SELECT version_num FROM alembic_version"))
+        except Exception as exc:
+            return exc.__cause__ if isinstance(exc, DatabaseUnavailableError) else exc
+        return None
 
 
 def sessionmaker_from(state: State) -> async_sessionmaker[AsyncSession]:

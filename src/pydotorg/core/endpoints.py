@@ -17,9 +17,10 @@ scheme where a credential is needed, and the error statuses the operation can an
 from what it does: 429 where it is rate-limited, 401 everywhere (a refused credential is
 refused even on a public read), 403 where it is guarded, 404 with a path parameter, 400 on
 every operation (any query string may hold a forbidden character, ``core.query_strings``), 413
-and 422 with a body, 409 for writes, plus what the handler declares in ``errors``. It also
-records the query parameters each handler reads (``core.query_strings``), which the response
-cache and pagination links keep to.
+and 422 with a body, 409 for writes, 503 wherever it reaches the database (all but
+``database=False``), plus what the handler declares in ``errors``. It also records the query
+parameters each handler reads (``core.query_strings``), which the response cache and
+pagination links keep to.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ DEFAULTS_KEY = "api_defaults"
 MAX_INTEGER = 2**63 - 1
 ERRORS_KEY = "errors"
 ALSO_AS_KEY = "also_as"
+# ``database=False``: the handler never reaches the database, so it cannot answer 503 for it.
+DATABASE_KEY = "database"
 ERROR_BODY = Reference(ref="#/components/schemas/ErrorBody")
 STATUS_TEXT = {
     400: "Malformed request: bad JSON, wrong parameter types, out-of-range values, or control "
@@ -75,7 +78,7 @@ STATUS_TEXT = {
     413: "Request body too large.",
     422: "Semantic validation failed; `extra.errors` names the fields.",
     429: "Rate limit exceeded; `Retry-After` says when to try again.",
-    503: "A dependency (the database) is unavailable.",
+    503: "The database is unavailable for now; `Retry-After` says when to try again.",
 }
 ERROR_BODY_SCHEMA = Schema(
     type=OpenAPIType.OBJECT,
@@ -300,4 +303,6 @@ def error_statuses(operation: Operation, handler: HTTPRouteHandler) -> set[int]:
         statuses |= {413, 422}
     if not is_read(handler):
         statuses.add(409)
+    if opt.get(DATABASE_KEY, True):
+        statuses.add(503)
     return statuses

@@ -4,8 +4,10 @@ The body is always ``{"detail": str, "status_code": int, "extra": {...}}``. Lite
 exceptions (unknown route, wrong method, bad parameters, oversized body) and the services' domain
 exceptions all pass through here. A write the database refused (a unique value a concurrent
 request took first) becomes the domain error it means, wherever the service met it (at a flush
-or at its commit). Anything unexpected is logged with the request id, and never with the values
-of a database statement, and answered with a 500 that reveals nothing about the internals.
+or at its commit). A database that cannot work now (down, restarting, its file gone, every
+connection busy) is a 503 with ``Retry-After``, logged at most once in a while. Anything
+unexpected is logged with the request id, and never with the values of a database statement,
+and answered with a 500 that reveals nothing about the internals.
 """
 
 from __future__ import annotations
@@ -18,10 +20,16 @@ import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from pydotorg.core.database import conflict_of, loggable
-from pydotorg.core.exceptions import DomainError, RateLimitedError
+from pydotorg.core.database import OUTAGES, conflict_of, loggable, unavailable
+from pydotorg.core.exceptions import (
+    DatabaseUnavailableError,
+    DomainError,
+    RateLimitedError,
+    ServiceUnavailableError,
+)
 from pydotorg.core.request_id import get_request_id
 
 logger = logging.getLogger("pydotorg.errors")
@@ -106,15 +114,26 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
 
 def handle_domain_error(_request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     headers = None
+    if isinstance(exc, DatabaseUnavailableError):
+        OUTAGES.refused(exc)
     if exc.status_code == 401:
         headers = {"WWW-Authenticate": "Bearer"}
-    elif isinstance(exc, RateLimitedError):
+    elif isinstance(exc, RateLimitedError | ServiceUnavailableError):
         headers = {"Retry-After": str(exc.retry_after)}
     return error_response(exc.status_code, exc.detail, exc.extra, headers=headers)
 
 
 def handle_integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
     return handle_domain_error(request, conflict_of(exc))
+
+
+def handle_database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A database that cannot work now is a 503 with ``Retry-After``; any other database error
+    is a bug (500)."""
+    refusal = unavailable(exc)
+    if refusal is None:
+        return handle_unexpected(request, exc)
+    return handle_domain_error(request, refusal)
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -137,5 +156,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: handle_http_exception,
     DomainError: handle_domain_error,
     IntegrityError: handle_integrity_error,
+    DBAPIError: handle_database_error,
+    PoolTimeoutError: handle_database_error,
     Exception: handle_unexpected,
 }

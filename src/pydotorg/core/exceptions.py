@@ -67,7 +67,17 @@ class PermissionDeniedError(DomainError):
 
 
 class ServiceUnavailableError(DomainError):
+    """Something the service needs (the database) cannot answer now: 503 with ``Retry-After``."""
+
     status_code = 503
+    retry_after = 5
+
+
+class DatabaseUnavailableError(ServiceUnavailableError):
+    """The database cannot be reached, or refuses work for now (``core.database.unavailable``)."""
+
+    def __init__(self) -> None:
+        super().__init__("Database unavailable.")
 
 
 class RateLimitedError(DomainError):

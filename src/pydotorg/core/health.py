@@ -7,11 +7,11 @@ from typing import Any
 import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
-from sqlalchemy import text
 
-from pydotorg.core.database import sessionmaker_from
+from pydotorg.core.database import ReadinessProbe
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.exceptions import ServiceUnavailableError
+from pydotorg.core.ratelimit import CounterStore
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -30,13 +30,17 @@ class HealthController(ApiController):
     @get(
         "/health",
         summary="Is the process alive",
-        description="Answers without touching the database or any other service; reports the "
-        "rate-limit store's state (outages, requests served without limiting).",
+        description="Answers without touching the database; reports the rate-limit store's "
+        "state (available now, outages, requests served without limiting), asking a Redis "
+        "store again when it has not answered within the last second.",
         operation_id="health",
         tier=None,
         cacheable=False,
+        database=False,
     )
     async def health(self, state: State) -> Response[HealthStatus]:
+        store: CounterStore = state.rate_limit_store
+        await store.probe()
         status = HealthStatus(
             status="ok",
             rate_limit=state.rate_limit_store.status(),
@@ -47,18 +51,19 @@ class HealthController(ApiController):
     @get(
         "/ready",
         summary="Can the service answer requests",
-        description="Checks that the database answers; 503 with the error body when it does not.",
+        description="Checks that the database answers, on a new connection, at most once a "
+        "second (callers meanwhile get the last answer); 503 with the error body and "
+        "`Retry-After` when it does not.",
         operation_id="ready",
         tier=None,
         cacheable=False,
         errors=(503,),
     )
     async def ready(self, state: State) -> Response[HealthStatus]:
-        try:
-            async with sessionmaker_from(state)() as session:
-                await session.execute(text("SELECT 1"))
-        except Exception as exc:
+        probe: ReadinessProbe = state.readiness
+        error = await probe.check()
+        if error is not None:
             raise ServiceUnavailableError(
-                "Database unavailable.", extra={"database": type(exc).__name__}
-            ) from exc
+                "Database unavailable.", extra={"database": type(error).__name__}
+            ) from error
         return Response(HealthStatus(status="ready"), headers=NO_STORE)

@@ -19,6 +19,8 @@ import enum
 import ipaddress
 import math
 import time
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -116,7 +118,27 @@ class CounterStore(Protocol):
 
     def hit(self, key: str, window: int) -> int | asyncio.Future[int | None] | None: ...
 
+    async def probe(self) -> None:
+        """Find out whether the store can count now (at start-up, and from ``/health``)."""
+
+    async def aclose(self) -> None: ...
+
     def status(self) -> dict[str, Any]: ...
+
+
+def store_lifespan(store: CounterStore) -> Any:
+    """Probe the store when the app starts (an unreachable one is logged before the first
+    request), close it when the app stops."""
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncGenerator[None, None]:
+        await store.probe()
+        try:
+            yield
+        finally:
+            await store.aclose()
+
+    return lifespan
 
 
 class MemoryStore:
@@ -135,6 +157,12 @@ class MemoryStore:
         count = self._counts.get(key, 0) + 1
         self._counts[key] = count
         return count
+
+    async def probe(self) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
 
     def status(self) -> dict[str, Any]:
         return {"store": self.name, "available": True}

@@ -17,6 +17,11 @@ A Lua script (``EVALSHA``) costs Redis several times what the two plain commands
 If Redis is away, slow or refuses a command, the hits waiting for it are answered "no count"
 (the limiter then serves them: fail open), the outage is logged once and counted, and the next
 connection attempt is made at most once a second, so limiting resumes when Redis returns.
+
+The store asks Redis once when the app starts (:meth:`RedisStore.probe`), so an unreachable
+Redis is logged, once, before the first request, and ``/health`` asks again (at most once a
+second, with one counted key of its own) so that it reports what Redis does now. Logs name the
+server by its URL with the password replaced by ``***``.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import asyncio
 import logging
 import time
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from redis.asyncio.connection import AbstractConnection, ConnectionPool
 
@@ -37,6 +43,15 @@ def describe(exc: BaseException) -> str:
     """``TimeoutError: ...``: redis-py's own ``repr`` of its errors leaves out the message."""
     text = str(exc) or ("no answer from Redis in time" if isinstance(exc, TimeoutError) else "")
     return f"{type(exc).__name__}: {text}"
+
+
+def redacted(url: str) -> str:
+    """``url`` with its password, if any, replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 class RedisStore:
@@ -56,7 +71,9 @@ class RedisStore:
         self._pool = ConnectionPool.from_url(
             url, socket_connect_timeout=self.CONNECT_TIMEOUT, socket_timeout=None, protocol=2
         )
+        self.where = redacted(url)
         self.prefix = prefix
+        self.probe_key = f"{prefix}probe"
         self.ttl = b"%d" % ttl
         self.available = True
         self.outages = 0
@@ -71,6 +88,7 @@ class RedisStore:
         self._wakeup: asyncio.Future[None] | None = None
         self._in_flight: Batch | None = None
         self._sent_at = 0.0
+        self._answered_at = -self.RETRY_SECONDS
         self._watchdog: asyncio.TimerHandle | None = None
 
     # Counting ------------------------------------------------------------------------------
@@ -127,9 +145,12 @@ class RedisStore:
                     await self._disconnect()
                     continue
                 self._in_flight = None
+                self._answered_at = time.monotonic()
                 if not self.available:
                     self.available = True
-                    logger.warning("rate-limit store available again; limiting resumed")
+                    logger.warning(
+                        "rate-limit store %s available again; limiting resumed", self.where
+                    )
                 for futures, total in zip(batch.values(), totals, strict=True):
                     first = total - len(futures) + 1
                     for offset, future in enumerate(futures):
@@ -156,11 +177,12 @@ class RedisStore:
     # Failing open and coming back ------------------------------------------------------------
 
     def _fail_open(self, batch: Batch) -> None:
-        for futures in batch.values():
+        for key, futures in batch.items():
             for future in futures:
                 if not future.done():
                     future.set_result(None)
-                    self.failed_open += 1
+                    if not key.startswith(self.probe_key):  # a probe is not a request
+                        self.failed_open += 1
 
     def _unavailable(self, exc: BaseException) -> None:
         """Redis cannot count now: answer everything waiting with no count; retry in a while."""
@@ -168,7 +190,9 @@ class RedisStore:
         if self.available:
             self.available = False
             self.outages += 1
-            logger.warning("rate-limit store unavailable, failing open: %s", describe(exc))
+            logger.warning(
+                "rate-limit store %s unavailable, failing open: %s", self.where, describe(exc)
+            )
         pending, self._pending = self._pending, {}
         self._fail_open(pending)
 
@@ -205,6 +229,18 @@ class RedisStore:
         self._connection = connection
 
     # Lifecycle and health ------------------------------------------------------------------------
+
+    async def probe(self) -> None:
+        """Count a key of the store's own now, unless Redis answered within the last second or
+        is known to be away until the next retry: at start-up and from ``/health``."""
+        now = time.monotonic()
+        if now - self._answered_at < self.RETRY_SECONDS:
+            return
+        if not self.available and now < self._retry_at:
+            return
+        future = self.hit("probe", max(self._window, 0))
+        if future is not None:
+            await future
 
     async def aclose(self) -> None:
         if self._watchdog is not None:

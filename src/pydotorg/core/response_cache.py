@@ -121,12 +121,19 @@ async def version_poller(app: Litestar) -> AsyncGenerator[None, None]:
     engine: AsyncEngine = app.state.engine
 
     async def poll() -> None:
+        away = False  # logged once when the database goes away, once when it is back
         while True:
             try:
                 cache.set_version(await read_version(engine))
             except Exception as exc:  # the database is away: stop serving from the cache
                 cache.version = None
-                logger.warning("cannot read the data version, cache off: %s", exc)
+                if not away:
+                    logger.warning("cannot read the data version, cache off: %s", exc)
+                away = True
+            else:
+                if away:
+                    logger.warning("data version readable again, cache on")
+                away = False
             await asyncio.sleep(POLL_SECONDS)
 
     task = asyncio.create_task(poll())

@@ -32,27 +32,35 @@ def _sqlite_file(database_url: str) -> Path | None:
     return Path(database) if database and database != ":memory:" else None
 
 
-def create_engine(database_url: str, *, pool: bool = True) -> AsyncEngine:
+# Seconds to open a PostgreSQL connection before giving up (asyncpg's default is 60).
+CONNECT_TIMEOUT = 5
+
+
+def create_engine(database_url: str, *, pool: bool = True, must_exist: bool = False) -> AsyncEngine:
     """An engine with SQLite's WAL and foreign keys switched on (on connections that take one
     trip to aiosqlite's thread per statement, ``db/sqlite.py``), or an asyncpg pool.
 
     A SQLite file gets a pool of 10 connections and no overflow: SQLAlchemy's default (5, and
     10 more that are closed as soon as they are returned) opened a new connection, a thread and
-    its pragmas, for about one request in seven under load (``bench/README.md``)."""
+    its pragmas, for about one request in seven under load (``bench/README.md``). With
+    ``must_exist`` (the serving engine) a SQLite file that is not there is an error, not a new
+    empty database."""
     kwargs: dict[str, Any] = {}
     if database_url.startswith("sqlite"):
         path = _sqlite_file(database_url)
-        if path is not None:
+        if path is not None and not must_exist:
             path.parent.mkdir(parents=True, exist_ok=True)
-        kwargs["async_creator"] = connector(make_url(database_url))
+        kwargs["async_creator"] = connector(make_url(database_url), must_exist=must_exist)
         if not pool:
             kwargs["poolclass"] = NullPool
         elif path is not None:
             kwargs.update(pool_size=10, max_overflow=0)
-    elif pool:
-        kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)
     else:
-        kwargs["poolclass"] = NullPool
+        kwargs["connect_args"] = {"timeout": CONNECT_TIMEOUT}
+        if pool:
+            kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)
+        else:
+            kwargs["poolclass"] = NullPool
     engine = create_async_engine(database_url, hide_parameters=True, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

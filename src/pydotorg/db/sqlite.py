@@ -15,9 +15,11 @@ SQLAlchemy waits on it). Everything else is aiosqlite's, under SQLAlchemy's own 
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Sequence
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import aiosqlite
@@ -100,16 +102,30 @@ class Connection(aiosqlite.Connection):
             await super().rollback()
 
 
-def connector(url: URL) -> Any:
+def connector(url: URL, *, must_exist: bool = False) -> Any:
     """The ``async_creator`` of an engine on ``url``: the arguments SQLAlchemy's aiosqlite
     dialect would pass to sqlite3 (``check_same_thread=False`` for a file), on a
-    :class:`Connection`."""
+    :class:`Connection`. With ``must_exist``, a file is opened read-write but never created
+    (``SQLITE_CANTOPEN`` if it is gone)."""
     args, kwargs = SQLiteDialect_aiosqlite().create_connect_args(url)
+    name = str(args[0]) if args else ""
+    if must_exist and not kwargs.get("uri") and name and name != ":memory:":
+        args = [Path(name).resolve().as_uri() + "?mode=rw", *args[1:]]
+        kwargs = {**kwargs, "uri": True}
 
     async def connect() -> Connection:
         connection = Connection(partial(sqlite3.connect, *args, **kwargs), 64)
         connection._thread.daemon = True  # as SQLAlchemy sets it on aiosqlite's own
-        await connection
+        try:
+            await connection
+        except BaseException:
+            # aiosqlite stops its thread, which answers on this loop: wait (briefly) for it to
+            # end, so that it never answers a loop that has closed meanwhile.
+            for _ in range(100):
+                if not connection._thread.is_alive():
+                    break
+                await asyncio.sleep(0.001)
+            raise
         return connection
 
     return connect
