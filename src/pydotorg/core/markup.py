@@ -1,0 +1,81 @@
+"""Bodies written in Markdown, reStructuredText or HTML, rendered once, on write, to safe HTML.
+
+A resource with a body keeps what its author wrote (``content``, and its ``content_type``) and
+the HTML made from it (``content_html``), rendered when it is written, never per read:
+
+- Markdown with markdown-it-py's CommonMark preset;
+- reStructuredText with docutils, with file inclusion and the ``raw`` directive off, and
+  without its error reports in the output (a body is text, not a document to debug);
+- HTML as written.
+
+Every result then passes :func:`sanitize` (nh3, ammonia's rules): scripts, styles, event
+handlers, ``javascript:`` and other unknown URL schemes, forms and frames are removed; links
+get ``rel="noopener noreferrer"``. Text that is not HTML at all (a feed's plain summary) is
+escaped with :func:`html.escape` by its caller, never sanitised.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import nh3
+from docutils.core import publish_parts
+from markdown_it import MarkdownIt
+
+
+class Markup(enum.StrEnum):
+    """What a body is written in."""
+
+    MARKDOWN = "markdown"
+    RESTRUCTUREDTEXT = "restructuredtext"
+    HTML = "html"
+
+
+# ammonia's defaults, plus what docutils writes (sections, definition lists, footnotes) and the
+# ``class`` attribute it and syntax highlighting use; ``id`` for in-page anchors.
+ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"section", "aside", "tfoot", "th"}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    **{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"class", "id", "title", "lang"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_MARKDOWN = MarkdownIt("commonmark")
+_RST_SETTINGS: dict[str, Any] = {
+    "file_insertion_enabled": False,  # no ``include``, no ``csv-table :file:``
+    "raw_enabled": False,  # no ``raw:: html``
+    "report_level": 5,  # no system messages in the output
+    "halt_level": 5,  # never stop on a malformed body
+    "doctitle_xform": False,  # a leading title stays in the body
+    "input_encoding": "unicode",
+    "_disable_config": True,  # no docutils.conf from the server's working directory
+    "syntax_highlight": "none",
+    "embed_stylesheet": False,
+    "warning_stream": False,
+}
+
+
+def render(content: str, content_type: Markup | str) -> str:
+    """``content`` as safe HTML."""
+    markup = Markup(content_type)
+    if markup is Markup.MARKDOWN:
+        html = _MARKDOWN.render(content)
+    elif markup is Markup.RESTRUCTUREDTEXT:
+        parts = publish_parts(source=content, writer="html5", settings_overrides=_RST_SETTINGS)
+        html = str(parts["body"])
+    else:
+        html = content
+    return sanitize(html)
+
+
+def sanitize(html: str) -> str:
+    """HTML with nothing that runs, loads from an unknown scheme or changes the page around it."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()
