@@ -14,7 +14,13 @@ from tests.support import make_settings
 
 def test_every_domain_package_declares_itself() -> None:
     names = [domain.package for domain in DOMAINS]
-    assert names == ["pydotorg.downloads", "pydotorg.events", "pydotorg.jobs", "pydotorg.accounts"]
+    assert names == [
+        "pydotorg.downloads",
+        "pydotorg.events",
+        "pydotorg.jobs",
+        "pydotorg.content",
+        "pydotorg.accounts",
+    ]
     for domain in DOMAINS:
         assert importlib.import_module(domain.package).DOMAIN is domain
         assert domain.routes() and domain.tags

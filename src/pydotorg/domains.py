@@ -3,12 +3,13 @@
 The order is the order of the documentation's sections and of seeding.
 """
 
-from pydotorg import accounts, downloads, events, jobs
+from pydotorg import accounts, content, downloads, events, jobs
 from pydotorg.core.domain import Domain
 
 DOMAINS: tuple[Domain, ...] = (
     downloads.DOMAIN,
     events.DOMAIN,
     jobs.DOMAIN,
+    content.DOMAIN,
     accounts.DOMAIN,
 )

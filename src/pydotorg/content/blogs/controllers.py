@@ -1,0 +1,5 @@
+"""The blogs routes."""
+
+from typing import Any
+
+ROUTES: list[Any] = []

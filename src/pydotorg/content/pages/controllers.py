@@ -1,0 +1,5 @@
+"""The pages routes."""
+
+from typing import Any
+
+ROUTES: list[Any] = []

@@ -1,0 +1,5 @@
+"""The posts routes."""
+
+from typing import Any
+
+ROUTES: list[Any] = []

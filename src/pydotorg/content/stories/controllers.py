@@ -1,0 +1,5 @@
+"""The stories routes."""
+
+from typing import Any
+
+ROUTES: list[Any] = []
