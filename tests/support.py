@@ -200,6 +200,7 @@ SETTINGS_VARIABLES = {
     "refresh_token_ttl": "REFRESH_TOKEN_TTL_SECONDS",
     "clock_start": "CLOCK_START",
     "cors_origins": "CORS_ORIGINS",
+    "demo_content": "DEMO_CONTENT",
 }
 
 

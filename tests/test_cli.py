@@ -93,6 +93,16 @@ def test_db_seed_and_openapi_commands(tmp_path: Path) -> None:
     assert json.loads(spec.stdout)["info"]["title"] == "Python.org API"
 
 
+def test_seed_without_demo_content_then_with_it(tmp_path: Path) -> None:
+    bare = "added: 5 os, 26 release cycle, 667 releases, 3359 release files (no demo content"
+    assert run(["seed", "--no-demo"], tmp_path).stdout.startswith(bare)
+    again = run(["seed"], tmp_path, DEMO_CONTENT="0").stdout
+    assert again.startswith("added: 0 os, 0 release cycle, 0 releases, 0 release files (no demo")
+    demo = run(["seed"], tmp_path).stdout
+    assert "0 releases" in demo and "2228 events" in demo and "196 jobs" in demo, demo
+    assert "no demo content" not in demo
+
+
 def test_createsuperuser_with_flags_prints_a_working_api_key(tmp_path: Path) -> None:
     made = run(
         [

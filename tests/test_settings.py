@@ -91,6 +91,7 @@ def test_every_setting_reaches_a_server_through_its_environment_variable(tmp_pat
         refresh_token_ttl=120,
         clock_start=datetime(2027, 6, 1, 12, 30, tzinfo=UTC),
         cors_origins=("https://example.org", "http://localhost:3000"),
+        demo_content=False,
     )
     defaults = Settings()
     assert [

@@ -35,8 +35,14 @@ def prepare_database(settings: Settings) -> None:
 
     upgrade(settings.database_url)
     if not asyncio.run(is_seeded(settings.database_url)):
-        counts = asyncio.run(seed(settings.database_url))
-        print(f"pydotorg: loaded python.org data: {_describe(counts)}", file=sys.stderr)
+        demo = settings.demo_content
+        counts = asyncio.run(seed(settings.database_url, demo=demo))
+        loaded = f"{_describe(counts)}{_no_demo(demo)}"
+        print(f"pydotorg: loaded python.org data: {loaded}", file=sys.stderr)
+
+
+def _no_demo(demo: bool) -> str:
+    return "" if demo else " (no demo content: events, jobs and content left empty)"
 
 
 def _describe(counts: dict[str, int]) -> str:
@@ -97,14 +103,15 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_seed(_args: argparse.Namespace) -> int:
+def cmd_seed(args: argparse.Namespace) -> int:
     from pydotorg.db.migrate import upgrade
     from pydotorg.db.seed import seed
 
     settings = _settings()
     upgrade(settings.database_url)
-    counts = asyncio.run(seed(settings.database_url))
-    print(f"added: {_describe(counts)}")
+    demo = settings.demo_content and not args.no_demo
+    counts = asyncio.run(seed(settings.database_url, demo=demo))
+    print(f"added: {_describe(counts)}{_no_demo(demo)}")
     return 0
 
 
@@ -198,6 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
     db.set_defaults(func=cmd_db)
 
     seed = command("seed", "load the shipped python.org data (idempotent)")
+    seed.add_argument(
+        "--no-demo",
+        action="store_true",
+        help="only the downloads data (OSes, releases, files, release cycle): no demo events, "
+        "jobs or content, as with DEMO_CONTENT=0",
+    )
     seed.set_defaults(func=cmd_seed)
 
     openapi = command("openapi", "print the OpenAPI document")

@@ -62,6 +62,7 @@ class Settings:
     refresh_token_ttl: int = 30 * 24 * 3600
     clock_start: datetime | None = None
     cors_origins: tuple[str, ...] = ()
+    demo_content: bool = True
 
     @property
     def is_prod(self) -> bool:
@@ -118,6 +119,7 @@ class Settings:
             refresh_token_ttl=int(env.get("REFRESH_TOKEN_TTL_SECONDS", str(30 * 24 * 3600))),
             clock_start=_instant(env.get("CLOCK_START", "").strip(), "CLOCK_START"),
             cors_origins=_origins(env.get("CORS_ORIGINS", "")),
+            demo_content=_bool(env.get("DEMO_CONTENT"), default=True),
         )
 
 

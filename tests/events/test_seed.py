@@ -15,12 +15,14 @@ from tests.support import LiveServer, now
 
 
 def find(client: httpx.Client, title: str, day: str, calendar: str) -> list[dict[str, Any]]:
+    """The events titled ``title`` (as seeded: white space collapsed) on ``day``."""
+    title = " ".join(title.split())
     response = client.get(
         "/api/v1/events/",
         params={"q": title, "date_from": day, "date_to": day, "calendar": calendar, "limit": 1000},
     )
     assert response.status_code == 200, response.text
-    return [e for e in response.json() if e["title"] == " ".join(title.split())]
+    return [e for e in response.json() if e["title"] == title]
 
 
 def test_every_shipped_event_is_loaded(anon: httpx.Client) -> None:
@@ -91,3 +93,20 @@ def test_new_events_get_ids_after_the_shipped_ones(staff: httpx.Client) -> None:
     assert created.status_code == 201, created.text
     assert created.json()["id"] > len(shipped("events_calendar")) + len(shipped("conferences"))
     assert staff.delete(created.json()["resource_uri"]).status_code == 204
+
+
+def test_a_seeded_event_describes_itself_from_its_facts(anon: httpx.Client) -> None:
+    """The organisers' descriptions are not shipped: the seed writes a line of facts."""
+    first = shipped("events_calendar")[0]
+    event = anon.get("/api/v1/events/1").json()
+    assert (event["uid"], event["title"]) == (first["uid"], "PyCon PL 2012")
+    assert event["description"] == (
+        'PyCon PL 2012, Masłów, Poland: an entry of python.org\'s "Python Events" calendar. '
+        "Details: http://pl.pycon.org/2012/"
+    )
+    conference = anon.get(f"/api/v1/events/{len(shipped('events_calendar')) + 1}").json()
+    record = shipped("conferences")[0]
+    assert conference["title"] == record["title"]
+    assert conference["description"] == f"Location: {record['location']}\nSponsorship: " + str(
+        record["sponsorship_url"]
+    )

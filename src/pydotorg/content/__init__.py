@@ -12,4 +12,5 @@ DOMAIN = Domain(
         Tag(name="Success stories", description="How Python is used, by company and field."),
         Tag(name="Community", description="Community posts and their media."),
     ],
+    demo=True,
 )

@@ -3,8 +3,10 @@
 A domain package (``pydotorg/downloads/``, ...) declares ``DOMAIN = Domain(__name__, tags=...)``
 in its ``__init__.py`` and keeps the same files as every other: ``controllers.py`` with its
 ``ROUTES``, ``models.py`` with its tables and, if it ships data, ``seed.py`` with
-``async def seed(session) -> dict[str, int]``. ``pydotorg/domains.py`` lists the domains; the
-app, Alembic's metadata and seeding iterate that one list.
+``async def seed(session) -> dict[str, int]``; a domain whose records are demo content (events,
+jobs, content) says ``demo=True``, and is not seeded when the operator asks for no demo content.
+``pydotorg/domains.py`` lists the domains; the app, Alembic's metadata and seeding iterate that
+one list.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 @dataclass(frozen=True)
 class Domain:
-    """A domain package: its name, and the OpenAPI tags its operations use."""
+    """A domain package: its name, the OpenAPI tags its operations use, and whether what it
+    seeds is demo content (``DEMO_CONTENT=0`` and ``pydotorg seed --no-demo`` skip it)."""
 
     package: str
     tags: Sequence[Tag] = field(default_factory=tuple)
+    demo: bool = False
 
     def _module(self, name: str) -> Any:
         return importlib.import_module(f"{self.package}.{name}")

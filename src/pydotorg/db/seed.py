@@ -39,14 +39,18 @@ async def _reset_sequences(session: AsyncSession) -> None:
         )
 
 
-async def seed(database_url: str) -> dict[str, int]:
-    """Add every shipped record that is missing; return how many rows each table gained."""
+async def seed(database_url: str, *, demo: bool = True) -> dict[str, int]:
+    """Add every shipped record that is missing; return how many rows each table gained.
+
+    Without ``demo``, the domains whose records are demo content (events, jobs, content) are
+    skipped: only the downloads data is loaded. Seeding again with ``demo`` adds them."""
     engine = create_engine(database_url, pool=False)
     try:
         async with create_sessionmaker(engine)() as session:
             counts: dict[str, int] = {}
             for domain in DOMAINS:
-                counts.update(await domain.seed(session))
+                if demo or not domain.demo:
+                    counts.update(await domain.seed(session))
             await _reset_sequences(session)
             if await get_meta(session, SEEDED_KEY) is None:
                 await set_meta(session, SEEDED_KEY, datetime.now(UTC).isoformat())

@@ -12,4 +12,5 @@ DOMAIN = Domain(
             description="Python events: calendars, venues, occurrences, iCalendar and feeds.",
         )
     ],
+    demo=True,
 )

@@ -1,6 +1,7 @@
 """Loading the shipped events: python.org's two Google calendars (2012-2019) and the Python
 conferences list (2017-2028). Only missing rows are added, so re-running changes nothing and
-never overwrites what staff edited through the API.
+never overwrites what staff edited through the API. The shipped data are facts (titles, times,
+places, URLs); each event's description is a line composed here from them.
 
 The data has no time zones: calendar times are UTC instants and conference dates are whole days,
 so every seeded event is in ``UTC``. Calendar all-day ends are exclusive (iCalendar's DTEND);
@@ -148,6 +149,16 @@ def conference_times(record: dict[str, Any]) -> tuple[datetime, datetime, bool]:
     return _day(start.isoformat()), _day(end.isoformat()) + timedelta(days=1), True
 
 
+def calendar_description(record: dict[str, Any]) -> str:
+    """The project's own line about a calendar event, made of its facts (the organisers' text
+    is not shipped)."""
+    calendar = next(c["name"] for c in CALENDARS if c["slug"] == record["calendar"])
+    where = _clean(record["location"]) or _clean(record["country"])
+    line = f"{_clean(record['title'])}{f', {where}' if where else ''}: an entry of python.org's "
+    line += f'"{calendar}" calendar.'
+    return f"{line} Details: {record['url']}" if record["url"] else line
+
+
 def conference_description(record: dict[str, Any]) -> str:
     lines = [
         ("Location", _clean(record["location"])),
@@ -203,7 +214,7 @@ def shipped_events() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             uid=record["uid"],
             times=calendar_times(record),
             title=_clean(record["title"])[:500],
-            description=(record["description_html"] or "").strip(),
+            description=calendar_description(record),
             calendar_id=calendar_ids[record["calendar"]],
             venue_id=places.of_calendar_event(record),
             url=(record["url"] or "")[:500],

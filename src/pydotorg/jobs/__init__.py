@@ -7,4 +7,5 @@ from pydotorg.core.domain import Domain
 DOMAIN = Domain(
     __name__,
     tags=[Tag(name="Jobs", description="The job board: postings reviewed by staff, feeds.")],
+    demo=True,
 )

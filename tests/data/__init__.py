@@ -1,0 +1,1 @@
+"""Tests of the shipped data files and of ``tools/data``, which builds them."""

@@ -1,0 +1,36 @@
+"""Release download files: names, URLs, sizes, checksums, signature and SBOM URLs.
+
+The order is the source's: the seed numbers files in this order. ``description`` is
+python.org's short label of a file ("for macOS 10.9 and later", "Recommended"), a fact of the
+file. Dropped: the derivation's bookkeeping (``name_rule``, ``sha256_published``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tools.data._fields import keep, source
+
+OUTPUT = "release_files.json.gz"
+FIELDS = (
+    "release",
+    "filename",
+    "name",
+    "os",
+    "is_source",
+    "url",
+    "filesize",
+    "md5_sum",
+    "sha256_sum",
+    "description",
+    "gpg_signature_file",
+    "sigstore_bundle_file",
+    "sbom_spdx2_file",
+    "download_button",
+    "source",
+)
+
+
+def records(derived: Path) -> list[dict[str, Any]]:
+    return keep(source(derived, "release_files"), FIELDS)
