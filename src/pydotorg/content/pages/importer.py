@@ -15,11 +15,12 @@ a dot are skipped, as are files of other types. A file starts with YAML front ma
     ---
     The body, in the file's markup.
 
-Every file is read and checked as the API checks a page (``PageCreate``) before anything is
-written; the first bad one (unreadable, bad front matter, an invalid path, two files for one
-path) stops the import with a :class:`PageImportError` naming it, and nothing is written. Then
-every page is created or updated in one transaction, or left alone when nothing of it changed,
-so a second run changes nothing. Pages whose files are gone are left as they are.
+Every file is read, checked as the API checks a page (``PageCreate``) and rendered before
+anything is written; the first bad one (unreadable, bad front matter, an invalid path, two
+files for one path) stops the import with a :class:`PageImportError` naming it, and nothing
+is written. Then every page is created or updated in one transaction, or left alone when
+nothing of it changed, so a second run changes nothing. Pages whose files are gone are left
+as they are.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.schemas import PageCreate, is_site_path, normalise_path
-from pydotorg.content.pages.services import index_page, render_page
+from pydotorg.content.pages.services import index_page, rendered
+from pydotorg.core.exceptions import FieldError
 from pydotorg.core.markup import Markup
 from pydotorg.core.schemas import changed_fields
 
@@ -76,6 +78,7 @@ class SourcePage:
     file: str
     path: str
     values: dict[str, Any]
+    content_html: str
 
 
 @dataclass
@@ -154,7 +157,11 @@ def read_page(directory: Path, file: Path) -> SourcePage:
         raise fail(str(exc)) from exc
     values = changed_fields(page)
     values["content_type"] = Markup(values["content_type"]).value
-    return SourcePage(name, normalise_path(values.pop("path")), values)
+    try:
+        html = rendered(values["content"], values["content_type"])
+    except FieldError as exc:
+        raise fail(exc.message) from exc
+    return SourcePage(name, normalise_path(values.pop("path")), values, html)
 
 
 def read_tree(directory: Path) -> list[SourcePage]:
@@ -199,7 +206,7 @@ async def import_pages(
                 setattr(page, name, source.values[name])
             outcome = "updated"
         if outcome != "unchanged":
-            render_page(page)
+            page.content_html = source.content_html
             await session.flush()
             await index_page(session, page)
         getattr(report, outcome).append(source.path)

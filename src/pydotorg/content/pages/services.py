@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.schemas import PageCreate, PageRead, PageUpdate, normalise_path
-from pydotorg.core.exceptions import NotFoundError
+from pydotorg.core.exceptions import FieldError, NotFoundError
 from pydotorg.core.markup import render
 from pydotorg.core.queries import contains, where_given
 from pydotorg.core.resources import CrudService
@@ -33,8 +33,16 @@ def text_of(rendered: str) -> str:
     return html.unescape(nh3.clean(rendered, tags=set()))
 
 
+def rendered(content: str, content_type: str) -> str:
+    """``content`` as safe HTML, or a 422 naming ``content`` if its renderer gives up on it."""
+    try:
+        return render(content, content_type)
+    except Exception as exc:  # a renderer's own bug must not become a 500
+        raise FieldError("content", f"cannot be rendered as {content_type}") from exc
+
+
 def render_page(page: Page) -> None:
-    page.content_html = render(page.content, page.content_type)
+    page.content_html = rendered(page.content, page.content_type)
 
 
 async def index_page(session: AsyncSession, page: Page) -> None:
