@@ -11,6 +11,7 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pydotorg import __version__
 from pydotorg.settings import Settings, SettingsError, get_settings
@@ -177,6 +178,33 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _import_pages(database_url: str, directory: Path) -> str:
+    from pydotorg.content.pages.importer import PageImportError, SourcePage, import_pages
+    from pydotorg.db.engine import create_engine, create_sessionmaker
+
+    def progress(outcome: str, page: SourcePage) -> None:
+        print(f"{outcome:9} {page.path}  ({page.file})")
+
+    engine = create_engine(database_url, pool=False)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            report = await import_pages(session, directory, progress)
+    except PageImportError as exc:
+        raise CommandError(f"{exc}; nothing was imported") from exc
+    finally:
+        await engine.dispose()
+    return report.summary()
+
+
+def cmd_import_pages(args: argparse.Namespace) -> int:
+    from pydotorg.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    print(asyncio.run(_import_pages(settings.database_url, args.directory)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
@@ -223,6 +251,18 @@ def build_parser() -> argparse.ArgumentParser:
     su.add_argument("--no-password", action="store_true", help="no password: API key only")
     su.add_argument("--api-key", metavar="NAME", help="also create an API key with this name")
     su.set_defaults(func=cmd_createsuperuser)
+
+    importer = command("import", "import content from files or feeds")
+    imports = importer.add_subparsers(dest="source", required=True)
+    pages = imports.add_parser(
+        "pages",
+        help="import a tree of .md/.rst/.html files with YAML front matter as pages",
+        description="Import DIR/about/index.md as /about/, DIR/psf/sponsorship.md as "
+        "/psf/sponsorship/ (idempotent; all or nothing)",
+        formatter_class=formatter,
+    )
+    pages.add_argument("directory", metavar="DIR", type=Path, help="the tree of page files")
+    pages.set_defaults(func=cmd_import_pages)
     return parser
 
 

@@ -17,6 +17,7 @@ escaped with :func:`html.escape` by its caller, never sanitised.
 from __future__ import annotations
 
 import enum
+import re
 from typing import Any
 
 import nh3
@@ -40,6 +41,10 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "lang"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+URL_ATTRIBUTES = {"href", "src", "cite", "longdesc"}
+# What old browsers skipped before a URL's scheme (IE read backticks as quotes).
+_URL_PREFIX_NOISE = re.compile(r"^[\s`'\"\x00-\x1f\x7f]+")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 
 _MARKDOWN = MarkdownIt("commonmark")
 _RST_SETTINGS: dict[str, Any] = {
@@ -69,6 +74,16 @@ def render(content: str, content_type: Markup | str) -> str:
     return sanitize(html)
 
 
+def _url_filter(tag: str, attribute: str, value: str) -> str | None:
+    """Drop a URL that nh3 reads as relative but an old browser would not: one whose scheme
+    (``javascript:``) follows quotes, backticks or spaces nh3 takes for part of a path."""
+    if attribute in URL_ATTRIBUTES:
+        scheme = _SCHEME.match(_URL_PREFIX_NOISE.sub("", value).lower())
+        if scheme is not None and scheme.group(1) not in URL_SCHEMES:
+            return None
+    return value
+
+
 def sanitize(html: str) -> str:
     """HTML with nothing that runs, loads from an unknown scheme or changes the page around it."""
     return nh3.clean(
@@ -78,4 +93,5 @@ def sanitize(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_url_filter,
     ).strip()

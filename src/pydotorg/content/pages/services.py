@@ -1,0 +1,133 @@
+"""Pages as one caller may see and change them: staff write, everyone reads published ones.
+
+A page's HTML is rendered when it is written (``core.markup``), and a published page is in the
+search index (kind ``"page"``) from the same transaction; an unpublished one is taken out of it,
+so no search of anyone's finds it.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import nh3
+from sqlalchemy import Select, false, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.content.pages.models import Page
+from pydotorg.content.pages.schemas import PageCreate, PageRead, PageUpdate, normalise_path
+from pydotorg.core.exceptions import FieldError, NotFoundError
+from pydotorg.core.markup import render
+from pydotorg.core.queries import contains, where_given
+from pydotorg.core.resources import CrudService
+from pydotorg.core.search import SearchIndex
+from pydotorg.core.services import by_role
+
+PAGE_INDEX = SearchIndex("page")
+
+
+def text_of(rendered: str) -> str:
+    """The words of rendered HTML, without its tags (what the search index reads)."""
+    return html.unescape(nh3.clean(rendered, tags=set()))
+
+
+def rendered(content: str, content_type: str) -> str:
+    """``content`` as safe HTML, or a 422 naming ``content`` if its renderer gives up on it."""
+    try:
+        return render(content, content_type)
+    except Exception as exc:  # a renderer's own bug must not become a 500
+        raise FieldError("content", f"cannot be rendered as {content_type}") from exc
+
+
+def render_page(page: Page) -> None:
+    page.content_html = rendered(page.content, page.content_type)
+
+
+async def index_page(session: AsyncSession, page: Page) -> None:
+    """Put a published page in the search index, take an unpublished one out (``page`` has an
+    id: flushed)."""
+    if page.is_published:
+        body = f"{page.description}\n{text_of(page.content_html)}"
+        await PAGE_INDEX.put(session, page.id, f"{page.title} {page.keywords}", body)
+    else:
+        await PAGE_INDEX.remove(session, page.id)
+
+
+@dataclass(frozen=True)
+class PageFilters:
+    path: str | None = None
+    keywords: str | None = None
+    q: str | None = None
+    is_published: bool | None = None
+
+
+class PageService(CrudService[Page, PageRead]):
+    model, read_schema, create_schema, update_schema = Page, PageRead, PageCreate, PageUpdate
+    detail_route = "getPage"
+    unique = ("path",)
+
+    @by_role
+    def query(self) -> Select[Page]:
+        query = select(Page).order_by(Page.path, Page.id)
+        return query if self.staff else query.where(Page.is_published.is_(True))
+
+    def filtered(self, query: Select[Page], filters: Any) -> Select[Page]:
+        f: PageFilters = filters or PageFilters()
+        if f.path is not None:
+            query = query.where(Page.path.startswith(normalise_path(f.path), autoescape=True))
+        if f.keywords is not None:
+            query = query.where(contains(Page.keywords, f.keywords))
+        query = where_given(query, (Page.is_published, f.is_published))
+        if f.q is not None:
+            matches = PAGE_INDEX.matches(self.search_engine, f.q)
+            if matches is None:
+                return query.where(false())
+            query = query.join(matches, matches.c.object_id == Page.id)
+            query = query.order_by(None).order_by(matches.c.score.desc(), Page.path, Page.id)
+        return query
+
+    async def by_path(self, path: str) -> PageRead:
+        """The page at a site path (given with or without its slashes), or 404."""
+        site_path = normalise_path(path)
+        page = await self.rows(Page).first(self.query().where(Page.path == site_path))
+        if page is None:
+            raise NotFoundError(f"No page at path {site_path!r}.")
+        return self.read(page)
+
+    def values(self, data: msgspec.Struct) -> dict[str, Any]:
+        values = super().values(data)
+        if "path" in values:
+            values["path"] = normalise_path(values["path"])
+        return values
+
+    async def create(self, data: msgspec.Struct) -> PageRead:
+        values = self.values(data)
+        await self.validate(values, None)
+        page = Page(**values, creator_id=self.user.id)
+        render_page(page)
+        self.session.add(page)
+        await self.session.flush()
+        await index_page(self.session, page)
+        await self.commit()
+        return self.read(page)
+
+    async def update(self, key: int, data: msgspec.Struct) -> PageRead:
+        page = await self.row(key)
+        values = self.values(data)
+        await self.validate(values, page)
+        for name, value in values.items():
+            setattr(page, name, value)
+        if {"content", "content_type"} & values.keys():
+            render_page(page)
+        await self.session.flush()
+        await index_page(self.session, page)
+        await self.commit()
+        return self.read(await self.row(key, fresh=True))
+
+    async def delete(self, key: int) -> None:
+        page = await self.row(key)
+        await PAGE_INDEX.remove(self.session, page.id)
+        await self.session.delete(page)
+        await self.commit()
