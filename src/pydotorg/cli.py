@@ -170,6 +170,29 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_feed(args: argparse.Namespace) -> int:
+    from pydotorg.content.blogs.importer import FeedImportError, import_feed, load_feed
+
+    settings = _settings()
+    try:
+        feed, feed_url = load_feed(args.source)
+    except FeedImportError as exc:
+        print(f"pydotorg: cannot import {args.source}: {exc}", file=sys.stderr)
+        return 1
+    prepare_database(settings)
+    result = asyncio.run(
+        import_feed(
+            settings.database_url,
+            feed,
+            feed_url,
+            name=args.feed_name,
+            progress=sys.stdout.isatty(),
+        )
+    )
+    print(result.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
@@ -210,6 +233,21 @@ def build_parser() -> argparse.ArgumentParser:
     su.add_argument("--no-password", action="store_true", help="no password: API key only")
     su.add_argument("--api-key", metavar="NAME", help="also create an API key with this name")
     su.set_defaults(func=cmd_createsuperuser)
+
+    importer = command("import", "import content from its sources")
+    kinds = importer.add_subparsers(dest="kind", required=True, metavar="KIND")
+    feed = kinds.add_parser(
+        "feed",
+        help="upsert a blog feed's entries (RSS or Atom; idempotent)",
+        description="Read an RSS or Atom feed from a file or an http(s) URL and upsert its "
+        "entries by guid (else link); the feed's record is made if missing.",
+        formatter_class=formatter,
+    )
+    feed.add_argument("source", metavar="URL_OR_FILE", help="the feed's URL or a local file")
+    feed.add_argument(
+        "--feed-name", help="the feed's name (default: its title), to find or make its record"
+    )
+    feed.set_defaults(func=cmd_import_feed)
     return parser
 
 
