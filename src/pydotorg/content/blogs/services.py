@@ -78,7 +78,14 @@ def set_tags(entry: BlogEntry, tags: Iterable[str]) -> None:
 
 
 def check_moment(field: str, value: datetime | None) -> None:
-    if value is not None and not FIRST_YEAR <= value.astimezone(UTC).year <= LAST_YEAR:
+    """422 unless ``value`` lies in the years entries may have (in UTC)."""
+    if value is None:
+        return
+    try:
+        year = value.astimezone(UTC).year
+    except OverflowError:  # the first or last instant datetime holds, moved past its range
+        year = value.year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise FieldError(field, f"must lie in the years {FIRST_YEAR} to {LAST_YEAR}")
 
 
