@@ -9,6 +9,7 @@ import select
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ import feedparser
 import httpx
 import pytest
 
+from pydotorg.content.blogs.importer import FeedImportError, read_source
 from tests.support import LiveServer, free_port, settings_env
 
 PSF_EXAMPLE = "pythondotorg/apps/blogs/tests/psf_feed_example.xml"
@@ -346,3 +348,81 @@ def test_python_orgs_example_feed_imports_when_present(
     assert entries[0]["title"] == newest.title
     again = run_import(server, tmp_path, str(example), "--feed-name", name)
     assert again.stdout == f"{name}: 0 created, 0 updated, {count} unchanged (nothing changed)\n"
+
+
+def test_an_entry_is_matched_by_its_link_when_its_guid_changed(
+    server: LiveServer, staff: httpx.Client, tmp_path: Path
+) -> None:
+    tag = uuid.uuid4().hex[:10]
+    feed_url = f"https://moved-{tag}.example.org/feed.atom"
+    created = staff.post(
+        "/api/blogs/feeds/", json={"name": f"Moved {tag}", "feed_url": feed_url}
+    ).json()
+    entry = staff.post(
+        "/api/blogs/entries/",
+        json={
+            "feed_id": created["id"],
+            "title": "Old title",
+            "url": f"https://moved-{tag}.example.org/posts/1/",
+            "guid": "an-old-guid",
+            "pub_date": "2025-06-01T07:30:00Z",
+            "author": "Someone Else",
+        },
+    ).json()
+    path = tmp_path / "feed.atom"
+    path.write_text(atom(tag).replace(f"atom-{tag}.example.org", f"moved-{tag}.example.org"))
+    result = run_import(server, tmp_path, str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Moved {tag}: 1 created, 1 updated, 0 unchanged\n"
+    updated = staff.get(entry["resource_uri"]).json()
+    assert updated["guid"] == f"tag:moved-{tag}.example.org,2025:1"
+    assert updated["title"] == "First post"
+    assert updated["author"] == "Ada Lovelace"
+    assert updated["feed_id"] == created["id"]
+    assert len(entries_of(staff, created["slug"])) == 2
+
+
+# Reading the source, bounded ------------------------------------------------------------------
+
+
+@pytest.fixture
+def slow_server() -> Iterator[str]:
+    """A local server that sends a big feed slowly: its URL."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"<!-- padding -->" * 4096)
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:  # the reader hung up, as it should
+                pass
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_download_is_bounded_in_size_and_time(slow_server: str, tmp_path: Path) -> None:
+    with pytest.raises(FeedImportError, match="larger than 100,000 bytes"):
+        read_source(slow_server, max_bytes=100_000)
+    started = time.monotonic()
+    with pytest.raises(FeedImportError, match=r"took longer than 0\.3 s"):
+        read_source(slow_server, timeout=0.3)
+    assert time.monotonic() - started < 3
+    big = tmp_path / "big.xml"
+    big.write_bytes(b" " * 2000)
+    with pytest.raises(FeedImportError, match="larger than 1,000 bytes"):
+        read_source(str(big), max_bytes=1000)
