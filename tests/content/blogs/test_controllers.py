@@ -395,5 +395,7 @@ def test_the_feeds_parse_newest_first_without_forbidden_characters(
         assert second.title == newest["title"]
         assert second.link == newest["url"]
         assert [tag.term for tag in second.tags] == ["releases"]
+        assert second.summary_detail.type == "text/html"
+        assert "<b>world</b>" in second.summary
         assert "<script" not in response.text
     assert anon.get("/api/blogs/feed/atom").status_code == 200

@@ -230,6 +230,7 @@ class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):
                 summary=entry.summary,
                 author=entry.author,
                 categories=entry.tags,
+                summary_is_html=True,
             )
             for entry in rows.unique()
         ]
