@@ -245,7 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     feed.add_argument("source", metavar="URL_OR_FILE", help="the feed's URL or a local file")
     feed.add_argument(
-        "--feed-name", help="the feed's name (default: its title), to find or make its record"
+        "--feed-name",
+        metavar="NAME",
+        help="find the feed's record by this name when its URL does not, or name a new one "
+        "(else the feed's title)",
     )
     feed.set_defaults(func=cmd_import_feed)
     return parser
