@@ -205,6 +205,28 @@ def cmd_import_pages(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_feed(args: argparse.Namespace) -> int:
+    from pydotorg.content.blogs.importer import FeedImportError, import_feed, load_feed
+
+    settings = _settings()
+    try:
+        feed, feed_url = load_feed(args.source)
+    except FeedImportError as exc:
+        raise CommandError(f"cannot import {args.source}: {exc}") from exc
+    prepare_database(settings)
+    result = asyncio.run(
+        import_feed(
+            settings.database_url,
+            feed,
+            feed_url,
+            name=args.feed_name,
+            progress=sys.stdout.isatty(),
+        )
+    )
+    print(result.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
@@ -252,8 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
     su.add_argument("--api-key", metavar="NAME", help="also create an API key with this name")
     su.set_defaults(func=cmd_createsuperuser)
 
-    importer = command("import", "import content from files or feeds")
-    imports = importer.add_subparsers(dest="source", required=True)
+    importer = command("import", "import content from its sources (pages, blog feeds)")
+    imports = importer.add_subparsers(dest="kind", required=True, metavar="KIND")
     pages = imports.add_parser(
         "pages",
         help="import a tree of .md/.rst/.html files with YAML front matter as pages",
@@ -263,6 +285,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pages.add_argument("directory", metavar="DIR", type=Path, help="the tree of page files")
     pages.set_defaults(func=cmd_import_pages)
+    return 0
+
+
+    feed = imports.add_parser(
+        "feed",
+        help="upsert a blog feed's entries (RSS or Atom; idempotent)",
+        description="Read an RSS or Atom feed from a file or an http(s) URL and upsert its "
+        "entries by guid (else link); the feed's record is made if missing.",
+        formatter_class=formatter,
+    )
+    feed.add_argument("source", metavar="URL_OR_FILE", help="the feed's URL or a local file")
+    feed.add_argument(
+        "--feed-name",
+        metavar="NAME",
+        help="find the feed's record by this name when its URL does not, or name a new one "
+        "(else the feed's title)",
+    )
+    feed.set_defaults(func=cmd_import_feed)
     return parser
 
 

@@ -32,6 +32,8 @@ class FeedItem:
     updated: datetime | None = None
     author: str = ""
     categories: Sequence[str] = ()
+    summary_is_html: bool = False
+    """The summary is HTML (a blog entry's), not plain text: Atom says so (``type="html"``)."""
 
 
 def _clean(text: str) -> str:
@@ -104,7 +106,8 @@ def atom_feed(
             author = _element(entry, f"{{{ATOM_NS}}}author")
             _text(author, f"{{{ATOM_NS}}}name", item.author)
         if item.summary:
-            _text(entry, f"{{{ATOM_NS}}}summary", item.summary)
+            kind = {"type": "html"} if item.summary_is_html else {}
+            _text(entry, f"{{{ATOM_NS}}}summary", item.summary, **kind)
         for category in item.categories:
             _element(entry, f"{{{ATOM_NS}}}category", term=category)
     return _document(feed)

@@ -1,5 +1,103 @@
-"""The blogs routes."""
+"""HTTP endpoints of blogs, at the guide's ``/api/blogs/``: entries, feeds, related blogs, and
+RSS and Atom feeds of the newest entries."""
 
-from typing import Any
+from __future__ import annotations
 
-ROUTES: list[Any] = []
+from datetime import date
+from typing import Annotated
+
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from pydotorg.content.blogs.services import (
+    FEED_SIZE,
+    FIRST_YEAR,
+    LAST_YEAR,
+    BlogEntryService,
+    BlogFeedService,
+    EntryFilters,
+    RelatedBlogService,
+)
+from pydotorg.core.exceptions import ParameterError
+from pydotorg.core.resources import ResourceController, feed_endpoints
+
+Key = Annotated[str | None, Parameter(max_length=200)]
+Day = Annotated[date | None, Parameter(description=f"A day (UTC) of {FIRST_YEAR} to {LAST_YEAR}.")]
+
+
+def _day(day: date | None, name: str) -> date | None:
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ParameterError(name, f"must be a day of the years {FIRST_YEAR} to {LAST_YEAR}")
+    return day
+
+
+async def entry_filters(
+    feed: Annotated[Key, Parameter(description="The feed's id or slug.")] = None,
+    tag: Annotated[Key, Parameter(description="Entries with this tag (any case).")] = None,
+    q: Annotated[
+        Key, Parameter(description="Words in the title, summary or tags (full-text search).")
+    ] = None,
+    date_from: Annotated[
+        Day, Parameter(description="Published on or after this day (UTC).")
+    ] = None,
+    date_to: Annotated[Day, Parameter(description="Published on or before this day (UTC).")] = None,
+) -> EntryFilters:
+    first, last = _day(date_from, "date_from"), _day(date_to, "date_to")
+    if first is not None and last is not None and last < first:
+        raise ParameterError("date_to", "must not be before date_from")
+    return EntryFilters(feed=feed, tag=tag, q=q, date_from=first, date_to=last)
+
+
+class BlogController(ResourceController):
+    """The guide's ``GET /api/blogs/``, and the feeds of the newest entries."""
+
+    path = "/api/blogs"
+    tags = ["Blogs"]
+    service, noun, plural = BlogEntryService, "BlogEntry", "BlogEntries"
+    operations = ("list",)
+    dependencies = {"filters": Provide(entry_filters)}
+    options = {
+        "list": {
+            "summary": "List blog entries, newest first",
+            "description": "Entries of every feed python.org follows, by publication time, "
+            "newest first. `q` searches titles, summaries and tags (all words must match).",
+        }
+    }
+    rss, atom = feed_endpoints(
+        "/feed", "blogsFeed", f"the {FEED_SIZE} newest blog entries", service=BlogEntryService
+    )
+
+
+class BlogEntryController(ResourceController):
+    path = "/api/blogs/entries"
+    tags = ["Blogs"]
+    service, noun, plural, id_parameter = BlogEntryService, "BlogEntry", "BlogEntries", "entry_id"
+    operations = ("get", "create", "update", "delete")
+    options = {
+        "create": {
+            "description": "The summary is HTML, sanitised when written; `guid` defaults to "
+            "`url` and is unique within the feed."
+        },
+        "update": {"description": "`tags`, when given, replace the entry's tags."},
+    }
+
+
+class BlogFeedController(ResourceController):
+    path = "/api/blogs/feeds"
+    tags = ["Blogs"]
+    service, noun, plural, id_parameter = BlogFeedService, "BlogFeed", "BlogFeeds", "feed_id"
+    options = {
+        "create": {"description": "`slug` is made from the name when not given."},
+        "delete": {"description": "The feed's entries are deleted with it."},
+    }
+
+
+class RelatedBlogController(ResourceController):
+    path = "/api/blogs/related"
+    tags = ["Blogs"]
+    service, noun, plural = RelatedBlogService, "RelatedBlog", "RelatedBlogs"
+    id_parameter = "related_id"
+    operations = ("list", "get", "create", "update", "delete")
+
+
+ROUTES = [BlogController, BlogEntryController, BlogFeedController, RelatedBlogController]

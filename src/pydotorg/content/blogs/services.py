@@ -1,0 +1,259 @@
+"""What the blogs API can do: feeds, their entries (newest first, searchable), related blogs.
+
+An entry's summary is stored as safe HTML: sanitised once, when it is written (by staff or by
+``pydotorg import feed``), never per read. Every entry write indexes the entry (title, summary
+text and tags) for full-text search in the same transaction.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import msgspec
+import nh3
+from sqlalchemy import Select, delete, false, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.content.blogs.models import BlogEntry, BlogEntryTag, BlogFeed, RelatedBlog
+from pydotorg.content.blogs.schemas import (
+    BlogEntryCreate,
+    BlogEntryRead,
+    BlogEntryUpdate,
+    BlogFeedCreate,
+    BlogFeedRead,
+    BlogFeedUpdate,
+    RelatedBlogCreate,
+    RelatedBlogRead,
+    RelatedBlogUpdate,
+)
+from pydotorg.core.exceptions import FieldError
+from pydotorg.core.feeds import FeedItem, atom_feed, rss_feed
+from pydotorg.core.markup import sanitize
+from pydotorg.core.queries import id_or_slug
+from pydotorg.core.resources import CrudService
+from pydotorg.core.schemas import changed_fields
+from pydotorg.core.search import SearchDocument, SearchIndex
+from pydotorg.core.services import by_role
+from pydotorg.core.text import slugify
+
+ENTRY_INDEX = SearchIndex("blog_entry")
+FEED_SIZE = 50
+FEED_TITLE = "Python blogs"
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
+def plain_text(summary_html: str) -> str:
+    """The words of an HTML summary, for the search index."""
+    return html.unescape(nh3.clean(summary_html, tags=set()))
+
+
+def search_text(entry: BlogEntry) -> tuple[str, str]:
+    """The title and the body an entry is indexed under."""
+    return entry.title, f"{plain_text(entry.summary)}\n{' '.join(entry.tags)}"
+
+
+async def index(session: AsyncSession, entry: BlogEntry) -> None:
+    title, body = search_text(entry)
+    await ENTRY_INDEX.put(session, entry.id, title, body)
+
+
+def unique_tags(tags: Iterable[str]) -> list[str]:
+    """Tags without repeats (those differing only in case are one), in their order."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        seen.setdefault(tag.casefold(), tag)
+    return list(seen.values())
+
+
+def set_tags(entry: BlogEntry, tags: Iterable[str]) -> None:
+    """Give ``entry`` these tags, keeping the rows of those it has already."""
+    wanted = unique_tags(tags)
+    kept = [row for row in entry.tag_rows if row.name in wanted]
+    have = {row.name for row in kept}
+    entry.tag_rows = kept + [BlogEntryTag(name=name) for name in wanted if name not in have]
+
+
+def check_moment(field: str, value: datetime | None) -> None:
+    """422 unless ``value`` lies in the years entries may have (in UTC)."""
+    if value is None:
+        return
+    try:
+        year = value.astimezone(UTC).year
+    except OverflowError:  # the first or last instant datetime holds, moved past its range
+        year = value.year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise FieldError(field, f"must lie in the years {FIRST_YEAR} to {LAST_YEAR}")
+
+
+@dataclass(frozen=True)
+class EntryFilters:
+    """The list's filters: a feed (id or slug), a tag, words, and days (UTC, both included)."""
+
+    feed: str | None = None
+    tag: str | None = None
+    q: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class BlogFeedService(CrudService[BlogFeed, BlogFeedRead]):
+    """The feeds python.org aggregates."""
+
+    model, read_schema, create_schema = BlogFeed, BlogFeedRead, BlogFeedCreate
+    update_schema, detail_route = BlogFeedUpdate, "getBlogFeed"
+    unique = ("slug", "feed_url")
+
+    @by_role
+    def query(self) -> Select[BlogFeed]:
+        return select(BlogFeed).order_by(BlogFeed.name, BlogFeed.id)
+
+    def values(self, data: msgspec.Struct) -> dict[str, Any]:
+        values = super().values(data)
+        if values.get("slug", "") is None:
+            values["slug"] = slugify(values["name"], fallback="feed")
+        return values
+
+    async def before_delete(self, row: BlogFeed) -> None:
+        """A feed goes with its entries, and they with their search documents."""
+        entries = select(BlogEntry.id).where(BlogEntry.feed_id == row.id)
+        await self.session.execute(
+            delete(SearchDocument).where(
+                SearchDocument.kind == ENTRY_INDEX.kind, SearchDocument.object_id.in_(entries)
+            )
+        )
+        await self.session.execute(delete(BlogEntry).where(BlogEntry.feed_id == row.id))
+
+
+class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):
+    """Blog entries, newest first, as anyone may read them and staff change them."""
+
+    model, read_schema, create_schema = BlogEntry, BlogEntryRead, BlogEntryCreate
+    update_schema, detail_route = BlogEntryUpdate, "getBlogEntry"
+    unique = ()
+    columns = {"feed_name": "feed.name"}
+
+    @by_role
+    def query(self) -> Select[BlogEntry]:
+        return select(BlogEntry).order_by(BlogEntry.pub_date.desc(), BlogEntry.id.desc())
+
+    def filtered(self, query: Select[BlogEntry], filters: Any) -> Select[BlogEntry]:
+        f: EntryFilters = filters or EntryFilters()
+        if f.feed is not None:
+            feeds = select(BlogFeed.id).where(id_or_slug(BlogFeed, f.feed))
+            query = query.where(BlogEntry.feed_id.in_(feeds))
+        if f.tag is not None:
+            query = query.where(
+                select(BlogEntryTag.entry_id)
+                .where(
+                    BlogEntryTag.entry_id == BlogEntry.id,
+                    func.lower(BlogEntryTag.name) == f.tag.lower(),
+                )
+                .exists()
+            )
+        if f.date_from is not None:
+            query = query.where(BlogEntry.pub_date >= datetime.combine(f.date_from, time(), UTC))
+        if f.date_to is not None:
+            after = datetime.combine(f.date_to + timedelta(days=1), time(), UTC)
+            query = query.where(BlogEntry.pub_date < after)
+        if f.q is not None and f.q.strip():
+            matches = ENTRY_INDEX.matches(self.search_engine, f.q)
+            if matches is None:
+                return query.where(false())
+            query = query.join(matches, matches.c.object_id == BlogEntry.id)
+        return query
+
+    async def _checked(self, values: dict[str, Any], current: BlogEntry | None) -> None:
+        feed_id = values.get("feed_id", current.feed_id if current else None)
+        if "feed_id" in values:
+            await self.rows(BlogFeed).reference(values["feed_id"], field="feed_id")
+        check_moment("pub_date", values.get("pub_date"))
+        check_moment("updated_date", values.get("updated_date"))
+        guid = values.get("guid", current.guid if current else None)
+        moved = current is None or guid != current.guid or feed_id != current.feed_id
+        if moved:
+            taken = await self.session.scalar(
+                select(BlogEntry.id).where(BlogEntry.feed_id == feed_id, BlogEntry.guid == guid)
+            )
+            if taken is not None:
+                raise FieldError("guid", f"the feed already has an entry with guid {guid!r}")
+
+    async def create(self, data: msgspec.Struct) -> BlogEntryRead:
+        values = changed_fields(data)
+        if values.get("guid") is None:
+            values["guid"] = values["url"]
+        await self._checked(values, None)
+        tags = values.pop("tags")
+        values["summary"] = sanitize(values["summary"])
+        entry = BlogEntry(**values)
+        set_tags(entry, tags)
+        self.session.add(entry)
+        await self.session.flush()
+        await index(self.session, entry)
+        await self.commit()
+        return self.read(await self.row(entry.id, fresh=True))
+
+    async def update(self, key: int, data: msgspec.Struct) -> BlogEntryRead:
+        entry = await self.row(key)
+        values = changed_fields(data)
+        await self._checked(values, entry)
+        if "tags" in values:
+            set_tags(entry, values.pop("tags"))
+        if "summary" in values:
+            values["summary"] = sanitize(values["summary"])
+        for name, value in values.items():
+            setattr(entry, name, value)
+        await self.session.flush()
+        await index(self.session, entry)
+        await self.commit()
+        return self.read(await self.row(entry.id, fresh=True))
+
+    async def delete(self, key: int) -> None:
+        entry = await self.row(key)
+        await ENTRY_INDEX.remove(self.session, entry.id)
+        await self.session.delete(entry)
+        await self.commit()
+
+    async def feed(self, kind: str) -> bytes:
+        """The ``FEED_SIZE`` newest entries as an ``"rss"`` or ``"atom"`` document."""
+        rows = await self.session.scalars(self.query().limit(FEED_SIZE))
+        items = [
+            FeedItem(
+                title=entry.title,
+                link=entry.url,
+                guid=entry.guid,
+                published=entry.pub_date,
+                updated=entry.updated_date,
+                summary=entry.summary,
+                author=entry.author,
+                categories=entry.tags,
+                summary_is_html=True,
+            )
+            for entry in rows.unique()
+        ]
+        home = self.links.url("listBlogEntries")
+        if kind == "rss":
+            return rss_feed(
+                title=FEED_TITLE,
+                link=home,
+                description="The newest entries of the blogs python.org follows.",
+                self_url=self.links.url("blogsFeedRss"),
+                items=items,
+            )
+        atom = self.links.url("blogsFeedAtom")
+        return atom_feed(title=FEED_TITLE, link=home, feed_id=atom, self_url=atom, items=items)
+
+
+class RelatedBlogService(CrudService[RelatedBlog, RelatedBlogRead]):
+    """Blogs python.org points its readers to."""
+
+    model, read_schema, create_schema = RelatedBlog, RelatedBlogRead, RelatedBlogCreate
+    update_schema, detail_route = RelatedBlogUpdate, "getRelatedBlog"
+    unique = ()
+
+    @by_role
+    def query(self) -> Select[RelatedBlog]:
+        return select(RelatedBlog).order_by(RelatedBlog.blog_name, RelatedBlog.id)
