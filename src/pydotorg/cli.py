@@ -285,9 +285,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pages.add_argument("directory", metavar="DIR", type=Path, help="the tree of page files")
     pages.set_defaults(func=cmd_import_pages)
-    return 0
-
-
     feed = imports.add_parser(
         "feed",
         help="upsert a blog feed's entries (RSS or Atom; idempotent)",

@@ -12,10 +12,10 @@ import re
 from typing import Any
 
 import pytest
-import tools.data
-from tools.data import jobs as jobs_dataset
 
+import tools.data
 from pydotorg.data import DATA_DIR
+from tools.data import jobs as jobs_dataset
 
 SOURCE = frozenset({"source"})
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tools.data import encode
 from tools.data import events_calendar as events_dataset
 from tools.data import jobs as jobs_dataset
