@@ -113,7 +113,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         "job_types",
     },
     "blog_entries.json.gz": SOURCE
-    | {"slug", "title", "pub_date", "updated", "author", "tags", "published", "url", "feed"},
+    | {"slug", "title", "pub_date", "updated", "author", "tags", "published", "url", "guid", "feed"},
     "success_stories.json.gz": SOURCE
     | {
         "slug",
