@@ -199,6 +199,18 @@ def test_rendered_content_is_sanitised_and_rerendered_on_update(staff: httpx.Cli
     assert updated["content_html"] == "<p><strong>bold</strong></p>"
 
 
+def test_a_body_nested_too_deep_to_render_is_refused_naming_content(
+    staff: httpx.Client, anon: httpx.Client
+) -> None:
+    name = f"Too Deep {token()}"
+    nested = "\n\n".join("  " * depth + "* x" for depth in range(250))
+    response = staff.post(
+        f"{STORIES}/", json=story(name=name, content=nested, content_type="restructuredtext")
+    )
+    assert response.status_code == 422 and errors(response) == ["content"]
+    assert anon.get(f"{STORIES}/", params={"q": name.split()[-1]}).json() == []
+
+
 def test_staff_crud(staff: httpx.Client, anon: httpx.Client) -> None:
     created = create(staff, slug=f"acme-{token()}", pull_quote="It just works.")
     assert created["status"] == "approved" and created["is_published"]

@@ -177,7 +177,7 @@ class PostService(CrudService[Post, PostRead]):
         if "content" in values or "content_type" in values:
             content = values.get("content", current.content if current else "")
             content_type = values.get("content_type", current.content_type if current else "")
-            values["content_html"] = rendered(content, content_type)
+            values["content_html"] = await rendered(content, content_type)
         return values
 
     async def _saved(self, post: Post) -> PostRead:

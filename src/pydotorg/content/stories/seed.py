@@ -29,7 +29,7 @@ def content_line(record: dict[str, Any]) -> str:
     )
 
 
-def _story(number: int, record: dict[str, Any], category_id: int) -> dict[str, Any]:
+async def _story(number: int, record: dict[str, Any], category_id: int) -> dict[str, Any]:
     day = date.fromisoformat(record["date"])
     moment = datetime.combine(day, time(), UTC)
     content = content_line(record)
@@ -46,7 +46,7 @@ def _story(number: int, record: dict[str, Any], category_id: int) -> dict[str, A
         "summary": "",
         "content": content,
         "content_type": "markdown",
-        "content_html": rendered(content, "markdown"),
+        "content_html": await rendered(content, "markdown"),
         "pull_quote": "",
         "source_url": record["url"],
         "featured": False,
@@ -76,7 +76,7 @@ async def seed(session: AsyncSession) -> dict[str, int]:
     taken_ids = set(await session.scalars(select(Story.id)))
     taken_slugs = set(await session.scalars(select(Story.slug)))
     stories = [
-        _story(number, record, ids[slugify(record["category"], fallback="category")])
+        await _story(number, record, ids[slugify(record["category"], fallback="category")])
         for number, record in enumerate(records, start=1)
         if number not in taken_ids and record["slug"] not in taken_slugs
     ]

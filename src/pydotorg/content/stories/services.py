@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
+from anyio import to_thread
 from sqlalchemy import Select, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,10 +73,12 @@ WORKFLOW = Workflow(
 )
 
 
-def rendered(content: str, content_type: str) -> str:
-    """``content`` as safe HTML, or 422 naming ``content`` when it cannot be rendered."""
+async def rendered(content: str, content_type: str) -> str:
+    """``content`` as safe HTML, or 422 naming ``content`` when it cannot be rendered (a body
+    nested too deep for docutils). Rendering a long body takes up to a second or two of CPU, so
+    it runs in a worker thread, never blocking other requests' event loop."""
     try:
-        return render(content, content_type)
+        return await to_thread.run_sync(render, content, content_type)
     except Exception as exc:  # a renderer failing on a pathological body is the body's fault
         raise FieldError("content", f"cannot be rendered as {content_type}") from exc
 
@@ -225,7 +228,7 @@ class StoryService(CrudService[Story, StoryRead]):
         if "content" in values or "content_type" in values:
             content = values.get("content", current.content if current else "")
             content_type = values.get("content_type", current.content_type if current else "")
-            values["content_html"] = rendered(content, content_type)
+            values["content_html"] = await rendered(content, content_type)
         return values
 
     async def _saved(self, story: Story) -> StoryRead:
