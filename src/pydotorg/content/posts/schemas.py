@@ -11,7 +11,9 @@ from pydotorg.core.markup import Markup
 from pydotorg.core.schemas import Slug, WriteSchema, free_text, one_line, patch_of
 
 Link = Annotated[
-    str, one_line(500, min_length=1, description="An absolute http(s) URL; others are 422.")
+    str,
+    one_line(500, min_length=1, description="An absolute http(s) URL; others are 422."),
+    msgspec.Meta(examples=["https://us.pycon.org/"]),
 ]
 
 

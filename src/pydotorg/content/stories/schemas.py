@@ -11,9 +11,17 @@ from pydotorg.accounts.schemas import Email
 from pydotorg.core.markup import Markup
 from pydotorg.core.schemas import OptionalUrl, Ref, Slug, WriteSchema, free_text, one_line, patch_of
 
-StoryName = Annotated[str, one_line(500, min_length=1, description="The story's title.")]
+StoryName = Annotated[
+    str,
+    one_line(500, min_length=1, description="The story's title."),
+    msgspec.Meta(examples=["Industrial Light & Magic Runs on Python"]),
+]
 ShortText = Annotated[str, one_line(255)]
-Content = Annotated[str, free_text(100_000, description="The story, in `content_type`.")]
+Content = Annotated[
+    str,
+    free_text(100_000, description="The story, in `content_type`."),
+    msgspec.Meta(examples=["Python runs *every* step of our pipeline."]),
+]
 Summary = Annotated[str, free_text(2000)]
 Day = Annotated[
     date,
