@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -156,3 +157,30 @@ def test_database_errors_are_logged_without_the_values(
     assert body["extra"]["request_id"] in logged and "INSERT INTO users" in logged
     for value in ("$argon2", name, email, "passphrase"):
         assert value not in logged, value
+
+
+def test_concurrent_deletes_of_one_row_are_never_a_500(
+    server: LiveServer, staff: httpx.Client
+) -> None:
+    """Two requests deleting one job posting (and its job types' links) at once: the one that
+    finds the links gone is a 409, not a 500 (SQLAlchemy's ``StaleDataError``). On PostgreSQL
+    two of them may both see the row and answer 204."""
+    for _ in range(5):
+        job = staff.post(
+            "/api/v1/jobs/",
+            json={
+                "job_title": "Python Developer",
+                "company_name": "Race Conditions Inc",
+                "description": "Delete me twice.",
+                "contact_email": "jobs@race.example",
+                "job_type_ids": [1, 2, 3],
+            },
+        ).json()
+
+        def remove(_: int, uri: str = job["resource_uri"]) -> int:
+            with server.client("staff") as client:
+                return client.delete(uri).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(remove, range(8)))
+        assert 204 in statuses and set(statuses) <= {204, 404, 409}, statuses

@@ -22,9 +22,11 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 
 from pydotorg.core.database import OUTAGES, conflict_of, loggable, unavailable
 from pydotorg.core.exceptions import (
+    ConflictError,
     DatabaseUnavailableError,
     DomainError,
     RateLimitedError,
@@ -127,6 +129,13 @@ def handle_integrity_error(request: Request[Any, Any, Any], exc: IntegrityError)
     return handle_domain_error(request, conflict_of(exc))
 
 
+def handle_stale_data(request: Request[Any, Any, Any], exc: StaleDataError) -> Response[Any]:
+    """A row a write meant to change or delete was deleted meanwhile by a concurrent request
+    (two deletes of one row): a 409, as for any constraint a concurrent change broke."""
+    conflict = ConflictError("The change conflicts with a concurrent change; try again.")
+    return handle_domain_error(request, conflict)
+
+
 def handle_database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """A database that cannot work now is a 503 with ``Retry-After``; any other database error
     is a bug (500)."""
@@ -156,6 +165,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: handle_http_exception,
     DomainError: handle_domain_error,
     IntegrityError: handle_integrity_error,
+    StaleDataError: handle_stale_data,
     DBAPIError: handle_database_error,
     PoolTimeoutError: handle_database_error,
     Exception: handle_unexpected,

@@ -1,5 +1,86 @@
-"""The posts routes."""
+"""HTTP endpoints of community posts, at ``/api/v1/community/posts``."""
 
-from typing import Any
+from __future__ import annotations
 
-ROUTES: list[Any] = []
+from typing import Annotated, Literal
+
+from litestar import post
+from litestar.di import NamedDependency, Provide
+from litestar.params import Parameter
+
+from pydotorg.content.posts.schemas import PostRead
+from pydotorg.content.posts.services import PostFilters, PostService
+from pydotorg.core.auth import Access
+from pydotorg.core.ratelimit import Tier
+from pydotorg.core.resources import MAX_ID, Id, ResourceController
+
+
+async def post_filters(
+    author: Annotated[
+        int | None, Parameter(ge=1, le=MAX_ID, description="The author's user id.")
+    ] = None,
+    status: Annotated[
+        Literal["draft", "pending", "approved", "rejected"] | None,
+        Parameter(description="Review status (others than approved: staff and authors)."),
+    ] = None,
+    q: Annotated[
+        str | None,
+        Parameter(
+            max_length=200,
+            description="Full-text search over title, content and media captions, best "
+            "matches first; only approved posts are found.",
+        ),
+    ] = None,
+) -> PostFilters:
+    return PostFilters(author=author, status=status, q=q)
+
+
+class CommunityPostController(ResourceController):
+    """Anyone reads approved posts; signed-in users write and submit theirs; staff review."""
+
+    path = "/api/v1/community/posts"
+    tags = ["Community"]
+    service, noun, plural = PostService, "CommunityPost", "CommunityPosts"
+    id_parameter = "post_id"
+    write_access = Access.SIGNED_IN
+    dependencies = {"filters": Provide(post_filters)}
+    options = {
+        "list": {
+            "summary": "List community posts",
+            "description": "Approved posts, newest first (with `q`, best matches first); "
+            "authors also see their own drafts, pending and rejected posts, staff see all.",
+        },
+        "create": {
+            "summary": "Write a community post (as a draft)",
+            "description": "Submit it for review with `POST /api/v1/community/posts/{id}/submit`. "
+            "`content` is rendered to `content_html` from `content_type` and sanitised; every "
+            "link and media URL must be an absolute http(s) URL (else 422 naming it).",
+            "tier": Tier.MEDIUM,
+        },
+        "update": {
+            "summary": "Edit a community post",
+            "description": "Authors edit their drafts and rejected posts; staff edit any.",
+            "tier": Tier.MEDIUM,
+        },
+        "delete": {
+            "summary": "Delete a community post",
+            "description": "Authors delete their own posts; staff delete any.",
+            "tier": Tier.MEDIUM,
+        },
+    }
+
+    @post(
+        "/{post_id:int}/submit",
+        operation_id="submitCommunityPost",
+        summary="Submit a draft or rejected post for review (author)",
+        description="The post is `pending` until staff approve or reject it.",
+        status_code=200,
+        access=Access.SIGNED_IN,
+        tier=Tier.CRITICAL,
+        group="submissions",
+    )
+    async def submit(self, post_id: Id, service: NamedDependency[PostService]) -> PostRead:
+        return await service.move(post_id, "submit")
+
+
+ROUTES = [CommunityPostController]

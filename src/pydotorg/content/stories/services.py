@@ -1,0 +1,273 @@
+"""Success stories: who sees one, who may change it, and its review.
+
+Staff's stories are public at once. A signed-in user's submission is ``pending``, visible to
+them and staff only, until staff approve it; staff may reject it (or take an approved story
+down) with a reason the submitter reads in ``review_note``, and the submitter may edit a
+rejected story and ``resubmit`` it. Approved stories, and only they, are in the search index,
+written in the same transaction as the story. Bodies are rendered to ``content_html`` on write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import msgspec
+from anyio import to_thread
+from sqlalchemy import Select, false, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.content.stories.models import APPROVED, PENDING, REJECTED, Story, StoryCategory
+from pydotorg.content.stories.schemas import (
+    CategoryRef,
+    StoryCategoryCreate,
+    StoryCategoryRead,
+    StoryCategoryUpdate,
+    StoryCreate,
+    StoryRead,
+    StorySubmit,
+    StoryUpdate,
+)
+from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDeniedError
+from pydotorg.core.markup import render
+from pydotorg.core.queries import id_or_slug, where_given
+from pydotorg.core.resources import CrudService, to_schema
+from pydotorg.core.schemas import changed_fields
+from pydotorg.core.search import SearchIndex
+from pydotorg.core.services import by_role
+from pydotorg.core.text import slugify
+from pydotorg.core.workflow import Move, Workflow
+
+STORY_INDEX = SearchIndex("story")
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+OWNER_EDITABLE = frozenset({PENDING, REJECTED})
+WORKFLOW = Workflow(
+    "success story",
+    {
+        "resubmit": Move.of(
+            {REJECTED},
+            PENDING,
+            "owner",
+            "Submit a rejected story again (submitter)",
+            description="Edit the story first (`PATCH`); it is `pending` again until staff "
+            "review it.",
+        ),
+        "approve": Move.of(
+            {PENDING, REJECTED},
+            APPROVED,
+            "staff",
+            "Approve a submitted story (staff)",
+            description="The story becomes public and findable with `q`.",
+        ),
+        "reject": Move.of(
+            {PENDING, APPROVED},
+            REJECTED,
+            "staff",
+            "Reject a story, with a reason for the submitter (staff)",
+            description="The story is visible to its submitter and staff only, as `rejected`, "
+            "with the reason in `review_note`.",
+            reason=True,
+        ),
+    },
+)
+
+
+async def rendered(content: str, content_type: str) -> str:
+    """``content`` as safe HTML, or 422 naming ``content`` when it cannot be rendered (a body
+    nested too deep for docutils). Rendering a long body takes up to a second or two of CPU, so
+    it runs in a worker thread, never blocking other requests' event loop."""
+    try:
+        return await to_thread.run_sync(render, content, content_type)
+    except Exception as exc:  # a renderer failing on a pathological body is the body's fault
+        raise FieldError("content", f"cannot be rendered as {content_type}") from exc
+
+
+async def free_slug(session: AsyncSession, column: Any, text: str, fallback: str) -> str:
+    """A slug made from ``text`` that no row has yet (``-2``, ``-3``, ... when taken)."""
+    base = slugify(text, fallback=fallback, max_length=150)
+    taken = set(
+        await session.scalars(select(column).where(or_(column == base, column.like(f"{base}-%"))))
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@dataclass(frozen=True)
+class StoryFilters:
+    category: str | None = None
+    featured: bool | None = None
+    status: str | None = None
+    q: str | None = None
+
+
+class StoryService(CrudService[Story, StoryRead]):
+    """Success stories as one caller may see and change them."""
+
+    model, read_schema, create_schema, update_schema = Story, StoryRead, StoryCreate, StoryUpdate
+    detail_route = "getSuccessStory"
+    workflow = WORKFLOW
+
+    def owns(self, story: Story) -> bool:
+        return self.caller is not None and story.creator_id == self.caller.id
+
+    # Reading ------------------------------------------------------------------------------
+
+    def query(self) -> Select[Story]:
+        """Newest first; approved ones for anyone, a submitter's own, everything for staff."""
+        query = self.visible(select(Story), public=Story.status == APPROVED, owner=Story.creator_id)
+        return query.order_by(Story.date.desc().nulls_last(), Story.id.desc())
+
+    def filtered(self, query: Select[Story], filters: Any) -> Select[Story]:
+        f: StoryFilters = filters or StoryFilters()
+        if f.category is not None:
+            categories = select(StoryCategory.id).where(id_or_slug(StoryCategory, f.category))
+            query = query.where(Story.category_id.in_(categories))
+        query = where_given(query, (Story.featured, f.featured), (Story.status, f.status))
+        if f.q is None:
+            return query
+        matches = STORY_INDEX.matches(self.search_engine, f.q)
+        if matches is None:
+            return query.where(false())
+        return (
+            query.join(matches, matches.c.object_id == Story.id)
+            .order_by(None)
+            .order_by(matches.c.score.desc(), Story.id.desc())
+        )
+
+    def read(self, story: Story) -> StoryRead:
+        privileged = self.staff or self.owns(story)
+        return to_schema(
+            StoryRead,
+            story,
+            category=to_schema(CategoryRef, story.category),
+            is_published=story.status == APPROVED,
+            resource_uri=self.links.url("getSuccessStory", story.id),
+            author_email=story.author_email if privileged else None,
+            creator_id=story.creator_id if privileged else None,
+            review_note=story.review_note if privileged else None,
+        )
+
+    # Writing ------------------------------------------------------------------------------
+
+    async def create(self, data: msgspec.Struct) -> StoryRead:
+        """A staff-made story: public at once."""
+        return await self._create(data, APPROVED)
+
+    async def submit(self, data: StorySubmit) -> StoryRead:
+        """A signed-in user's story: pending until staff review it."""
+        return await self._create(data, PENDING)
+
+    async def _create(self, data: msgspec.Struct, status: str) -> StoryRead:
+        values = await self._values(changed_fields(data), None)
+        story = Story(
+            **values,
+            status=status,
+            creator_id=self.user.id,
+            submitted=self.now if status == PENDING else None,
+        )
+        self.session.add(story)
+        return await self._saved(story)
+
+    async def update(self, key: int, data: msgspec.Struct) -> StoryRead:
+        story = await self.row(key)
+        changes = changed_fields(data)
+        if not self.staff:
+            if not self.owns(story):
+                raise PermissionDeniedError("Only the submitter or staff can change this story.")
+            if "featured" in changes:
+                raise PermissionDeniedError("Only staff can feature a story.")
+            if story.status not in OWNER_EDITABLE:
+                raise WORKFLOW.conflict(
+                    "A submitter can edit a story only while it is pending or rejected.",
+                    story.status,
+                    staff=False,
+                    owner=True,
+                )
+        for name, value in (await self._values(changes, story)).items():
+            setattr(story, name, value)
+        return await self._saved(story)
+
+    async def delete(self, key: int) -> None:
+        story = await self.row(key)
+        if not (self.staff or self.owns(story)):
+            raise PermissionDeniedError("Only the submitter or staff can delete this story.")
+        await STORY_INDEX.remove(self.session, story.id)
+        await self.session.delete(story)
+        await self.commit()
+
+    async def move(self, key: int, name: str, reason: str | None = None) -> StoryRead:
+        story = await self.row(key)
+        move = WORKFLOW.check(name, story.status, staff=self.staff, owner=self.owns(story))
+        story.status = move.target
+        if move.target == PENDING:
+            story.submitted = self.now
+        if reason:
+            story.review_note = reason
+        elif move.target == APPROVED:
+            story.review_note = ""
+        return await self._saved(story)
+
+    async def _values(self, changes: dict[str, Any], current: Story | None) -> dict[str, Any]:
+        """The columns a body sets, checked: the category exists, the slug is free, the date
+        in range; the body rendered."""
+        values = dict(changes)
+        if "author_email" in values:
+            values["author_email"] = values["author_email"] or ""
+        if values.get("category_id") is not None:
+            await self.rows(StoryCategory).reference(values["category_id"], field="category_id")
+        day: date | None = values.get("date")
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise FieldError("date", f"must be a day of the years {FIRST_YEAR} to {LAST_YEAR}")
+        if values.get("slug") is not None:
+            await self.rows(Story).check_unique(values, ("slug",), current=current)
+        elif current is None:
+            values["slug"] = await free_slug(self.session, Story.slug, values["name"], "story")
+        if "content" in values or "content_type" in values:
+            content = values.get("content", current.content if current else "")
+            content_type = values.get("content_type", current.content_type if current else "")
+            values["content_html"] = await rendered(content, content_type)
+        return values
+
+    async def _saved(self, story: Story) -> StoryRead:
+        await self.session.flush()
+        if story.status == APPROVED:
+            await STORY_INDEX.put(
+                self.session,
+                story.id,
+                f"{story.name} {story.company_name}",
+                f"{story.summary}\n{story.content}\n{story.pull_quote}\n{story.author}",
+            )
+        else:
+            await STORY_INDEX.remove(self.session, story.id)
+        await self.commit()
+        return self.read(await self.rows(Story).get(story.id, fresh=True))
+
+
+class StoryCategoryService(CrudService[StoryCategory, StoryCategoryRead]):
+    """Fields stories are filed under; staff-managed, and kept while stories use them."""
+
+    model, read_schema = StoryCategory, StoryCategoryRead
+    create_schema, update_schema = StoryCategoryCreate, StoryCategoryUpdate
+    detail_route = "getStoryCategory"
+
+    @by_role
+    def query(self) -> Select[StoryCategory]:
+        return select(StoryCategory).order_by(StoryCategory.name, StoryCategory.id)
+
+    async def validate(self, values: dict[str, Any], current: StoryCategory | None) -> None:
+        if current is None and values.get("slug") is None:
+            values["slug"] = slugify(values["name"], fallback="category", max_length=150)
+            taken = await self.rows(StoryCategory).count(StoryCategory.slug == values["slug"])
+            if taken:
+                raise FieldError("name", f"a story category named like {values['name']!r} exists")
+        await super().validate(values, current)
+
+    async def before_delete(self, category: StoryCategory) -> None:
+        used = await self.rows(Story).count(Story.category_id == category.id)
+        if used:
+            raise ConflictError(
+                f"Story category {category.id} still has {used} stories.", extra={"stories": used}
+            )
