@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pydotorg.core.markup import Markup, render, sanitize
+from pydotorg.core.exceptions import FieldError
+from pydotorg.core.markup import Markup, render, rendered, sanitize, text_of
 
 
 def test_markdown_is_commonmark() -> None:
@@ -325,3 +326,13 @@ def test_safe_links_survive_the_sanitiser() -> None:
     )
     hrefs = re.findall(r'href="([^"]*)"', html)
     assert hrefs == ["https://www.python.org/", "/about/", "mailto:psf@python.org"]
+
+
+def test_a_body_its_renderer_refuses_is_a_422_naming_content() -> None:
+    with pytest.raises(FieldError) as raised:
+        rendered("text", "latex")
+    assert raised.value.field == "content" and raised.value.status_code == 422
+
+
+def test_the_search_reads_text_not_tags() -> None:
+    assert text_of('<p class="hidden">Fish &amp; <a href="/x">chips</a></p>') == "Fish & chips"

@@ -85,7 +85,10 @@ def test_guide_list_loop_prints_title_at_company(
     jobs = response.json()
     assert len(jobs) == 10
     lines = [f"{job['job_title']} at {job['company_name']}" for job in jobs]
-    assert lines[0] == f"Senior Python Engineer at {newest['company_name']}"
+    # Newest first: only postings approved after it (by tests running beside this one) precede it.
+    place = [job["id"] for job in jobs].index(newest["id"])
+    assert lines[place] == f"Senior Python Engineer at {newest['company_name']}"
+    assert all(job["approved"] >= newest["approved"] for job in jobs[:place])
     assert all(job["job_title"].strip() and job["company_name"].strip() for job in jobs)
     assert all(job["status"] == "approved" for job in jobs)
 

@@ -111,3 +111,36 @@ def atom_feed(
         for category in item.categories:
             _element(entry, f"{{{ATOM_NS}}}category", term=category)
     return _document(feed)
+
+
+@dataclass(frozen=True)
+class FeedAbout:
+    """What a feed is about, and where its two documents live."""
+
+    title: str
+    link: str
+    """The page the feed follows (the list its items come from)."""
+    description: str
+    rss_url: str
+    atom_url: str
+    feed_id: str | None = None
+    """The Atom feed's id; its own URL unless another stable URI names the thing followed."""
+
+
+def feed_document(kind: str, about: FeedAbout, items: Sequence[FeedItem]) -> bytes:
+    """``items`` as an ``"rss"`` or ``"atom"`` document."""
+    if kind == "rss":
+        return rss_feed(
+            title=about.title,
+            link=about.link,
+            description=about.description,
+            self_url=about.rss_url,
+            items=items,
+        )
+    return atom_feed(
+        title=about.title,
+        link=about.link,
+        feed_id=about.feed_id or about.atom_url,
+        self_url=about.atom_url,
+        items=items,
+    )

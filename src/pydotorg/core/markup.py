@@ -17,12 +17,16 @@ escaped with :func:`html.escape` by its caller, never sanitised.
 from __future__ import annotations
 
 import enum
+import html
 import re
 from typing import Any
 
 import nh3
+from anyio import to_thread
 from docutils.core import publish_parts
 from markdown_it import MarkdownIt
+
+from pydotorg.core.exceptions import FieldError
 
 
 class Markup(enum.StrEnum):
@@ -82,6 +86,26 @@ def _url_filter(tag: str, attribute: str, value: str) -> str | None:
         if scheme is not None and scheme.group(1) not in URL_SCHEMES:
             return None
     return value
+
+
+def rendered(content: str, content_type: Markup | str, field: str = "content") -> str:
+    """:func:`render`, or a 422 naming ``field`` when a renderer gives up on the body (one
+    nested too deep for docutils): a renderer's failure is the body's, never a 500."""
+    try:
+        return render(content, content_type)
+    except Exception as exc:
+        raise FieldError(field, f"cannot be rendered as {content_type}") from exc
+
+
+async def render_off_loop(content: str, content_type: Markup | str) -> str:
+    """:func:`rendered` on a worker thread: a long body takes up to a second or two of CPU,
+    which must not stop the event loop's other requests."""
+    return await to_thread.run_sync(rendered, content, content_type)
+
+
+def text_of(html_text: str) -> str:
+    """The words of (sanitised) HTML without its tags: what the search index reads."""
+    return html.unescape(nh3.clean(html_text, tags=set()))
 
 
 def sanitize(html: str) -> str:

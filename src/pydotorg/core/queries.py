@@ -64,6 +64,21 @@ def id_or_slug(model: Any, key: int | str) -> ColumnElement[bool]:
     return match
 
 
+async def free_slug(session: AsyncSession, column: Any, wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``wanted-3``, ... : the first slug no row of ``column`` has."""
+    taken = set(
+        await session.scalars(
+            select(column).where(
+                (column == wanted) | column.startswith(f"{wanted}-", autoescape=True)
+            )
+        )
+    )
+    slug, number = wanted, 2
+    while slug in taken:
+        slug, number = f"{wanted}-{number}", number + 1
+    return slug
+
+
 def where_given(query: SelectT, *filters: tuple[Any, Any]) -> SelectT:
     """``query`` kept to the rows whose column equals the value, for each (column, value) whose
     value the client gave (not None)."""

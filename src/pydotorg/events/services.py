@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, select
 
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.feeds import atom_feed, rss_feed
+from pydotorg.core.feeds import FeedAbout, feed_document
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.queries import page_of
+from pydotorg.core.queries import free_slug, page_of
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.services import Context
@@ -244,19 +244,15 @@ class EventService(CrudService[Event, EventRead]):
         upcoming = (await self.matching(filters, by_next=True))[:FEED_SIZE]
         items = feed_items(upcoming, self.event_url, self.now)
         uri = self.links.url("getCalendar", calendar.id)
-        link = calendar.url or uri
-        if kind == "rss":
-            return rss_feed(
-                title=calendar.name,
-                link=link,
-                description=calendar.description or f"Upcoming events of {calendar.name}.",
-                self_url=self.links.url("calendarFeedRss", key),
-                items=items,
-            )
-        self_url = self.links.url("calendarFeedAtom", key)
-        return atom_feed(
-            title=calendar.name, link=link, feed_id=uri, self_url=self_url, items=items
+        about = FeedAbout(
+            title=calendar.name,
+            link=calendar.url or uri,
+            description=calendar.description or f"Upcoming events of {calendar.name}.",
+            rss_url=self.links.url("calendarFeedRss", key),
+            atom_url=self.links.url("calendarFeedAtom", key),
+            feed_id=uri,
         )
+        return feed_document(kind, about, items)
 
     async def event_ical(self, event_id: int) -> tuple[bytes, str]:
         """One event as an iCalendar file, and the file's name."""
@@ -282,7 +278,7 @@ class EventService(CrudService[Event, EventRead]):
             await self._check_slug(explicit)
             slug = explicit
         else:
-            slug = await self._free_slug(slugify(data.title))
+            slug = await free_slug(self.session, Event.slug, slugify(data.title))
         event = Event(
             uid=f"event-{uuid.uuid4().hex}@python.org",
             slug=slug,
@@ -397,17 +393,6 @@ class EventService(CrudService[Event, EventRead]):
 
     async def _check_slug(self, slug: str) -> None:
         await self.rows(Event).check_unique({"slug": slug}, ["slug"])
-
-    async def _free_slug(self, wanted: str) -> str:
-        taken = set(
-            await self.session.scalars(
-                select(Event.slug).where((Event.slug == wanted) | Event.slug.like(f"{wanted}-%"))
-            )
-        )
-        slug, number = wanted, 2
-        while slug in taken:
-            slug, number = f"{wanted}-{number}", number + 1
-        return slug
 
 
 def _by_next(item: tuple[Occurrence | None, Event]) -> tuple[datetime, int]:

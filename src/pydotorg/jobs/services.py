@@ -17,7 +17,7 @@ import msgspec
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDeniedError
-from pydotorg.core.feeds import FeedItem, atom_feed, rss_feed
+from pydotorg.core.feeds import FeedAbout, FeedItem, feed_document
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import article, contains, noun, where_given
 from pydotorg.core.resources import CrudService, to_schema
@@ -340,17 +340,14 @@ class JobService(CrudService[Job, JobRead]):
             )
             for job in rows.unique()
         ]
-        board = self.links.url("listJobs")
-        if kind == "rss":
-            return rss_feed(
-                title=FEED_TITLE,
-                link=board,
-                description="The newest approved Python job postings.",
-                self_url=self.links.url("jobsFeedRss"),
-                items=items,
-            )
-        atom = self.links.url("jobsFeedAtom")
-        return atom_feed(title=FEED_TITLE, link=board, feed_id=atom, self_url=atom, items=items)
+        about = FeedAbout(
+            title=FEED_TITLE,
+            link=self.links.url("listJobs"),
+            description="The newest approved Python job postings.",
+            rss_url=self.links.url("jobsFeedRss"),
+            atom_url=self.links.url("jobsFeedAtom"),
+        )
+        return feed_document(kind, about, items)
 
 
 def _ordered(query: Select[Job]) -> Select[Job]:

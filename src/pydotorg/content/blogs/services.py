@@ -7,14 +7,12 @@ text and tags) for full-text search in the same transaction.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import msgspec
-import nh3
 from sqlalchemy import Select, delete, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,8 +29,8 @@ from pydotorg.content.blogs.schemas import (
     RelatedBlogUpdate,
 )
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.feeds import FeedItem, atom_feed, rss_feed
-from pydotorg.core.markup import sanitize
+from pydotorg.core.feeds import FeedAbout, FeedItem, feed_document
+from pydotorg.core.markup import sanitize, text_of
 from pydotorg.core.queries import id_or_slug
 from pydotorg.core.resources import CrudService
 from pydotorg.core.schemas import changed_fields
@@ -46,14 +44,9 @@ FEED_TITLE = "Python blogs"
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 
-def plain_text(summary_html: str) -> str:
-    """The words of an HTML summary, for the search index."""
-    return html.unescape(nh3.clean(summary_html, tags=set()))
-
-
 def search_text(entry: BlogEntry) -> tuple[str, str]:
     """The title and the body an entry is indexed under."""
-    return entry.title, f"{plain_text(entry.summary)}\n{' '.join(entry.tags)}"
+    return entry.title, f"{text_of(entry.summary)}\n{' '.join(entry.tags)}"
 
 
 async def index(session: AsyncSession, entry: BlogEntry) -> None:
@@ -234,17 +227,14 @@ class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):
             )
             for entry in rows.unique()
         ]
-        home = self.links.url("listBlogEntries")
-        if kind == "rss":
-            return rss_feed(
-                title=FEED_TITLE,
-                link=home,
-                description="The newest entries of the blogs python.org follows.",
-                self_url=self.links.url("blogsFeedRss"),
-                items=items,
-            )
-        atom = self.links.url("blogsFeedAtom")
-        return atom_feed(title=FEED_TITLE, link=home, feed_id=atom, self_url=atom, items=items)
+        about = FeedAbout(
+            title=FEED_TITLE,
+            link=self.links.url("listBlogEntries"),
+            description="The newest entries of the blogs python.org follows.",
+            rss_url=self.links.url("blogsFeedRss"),
+            atom_url=self.links.url("blogsFeedAtom"),
+        )
+        return feed_document(kind, about, items)
 
 
 class RelatedBlogService(CrudService[RelatedBlog, RelatedBlogRead]):

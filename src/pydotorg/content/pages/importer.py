@@ -38,9 +38,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.schemas import PageCreate, is_site_path, normalise_path
-from pydotorg.content.pages.services import index_page, rendered
+from pydotorg.content.pages.services import index_page
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.markup import Markup
+from pydotorg.core.markup import Markup, rendered
 from pydotorg.core.schemas import changed_fields
 
 MARKUP_OF_SUFFIX = {

@@ -41,7 +41,7 @@ async def seed(session: AsyncSession) -> dict[str, int]:
         content_type=Markup.MARKDOWN.value,
         is_published=True,
     )
-    render_page(page)
+    await render_page(page)
     session.add(page)
     await session.flush()
     await index_page(session, page)

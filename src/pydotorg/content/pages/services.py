@@ -7,19 +7,17 @@ so no search of anyone's finds it.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-import nh3
 from sqlalchemy import Select, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.schemas import PageCreate, PageRead, PageUpdate, normalise_path
-from pydotorg.core.exceptions import FieldError, NotFoundError
-from pydotorg.core.markup import render
+from pydotorg.core.exceptions import NotFoundError
+from pydotorg.core.markup import render_off_loop, text_of
 from pydotorg.core.queries import contains, where_given
 from pydotorg.core.resources import CrudService
 from pydotorg.core.search import SearchIndex
@@ -28,21 +26,8 @@ from pydotorg.core.services import by_role
 PAGE_INDEX = SearchIndex("page")
 
 
-def text_of(rendered: str) -> str:
-    """The words of rendered HTML, without its tags (what the search index reads)."""
-    return html.unescape(nh3.clean(rendered, tags=set()))
-
-
-def rendered(content: str, content_type: str) -> str:
-    """``content`` as safe HTML, or a 422 naming ``content`` if its renderer gives up on it."""
-    try:
-        return render(content, content_type)
-    except Exception as exc:  # a renderer's own bug must not become a 500
-        raise FieldError("content", f"cannot be rendered as {content_type}") from exc
-
-
-def render_page(page: Page) -> None:
-    page.content_html = rendered(page.content, page.content_type)
+async def render_page(page: Page) -> None:
+    page.content_html = await render_off_loop(page.content, page.content_type)
 
 
 async def index_page(session: AsyncSession, page: Page) -> None:
@@ -106,7 +91,7 @@ class PageService(CrudService[Page, PageRead]):
         values = self.values(data)
         await self.validate(values, None)
         page = Page(**values, creator_id=self.user.id)
-        render_page(page)
+        await render_page(page)
         self.session.add(page)
         await self.session.flush()
         await index_page(self.session, page)
@@ -120,7 +105,7 @@ class PageService(CrudService[Page, PageRead]):
         for name, value in values.items():
             setattr(page, name, value)
         if {"content", "content_type"} & values.keys():
-            render_page(page)
+            await render_page(page)
         await self.session.flush()
         await index_page(self.session, page)
         await self.commit()

@@ -17,12 +17,13 @@ from sqlalchemy import Select, false, select
 
 from pydotorg.content.posts.models import APPROVED, DRAFT, PENDING, REJECTED, Post
 from pydotorg.content.posts.schemas import MediaItem, PostAuthor, PostCreate, PostRead, PostUpdate
-from pydotorg.content.stories.services import free_slug, rendered
 from pydotorg.core.exceptions import FieldError, PermissionDeniedError
-from pydotorg.core.queries import where_given
+from pydotorg.core.markup import render_off_loop
+from pydotorg.core.queries import free_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
+from pydotorg.core.text import slugify
 from pydotorg.core.workflow import Move, Workflow
 
 POST_INDEX = SearchIndex("post")
@@ -173,11 +174,13 @@ class PostService(CrudService[Post, PostRead]):
         if values.get("slug") is not None:
             await self.rows(Post).check_unique(values, ("slug",), current=current)
         elif current is None:
-            values["slug"] = await free_slug(self.session, Post.slug, values["title"], "post")
+            values["slug"] = await free_slug(
+                self.session, Post.slug, slugify(values["title"], fallback="post", max_length=150)
+            )
         if "content" in values or "content_type" in values:
             content = values.get("content", current.content if current else "")
             content_type = values.get("content_type", current.content_type if current else "")
-            values["content_html"] = await rendered(content, content_type)
+            values["content_html"] = await render_off_loop(content, content_type)
         return values
 
     async def _saved(self, post: Post) -> PostRead:

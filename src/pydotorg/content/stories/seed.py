@@ -15,7 +15,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.stories.models import APPROVED, Story, StoryCategory
-from pydotorg.content.stories.services import STORY_INDEX, rendered
+from pydotorg.content.stories.services import STORY_INDEX
+from pydotorg.core.markup import render_off_loop
 from pydotorg.core.text import slugify
 from pydotorg.data import load
 
@@ -46,7 +47,7 @@ async def _story(number: int, record: dict[str, Any], category_id: int) -> dict[
         "summary": "",
         "content": content,
         "content_type": "markdown",
-        "content_html": await rendered(content, "markdown"),
+        "content_html": await render_off_loop(content, "markdown"),
         "pull_quote": "",
         "source_url": record["url"],
         "featured": False,

@@ -14,9 +14,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from anyio import to_thread
-from sqlalchemy import Select, false, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, false, select
 
 from pydotorg.content.stories.models import APPROVED, PENDING, REJECTED, Story, StoryCategory
 from pydotorg.content.stories.schemas import (
@@ -30,8 +28,8 @@ from pydotorg.content.stories.schemas import (
     StoryUpdate,
 )
 from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDeniedError
-from pydotorg.core.markup import render
-from pydotorg.core.queries import id_or_slug, where_given
+from pydotorg.core.markup import render_off_loop
+from pydotorg.core.queries import free_slug, id_or_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
@@ -71,28 +69,6 @@ WORKFLOW = Workflow(
         ),
     },
 )
-
-
-async def rendered(content: str, content_type: str) -> str:
-    """``content`` as safe HTML, or 422 naming ``content`` when it cannot be rendered (a body
-    nested too deep for docutils). Rendering a long body takes up to a second or two of CPU, so
-    it runs in a worker thread, never blocking other requests' event loop."""
-    try:
-        return await to_thread.run_sync(render, content, content_type)
-    except Exception as exc:  # a renderer failing on a pathological body is the body's fault
-        raise FieldError("content", f"cannot be rendered as {content_type}") from exc
-
-
-async def free_slug(session: AsyncSession, column: Any, text: str, fallback: str) -> str:
-    """A slug made from ``text`` that no row has yet (``-2``, ``-3``, ... when taken)."""
-    base = slugify(text, fallback=fallback, max_length=150)
-    taken = set(
-        await session.scalars(select(column).where(or_(column == base, column.like(f"{base}-%"))))
-    )
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    return slug
 
 
 @dataclass(frozen=True)
@@ -224,11 +200,13 @@ class StoryService(CrudService[Story, StoryRead]):
         if values.get("slug") is not None:
             await self.rows(Story).check_unique(values, ("slug",), current=current)
         elif current is None:
-            values["slug"] = await free_slug(self.session, Story.slug, values["name"], "story")
+            values["slug"] = await free_slug(
+                self.session, Story.slug, slugify(values["name"], fallback="story", max_length=150)
+            )
         if "content" in values or "content_type" in values:
             content = values.get("content", current.content if current else "")
             content_type = values.get("content_type", current.content_type if current else "")
-            values["content_html"] = await rendered(content, content_type)
+            values["content_html"] = await render_off_loop(content, content_type)
         return values
 
     async def _saved(self, story: Story) -> StoryRead:
