@@ -30,9 +30,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support import LiveServer, insert_rows, run_server
-
 from pydotorg.events.models import Event, EventOccurrence
+from tests.support import LiveServer, insert_rows, run_server
 
 ZONES = [
     "Europe/Berlin", "America/New_York", "Australia/Sydney", "America/Sao_Paulo",

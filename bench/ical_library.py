@@ -28,8 +28,6 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.events.conftest import onsets
-
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.db.migrate import upgrade
 from pydotorg.db.seed import seed
@@ -37,6 +35,7 @@ from pydotorg.events import ical
 from pydotorg.events.exports import ExportedEvent, exported_events
 from pydotorg.events.models import Event
 from pydotorg.events.timezones import changes
+from tests.events.conftest import onsets
 
 FIRST, LAST = 1969, 2102
 Change = tuple[int, timedelta, timedelta]

@@ -49,8 +49,14 @@ class PostRead(msgspec.Struct):
 
 
 class PostCreate(WriteSchema):
-    title: Annotated[str, one_line(200, min_length=1)]
-    content: Annotated[str, free_text(100_000)] = ""
+    title: Annotated[
+        str, one_line(200, min_length=1), msgspec.Meta(examples=["Our first PyLadies meetup"])
+    ]
+    content: Annotated[
+        str,
+        free_text(100_000),
+        msgspec.Meta(examples=["Twelve of us met to write our *first* Python package."]),
+    ] = ""
     content_type: Markup = Markup.MARKDOWN
     links: Annotated[list[Link], msgspec.Meta(max_length=20)] = msgspec.field(default_factory=list)
     media: Annotated[list[MediaItem], msgspec.Meta(max_length=20)] = msgspec.field(
