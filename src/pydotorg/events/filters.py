@@ -1,19 +1,18 @@
 """The list filters every events endpoint shares (calendar, category, venue, dates, text), and
-the dependency that reads them from the query string. Dates lie in the years events may
-happen in (``recurrence.FIRST_YEAR`` to ``LAST_YEAR``); others are 400 naming the parameter."""
+the dependency that reads them from the query string. Dates lie in the years
+``core.days`` supports; others are 400 naming the parameter."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from litestar.di import Provide
 from litestar.params import Parameter
 from sqlalchemy import Select, or_, select
 
-from pydotorg.core import clock
-from pydotorg.core.exceptions import FieldError, ParameterError
+from pydotorg.core.days import DateRange, supported_day
 from pydotorg.core.queries import contains, id_or_slug
 from pydotorg.events.models import (
     Calendar,
@@ -24,49 +23,8 @@ from pydotorg.events.models import (
     RecurringRule,
     event_event_category,
 )
-from pydotorg.events.recurrence import FIRST_YEAR, LAST_YEAR
 
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
-MAX_RANGE_DAYS = 5 * 366
-
-
-@dataclass(frozen=True)
-class DateRange:
-    """Whole UTC days, both ends included, as the instants ``[after, before)``; an open end is
-    None."""
-
-    after: datetime | None
-    before: datetime | None
-
-    @classmethod
-    def of(cls, first: date | None, last: date | None) -> DateRange | None:
-        if first is None and last is None:
-            return None
-        if first is not None and last is not None and last < first:
-            raise FieldError("date_to", "must not be before date_from", source="query")
-        return cls(
-            datetime.combine(first, time(), UTC) if first else None,
-            datetime.combine(last + timedelta(days=1), time(), UTC) if last else None,
-        )
-
-    @classmethod
-    def bounded(cls, first: date | None, last: date | None, default_days: int) -> DateRange:
-        """A closed range for expanding recurrences: from today, ``default_days`` long."""
-        if first is None:
-            first = clock.today() if last is None else last - timedelta(default_days)
-        if last is None:
-            last = first + timedelta(days=default_days)
-        if (last - first).days > MAX_RANGE_DAYS:
-            raise FieldError(
-                "date_to", f"a range may span at most {MAX_RANGE_DAYS} days", source="query"
-            )
-        dates = cls.of(first, last)
-        assert dates is not None
-        return dates
-
-    @property
-    def closed(self) -> bool:
-        return self.after is not None and self.before is not None
 
 
 @dataclass(frozen=True)
@@ -178,15 +136,9 @@ async def provide_filters(
         featured=featured,
         status=status,
         q=q,
-        date_from=_supported(date_from, "date_from"),
-        date_to=_supported(date_to, "date_to"),
+        date_from=supported_day(date_from, "date_from"),
+        date_to=supported_day(date_to, "date_to"),
     )
-
-
-def _supported(day: date | None, name: str) -> date | None:
-    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ParameterError(name, f"must be a day of the years {FIRST_YEAR} to {LAST_YEAR}")
-    return day
 
 
 FILTERS = {"filters": Provide(provide_filters)}

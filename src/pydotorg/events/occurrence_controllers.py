@@ -9,11 +9,12 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
+from pydotorg.core.days import DateRange
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.resources import MAX_ID
 from pydotorg.core.services import services
-from pydotorg.events.filters import FILTERS, DateRange, EventFilters
+from pydotorg.events.filters import FILTERS, EventFilters
 from pydotorg.events.occurrence_services import OccurrenceService
 from pydotorg.events.schemas import ExpandedOccurrenceRead
 

@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from pydotorg.core.days import DateRange
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import AnySelect
 from pydotorg.core.services import Service
-from pydotorg.events.filters import DateRange, EventFilters
+from pydotorg.events.filters import EventFilters
 from pydotorg.events.models import Event, EventOccurrence, RecurringRule
 from pydotorg.events.occurrences import rule_of
 from pydotorg.events.recurrence import Occurrence, zone

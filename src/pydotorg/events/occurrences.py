@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from pydotorg.core.days import FIRST_YEAR, LAST_YEAR
 from pydotorg.core.exceptions import FieldError
 from pydotorg.events.models import Event, RecurringRule
 from pydotorg.events.recurrence import (
-    FIRST_YEAR,
-    LAST_YEAR,
     Occurrence,
     Rule,
     instant,

@@ -33,13 +33,13 @@ from dateutil.rrule import (
     rrule,
 )
 
+from pydotorg.core.days import LAST_YEAR
 from pydotorg.core.exceptions import FieldError
 
 FREQUENCIES = {"yearly": YEARLY, "monthly": MONTHLY, "weekly": WEEKLY, "daily": DAILY}
 WEEKDAYS = {"MO": MO, "TU": TU, "WE": WE, "TH": TH, "FR": FR, "SA": SA, "SU": SU}
 BY_DAY = re.compile(r"^([+-]?(?:[1-9]|[1-4][0-9]|5[0-3]))?(MO|TU|WE|TH|FR|SA|SU)$")
 MAX_OCCURRENCES = 5000
-FIRST_YEAR, LAST_YEAR = 1970, 2100
 """The years every date and time of an event lies in (local to the event's zone)."""
 
 

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from pydotorg.events.recurrence import FIRST_YEAR, LAST_YEAR
+from pydotorg.core.days import FIRST_YEAR, LAST_YEAR
 
 STEP = 7 * 24 * 3600
 FIRST_COVERED, LAST_COVERED = FIRST_YEAR - 1, LAST_YEAR + 1

@@ -11,24 +11,16 @@ from litestar.params import Parameter
 
 from pydotorg.content.blogs.services import (
     FEED_SIZE,
-    FIRST_YEAR,
-    LAST_YEAR,
     BlogEntryService,
     BlogFeedService,
     EntryFilters,
     RelatedBlogService,
 )
-from pydotorg.core.exceptions import ParameterError
+from pydotorg.core.days import FIRST_YEAR, LAST_YEAR, DateRange, supported_day
 from pydotorg.core.resources import ResourceController, feed_endpoints
 
 Key = Annotated[str | None, Parameter(max_length=200)]
 Day = Annotated[date | None, Parameter(description=f"A day (UTC) of {FIRST_YEAR} to {LAST_YEAR}.")]
-
-
-def _day(day: date | None, name: str) -> date | None:
-    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ParameterError(name, f"must be a day of the years {FIRST_YEAR} to {LAST_YEAR}")
-    return day
 
 
 async def entry_filters(
@@ -42,9 +34,8 @@ async def entry_filters(
     ] = None,
     date_to: Annotated[Day, Parameter(description="Published on or before this day (UTC).")] = None,
 ) -> EntryFilters:
-    first, last = _day(date_from, "date_from"), _day(date_to, "date_to")
-    if first is not None and last is not None and last < first:
-        raise ParameterError("date_to", "must not be before date_from")
+    first, last = supported_day(date_from, "date_from"), supported_day(date_to, "date_to")
+    DateRange.of(first, last)  # a range that ends before it starts: 422 naming date_to
     return EntryFilters(feed=feed, tag=tag, q=q, date_from=first, date_to=last)
 
 

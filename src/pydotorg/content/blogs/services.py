@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
@@ -28,6 +28,7 @@ from pydotorg.content.blogs.schemas import (
     RelatedBlogRead,
     RelatedBlogUpdate,
 )
+from pydotorg.core.days import FIRST_YEAR, LAST_YEAR, DateRange
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.feeds import FeedAbout, FeedItem, feed_document
 from pydotorg.core.markup import sanitize, text_of
@@ -41,7 +42,6 @@ from pydotorg.core.text import slugify
 ENTRY_INDEX = SearchIndex("blog_entry")
 FEED_SIZE = 50
 FEED_TITLE = "Python blogs"
-FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 
 def search_text(entry: BlogEntry) -> tuple[str, str]:
@@ -147,11 +147,9 @@ class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):
                 )
                 .exists()
             )
-        if f.date_from is not None:
-            query = query.where(BlogEntry.pub_date >= datetime.combine(f.date_from, time(), UTC))
-        if f.date_to is not None:
-            after = datetime.combine(f.date_to + timedelta(days=1), time(), UTC)
-            query = query.where(BlogEntry.pub_date < after)
+        dates = DateRange.of(f.date_from, f.date_to)
+        if dates is not None:
+            query = query.where(*dates.where(BlogEntry.pub_date))
         if f.q is not None and f.q.strip():
             matches = ENTRY_INDEX.matches(self.search_engine, f.q)
             if matches is None:
