@@ -19,6 +19,7 @@ def test_every_domain_package_declares_itself() -> None:
         "pydotorg.events",
         "pydotorg.jobs",
         "pydotorg.content",
+        "pydotorg.sponsors",
         "pydotorg.accounts",
     ]
     for domain in DOMAINS:
@@ -33,11 +34,13 @@ def test_the_app_serves_every_domains_routes_and_tags(tmp_path: object) -> None:
         assert {tag.name for tag in domain.tags} <= tags
     paths = set(app.openapi_schema.paths or {})
     assert {"/api/v1/os", "/api/v1/events", "/api/v1/jobs", "/api/v1/users"} <= paths
+    assert {"/api/v1/sponsors", "/api/v1/sponsors/logo-placements"} <= paths
 
 
 def test_metadata_holds_every_domains_tables_and_sequences_follow_it() -> None:
     tables = set(metadata.tables)
     assert {"download_os", "event", "jobs", "users", "service_meta", "search_documents"} <= tables
+    assert {"sponsors", "sponsorships", "sponsor_contacts", "sponsor_publishers"} <= tables
     sequenced = set(sequenced_tables())
     assert {"download_os", "download_release", "event", "jobs", "job_types"} <= sequenced
     assert "download_release_cycle" not in sequenced  # keyed by its series, no sequence

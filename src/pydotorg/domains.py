@@ -3,7 +3,7 @@
 The order is the order of the documentation's sections and of seeding.
 """
 
-from pydotorg import accounts, content, downloads, events, jobs
+from pydotorg import accounts, content, downloads, events, jobs, sponsors
 from pydotorg.core.domain import Domain
 
 DOMAINS: tuple[Domain, ...] = (
@@ -11,5 +11,6 @@ DOMAINS: tuple[Domain, ...] = (
     events.DOMAIN,
     jobs.DOMAIN,
     content.DOMAIN,
+    sponsors.DOMAIN,
     accounts.DOMAIN,
 )

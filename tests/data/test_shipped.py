@@ -127,6 +127,20 @@ ALLOWED: dict[str, frozenset[str]] = {
         "date",
         "url",
     },
+    "sponsorship_packages.json.gz": SOURCE
+    | {
+        "id",
+        "name",
+        "slug",
+        "sponsorship_amount",
+        "order",
+        "year",
+        "advertise",
+        "logo_dimension",
+    },
+    "sponsorship_benefits.json.gz": SOURCE
+    | {"id", "name", "program", "order", "quantities", "logo_placement"},
+    "sponsors.json.gz": SOURCE | {"name", "status", "since", "representative"},
 }
 # Keys a file may carry only empty (to be filled by an importer from the source, not shipped).
 EMPTY_ONLY: dict[str, frozenset[str]] = {"blog_entries.json.gz": frozenset({"summary"})}
@@ -218,7 +232,9 @@ def test_no_value_is_prose(name: str) -> None:
         assert all("\n" not in (record[key] or "") for record in records)
 
 
-@pytest.mark.parametrize("name", ["jobs.json.gz", "events_calendar.json.gz", "conferences.json.gz"])
+@pytest.mark.parametrize(
+    "name", ["jobs.json.gz", "events_calendar.json.gz", "conferences.json.gz", "sponsors.json.gz"]
+)
 def test_no_contact_details(name: str) -> None:
     """No e-mail address, except a conference's published ``mailto:`` link (an organisers' role
     address such as sponsor@..., in a URL field)."""

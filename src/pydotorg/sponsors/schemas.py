@@ -1,0 +1,216 @@
+"""Request and response bodies of the sponsors domain."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from pydotorg.accounts.schemas import Email
+from pydotorg.core.schemas import (
+    Description,
+    Name,
+    OptionalUrl,
+    Ref,
+    Slug,
+    WriteSchema,
+    one_line,
+    patch_of,
+)
+
+Publisher = Literal["psf", "pycon", "pypi", "core"]
+Flight = Literal[
+    "sidebar", "sponsors", "jobs", "blogpost", "footer", "docs", "download", "devguide"
+]
+Amount = Annotated[int, msgspec.Meta(ge=0, le=100_000_000)]
+Order = Annotated[int, msgspec.Meta(ge=0, le=10_000)]
+Year = Annotated[int, msgspec.Meta(ge=1990, le=2100)]
+Quantity = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
+
+
+class ProgramRead(msgspec.Struct):
+    id: int
+    name: str
+    order: int
+
+
+class PackageRead(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+    sponsorship_amount: int
+    order: int
+    year: int | None
+    advertise: bool
+    logo_dimension: int
+    resource_uri: str
+
+
+class PackageCreate(WriteSchema):
+    name: Name
+    slug: Slug
+    sponsorship_amount: Amount
+    order: Order = 0
+    year: Year | None = None
+    advertise: bool = True
+    logo_dimension: Annotated[int, msgspec.Meta(ge=1, le=2000)] = 175
+
+
+PackageUpdate = patch_of(PackageCreate)
+
+
+class LogoPlacementConfig(msgspec.Struct):
+    publisher: Publisher
+    flight: Flight
+    link_to_sponsors_page: bool = False
+    describe_as_sponsor: bool = False
+
+
+class BenefitRead(msgspec.Struct):
+    id: int
+    name: str
+    program: ProgramRead
+    order: int
+    logo_placement: LogoPlacementConfig | None
+    quantities: dict[str, int]
+    """Tiered quantities, by package slug."""
+    resource_uri: str
+
+
+class BenefitCreate(WriteSchema):
+    name: Name
+    program_id: Ref
+    order: Order = 0
+    logo_placement: LogoPlacementConfig | None = None
+    quantities: Annotated[
+        dict[Annotated[str, one_line(200)], Quantity], msgspec.Meta(max_length=50)
+    ] = msgspec.field(default_factory=dict)
+
+
+BenefitUpdate = patch_of(BenefitCreate)
+
+
+class ContactRead(msgspec.Struct):
+    id: int
+    name: str
+    email: str
+    phone: str
+    primary: bool
+    administrative: bool
+    accounting: bool
+    manager: bool
+
+
+class ContactCreate(WriteSchema):
+    name: Name
+    email: Email
+    phone: Annotated[str, one_line(50)] = ""
+    primary: bool = True
+    administrative: bool = False
+    accounting: bool = False
+    manager: bool = False
+
+
+class SponsorRead(msgspec.Struct):
+    id: int
+    name: str
+    slug: str
+    description: str
+    landing_page_url: str
+    web_logo: str
+    print_logo: str
+    twitter_handle: str
+    linked_in_page_url: str
+    country: str
+    contacts: list[ContactRead] | None
+    """Staff only: null for everyone else."""
+    resource_uri: str
+
+
+class SponsorCreate(WriteSchema):
+    name: Name
+    slug: Slug | None = None
+    description: Description = ""
+    landing_page_url: OptionalUrl = ""
+    web_logo: OptionalUrl = ""
+    print_logo: OptionalUrl = ""
+    twitter_handle: Annotated[str, one_line(50)] = ""
+    linked_in_page_url: OptionalUrl = ""
+    country: Annotated[str, one_line(100)] = ""
+    contacts: Annotated[list[ContactCreate], msgspec.Meta(max_length=10)] = msgspec.field(
+        default_factory=list
+    )
+
+
+SponsorUpdate = patch_of(SponsorCreate, not_null=("slug",))
+
+
+class SponsorshipRead(msgspec.Struct):
+    id: int
+    sponsor: SponsorRead
+    package: PackageRead | None
+    status: str
+    year: int | None
+    start_date: date | None
+    end_date: date | None
+    fee: int | None
+    benefits: list[BenefitRead]
+    rejection_reason: str | None
+    """The applicant and staff read it; null for everyone else."""
+    applied_on: datetime | None
+    approved_on: datetime | None
+    finalized_on: datetime | None
+    resource_uri: str
+
+
+class SponsorshipCreate(WriteSchema):
+    """A sponsorship staff record directly (finalized: python.org's past sponsors)."""
+
+    sponsor_id: Ref
+    package_id: Ref | None = None
+    status: Literal["applied", "approved", "finalized"] = "applied"
+    year: Year | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    fee: Amount | None = None
+    benefit_ids: Annotated[list[Ref], msgspec.Meta(max_length=100)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class SponsorApplication(WriteSchema):
+    """A company applies for a package, choosing benefits of the programme."""
+
+    sponsor: SponsorCreate
+    contact: ContactCreate
+    package_id: Ref
+    benefit_ids: Annotated[list[Ref], msgspec.Meta(max_length=100)] = msgspec.field(
+        default_factory=list
+    )
+    year: Year | None = None
+
+
+class PublisherRead(msgspec.Struct):
+    user_id: int
+    granted: datetime
+
+
+class LogoPlacementRead(msgspec.Struct):
+    """One logo of one finalised sponsorship on one publisher's flight (python.org's shape)."""
+
+    publisher: str
+    flight: str
+    sponsor: str
+    sponsor_id: str
+    sponsor_slug: str
+    description: str
+    logo: str
+    white_logo: str | None
+    start_date: date | None
+    end_date: date | None
+    sponsor_url: str | None
+    level_name: str
+    level_order: int
+    contacts: list[ContactRead] | None
+    """Staff only: null for publishers."""
