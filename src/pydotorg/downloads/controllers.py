@@ -254,10 +254,10 @@ class ReleaseCycleController(ApiController):
         operation_id="getSupportMatrix",
         summary="What the newest release of each supported series ships",
         description="For each supported series (pre-release, bugfix or security, by the "
-        "schedule and today's date), newest first: its newest published release (final when "
-        "there is one) and each platform/arch/kind combination that release ships, with its "
-        "formats. `platform` keeps only that platform's combinations, and only the series "
-        "that have some.",
+        "schedule and today's date), newest first: its newest published release that has "
+        "classified files (a final release when there is one) and each platform/arch/kind "
+        "combination that release ships, with its formats. `platform` keeps only that "
+        "platform's combinations, and only the series that have some.",
     )
     async def matrix(
         self, matrix: NamedDependency[MatrixService], platform: PlatformQ = None

@@ -346,7 +346,8 @@ SUPPORTED = ("prerelease", "bugfix", "security")
 
 
 class MatrixService(Service):
-    """What the newest release of each supported series ships, for CI test matrices."""
+    """What the newest release of each supported series ships, for CI test matrices: the newest
+    published release with classified files (a final one when there is one)."""
 
     async def matrix(self, platform: str | None = None) -> list[MatrixSeries]:
         today = self.now.date()
@@ -358,9 +359,14 @@ class MatrixService(Service):
         cycles.sort(key=lambda c: tuple(int(p) for p in c[0].series.split(".")), reverse=True)
         result = []
         for cycle, status in cycles:
+            ships_files = (
+                select(ReleaseFile.id)
+                .where(ReleaseFile.release_id == Release.id, ReleaseFile.kind.is_not(None))
+                .exists()
+            )
             release = await self.session.scalar(
                 select(Release)
-                .where(Release.series == cycle.series, Release.is_published.is_(True))
+                .where(Release.series == cycle.series, Release.is_published.is_(True), ships_files)
                 .order_by(Release.pre_release, *NEWEST_FIRST)
                 .limit(1)
             )
