@@ -227,6 +227,26 @@ def cmd_import_feed(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _check_files(database_url: str) -> list[str]:
+    from pydotorg.db.engine import create_engine, create_sessionmaker
+    from pydotorg.downloads.files import unclassified_report
+
+    engine = create_engine(database_url, pool=False)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return await unclassified_report(session)
+    finally:
+        await engine.dispose()
+
+
+def cmd_check_files(_args: argparse.Namespace) -> int:
+    settings = _settings()
+    prepare_database(settings)
+    for line in asyncio.run(_check_files(settings.database_url)):
+        print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
@@ -300,6 +320,17 @@ def build_parser() -> argparse.ArgumentParser:
         "(else the feed's title)",
     )
     feed.set_defaults(func=cmd_import_feed)
+
+    check = command("check", "report on the data (read-only)")
+    checks = check.add_subparsers(dest="what", required=True, metavar="WHAT")
+    files = checks.add_parser(
+        "files",
+        help="count release files by platform and list those the rules cannot classify",
+        description="Count the release files, those the rules of downloads/classify.py left "
+        "unclassified (all and of 3.x releases), and name each unclassified file.",
+        formatter_class=formatter,
+    )
+    files.set_defaults(func=cmd_check_files)
     return parser
 
 

@@ -51,6 +51,12 @@ FILE_FIELDS = {
     "sigstore_bundle_file",
     "sbom_spdx2_file",
     "download_button",
+    "platform",
+    "arch",
+    "kind",
+    "format",
+    "free_threaded",
+    "signatures",
     "resource_uri",
 }
 

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import get
+from litestar import Response, get
 from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, PathParameter
+from litestar.response import Redirect
 
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.pagination import PAGE_BASED, Page, Window
 from pydotorg.core.resources import Id, ResourceController
 from pydotorg.core.services import services
-from pydotorg.downloads.files import FileFilters, ReleaseFileService
-from pydotorg.downloads.schemas import ReleaseCycleRead, ReleaseFileRead, ReleaseRead
+from pydotorg.downloads.classify import Arch, Format, Kind, Platform, Signature
+from pydotorg.downloads.files import FileFilters, FileKinds, MatrixService, ReleaseFileService
+from pydotorg.downloads.schemas import (
+    BestFileRead,
+    MatrixSeries,
+    ReleaseCycleRead,
+    ReleaseFileRead,
+    ReleaseRead,
+)
 from pydotorg.downloads.services import (
     OSService,
     ReleaseCycleService,
@@ -36,6 +45,58 @@ ReleaseId = Annotated[int | None, Parameter(ge=1, le=2**63 - 1, description="Rel
 OSId = Annotated[int | None, Parameter(ge=1, le=2**63 - 1, description="OS id.")]
 
 
+PlatformQ = Annotated[Platform | None, Parameter(description="Only files for this platform.")]
+ArchQ = Annotated[Arch | None, Parameter(description="Only files for this architecture.")]
+KindQ = Annotated[Kind | None, Parameter(description="Only files of this kind.")]
+FormatQ = Annotated[Format | None, Parameter(description="Only files in this format.")]
+FreeThreadedQ = Annotated[
+    bool | None, Parameter(description="Only free-threaded builds, or only the others.")
+]
+SignedWithQ = Annotated[
+    Signature | None, Parameter(description="Only files with this kind of signature or SBOM.")
+]
+LatestVer = Annotated[
+    str,
+    PathParameter(
+        pattern=r"^(?:\d{1,3}(?:\.\d{1,3})?|pre)$",
+        description="A major version (`3`) or a minor series (`3.13`): final releases only; "
+        "`pre`: every published release, pre-releases included.",
+    ),
+]
+RedirectQ = Annotated[
+    bool,
+    Parameter(description="Answer 302 to the file's URL instead of describing it (curl -LO)."),
+]
+DOWNLOAD_RESPONSES = {
+    302: ResponseSpec(data_container=None, description="With `redirect=true`: to the file."),
+}
+DOWNLOAD_DESCRIPTION = (
+    "The single best classified file for the request: among the releases in scope, the newest "
+    "that has a matching file; within it, by kind (installer, embeddable, source, "
+    "web-installer, ...), then not free-threaded unless `free_threaded=true`, then arch "
+    "(universal2, amd64, x86_64, arm64, aarch64, ...), then format (exe, pkg, msi, dmg, tar.xz, "
+    "tgz, ...), then the download button, then the lowest id. 404 names the filters nothing "
+    "matched."
+)
+
+
+async def file_kinds(
+    platform: PlatformQ = None,
+    arch: ArchQ = None,
+    kind: KindQ = None,
+    format: FormatQ = None,
+    free_threaded: FreeThreadedQ = None,
+    signed_with: SignedWithQ = None,
+) -> FileKinds:
+    return FileKinds(platform, arch, kind, format, free_threaded, signed_with)
+
+
+def download(best: BestFileRead, redirect: bool) -> Response[BestFileRead]:
+    if redirect:
+        return Redirect(best.url, status_code=302)
+    return Response(best)
+
+
 async def release_filters(
     version: Version = None,
     series: Series = None,
@@ -52,8 +113,15 @@ async def file_filters(
     version: Version = None,
     series: Series = None,
     pre_release: PreRelease = None,
+    platform: PlatformQ = None,
+    arch: ArchQ = None,
+    kind: KindQ = None,
+    format: FormatQ = None,
+    free_threaded: FreeThreadedQ = None,
+    signed_with: SignedWithQ = None,
 ) -> FileFilters:
-    return FileFilters(release, os, version, series, pre_release)
+    kinds = FileKinds(platform, arch, kind, format, free_threaded, signed_with)
+    return FileFilters(release, os, version, series, pre_release, kinds)
 
 
 class OSController(ResourceController):
@@ -70,7 +138,11 @@ class ReleaseController(ResourceController):
     path = "/api/v1/releases"
     tags = ["Releases"]
     service, noun, plural = ReleaseService, "Release", "Releases"
-    dependencies = {**PAGE_BASED, "filters": Provide(release_filters)}
+    dependencies = {
+        **PAGE_BASED,
+        "filters": Provide(release_filters),
+        "kinds": Provide(file_kinds),
+    }
     options = {
         "list": {
             "description": "Newest first, page-based (`currentPage`, `pageSize`). "
@@ -135,11 +207,62 @@ class ReleaseController(ResourceController):
     ) -> ReleaseRead:
         return await service.latest(ver)
 
+    @get(
+        "/latest/{ver:str}/download",
+        operation_id="downloadLatestRelease",
+        summary="Which file to download from the newest release of a version",
+        description=DOWNLOAD_DESCRIPTION,
+        errors=(404,),
+        responses=DOWNLOAD_RESPONSES,
+        dependencies=services(files=ReleaseFileService),
+    )
+    async def download_latest(
+        self,
+        ver: LatestVer,
+        files: NamedDependency[ReleaseFileService],
+        kinds: NamedDependency[FileKinds],
+        redirect: RedirectQ = False,
+    ) -> Response[BestFileRead]:
+        return download(await files.best_of_latest(ver, kinds), redirect)
+
+    @get(
+        "/{release_id:int}/download",
+        operation_id="downloadRelease",
+        summary="Which file to download from a release",
+        description=DOWNLOAD_DESCRIPTION,
+        errors=(404,),
+        responses=DOWNLOAD_RESPONSES,
+        dependencies=services(files=ReleaseFileService),
+    )
+    async def download_release(
+        self,
+        release_id: Id,
+        files: NamedDependency[ReleaseFileService],
+        kinds: NamedDependency[FileKinds],
+        redirect: RedirectQ = False,
+    ) -> Response[BestFileRead]:
+        return download(await files.best_of_release(release_id, kinds), redirect)
+
 
 class ReleaseCycleController(ApiController):
     path = "/api/v1/release-cycle"
     tags = ["Release cycle"]
-    dependencies = services(cycles=ReleaseCycleService)
+    dependencies = services(cycles=ReleaseCycleService, matrix=MatrixService)
+
+    @get(
+        "/matrix",
+        operation_id="getSupportMatrix",
+        summary="What the newest release of each supported series ships",
+        description="For each supported series (pre-release, bugfix or security, by the "
+        "schedule and today's date), newest first: its newest published release that has "
+        "classified files (a final release when there is one) and each platform/arch/kind "
+        "combination that release ships, with its formats. `platform` keeps only that "
+        "platform's combinations, and only the series that have some.",
+    )
+    async def matrix(
+        self, matrix: NamedDependency[MatrixService], platform: PlatformQ = None
+    ) -> list[MatrixSeries]:
+        return await matrix.matrix(platform)
 
     @get("/", operation_id="listReleaseCycle", summary="Support status of every minor series")
     async def list_cycles(
@@ -166,7 +289,7 @@ class ReleaseFileController(ResourceController):
     service, noun, plural = ReleaseFileService, "ReleaseFile", "ReleaseFiles"
     id_parameter = "file_id"
     operations = ("list", "get", "create", "update", "delete")
-    dependencies = {"filters": Provide(file_filters)}
+    dependencies = {"filters": Provide(file_filters), "kinds": Provide(file_kinds)}
     options = {
         "create": {
             "description": "URLs must start with `https://www.python.org/`; signature and SBOM "
@@ -185,9 +308,10 @@ class ReleaseFileController(ResourceController):
         release_id: Id,
         service: NamedDependency[ReleaseFileService],
         window: NamedDependency[Window],
+        kinds: NamedDependency[FileKinds],
         os: OSId = None,
     ) -> Page[ReleaseFileRead]:
-        return await service.of_release(release_id, window, os)
+        return await service.of_release(release_id, window, os, kinds)
 
     @get("/os/{os_id:int}", operation_id="listFilesOfOS", summary="List the files for an OS")
     async def files_of_os(
@@ -195,12 +319,13 @@ class ReleaseFileController(ResourceController):
         os_id: Id,
         service: NamedDependency[ReleaseFileService],
         window: NamedDependency[Window],
+        kinds: NamedDependency[FileKinds],
         release: ReleaseId = None,
         version: Version = None,
         series: Series = None,
         pre_release: PreRelease = None,
     ) -> Page[ReleaseFileRead]:
-        filters = FileFilters(release, None, version, series, pre_release)
+        filters = FileFilters(release, None, version, series, pre_release, kinds)
         return await service.of_os(os_id, window, filters)
 
 

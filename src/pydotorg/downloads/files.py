@@ -8,19 +8,35 @@ is a 422 naming the field, never the 500 release managers used to get.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from pydotorg.core.exceptions import FieldError
+from pydotorg.core.exceptions import FieldError, NotFoundError
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import where_given
-from pydotorg.core.resources import CrudService
-from pydotorg.core.services import by_role
-from pydotorg.downloads.models import OS, Release, ReleaseFile
-from pydotorg.downloads.schemas import ReleaseFileCreate, ReleaseFileRead, ReleaseFileUpdate
+from pydotorg.core.resources import CrudService, to_schema
+from pydotorg.core.services import Service, by_role
+from pydotorg.downloads.classify import FIELDS, classify, signatures
+from pydotorg.downloads.models import OS, Release, ReleaseCycle, ReleaseFile
+from pydotorg.downloads.schemas import (
+    BestFileRead,
+    MatrixEntry,
+    MatrixSeries,
+    ReleaseFileCreate,
+    ReleaseFileRead,
+    ReleaseFileUpdate,
+)
+from pydotorg.downloads.services import (
+    NEWEST_FIRST,
+    python_version,
+    support_status,
+    version_scope,
+)
 
 URL_PREFIX = "https://www.python.org/"
 SIDECAR_SUFFIXES = {
@@ -49,12 +65,103 @@ def check_urls(values: dict[str, Any]) -> None:
 
 
 @dataclass(frozen=True)
+class FileKinds:
+    """The structured-field filters every file list takes (see ``downloads.classify``)."""
+
+    platform: str | None = None
+    arch: str | None = None
+    kind: str | None = None
+    format: str | None = None
+    free_threaded: bool | None = None
+    signed_with: str | None = None
+
+    def given(self) -> str:
+        """The filters given, as ``platform=windows, arch=arm64`` for messages."""
+        names = ("platform", "arch", "kind", "format", "free_threaded", "signed_with")
+        pairs = [(name, getattr(self, name)) for name in names]
+        return ", ".join(
+            f"{name}={str(value).lower()}" for name, value in pairs if value is not None
+        )
+
+
+SIGNED_WITH: dict[str, ColumnElement[bool]] = {
+    "gpg": ReleaseFile.gpg_signature_file != "",
+    "sigstore": or_(
+        ReleaseFile.sigstore_bundle_file != "", ReleaseFile.sigstore_signature_file != ""
+    ),
+    "sbom": ReleaseFile.sbom_spdx2_file != "",
+}
+
+
+def of_kinds(query: Select[Any], kinds: FileKinds) -> Select[Any]:
+    query = where_given(
+        query,
+        (ReleaseFile.platform, kinds.platform),
+        (ReleaseFile.arch, kinds.arch),
+        (ReleaseFile.kind, kinds.kind),
+        (ReleaseFile.format, kinds.format),
+        (ReleaseFile.free_threaded, kinds.free_threaded),
+    )
+    if kinds.signed_with is not None:
+        query = query.where(SIGNED_WITH[kinds.signed_with])
+    return query
+
+
+@dataclass(frozen=True)
 class FileFilters:
     release: int | None = None
     os: int | None = None
     version: int | None = None
     series: str | None = None
     pre_release: bool | None = None
+    kinds: FileKinds = dataclasses.field(default_factory=FileKinds)
+
+
+def classified(values: dict[str, Any], url: str, *, derive_all: bool) -> None:
+    """Fill the structured fields of ``values`` from ``url`` where they are null (or, with
+    ``derive_all``, also where they were left out); values staff gave are kept."""
+    derived = classify(url).columns()
+    for name in FIELDS:
+        if values.get(name) is None and (derive_all or name in values):
+            values[name] = derived[name]
+
+
+# "Best file" preferences, most preferred first (see README, "Which file do I download").
+KIND_ORDER = (
+    "installer", "embeddable", "source", "web-installer", "nuget", "manifest", "docs",
+    "debug-symbols", "debug-binaries",
+)  # fmt: skip
+ARCH_ORDER = (
+    "universal2",
+    "amd64",
+    "x86_64",
+    "arm64",
+    "aarch64",
+    "intel",
+    "universal",
+    "x86",
+    "none",
+)
+FORMAT_ORDER = (
+    "exe", "pkg", "msi", "dmg", "tar.xz", "tgz", "tar.gz", "tar.bz2", "zip", "nupkg", "json",
+    "chm",
+)  # fmt: skip
+
+
+def _rank(order: tuple[str, ...], value: str | None) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+def preference(row: ReleaseFile) -> tuple[Any, ...]:
+    """How a file ranks among its release's matches: lower is better."""
+    return (
+        _rank(KIND_ORDER, row.kind),
+        bool(row.free_threaded),
+        _rank(ARCH_ORDER, row.arch),
+        _rank(FORMAT_ORDER, row.format),
+        not row.download_button,
+        row.id,
+    )
 
 
 class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
@@ -91,7 +198,7 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
 
     def filtered(self, query: Select[ReleaseFile], filters: Any) -> Select[ReleaseFile]:
         f: FileFilters = filters or FileFilters()
-        return where_given(
+        query = where_given(
             query,
             (ReleaseFile.release_id, f.release),
             (ReleaseFile.os_id, f.os),
@@ -99,15 +206,81 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
             (Release.series, f.series),
             (Release.pre_release, f.pre_release),
         )
+        return of_kinds(query, f.kinds)
 
-    async def of_release(
-        self, release_id: int, window: Window, os: int | None
-    ) -> Page[ReleaseFileRead]:
+    def read(self, row: ReleaseFile) -> ReleaseFileRead:
+        return to_schema(
+            ReleaseFileRead,
+            row,
+            self.columns,
+            signatures=signatures(
+                row.gpg_signature_file,
+                row.sigstore_bundle_file,
+                row.sigstore_signature_file,
+                row.sbom_spdx2_file,
+            ),
+            resource_uri=self.links.url(self.detail_route, row.id),
+        )
+
+    async def visible_release(self, release_id: int) -> Release:
         releases = (
             select(Release) if self.staff else select(Release).where(Release.is_published.is_(True))
         )
-        await self.rows(Release, releases).get(release_id)
-        return await self.page(window, FileFilters(release=release_id, os=os))
+        return await self.rows(Release, releases).get(release_id)
+
+    async def of_release(
+        self, release_id: int, window: Window, os: int | None, kinds: FileKinds | None = None
+    ) -> Page[ReleaseFileRead]:
+        await self.visible_release(release_id)
+        filters = FileFilters(release=release_id, os=os, kinds=kinds or FileKinds())
+        return await self.page(window, filters)
+
+    async def best(
+        self, scope: list[ColumnElement[bool]], wanted: FileKinds, described: str
+    ) -> BestFileRead:
+        """The best classified file, among the releases ``scope`` keeps, for ``wanted``: the
+        newest release that has a matching file, then by ``preference``."""
+        query = of_kinds(self.query(), wanted).where(ReleaseFile.kind.is_not(None), *scope)
+        newest = await self.session.scalar(
+            query.with_only_columns(Release.id).order_by(None).order_by(*NEWEST_FIRST).limit(1)
+        )
+        if newest is None:
+            asked = wanted.given() or "any classified file"
+            raise NotFoundError(f"No file of {described} matches {asked}.")
+        rows = list(await self.session.scalars(query.where(Release.id == newest)))
+        row = min(rows, key=preference)
+        return to_schema(
+            BestFileRead,
+            row,
+            python_version=python_version(row.release),
+            release=row.release_id,
+            release_name=row.release.name,
+            signatures=signatures(
+                row.gpg_signature_file,
+                row.sigstore_bundle_file,
+                row.sigstore_signature_file,
+                row.sbom_spdx2_file,
+            ),
+            gpg_signature_url=row.gpg_signature_file or None,
+            sigstore_bundle_url=row.sigstore_bundle_file or None,
+            sigstore_signature_url=row.sigstore_signature_file or None,
+            sigstore_cert_url=row.sigstore_cert_file or None,
+            sbom_url=row.sbom_spdx2_file or None,
+            file=self.read(row),
+        )
+
+    async def best_of_release(self, release_id: int, wanted: FileKinds) -> BestFileRead:
+        release = await self.visible_release(release_id)
+        return await self.best([Release.id == release_id], wanted, release.name)
+
+    async def best_of_latest(self, version: str, wanted: FileKinds) -> BestFileRead:
+        """``version``: a major (``3``), a series (``3.13``): final releases only; ``pre``:
+        every published release, pre-releases included."""
+        if version == "pre":
+            return await self.best([], wanted, "any published release")
+        column, value = version_scope(version)
+        scope = [getattr(Release, column) == value, Release.pre_release.is_(False)]
+        return await self.best(scope, wanted, f"a final Python {version} release")
 
     async def of_os(
         self, os_id: int, window: Window, filters: FileFilters
@@ -121,6 +294,7 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
         release = await self.rows(Release).reference(values["release_id"], field="release")
         check_urls(values)
         values["slug"] = values.get("slug") or slugify_file(release.slug, values["name"])
+        classified(values, values["url"], derive_all=True)
         if values.get("is_source") is None:
             values["is_source"] = os.slug == SOURCE_OS_SLUG
         await self.validate(values, None)
@@ -138,6 +312,7 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
             await self.rows(Release).reference(values["release_id"], field="release")
         if any(field in values for field in URL_FIELDS):
             check_urls({field: values.get(field, getattr(row, field)) for field in URL_FIELDS})
+        classified(values, values.get("url", row.url), derive_all="url" in values)
         merged = {
             name: values.get(name, getattr(row, name))
             for name in ("release_id", "os_id", "download_button")
@@ -165,3 +340,100 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
                 "download_button",
                 f"release file {other} already has the download button for this release and OS",
             )
+
+
+SUPPORTED = ("prerelease", "bugfix", "security")
+
+
+class MatrixService(Service):
+    """What the newest release of each supported series ships, for CI test matrices: the newest
+    published release with classified files (a final one when there is one)."""
+
+    async def matrix(self, platform: str | None = None) -> list[MatrixSeries]:
+        today = self.now.date()
+        cycles = [
+            (cycle, status)
+            for cycle in await self.session.scalars(select(ReleaseCycle))
+            if (status := support_status(cycle, today)) in SUPPORTED
+        ]
+        cycles.sort(key=lambda c: tuple(int(p) for p in c[0].series.split(".")), reverse=True)
+        result = []
+        for cycle, status in cycles:
+            ships_files = (
+                select(ReleaseFile.id)
+                .where(ReleaseFile.release_id == Release.id, ReleaseFile.kind.is_not(None))
+                .exists()
+            )
+            release = await self.session.scalar(
+                select(Release)
+                .where(Release.series == cycle.series, Release.is_published.is_(True), ships_files)
+                .order_by(Release.pre_release, *NEWEST_FIRST)
+                .limit(1)
+            )
+            if release is None:
+                continue
+            ships = await self.ships(release.id, platform)
+            if platform is not None and not ships:
+                continue
+            result.append(
+                MatrixSeries(
+                    series=cycle.series,
+                    status=status,
+                    end_of_life=cycle.end_of_life,
+                    python_version=python_version(release),
+                    release=release.id,
+                    release_name=release.name,
+                    ships=ships,
+                )
+            )
+        return result
+
+    async def ships(self, release_id: int, platform: str | None) -> list[MatrixEntry]:
+        query = select(
+            ReleaseFile.platform,
+            ReleaseFile.arch,
+            ReleaseFile.kind,
+            ReleaseFile.free_threaded,
+            ReleaseFile.format,
+        ).where(ReleaseFile.release_id == release_id, ReleaseFile.kind.is_not(None))
+        query = where_given(query, (ReleaseFile.platform, platform))
+        formats: dict[tuple[Any, ...], set[Any]] = {}
+        for plat, arch, kind, free, fmt in (await self.session.execute(query)).all():
+            formats.setdefault((plat, arch, kind, bool(free)), set()).add(fmt)
+        return [
+            MatrixEntry(
+                platform=plat,
+                arch=arch,
+                kind=kind,
+                free_threaded=free,
+                formats=sorted(found, key=lambda f: _rank(FORMAT_ORDER, f)),
+            )
+            for (plat, arch, kind, free), found in sorted(formats.items())
+        ]
+
+
+async def unclassified_report(session: AsyncSession) -> list[str]:
+    """Lines for ``pydotorg check files``: counts, then each file no rule classified."""
+    total = await session.scalar(select(func.count(ReleaseFile.id))) or 0
+    by_platform = (
+        await session.execute(
+            select(ReleaseFile.platform, func.count(ReleaseFile.id))
+            .where(ReleaseFile.platform.is_not(None))
+            .group_by(ReleaseFile.platform)
+            .order_by(ReleaseFile.platform)
+        )
+    ).all()
+    missing = (
+        await session.execute(
+            select(ReleaseFile.id, ReleaseFile.url, Release.major)
+            .join(Release, Release.id == ReleaseFile.release_id)
+            .where(or_(*(getattr(ReleaseFile, name).is_(None) for name in FIELDS)))
+            .order_by(ReleaseFile.id)
+        )
+    ).all()
+    lines = [f"release files: {total}"]
+    lines += [f"  {platform}: {count}" for platform, count in by_platform]
+    lines.append(f"unclassified: {len(missing)}")
+    lines.append(f"unclassified of 3.x releases: {sum(1 for *_, major in missing if major == 3)}")
+    lines += [f"  file {key}: {url}" for key, url, _ in missing]
+    return lines

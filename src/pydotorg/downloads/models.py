@@ -120,6 +120,12 @@ class ReleaseFile(TimestampMixin, Base):
     sha256_sum: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     filesize: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     download_button: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Read from the URL by ``downloads.classify`` on write (staff may correct them).
+    platform: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    arch: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    format: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    free_threaded: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     os: Mapped[OS] = relationship(lazy="joined", innerjoin=True)
     release: Mapped[Release] = relationship(back_populates="files", lazy="joined", innerjoin=True)

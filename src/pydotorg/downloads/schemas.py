@@ -17,6 +17,7 @@ from pydotorg.core.schemas import (
     WriteSchema,
     patch_of,
 )
+from pydotorg.downloads.classify import Arch, Format, Kind, Platform, Signature
 
 SupportStatus = Literal["prerelease", "bugfix", "security", "end-of-life"]
 ReleaseName = Annotated[
@@ -108,6 +109,12 @@ class ReleaseFileRead(msgspec.Struct):
     sigstore_bundle_file: str
     sbom_spdx2_file: str
     download_button: bool
+    platform: Platform | None
+    arch: Arch | None
+    kind: Kind | None
+    format: Format | None
+    free_threaded: bool | None
+    signatures: list[Signature]
     resource_uri: str
 
 
@@ -128,6 +135,59 @@ class ReleaseFileCreate(WriteSchema):
     sigstore_bundle_file: OptionalUrl = ""
     sbom_spdx2_file: OptionalUrl = ""
     download_button: bool = False
+    # Left out or null: read from the URL by the rules of ``downloads.classify``.
+    platform: Platform | None = None
+    arch: Arch | None = None
+    kind: Kind | None = None
+    format: Format | None = None
+    free_threaded: bool | None = None
+
+
+class BestFileRead(msgspec.Struct):
+    """The one file that answers "which file do I download", with what checks it."""
+
+    python_version: str
+    release: int
+    release_name: str
+    platform: Platform
+    arch: Arch
+    kind: Kind
+    format: Format
+    free_threaded: bool
+    name: str
+    url: str
+    filesize: int
+    sha256_sum: str
+    md5_sum: str
+    signatures: list[Signature]
+    gpg_signature_url: str | None
+    sigstore_bundle_url: str | None
+    sigstore_signature_url: str | None
+    sigstore_cert_url: str | None
+    sbom_url: str | None
+    file: ReleaseFileRead
+
+
+class MatrixEntry(msgspec.Struct):
+    """One platform/arch/kind combination a release ships, and in which formats."""
+
+    platform: Platform
+    arch: Arch
+    kind: Kind
+    free_threaded: bool
+    formats: list[Format]
+
+
+class MatrixSeries(msgspec.Struct):
+    """A supported series, its newest release and what that release ships."""
+
+    series: str
+    status: SupportStatus
+    end_of_life: date | None
+    python_version: str
+    release: int
+    release_name: str
+    ships: list[MatrixEntry]
 
 
 ReleaseUpdate = patch_of(ReleaseCreate, not_null=("slug",))

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.data import load
+from pydotorg.downloads.classify import classify
 from pydotorg.downloads.files import slugify_file
 from pydotorg.downloads.models import OS, Release, ReleaseCycle, ReleaseFile
 from pydotorg.downloads.services import parse_release_name, refresh_latest
@@ -128,6 +129,8 @@ async def seed(session: AsyncSession) -> dict[str, int]:
                 "filesize": record["filesize"] or 0,
                 "download_button": record["download_button"],
                 **_sidecars(record),
+                # Derived here, at seed time: the shipped file keeps only the source's facts.
+                **classify(record["url"]).columns(),
             }
         )
     new = await _missing(session, ReleaseFile.url, files, "url")

@@ -114,6 +114,18 @@ def support_status(cycle: ReleaseCycle, today: date) -> Any:
     return _STATUS.get(cycle.status, cycle.status)
 
 
+def version_scope(version: str) -> tuple[str, int | str]:
+    """The release column and value a ``ver`` path segment names: ``("major", 3)`` for ``3``,
+    ``("series", "3.12")`` for ``3.12``; anything else is a 422 naming ``ver``."""
+    if _MAJOR.match(version):
+        return "major", int(version)
+    if _SERIES.match(version):
+        return "series", version
+    raise FieldError(
+        "ver", "must be a major version ('3') or a minor series ('3.12')", source="path"
+    )
+
+
 class OSService(CrudService[OS, OSRead]):
     """Operating systems downloads are published for."""
 
@@ -209,15 +221,7 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
 
     async def latest(self, version: str = "3") -> ReleaseRead:
         """The newest published final release of a major version (``3``) or series (``3.12``)."""
-        value: int | str
-        if _MAJOR.match(version):
-            column, value = "major", int(version)
-        elif _SERIES.match(version):
-            column, value = "series", version
-        else:
-            raise FieldError(
-                "ver", "must be a major version ('3') or a minor series ('3.12')", source="path"
-            )
+        column, value = version_scope(version)
         release = await self.rows(Release).first(self.newest_final(column), {"value": value})
         if release is None:
             raise NotFoundError(f"No published final release of Python {version}.")
