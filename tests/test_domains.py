@@ -20,6 +20,7 @@ def test_every_domain_package_declares_itself() -> None:
         "pydotorg.jobs",
         "pydotorg.content",
         "pydotorg.accounts",
+        "pydotorg.search",
     ]
     for domain in DOMAINS:
         assert importlib.import_module(domain.package).DOMAIN is domain

@@ -3,7 +3,7 @@
 The order is the order of the documentation's sections and of seeding.
 """
 
-from pydotorg import accounts, content, downloads, events, jobs
+from pydotorg import accounts, content, downloads, events, jobs, search
 from pydotorg.core.domain import Domain
 
 DOMAINS: tuple[Domain, ...] = (
@@ -12,4 +12,5 @@ DOMAINS: tuple[Domain, ...] = (
     jobs.DOMAIN,
     content.DOMAIN,
     accounts.DOMAIN,
+    search.DOMAIN,
 )
