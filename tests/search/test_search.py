@@ -379,3 +379,39 @@ def test_search_is_critical_and_autocomplete_low(anon: httpx.Client) -> None:
     search_op = document["paths"]["/api/v1/search"]["post"]
     autocomplete = document["paths"]["/api/v1/search/autocomplete"]["get"]
     assert "CRITICAL" in search_op["description"] and "LOW" in autocomplete["description"]
+
+
+SHIPPED_QUERIES = ["python", "python developer", "pycon 2019", "django web", "release candidate"]
+
+
+def shipped_order(found: list[dict[str, Any]], other: list[dict[str, Any]]) -> list[Any]:
+    """The hits both servers hold (what other tests wrote differs), in the order given."""
+    common = {(hit["index"], hit["id"]) for hit in other}
+    return [(hit["index"], hit["id"]) for hit in found if (hit["index"], hit["id"]) in common]
+
+
+def test_same_hits_in_the_same_order_on_sqlite_and_postgresql(
+    sqlite_server: LiveServer, postgresql_server: LiveServer
+) -> None:
+    with sqlite_server.client() as lite, postgresql_server.client() as pg:
+        for query in SHIPPED_QUERIES:
+            body = {"query": query, "limit": 100}
+            on_sqlite = lite.post(SEARCH, json=body).json()
+            on_postgres = pg.post(SEARCH, json=body).json()
+            assert len(on_sqlite) >= 5, query
+            assert shipped_order(on_sqlite, on_postgres) == shipped_order(on_postgres, on_sqlite)
+            assert len(shipped_order(on_sqlite, on_postgres)) >= min(len(on_sqlite), 10) - 5
+
+
+def test_the_job_search_orders_postings_the_same_on_both_engines(
+    sqlite_server: LiveServer, postgresql_server: LiveServer
+) -> None:
+    def shipped_ids(client: httpx.Client) -> list[int]:
+        response = client.post("/api/v1/jobs/search", json={"query": "python", "limit": 1000})
+        assert response.status_code == 200
+        return [job["id"] for job in response.json() if job["id"] <= 196]  # the shipped ones
+
+    with sqlite_server.client() as lite, postgresql_server.client() as pg:
+        on_sqlite, on_postgres = shipped_ids(lite), shipped_ids(pg)
+    assert len(on_sqlite) >= 90
+    assert on_sqlite == on_postgres
