@@ -119,7 +119,11 @@ class SearchEngine(Protocol):
 
 
 class SQLiteSearch:
-    """SQLite's FTS5 table ``search_fts`` (kept by triggers)."""
+    """SQLite's FTS5 table ``search_fts`` (kept by triggers).
+
+    ``CROSS JOIN`` makes SQLite read the full-text match first and ``LIMIT -1`` keeps the
+    subquery from being flattened into the caller's join: without them it scans the match once
+    per row of the joined table (200 ms instead of 10 ms on 8,000 documents)."""
 
     name = "sqlite"
 
@@ -127,8 +131,8 @@ class SQLiteSearch:
         score, params = score_sql(terms)
         statement = text(
             f"SELECT d.object_id AS object_id, {score} AS score "  # noqa: S608 (no values)
-            "FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid "
-            "WHERE search_fts MATCH :q AND d.kind = :kind"
+            "FROM search_fts CROSS JOIN search_documents d ON d.id = search_fts.rowid "
+            "WHERE search_fts MATCH :q AND d.kind = :kind LIMIT -1"
         ).bindparams(kind=kind, q=" AND ".join(f'"{term}"' for term in terms), **params)
         return statement.columns(object_id=Integer, score=Integer).subquery(f"{kind}_matches")
 
