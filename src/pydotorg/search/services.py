@@ -95,22 +95,33 @@ class SearchService(Service):
                 )
         return [known[name] for name in dict.fromkeys(names)]
 
-    async def _matches(
-        self, spec: IndexSpec, terms: list[str], data: SearchQuery
-    ) -> list[tuple[int, datetime | None, int, str]]:
-        """``(id, date, score, title)`` of the visible documents of one index holding every
-        term."""
+    def _visible(self, spec: IndexSpec, terms: list[str], data: SearchQuery) -> tuple[Any, Any]:
+        """The visible documents of one index holding every term: the statement without its
+        columns, and the match subquery (``object_id``, ``score``)."""
         matches = self.search_engine.matches(spec.kind, terms)
-        model = spec.model
         user_id = self.caller.id if self.caller is not None else None
         query = (
-            select(model.id, spec.date, matches.c.score, spec.title)
-            .join(matches, matches.c.object_id == model.id)
+            select(spec.model.id)
+            .join(matches, matches.c.object_id == spec.model.id)
             .where(spec.visible(self.role_name, user_id))
             .where(*_date_filter(spec.date, data.date_from, data.date_to))
         )
-        rows = await self.session.execute(query)
-        return [(row[0], _as_datetime(row[1]), int(row[2]), row[3]) for row in rows]
+        return query, matches
+
+    async def _top(
+        self, spec: IndexSpec, terms: list[str], data: SearchQuery, count: int
+    ) -> list[tuple[int, datetime, str, int, str]]:
+        """The ``count`` best hits of one index, ordered as :meth:`_ranked` orders all."""
+        query, matches = self._visible(spec, terms, data)
+        query = (
+            query.add_columns(spec.date, matches.c.score, spec.title)
+            .order_by(matches.c.score.desc(), spec.date.desc().nulls_last(), spec.model.id)
+            .limit(count)
+        )
+        return [
+            (int(score), _as_datetime(when) or OLDEST, spec.name, object_id, title)
+            for object_id, when, score, title in await self.session.execute(query)
+        ]
 
     @property
     def role_name(self) -> Role:
@@ -119,14 +130,23 @@ class SearchService(Service):
 
     async def _ranked(
         self, specs: list[IndexSpec], terms: list[str], data: SearchQuery
-    ) -> list[tuple[int, datetime, str, int, str]]:
-        found: list[tuple[int, datetime, str, int, str]] = []
+    ) -> tuple[dict[str, int], list[tuple[int, datetime, str, int, str]]]:
+        """How many hits each index has, and the page of hits asked for. Each index gives its
+        best ``offset + limit`` in SQL; merged here by score, then newest, then index name,
+        then id: the same order on every engine."""
+        counts: dict[str, int] = {}
         for spec in specs:
-            for object_id, when, score, title in await self._matches(spec, terms, data):
-                found.append((score, when or OLDEST, spec.name, object_id, title))
-        # Best score, then newest, then index order, then id: the same on every engine.
+            query, _ = self._visible(spec, terms, data)
+            total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
+            counts[spec.name] = int(total or 0)
+        wanted = data.offset + data.limit
+        found: list[tuple[int, datetime, str, int, str]] = []
+        if data.offset < sum(counts.values()):
+            for spec in specs:
+                if counts[spec.name]:
+                    found += await self._top(spec, terms, data, min(wanted, counts[spec.name]))
         found.sort(key=lambda hit: (-hit[0], -hit[1].timestamp(), hit[2], hit[3]))
-        return found
+        return counts, found[data.offset : wanted]
 
     async def search(self, data: SearchQuery) -> Page[SearchHit]:
         if not data.query.strip():
@@ -136,17 +156,15 @@ class SearchService(Service):
         specs = self._specs(data.indexes)
         window = Window(limit=data.limit, offset=data.offset, style="body")
         terms = query_terms(data.query)
-        found = await self._ranked(specs, terms, data) if terms else []
-        if terms and not found:
+        counts, shown = await self._ranked(specs, terms, data) if terms else ({}, [])
+        if terms and not sum(counts.values()):
             fixed = await corrected(self.session, terms)
             if fixed != terms:
                 terms = fixed
-                found = await self._ranked(specs, terms, data)
-        counts = Counter(hit[2] for hit in found)
-        header = ", ".join(f"{spec.name}={counts[spec.name]}" for spec in specs)
-        shown = found[data.offset : data.offset + data.limit]
+                counts, shown = await self._ranked(specs, terms, data)
+        header = ", ".join(f"{spec.name}={counts.get(spec.name, 0)}" for spec in specs)
         hits = await self._hits(shown, set(terms))
-        return Page(hits, len(found), window, headers={COUNTS_HEADER: header})
+        return Page(hits, sum(counts.values()), window, headers={COUNTS_HEADER: header})
 
     async def _hits(
         self, shown: list[tuple[int, datetime, str, int, str]], terms: set[str]
