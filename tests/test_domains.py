@@ -21,6 +21,7 @@ def test_every_domain_package_declares_itself() -> None:
         "pydotorg.content",
         "pydotorg.sponsors",
         "pydotorg.accounts",
+        "pydotorg.search",
     ]
     for domain in DOMAINS:
         assert importlib.import_module(domain.package).DOMAIN is domain

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import uuid
 
 import httpx
 import pytest
@@ -56,3 +57,16 @@ def test_jobs_examples(server: LiveServer, capsys: pytest.CaptureFixture[str]) -
     assert len(everything) >= 196
     assert guide_examples.handle_job_errors(server.base_url) is None
     assert capsys.readouterr().out.strip() == "Job not found"
+
+
+def test_search_example(server: LiveServer, staff: httpx.Client) -> None:
+    path = f"/guide-{uuid.uuid4().hex[:12]}/"
+    body = {"path": path, "title": "An asyncio tutorial", "content": "Start an event loop."}
+    page = staff.post("/api/pages/", json=body).json()
+    response = guide_examples.search_content(server.base_url)
+    assert response.status_code == 200, response.text
+    found = response.json()
+    assert len(found) <= 20 and {hit["index"] for hit in found} <= {"pages", "blogs"}
+    assert {"index": "pages", "id": page["id"]}.items() <= next(
+        hit for hit in found if hit["id"] == page["id"] and hit["index"] == "pages"
+    ).items()

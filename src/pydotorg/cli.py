@@ -247,6 +247,45 @@ def cmd_check_files(_args: argparse.Namespace) -> int:
     return 0
 
 
+async def _reindex(database_url: str, name: str | None, progress: bool) -> list[str]:
+    from rich.progress import Progress, TaskID
+
+    from pydotorg.db.engine import create_engine, create_sessionmaker
+    from pydotorg.search.services import indexable, registry, reindex
+
+    specs = registry()
+    if name is not None and name not in specs:
+        raise CommandError(f"unknown index {name!r}; one of {', '.join(specs)}")
+    chosen = [specs[name]] if name is not None else list(specs.values())
+    lines = []
+    engine = create_engine(database_url, pool=False)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            with Progress(disable=not progress, transient=True) as bar:
+                for spec in chosen:
+                    task = bar.add_task(spec.name, total=await indexable(session, spec))
+
+                    def advance(steps: int, task: TaskID = task) -> None:
+                        bar.advance(task, steps)
+
+                    count = await reindex(session, spec, advance)
+                    lines.append(f"{spec.name}: {count} documents")
+            await session.commit()
+    finally:
+        await engine.dispose()
+    return lines
+
+
+def cmd_search_reindex(args: argparse.Namespace) -> int:
+    from pydotorg.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    for line in asyncio.run(_reindex(settings.database_url, args.index, sys.stdout.isatty())):
+        print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
@@ -331,6 +370,18 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     files.set_defaults(func=cmd_check_files)
+
+    search = command("search", "the site-wide search index")
+    searches = search.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rebuild = searches.add_parser(
+        "reindex",
+        help="rebuild the search index from the tables (idempotent)",
+        description="Rebuild one index (releases, jobs, events, pages, blogs, success_stories, "
+        "community, ...) or every one from the tables; a progress bar on a terminal.",
+        formatter_class=formatter,
+    )
+    rebuild.add_argument("index", metavar="INDEX", nargs="?", help="one index (default: all)")
+    rebuild.set_defaults(func=cmd_search_reindex)
     return parser
 
 

@@ -95,7 +95,7 @@ def test_error_responses_use_the_error_body(spec: dict[str, Any]) -> None:
 def test_writes_declare_bearer_security_and_auth_errors(spec: dict[str, Any]) -> None:
     scheme = spec["components"]["securitySchemes"]["BearerToken"]
     assert scheme == {**scheme, "type": "http", "scheme": "bearer"}
-    public = {"register", "login", "refreshToken", "searchJobs"}
+    public = {"register", "login", "refreshToken", "searchJobs", "search"}
     writes = [
         (p, m, op)
         for p, m, op in operations(spec)

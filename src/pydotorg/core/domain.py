@@ -41,6 +41,13 @@ class Domain:
         """Import the domain's tables, so the shared metadata knows them."""
         self._module("models")
 
+    def search_indexes(self) -> list[Any]:
+        """The domain's indexes of the site-wide search: ``INDEXES`` of its ``indexes.py``
+        (a list of :class:`pydotorg.core.search.IndexSpec`), if it has one."""
+        if find_spec(f"{self.package}.indexes") is None:
+            return []
+        return list(self._module("indexes").INDEXES)
+
     async def seed(self, session: AsyncSession) -> dict[str, int]:
         """Add the domain's shipped records that are missing; how many rows each table gained."""
         if find_spec(f"{self.package}.seed") is None:

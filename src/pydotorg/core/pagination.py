@@ -50,6 +50,7 @@ class Page(Generic[T]):
     items: list[T]
     total: int
     window: Window
+    headers: dict[str, str] | None = None  # more response headers (the search's counts)
 
 
 async def provide_limit_offset(

@@ -22,6 +22,7 @@ class ApiResponse(Response[Any]):
         content = self.content
         if isinstance(content, Page):
             self.headers["X-Total-Count"] = str(content.total)
+            self.headers.update(content.headers or {})
             if content.window.style != "body":
                 self.headers["Link"] = link_header(request, content.window, content.total)
             self.content = content.items

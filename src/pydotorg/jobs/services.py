@@ -91,6 +91,14 @@ def public_clause() -> ColumnElement[bool]:
     return and_(Job.status == S.APPROVED, or_(Job.expires.is_(None), Job.expires > utcnow()))
 
 
+def document(job: Job) -> tuple[str, str]:
+    """The title and the body a posting is indexed under."""
+    return (
+        f"{job.job_title} {job.company_name}",
+        f"{job.description}\n{job.requirements}\n{job.company_description}",
+    )
+
+
 def effective_status(job: Job) -> str:
     if job.status == S.APPROVED and job.expires is not None and job.expires <= utcnow():
         return EXPIRED
@@ -208,12 +216,7 @@ class JobService(CrudService[Job, JobRead]):
             await self.rows(JobCategory).reference(category_id, field="category_id")
 
     async def _index(self, job: Job) -> None:
-        await JOB_INDEX.put(
-            self.session,
-            job.id,
-            f"{job.job_title} {job.company_name}",
-            f"{job.description}\n{job.requirements}\n{job.company_description}",
-        )
+        await JOB_INDEX.put(self.session, job.id, *document(job))
 
     async def _reload(self, job_id: int) -> JobRead:
         return self.read(await self.rows(Job).get(job_id, fresh=True))

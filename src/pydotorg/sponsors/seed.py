@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pydotorg.core.search import SearchIndex
 from pydotorg.core.text import slugify
 from pydotorg.data import load
 from pydotorg.sponsors.models import (
@@ -31,6 +30,7 @@ from pydotorg.sponsors.models import (
     SponsorshipPackage,
     SponsorshipProgram,
 )
+from pydotorg.sponsors.services import SPONSOR_INDEX, sponsor_document
 
 PROGRAMS = [
     (1, "Foundation", 0),
@@ -49,7 +49,6 @@ MEMBER_LEVEL = {
     "logo_dimension": 175,
 }
 LAST_ATTESTED = date(2018, 12, 31)
-SPONSOR_INDEX = SearchIndex("sponsor")
 
 
 async def _missing(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> int:
@@ -122,7 +121,7 @@ async def _members(session: AsyncSession) -> tuple[int, int]:
                     finalized_on=moment,
                 )
             )
-            await SPONSOR_INDEX.put(session, sponsor.id, sponsor.name, "")
+            await SPONSOR_INDEX.put(session, sponsor.id, *sponsor_document(sponsor))
             sponsorships += 1
         elif record["status"] == "denied":
             session.add(Sponsorship(sponsor_id=sponsor.id, status="rejected"))

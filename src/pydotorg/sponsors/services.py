@@ -72,6 +72,11 @@ WORKFLOW = Workflow(
 )
 
 
+def sponsor_document(sponsor: Sponsor) -> tuple[str, str]:
+    """The title and body a sponsor is found by in the site-wide search."""
+    return sponsor.name, f"{sponsor.description} {sponsor.country}"
+
+
 def finalized_sponsorship() -> ColumnElement[bool]:
     """The sponsor has a finalized sponsorship: it is public."""
     return exists().where(Sponsorship.sponsor_id == Sponsor.id, Sponsorship.status == FINALIZED)
@@ -237,9 +242,7 @@ class SponsorService(CrudService[Sponsor, SponsorRead]):
     async def index(self, sponsor: Sponsor) -> None:
         """Index a publicly visible sponsor (and only such), in the caller's transaction."""
         if await self._public(sponsor.id):
-            await SPONSOR_INDEX.put(
-                self.session, sponsor.id, sponsor.name, f"{sponsor.description} {sponsor.country}"
-            )
+            await SPONSOR_INDEX.put(self.session, sponsor.id, *sponsor_document(sponsor))
         else:
             await SPONSOR_INDEX.remove(self.session, sponsor.id)
 

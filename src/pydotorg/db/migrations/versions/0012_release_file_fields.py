@@ -1,7 +1,7 @@
 """Release files' platform, arch, kind, format and free_threaded, read from their URLs
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-29 18:50:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from pydotorg.downloads.classify import classify
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

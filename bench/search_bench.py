@@ -1,0 +1,92 @@
+"""Search and autocomplete latency on a database holding bench/search_corpus.py's corpus:
+one `pydotorg serve` worker, rate limits and the response cache off, 50 fixed queries (one,
+two and three words, phrases, typos) and 50 autocomplete prefixes, each sent ROUNDS times
+one after another; p50 and p99 of the wall time per request.
+
+    DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/search_bench.py [ROUNDS]
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from search_corpus import vocabulary
+
+PORT = 8799
+
+
+def queries() -> tuple[list[str], list[str]]:
+    rng = random.Random(7)
+    words = vocabulary()[:400]
+    one = words[:10] + rng.sample(words, 10)
+    two = [" ".join(rng.sample(words[:100], 2)) for _ in range(15)]
+    three = [" ".join(rng.sample(words[:100], 3)) for _ in range(5)]
+    phrase = [f"{words[n]} {words[n + 1]}" for n in range(0, 10, 2)]
+    typos = []
+    for word in [w for w in words if len(w) >= 6][:5]:
+        typos.append(word[0] + word[2] + word[1] + word[3:])
+    searches = one + two + three + phrase + typos
+    prefixes = [w[:n] for w in rng.sample(words, 50) for n in [rng.randint(2, max(2, len(w)))]]
+    return searches, prefixes
+
+
+def percentiles(times: list[float]) -> str:
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"p50 {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms"
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    env = {**os.environ, "RATE_LIMIT_ENABLED": "0", "RESPONSE_CACHE": "0"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pydotorg", "serve", "--port", str(PORT)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=60) as client:
+            for _ in range(600):
+                try:
+                    if client.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.1)
+            searches, prefixes = queries()
+            search_times: list[float] = []
+            hits: list[int] = []
+            for _ in range(rounds):
+                for query in searches:
+                    started = time.perf_counter()
+                    response = client.post("/api/v1/search", json={"query": query})
+                    search_times.append(time.perf_counter() - started)
+                    response.raise_for_status()
+                    hits.append(int(response.headers["X-Total-Count"]))
+            suggest_times: list[float] = []
+            for _ in range(rounds):
+                for prefix in prefixes:
+                    started = time.perf_counter()
+                    response = client.get("/api/v1/search/autocomplete", params={"q": prefix})
+                    suggest_times.append(time.perf_counter() - started)
+                    response.raise_for_status()
+        print(f"search ({len(search_times)} requests): {percentiles(search_times)}")
+        print(f"  hits per query: median {statistics.median(hits):.0f}, max {max(hits)}")
+        print(f"autocomplete ({len(suggest_times)} requests): {percentiles(suggest_times)}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Releases in the site-wide search: every release is indexed, published ones are public."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, true
+
+from pydotorg.core.search import IndexSpec, Role, SearchIndex
+from pydotorg.downloads.models import Release
+
+RELEASE_INDEX = SearchIndex("release")
+
+
+def document(release: Release) -> tuple[str, str]:
+    return release.name, f"Python {release.series} {release.slug}"
+
+
+def visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
+    return true() if role == "staff" else Release.is_published.is_(True)
+
+
+async def index(session: Any, release: Release) -> None:
+    title, body = document(release)
+    await RELEASE_INDEX.put(session, release.id, title, body)
+
+
+INDEXES = [
+    IndexSpec(
+        name="releases",
+        kind=RELEASE_INDEX.kind,
+        model=Release,
+        title=Release.name,
+        date=Release.release_date,
+        route="getRelease",
+        visible=visible,
+        document=document,
+    )
+]

@@ -1,0 +1,5 @@
+"""The search tables live in the kit (``core/search.py``), shared by every domain."""
+
+from pydotorg.core.search import SearchDocument, SearchTerm
+
+__all__ = ["SearchDocument", "SearchTerm"]

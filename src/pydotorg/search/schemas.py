@@ -1,0 +1,40 @@
+"""Bodies and answers of the site-wide search."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import msgspec
+
+from pydotorg.core.schemas import WriteSchema
+
+IndexName = Annotated[str, msgspec.Meta(max_length=50, examples=["pages"])]
+
+
+class SearchQuery(WriteSchema):
+    """The guide's search body, plus paging and a date range."""
+
+    # Any text: only its words reach SQL, as bound parameters.
+    query: Annotated[str, msgspec.Meta(max_length=10_000, examples=["asyncio tutorial"])]
+    indexes: Annotated[list[IndexName], msgspec.Meta(max_length=20)] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+    offset: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] = 0
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class SearchHit(msgspec.Struct):
+    index: str
+    id: int
+    title: str
+    snippet: str
+    url: str
+    date: datetime | None
+    score: int
+
+
+class Suggestion(msgspec.Struct):
+    text: str
+    type: str
+    index: str

@@ -1,0 +1,417 @@
+"""The site-wide search and autocomplete over HTTP, on both engines: every index, visibility
+for every role, ranking, highlighting, typo tolerance, hostile queries, reindexing."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support import LiveServer, settings_env
+
+SEARCH = "/api/v1/search/"
+PASSWORD = "search passphrase 2026"
+LETTERS = "abcdefghijklmnopqrtuvwxyz"  # no "s": plural folding would shorten the word
+
+
+def word(length: int = 12) -> str:
+    """A word no other document holds."""
+    return "".join(random.choice(LETTERS) for _ in range(length))
+
+
+def search(client: httpx.Client, query: str, **body: Any) -> httpx.Response:
+    return client.post(SEARCH, json={"query": query, **body})
+
+
+def hits(client: httpx.Client, query: str, **body: Any) -> list[dict[str, Any]]:
+    response = search(client, query, **body)
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()
+    assert response.headers["X-Total-Count"] == str(len(found)) or "offset" in body
+    return found
+
+
+def keys(found: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    return [(hit["index"], hit["id"]) for hit in found]
+
+
+def make_page(staff: httpx.Client, title: str, content: str = "", **more: Any) -> dict[str, Any]:
+    body = {"path": f"/s-{uuid.uuid4().hex[:12]}/", "title": title, "content": content, **more}
+    response = staff.post("/api/pages/", json=body)
+    assert response.status_code == 201, response.text
+    page: dict[str, Any] = response.json()
+    return page
+
+
+@pytest.fixture
+def member(server: LiveServer) -> Iterator[httpx.Client]:
+    """A freshly registered user, signed in."""
+    with server.client() as anon:
+        name = f"s{uuid.uuid4().hex[:10]}"
+        tokens = anon.post(
+            "/api/auth/register",
+            json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
+        ).json()
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as client:
+        yield client
+
+
+def test_each_index_finds_what_its_domain_wrote(
+    staff: httpx.Client, anon: httpx.Client, member: httpx.Client
+) -> None:
+    w = word()
+    page = make_page(staff, f"{w} page")
+    feed = staff.get("/api/blogs/feeds/").json()[0]["id"]
+    entry = staff.post(
+        "/api/blogs/entries/",
+        json={
+            "feed_id": feed,
+            "title": f"{w} entry",
+            "url": f"https://example.org/{w}/",
+            "pub_date": "2025-05-05T10:00:00Z",
+        },
+    ).json()
+    minor = random.randint(100, 899)
+    release = staff.post(
+        "/api/v1/releases/",
+        json={"name": f"Python 9.{minor}.0", "release_date": "2035-03-01T09:30:00Z"},
+    ).json()
+    staff.patch(release["resource_uri"], json={"is_published": True}).raise_for_status()
+    calendar = anon.get("/api/v1/calendars/").json()[0]["id"]
+    event = staff.post(
+        "/api/v1/events/",
+        json={
+            "title": f"{w} meetup",
+            "calendar": calendar,
+            "occurrences": [{"dt_start": "2027-01-10T18:00:00Z", "dt_end": "2027-01-10T20:00:00Z"}],
+        },
+    )
+    assert event.status_code == 201, event.text
+    job = member.post(
+        "/api/v1/jobs/",
+        json={
+            "job_title": f"{w} developer",
+            "company_name": "Acme",
+            "description": "Python.",
+            "contact_email": "hiring@acme.example",
+            "country": "Netherlands",
+        },
+    ).json()
+    member.post(f"/api/v1/jobs/{job['id']}/submit").raise_for_status()
+    staff.post(f"/api/v1/jobs/{job['id']}/approve").raise_for_status()
+    story = staff.post(
+        "/api/v1/success-stories/",
+        json={
+            "name": f"{w} story",
+            "category_id": 2,
+            "company_name": "Acme",
+            "company_url": "https://acme.example/",
+            "date": "2026-11-01",
+            "content": "Python everywhere.",
+        },
+    ).json()
+    post = member.post("/api/v1/community/posts/", json={"title": f"{w} post", "content": "x"})
+    post_id = post.json()["id"]
+    member.post(f"/api/v1/community/posts/{post_id}/submit").raise_for_status()
+    staff.post(f"/api/v1/community/posts/{post_id}/approve").raise_for_status()
+
+    found = hits(anon, w)
+    assert sorted(keys(found)) == sorted(
+        [
+            ("pages", page["id"]),
+            ("blogs", entry["id"]),
+            ("events", event.json()["id"]),
+            ("jobs", job["id"]),
+            ("success_stories", story["id"]),
+            ("community", post_id),
+        ]
+    )
+    by_index = {hit["index"]: hit for hit in found}
+    assert by_index["pages"]["url"] == f"{anon.base_url}/api/pages/{page['id']}"
+    assert by_index["jobs"]["url"] == f"{anon.base_url}/api/v1/jobs/{job['id']}"
+    assert by_index["blogs"]["date"] == "2025-05-05T10:00:00Z"
+    assert by_index["pages"]["title"] == f"{w} page"
+    releases = hits(anon, f"python 9.{minor}.0", indexes=["releases"])
+    assert keys(releases) == [("releases", release["id"])]
+    assert releases[0]["url"] == release["resource_uri"]
+    only = search(anon, w, indexes=["pages", "blogs"])
+    assert only.headers["X-Search-Counts"] == "pages=1, blogs=1"
+    assert sorted(hit["index"] for hit in only.json()) == ["blogs", "pages"]
+    # Writes keep the index in step: a deleted page and release are no longer found.
+    staff.delete(f"/api/pages/{page['id']}").raise_for_status()
+    staff.delete(release["resource_uri"]).raise_for_status()
+    assert ("pages", page["id"]) not in keys(hits(anon, w))
+    assert hits(staff, f"python 9.{minor}.0", indexes=["releases"]) == []
+
+
+def test_visibility_is_the_callers(
+    server: LiveServer, staff: httpx.Client, anon: httpx.Client, member: httpx.Client
+) -> None:
+    w = word()
+    calendar = anon.get("/api/v1/calendars/").json()[0]["id"]
+    pending = member.post(
+        "/api/v1/events/submit",
+        json={
+            "title": f"{w} sprint",
+            "calendar": calendar,
+            "occurrences": [{"dt_start": "2027-02-10T18:00:00Z", "dt_end": "2027-02-10T20:00:00Z"}],
+        },
+    ).json()
+    draft = member.post(
+        "/api/v1/jobs/",
+        json={
+            "job_title": f"{w} engineer",
+            "company_name": "Acme",
+            "description": "Python.",
+            "contact_email": "hiring@acme.example",
+            "country": "Netherlands",
+        },
+    ).json()
+    minor = random.randint(100, 899)
+    unpublished = staff.post(
+        "/api/v1/releases/",
+        json={"name": f"Python 8.{minor}.0", "release_date": "2035-03-01T09:30:00Z"},
+    ).json()
+    hidden_page = make_page(staff, f"{w} draft page", is_published=False)
+    draft_post = member.post(
+        "/api/v1/community/posts/", json={"title": f"{w} post", "content": "x"}
+    )
+    assert draft_post.status_code == 201
+    pending_story = member.post(
+        "/api/v1/success-stories/submit",
+        json={
+            "name": f"{w} story",
+            "category_id": 2,
+            "company_name": "Acme",
+            "company_url": "https://acme.example/",
+            "date": "2026-11-01",
+            "content": "Python.",
+        },
+    )
+    assert pending_story.status_code == 201
+
+    # Anonymous: nothing at all, not even a count, a snippet or an autocomplete title.
+    response = search(anon, w)
+    assert response.json() == [] and response.headers["X-Total-Count"] == "0"
+    assert "=1" not in response.headers["X-Search-Counts"]
+    assert anon.get("/api/v1/search/autocomplete", params={"q": w}).json() == []
+    assert hits(anon, f"python 8.{minor}.0", indexes=["releases"]) == []
+    # Another signed-in user: the same.
+    with server.client("user") as other:
+        assert hits(other, w) == []
+    # The submitter: their own pending event and draft posting.
+    assert sorted(keys(hits(member, w))) == sorted(
+        [("events", pending["id"]), ("jobs", draft["id"])]
+    )
+    # Staff: every event, posting and release; unpublished pages, drafts and pending stories
+    # are not indexed until published or approved.
+    assert sorted(keys(hits(staff, w))) == sorted(
+        [("events", pending["id"]), ("jobs", draft["id"])]
+    )
+    assert keys(hits(staff, f"python 8.{minor}.0", indexes=["releases"])) == [
+        ("releases", unpublished["id"])
+    ]
+    suggestions = staff.get("/api/v1/search/autocomplete", params={"q": w}).json()
+    assert {(s["text"], s["index"]) for s in suggestions if s["type"] == "title"} == {
+        (f"{w} sprint", "events"),
+        (f"{w} engineer", "jobs"),
+    }
+    staff.patch(f"/api/pages/{hidden_page['id']}", json={"is_published": True})
+    assert keys(hits(anon, w)) == [("pages", hidden_page["id"])]
+    staff.delete(unpublished["resource_uri"]).raise_for_status()
+
+
+def test_ranking_is_the_same_on_every_engine(staff: httpx.Client, anon: httpx.Client) -> None:
+    a, b = word(), word()
+    phrase_in_title = make_page(staff, f"{a} {b}")
+    scattered_in_title = make_page(staff, f"{b} and {a}")
+    phrase_in_body = make_page(staff, "Other", f"{a} {b}")
+    scattered_in_body = make_page(staff, "Other", f"{a} some words between {b}")
+    title_and_body = make_page(staff, f"{a}", f"{b}")
+    found = hits(anon, f"{a} {b}")
+    assert [hit["id"] for hit in found] == [
+        phrase_in_title["id"],  # 2 + 2 title words + 4 for the phrase in the title
+        phrase_in_body["id"],  # 1 + 1 + 2: ties with the next, and is newer
+        scattered_in_title["id"],  # 2 + 2
+        title_and_body["id"],  # 2 + 1
+        scattered_in_body["id"],  # 1 + 1
+    ]
+    assert [hit["score"] for hit in found] == [8, 4, 4, 3, 2]
+    second = hits(anon, f"{a} {b}", limit=2, offset=2)
+    assert [hit["id"] for hit in second] == [hit["id"] for hit in found[2:4]]
+
+
+def test_snippets_mark_the_matched_words_and_escape_html(
+    staff: httpx.Client, anon: httpx.Client
+) -> None:
+    w = word()
+    make_page(staff, "Escaping", f"Before {w} after &lt;script&gt; and more")
+    [hit] = hits(anon, f"{w} script")
+    assert hit["snippet"] == f"before <mark>{w}</mark> after <mark>script</mark> and more"
+    assert "<script>" not in hit["snippet"]
+
+
+def test_misspelt_words_find_what_the_right_ones_find(
+    staff: httpx.Client, anon: httpx.Client
+) -> None:
+    w = word()
+    page = make_page(staff, f"Python asyncio {w}")
+    exact = hits(anon, f"python asyncio {w}")
+    assert keys(exact) == [("pages", page["id"])]
+    assert hits(anon, f"pyhton asynico {w}") == exact
+    long = word(12)
+    other = make_page(staff, f"{long} notes")
+    typo = long[0] + long[2] + long[1] + long[3:-1] + "q"  # a swap and a substitution
+    assert keys(hits(anon, typo)) == [("pages", other["id"])]
+    assert hits(anon, long[:3] + "xx") == []  # a 5-letter word may be 1 edit away, not 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unterminated',
+        "python AND OR NOT",
+        "pyth*",
+        "NEAR(python asyncio, 2)",
+        "title:python",
+        "\x00python\x00",
+        "' OR 1=1 --",
+        "%_%",
+        "🐍 python 🐍",
+        "python " * 1400,
+        "^$ () {} [] \\ / ~ - +",
+    ],
+)
+def test_any_query_text_is_safe(anon: httpx.Client, query: str) -> None:
+    response = search(anon, query)
+    assert response.status_code == 200, response.text
+    assert isinstance(response.json(), list)
+
+
+def test_bad_bodies_are_400_naming_the_field(anon: httpx.Client) -> None:
+    for body, field in [
+        ({"query": ""}, "query"),
+        ({"query": "   "}, "query"),
+        ({"query": "x", "indexes": ["pages", "nope"]}, "indexes[1]"),
+        ({"query": "x", "limit": 0}, "limit"),
+        ({"query": "x", "date_from": "2020-01-02", "date_to": "2020-01-01"}, "date_to"),
+    ]:
+        response = anon.post(SEARCH, json=body)
+        assert response.status_code == 400, (body, response.text)
+        assert field in response.json()["detail"] or any(
+            error["field"] == field for error in response.json()["extra"].get("errors", [])
+        )
+
+
+def test_date_range_filters_hits(staff: httpx.Client, anon: httpx.Client) -> None:
+    w = word()
+    feed = staff.get("/api/blogs/feeds/").json()[0]["id"]
+    made = []
+    for day in ("2020-01-01", "2021-06-15", "2022-12-31"):
+        made.append(
+            staff.post(
+                "/api/blogs/entries/",
+                json={
+                    "feed_id": feed,
+                    "title": f"{w} {day}",
+                    "url": f"https://example.org/{w}/{day}/",
+                    "pub_date": f"{day}T10:00:00Z",
+                },
+            ).json()["id"]
+        )
+    assert [hit["id"] for hit in hits(anon, w)] == made[::-1]  # newest first on equal scores
+    window = hits(anon, w, date_from="2021-01-01", date_to="2022-12-31")
+    assert [hit["id"] for hit in window] == [made[2], made[1]]
+
+
+def test_autocomplete_suggests_words_and_titles(staff: httpx.Client, anon: httpx.Client) -> None:
+    w = word()
+    first = make_page(staff, f"{w}ango guide")
+    make_page(staff, f"{w}ango tutorial")
+    response = anon.get("/api/v1/search/autocomplete", params={"q": w, "limit": 10})
+    assert response.status_code == 200
+    assert response.json() == [
+        {"text": f"{w}ango", "type": "term", "index": "pages"},
+        {"text": f"{w}ango guide", "type": "title", "index": "pages"},
+        {"text": f"{w}ango tutorial", "type": "title", "index": "pages"},
+    ]
+    limited = anon.get("/api/v1/search/autocomplete", params={"q": f"{w}ango g", "limit": 1})
+    assert limited.json() == [{"text": f"{w}ango guide", "type": "term", "index": "pages"}]
+    assert first["id"]
+    for q in ("d", "", "!!", "é"):
+        short = anon.get("/api/v1/search/autocomplete", params={"q": q})
+        assert short.status_code == 400, q
+
+
+def test_reindex_is_idempotent(server: LiveServer, staff: httpx.Client, anon: httpx.Client) -> None:
+    w = word()
+    page = make_page(staff, f"{w} reindexed")
+    before = hits(anon, w)
+    env = {**os.environ, **settings_env(server.settings)}
+    command = [sys.executable, "-m", "pydotorg", "search", "reindex", "pages"]
+    runs = [
+        subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        for _ in range(2)
+    ]
+    assert [run.returncode for run in runs] == [0, 0], runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout and runs[0].stdout.startswith("pages: ")
+    assert hits(anon, w) == before == [hit for hit in before if hit["id"] == page["id"]]
+    bad = subprocess.run(
+        [sys.executable, "-m", "pydotorg", "search", "reindex", "nope"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "unknown index 'nope'" in bad.stderr
+
+
+def test_search_is_critical_and_autocomplete_low(anon: httpx.Client) -> None:
+    document = anon.get("/api/openapi.json").json()
+    search_op = document["paths"]["/api/v1/search"]["post"]
+    autocomplete = document["paths"]["/api/v1/search/autocomplete"]["get"]
+    assert "CRITICAL" in search_op["description"] and "LOW" in autocomplete["description"]
+
+
+SHIPPED_QUERIES = ["python", "python developer", "pycon 2019", "django web", "release candidate"]
+
+
+def shipped_order(found: list[dict[str, Any]], other: list[dict[str, Any]]) -> list[Any]:
+    """The hits both servers hold (what other tests wrote differs), in the order given."""
+    common = {(hit["index"], hit["id"]) for hit in other}
+    return [(hit["index"], hit["id"]) for hit in found if (hit["index"], hit["id"]) in common]
+
+
+def test_same_hits_in_the_same_order_on_sqlite_and_postgresql(
+    sqlite_server: LiveServer, postgresql_server: LiveServer
+) -> None:
+    with sqlite_server.client() as lite, postgresql_server.client() as pg:
+        for query in SHIPPED_QUERIES:
+            body = {"query": query, "limit": 100}
+            on_sqlite = lite.post(SEARCH, json=body).json()
+            on_postgres = pg.post(SEARCH, json=body).json()
+            assert len(on_sqlite) >= 5, query
+            assert shipped_order(on_sqlite, on_postgres) == shipped_order(on_postgres, on_sqlite)
+            assert len(shipped_order(on_sqlite, on_postgres)) >= min(len(on_sqlite), 10) - 5
+
+
+def test_the_job_search_orders_postings_the_same_on_both_engines(
+    sqlite_server: LiveServer, postgresql_server: LiveServer
+) -> None:
+    def shipped_ids(client: httpx.Client) -> list[int]:
+        response = client.post("/api/v1/jobs/search", json={"query": "python", "limit": 1000})
+        assert response.status_code == 200
+        return [job["id"] for job in response.json() if job["id"] <= 196]  # the shipped ones
+
+    with sqlite_server.client() as lite, postgresql_server.client() as pg:
+        on_sqlite, on_postgres = shipped_ids(lite), shipped_ids(pg)
+    assert len(on_sqlite) >= 90
+    assert on_sqlite == on_postgres
