@@ -452,17 +452,26 @@ def test_sponsorship_lists(
 
 
 def test_sponsors_are_searchable_once_public(
-    staff: httpx.Client, applicant: httpx.Client, server: LiveServer
+    staff: httpx.Client, applicant: httpx.Client, anon: httpx.Client, server: LiveServer
 ) -> None:
     from tests.sponsors.search import indexed
 
     made = apply(applicant, make_package(staff)["id"], [], name=unique("Zyxwidget"))
     sponsor = made["sponsor"]
+
+    def found() -> list[tuple[str, int]]:
+        body = {"query": sponsor["name"], "indexes": ["sponsors"]}
+        response = anon.post("/api/v1/search/", json=body)
+        assert response.status_code == 200, response.text
+        return [(hit["index"], hit["id"]) for hit in response.json()]
+
     assert not indexed(server, sponsor["id"])
+    assert found() == []
     path = f"/api/v1/sponsors/sponsorships/{made['id']}"
     staff.post(f"{path}/approve")
     staff.post(f"{path}/finalize")
     assert indexed(server, sponsor["id"])
+    assert found() == [("sponsors", sponsor["id"])]
     staff.delete(f"/api/v1/sponsors/{sponsor['id']}")
     assert not indexed(server, sponsor["id"])
 
