@@ -31,6 +31,10 @@ def test_every_release_and_file_is_loaded(staff: httpx.Client) -> None:
 def test_seeding_again_changes_nothing(server: LiveServer) -> None:
     counts = asyncio.run(seed(server.database_url))
     assert {"os", "release_cycle", "releases", "release_files"} <= set(counts)
+    # Other tests on this shared server insert rows straight into tables, past the services;
+    # the search seed indexes those (by design), so only the shipped tables are compared here.
+    # tests/db/test_seed.py checks that a second seed adds nothing at all on a fresh database.
+    counts.pop("search_documents", None)
     assert set(counts.values()) == {0}
 
 

@@ -119,6 +119,17 @@ def _connect_or_unavailable(dialect: Any, _record: Any, cargs: Any, cparams: Any
         raise DatabaseUnavailableError() from exc
 
 
+def write_conflict(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite refusing a write because another connection wrote since this
+    transaction read (``SQLITE_BUSY_SNAPSHOT``): a conflict to retry, not an outage."""
+    driver = getattr(error, "orig", None)
+    return getattr(driver, "sqlite_errorname", None) == "SQLITE_BUSY_SNAPSHOT"
+
+
+def conflict_of_writes() -> ConflictError:
+    return ConflictError("The change conflicts with a concurrent change; try again.")
+
+
 def unavailable(error: BaseException) -> DatabaseUnavailableError | None:
     """The 503 that ``error`` means, if it says the database cannot work now, else None."""
     if isinstance(error, DatabaseUnavailableError):
@@ -319,7 +330,7 @@ def conflict_of(error: IntegrityError) -> DomainError:
     """
     constraint = unique_violation(error)
     if constraint is None:
-        return ConflictError("The change conflicts with a concurrent change; try again.")
+        return conflict_of_writes()
     field = unique_fields().get(constraint)
     if field is None:
         return DuplicateError("A value that must be unique is already taken.")

@@ -24,7 +24,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 
-from pydotorg.core.database import OUTAGES, conflict_of, loggable, unavailable
+from pydotorg.core.database import (
+    OUTAGES,
+    conflict_of,
+    conflict_of_writes,
+    loggable,
+    unavailable,
+    write_conflict,
+)
 from pydotorg.core.exceptions import (
     ConflictError,
     DatabaseUnavailableError,
@@ -139,6 +146,8 @@ def handle_stale_data(request: Request[Any, Any, Any], exc: StaleDataError) -> R
 def handle_database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """A database that cannot work now is a 503 with ``Retry-After``; any other database error
     is a bug (500)."""
+    if write_conflict(exc):
+        return handle_domain_error(request, conflict_of_writes())
     refusal = unavailable(exc)
     if refusal is None:
         return handle_unexpected(request, exc)

@@ -52,6 +52,7 @@ class BlogController(ResourceController):
             "summary": "List blog entries, newest first",
             "description": "Entries of every feed python.org follows, by publication time, "
             "newest first. `q` searches titles, summaries and tags (all words must match).",
+            "errors": (422,),
         }
     }
     rss, atom = feed_endpoints(
