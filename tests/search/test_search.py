@@ -384,10 +384,24 @@ def test_search_is_critical_and_autocomplete_low(anon: httpx.Client) -> None:
 SHIPPED_QUERIES = ["python", "python developer", "pycon 2019", "django web", "release candidate"]
 
 
-def shipped_order(found: list[dict[str, Any]], other: list[dict[str, Any]]) -> list[Any]:
-    """The hits both servers hold (what other tests wrote differs), in the order given."""
-    common = {(hit["index"], hit["id"]) for hit in other}
-    return [(hit["index"], hit["id"]) for hit in found if (hit["index"], hit["id"]) in common]
+def shipped_ids() -> dict[str, int]:
+    """Per index, the highest id the shipped data gives its rows (seeded first, in file order):
+    rows above it were written by tests, differently on each server."""
+    from pydotorg.data import load
+
+    return {
+        "releases": len(load("releases")),
+        "jobs": len(load("jobs")),
+        "events": len(load("events_calendar")) + len(load("conferences")),
+        "blogs": len(load("blog_entries")),
+        "success_stories": len(load("success_stories")),
+    }
+
+
+def shipped_hits(found: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """The hits on shipped rows, in the order given."""
+    highest = shipped_ids()
+    return [(hit["index"], hit["id"]) for hit in found if hit["id"] <= highest.get(hit["index"], 0)]
 
 
 def test_same_hits_in_the_same_order_on_sqlite_and_postgresql(
@@ -396,11 +410,13 @@ def test_same_hits_in_the_same_order_on_sqlite_and_postgresql(
     with sqlite_server.client() as lite, postgresql_server.client() as pg:
         for query in SHIPPED_QUERIES:
             body = {"query": query, "limit": 100}
-            on_sqlite = lite.post(SEARCH, json=body).json()
-            on_postgres = pg.post(SEARCH, json=body).json()
-            assert len(on_sqlite) >= 5, query
-            assert shipped_order(on_sqlite, on_postgres) == shipped_order(on_postgres, on_sqlite)
-            assert len(shipped_order(on_sqlite, on_postgres)) >= min(len(on_sqlite), 10) - 5
+            on_sqlite = shipped_hits(lite.post(SEARCH, json=body).json())
+            on_postgres = shipped_hits(pg.post(SEARCH, json=body).json())
+            # Rows other tests wrote may push shipped ones out of the window on one server more
+            # than on the other: the shipped hits both windows hold come in the same order.
+            both = min(len(on_sqlite), len(on_postgres))
+            assert both >= 5, query
+            assert on_sqlite[:both] == on_postgres[:both], query
 
 
 def test_the_job_search_orders_postings_the_same_on_both_engines(

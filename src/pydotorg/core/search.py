@@ -17,14 +17,27 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Integer, String, Text, UniqueConstraint, delete, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    false,
+    text,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import Subquery
 
 from pydotorg.db.base import Base, Id
+
+SelectT = TypeVar("SelectT", bound=Select[Any])
 
 MAX_TERMS = 16
 MAX_TERM_LENGTH = 200
@@ -191,6 +204,26 @@ class SearchIndex:
         ``score`` descending; None when the query has no searchable words."""
         terms = query_terms(query)
         return engine.matches(self.kind, terms) if terms else None
+
+    def narrow(
+        self,
+        engine: SearchEngine,
+        rows: SelectT,
+        query: str,
+        object_id: Any,
+        *then_by: Any,
+        ranked: bool = True,
+    ) -> SelectT:
+        """``rows`` kept to those whose document holds every word of ``query`` (none when it
+        has no searchable words), joined on ``object_id``; ``ranked``, best match first, then
+        ``then_by`` (else ``rows`` keep their own order). Every domain's ``q`` reads this."""
+        matches = self.matches(engine, query)
+        if matches is None:
+            return rows.where(false())
+        rows = rows.join(matches, matches.c.object_id == object_id)
+        if ranked:
+            rows = rows.order_by(None).order_by(matches.c.score.desc(), *then_by)
+        return rows
 
 
 async def add_terms(session: AsyncSession, terms: list[str]) -> None:

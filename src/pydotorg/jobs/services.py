@@ -194,12 +194,14 @@ class JobService(CrudService[Job, JobRead]):
         if data.remote is not None:
             query = query.where(Job.remote.is_(data.remote))
         window = Window(limit=data.limit, offset=data.offset, style="body")
-        matches = JOB_INDEX.matches(self.search_engine, data.query)
-        if data.query.strip() and matches is None:
-            return Page([], 0, window)
-        if matches is not None:
-            query = query.join(matches, matches.c.object_id == Job.id).order_by(
-                matches.c.score.desc(), Job.approved.desc().nulls_last(), Job.id.desc()
+        if data.query.strip():
+            query = JOB_INDEX.narrow(
+                self.search_engine,
+                query,
+                data.query,
+                Job.id,
+                Job.approved.desc().nulls_last(),
+                Job.id.desc(),
             )
         else:
             query = _ordered(query)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, delete, false, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.blogs.models import BlogEntry, BlogEntryTag, BlogFeed, RelatedBlog
@@ -151,10 +151,7 @@ class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):
         if dates is not None:
             query = query.where(*dates.where(BlogEntry.pub_date))
         if f.q is not None and f.q.strip():
-            matches = ENTRY_INDEX.matches(self.search_engine, f.q)
-            if matches is None:
-                return query.where(false())
-            query = query.join(matches, matches.c.object_id == BlogEntry.id)
+            query = ENTRY_INDEX.narrow(self.search_engine, query, f.q, BlogEntry.id, ranked=False)
         return query
 
     async def _checked(self, values: dict[str, Any], current: BlogEntry | None) -> None:

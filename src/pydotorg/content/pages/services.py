@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.pages.models import Page
@@ -66,11 +66,7 @@ class PageService(CrudService[Page, PageRead]):
             query = query.where(contains(Page.keywords, f.keywords))
         query = where_given(query, (Page.is_published, f.is_published))
         if f.q is not None:
-            matches = PAGE_INDEX.matches(self.search_engine, f.q)
-            if matches is None:
-                return query.where(false())
-            query = query.join(matches, matches.c.object_id == Page.id)
-            query = query.order_by(None).order_by(matches.c.score.desc(), Page.path, Page.id)
+            query = PAGE_INDEX.narrow(self.search_engine, query, f.q, Page.id, Page.path, Page.id)
         return query
 
     async def by_path(self, path: str) -> PageRead:

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, select
 
 from pydotorg.content.posts.models import APPROVED, DRAFT, PENDING, REJECTED, Post
 from pydotorg.content.posts.schemas import MediaItem, PostAuthor, PostCreate, PostRead, PostUpdate
@@ -94,14 +94,7 @@ class PostService(CrudService[Post, PostRead]):
         query = where_given(query, (Post.creator_id, f.author), (Post.status, f.status))
         if f.q is None:
             return query
-        matches = POST_INDEX.matches(self.search_engine, f.q)
-        if matches is None:
-            return query.where(false())
-        return (
-            query.join(matches, matches.c.object_id == Post.id)
-            .order_by(None)
-            .order_by(matches.c.score.desc(), Post.id.desc())
-        )
+        return POST_INDEX.narrow(self.search_engine, query, f.q, Post.id, Post.id.desc())
 
     def read(self, post: Post) -> PostRead:
         privileged = self.staff or self.owns(post)

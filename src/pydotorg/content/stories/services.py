@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, select
 
 from pydotorg.content.stories.models import APPROVED, PENDING, REJECTED, Story, StoryCategory
 from pydotorg.content.stories.schemas import (
@@ -104,14 +104,7 @@ class StoryService(CrudService[Story, StoryRead]):
         query = where_given(query, (Story.featured, f.featured), (Story.status, f.status))
         if f.q is None:
             return query
-        matches = STORY_INDEX.matches(self.search_engine, f.q)
-        if matches is None:
-            return query.where(false())
-        return (
-            query.join(matches, matches.c.object_id == Story.id)
-            .order_by(None)
-            .order_by(matches.c.score.desc(), Story.id.desc())
-        )
+        return STORY_INDEX.narrow(self.search_engine, query, f.q, Story.id, Story.id.desc())
 
     def read(self, story: Story) -> StoryRead:
         privileged = self.staff or self.owns(story)
