@@ -82,3 +82,16 @@ def test_unpaired_surrogates_never_reach_the_api(server: LiveServer) -> None:
             headers={"Content-Type": "application/json"},
         )
     assert response.status_code == 400
+
+
+def test_a_one_line_field_refuses_a_trailing_newline() -> None:
+    """Python's ``$`` matches before a final newline; the kit's patterns end in ``\\Z``."""
+    import msgspec
+
+    from pydotorg.content.pages.schemas import PageUpdate
+
+    for body in (b'{"title": "abc\\n"}', b'{"path": "/about/\\n"}'):
+        with pytest.raises(msgspec.ValidationError):
+            msgspec.json.decode(body, type=PageUpdate)
+    decoded = msgspec.json.decode(b'{"title": "abc"}', type=PageUpdate)
+    assert msgspec.structs.asdict(decoded)["title"] == "abc"

@@ -19,7 +19,9 @@ from msgspec import UNSET, UnsetType
 
 NOT_IN_TEXT = r"\x00-\x1f\x7f\ufffe\uffff"
 """The characters no one-line text field may hold, as the inside of a regex character class."""
-_ONE_LINE = rf"^[^{NOT_IN_TEXT}]*$"
+# ``\Z``, not ``$``: in Python (msgspec checks patterns with ``re``) ``$`` also matches before a
+# final newline, so a one-line field would take "title\n" that the OpenAPI pattern refuses.
+_ONE_LINE = rf"^[^{NOT_IN_TEXT}]*\Z"
 _FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
 
 
@@ -48,7 +50,7 @@ Slug = Annotated[
     msgspec.Meta(
         min_length=1,
         max_length=200,
-        pattern=r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$",
+        pattern=r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*\Z",
         description="Letters, digits and single - _ . separators.",
     ),
 ]
@@ -56,7 +58,7 @@ Url = Annotated[
     str,
     msgspec.Meta(
         max_length=500,
-        pattern=rf"^https?://[^\s{NOT_IN_TEXT}]+$",
+        pattern=rf"^https?://[^\s{NOT_IN_TEXT}]+\Z",
         description="An absolute http(s) URL.",
     ),
 ]
@@ -64,7 +66,7 @@ OptionalUrl = Annotated[
     str,
     msgspec.Meta(
         max_length=500,
-        pattern=rf"^(?:https?://[^\s{NOT_IN_TEXT}]+)?$",
+        pattern=rf"^(?:https?://[^\s{NOT_IN_TEXT}]+)?\Z",
         description="An absolute http(s) URL, or an empty string for none.",
     ),
 ]

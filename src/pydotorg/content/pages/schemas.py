@@ -13,7 +13,7 @@ from pydotorg.core.markup import Markup
 from pydotorg.core.schemas import WriteSchema, free_text, one_line, patch_of
 
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"
-SITE_PATH = rf"^/?(?:{_SEGMENT}/)*(?:{_SEGMENT}/?)?$"
+SITE_PATH = rf"^/?(?:{_SEGMENT}/)*(?:{_SEGMENT}/?)?\Z"
 """A site path: segments of letters, digits and ``. _ ~ -`` (none starting with a dot, so no
 ``.`` or ``..``), between slashes; no query string, fragment, escape, space or control
 character. ``/`` alone is the site's root."""
