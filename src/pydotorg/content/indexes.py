@@ -5,7 +5,7 @@ anyone, staff too); every blog entry is public."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement
 
 from pydotorg.content.blogs.models import BlogEntry
 from pydotorg.content.blogs.services import ENTRY_INDEX, search_text
@@ -18,7 +18,7 @@ from pydotorg.content.stories.models import APPROVED as STORY_APPROVED
 from pydotorg.content.stories.models import Story
 from pydotorg.content.stories.services import STORY_INDEX
 from pydotorg.core.markup import text_of
-from pydotorg.core.search import IndexSpec, Role
+from pydotorg.core.search import IndexSpec, everyone, staff_or
 
 
 def page_document(page: Page) -> tuple[str, str]:
@@ -37,20 +37,16 @@ def post_document(post: Post) -> tuple[str, str]:
     return post.title, f"{post.content}\n{captions}"
 
 
-def _page_visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
-    return true() if role == "staff" else Page.is_published.is_(True)
+def _published() -> ColumnElement[bool]:
+    return Page.is_published.is_(True)
 
 
-def _story_visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
-    return true() if role == "staff" else Story.status == STORY_APPROVED
+def _approved_story() -> ColumnElement[bool]:
+    return Story.status == STORY_APPROVED
 
 
-def _post_visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
-    return true() if role == "staff" else Post.status == POST_APPROVED
-
-
-def _public(role: Role, user_id: int | None) -> ColumnElement[bool]:
-    return true()
+def _approved_post() -> ColumnElement[bool]:
+    return Post.status == POST_APPROVED
 
 
 INDEXES = [
@@ -61,9 +57,9 @@ INDEXES = [
         title=Page.title,
         date=Page.updated,
         route="getPage",
-        visible=_page_visible,
+        visible=staff_or(_published),
         document=page_document,
-        indexed=lambda: Page.is_published.is_(True),
+        indexed=_published,
     ),
     IndexSpec(
         name="blogs",
@@ -72,7 +68,7 @@ INDEXES = [
         title=BlogEntry.title,
         date=BlogEntry.pub_date,
         route="getBlogEntry",
-        visible=_public,
+        visible=everyone,
         document=search_text,
     ),
     IndexSpec(
@@ -82,9 +78,9 @@ INDEXES = [
         title=Story.name,
         date=Story.date,
         route="getSuccessStory",
-        visible=_story_visible,
+        visible=staff_or(_approved_story),
         document=story_document,
-        indexed=lambda: Story.status == STORY_APPROVED,
+        indexed=_approved_story,
     ),
     IndexSpec(
         name="community",
@@ -93,8 +89,8 @@ INDEXES = [
         title=Post.title,
         date=Post.published,
         route="getCommunityPost",
-        visible=_post_visible,
+        visible=staff_or(_approved_post),
         document=post_document,
-        indexed=lambda: Post.status == POST_APPROVED,
+        indexed=_approved_post,
     ),
 ]

@@ -294,6 +294,21 @@ async def corrected(session: AsyncSession, terms: list[str]) -> list[str]:
 
 
 Role = Literal["anonymous", "user", "staff"]
+Visibility = Callable[[Role, int | None], ColumnElement[bool]]
+
+
+def staff_or(public: Callable[[], ColumnElement[bool]]) -> Visibility:
+    """An index's ``visible``: staff find every row, anyone else the rows ``public()`` keeps."""
+
+    def visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
+        return true() if role == "staff" else public()
+
+    return visible
+
+
+def everyone(role: Role, user_id: int | None) -> ColumnElement[bool]:
+    """An index's ``visible`` when every indexed row is public."""
+    return true()
 
 
 @dataclass(frozen=True)
@@ -316,7 +331,7 @@ class IndexSpec:
     title: Any
     date: Any
     route: str
-    visible: Callable[[Role, int | None], ColumnElement[bool]]
+    visible: Visibility
     document: Callable[[Any], tuple[str, str]]
     indexed: Callable[[], ColumnElement[bool]] = field(default=lambda: true())
 
@@ -329,9 +344,12 @@ __all__ = [
     "SearchEngine",
     "SearchIndex",
     "SearchTerm",
+    "Visibility",
     "analyse",
     "corrected",
+    "everyone",
     "query_terms",
     "score_sql",
     "search_engine",
+    "staff_or",
 ]

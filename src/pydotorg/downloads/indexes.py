@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement
 
-from pydotorg.core.search import IndexSpec, Role, SearchIndex
+from pydotorg.core.search import IndexSpec, SearchIndex, staff_or
 from pydotorg.downloads.models import Release
 
 RELEASE_INDEX = SearchIndex("release")
@@ -16,8 +16,8 @@ def document(release: Release) -> tuple[str, str]:
     return release.name, f"Python {release.series} {release.slug}"
 
 
-def visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
-    return true() if role == "staff" else Release.is_published.is_(True)
+def _published() -> ColumnElement[bool]:
+    return Release.is_published.is_(True)
 
 
 async def index(session: Any, release: Release) -> None:
@@ -33,7 +33,7 @@ INDEXES = [
         title=Release.name,
         date=Release.release_date,
         route="getRelease",
-        visible=visible,
+        visible=staff_or(_published),
         document=document,
     )
 ]

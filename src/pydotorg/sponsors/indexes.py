@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, true
-
-from pydotorg.core.search import IndexSpec, Role
+from pydotorg.core.search import IndexSpec, staff_or
 from pydotorg.sponsors.models import Sponsor
 from pydotorg.sponsors.services import SPONSOR_INDEX, finalized_sponsorship, sponsor_document
-
-
-def _visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
-    return true() if role == "staff" else finalized_sponsorship()
-
 
 INDEXES = [
     IndexSpec(
@@ -21,7 +14,7 @@ INDEXES = [
         title=Sponsor.name,
         date=Sponsor.created,
         route="getSponsor",
-        visible=_visible,
+        visible=staff_or(finalized_sponsorship),
         document=sponsor_document,
         indexed=finalized_sponsorship,
     )
