@@ -334,6 +334,21 @@ def log_records(path: Path, logger: str) -> list[dict[str, Any]]:
     return records
 
 
+def new_user(server: LiveServer, password: str) -> httpx.Client:
+    """A client for a user registered just now, signed in with its JWT (close it after use)."""
+    with server.client() as anon:
+        name = f"u{uuid.uuid4().hex[:10]}"
+        tokens = anon.post(
+            "/api/auth/register",
+            json={"username": name, "email": f"{name}@example.org", "password": password},
+        ).json()
+    return httpx.Client(
+        base_url=server.base_url,
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        timeout=30,
+    )
+
+
 def insert_rows(database_url: str, *rows: Any) -> list[int]:
     """Write ORM rows straight to the database, as another program (or an older version of the
     API) would, past every rule of the API; return their ids."""

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import LiveServer
+from tests.support import LiveServer, new_user
 
 PASSWORD = "sponsors passphrase 2026"
 FOUNDATION = 1  # the seeded Foundation programme
@@ -23,17 +23,7 @@ def unique(prefix: str) -> str:
 
 
 def register(server: LiveServer) -> tuple[httpx.Client, int]:
-    with server.client() as anon:
-        name = f"s{uuid.uuid4().hex[:10]}"
-        tokens = anon.post(
-            "/api/auth/register",
-            json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
-        ).json()
-    client = httpx.Client(
-        base_url=server.base_url,
-        headers={"Authorization": f"Bearer {tokens['access_token']}"},
-        timeout=30,
-    )
+    client = new_user(server, PASSWORD)
     return client, int(client.get("/api/auth/me").json()["id"])
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import LiveServer
+from tests.support import LiveServer, new_user
 
 POSTS = "/api/v1/community/posts"
 PASSWORD = "community post passphrase 2026"
@@ -23,15 +23,7 @@ def token() -> str:
 @pytest.fixture
 def author(server: LiveServer) -> Iterator[httpx.Client]:
     """A freshly registered user, signed in with a JWT."""
-    with server.client() as anon:
-        name = f"a{token()}"
-        tokens = anon.post(
-            "/api/auth/register",
-            json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
-        ).json()
-    with httpx.Client(
-        base_url=server.base_url, headers={"Authorization": f"Bearer {tokens['access_token']}"}
-    ) as client:
+    with new_user(server, PASSWORD) as client:
         yield client
 
 

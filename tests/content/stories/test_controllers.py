@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from pydotorg.data import DATA_DIR
-from tests.support import LiveServer
+from tests.support import LiveServer, new_user
 
 STORIES = "/api/v1/success-stories"
 CATEGORIES = "/api/v1/story-categories"
@@ -33,15 +33,7 @@ def token() -> str:
 @pytest.fixture
 def submitter(server: LiveServer) -> Iterator[httpx.Client]:
     """A freshly registered user, signed in with a JWT."""
-    with server.client() as anon:
-        name = f"s{token()}"
-        tokens = anon.post(
-            "/api/auth/register",
-            json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
-        ).json()
-    with httpx.Client(
-        base_url=server.base_url, headers={"Authorization": f"Bearer {tokens['access_token']}"}
-    ) as client:
+    with new_user(server, PASSWORD) as client:
         yield client
 
 
