@@ -11,7 +11,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 
-from pydotorg.accounts.services import authenticate_token
+from pydotorg.accounts.services import authenticate
 from pydotorg.core import clock
 from pydotorg.core.auth import AuthenticationMiddleware, authorize
 from pydotorg.core.caching import CachingMiddleware
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     middleware = [
         DefineMiddleware(CachingMiddleware, max_age=settings.cache_max_age),
-        DefineMiddleware(AuthenticationMiddleware, authenticate=authenticate_token),
+        DefineMiddleware(AuthenticationMiddleware, authenticate=authenticate),
     ]
     if limiter is not None:
         middleware.append(DefineMiddleware(RateLimitMiddleware, limiter=limiter))

@@ -3,7 +3,7 @@
 The order is the order of the documentation's sections and of seeding.
 """
 
-from pydotorg import accounts, content, downloads, events, jobs, search, sponsors
+from pydotorg import accounts, compat, content, downloads, events, jobs, search, sponsors
 from pydotorg.core.domain import Domain
 
 DOMAINS: tuple[Domain, ...] = (
@@ -14,4 +14,5 @@ DOMAINS: tuple[Domain, ...] = (
     sponsors.DOMAIN,
     accounts.DOMAIN,
     search.DOMAIN,
+    compat.DOMAIN,
 )

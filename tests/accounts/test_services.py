@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -77,6 +78,8 @@ def test_no_token_and_malformed_headers(anon: httpx.Client) -> None:
     assert anon.get("/api/auth/me").status_code == 401
     for header in ("Bearer", "Basic abc", "Bearer a b", "bearer", "Token x", "Bearer a\tb"):
         assert_refused(anon, header)
+    for header in ("ApiKey", "ApiKey ada", "ApiKey :key", "ApiKey ada:", "ApiKey a:b:c"):
+        assert_refused(anon, header)
     assert_refused(anon, b"Bearer \x80\xff")
 
 
@@ -85,6 +88,27 @@ def test_control_characters_in_a_header_never_reach_the_app(anon: httpx.Client) 
     response = anon.get("/api/auth/me", headers={"Authorization": "Bearer \x7f"})
     assert response.status_code == 400 and response.content == b""
     assert "x-request-id" not in response.headers
+
+
+def test_one_api_key_in_all_three_schemes(anon: httpx.Client) -> None:
+    """The same key works as ``Bearer``, as python.org's v2 ``Token`` and as its v1 ``ApiKey
+    <username>:<key>`` (only with its owner's username), and matches the pattern python.org's
+    release tooling checks before it sends one."""
+    me, tokens = signed_in(anon)
+    made = anon.post(
+        "/api/auth/api-keys", headers=bearer(tokens["access_token"]), json={"name": "k"}
+    )
+    key = made.json()["key"]
+    assert re.fullmatch(r"(?P<user>\w+):(?P<key>\w+)", f"{me['username']}:{key}")
+    for header in (f"Bearer {key}", f"Token {key}", f"ApiKey {me['username']}:{key}"):
+        response = anon.get("/api/auth/me", headers={"Authorization": header})
+        assert response.status_code == 200, header
+        assert response.json()["id"] == me["id"]
+    other, _ = signed_in(anon)
+    assert_refused(anon, f"ApiKey {other['username']}:{key}")
+    assert_refused(anon, f"ApiKey {me['username'].upper()}:{key}")
+    assert_refused(anon, f"Token {tokens['access_token']}")  # Token takes API keys only
+    assert_refused(anon, f"ApiKey {me['username']}:{tokens['access_token']}")
 
 
 def test_forged_tokens(anon: httpx.Client, server: LiveServer) -> None:

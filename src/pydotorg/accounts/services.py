@@ -42,7 +42,7 @@ from pydotorg.accounts.schemas import (
     UserUpdate,
 )
 from pydotorg.core import clock
-from pydotorg.core.auth import Identity
+from pydotorg.core.auth import Credential, Identity
 from pydotorg.core.exceptions import (
     FieldError,
     NotAuthenticatedError,
@@ -303,7 +303,9 @@ async def create_api_key(
     expires: datetime | None = None,
 ) -> NewApiKey:
     prefix = secrets.token_hex(6)
-    secret = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    # letters, digits and "_" only: python.org's release tooling checks "<user>:<key>" with
+    # the pattern \w+:\w+ before it sends "Authorization: ApiKey <user>:<key>"
+    secret = f"{API_KEY_PREFIX}_{prefix}_{secrets.token_hex(32)}"
     key = ApiKey(
         user_id=user.id,
         name=name,
@@ -339,7 +341,9 @@ def _identity(
     )
 
 
-async def _authenticate_api_key(session: AsyncSession, secret: str) -> Identity:
+async def _authenticate_api_key(
+    session: AsyncSession, secret: str, username: str | None = None
+) -> Identity:
     parts = secret.split("_", 2)
     key = None
     if len(parts) == 3 and parts[0] == API_KEY_PREFIX:
@@ -354,6 +358,8 @@ async def _authenticate_api_key(session: AsyncSession, secret: str) -> Identity:
     user = await session.get(User, key.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticatedError("The account of this API key is not active.")
+    if username is not None and username != user.username:
+        raise NotAuthenticatedError("Invalid API key.")
     if key.last_used is None or now - key.last_used >= LAST_USED_PRECISION:
         key.last_used = now
     return _identity(user, scopes=key_scopes(key))
@@ -383,11 +389,16 @@ async def _authenticate_jwt(session: AsyncSession, settings: Settings, token: st
     return _identity(user, family=claims.family)
 
 
-async def authenticate_token(session: AsyncSession, settings: Settings, token: str) -> Identity:
-    """The identity behind a bearer token (API key or JWT access token), or 401."""
-    if token.startswith(f"{API_KEY_PREFIX}_"):
-        return await _authenticate_api_key(session, token)
-    return await _authenticate_jwt(session, settings, token)
+async def authenticate(
+    session: AsyncSession, settings: Settings, credential: Credential
+) -> Identity:
+    """The identity behind a credential, or 401: a bearer token is an API key or a JWT access
+    token; python.org's ``Token <key>`` and ``ApiKey <username>:<key>`` take API keys only, the
+    latter only with the username of the key's owner."""
+    secret = credential.secret
+    if credential.scheme == "bearer" and not secret.startswith(f"{API_KEY_PREFIX}_"):
+        return await _authenticate_jwt(session, settings, secret)
+    return await _authenticate_api_key(session, secret, credential.username)
 
 
 # Profiles and user administration ------------------------------------------------------------

@@ -2,8 +2,12 @@
 by one guard.
 
 A request without an ``Authorization`` header is anonymous. A header that is present must be a
-valid credential, or the request is refused with 401 and ``WWW-Authenticate: Bearer``, whatever
-the endpoint: a client with a broken key should learn it at once, not silently see less.
+valid credential, or the request is refused with 401 and ``WWW-Authenticate``, whatever the
+endpoint: a client with a broken key should learn it at once, not silently see less.
+
+Three schemes carry a credential: the guide's ``Bearer <token>`` (an access token or an API
+key), and the two python.org's clients send, ``Token <key>`` (Django REST framework, the v2 API)
+and ``ApiKey <username>:<key>`` (Tastypie, the v1 API). One API key works in all three.
 
 How a token becomes an :class:`Identity` is the accounts domain's business; the app passes its
 ``authenticate`` function to the middleware, so ``core`` depends on no domain.
@@ -64,7 +68,37 @@ class Identity:
     scopes: frozenset[str] | None = None
 
 
-Authenticator = Callable[[AsyncSession, Settings, str], Awaitable[Identity]]
+@dataclass(frozen=True)
+class Credential:
+    """What an ``Authorization`` header carries: its scheme (``bearer``, ``token`` or
+    ``apikey``), the secret, and for ``apikey`` the username it claims to belong to."""
+
+    scheme: str
+    secret: str
+    username: str | None = None
+
+
+MALFORMED = (
+    "Malformed Authorization header; expected 'Bearer <token>', 'Token <api key>' or "
+    "'ApiKey <username>:<api key>'."
+)
+
+
+def parse_credential(header: str) -> Credential:
+    """The credential in an ``Authorization`` header, or 401 if it is none of the schemes."""
+    scheme, _, secret = header.strip().partition(" ")
+    scheme, secret = scheme.lower(), secret.strip()
+    if scheme not in {"bearer", "token", "apikey"} or not secret or " " in secret:
+        raise NotAuthenticatedError(MALFORMED)
+    if scheme != "apikey":
+        return Credential(scheme, secret)
+    username, colon, key = secret.partition(":")
+    if not colon or not username or not key or ":" in key:
+        raise NotAuthenticatedError(MALFORMED)
+    return Credential(scheme, key, username)
+
+
+Authenticator = Callable[[AsyncSession, Settings, Credential], Awaitable[Identity]]
 
 
 def current_identity(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity | None:
@@ -97,15 +131,10 @@ class AuthenticationMiddleware:
         await self.app(scope, receive, send)
 
     async def _authenticate(self, scope: Scope, header: str) -> Identity:
-        scheme, _, token = header.strip().partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token or " " in token:
-            raise NotAuthenticatedError(
-                "Malformed Authorization header; expected 'Bearer <token>'."
-            )
+        credential = parse_credential(header)
         state = scope["app"].state
         async with sessionmaker_from(state)() as session:
-            identity = await self.authenticate(session, state.settings, token)
+            identity = await self.authenticate(session, state.settings, credential)
             await session.commit()
         return identity
 

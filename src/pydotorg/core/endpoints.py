@@ -46,6 +46,7 @@ from litestar.openapi.spec import (
 from litestar.routes import HTTPRoute
 
 from pydotorg.core.auth import ACCESS_KEY, BEARER_SECURITY, SAFE_METHODS, Access
+from pydotorg.core.dialects import NATIVE, dialect_of
 from pydotorg.core.pagination import Page
 from pydotorg.core.query_strings import INTEGER_QUERY_KEY, QUERY_KEY, declared_query
 from pydotorg.core.ratelimit import (
@@ -67,7 +68,6 @@ ERRORS_KEY = "errors"
 ALSO_AS_KEY = "also_as"
 # ``database=False``: the handler never reaches the database, so it cannot answer 503 for it.
 DATABASE_KEY = "database"
-ERROR_BODY = Reference(ref="#/components/schemas/ErrorBody")
 STATUS_TEXT = {
     400: "Malformed request: bad JSON, wrong parameter types, out-of-range values, or control "
     "characters in a query parameter.",
@@ -80,21 +80,6 @@ STATUS_TEXT = {
     429: "Rate limit exceeded; `Retry-After` says when to try again.",
     503: "The database is unavailable for now; `Retry-After` says when to try again.",
 }
-ERROR_BODY_SCHEMA = Schema(
-    type=OpenAPIType.OBJECT,
-    title="ErrorBody",
-    description="The body of every error response.",
-    properties={
-        "detail": Schema(type=OpenAPIType.STRING, description="What went wrong."),
-        "status_code": Schema(type=OpenAPIType.INTEGER, description="The HTTP status."),
-        "extra": Schema(
-            type=OpenAPIType.OBJECT,
-            description="Details: `errors` (each with `field`, `message`, `source`), "
-            "`request_id` on a 500, the `allowed_actions` of a 409.",
-        ),
-    },
-    required=["detail", "status_code", "extra"],
-)
 PAGE_HEADERS = {
     "X-Total-Count": OpenAPIHeader(
         schema=Schema(type=OpenAPIType.INTEGER),
@@ -154,7 +139,11 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
                 other.opt.setdefault(LIMIT_KEY, Limit.of(Tier.LOW))
     schema = app.openapi_schema
     components = schema.components
-    components.schemas = {**(components.schemas or {}), "ErrorBody": ERROR_BODY_SCHEMA}
+    dialects = {dialect_of(handler.opt) for handler in handlers.values()} | {NATIVE}
+    components.schemas = {
+        **(components.schemas or {}),
+        **{dialect.name: dialect.schema for dialect in dialects},
+    }
     for item in (schema.paths or {}).values():
         for method in ("get", "post", "put", "patch", "delete"):
             operation: Operation | None = getattr(item, method, None)
@@ -259,10 +248,14 @@ def _document(operation: Operation, handler: HTTPRouteHandler, limits: Limits) -
     if access is not Access.PUBLIC:
         operation.security = BEARER_SECURITY
     responses = operation.responses or {}
+    dialect = dialect_of(handler.opt)
+    body = Reference(ref=f"#/components/schemas/{dialect.name}")
     for status in sorted(error_statuses(operation, handler)):
         responses[str(status)] = OpenAPIResponse(
-            description=STATUS_TEXT.get(status, HTTPStatus(status).phrase),
-            content={"application/json": OpenAPIMediaType(schema=ERROR_BODY)},
+            description=STATUS_TEXT.get(status, HTTPStatus(status).phrase)
+            if dialect is NATIVE
+            else HTTPStatus(status).phrase,
+            content={"application/json": OpenAPIMediaType(schema=body)},
         )
     for code, response in responses.items():
         if code.startswith("2") and isinstance(response, OpenAPIResponse) and response.content:
@@ -305,4 +298,4 @@ def error_statuses(operation: Operation, handler: HTTPRouteHandler) -> set[int]:
         statuses.add(409)
     if opt.get(DATABASE_KEY, True):
         statuses.add(503)
-    return statuses
+    return {dialect_of(opt).status(status) for status in statuses}

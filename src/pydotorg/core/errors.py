@@ -32,6 +32,7 @@ from pydotorg.core.database import (
     unavailable,
     write_conflict,
 )
+from pydotorg.core.dialects import dialect_of
 from pydotorg.core.exceptions import (
     ConflictError,
     DatabaseUnavailableError,
@@ -57,9 +58,16 @@ def error_response(
     detail: str,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
-) -> Response[ErrorBody]:
+    request: Request[Any, Any, Any] | None = None,
+) -> Response[Any]:
+    """An error answer, in the dialect of the endpoint that met it (``core.dialects``)."""
+    handler = None if request is None else request.scope.get("route_handler")
+    dialect = dialect_of(None if handler is None else handler.opt)
+    status_code = dialect.status(status_code)
+    if status_code == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": dialect.challenge}
     return Response(
-        content=ErrorBody(detail=detail, status_code=status_code, extra=extra or {}),
+        content=dialect.body(status_code, detail, extra or {}),
         status_code=status_code,
         media_type=MediaType.JSON,
         headers=headers,
@@ -118,18 +126,24 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
         detail = str(exc.detail) if exc.detail else HTTPStatus(status).phrase
     if status >= 500:
         return handle_unexpected(request, exc)
-    return error_response(status, detail, extra, headers=exc.headers)
+    return error_response(status, detail, extra, headers=exc.headers, request=request)
 
 
-def handle_domain_error(_request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     headers = None
     if isinstance(exc, DatabaseUnavailableError):
         OUTAGES.refused(exc)
-    if exc.status_code == 401:
-        headers = {"WWW-Authenticate": "Bearer"}
-    elif isinstance(exc, RateLimitedError | ServiceUnavailableError):
+    if isinstance(exc, RateLimitedError):
+        handler = request.scope.get("route_handler")
+        return Response(
+            content=dialect_of(None if handler is None else handler.opt).throttled(exc.retry_after),
+            status_code=429,
+            media_type=MediaType.JSON,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+    if isinstance(exc, ServiceUnavailableError):
         headers = {"Retry-After": str(exc.retry_after)}
-    return error_response(exc.status_code, exc.detail, exc.extra, headers=headers)
+    return error_response(exc.status_code, exc.detail, exc.extra, headers=headers, request=request)
 
 
 def handle_integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
@@ -163,11 +177,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
         request_id,
         exc_info=loggable(exc),
     )
-    return error_response(
-        500,
-        "Internal Server Error",
-        {"request_id": request_id},
-    )
+    return error_response(500, "Internal Server Error", {"request_id": request_id}, request=request)
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

@@ -28,7 +28,7 @@ import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from pydotorg.core.errors import ErrorBody
+from pydotorg.core.dialects import NATIVE, Dialect, dialect_of
 from pydotorg.core.exceptions import RateLimitedError
 from pydotorg.core.request_id import HEADERS_KEY
 
@@ -186,12 +186,6 @@ def client_address(scope: Scope, trusted_hops: int) -> str:
         return str(peer)
 
 
-def too_many(seconds: int) -> ErrorBody:
-    return ErrorBody(
-        detail=f"Rate limit exceeded. Try again in {seconds} seconds.", status_code=429
-    )
-
-
 class RateLimiter:
     """Counts a request against a :class:`Limit` and adds the RateLimit headers.
 
@@ -253,9 +247,11 @@ class RateLimiter:
         return None
 
 
-def too_many_response(retry: int) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    """The headers and body of a 429."""
-    body = msgspec.json.encode(too_many(retry))
+def too_many_response(
+    retry: int, dialect: Dialect = NATIVE
+) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """The headers and body of a 429, in the endpoint's dialect."""
+    body = msgspec.json.encode(dialect.throttled(retry))
     headers = [
         (b"retry-after", str(retry).encode()),
         (b"content-type", b"application/json"),
@@ -282,7 +278,7 @@ class RateLimitMiddleware:
         if retry is None:
             await self.app(scope, receive, send)
             return
-        headers, body = too_many_response(retry)
+        headers, body = too_many_response(retry, dialect_of(handler.opt))
         await send({"type": "http.response.start", "status": 429, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
 

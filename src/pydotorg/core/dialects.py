@@ -1,0 +1,152 @@
+"""The shape of error answers, per family of endpoints.
+
+The service's own API answers every error with the guide's body, ``{"detail", "status_code",
+"extra"}`` (:data:`NATIVE`). The python.org-compatible endpoints must answer as python.org does,
+because real clients parse those answers: Django REST framework's ``{"detail": "..."}`` and
+``{"field": ["message"]}`` under ``/api/v2/`` (:data:`DRF`), Tastypie's shapes on the v1
+downloads and pages (:func:`tastypie`). Both of python.org's frameworks answer a failed
+validation with 400 where the guide says 422.
+
+A controller names its dialect once, in its ``opt`` (``opt={DIALECT_KEY: DRF}``); the error
+handlers (``core.errors``), the rate limiter's 429 (``core.ratelimit``) and the OpenAPI
+documentation of each operation's errors (``core.endpoints``) read it there, so a dialect is
+applied by configuration and no handler writes an error body of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar.openapi.spec import OpenAPIType, Schema
+
+DIALECT_KEY = "dialect"
+ErrorBodyOf = Callable[[int, str, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Dialect:
+    """How one family of endpoints writes an error: the body for a status, a detail and the
+    guide's ``extra``; the status it uses in place of another; the body of a 429; the scheme a
+    401's ``WWW-Authenticate`` names; and the OpenAPI schema of the body."""
+
+    name: str
+    body: ErrorBodyOf
+    throttled: Callable[[int], Any]
+    schema: Schema
+    challenge: str = "Bearer"
+    statuses: Mapping[int, int] = field(default_factory=dict)
+
+    def status(self, status: int) -> int:
+        return self.statuses.get(status, status)
+
+
+def dialect_of(opt: Mapping[str, Any] | None) -> Dialect:
+    """The dialect a handler's ``opt`` names; the guide's own for anything else."""
+    if opt is None:
+        return NATIVE
+    dialect: Dialect = opt.get(DIALECT_KEY, NATIVE)
+    return dialect
+
+
+def field_errors(extra: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The guide's ``extra.errors`` as Django's ``{"field": ["message", ...]}``; errors that
+    name no field go under ``non_field_errors``, as Django REST framework puts them."""
+    fields: dict[str, list[str]] = {}
+    for error in extra.get("errors") or ():
+        if not isinstance(error, Mapping):
+            continue
+        name = error.get("field") or "non_field_errors"
+        fields.setdefault(str(name), []).append(str(error.get("message") or "Invalid value."))
+    return fields
+
+
+def _native_body(status: int, detail: str, extra: dict[str, Any]) -> Any:
+    from pydotorg.core.errors import ErrorBody
+
+    return ErrorBody(detail=detail, status_code=status, extra=extra)
+
+
+def _native_throttled(seconds: int) -> Any:
+    return _native_body(429, f"Rate limit exceeded. Try again in {seconds} seconds.", {})
+
+
+NATIVE = Dialect(
+    name="ErrorBody",
+    body=_native_body,
+    throttled=_native_throttled,
+    schema=Schema(
+        type=OpenAPIType.OBJECT,
+        title="ErrorBody",
+        description="The body of every error response.",
+        properties={
+            "detail": Schema(type=OpenAPIType.STRING, description="What went wrong."),
+            "status_code": Schema(type=OpenAPIType.INTEGER, description="The HTTP status."),
+            "extra": Schema(
+                type=OpenAPIType.OBJECT,
+                description="Details: `errors` (each with `field`, `message`, `source`), "
+                "`request_id` on a 500, the `allowed_actions` of a 409.",
+            ),
+        },
+        required=["detail", "status_code", "extra"],
+    ),
+)
+
+
+def throttled_detail(seconds: int) -> str:
+    """Django REST framework's words for a 429, which python.org's clients have quoted."""
+    unit = "second" if seconds == 1 else "seconds"
+    return f"Request was throttled. Expected available in {seconds} {unit}."
+
+
+def _drf_body(status: int, detail: str, extra: dict[str, Any]) -> Any:
+    fields = field_errors(extra)
+    if fields and status == 400:
+        return fields
+    return {"detail": detail}
+
+
+DRF = Dialect(
+    name="DRFError",
+    body=_drf_body,
+    throttled=lambda seconds: {"detail": throttled_detail(seconds)},
+    schema=Schema(
+        type=OpenAPIType.OBJECT,
+        title="DRFError",
+        description="python.org's v2 error body, as Django REST framework writes it: "
+        '`{"detail": "..."}`, or for invalid input each field\'s messages, '
+        '`{"url": ["..."]}`.',
+        additional_properties=True,
+    ),
+    challenge="Token",
+    statuses={422: 400},
+)
+
+
+def tastypie(resource: str) -> Dialect:
+    """python.org's v1 error shape for one resource (``"downloads/release_file"``): invalid
+    input is ``{resource: {"field": ["message"]}}``, anything else ``{"error_message": ...}``,
+    the key python.org's release tooling prints when a request fails."""
+
+    def body(status: int, detail: str, extra: dict[str, Any]) -> Any:
+        fields = field_errors(extra)
+        if fields and status == 400:
+            return {resource: fields}
+        return {"error_message": detail}
+
+    return Dialect(
+        name="TastypieError",
+        body=body,
+        throttled=lambda seconds: {"error_message": throttled_detail(seconds)},
+        schema=Schema(
+            type=OpenAPIType.OBJECT,
+            title="TastypieError",
+            description="python.org's v1 error body, as Tastypie writes it: "
+            '`{"error_message": "..."}`, or for invalid input '
+            '`{"downloads/release_file": {"url": ["..."]}}`.',
+            additional_properties=True,
+        ),
+        challenge="ApiKey",
+        statuses={422: 400},
+    )
