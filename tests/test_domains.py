@@ -22,6 +22,7 @@ def test_every_domain_package_declares_itself() -> None:
         "pydotorg.sponsors",
         "pydotorg.accounts",
         "pydotorg.search",
+        "pydotorg.compat",
     ]
     for domain in DOMAINS:
         assert importlib.import_module(domain.package).DOMAIN is domain
