@@ -95,3 +95,51 @@ def test_a_one_line_field_refuses_a_trailing_newline() -> None:
             msgspec.json.decode(body, type=PageUpdate)
     decoded = msgspec.json.decode(b'{"title": "abc"}', type=PageUpdate)
     assert msgspec.structs.asdict(decoded)["title"] == "abc"
+
+
+def _patterns(node: object, seen: set[int]) -> list[str]:
+    """Every string pattern in a msgspec type tree."""
+    import msgspec.inspect as mi
+
+    if id(node) in seen:
+        return []
+    seen.add(id(node))
+    found = []
+    if isinstance(node, mi.StrType) and node.pattern:
+        found.append(node.pattern)
+    if isinstance(node, mi.StructType):
+        for field in node.fields:
+            found += _patterns(field.type, seen)
+    for attr in ("type", "types", "item_type", "key_type", "value_type", "item_types"):
+        child = getattr(node, attr, None)
+        for each in child if isinstance(child, tuple) else [child]:
+            if each is not None:
+                found += _patterns(each, seen)
+    return found
+
+
+def test_no_request_body_pattern_lets_a_trailing_newline_through() -> None:
+    """Every pattern of every request body ends in ``\\Z`` (or matches no end at all): a ``$``
+    would accept "value\\n", which the documented pattern refuses."""
+    import importlib
+    import pkgutil
+
+    import msgspec.inspect as mi
+
+    import pydotorg
+    from pydotorg.core.schemas import WriteSchema
+
+    for module in pkgutil.walk_packages(pydotorg.__path__, "pydotorg."):
+        if module.name.endswith(".schemas"):
+            importlib.import_module(module.name)
+
+    kinds: list[type] = []
+    pending: list[type] = [WriteSchema]
+    while pending:
+        kind = pending.pop()
+        kinds.append(kind)
+        pending += kind.__subclasses__()
+    patterns = {p for info in mi.multi_type_info(kinds[1:]) for p in _patterns(info, set())}
+    assert len(patterns) >= 5
+    loose = sorted(p for p in patterns if p.endswith("$") and not p.endswith("\\$"))
+    assert loose == []

@@ -15,7 +15,7 @@ Username = Annotated[
     msgspec.Meta(
         min_length=2,
         max_length=150,
-        pattern=r"^[A-Za-z0-9_.+-]+$",
+        pattern=r"^[A-Za-z0-9_.+-]+\Z",
         description="Letters, digits and _ . + - (no @, so it cannot be mistaken for an e-mail).",
     ),
 ]
@@ -23,7 +23,7 @@ Email = Annotated[
     str,
     msgspec.Meta(
         max_length=254,
-        pattern=rf"^[^@\s{NOT_IN_TEXT}]+@[^@\s{NOT_IN_TEXT}]+\.[^@\s{NOT_IN_TEXT}]+$",
+        pattern=rf"^[^@\s{NOT_IN_TEXT}]+@[^@\s{NOT_IN_TEXT}]+\.[^@\s{NOT_IN_TEXT}]+\Z",
         description="An e-mail address.",
     ),
 ]

@@ -22,7 +22,7 @@ NOT_IN_TEXT = r"\x00-\x1f\x7f\ufffe\uffff"
 # ``\Z``, not ``$``: in Python (msgspec checks patterns with ``re``) ``$`` also matches before a
 # final newline, so a one-line field would take "title\n" that the OpenAPI pattern refuses.
 _ONE_LINE = rf"^[^{NOT_IN_TEXT}]*\Z"
-_FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*$"
+_FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*\Z"
 
 
 def one_line(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:

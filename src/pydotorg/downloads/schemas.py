@@ -23,14 +23,14 @@ SupportStatus = Literal["prerelease", "bugfix", "security", "end-of-life"]
 ReleaseName = Annotated[
     str,
     msgspec.Meta(
-        pattern=r"^Python \d{1,3}\.\d{1,3}(?:\.\d{1,3})?(?:(?:a|b|rc)\d{1,3})?$",
+        pattern=r"^Python \d{1,3}\.\d{1,3}(?:\.\d{1,3})?(?:(?:a|b|rc)\d{1,3})?\Z",
         description="'Python X.Y.Z', optionally with a pre-release tag: 'Python 3.14.0rc2'.",
         examples=["Python 3.13.1"],
     ),
 ]
-Md5 = Annotated[str, msgspec.Meta(pattern=r"^(?:[0-9a-f]{32})?$", description="Hex MD5 or ''.")]
+Md5 = Annotated[str, msgspec.Meta(pattern=r"^(?:[0-9a-f]{32})?\Z", description="Hex MD5 or ''.")]
 Sha256 = Annotated[
-    str, msgspec.Meta(pattern=r"^(?:[0-9a-f]{64})?$", description="Hex SHA-256 or ''.")
+    str, msgspec.Meta(pattern=r"^(?:[0-9a-f]{64})?\Z", description="Hex SHA-256 or ''.")
 ]
 FileSize = Annotated[int, msgspec.Meta(ge=0, le=2**53, description="Size in bytes.")]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]

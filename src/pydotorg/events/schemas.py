@@ -42,7 +42,7 @@ Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
 WeekDay = Annotated[
     str,
     msgspec.Meta(
-        pattern=r"^[+-]?[0-9]{0,2}(MO|TU|WE|TH|FR|SA|SU)$",
+        pattern=r"^[+-]?[0-9]{0,2}(MO|TU|WE|TH|FR|SA|SU)\Z",
         description="RFC 5545 BYDAY: 'MO'..'SU', numbered ('1MO', '-1FR') in monthly rules.",
     ),
 ]
