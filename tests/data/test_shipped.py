@@ -24,6 +24,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "os.json.gz": frozenset({"id", "name", "slug"}),
     "releases.json.gz": frozenset(
         {
+            "id",
             "version",
             "name",
             "slug",
@@ -42,6 +43,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     "release_files.json.gz": SOURCE
     | {
+        "id",
         "release",
         "filename",
         "name",

@@ -131,3 +131,37 @@ def _write(folder: Path, name: str, records: list[dict[str, Any]]) -> Path:
     from tools.data import write
 
     return write(name, records, folder)
+
+
+def test_releases_and_files_carry_python_orgs_ids_where_known(tmp_path: Path) -> None:
+    """python.org's id where its captured answer has the release (by name; the lower of two)
+    or the file (by URL); the others numbered after the highest known id, in order."""
+    from tools.data import release_files as files_dataset
+
+    derived = tmp_path / "derived"
+    derived.mkdir()
+    captures = tmp_path / "ducktools-pythonfinder" / "tests" / "sources"
+    captures.mkdir(parents=True)
+    api = "https://www.python.org/api/v2/downloads"
+    (captures / "release.json").write_text(
+        json.dumps(
+            [
+                {"name": "Python 2.0.1", "resource_uri": f"{api}/release/146/"},
+                {"name": "Python 3.3.5rc1", "resource_uri": f"{api}/release/90/"},
+                {"name": "Python 3.3.5rc1", "resource_uri": f"{api}/release/88/"},
+            ]
+        )
+    )
+    url = "https://www.python.org/ftp/python/2.0.1/Python-2.0.1.tgz"
+    (captures / "release_file.json").write_text(
+        json.dumps([{"url": url, "resource_uri": f"{api}/release_file/764/"}])
+    )
+    names = ["Python 1.0.1", "Python 2.0.1", "Python 3.3.5rc1", "Python 3.14.0"]
+    release = dict.fromkeys(releases_dataset.FIELDS)
+    write_source(derived, "releases", [{**release, "name": name} for name in names])
+    ids = [(r["id"], r["name"]) for r in releases_dataset.records(derived)]
+    assert ids == list(zip([147, 146, 88, 148], names, strict=True))
+    file = dict.fromkeys(files_dataset.FIELDS)
+    other = "https://www.python.org/ftp/python/2.0.1/Python-2.0.1.exe"
+    write_source(derived, "release_files", [{**file, "url": other}, {**file, "url": url}])
+    assert [r["id"] for r in files_dataset.records(derived)] == [765, 764]

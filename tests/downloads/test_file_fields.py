@@ -35,11 +35,11 @@ def releases() -> dict[str, dict[str, Any]]:
 
 
 def published_files() -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
-    """(id, file, release) of each shipped file of a published release; ids are seed order."""
+    """(id, file, release) of each shipped file of a published release."""
     by_version = releases()
     return [
-        (number, record, by_version[record["release"]])
-        for number, record in enumerate(shipped("release_files"), start=1)
+        (record["id"], record, by_version[record["release"]])
+        for record in shipped("release_files")
         if by_version[record["release"]]["state"] == "actual"
     ]
 

@@ -1,6 +1,7 @@
 """Release download files: names, URLs, sizes, checksums, signature and SBOM URLs.
 
-The order is the source's: the seed numbers files in this order. ``description`` is
+The order is the source's. Each file carries python.org's id where known (by URL), else one
+numbered after them in this order (``_pythonorg_ids``). ``description`` is
 python.org's short label of a file ("for macOS 10.9 and later", "Recommended"), a fact of the
 file. Dropped: the derivation's bookkeeping (``name_rule``, ``sha256_published``).
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.data._fields import keep, source
+from tools.data._pythonorg_ids import numbered
 
 OUTPUT = "release_files.json.gz"
 FIELDS = (
@@ -33,4 +35,4 @@ FIELDS = (
 
 
 def records(derived: Path) -> list[dict[str, Any]]:
-    return keep(source(derived, "release_files"), FIELDS)
+    return numbered(keep(source(derived, "release_files"), FIELDS), derived, "release_file", "url")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from pydotorg.data import load
 from pydotorg.downloads.classify import classify
@@ -42,6 +43,24 @@ async def _missing(
     return [row for row in rows if row[key] not in existing]
 
 
+async def _unnumbered(
+    session: AsyncSession, column: InstrumentedAttribute[int], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``rows`` (python.org's ids, ``tools/data/_pythonorg_ids.py``), where one whose id an
+    older database already gave to another record takes the next free id instead."""
+    taken = set(await session.scalars(select(column)))
+    if not taken:
+        return rows
+    spare = max(taken | {row["id"] for row in rows})
+    renumbered = []
+    for row in rows:
+        if row["id"] in taken:
+            spare += 1
+            row = {**row, "id": spare}
+        renumbered.append(row)
+    return renumbered
+
+
 async def seed(session: AsyncSession) -> dict[str, int]:
     """Insert the shipped OSes, release cycle, releases and files that are not there yet."""
     counts: dict[str, int] = {}
@@ -72,12 +91,12 @@ async def seed(session: AsyncSession) -> dict[str, int]:
     counts["release_cycle"] = len(new)
 
     releases = []
-    for number, record in enumerate(load("releases"), start=1):
+    for record in load("releases"):
         version = parse_release_name(record["name"])
         released = _date(record["release_date"])
         releases.append(
             {
-                "id": number,
+                "id": record["id"],
                 "name": record["name"],
                 "slug": record["slug"],
                 "major": version.major,
@@ -95,7 +114,9 @@ async def seed(session: AsyncSession) -> dict[str, int]:
                 "release_page_url": record["release_page_url"],
             }
         )
-    new = await _missing(session, Release.slug, releases, "slug")
+    new = await _unnumbered(
+        session, Release.id, await _missing(session, Release.slug, releases, "slug")
+    )
     if new:
         await session.execute(insert(Release), new)
     counts["releases"] = len(new)
@@ -105,7 +126,7 @@ async def seed(session: AsyncSession) -> dict[str, int]:
     os_ids = dict((await session.execute(select(OS.slug, OS.id))).all())
     files = []
     slugs: set[str] = set()
-    for number, record in enumerate(load("release_files"), start=1):
+    for record in load("release_files"):
         release_id, release_slug = by_version[record["release"]]
         slug = slugify_file(release_slug, record["name"])
         if slug in slugs:
@@ -116,7 +137,7 @@ async def seed(session: AsyncSession) -> dict[str, int]:
         slugs.add(slug)
         files.append(
             {
-                "id": number,
+                "id": record["id"],
                 "name": record["name"],
                 "slug": slug,
                 "os_id": os_ids[record["os"]],
@@ -133,7 +154,9 @@ async def seed(session: AsyncSession) -> dict[str, int]:
                 **classify(record["url"]).columns(),
             }
         )
-    new = await _missing(session, ReleaseFile.url, files, "url")
+    new = await _unnumbered(
+        session, ReleaseFile.id, await _missing(session, ReleaseFile.url, files, "url")
+    )
     if new:
         await session.execute(insert(ReleaseFile), new)
     counts["release_files"] = len(new)
