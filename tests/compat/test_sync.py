@@ -328,3 +328,19 @@ def test_an_unreachable_source_is_one_line_exit_1(mirror: LiveServer, tmp_path: 
     assert result.stderr.startswith("pydotorg: sync failed, nothing was changed: cannot fetch ")
     assert result.stderr.count("\n") == 1, result.stderr
     assert snapshot(mirror) == before
+
+
+def test_new_records_after_a_sync_take_ids_above_the_synced_ones(
+    mirror: LiveServer, stand_in: tuple[StandIn, str]
+) -> None:
+    site, base_url = stand_in
+    site.reset()
+    assert sync(mirror, "--from", base_url).returncode == 0
+    highest = max(row[0] for row in snapshot(mirror)["download_release"])
+    with mirror.client("staff") as staff:
+        made = staff.post(
+            "/api/v1/releases",
+            json={"name": "Python 3.98.0", "release_date": "2031-01-01T00:00:00Z"},
+        )
+    assert made.status_code == 201, made.text
+    assert made.json()["id"] == highest + 1
