@@ -286,6 +286,58 @@ def cmd_search_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _sync(database_url: str, base_url: str, dry_run: bool, progress: bool) -> str:
+    import httpx
+    from rich.progress import Progress
+
+    from pydotorg.compat.sync import sync
+    from pydotorg.compat.upstream import TIMEOUT, Upstream
+    from pydotorg.db.engine import create_engine, create_sessionmaker
+
+    with Progress(disable=not progress, transient=True) as bar:
+        tasks = {kind: bar.add_task(f"fetching {kind}", total=None) for kind in ("os", "release")}
+        tasks["release_file"] = bar.add_task("fetching release_file", total=None)
+
+        def fetched(kind: str, done: int, expected: int | None) -> None:
+            bar.update(tasks[kind], completed=done, total=expected)
+
+        headers = {"User-Agent": f"pydotorg/{__version__} (pydotorg sync)"}
+        async with httpx.AsyncClient(
+            timeout=TIMEOUT, headers=headers, follow_redirects=True, max_redirects=5
+        ) as client:
+            source = await Upstream(base_url, client, progress=fetched).downloads()
+        writing = bar.add_task("writing", total=None)
+
+        def wrote(done: int, total: int) -> None:
+            bar.update(writing, completed=done, total=total)
+
+        engine = create_engine(database_url, pool=False)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                report = await sync(session, source, dry_run=dry_run, progress=wrote)
+        finally:
+            await engine.dispose()
+    return report.summary()
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from pydotorg.compat.sync import SyncError
+    from pydotorg.compat.upstream import UpstreamError
+    from pydotorg.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    try:
+        summary = asyncio.run(
+            _sync(settings.database_url, args.source, args.dry_run, sys.stdout.isatty())
+        )
+    except (SyncError, UpstreamError) as exc:
+        print(f"pydotorg: sync failed, nothing was changed: {exc}", file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
@@ -382,6 +434,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rebuild.add_argument("index", metavar="INDEX", nargs="?", help="one index (default: all)")
     rebuild.set_defaults(func=cmd_search_reindex)
+
+    sync = command(
+        "sync",
+        "copy OSes, releases and release files from a python.org's /api/v2/ "
+        "(keeping its ids; idempotent; all or nothing)",
+    )
+    sync.add_argument(
+        "--from",
+        dest="source",
+        metavar="BASE_URL",
+        default="https://www.python.org",
+        help="the python.org-compatible site to copy from",
+    )
+    sync.add_argument(
+        "--dry-run", action="store_true", help="print what would change; write nothing"
+    )
+    sync.set_defaults(func=cmd_sync)
     return parser
 
 

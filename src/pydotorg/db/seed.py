@@ -26,7 +26,7 @@ def sequenced_tables() -> list[str]:
     ]
 
 
-async def _reset_sequences(session: AsyncSession) -> None:
+async def reset_sequences(session: AsyncSession) -> None:
     """Rows were inserted with explicit ids; move PostgreSQL's sequences past them."""
     if session.get_bind().dialect.name != "postgresql":
         return
@@ -51,7 +51,7 @@ async def seed(database_url: str, *, demo: bool = True) -> dict[str, int]:
             for domain in DOMAINS:
                 if demo or not domain.demo:
                     counts.update(await domain.seed(session))
-            await _reset_sequences(session)
+            await reset_sequences(session)
             if await get_meta(session, SEEDED_KEY) is None:
                 await set_meta(session, SEEDED_KEY, datetime.now(UTC).isoformat())
             await session.commit()
