@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import text
 
 from pydotorg.compat.upstream import MAX_RETRIES
+from pydotorg.data import load
 from pydotorg.db.engine import create_engine
 from tests.conftest import ENGINES
 from tests.support import LiveServer, free_port, postgres_database, run_server, settings_env
@@ -78,20 +79,24 @@ def file_record(
     }
 
 
-# python.org's ids, on purpose not the shipped data's: source is OS 3 here and 30 there,
-# release 1 is Python 1.0.1 here and Python 3.13.0 there.
+# ids on purpose not the shipped data's (which are python.org's own): source is OS 3 here and
+# 30 there, release 1 is Python 3.13.0 there and another release here.
+SHIPPED = {record["id"]: record["name"] for record in load("releases")}
+MANAGER = sorted(SHIPPED)[1]  # a shipped id the skipped install manager must leave alone
 SHIPPED_URL = "https://www.python.org/ftp/python/3.13.0/python-3.13.0-embed-amd64.zip"
 NEW_URL = "https://www.python.org/ftp/python/3.99.0/Python-3.99.0.tar.xz"
 OSES = [os_record(1, "Windows", "windows"), os_record(30, "Source release", "source")]
 RELEASES = [
     release_record(1, "Python 3.13.0", "python-3130"),
     release_record(5000, "Python 3.99.0", "python-3990"),
-    release_record(7, "Python install manager 25.0", "pymanager-250", version=100),
+    release_record(MANAGER, "Python install manager 25.0", "pymanager-250", version=100),
 ]
 FILES = [
     file_record(2, "Windows embeddable package (64-bit)", 1, 1, SHIPPED_URL, description="synced"),
     file_record(9000, "XZ source tarball", 30, 5000, NEW_URL, download_button=True),
-    file_record(11, "Install manager", 1, 7, "https://www.python.org/ftp/python/pymanager/m.msi"),
+    file_record(
+        11, "Install manager", 1, MANAGER, "https://www.python.org/ftp/python/pymanager/m.msi"
+    ),
 ]
 
 
@@ -211,13 +216,13 @@ def test_sync_keeps_the_sources_ids_and_a_second_run_changes_nothing(
     site.reset()
     before = snapshot(mirror)
     anon = mirror.client()
-    assert anon.get("/api/v1/releases/1").json()["name"] == "Python 1.0.1"
+    assert anon.get("/api/v1/releases/1").json()["name"] == SHIPPED[1] != "Python 3.13.0"
 
     dry = sync(mirror, "--from", base_url, "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "releases: 1 added, 1 updated, 0 unchanged, 1 skipped" in dry.stdout
     assert "release files: 1 added, 1 updated, 0 unchanged, 1 skipped" in dry.stdout
-    assert "Python install manager 25.0 (id 7): not a CPython release name" in dry.stdout
+    assert f"Python install manager 25.0 (id {MANAGER}): not a CPython release name" in dry.stdout
     assert dry.stdout.rstrip().endswith("dry run: nothing was written")
     assert snapshot(mirror) == before
 
@@ -237,8 +242,8 @@ def test_sync_keeps_the_sources_ids_and_a_second_run_changes_nothing(
     assert (added["release"], added["os"], added["platform"]) == (5000, 30, "source")
     kept = anon.get("/api/v1/files/2").json()
     assert (kept["url"], kept["description"], kept["release"]) == (SHIPPED_URL, "synced", 1)
-    assert anon.get("/api/v1/releases/7").json()["name"].startswith("Python 1.")
-    moved = [row for row in snapshot(mirror)["download_release"] if row[1] == "Python 1.0.1"]
+    assert anon.get(f"/api/v1/releases/{MANAGER}").json()["name"] == SHIPPED[MANAGER]
+    moved = [row for row in snapshot(mirror)["download_release"] if row[1] == SHIPPED[1]]
     assert len(moved) == 1 and moved[0][0] > 5000
     hits = anon.post("/api/v1/search/", json={"query": "3.99.0"}).json()
     assert [(hit["index"], hit["id"]) for hit in hits] == [("releases", 5000)]
