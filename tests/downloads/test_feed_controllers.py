@@ -10,7 +10,6 @@ from xml.etree import ElementTree as ET
 import httpx
 import pytest
 
-
 PAGE = "https://www.python.org/downloads/release/{}/"
 
 
