@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import PathParameter
 from litestar.response import Redirect
 
 from pydotorg.core.endpoints import ApiController
-from pydotorg.core.feeds import RSS_MEDIA_TYPE
+from pydotorg.core.feeds import RSS_MEDIA_TYPE, XML_MEDIA_TYPE
 from pydotorg.core.services import services
 from pydotorg.downloads.feed_services import ReleaseFeedService
 
@@ -31,6 +31,13 @@ REDIRECT_DESCRIPTION = (
 )
 
 
+def feed_media_type(request: Request[Any, Any, Any], media_type: str) -> str:
+    """``text/xml`` for a client that asks for it and not for the feed's own type."""
+    accept = request.headers.get("accept", "")
+    plain = "text/xml" in accept and media_type.split(";")[0] not in accept
+    return "text/xml" if plain else media_type
+
+
 class DownloadsPagesController(ApiController):
     path = "/downloads"
     tags = ["Downloads"]
@@ -43,13 +50,21 @@ class DownloadsPagesController(ApiController):
         description="python.org's `/downloads/feed.rss`: the 10 newest published releases by "
         "release date, each linking to its page on python.org.",
         media_type=RSS_MEDIA_TYPE,
+        also_as=(XML_MEDIA_TYPE,),
+        vary=(b"accept",),
     )
-    async def feed(self, feeds: NamedDependency[ReleaseFeedService]) -> Response[bytes]:
-        return Response(await feeds.feed(), media_type=RSS_MEDIA_TYPE)
+    async def feed(
+        self, feeds: NamedDependency[ReleaseFeedService], request: Request[Any, Any, Any]
+    ) -> Response[bytes]:
+        return Response(
+            await feeds.feed(),
+            media_type=feed_media_type(request, RSS_MEDIA_TYPE),
+            headers={"Vary": "Accept"},
+        )
 
     @get(
         "/latest",
-        operation_id="redirectLatestPython3",
+        operation_id="redirectToLatestRelease",
         summary="Redirect to the latest Python 3 release's page",
         description=REDIRECT_DESCRIPTION,
         responses=REDIRECTS,
@@ -61,7 +76,7 @@ class DownloadsPagesController(ApiController):
 
     @get(
         "/latest/{which:str}",
-        operation_id="redirectLatestRelease",
+        operation_id="redirectToLatestOf",
         summary="Redirect to the newest release's page of a series, or of pre-releases",
         description=REDIRECT_DESCRIPTION,
         responses=REDIRECTS,

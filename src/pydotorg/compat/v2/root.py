@@ -28,11 +28,10 @@ class ApiRootV2Controller(ApiController):
 
     @get(
         "/",
-        operation_id="getApiRootV2",
+        operation_id="getPythonOrgApiRoot",
         summary="The v2 API's resources (python.org v2)",
         description="What Django REST framework's `DefaultRouter` answers at python.org's "
         "`/api/v2/`: each resource's name and absolute list URL.",
-        database=False,
     )
     async def root(self, service: NamedDependency[ApiRootService]) -> dict[str, str]:
         return service.root()

@@ -192,7 +192,7 @@ class SponsorsV2Controller(ApiController):
 
     @get(
         "/logo-placement",
-        operation_id="listLogoPlacementsV2",
+        operation_id="listPythonOrgLogoPlacements",
         summary="Sponsors' logo placements (python.org v2)",
         description="python.org's `LogoPlacementeAPIList`: one item per finalized sponsorship "
         "running today and logo-placement benefit it carries, filtered by `publisher`, "
@@ -220,7 +220,7 @@ class SponsorsV2Controller(ApiController):
 
     @get(
         "/sponsorship-assets",
-        operation_id="listSponsorshipAssetsV2",
+        operation_id="listPythonOrgSponsorshipAssets",
         summary="Sponsors' assets of one name (python.org v2)",
         description="python.org's `SponsorshipAssetsAPIList`: the assets of every sponsor and "
         "sponsorship under `internal_name`, those without a value only with "
