@@ -150,15 +150,17 @@ class QueryErrors:
 PublisherQ = Annotated[
     str | None,
     Parameter(
-        description="Only placements of this publisher; anything else is a 400 naming it.",
-        schema_extra={"enum": list(PUBLISHERS)},
+        description="Only placements of this publisher (blank: any); anything else is a 400 "
+        "naming it.",
+        schema_extra={"enum": ["", *PUBLISHERS]},
     ),
 ]
 FlightQ = Annotated[
     str | None,
     Parameter(
-        description="Only placements on this flight; anything else is a 400 naming it.",
-        schema_extra={"enum": list(FLIGHTS)},
+        description="Only placements on this flight (blank: any); anything else is a 400 "
+        "naming it.",
+        schema_extra={"enum": ["", *FLIGHTS]},
     ),
 ]
 YearQ = Annotated[
