@@ -71,10 +71,11 @@ def test_every_operation_has_summary_tags_id_and_responses(spec: dict[str, Any])
         assert re.fullmatch(r"[a-zA-Z]+", op.get("operationId", "")), where
         assert op["operationId"] not in seen_ids, where
         seen_ids.add(op["operationId"])
-        success = [code for code in op["responses"] if code.startswith("2")]
+        # a redirect (python.org's /downloads/latest/...) succeeds with a 302
+        success = [code for code in op["responses"] if code[0] in "23"]
         assert success, where
         for code in success:
-            if code != "204":
+            if code[0] == "2" and code != "204":
                 assert op["responses"][code].get("content"), where
         for parameter in op.get("parameters", []):
             assert parameter.get("schema"), f"{where} {parameter['name']}"
@@ -87,9 +88,10 @@ def test_error_responses_use_the_error_body(spec: dict[str, Any]) -> None:
         errors = {code: r for code, r in op["responses"].items() if code[0] in "45"}
         if "{" in path and method == "get":
             assert "404" in errors, f"{method} {path}"
+        body = "/DRFError" if path.startswith("/api/v2") else "/ErrorBody"  # core.dialects
         for code, response in errors.items():
             ref = response["content"]["application/json"]["schema"]["$ref"]
-            assert ref.endswith("/ErrorBody"), f"{method} {path} {code}"
+            assert ref.endswith(body), f"{method} {path} {code}"
 
 
 def test_writes_declare_bearer_security_and_auth_errors(spec: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from pydotorg.core.endpoints import ApiController
 from pydotorg.core.pagination import PAGE_BASED, Page, Window
 from pydotorg.core.resources import Id, ResourceController
 from pydotorg.core.services import services
+from pydotorg.downloads import feed_controllers
 from pydotorg.downloads.classify import Arch, Format, Kind, Platform, Signature
 from pydotorg.downloads.files import FileFilters, FileKinds, MatrixService, ReleaseFileService
 from pydotorg.downloads.schemas import (
@@ -329,4 +330,10 @@ class ReleaseFileController(ResourceController):
         return await service.of_os(os_id, window, filters)
 
 
-ROUTES = [OSController, ReleaseController, ReleaseCycleController, ReleaseFileController]
+ROUTES = [
+    OSController,
+    ReleaseController,
+    ReleaseCycleController,
+    ReleaseFileController,
+    *feed_controllers.ROUTES,
+]

@@ -14,6 +14,7 @@ from pydotorg.core.pagination import Page, Window
 from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import MAX_ID, ResourceController
 from pydotorg.core.services import services
+from pydotorg.sponsors.assets import AssetService
 from pydotorg.sponsors.placements import LogoPlacementService
 from pydotorg.sponsors.schemas import (
     Flight,
@@ -203,6 +204,24 @@ class PublisherController(ApiController):
         await placements.revoke(user_id)
 
 
+class AssetController(ResourceController):
+    """Assets sponsors and sponsorships supply for benefits (staff only)."""
+
+    path = "/api/v1/sponsors/assets"
+    tags = ["Sponsors"]
+    read_access = Access.STAFF
+    service, noun, plural = AssetService, "SponsorAsset", "SponsorAssets"
+    operations = ("list", "get", "create", "update", "delete")
+    options = {
+        "list": {"description": "Every asset, by id (staff)."},
+        "create": {
+            "description": "An asset of a sponsor (`sponsor_id`) or of one of its "
+            "sponsorships (`sponsorship_id`), under the `internal_name` a benefit asks it by; "
+            "an owner has one asset of each name (else 422 naming `internal_name`)."
+        },
+    }
+
+
 ROUTES = [
     SponsorController,
     PackageController,
@@ -210,4 +229,5 @@ ROUTES = [
     ProgramController,
     SponsorshipController,
     PublisherController,
+    AssetController,
 ]

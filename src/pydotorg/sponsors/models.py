@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
@@ -164,3 +164,45 @@ class SponsorPublisher(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     granted: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class SponsorAsset(TimestampMixin, Base):
+    """A named asset (a text or a URL) that a sponsor, or one of its sponsorships, supplies for
+    a benefit: python.org's ``GenericAsset``, read by ``/api/v2/sponsors/sponsorship-assets/``.
+
+    ``sponsor_id`` is always the sponsor, also for a sponsorship's asset, so a read never needs
+    a second lookup; an owner has at most one asset of each ``internal_name``."""
+
+    __tablename__ = "sponsor_assets"
+    __table_args__ = (
+        Index(
+            "uq_sponsor_assets_sponsor_name",
+            "sponsor_id",
+            "internal_name",
+            unique=True,
+            sqlite_where=text("sponsorship_id IS NULL"),
+            postgresql_where=text("sponsorship_id IS NULL"),
+        ),
+        Index(
+            "uq_sponsor_assets_sponsorship_name",
+            "sponsorship_id",
+            "internal_name",
+            unique=True,
+            sqlite_where=text("sponsorship_id IS NOT NULL"),
+            postgresql_where=text("sponsorship_id IS NOT NULL"),
+        ),
+    )
+    noun = "asset"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)
+    internal_name: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
+    sponsor_id: Mapped[int] = mapped_column(
+        ForeignKey("sponsors.id", ondelete="CASCADE"), nullable=False
+    )
+    sponsorship_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sponsorships.id", ondelete="CASCADE"), nullable=True
+    )
+    value: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    sponsor: Mapped[Sponsor] = relationship(lazy="joined", innerjoin=True)

@@ -25,16 +25,21 @@ SPONSORS_PAGE = "/psf/sponsors/"
 
 class LogoPlacementService(Service):
     async def may_publish(self) -> bool:
+        """Staff (superusers are staff) and accounts granted ``sponsor_publisher``."""
         if self.staff:
             return True
         granted = await self.session.get(SponsorPublisher, self.user.id)
         return granted is not None
 
+    async def require_publisher(self) -> None:
+        """403 unless the caller may read what sponsors publish (placements and assets)."""
+        if not await self.may_publish():
+            raise PermissionDeniedError("Must have the sponsor_publisher permission.")
+
     async def placements(
         self, publisher: str | None, flight: str | None, year: int | None
     ) -> list[LogoPlacementRead]:
-        if not await self.may_publish():
-            raise PermissionDeniedError("Must have the sponsor_publisher permission.")
+        await self.require_publisher()
         query = select(Sponsorship).where(running(self.now.date())).order_by(Sponsorship.id)
         if year is not None:
             query = query.where(Sponsorship.year == year)

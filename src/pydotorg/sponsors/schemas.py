@@ -15,6 +15,7 @@ from pydotorg.core.schemas import (
     Ref,
     Slug,
     WriteSchema,
+    free_text,
     one_line,
     patch_of,
 )
@@ -214,3 +215,56 @@ class LogoPlacementRead(msgspec.Struct):
     level_order: int
     contacts: list[ContactRead] | None
     """Staff only: null for publishers."""
+
+
+InternalName = Annotated[
+    str,
+    one_line(
+        128,
+        min_length=1,
+        description="The name benefits ask the asset by (python.org's `internal_name`).",
+    ),
+]
+AssetValue = Annotated[
+    str, free_text(10_000, description="The asset: a text, or the URL of a file or image.")
+]
+
+
+class AssetRead(msgspec.Struct):
+    id: int
+    uuid: str
+    internal_name: str
+    sponsor_id: int
+    sponsorship_id: int | None
+    """Set when the asset belongs to one sponsorship of the sponsor, not to the sponsor."""
+    value: str
+    created: datetime
+    updated: datetime
+    resource_uri: str
+
+
+class AssetCreate(WriteSchema):
+    """An asset of a sponsor (``sponsor_id``) or of one sponsorship (``sponsorship_id``)."""
+
+    internal_name: InternalName
+    sponsor_id: Ref | None = None
+    sponsorship_id: Ref | None = None
+    value: AssetValue = ""
+
+
+class AssetUpdate(WriteSchema):
+    """A new name or value; the owner of an asset never changes."""
+
+    internal_name: InternalName | msgspec.UnsetType = msgspec.UNSET
+    value: AssetValue | msgspec.UnsetType = msgspec.UNSET
+
+
+class PublishedAssetRead(msgspec.Struct):
+    """An asset as publishers read it (python.org's ``AssetSerializer``)."""
+
+    internal_name: str
+    uuid: str
+    value: str
+    content_type: Literal["Sponsor", "Sponsorship"]
+    sponsor: str
+    sponsor_slug: str

@@ -1,0 +1,90 @@
+"""python.org's release feed and ``/downloads/latest/...`` redirects, at python.org's paths."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import PathParameter
+from litestar.response import Redirect
+
+from pydotorg.core.endpoints import ApiController
+from pydotorg.core.feeds import RSS_MEDIA_TYPE, XML_MEDIA_TYPE
+from pydotorg.core.services import services
+from pydotorg.downloads.feed_services import ReleaseFeedService
+
+Which = Annotated[
+    str,
+    PathParameter(
+        max_length=20,
+        description="`python3`, `python3.N` (a series, e.g. `python3.13`) or `prerelease`.",
+    ),
+]
+REDIRECTS = {302: ResponseSpec(data_container=None, description="To the release's page.")}
+REDIRECT_DESCRIPTION = (
+    "python.org's redirect to a release's page on python.org: `python3` the latest Python 3 "
+    "release, `python3.N` the series' newest published release by release date (a "
+    "pre-release while the series has no final one), `prerelease` the newest Python 3 "
+    "pre-release. 404 for a series without a published release or any other name."
+)
+
+
+def feed_media_type(request: Request[Any, Any, Any], media_type: str) -> str:
+    """``text/xml`` for a client that asks for it and not for the feed's own type."""
+    accept = request.headers.get("accept", "")
+    plain = "text/xml" in accept and media_type.split(";")[0] not in accept
+    return "text/xml" if plain else media_type
+
+
+class DownloadsPagesController(ApiController):
+    path = "/downloads"
+    tags = ["Downloads"]
+    dependencies = services(feeds=ReleaseFeedService)
+
+    @get(
+        "/feed.rss",
+        operation_id="downloadsReleaseFeed",
+        summary="RSS 2.0 feed of the 10 newest published releases (python.org's)",
+        description="python.org's `/downloads/feed.rss`: the 10 newest published releases by "
+        "release date, each linking to its page on python.org.",
+        media_type=RSS_MEDIA_TYPE,
+        also_as=(XML_MEDIA_TYPE,),
+        vary=(b"accept",),
+    )
+    async def feed(
+        self, feeds: NamedDependency[ReleaseFeedService], request: Request[Any, Any, Any]
+    ) -> Response[bytes]:
+        return Response(
+            await feeds.feed(),
+            media_type=feed_media_type(request, RSS_MEDIA_TYPE),
+            headers={"Vary": "Accept"},
+        )
+
+    @get(
+        "/latest",
+        operation_id="redirectToLatestRelease",
+        summary="Redirect to the latest Python 3 release's page",
+        description=REDIRECT_DESCRIPTION,
+        responses=REDIRECTS,
+        errors=(404,),
+        status_code=302,
+    )
+    async def latest(self, feeds: NamedDependency[ReleaseFeedService]) -> Redirect:
+        return Redirect(await feeds.latest_page("python3"), status_code=302)
+
+    @get(
+        "/latest/{which:str}",
+        operation_id="redirectToLatestOf",
+        summary="Redirect to the newest release's page of a series, or of pre-releases",
+        description=REDIRECT_DESCRIPTION,
+        responses=REDIRECTS,
+        errors=(404,),
+        status_code=302,
+    )
+    async def latest_of(self, which: Which, feeds: NamedDependency[ReleaseFeedService]) -> Redirect:
+        return Redirect(await feeds.latest_page(which), status_code=302)
+
+
+ROUTES = [DownloadsPagesController]
