@@ -1,8 +1,8 @@
 """Sponsor assets: the named texts and URLs sponsors and sponsorships supply for benefits
 
-Revision ID: 0015_sponsor_publishers
-Revises: 0012 (while 0014_python_org_rules is written; the merge points it there)
-Create Date: 2026-11-30 10:00:00
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-11-29 22:00:00
 
 The ``sponsor_publisher`` permission itself has been a table since 0010
 (``sponsor_publishers``); this revision adds what ``/api/v2/sponsors/sponsorship-assets/``
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_sponsor_publishers"
+revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
