@@ -3,7 +3,14 @@
 from typing import Any
 
 from pydotorg.compat.v1 import downloads as v1_downloads
+from pydotorg.compat.v1 import pages as v1_pages
 from pydotorg.compat.v2 import downloads as v2_downloads
+from pydotorg.compat.v2 import pages as v2_pages
 
-ROUTES: list[Any] = [*v1_downloads.ROUTES, *v2_downloads.ROUTES]
+ROUTES: list[Any] = [
+    *v1_downloads.ROUTES,
+    *v1_pages.ROUTES,
+    *v2_downloads.ROUTES,
+    *v2_pages.ROUTES,
+]
 """The compatible endpoints keep no tables of their own: they serve the domains' records."""

@@ -179,7 +179,7 @@ class V1OSController(TastypieController):
         return item
 
     @post("/", operation_id="v1CreateOS", summary="python.org v1: create an OS (staff)")
-    async def create(self, data: OSWrite, service: NamedDependency[V1OSService]) -> Response[None]:
+    async def create(self, data: OSWrite, service: NamedDependency[V1OSService]) -> Response[bytes]:
         item: V1OS = await service.create(OSCreate(**os_body(data, partial=False)))
         return created(item.resource_uri)
 
@@ -231,7 +231,7 @@ class V1ReleaseController(TastypieController):
     @post("/", operation_id="v1CreateRelease", summary="python.org v1: create a release (staff)")
     async def create(
         self, data: ReleaseWrite, service: NamedDependency[V1ReleaseService]
-    ) -> Response[None]:
+    ) -> Response[bytes]:
         item: V1Release = await service.create(release_body(data, partial=False))
         return created(item.resource_uri)
 
@@ -306,7 +306,7 @@ class V1ReleaseFileController(TastypieController):
     )
     async def create(
         self, data: ReleaseFileWrite, service: NamedDependency[V1ReleaseFileService]
-    ) -> Response[None]:
+    ) -> Response[bytes]:
         item: V1ReleaseFile = await service.create(service.body(data))
         return created(item.resource_uri)
 

@@ -91,6 +91,6 @@ def meta_of(request: Request[Any, Any, Any], window: Window, total: int) -> Meta
     )
 
 
-def created(uri: str) -> Response[None]:
+def created(uri: str) -> Response[bytes]:
     """Tastypie's answer to a create: 201, no body, the new object's path in ``Location``."""
-    return Response(None, status_code=201, headers={"Location": uri})
+    return Response(b"", status_code=201, headers={"Location": uri}, media_type="text/plain")
