@@ -74,7 +74,9 @@ def new_release(staff: httpx.Client) -> Iterator[Callable[..., dict[str, Any]]]:
         staff.delete(uri)
 
 
-def file_body(release: dict[str, Any], os_uri: str, release_uri: str, **extra: Any) -> dict:
+def file_body(
+    release: dict[str, Any], os_uri: str, release_uri: str, **extra: Any
+) -> dict[str, Any]:
     version = release["python_version"]
     url = f"{FTP}/{version}/Python-{version}-{uuid.uuid4().hex[:8]}.tgz"
     return {

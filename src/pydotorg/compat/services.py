@@ -109,15 +109,22 @@ class PythonOrgOSes(PythonOrgList, OSService):
 
 
 class PythonOrgReleases(PythonOrgList, ReleaseService):
+    """Releases as python.org lists them. Every python.org release has a date, and its clients
+    parse it as one (Renovate's schema fails on a null): a release without a date (three of
+    the shipped records) is not served here."""
+
     @by_role
     def query(self) -> Select[Release]:
-        return ReleaseService.query(self).order_by(None).order_by(*PYTHON_ORG_ORDER)
+        dated = ReleaseService.query(self).where(Release.release_date.is_not(None))
+        return dated.order_by(None).order_by(*PYTHON_ORG_ORDER)
 
 
 class PythonOrgFiles(PythonOrgList, ReleaseFileService):
+    """Release files as python.org lists them (the files of the releases it serves)."""
+
     @by_role
     def query(self) -> Any:
-        return python_org_files()
+        return python_org_files().where(Release.release_date.is_not(None))
 
 
 class PythonOrgPages(PythonOrgList, PageService):

@@ -76,9 +76,9 @@ FILE_FILTERING = Filtering(
 )
 
 
-def naive(moment: datetime | None) -> str | None:
+def naive(moment: datetime) -> str:
     """Tastypie's datetimes: ISO 8601 in UTC, without a zone."""
-    return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None).isoformat()
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
 class V1OSService(PythonOrgOSes):

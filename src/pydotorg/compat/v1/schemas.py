@@ -19,7 +19,7 @@ class V1Release(msgspec.Struct):
     version: int
     is_published: bool
     is_latest: bool
-    release_date: str | None
+    release_date: str
     pre_release: bool
     release_page: str | None
     release_notes_url: str

@@ -19,7 +19,7 @@ class V2Release(msgspec.Struct):
     version: int
     is_published: bool
     is_latest: bool
-    release_date: datetime | None
+    release_date: datetime
     pre_release: bool
     release_page: str | None
     release_notes_url: str
