@@ -100,8 +100,8 @@ class ReleaseFileWrite(msgspec.Struct, kw_only=True):
 class PageWrite(msgspec.Struct, kw_only=True):
     """A page as python.org's v1 takes it."""
 
-    title: Title | UnsetType = UNSET
-    path: SitePath | UnsetType = UNSET
+    title: Title
+    path: SitePath
     keywords: Keywords | UnsetType = UNSET
     description: Description | UnsetType = UNSET
     content: Body | UnsetType = UNSET
@@ -146,4 +146,4 @@ def file_body(values: dict[str, Any], *, partial: bool) -> Any:
 
 
 def page_body(data: PageWrite) -> PageCreate:
-    return PageCreate(**given(data, "title", "path"))
+    return PageCreate(**given(data))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import Request, Response, delete, get, post
+from litestar import MediaType, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 
 from pydotorg.compat.lookups import (
@@ -178,7 +178,12 @@ class V1OSController(TastypieController):
         item: V1OS = await service.get(os_id)
         return item
 
-    @post("/", operation_id="v1CreateOS", summary="python.org v1: create an OS (staff)")
+    @post(
+        "/",
+        media_type=MediaType.TEXT,
+        operation_id="v1CreateOS",
+        summary="python.org v1: create an OS (staff)",
+    )
     async def create(self, data: OSWrite, service: NamedDependency[V1OSService]) -> Response[bytes]:
         item: V1OS = await service.create(OSCreate(**os_body(data, partial=False)))
         return created(item.resource_uri)
@@ -228,7 +233,12 @@ class V1ReleaseController(TastypieController):
         item: V1Release = await visible_or_401(service, release_id)
         return item
 
-    @post("/", operation_id="v1CreateRelease", summary="python.org v1: create a release (staff)")
+    @post(
+        "/",
+        media_type=MediaType.TEXT,
+        operation_id="v1CreateRelease",
+        summary="python.org v1: create a release (staff)",
+    )
     async def create(
         self, data: ReleaseWrite, service: NamedDependency[V1ReleaseService]
     ) -> Response[bytes]:
@@ -298,6 +308,7 @@ class V1ReleaseFileController(TastypieController):
 
     @post(
         "/",
+        media_type=MediaType.TEXT,
         operation_id="v1CreateReleaseFile",
         summary="python.org v1: create a release file (staff)",
         description="`os` and `release` are their URIs (`/api/v1/downloads/os/3/`). URLs must "

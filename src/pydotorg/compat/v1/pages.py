@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, delete, get, post
+from litestar import MediaType, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 
 from pydotorg.compat.lookups import tastypie_conditions
@@ -71,7 +71,12 @@ class V1PageController(TastypieController):
         item: V1Page = await visible_or_401(service, page_id)
         return item
 
-    @post("/", operation_id="v1CreatePage", summary="python.org v1: create a page (staff)")
+    @post(
+        "/",
+        media_type=MediaType.TEXT,
+        operation_id="v1CreatePage",
+        summary="python.org v1: create a page (staff)",
+    )
     async def create(
         self, data: PageWrite, service: NamedDependency[V1PageService]
     ) -> Response[bytes]:
