@@ -14,6 +14,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, delete, get, post
 from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from pydotorg.compat.lookups import (
     ALL_LOOKUPS,
@@ -85,7 +86,7 @@ class V1OSService(PythonOrgOSes):
     absolute = False
 
     def read(self, row: Any) -> Any:
-        return V1OS(row.name, row.slug, self.uri("v1GetOS")(row.id))
+        return V1OS(row.name, row.slug, self.uri("tastypieGetOS")(row.id))
 
 
 class V1ReleaseService(PythonOrgReleases):
@@ -103,7 +104,7 @@ class V1ReleaseService(PythonOrgReleases):
             None,
             row.release_notes_url,
             row.show_on_download_page,
-            self.uri("v1GetRelease")(row.id),
+            self.uri("tastypieGetRelease")(row.id),
         )
 
 
@@ -114,8 +115,8 @@ class V1ReleaseFileService(PythonOrgFiles):
         return V1ReleaseFile(
             row.name,
             row.slug,
-            self.uri("v1GetOS")(row.os_id),
-            self.uri("v1GetRelease")(row.release_id),
+            self.uri("tastypieGetOS")(row.os_id),
+            self.uri("tastypieGetRelease")(row.release_id),
             row.description,
             row.is_source,
             row.url,
@@ -128,13 +129,13 @@ class V1ReleaseFileService(PythonOrgFiles):
             row.sigstore_cert_file,
             row.sigstore_bundle_file,
             row.sbom_spdx2_file,
-            self.uri("v1GetReleaseFile")(row.id),
+            self.uri("tastypieGetReleaseFile")(row.id),
         )
 
-    def body(self, data: ReleaseFileWrite) -> Any:
+    def body(self, data: JSONBody[ReleaseFileWrite]) -> Any:
         values = given(data, "name", "os", "release", "url")
-        values["os"] = self.id_in("v1GetOS", values["os"], "os")
-        values["release"] = self.id_in("v1GetRelease", values["release"], "release")
+        values["os"] = self.id_in("tastypieGetOS", values["os"], "os")
+        values["release"] = self.id_in("tastypieGetRelease", values["release"], "release")
         return file_body(values, partial=False)
 
 
@@ -159,7 +160,7 @@ class V1OSController(TastypieController):
 
     @get(
         "/",
-        operation_id="v1ListOS",
+        operation_id="tastypieListOS",
         summary="python.org v1: list OSes",
         reads_query=True,
         description=LIST + "Filters: `name`, `slug` (exact).",
@@ -173,7 +174,7 @@ class V1OSController(TastypieController):
         )
         return V1OSList(meta_of(request, window, page.total), page.items)
 
-    @get("/{os_id:int}", operation_id="v1GetOS", summary="python.org v1: get an OS")
+    @get("/{os_id:int}", operation_id="tastypieGetOS", summary="python.org v1: get an OS")
     async def get_one(self, os_id: Id, service: NamedDependency[V1OSService]) -> V1OS:
         item: V1OS = await service.get(os_id)
         return item
@@ -181,16 +182,18 @@ class V1OSController(TastypieController):
     @post(
         "/",
         media_type=MediaType.TEXT,
-        operation_id="v1CreateOS",
+        operation_id="tastypieCreateOS",
         summary="python.org v1: create an OS (staff)",
     )
-    async def create(self, data: OSWrite, service: NamedDependency[V1OSService]) -> Response[bytes]:
+    async def create(
+        self, data: JSONBody[OSWrite], service: NamedDependency[V1OSService]
+    ) -> Response[bytes]:
         item: V1OS = await service.create(OSCreate(**os_body(data, partial=False)))
         return created(item.resource_uri)
 
     @delete(
         "/{os_id:int}",
-        operation_id="v1DeleteOS",
+        operation_id="tastypieDeleteOS",
         summary="python.org v1: delete an OS (staff)",
         errors=(409,),
     )
@@ -205,7 +208,7 @@ class V1ReleaseController(TastypieController):
 
     @get(
         "/",
-        operation_id="v1ListReleases",
+        operation_id="tastypieListReleases",
         summary="python.org v1: list releases",
         reads_query=True,
         description=LIST + "Filters: `name`, `slug`, `is_published`, `pre_release` (exact), "
@@ -223,7 +226,7 @@ class V1ReleaseController(TastypieController):
 
     @get(
         "/{release_id:int}",
-        operation_id="v1GetRelease",
+        operation_id="tastypieGetRelease",
         summary="python.org v1: get a release",
         description="An unpublished release is a 401 to anyone but staff, as on python.org.",
     )
@@ -236,18 +239,18 @@ class V1ReleaseController(TastypieController):
     @post(
         "/",
         media_type=MediaType.TEXT,
-        operation_id="v1CreateRelease",
+        operation_id="tastypieCreateRelease",
         summary="python.org v1: create a release (staff)",
     )
     async def create(
-        self, data: ReleaseWrite, service: NamedDependency[V1ReleaseService]
+        self, data: JSONBody[ReleaseWrite], service: NamedDependency[V1ReleaseService]
     ) -> Response[bytes]:
         item: V1Release = await service.create(release_body(data, partial=False))
         return created(item.resource_uri)
 
     @delete(
         "/{release_id:int}",
-        operation_id="v1DeleteRelease",
+        operation_id="tastypieDeleteRelease",
         summary="python.org v1: delete a release and its files (staff)",
     )
     async def remove(self, release_id: Id, service: NamedDependency[V1ReleaseService]) -> None:
@@ -261,7 +264,7 @@ class V1ReleaseFileController(TastypieController):
 
     @get(
         "/",
-        operation_id="v1ListReleaseFiles",
+        operation_id="tastypieListReleaseFiles",
         summary="python.org v1: list release files",
         reads_query=True,
         description=LIST + "Filters: `name`, `slug` (exact), `description__contains`, `os` and "
@@ -278,7 +281,7 @@ class V1ReleaseFileController(TastypieController):
 
     @delete(
         "/",
-        operation_id="v1DeleteReleaseFilesOfRelease",
+        operation_id="tastypieDeleteReleaseFilesOfRelease",
         summary="python.org v1: delete every file of a release (staff)",
         reads_query=True,
         description="Only as `?release=<id>`, exactly that one parameter once: anything "
@@ -297,7 +300,7 @@ class V1ReleaseFileController(TastypieController):
 
     @get(
         "/{release_file_id:int}",
-        operation_id="v1GetReleaseFile",
+        operation_id="tastypieGetReleaseFile",
         summary="python.org v1: get a release file",
     )
     async def get_one(
@@ -309,21 +312,21 @@ class V1ReleaseFileController(TastypieController):
     @post(
         "/",
         media_type=MediaType.TEXT,
-        operation_id="v1CreateReleaseFile",
+        operation_id="tastypieCreateReleaseFile",
         summary="python.org v1: create a release file (staff)",
         description="`os` and `release` are their URIs (`/api/v1/downloads/os/3/`). URLs must "
         "start with `https://www.python.org/`; signature and SBOM URLs are the file URL plus "
         "`.asc`, `.sig`, `.crt`, `.sigstore` or `.spdx.json`.",
     )
     async def create(
-        self, data: ReleaseFileWrite, service: NamedDependency[V1ReleaseFileService]
+        self, data: JSONBody[ReleaseFileWrite], service: NamedDependency[V1ReleaseFileService]
     ) -> Response[bytes]:
         item: V1ReleaseFile = await service.create(service.body(data))
         return created(item.resource_uri)
 
     @delete(
         "/{release_file_id:int}",
-        operation_id="v1DeleteReleaseFile",
+        operation_id="tastypieDeleteReleaseFile",
         summary="python.org v1: delete a release file (staff)",
     )
     async def remove(

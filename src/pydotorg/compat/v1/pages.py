@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response, delete, get, post
 from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from pydotorg.compat.lookups import tastypie_conditions
 from pydotorg.compat.pages import PAGE_FILTERING
@@ -35,7 +36,7 @@ class V1PageService(PythonOrgPages):
             row.content,
             row.is_published,
             row.template_name,
-            self.uri("v1GetPage")(row.id),
+            self.uri("tastypieGetPage")(row.id),
         )
 
 
@@ -46,7 +47,7 @@ class V1PageController(TastypieController):
 
     @get(
         "/",
-        operation_id="v1ListPages",
+        operation_id="tastypieListPages",
         summary="python.org v1: list pages",
         reads_query=True,
         description="Tastypie's `{meta, objects}` list (`limit`, default 20, at most 1000; "
@@ -63,7 +64,7 @@ class V1PageController(TastypieController):
 
     @get(
         "/{page_id:int}",
-        operation_id="v1GetPage",
+        operation_id="tastypieGetPage",
         summary="python.org v1: get a page",
         description="An unpublished page is a 401 to anyone but staff, as on python.org.",
     )
@@ -74,18 +75,18 @@ class V1PageController(TastypieController):
     @post(
         "/",
         media_type=MediaType.TEXT,
-        operation_id="v1CreatePage",
+        operation_id="tastypieCreatePage",
         summary="python.org v1: create a page (staff)",
     )
     async def create(
-        self, data: PageWrite, service: NamedDependency[V1PageService]
+        self, data: JSONBody[PageWrite], service: NamedDependency[V1PageService]
     ) -> Response[bytes]:
         item: V1Page = await service.create(page_body(data))
         return created(item.resource_uri)
 
     @delete(
         "/{page_id:int}",
-        operation_id="v1DeletePage",
+        operation_id="tastypieDeletePage",
         summary="python.org v1: delete a page (staff)",
     )
     async def remove(self, page_id: Id, service: NamedDependency[V1PageService]) -> None:

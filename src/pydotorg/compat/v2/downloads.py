@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from litestar import Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 
 from pydotorg.compat.lookups import Field, Filtering, InvalidFilter, Relation
 from pydotorg.compat.services import PythonOrgFiles, PythonOrgOSes, PythonOrgReleases
@@ -57,7 +57,7 @@ FILE_FILTERS = Filtering(
 
 class V2OSService(PythonOrgOSes):
     def read(self, row: Any) -> Any:
-        return V2OS(row.name, row.slug, self.uri("v2GetOS")(row.id))
+        return V2OS(row.name, row.slug, self.uri("drfGetOS")(row.id))
 
 
 class V2ReleaseService(PythonOrgReleases):
@@ -73,7 +73,7 @@ class V2ReleaseService(PythonOrgReleases):
             None,
             row.release_notes_url,
             row.show_on_download_page,
-            self.uri("v2GetRelease")(row.id),
+            self.uri("drfGetRelease")(row.id),
         )
 
 
@@ -82,8 +82,8 @@ class V2ReleaseFileService(PythonOrgFiles):
         return V2ReleaseFile(
             row.name,
             row.slug,
-            self.uri("v2GetOS")(row.os_id),
-            self.uri("v2GetRelease")(row.release_id),
+            self.uri("drfGetOS")(row.os_id),
+            self.uri("drfGetRelease")(row.release_id),
             row.description,
             row.is_source,
             row.url,
@@ -92,19 +92,19 @@ class V2ReleaseFileService(PythonOrgFiles):
             row.sha256_sum,
             row.filesize,
             row.download_button,
-            self.uri("v2GetReleaseFile")(row.id),
+            self.uri("drfGetReleaseFile")(row.id),
             row.sigstore_signature_file,
             row.sigstore_cert_file,
             row.sigstore_bundle_file,
             row.sbom_spdx2_file,
         )
 
-    def body(self, data: ReleaseFileWrite, *, partial: bool) -> Any:
+    def body(self, data: JSONBody[ReleaseFileWrite], *, partial: bool) -> Any:
         values = given(data, *(() if partial else ("name", "os", "release", "url")))
         if "os" in values:
-            values["os"] = self.id_in("v2GetOS", values["os"], "os")
+            values["os"] = self.id_in("drfGetOS", values["os"], "os")
         if "release" in values:
-            values["release"] = self.id_in("v2GetRelease", values["release"], "release")
+            values["release"] = self.id_in("drfGetRelease", values["release"], "release")
         return file_body(values, partial=partial)
 
 
@@ -124,7 +124,7 @@ class V2OSController(DRFController):
 
     @get(
         "/",
-        operation_id="v2ListOS",
+        operation_id="drfListOS",
         summary="python.org v2: list OSes",
         reads_query=True,
         description=LIST + "`name`, `slug`; other parameters are ignored.",
@@ -134,27 +134,31 @@ class V2OSController(DRFController):
     ) -> list[V2OS]:
         return await service.every(filters_of(request, OS_FILTERS, strict=False))
 
-    @get("/{os_id:int}", operation_id="v2GetOS", summary="python.org v2: get an OS")
+    @get("/{os_id:int}", operation_id="drfGetOS", summary="python.org v2: get an OS")
     async def get_one(self, os_id: Id, service: NamedDependency[V2OSService]) -> V2OS:
         item: V2OS = await service.get(os_id)
         return item
 
-    @post("/", operation_id="v2CreateOS", summary="python.org v2: create an OS (staff)")
-    async def create(self, data: OSWrite, service: NamedDependency[V2OSService]) -> Response[V2OS]:
+    @post("/", operation_id="drfCreateOS", summary="python.org v2: create an OS (staff)")
+    async def create(
+        self, data: JSONBody[OSWrite], service: NamedDependency[V2OSService]
+    ) -> Response[V2OS]:
         item: V2OS = await service.create(OSCreate(**os_body(data, partial=False)))
         return created(item, item.resource_uri)
 
-    @put("/{os_id:int}", operation_id="v2ReplaceOS", summary="python.org v2: replace an OS (staff)")
+    @put("/{os_id:int}", operation_id="drfReplaceOS", summary="python.org v2: replace an OS (staff)")
     async def replace(
-        self, os_id: Id, data: OSWrite, service: NamedDependency[V2OSService]
+        self, os_id: Id, data: JSONBody[OSWrite], service: NamedDependency[V2OSService]
     ) -> V2OS:
         item: V2OS = await service.update(
             os_id, service.update_schema(**os_body(data, partial=False))
         )
         return item
 
-    @patch("/{os_id:int}", operation_id="v2UpdateOS", summary="python.org v2: update an OS (staff)")
-    async def update(self, os_id: Id, data: OSWrite, service: NamedDependency[V2OSService]) -> V2OS:
+    @patch("/{os_id:int}", operation_id="drfUpdateOS", summary="python.org v2: update an OS (staff)")
+    async def update(
+        self, os_id: Id, data: JSONBody[OSWrite], service: NamedDependency[V2OSService]
+    ) -> V2OS:
         item: V2OS = await service.update(
             os_id, service.update_schema(**os_body(data, partial=True))
         )
@@ -162,7 +166,7 @@ class V2OSController(DRFController):
 
     @delete(
         "/{os_id:int}",
-        operation_id="v2DeleteOS",
+        operation_id="drfDeleteOS",
         summary="python.org v2: delete an OS (staff)",
         errors=(409,),
     )
@@ -176,7 +180,7 @@ class V2ReleaseController(DRFController):
 
     @get(
         "/",
-        operation_id="v2ListReleases",
+        operation_id="drfListReleases",
         summary="python.org v2: list releases",
         reads_query=True,
         description=LIST + "`name`, `slug`, `is_published`, `pre_release` (true/false/1/0), "
@@ -190,7 +194,7 @@ class V2ReleaseController(DRFController):
 
     @get(
         "/{release_id:int}",
-        operation_id="v2GetRelease",
+        operation_id="drfGetRelease",
         summary="python.org v2: get a release",
         description="An unpublished release is a 404 to anyone but staff.",
     )
@@ -200,20 +204,23 @@ class V2ReleaseController(DRFController):
         item: V2Release = await service.get(release_id)
         return item
 
-    @post("/", operation_id="v2CreateRelease", summary="python.org v2: create a release (staff)")
+    @post("/", operation_id="drfCreateRelease", summary="python.org v2: create a release (staff)")
     async def create(
-        self, data: ReleaseWrite, service: NamedDependency[V2ReleaseService]
+        self, data: JSONBody[ReleaseWrite], service: NamedDependency[V2ReleaseService]
     ) -> Response[V2Release]:
         item: V2Release = await service.create(release_body(data, partial=False))
         return created(item, item.resource_uri)
 
     @put(
         "/{release_id:int}",
-        operation_id="v2ReplaceRelease",
+        operation_id="drfReplaceRelease",
         summary="python.org v2: replace a release (staff)",
     )
     async def replace(
-        self, release_id: Id, data: ReleaseWrite, service: NamedDependency[V2ReleaseService]
+        self,
+        release_id: Id,
+        data: JSONBody[ReleaseWrite],
+        service: NamedDependency[V2ReleaseService],
     ) -> V2Release:
         given(data, "name")
         item: V2Release = await service.update(release_id, release_body(data, partial=True))
@@ -221,18 +228,21 @@ class V2ReleaseController(DRFController):
 
     @patch(
         "/{release_id:int}",
-        operation_id="v2UpdateRelease",
+        operation_id="drfUpdateRelease",
         summary="python.org v2: update a release (staff)",
     )
     async def update(
-        self, release_id: Id, data: ReleaseWrite, service: NamedDependency[V2ReleaseService]
+        self,
+        release_id: Id,
+        data: JSONBody[ReleaseWrite],
+        service: NamedDependency[V2ReleaseService],
     ) -> V2Release:
         item: V2Release = await service.update(release_id, release_body(data, partial=True))
         return item
 
     @delete(
         "/{release_id:int}",
-        operation_id="v2DeleteRelease",
+        operation_id="drfDeleteRelease",
         summary="python.org v2: delete a release and its files (staff)",
     )
     async def remove(self, release_id: Id, service: NamedDependency[V2ReleaseService]) -> None:
@@ -245,7 +255,7 @@ class V2ReleaseFileController(DRFController):
 
     @get(
         "/",
-        operation_id="v2ListReleaseFiles",
+        operation_id="drfListReleaseFiles",
         summary="python.org v2: list release files",
         reads_query=True,
         description=LIST + "`name`, `slug`, `description__contains`, `os` and `release` (ids). "
@@ -259,7 +269,7 @@ class V2ReleaseFileController(DRFController):
 
     @delete(
         "/delete_by_release",
-        operation_id="v2DeleteReleaseFilesOfRelease",
+        operation_id="drfDeleteReleaseFilesOfRelease",
         summary="python.org v2: delete every file of a release (staff)",
         description="`?release=<id>` is required (a missing, blank or non-integer one is a "
         "400); other parameters are ignored.",
@@ -273,7 +283,7 @@ class V2ReleaseFileController(DRFController):
 
     @get(
         "/{release_file_id:int}",
-        operation_id="v2GetReleaseFile",
+        operation_id="drfGetReleaseFile",
         summary="python.org v2: get a release file",
     )
     async def get_one(
@@ -284,27 +294,27 @@ class V2ReleaseFileController(DRFController):
 
     @post(
         "/",
-        operation_id="v2CreateReleaseFile",
+        operation_id="drfCreateReleaseFile",
         summary="python.org v2: create a release file (staff)",
         description="URLs must start with `https://www.python.org/`; signature and SBOM URLs "
         "are the file URL plus `.asc`, `.sig`, `.crt`, `.sigstore` or `.spdx.json`.",
     )
     async def create(
-        self, data: ReleaseFileWrite, service: NamedDependency[V2ReleaseFileService]
+        self, data: JSONBody[ReleaseFileWrite], service: NamedDependency[V2ReleaseFileService]
     ) -> Response[V2ReleaseFile]:
         item: V2ReleaseFile = await service.create(service.body(data, partial=False))
         return created(item, item.resource_uri)
 
     @put(
         "/{release_file_id:int}",
-        operation_id="v2ReplaceReleaseFile",
+        operation_id="drfReplaceReleaseFile",
         summary="python.org v2: replace a release file (staff)",
         description="The URL rules are checked again.",
     )
     async def replace(
         self,
         release_file_id: Id,
-        data: ReleaseFileWrite,
+        data: JSONBody[ReleaseFileWrite],
         service: NamedDependency[V2ReleaseFileService],
     ) -> V2ReleaseFile:
         given(data, "name", "os", "release", "url")
@@ -315,13 +325,13 @@ class V2ReleaseFileController(DRFController):
 
     @patch(
         "/{release_file_id:int}",
-        operation_id="v2UpdateReleaseFile",
+        operation_id="drfUpdateReleaseFile",
         summary="python.org v2: update a release file (staff)",
     )
     async def update(
         self,
         release_file_id: Id,
-        data: ReleaseFileWrite,
+        data: JSONBody[ReleaseFileWrite],
         service: NamedDependency[V2ReleaseFileService],
     ) -> V2ReleaseFile:
         item: V2ReleaseFile = await service.update(
@@ -331,7 +341,7 @@ class V2ReleaseFileController(DRFController):
 
     @delete(
         "/{release_file_id:int}",
-        operation_id="v2DeleteReleaseFile",
+        operation_id="drfDeleteReleaseFile",
         summary="python.org v2: delete a release file (staff)",
     )
     async def remove(

@@ -29,7 +29,7 @@ class V2PageService(PythonOrgPages):
             row.content,
             row.is_published,
             row.template_name,
-            self.uri("v2GetPage")(row.id),
+            self.uri("drfGetPage")(row.id),
         )
 
 
@@ -39,7 +39,7 @@ class V2PageController(DRFController):
 
     @get(
         "/",
-        operation_id="v2ListPages",
+        operation_id="drfListPages",
         summary="python.org v2: list pages",
         reads_query=True,
         description="Unpaginated, by title then path. Filters: `title`, `path`, `keywords` "
@@ -53,7 +53,7 @@ class V2PageController(DRFController):
 
     @get(
         "/{page_id:int}",
-        operation_id="v2GetPage",
+        operation_id="drfGetPage",
         summary="python.org v2: get a page",
         description="An unpublished page is a 404 to anyone but staff.",
     )
