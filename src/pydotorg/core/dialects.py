@@ -127,9 +127,16 @@ DRF = Dialect(
 def tastypie(resource: str) -> Dialect:
     """python.org's v1 error shape for one resource (``"downloads/release_file"``): invalid
     input is ``{resource: {"field": ["message"]}}``, anything else ``{"error_message": ...}``,
-    the key python.org's release tooling prints when a request fails."""
+    the key python.org's release tooling prints when a request fails; a request Tastypie
+    cannot serve (a filter it refuses, a bad ``limit``) is ``{"error": "..."}``. Tastypie
+    refuses a write by someone who is not staff with 401, never 403."""
 
     def body(status: int, detail: str, extra: dict[str, Any]) -> Any:
+        errors = extra.get("errors") or ()
+        if status == 400 and any(
+            isinstance(error, Mapping) and error.get("source") == "query" for error in errors
+        ):
+            return {"error": detail}
         fields = field_errors(extra)
         if fields and status == 400:
             return {resource: fields}
@@ -148,5 +155,5 @@ def tastypie(resource: str) -> Dialect:
             additional_properties=True,
         ),
         challenge="ApiKey",
-        statuses={422: 400},
+        statuses={422: 400, 403: 401},
     )

@@ -48,7 +48,12 @@ from litestar.routes import HTTPRoute
 from pydotorg.core.auth import ACCESS_KEY, BEARER_SECURITY, SAFE_METHODS, Access
 from pydotorg.core.dialects import NATIVE, dialect_of
 from pydotorg.core.pagination import Page
-from pydotorg.core.query_strings import INTEGER_QUERY_KEY, QUERY_KEY, declared_query
+from pydotorg.core.query_strings import (
+    INTEGER_QUERY_KEY,
+    QUERY_KEY,
+    READS_QUERY_KEY,
+    declared_query,
+)
 from pydotorg.core.ratelimit import (
     BY_ADDRESS_KEY,
     GROUP_KEY,
@@ -149,7 +154,8 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
             operation: Operation | None = getattr(item, method, None)
             if operation is not None and operation.operation_id in handlers:
                 handler = handlers[operation.operation_id]
-                handler.opt[QUERY_KEY] = declared_query(operation)
+                reads_all = handler.opt.get(READS_QUERY_KEY, False)
+                handler.opt[QUERY_KEY] = None if reads_all else declared_query(operation)
                 _document(operation, handler, limits)
     tidy_schemas(schema)
     close_request_bodies(schema)

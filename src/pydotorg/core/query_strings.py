@@ -3,9 +3,11 @@
 At start-up ``core.endpoints`` records in each handler's ``opt`` (under ``QUERY_KEY``) the names
 of the query parameters it reads, its own and its dependencies', as the OpenAPI document lists
 them. Nothing else in a query string changes the answer, so nothing else changes what is
-cached or linked: the response cache keys a request on its declared parameters only, sorted by
-name (:func:`cache_key`), so ``?x=1`` or a reordered query is answered from the cache instead
-of rendered again; and pagination links repeat the declared parameters only.
+cached or linked (unless a handler reads the whole query string itself, ``reads_query=True``,
+as python.org's filter endpoints do): the response cache keys a request on its declared
+parameters only, sorted by name (:func:`cache_key`), so ``?x=1`` or a reordered query is
+answered from the cache instead of rendered again; and pagination links repeat the declared
+parameters only.
 
 No parameter, declared or not, may hold what a one-line text field may not (C0 controls, DEL,
 U+FFFE, U+FFFF; ``core.schemas``): :func:`check_query`, a guard of the app, answers 400 naming
@@ -31,6 +33,9 @@ from pydotorg.core.exceptions import ParameterError
 from pydotorg.core.schemas import NOT_IN_TEXT
 
 QUERY_KEY = "query_parameters"
+# ``reads_query=True`` on a handler: it reads the whole query string itself (python.org's
+# filters with lookups, ``?version__startswith=3``), so every parameter keys its cache entry.
+READS_QUERY_KEY = "reads_query"
 INTEGER_QUERY_KEY = "integer_query"
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _FORBIDDEN = re.compile(f"[{NOT_IN_TEXT}]")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.exceptions import FieldError, NotFoundError
@@ -48,6 +48,29 @@ SIDECAR_SUFFIXES = {
 }
 URL_FIELDS = ("url", *SIDECAR_SUFFIXES)
 SOURCE_OS_SLUG = "source"
+
+
+PYTHON_ORG_FILE_ORDER = (
+    Release.is_published.desc(),
+    Release.name,
+    OS.name,
+    ReleaseFile.name,
+    ReleaseFile.id,
+)
+"""python.org's order of release files (its model's ``Meta.ordering``): files of published
+releases first, then by release name, OS name and file name; the id breaks ties."""
+
+
+def python_org_files() -> Select[ReleaseFile]:
+    """Every release file as python.org lists it, to anyone: in its order, and with the files
+    of unpublished releases too. python.org has always shown those (its API tests say so), and
+    the python.org-compatible endpoints keep it; the guide's own endpoints do not."""
+    return (
+        select(ReleaseFile)
+        .join(Release, Release.id == ReleaseFile.release_id)
+        .join(OS, OS.id == ReleaseFile.os_id)
+        .order_by(*PYTHON_ORG_FILE_ORDER)
+    )
 
 
 def slugify_file(release_slug: str, name: str) -> str:
@@ -322,6 +345,15 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
             setattr(row, name, value)
         await self.commit()
         return self.read(await self.row(row.id, fresh=True))
+
+    async def delete_of_release(self, release_id: int) -> int:
+        """Delete every file of a release, as release tooling does before it uploads a
+        release's files again; how many there were (none, for an unknown release)."""
+        result = await self.session.execute(
+            delete(ReleaseFile).where(ReleaseFile.release_id == release_id)
+        )
+        await self.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def validate(self, values: dict[str, Any], current: ReleaseFile | None) -> None:
         await super().validate(values, current)

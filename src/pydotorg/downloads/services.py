@@ -103,6 +103,11 @@ NEWEST_FIRST = (
 )
 
 
+PYTHON_ORG_ORDER = (Release.name, Release.id)
+"""python.org's order of releases (its model's ``Meta.ordering``): by name, as strings, so
+"Python 2.7.10" < "Python 2.7.10rc1" < "Python 2.7.11"."""
+
+
 def support_status(cycle: ReleaseCycle, today: date) -> Any:
     """Where a series stands on ``today`` by its schedule (PEP 602): before its first final
     release ``prerelease``, then ``bugfix``, ``security`` after the end of bug fixes, and

@@ -1,1 +1,1 @@
-"""python.org's ``/api/v2/`` (Django REST framework) endpoints."""
+"""python.org's ``/api/v2/`` (Django REST framework): bare arrays, absolute hyperlinks."""

@@ -1,0 +1,133 @@
+"""The domains' services as python.org lists them: its order, its filters, its visibility.
+
+Each class here is the domain's own service (every rule of a write, every check, the
+transaction) with three things changed for python.org's API: the list order (its models'
+``Meta.ordering``), filters given as SQL conditions (``compat.lookups``), and for release files
+python.org's visibility (files of unpublished releases are listed to anyone). The v1 and v2
+modules derive from these and only say how a row reads (``read``) in their shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from sqlalchemy import ColumnElement, Select, select
+
+from pydotorg.content.pages.models import Page
+from pydotorg.content.pages.services import PageService
+from pydotorg.core.exceptions import FieldError
+from pydotorg.core.links import Links
+from pydotorg.core.pagination import MAX_OFFSET, Window
+from pydotorg.core.pagination import Page as Window_Page
+from pydotorg.core.services import by_role
+from pydotorg.downloads.files import ReleaseFileService, python_org_files
+from pydotorg.downloads.models import OS, Release
+from pydotorg.downloads.services import PYTHON_ORG_ORDER, OSService, ReleaseService
+
+Conditions = Sequence[ColumnElement[bool]]
+EVERYTHING = Window(limit=MAX_OFFSET, offset=0, style="body")
+
+
+def uri_of(links: Links, route: str, *, absolute: bool) -> Callable[[int], str]:
+    """The ``resource_uri`` of a row of ``route`` by id, with python.org's trailing slash:
+    absolute (DRF) or a path (Tastypie)."""
+    template, _names = links.routes.paths[route]
+    head = template.split("{", 1)[0]
+    prefix = (links.base if absolute else "") + head
+
+    def uri(key: int) -> str:
+        return f"{prefix}{key}/"
+
+    return uri
+
+
+def id_of(links: Links, route: str, value: str, field: str) -> int:
+    """The id in a URI of ``route`` (absolute or a path, trailing slash optional), or a 400
+    naming ``field``: python.org's relations are written as their URIs."""
+    template, _names = links.routes.paths[route]
+    head = template.split("{", 1)[0]
+    path = value
+    if "://" in path:
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
+    tail = path.removeprefix(head).rstrip("/") if path.startswith(head) else ""
+    if not tail.isascii() or not tail.isdigit() or len(tail) > 18:
+        raise FieldError(field, "Invalid hyperlink - Incorrect URL match.")
+    return int(tail)
+
+
+class PythonOrgList:
+    """What every python.org resource service adds: filtering by conditions, the whole list
+    (v2 has no pagination) and whether a row exists that the caller may not see (v1's 401)."""
+
+    model: ClassVar[type[Any]]
+    links: Links
+    absolute: ClassVar[bool] = True
+    """Whether the version's URIs are absolute (v2) or paths (v1)."""
+
+    def uri(self, route: str) -> Callable[[int], str]:
+        """``resource_uri`` of route's rows by id (made once per service and route)."""
+        made: dict[str, Callable[[int], str]] = self.__dict__.setdefault("_uris", {})
+        if route not in made:
+            made[route] = uri_of(self.links, route, absolute=self.absolute)
+        return made[route]
+
+    def id_in(self, route: str, value: str, field: str) -> int:
+        return id_of(self.links, route, value, field)
+
+    # The domain service's operations, answering in the version's shape (its ``read``).
+    async def get(self, key: int | str) -> Any:
+        return await super().get(key)  # type: ignore[misc]
+
+    async def create(self, data: Any) -> Any:
+        return await super().create(data)  # type: ignore[misc]
+
+    async def update(self, key: int, data: Any) -> Any:
+        return await super().update(key, data)  # type: ignore[misc]
+
+    async def page(self, window: Window, filters: Any = None) -> Window_Page[Any]:
+        page: Window_Page[Any] = await super().page(window, filters)  # type: ignore[misc]
+        return page
+
+    def filtered(self, query: Select[Any], filters: Any) -> Select[Any]:
+        return query.where(*filters) if filters else query
+
+    async def every(self, conditions: Conditions) -> list[Any]:
+        return (await self.page(EVERYTHING, conditions)).items
+
+    async def hidden(self, key: int) -> bool:
+        found = await self.session.scalar(  # type: ignore[attr-defined]
+            select(self.model.id).where(self.model.id == key)
+        )
+        return found is not None
+
+
+class PythonOrgOSes(PythonOrgList, OSService):
+    @by_role
+    def query(self) -> Select[OS]:
+        return select(OS).order_by(OS.name, OS.id)
+
+
+class PythonOrgReleases(PythonOrgList, ReleaseService):
+    """Releases as python.org lists them. Every python.org release has a date, and its clients
+    parse it as one (Renovate's schema fails on a null): a release without a date (three of
+    the shipped records) is not served here."""
+
+    @by_role
+    def query(self) -> Select[Release]:
+        dated = ReleaseService.query(self).where(Release.release_date.is_not(None))
+        return dated.order_by(None).order_by(*PYTHON_ORG_ORDER)
+
+
+class PythonOrgFiles(PythonOrgList, ReleaseFileService):
+    """Release files as python.org lists them (the files of the releases it serves)."""
+
+    @by_role
+    def query(self) -> Any:
+        return python_org_files().where(Release.release_date.is_not(None))
+
+
+class PythonOrgPages(PythonOrgList, PageService):
+    @by_role
+    def query(self) -> Select[Page]:
+        return PageService.query(self).order_by(None).order_by(Page.title, Page.path, Page.id)
