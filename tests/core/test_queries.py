@@ -51,3 +51,44 @@ def test_models_name_themselves_in_messages() -> None:
 
 def test_window_defaults_to_limit_style() -> None:
     assert Window(limit=5, offset=10).style == "limit"
+
+
+def test_byte_order_is_the_same_on_every_engine() -> None:
+    """python.org's lists sort names as strings; on PostgreSQL a column's collation may skip
+    punctuation (as glibc's en_US does: "Python 3.10.0" first); ``in_byte_order`` does not."""
+    import asyncio
+
+    from sqlalchemy import Column, MetaData, String, Table, insert
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from pydotorg.core.queries import in_byte_order
+    from tests.support import postgres_database
+
+    names = ["Python 3.10.0", "Python 3.1.5", "Python 2.7.10rc1", "Python 2.7.10"]
+    expected = ["Python 2.7.10", "Python 2.7.10rc1", "Python 3.1.5", "Python 3.10.0"]
+
+    async def orders(url: str, collation: str | None) -> tuple[list[str], list[str]]:
+        table = Table("t", MetaData(), Column("name", String(50, collation=collation)))
+        engine = create_async_engine(url)
+        try:
+            async with engine.begin() as conn:
+                if collation:
+                    await conn.exec_driver_sql(
+                        f'CREATE COLLATION "{collation}" '
+                        '(provider = icu, locale = "en-US-u-ka-shifted")'
+                    )
+                await conn.run_sync(table.metadata.create_all)
+                await conn.execute(insert(table), [{"name": name} for name in names])
+                plain = await conn.scalars(select(table.c.name).order_by(table.c.name))
+                ours = await conn.scalars(
+                    select(table.c.name).order_by(in_byte_order(table.c.name))
+                )
+                return list(plain), list(ours)
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(orders("sqlite+aiosqlite://", None)) == (expected, expected)
+    with postgres_database() as url:
+        plain, ours = asyncio.run(orders(url, "skips_punctuation"))
+    assert plain != expected  # the collation this guards against
+    assert ours == expected

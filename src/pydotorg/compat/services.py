@@ -20,6 +20,7 @@ from pydotorg.core.exceptions import FieldError
 from pydotorg.core.links import Links
 from pydotorg.core.pagination import MAX_OFFSET, Window
 from pydotorg.core.pagination import Page as Window_Page
+from pydotorg.core.queries import in_byte_order
 from pydotorg.core.services import by_role
 from pydotorg.downloads.files import ReleaseFileService, python_org_files
 from pydotorg.downloads.models import OS, Release
@@ -105,7 +106,7 @@ class PythonOrgList:
 class PythonOrgOSes(PythonOrgList, OSService):
     @by_role
     def query(self) -> Select[OS]:
-        return select(OS).order_by(OS.name, OS.id)
+        return select(OS).order_by(in_byte_order(OS.name), OS.id)
 
 
 class PythonOrgReleases(PythonOrgList, ReleaseService):
@@ -130,4 +131,8 @@ class PythonOrgFiles(PythonOrgList, ReleaseFileService):
 class PythonOrgPages(PythonOrgList, PageService):
     @by_role
     def query(self) -> Select[Page]:
-        return PageService.query(self).order_by(None).order_by(Page.title, Page.path, Page.id)
+        return (
+            PageService.query(self)
+            .order_by(None)
+            .order_by(in_byte_order(Page.title), in_byte_order(Page.path), Page.id)
+        )

@@ -23,6 +23,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, func, inspect, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
 
 from pydotorg.core.database import Database
 from pydotorg.core.exceptions import FieldError, NotFoundError
@@ -257,3 +258,26 @@ class Repository(Generic[M]):
                 raise FieldError(
                     field, f"{article(self.noun)} with {field} {values[field]!r} already exists"
                 )
+
+
+class in_byte_order(ColumnElement[str]):
+    """A text column compared by its bytes (code points), the same on every engine:
+    ``order_by(in_byte_order(Release.name))``. SQLite compares text so by default; PostgreSQL
+    by the database's collation, where ``en_US`` sorts "Python 3.10.0" before "Python 3.1.5"
+    (it skips punctuation), so there it says ``COLLATE "C"``."""
+
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[str] | Any) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(in_byte_order)
+def _in_byte_order(element: in_byte_order, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(in_byte_order, "postgresql")
+def _in_byte_order_postgresql(element: in_byte_order, compiler: Any, **kw: Any) -> str:
+    return f'{compiler.process(element.column, **kw)} COLLATE "C"'

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.exceptions import FieldError, NotFoundError
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.queries import where_given
+from pydotorg.core.queries import in_byte_order, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.services import Service, by_role
 from pydotorg.downloads.classify import FIELDS, classify, signatures
@@ -52,9 +52,9 @@ SOURCE_OS_SLUG = "source"
 
 PYTHON_ORG_FILE_ORDER = (
     Release.is_published.desc(),
-    Release.name,
-    OS.name,
-    ReleaseFile.name,
+    in_byte_order(Release.name),
+    in_byte_order(OS.name),
+    in_byte_order(ReleaseFile.name),
     ReleaseFile.id,
 )
 """python.org's order of release files (its model's ``Meta.ordering``): files of published

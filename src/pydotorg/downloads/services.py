@@ -14,7 +14,7 @@ from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.exceptions import ConflictError, FieldError, NotFoundError
-from pydotorg.core.queries import id_or_slug, where_given
+from pydotorg.core.queries import id_or_slug, in_byte_order, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.services import Service, by_role
 from pydotorg.downloads.indexes import RELEASE_INDEX
@@ -103,9 +103,9 @@ NEWEST_FIRST = (
 )
 
 
-PYTHON_ORG_ORDER = (Release.name, Release.id)
+PYTHON_ORG_ORDER = (in_byte_order(Release.name), Release.id)
 """python.org's order of releases (its model's ``Meta.ordering``): by name, as strings, so
-"Python 2.7.10" < "Python 2.7.10rc1" < "Python 2.7.11"."""
+"Python 2.7.10" < "Python 2.7.10rc1" < "Python 2.7.11", by code point on every engine."""
 
 
 def support_status(cycle: ReleaseCycle, today: date) -> Any:

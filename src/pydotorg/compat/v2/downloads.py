@@ -15,7 +15,12 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from pydotorg.compat.lookups import Field, Filtering, InvalidFilter, Relation
-from pydotorg.compat.services import PythonOrgFiles, PythonOrgOSes, PythonOrgReleases
+from pydotorg.compat.services import (
+    Conditions,
+    PythonOrgFiles,
+    PythonOrgOSes,
+    PythonOrgReleases,
+)
 from pydotorg.compat.v2.drf import DRFController, created, filters_of
 from pydotorg.compat.v2.schemas import V2OS, V2Release, V2ReleaseFile
 from pydotorg.compat.writes import (
@@ -77,6 +82,18 @@ class V2ReleaseService(PythonOrgReleases):
         )
 
 
+FILE_COLUMNS = tuple(
+    getattr(ReleaseFile, name)
+    for name in (
+        "id",
+        "os_id",
+        "release_id",
+        *(field for field in V2ReleaseFile.__struct_fields__ if field not in {"os", "release"}),
+    )
+    if name != "resource_uri"
+)
+
+
 class V2ReleaseFileService(PythonOrgFiles):
     def read(self, row: Any) -> Any:
         return V2ReleaseFile(
@@ -98,6 +115,40 @@ class V2ReleaseFileService(PythonOrgFiles):
             row.sigstore_bundle_file,
             row.sbom_spdx2_file,
         )
+
+    async def every(self, conditions: Conditions) -> list[Any]:
+        """The whole list, read as plain rows: python.org's clients (cibuildwheel,
+        ducktools) fetch all of it, thousands of files, and building ORM objects with their
+        joined OS and release cost most of the answer's time (``bench/README.md``)."""
+        query = self.query().with_only_columns(*FILE_COLUMNS)
+        if conditions:
+            query = query.where(*conditions)
+        rows = await self.session.execute(query)
+        os_uri = self.uri("drfGetOS")
+        release_uri = self.uri("drfGetRelease")
+        file_uri = self.uri("drfGetReleaseFile")
+        return [
+            V2ReleaseFile(
+                row.name,
+                row.slug,
+                os_uri(row.os_id),
+                release_uri(row.release_id),
+                row.description,
+                row.is_source,
+                row.url,
+                row.gpg_signature_file,
+                row.md5_sum,
+                row.sha256_sum,
+                row.filesize,
+                row.download_button,
+                file_uri(row.id),
+                row.sigstore_signature_file,
+                row.sigstore_cert_file,
+                row.sigstore_bundle_file,
+                row.sbom_spdx2_file,
+            )
+            for row in rows
+        ]
 
     def body(self, data: JSONBody[ReleaseFileWrite], *, partial: bool) -> Any:
         values = given(data, *(() if partial else ("name", "os", "release", "url")))
