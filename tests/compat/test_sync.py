@@ -5,6 +5,7 @@ over HTTP from the real app on the same database."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -349,3 +350,93 @@ def test_new_records_after_a_sync_take_ids_above_the_synced_ones(
         )
     assert made.status_code == 201, made.text
     assert made.json()["id"] == highest + 1
+
+
+@pytest.fixture(params=ENGINES)
+def two_instances(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two instances of this service, each on a seeded database of its own."""
+    with contextlib.ExitStack() as stack:
+        servers = []
+        for name in ("source", "mirror"):
+            var_dir = tmp_path / name
+            var_dir.mkdir()
+            if request.param == "sqlite":
+                url = f"sqlite+aiosqlite:///{var_dir / 'db.sqlite3'}"
+            else:
+                url = stack.enter_context(postgres_database())
+            servers.append(stack.enter_context(run_server(request.param, url, var_dir)))
+        yield servers[0], servers[1]
+
+
+def v2_lists(live: LiveServer) -> dict[str, Any]:
+    """The whole of a server's /api/v2/downloads/, with its own address taken out."""
+    lists = {}
+    with live.client() as client:
+        for kind in ("os", "release", "release_file"):
+            response = client.get(f"{V2}/{kind}/")
+            assert response.status_code == 200, response.text
+            lists[kind] = json.loads(response.text.replace(live.base_url, "HOST"))
+    return lists
+
+
+def test_one_instance_syncs_from_another(two_instances: tuple[LiveServer, LiveServer]) -> None:
+    """A mirror synced from another instance of this service serves the same v2 lists, ids
+    included, after the source gained a release and a file and changed a file."""
+    source, mirror = two_instances
+    token = {"Authorization": f"Token {source.credentials['staff']}"}
+    with source.client() as client:
+        made = client.post(
+            f"{V2}/release/",
+            headers=token,
+            json={
+                "name": "Python 3.99.1",
+                "slug": "python-3991",
+                "version": 3,
+                "is_published": True,
+                "release_date": "2031-10-01T00:00:00Z",
+                "pre_release": False,
+                "release_notes_url": "",
+                "show_on_download_page": True,
+            },
+        )
+        assert made.status_code == 201, made.text
+        url = f"{source.base_url}{made.headers['location']}".replace(
+            f"{source.base_url}{source.base_url}", source.base_url
+        )
+        release_uri = client.get(url).json()["resource_uri"]
+        files = client.get(f"{V2}/release_file/").json()
+        source_os = next(f["os"] for f in files if "/os/3/" in f["os"])
+        added = client.post(
+            f"{V2}/release_file/",
+            headers=token,
+            json={
+                "name": "XZ compressed source tarball",
+                "slug": "python-3991-xz",
+                "os": source_os,
+                "release": release_uri,
+                "description": "",
+                "is_source": True,
+                "url": "https://www.python.org/ftp/python/3.99.1/Python-3.99.1.tar.xz",
+                "md5_sum": "",
+                "sha256_sum": "c" * 64,
+                "filesize": 4321,
+                "download_button": True,
+            },
+        )
+        assert added.status_code == 201, added.text
+        changed = client.patch(files[0]["resource_uri"], headers=token, json={"description": "x"})
+        assert changed.status_code == 200, changed.text
+    expected = v2_lists(source)
+    assert v2_lists(mirror) != expected
+
+    done = sync(mirror, "--from", source.base_url)
+    assert done.returncode == 0, done.stderr
+    assert "releases: 1 added, 0 updated" in done.stdout  # release pages kept
+    assert "release files: 1 added, 1 updated" in done.stdout
+    assert v2_lists(mirror) == expected
+    again = sync(mirror, "--from", source.base_url)
+    assert again.stdout.rstrip().endswith(
+        "nothing changed: the database already matches the source"
+    )

@@ -262,3 +262,18 @@ def test_the_email_pattern_finds_masked_addresses() -> None:
     for address in ("chrisw (at) followup.net", "jobs at sharehood dot co", "a.b@example.org"):
         assert EMAIL.search(address), address
     assert not EMAIL.search("https://www.python.org/events/python-events/")
+
+
+def test_shipped_checksums_are_what_the_api_takes() -> None:
+    """A shipped file's checksums are values the API's own field types accept (lower-case
+    hex), so a mirror that syncs them from this service takes them back."""
+    import msgspec
+
+    from pydotorg.downloads.schemas import Md5, Sha256
+
+    with gzip.open(DATA_DIR / "release_files.json.gz", "rt", encoding="utf-8") as handle:
+        records = json.load(handle)
+    md5 = msgspec.json.Decoder(list[Md5])
+    sha256 = msgspec.json.Decoder(list[Sha256])
+    md5.decode(json.dumps([record["md5_sum"] for record in records]))
+    sha256.decode(json.dumps([record["sha256_sum"] for record in records]))

@@ -35,4 +35,9 @@ FIELDS = (
 
 
 def records(derived: Path) -> list[dict[str, Any]]:
-    return numbered(keep(source(derived, "release_files"), FIELDS), derived, "release_file", "url")
+    kept = keep(source(derived, "release_files"), FIELDS)
+    for record in kept:  # hex digests in lower case, as the API takes and gives them
+        for checksum in ("md5_sum", "sha256_sum"):
+            if record[checksum]:
+                record[checksum] = record[checksum].lower()
+    return numbered(kept, derived, "release_file", "url")

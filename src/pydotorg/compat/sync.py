@@ -281,7 +281,8 @@ def _release_values(records: list[RemoteRelease], skipped: list[str]) -> dict[in
             "is_published": record.is_published,
             "show_on_download_page": record.show_on_download_page,
             "release_notes_url": fields["release_notes_url"],
-            "release_page_url": fields["release_page"],
+            # not ``release_page``: that is python.org's link to a page of its CMS, which this
+            # service does not have; the release's public page URL stays as it is here
             **version.columns(),
         }
     return result
