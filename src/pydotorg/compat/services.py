@@ -14,7 +14,17 @@ from typing import Any, ClassVar
 
 from sqlalchemy import ColumnElement, Select, select
 
+from pydotorg.compat.writes import (
+    OSWrite,
+    PageWrite,
+    ReleaseFileWrite,
+    ReleaseWrite,
+    file_body,
+    given,
+    release_body,
+)
 from pydotorg.content.pages.models import Page
+from pydotorg.content.pages.schemas import PageCreate
 from pydotorg.content.pages.services import PageService
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.links import Links
@@ -63,18 +73,27 @@ class PythonOrgList:
 
     model: ClassVar[type[Any]]
     links: Links
-    absolute: ClassVar[bool] = True
-    """Whether the version's URIs are absolute (v2) or paths (v1)."""
+    stem: ClassVar[str] = "drf"
+    """The version's operation-id prefix: ``drf`` (v2, absolute URIs) or ``tastypie`` (v1,
+    paths)."""
+    write_schema: ClassVar[type[Any]]
+    """What python.org's clients write (``compat.writes``)."""
+    required: ClassVar[tuple[str, ...]] = ()
+    """The fields a create (and a v2 replace) must give."""
 
     def uri(self, route: str) -> Callable[[int], str]:
         """``resource_uri`` of route's rows by id (made once per service and route)."""
         made: dict[str, Callable[[int], str]] = self.__dict__.setdefault("_uris", {})
         if route not in made:
-            made[route] = uri_of(self.links, route, absolute=self.absolute)
+            made[route] = uri_of(self.links, route, absolute=self.stem == "drf")
         return made[route]
 
     def id_in(self, route: str, value: str, field: str) -> int:
         return id_of(self.links, route, value, field)
+
+    def body(self, data: Any, *, partial: bool) -> Any:
+        """The domain's create (or, ``partial``, update) body of what a client wrote."""
+        raise NotImplementedError
 
     # The domain service's operations, answering in the version's shape (its ``read``).
     async def get(self, key: int | str) -> Any:
@@ -104,6 +123,12 @@ class PythonOrgList:
 
 
 class PythonOrgOSes(PythonOrgList, OSService):
+    write_schema, required = OSWrite, ("name", "slug")
+
+    def body(self, data: Any, *, partial: bool) -> Any:
+        values = given(data, *(() if partial else self.required))
+        return (self.update_schema if partial else self.create_schema)(**values)
+
     @by_role
     def query(self) -> Select[OS]:
         return select(OS).order_by(in_byte_order(OS.name), OS.id)
@@ -114,6 +139,11 @@ class PythonOrgReleases(PythonOrgList, ReleaseService):
     parse it as one (Renovate's schema fails on a null): a release without a date (three of
     the shipped records) is not served here."""
 
+    write_schema, required = ReleaseWrite, ("name",)
+
+    def body(self, data: Any, *, partial: bool) -> Any:
+        return release_body(data, partial=partial)
+
     @by_role
     def query(self) -> Select[Release]:
         dated = ReleaseService.query(self).where(Release.release_date.is_not(None))
@@ -123,12 +153,28 @@ class PythonOrgReleases(PythonOrgList, ReleaseService):
 class PythonOrgFiles(PythonOrgList, ReleaseFileService):
     """Release files as python.org lists them (the files of the releases it serves)."""
 
+    write_schema, required = ReleaseFileWrite, ("name", "os", "release", "url")
+
+    def body(self, data: Any, *, partial: bool) -> Any:
+        """``os`` and ``release`` are the version's URIs of them."""
+        values = given(data, *(() if partial else self.required))
+        if "os" in values:
+            values["os"] = self.id_in(f"{self.stem}GetOS", values["os"], "os")
+        if "release" in values:
+            values["release"] = self.id_in(f"{self.stem}GetRelease", values["release"], "release")
+        return file_body(values, partial=partial)
+
     @by_role
     def query(self) -> Any:
         return python_org_files().where(Release.release_date.is_not(None))
 
 
 class PythonOrgPages(PythonOrgList, PageService):
+    write_schema = PageWrite
+
+    def body(self, data: Any, *, partial: bool) -> Any:
+        return PageCreate(**given(data))
+
     @by_role
     def query(self) -> Select[Page]:
         return (

@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 import httpx
 import msgspec
 
+from pydotorg.compat.v2.schemas import V2ReleaseFile
+
 MAX_BYTES = 32 * 2**20
 """Largest answer read (python.org's full ``release_file/`` list is about 3 MB)."""
 MAX_ITEMS = 50_000
@@ -64,27 +66,11 @@ class RemoteRelease(msgspec.Struct):
     resource_uri: str
 
 
-class RemoteFile(msgspec.Struct):
-    """``sha256_sum`` came later to python.org (its migration 0014): when a source leaves it
-    out, the local checksum is kept."""
+class RemoteFile(V2ReleaseFile, kw_only=True):
+    """A release file as this service's ``/api/v2/`` serves it. ``sha256_sum`` came later to
+    python.org (its migration 0014): when a source leaves it out, the local checksum is kept."""
 
-    name: str
-    slug: str
-    os: str
-    release: str
-    description: str
-    is_source: bool
-    url: str
-    gpg_signature_file: str
-    md5_sum: str
-    filesize: int
-    download_button: bool
-    resource_uri: str
-    sigstore_signature_file: str
-    sigstore_cert_file: str
-    sigstore_bundle_file: str
-    sbom_spdx2_file: str
-    sha256_sum: str | None = None
+    sha256_sum: str | None = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

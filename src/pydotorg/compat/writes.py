@@ -19,7 +19,6 @@ from pydotorg.compat.lookups import InvalidFilter
 from pydotorg.content.pages.schemas import (
     Body,
     Keywords,
-    PageCreate,
     SitePath,
     Template,
     Title,
@@ -121,10 +120,6 @@ def given(data: msgspec.Struct, *required: str) -> dict[str, Any]:
     return values
 
 
-def os_body(data: OSWrite, *, partial: bool) -> dict[str, Any]:
-    return given(data, *(() if partial else ("name", "slug")))
-
-
 def release_body(data: ReleaseWrite, *, partial: bool) -> Any:
     """The domain's release create (or update) body; ``version`` must agree with the name."""
     values = given(data, *(() if partial else ("name",)))
@@ -143,7 +138,3 @@ def release_body(data: ReleaseWrite, *, partial: bool) -> Any:
 def file_body(values: dict[str, Any], *, partial: bool) -> Any:
     """The domain's release file create (or update) body, ``os`` and ``release`` as ids."""
     return ReleaseFileUpdate(**values) if partial else ReleaseFileCreate(**values)
-
-
-def page_body(data: PageWrite) -> PageCreate:
-    return PageCreate(**given(data))

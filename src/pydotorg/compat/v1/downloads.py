@@ -12,18 +12,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import MediaType, Request, Response, delete, get, post
+from litestar import Request, delete
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
 
-from pydotorg.compat.lookups import (
-    ALL_LOOKUPS,
-    Field,
-    Filtering,
-    InvalidFilter,
-    Relation,
-    tastypie_conditions,
-)
+from pydotorg.compat.lookups import ALL_LOOKUPS, Field, Filtering, InvalidFilter, Relation
 from pydotorg.compat.services import PythonOrgFiles, PythonOrgOSes, PythonOrgReleases
 from pydotorg.compat.v1.schemas import (
     V1OS,
@@ -33,22 +25,8 @@ from pydotorg.compat.v1.schemas import (
     V1ReleaseFileList,
     V1ReleaseList,
 )
-from pydotorg.compat.v1.tastypie import TastypieController, created, meta_of, window_of
-from pydotorg.compat.writes import (
-    OSWrite,
-    ReleaseFileWrite,
-    ReleaseWrite,
-    file_body,
-    given,
-    os_body,
-    release_body,
-)
-from pydotorg.core.dialects import DIALECT_KEY, tastypie
-from pydotorg.core.exceptions import NotAuthenticatedError, NotFoundError
-from pydotorg.core.resources import Id
-from pydotorg.core.services import services
+from pydotorg.compat.v1.tastypie import TastypieController
 from pydotorg.downloads.models import OS, Release, ReleaseFile
-from pydotorg.downloads.schemas import OSCreate
 
 OS_FILTERING = Filtering(
     {"name": Field(OS.name), "slug": Field(OS.slug)},
@@ -83,14 +61,14 @@ def naive(moment: datetime) -> str:
 
 
 class V1OSService(PythonOrgOSes):
-    absolute = False
+    stem = "tastypie"
 
     def read(self, row: Any) -> Any:
         return V1OS(row.name, row.slug, self.uri("tastypieGetOS")(row.id))
 
 
 class V1ReleaseService(PythonOrgReleases):
-    absolute = False
+    stem = "tastypie"
 
     def read(self, row: Any) -> Any:
         return V1Release(
@@ -109,7 +87,7 @@ class V1ReleaseService(PythonOrgReleases):
 
 
 class V1ReleaseFileService(PythonOrgFiles):
-    absolute = False
+    stem = "tastypie"
 
     def read(self, row: Any) -> Any:
         return V1ReleaseFile(
@@ -132,152 +110,55 @@ class V1ReleaseFileService(PythonOrgFiles):
             self.uri("tastypieGetReleaseFile")(row.id),
         )
 
-    def body(self, data: JSONBody[ReleaseFileWrite]) -> Any:
-        values = given(data, "name", "os", "release", "url")
-        values["os"] = self.id_in("tastypieGetOS", values["os"], "os")
-        values["release"] = self.id_in("tastypieGetRelease", values["release"], "release")
-        return file_body(values, partial=False)
-
-
-async def visible_or_401(service: Any, key: int) -> Any:
-    """The object, or Tastypie's 401 for one the caller may not see (an unpublished release
-    or page), or 404."""
-    try:
-        return await service.get(key)
-    except NotFoundError:
-        if await service.hidden(key):
-            raise NotAuthenticatedError("Only staff see unpublished objects.") from None
-        raise
-
 
 LIST = "Tastypie's `{meta, objects}` list (`limit`, default 20, at most 1000; `offset`). "
 
 
 class V1OSController(TastypieController):
-    path = "/api/v1/downloads/os"
-    opt = {DIALECT_KEY: tastypie("downloads/os")}
-    dependencies = services(service=V1OSService)
-
-    @get(
-        "/",
-        operation_id="tastypieListOS",
-        summary="python.org v1: list OSes",
-        reads_query=True,
-        description=LIST + "Filters: `name`, `slug` (exact).",
-    )
-    async def list_all(
-        self, request: Request[Any, Any, Any], service: NamedDependency[V1OSService]
-    ) -> V1OSList:
-        window = window_of(request)
-        page = await service.page(
-            window, tastypie_conditions(OS_FILTERING, request.query_params.multi_items())
-        )
-        return V1OSList(meta_of(request, window, page.total), page.items)
-
-    @get("/{os_id:int}", operation_id="tastypieGetOS", summary="python.org v1: get an OS")
-    async def get_one(self, os_id: Id, service: NamedDependency[V1OSService]) -> V1OS:
-        item: V1OS = await service.get(os_id)
-        return item
-
-    @post(
-        "/",
-        media_type=MediaType.TEXT,
-        operation_id="tastypieCreateOS",
-        summary="python.org v1: create an OS (staff)",
-    )
-    async def create(
-        self, data: JSONBody[OSWrite], service: NamedDependency[V1OSService]
-    ) -> Response[bytes]:
-        item: V1OS = await service.create(OSCreate(**os_body(data, partial=False)))
-        return created(item.resource_uri)
-
-    @delete(
-        "/{os_id:int}",
-        operation_id="tastypieDeleteOS",
-        summary="python.org v1: delete an OS (staff)",
-        errors=(409,),
-    )
-    async def remove(self, os_id: Id, service: NamedDependency[V1OSService]) -> None:
-        await service.delete(os_id)
+    path, service, schema, listing = "/api/v1/downloads/os", V1OSService, V1OS, V1OSList
+    noun, plural, called = "OS", "OS", ("an OS", "OSes")
+    filtering = OS_FILTERING
+    options = {
+        "list": {"description": LIST + "Filters: `name`, `slug` (exact)."},
+        "delete": {"errors": (409,)},
+    }
 
 
 class V1ReleaseController(TastypieController):
-    path = "/api/v1/downloads/release"
-    opt = {DIALECT_KEY: tastypie("downloads/release")}
-    dependencies = services(service=V1ReleaseService)
-
-    @get(
-        "/",
-        operation_id="tastypieListReleases",
-        summary="python.org v1: list releases",
-        reads_query=True,
-        description=LIST + "Filters: `name`, `slug`, `is_published`, `pre_release` (exact), "
-        "`version` (exact, `startswith`), `release_date` (`exact`, `gt`, `gte`, `lt`, `lte`, "
-        "`in`, `range`, `isnull`, `year`, `month`, `day`). Unpublished releases are listed "
-        "to staff only.",
-    )
-    async def list_all(
-        self, request: Request[Any, Any, Any], service: NamedDependency[V1ReleaseService]
-    ) -> V1ReleaseList:
-        window = window_of(request)
-        conditions = tastypie_conditions(RELEASE_FILTERING, request.query_params.multi_items())
-        page = await service.page(window, conditions)
-        return V1ReleaseList(meta_of(request, window, page.total), page.items)
-
-    @get(
-        "/{release_id:int}",
-        operation_id="tastypieGetRelease",
-        summary="python.org v1: get a release",
-        description="An unpublished release is a 401 to anyone but staff, as on python.org.",
-    )
-    async def get_one(
-        self, release_id: Id, service: NamedDependency[V1ReleaseService]
-    ) -> V1Release:
-        item: V1Release = await visible_or_401(service, release_id)
-        return item
-
-    @post(
-        "/",
-        media_type=MediaType.TEXT,
-        operation_id="tastypieCreateRelease",
-        summary="python.org v1: create a release (staff)",
-    )
-    async def create(
-        self, data: JSONBody[ReleaseWrite], service: NamedDependency[V1ReleaseService]
-    ) -> Response[bytes]:
-        item: V1Release = await service.create(release_body(data, partial=False))
-        return created(item.resource_uri)
-
-    @delete(
-        "/{release_id:int}",
-        operation_id="tastypieDeleteRelease",
-        summary="python.org v1: delete a release and its files (staff)",
-    )
-    async def remove(self, release_id: Id, service: NamedDependency[V1ReleaseService]) -> None:
-        await service.delete(release_id)
+    path, service, schema = "/api/v1/downloads/release", V1ReleaseService, V1Release
+    noun, plural, listing, hidden_is_401 = "Release", "Releases", V1ReleaseList, True
+    filtering = RELEASE_FILTERING
+    options = {
+        "list": {
+            "description": LIST + "Filters: `name`, `slug`, `is_published`, `pre_release` "
+            "(exact), `version` (exact, `startswith`), `release_date` (`exact`, `gt`, `gte`, "
+            "`lt`, `lte`, `in`, `range`, `isnull`, `year`, `month`, `day`). Unpublished "
+            "releases are listed to staff only."
+        },
+        "get": {
+            "description": "An unpublished release is a 401 to anyone but staff, as on python.org."
+        },
+        "delete": {"summary": "python.org v1: delete a release and its files (staff)"},
+    }
 
 
 class V1ReleaseFileController(TastypieController):
-    path = "/api/v1/downloads/release_file"
-    opt = {DIALECT_KEY: tastypie("downloads/release_file")}
-    dependencies = services(service=V1ReleaseFileService)
-
-    @get(
-        "/",
-        operation_id="tastypieListReleaseFiles",
-        summary="python.org v1: list release files",
-        reads_query=True,
-        description=LIST + "Filters: `name`, `slug` (exact), `description__contains`, `os` and "
-        "`release` (ids, or the OS's and release's own filters: `release__name=...`). Files "
-        "of unpublished releases are listed too, as python.org does.",
-    )
-    async def list_all(
-        self, request: Request[Any, Any, Any], service: NamedDependency[V1ReleaseFileService]
-    ) -> V1ReleaseFileList:
-        window = window_of(request)
-        conditions = tastypie_conditions(FILE_FILTERING, request.query_params.multi_items())
-        page = await service.page(window, conditions)
-        return V1ReleaseFileList(meta_of(request, window, page.total), page.items)
+    path, service, schema = "/api/v1/downloads/release_file", V1ReleaseFileService, V1ReleaseFile
+    noun, plural, listing = "ReleaseFile", "ReleaseFiles", V1ReleaseFileList
+    filtering = FILE_FILTERING
+    options = {
+        "list": {
+            "description": LIST + "Filters: `name`, `slug` (exact), `description__contains`, "
+            "`os` and `release` (ids, or the OS's and release's own filters: "
+            "`release__name=...`). Files of unpublished releases are listed too, as python.org "
+            "does."
+        },
+        "create": {
+            "description": "`os` and `release` are their URIs (`/api/v1/downloads/os/3/`). URLs "
+            "must start with `https://www.python.org/`; signature and SBOM URLs are the file URL "
+            "plus `.asc`, `.sig`, `.crt`, `.sigstore` or `.spdx.json`."
+        },
+    }
 
     @delete(
         "/",
@@ -297,42 +178,6 @@ class V1ReleaseFileController(TastypieController):
                 [("release", "Deleting release files requires exactly one 'release' filter.")]
             )
         await service.delete_of_release(int(raw))
-
-    @get(
-        "/{release_file_id:int}",
-        operation_id="tastypieGetReleaseFile",
-        summary="python.org v1: get a release file",
-    )
-    async def get_one(
-        self, release_file_id: Id, service: NamedDependency[V1ReleaseFileService]
-    ) -> V1ReleaseFile:
-        item: V1ReleaseFile = await service.get(release_file_id)
-        return item
-
-    @post(
-        "/",
-        media_type=MediaType.TEXT,
-        operation_id="tastypieCreateReleaseFile",
-        summary="python.org v1: create a release file (staff)",
-        description="`os` and `release` are their URIs (`/api/v1/downloads/os/3/`). URLs must "
-        "start with `https://www.python.org/`; signature and SBOM URLs are the file URL plus "
-        "`.asc`, `.sig`, `.crt`, `.sigstore` or `.spdx.json`.",
-    )
-    async def create(
-        self, data: JSONBody[ReleaseFileWrite], service: NamedDependency[V1ReleaseFileService]
-    ) -> Response[bytes]:
-        item: V1ReleaseFile = await service.create(service.body(data))
-        return created(item.resource_uri)
-
-    @delete(
-        "/{release_file_id:int}",
-        operation_id="tastypieDeleteReleaseFile",
-        summary="python.org v1: delete a release file (staff)",
-    )
-    async def remove(
-        self, release_file_id: Id, service: NamedDependency[V1ReleaseFileService]
-    ) -> None:
-        await service.delete(release_file_id)
 
 
 ROUTES = [V1OSController, V1ReleaseController, V1ReleaseFileController]

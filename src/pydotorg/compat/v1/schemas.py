@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
+from pydotorg.compat.schemas import ReleaseFileFields
 from pydotorg.compat.v1.tastypie import Meta
 
 
@@ -27,19 +28,7 @@ class V1Release(msgspec.Struct):
     resource_uri: str
 
 
-class V1ReleaseFile(msgspec.Struct):
-    name: str
-    slug: str
-    os: str
-    release: str
-    description: str
-    is_source: bool
-    url: str
-    gpg_signature_file: str
-    md5_sum: str
-    sha256_sum: str
-    filesize: int
-    download_button: bool
+class V1ReleaseFile(ReleaseFileFields):
     sigstore_signature_file: str
     sigstore_cert_file: str
     sigstore_bundle_file: str

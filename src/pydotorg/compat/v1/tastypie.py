@@ -9,18 +9,20 @@ with the request's other parameters kept.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode
 
 import msgspec
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from pydotorg.compat.lookups import InvalidFilter
-from pydotorg.core.endpoints import ApiController
-from pydotorg.core.exceptions import NotAuthenticatedError
+from pydotorg.compat.lookups import Filtering, InvalidFilter, tastypie_conditions
+from pydotorg.compat.resources import Made, PythonOrgResource
+from pydotorg.core.dialects import DIALECT_KEY, tastypie
+from pydotorg.core.exceptions import NotAuthenticatedError, NotFoundError
 from pydotorg.core.pagination import MAX_LIMIT, MAX_OFFSET, Window
+from pydotorg.core.resources import Id, body, dependency
 
 TAG = "python.org v1"
 DEFAULT_LIMIT = 20
@@ -42,11 +44,66 @@ async def no_legacy_credentials(
             raise NotAuthenticatedError("Credentials go in the Authorization header only.")
 
 
-class TastypieController(ApiController):
-    """A python.org v1 controller (subclasses set ``opt`` with their resource's dialect)."""
+class TastypieController(PythonOrgResource):
+    """A python.org v1 resource (``compat.resources``): its ``listing`` (the ``{meta,
+    objects}`` schema) and ``filtering``, and whether an object the caller may not see is
+    Tastypie's 401 (``hidden_is_401``) rather than a 404. Its error dialect is named by its
+    path (``/api/v1/downloads/os`` -> ``downloads/os``)."""
 
+    version, stem = "v1", "tastypie"
+    operations: ClassVar[tuple[str, ...]] = ("list", "get", "create", "delete")
+    """python.org's v1 has no PUT or PATCH."""
     tags = [TAG]
     guards = [no_legacy_credentials]
+    defaults = {"list": {"reads_query": True}, "create": {"media_type": MediaType.TEXT}}
+    listing: ClassVar[type[Any]]
+    filtering: ClassVar[Filtering]
+    hidden_is_401: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "service" in cls.__dict__:
+            cls.opt = {DIALECT_KEY: tastypie(cls.path.removeprefix("/api/v1/"))}
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def handler(cls, operation: str, key: str) -> Made:
+        service = dependency(cls.service)
+        if operation == "list":
+
+            async def list_all(self: Any, request: Request[Any, Any, Any], service: Any) -> Any:
+                window = window_of(request)
+                conditions = tastypie_conditions(cls.filtering, request.query_params.multi_items())
+                page = await service.page(window, conditions)
+                return cls.listing(meta_of(request, window, page.total), page.items)
+
+            parameters = {"request": Request[Any, Any, Any], "service": service}
+            return list_all, parameters, cls.listing
+        if operation == "get" and cls.hidden_is_401:
+
+            async def get_one(self: Any, service: Any, **kw: Any) -> Any:
+                return await visible_or_401(service, kw[key])
+
+            return get_one, {key: Id, "service": service}, cls.schema
+        if operation != "create":
+            return super().handler(operation, key)
+
+        async def create(self: Any, data: Any, service: Any) -> Response[bytes]:
+            item = await service.create(service.body(data, partial=False))
+            return created(item.resource_uri)
+
+        data = body(cls.service.write_schema)
+        return create, {"data": data, "service": service}, Response[bytes]
+
+
+async def visible_or_401(service: Any, key: int) -> Any:
+    """The object, or Tastypie's 401 for one the caller may not see (an unpublished release
+    or page), or 404."""
+    try:
+        return await service.get(key)
+    except NotFoundError:
+        if await service.hidden(key):
+            raise NotAuthenticatedError("Only staff see unpublished objects.") from None
+        raise
 
 
 class Meta(msgspec.Struct):

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get
-from litestar.di import NamedDependency
-
 from pydotorg.compat.pages import PAGE_FILTERING
 from pydotorg.compat.services import PythonOrgPages
-from pydotorg.compat.v2.drf import DRFController, filters_of
+from pydotorg.compat.v2.drf import DRFController
 from pydotorg.compat.v2.schemas import V2Page
-from pydotorg.core.resources import Id
-from pydotorg.core.services import services
 
 
 class V2PageService(PythonOrgPages):
@@ -34,32 +29,17 @@ class V2PageService(PythonOrgPages):
 
 
 class V2PageController(DRFController):
-    path = "/api/v2/pages/page"
-    dependencies = services(service=V2PageService)
-
-    @get(
-        "/",
-        operation_id="drfListPages",
-        summary="python.org v2: list pages",
-        reads_query=True,
-        description="Unpaginated, by title then path. Filters: `title`, `path`, `keywords` "
-        "(exact), `keywords__icontains`, `is_published` (true/false/1/0); any other parameter "
-        "is a 400 naming it, as on python.org. Unpublished pages are listed to staff only.",
-    )
-    async def list_all(
-        self, request: Request[Any, Any, Any], service: NamedDependency[V2PageService]
-    ) -> list[V2Page]:
-        return await service.every(filters_of(request, PAGE_FILTERING, strict=True))
-
-    @get(
-        "/{page_id:int}",
-        operation_id="drfGetPage",
-        summary="python.org v2: get a page",
-        description="An unpublished page is a 404 to anyone but staff.",
-    )
-    async def get_one(self, page_id: Id, service: NamedDependency[V2PageService]) -> V2Page:
-        item: V2Page = await service.get(page_id)
-        return item
+    path, service, schema, filtering = "/api/v2/pages/page", V2PageService, V2Page, PAGE_FILTERING
+    noun, plural, strict, operations = "Page", "Pages", True, ("list", "get")
+    options = {
+        "list": {
+            "description": "Unpaginated, by title then path. Filters: `title`, `path`, "
+            "`keywords` (exact), `keywords__icontains`, `is_published` (true/false/1/0); any "
+            "other parameter is a 400 naming it, as on python.org. Unpublished pages are "
+            "listed to staff only."
+        },
+        "get": {"description": "An unpublished page is a 404 to anyone but staff."},
+    }
 
 
 ROUTES = [V2PageController]

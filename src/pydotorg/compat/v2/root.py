@@ -6,8 +6,7 @@ from __future__ import annotations
 from litestar import get
 from litestar.di import NamedDependency
 
-from pydotorg.core.dialects import DIALECT_KEY, DRF
-from pydotorg.core.endpoints import ApiController
+from pydotorg.compat.v2.drf import DRFController
 from pydotorg.core.services import Service, services
 
 ROOT = "/api/v2/"
@@ -20,10 +19,8 @@ class ApiRootService(Service):
         return {name: f"{self.links.base}{ROOT}{name}/" for name in RESOURCES}
 
 
-class ApiRootV2Controller(ApiController):
+class ApiRootV2Controller(DRFController):
     path = ROOT
-    tags = ["python.org v2"]
-    opt = {DIALECT_KEY: DRF}
     dependencies = services(service=ApiRootService)
 
     @get(

@@ -6,6 +6,8 @@ from datetime import datetime
 
 import msgspec
 
+from pydotorg.compat.schemas import ReleaseFileFields
+
 
 class V2OS(msgspec.Struct):
     name: str
@@ -27,19 +29,7 @@ class V2Release(msgspec.Struct):
     resource_uri: str
 
 
-class V2ReleaseFile(msgspec.Struct):
-    name: str
-    slug: str
-    os: str
-    release: str
-    description: str
-    is_source: bool
-    url: str
-    gpg_signature_file: str
-    md5_sum: str
-    sha256_sum: str
-    filesize: int
-    download_button: bool
+class V2ReleaseFile(ReleaseFileFields):
     resource_uri: str
     sigstore_signature_file: str
     sigstore_cert_file: str
