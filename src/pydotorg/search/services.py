@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, DateTime, and_, delete, func, or_, select
+from sqlalchemy import Date, DateTime, and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from pydotorg.core.exceptions import FieldError, ParameterError
 from pydotorg.core.pagination import Page, Window
@@ -20,17 +21,30 @@ from pydotorg.core.search import (
     Role,
     SearchDocument,
     SearchIndex,
+    SearchPosting,
     analyse,
     corrected,
     query_terms,
+    score_of,
 )
 from pydotorg.core.services import Service
 from pydotorg.search.schemas import SearchHit, SearchQuery, Suggestion
 
 SNIPPET_WORDS = 30
 AUTOCOMPLETE_SCAN = 50
+AUTOCOMPLETE_POSTINGS = 1000
+EXACT = 1000  # an index with at most this many matches has them all counted and ranked
+NEWEST = 100  # one with more has its newest this many ranked (and pageable)
 COUNTS_HEADER = "X-Search-Counts"
+EXACT_HEADER = "X-Total-Count-Exact"
 OLDEST = datetime.min.replace(tzinfo=UTC)
+
+Found = tuple[int, datetime, str, int, str]  # score, date, index name, id, title
+
+
+def rank(hit: Found) -> tuple[int, float, str, int]:
+    """Best score first, then newest, then index name, then id."""
+    return (-hit[0], -hit[1].timestamp(), hit[2], hit[3])
 
 
 class BodyFieldError(FieldError):
@@ -95,57 +109,121 @@ class SearchService(Service):
                 )
         return [known[name] for name in dict.fromkeys(names)]
 
-    def _visible(self, spec: IndexSpec, terms: list[str], data: SearchQuery) -> tuple[Any, Any]:
-        """The visible documents of one index holding every term: the statement without its
-        columns, and the match subquery (``object_id``, ``score``)."""
-        matches = self.search_engine.matches(spec.kind, terms)
-        user_id = self.caller.id if self.caller is not None else None
-        query = (
-            select(spec.model.id)
-            .join(matches, matches.c.object_id == spec.model.id)
-            .where(spec.visible(self.role_name, user_id))
-            .where(*_date_filter(spec.date, data.date_from, data.date_to))
-        )
-        return query, matches
-
-    async def _top(
-        self, spec: IndexSpec, terms: list[str], data: SearchQuery, count: int
-    ) -> list[tuple[int, datetime, str, int, str]]:
-        """The ``count`` best hits of one index, ordered as :meth:`_ranked` orders all."""
-        query, matches = self._visible(spec, terms, data)
-        query = (
-            query.add_columns(spec.date, matches.c.score, spec.title)
-            .order_by(matches.c.score.desc(), spec.date.desc().nulls_last(), spec.model.id)
-            .limit(count)
-        )
-        return [
-            (int(score), _as_datetime(when) or OLDEST, spec.name, object_id, title)
-            for object_id, when, score, title in await self.session.execute(query)
-        ]
-
     @property
     def role_name(self) -> Role:
         role = self.role
         return "staff" if role == "staff" else "user" if role == "user" else "anonymous"
 
+    async def _drivers(self, spec: IndexSpec, terms: list[str]) -> list[int]:
+        """Each term's number of postings in the index, counted up to ``EXACT + 1``."""
+        counts = [
+            select(func.count())
+            .select_from(
+                select(SearchPosting.object_id)
+                .where(SearchPosting.kind == spec.kind, SearchPosting.term == term)
+                .limit(EXACT + 1)
+                .subquery()
+            )
+            .scalar_subquery()
+            for term in terms
+        ]
+        row = (await self.session.execute(select(*counts))).one()
+        return [int(count) for count in row]
+
+    async def _index(
+        self, spec: IndexSpec, terms: list[str], data: SearchQuery, wanted: int
+    ) -> tuple[int, bool, list[Found]]:
+        """One index's visible matches: how many (exact up to ``EXACT``, else ``EXACT`` and
+        False), and its best ``wanted`` hits, ranked as :meth:`_ranked` merges them.
+
+        The matches are read from ``search_postings``, starting from the term with the fewest
+        postings and looking the others up by key. At most ``EXACT`` matches are all scored;
+        beyond, the newest ``NEWEST`` are (walking the table by date)."""
+        counts = await self._drivers(spec, terms)
+        if not min(counts):
+            return 0, True, []
+        user_id = self.caller.id if self.caller is not None else None
+        postings = [aliased(SearchPosting) for _ in terms]
+        order = sorted(range(len(terms)), key=lambda number: (counts[number], number))
+        driver = postings[order[0]]
+        positions = [c for p in postings for c in (p.title_at, p.body_at)]
+        columns = (spec.model.id, spec.date, spec.title, *positions)
+        conditions = [
+            spec.visible(self.role_name, user_id),
+            *_date_filter(spec.date, data.date_from, data.date_to),
+        ]
+
+        def joined(rows: Any, first: Any, on: Any) -> Any:
+            for number in order:
+                posting = postings[number]
+                if posting is first:
+                    continue
+                rows = rows.join(
+                    posting,
+                    and_(
+                        posting.kind == spec.kind,
+                        posting.term == terms[number],
+                        posting.object_id == on,
+                    ),
+                )
+            return rows
+
+        if counts[order[0]] <= EXACT:
+            query = joined(
+                select(*columns)
+                .select_from(driver)
+                .join(spec.model, spec.model.id == driver.object_id)
+                .where(driver.kind == spec.kind, driver.term == terms[order[0]]),
+                driver,
+                driver.object_id,
+            ).where(*conditions)
+            rows = (await self.session.execute(query.limit(EXACT + 1))).all()
+        else:
+            rows = []
+        exact = len(rows) <= EXACT and counts[order[0]] <= EXACT
+        if not exact:
+            # Many matches: the newest first, walking the table's date index.
+            walk = joined(select(*columns), None, spec.model.id).where(*conditions)
+            rows = list(
+                await self.session.execute(
+                    walk.where(spec.date.is_not(None))
+                    .order_by(spec.date.desc(), spec.model.id)
+                    .limit(NEWEST)
+                )
+            )
+            if len(rows) < NEWEST:
+                rows += await self.session.execute(
+                    walk.where(spec.date.is_(None))
+                    .order_by(spec.model.id)
+                    .limit(NEWEST - len(rows))
+                )
+        found: list[Found] = [
+            (
+                score_of(list(row[3::2]), list(row[4::2])),
+                _as_datetime(row[1]) or OLDEST,
+                spec.name,
+                row[0],
+                row[2],
+            )
+            for row in rows
+        ]
+        found.sort(key=rank)
+        return (len(rows) if exact else EXACT), exact, found[:wanted]
+
     async def _ranked(
         self, specs: list[IndexSpec], terms: list[str], data: SearchQuery
-    ) -> tuple[dict[str, int], list[tuple[int, datetime, str, int, str]]]:
-        """How many hits each index has, and the page of hits asked for. Each index gives its
-        best ``offset + limit`` in SQL; merged here by score, then newest, then index name,
-        then id: the same order on every engine."""
-        counts: dict[str, int] = {}
-        for spec in specs:
-            query, _ = self._visible(spec, terms, data)
-            total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
-            counts[spec.name] = int(total or 0)
+    ) -> tuple[dict[str, tuple[int, bool]], list[Found]]:
+        """How many hits each index has (and whether exactly), and the page of hits asked
+        for. Each index gives its best ``offset + limit``; merged here by score, then newest,
+        then index name, then id: the same order on every engine."""
+        counts: dict[str, tuple[int, bool]] = {}
         wanted = data.offset + data.limit
-        found: list[tuple[int, datetime, str, int, str]] = []
-        if data.offset < sum(counts.values()):
-            for spec in specs:
-                if counts[spec.name]:
-                    found += await self._top(spec, terms, data, min(wanted, counts[spec.name]))
-        found.sort(key=lambda hit: (-hit[0], -hit[1].timestamp(), hit[2], hit[3]))
+        found: list[Found] = []
+        for spec in specs:
+            total, exact, best = await self._index(spec, terms, data, wanted)
+            counts[spec.name] = (total, exact)
+            found += best
+        found.sort(key=rank)
         return counts, found[data.offset : wanted]
 
     async def search(self, data: SearchQuery) -> Page[SearchHit]:
@@ -154,21 +232,30 @@ class SearchService(Service):
         if data.date_from and data.date_to and data.date_from > data.date_to:
             raise BodyFieldError("date_to", "must not be before date_from")
         specs = self._specs(data.indexes)
-        window = Window(limit=data.limit, offset=data.offset, style="body")
+        window = Window(limit=data.limit, offset=data.offset)
         terms = query_terms(data.query)
         counts, shown = await self._ranked(specs, terms, data) if terms else ({}, [])
-        if terms and not sum(counts.values()):
+        if terms and not sum(total for total, _ in counts.values()):
             fixed = await corrected(self.session, terms)
             if fixed != terms:
                 terms = fixed
                 counts, shown = await self._ranked(specs, terms, data)
-        header = ", ".join(f"{spec.name}={counts.get(spec.name, 0)}" for spec in specs)
+        header = ", ".join(
+            f"{spec.name}={total}{'' if exact else '+'}"
+            for spec in specs
+            for total, exact in [counts.get(spec.name, (0, True))]
+        )
+        # What can be paged through: every match of an index with at most EXACT, the newest
+        # NEWEST of one with more.
+        total = sum(count if exact else NEWEST for count, exact in counts.values())
+        headers = {
+            COUNTS_HEADER: header,
+            EXACT_HEADER: "true" if all(exact for _, exact in counts.values()) else "false",
+        }
         hits = await self._hits(shown, set(terms))
-        return Page(hits, sum(counts.values()), window, headers={COUNTS_HEADER: header})
+        return Page(hits, total, window, headers=headers)
 
-    async def _hits(
-        self, shown: list[tuple[int, datetime, str, int, str]], terms: set[str]
-    ) -> list[SearchHit]:
+    async def _hits(self, shown: list[Found], terms: set[str]) -> list[SearchHit]:
         specs = registry()
         texts: dict[tuple[str, int], list[str]] = {}
         for kind in {specs[hit[2]].kind for hit in shown}:
@@ -207,23 +294,38 @@ class SearchService(Service):
         last = words[-1]
         titles: list[Suggestion] = []
         frequency: Counter[tuple[str, str]] = Counter()
+        low, high = (last, last[:-1] + chr(ord(last[-1]) + 1)) if len(words) == 1 else (None, None)
         for spec in registry().values():
-            document = and_(
-                SearchDocument.kind == spec.kind, SearchDocument.object_id == spec.model.id
+            # A bounded run of the title postings of the prefix's first word (the whole word
+            # when more follow), then the visible documents holding the whole prefix.
+            posting = select(SearchPosting.object_id).where(
+                SearchPosting.kind == spec.kind, SearchPosting.title_at != ""
+            )
+            if low is None:
+                posting = posting.where(SearchPosting.term == words[0])
+            else:
+                posting = posting.where(SearchPosting.term >= low, SearchPosting.term < high)
+            run = (
+                posting.order_by(SearchPosting.term, SearchPosting.object_id)
+                .limit(AUTOCOMPLETE_POSTINGS)
+                .subquery()
             )
             query = (
                 select(spec.title, SearchDocument.title_terms)
-                .join(SearchDocument, document)
-                .where(spec.visible(self.role_name, user_id))
-                .where(
-                    or_(
-                        SearchDocument.title_terms.like(f"{prefix}%"),
-                        SearchDocument.title_terms.like(f"% {prefix}%"),
-                    )
+                .select_from(run)
+                .join(spec.model, spec.model.id == run.c.object_id)
+                .join(
+                    SearchDocument,
+                    and_(
+                        SearchDocument.kind == spec.kind,
+                        SearchDocument.object_id == run.c.object_id,
+                    ),
                 )
-                .order_by(spec.title, spec.model.id)
+                .where(spec.visible(self.role_name, user_id))
                 .limit(AUTOCOMPLETE_SCAN)
             )
+            if low is None:
+                query = query.where((" " + SearchDocument.title_terms).like(f"% {prefix}%"))
             for title, title_terms in await self.session.execute(query):
                 titles.append(Suggestion(text=title, type="title", index=spec.name))
                 for word in set(title_terms.split()):
@@ -279,6 +381,7 @@ async def reindex(
 ) -> int:
     """Rebuild one index from its table: the same documents however often it runs."""
     await session.execute(delete(SearchDocument).where(SearchDocument.kind == spec.kind))
+    await session.execute(delete(SearchPosting).where(SearchPosting.kind == spec.kind))
     return await index_rows(session, spec, missing_only=False, advance=advance)
 
 
