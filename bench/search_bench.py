@@ -56,7 +56,7 @@ def main() -> None:
     )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=60) as client:
-            for _ in range(600):
+            for _ in range(3000):
                 try:
                     if client.get("/health").status_code == 200:
                         break

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, DateTime, and_, delete, func, select
+from sqlalchemy import Date, DateTime, and_, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -32,9 +32,10 @@ from pydotorg.search.schemas import SearchHit, SearchQuery, Suggestion
 
 SNIPPET_WORDS = 30
 AUTOCOMPLETE_SCAN = 50
-AUTOCOMPLETE_POSTINGS = 1000
+AUTOCOMPLETE_POSTINGS = 200
 EXACT = 1000  # an index with at most this many matches has them all counted and ranked
 NEWEST = 100  # one with more has its newest this many ranked (and pageable)
+SORTED = 8000  # up to this many postings of its rarest term, the newest are found by sorting
 COUNTS_HEADER = "X-Search-Counts"
 EXACT_HEADER = "X-Total-Count-Exact"
 OLDEST = datetime.min.replace(tzinfo=UTC)
@@ -114,117 +115,154 @@ class SearchService(Service):
         role = self.role
         return "staff" if role == "staff" else "user" if role == "user" else "anonymous"
 
-    async def _drivers(self, spec: IndexSpec, terms: list[str]) -> list[int]:
-        """Each term's number of postings in the index, counted up to ``EXACT + 1``."""
+    async def _postings(self, specs: list[IndexSpec], terms: list[str]) -> list[list[int]]:
+        """Each term's number of postings in each index, counted up to ``SORTED``: one
+        statement, index ranges only."""
         counts = [
             select(func.count())
             .select_from(
                 select(SearchPosting.object_id)
                 .where(SearchPosting.kind == spec.kind, SearchPosting.term == term)
-                .limit(EXACT + 1)
+                .limit(SORTED + 1)
                 .subquery()
             )
             .scalar_subquery()
+            for spec in specs
             for term in terms
         ]
-        row = (await self.session.execute(select(*counts))).one()
-        return [int(count) for count in row]
+        row = list((await self.session.execute(select(*counts))).one())
+        return [
+            [int(count) for count in row[n : n + len(terms)]]
+            for n in range(0, len(row), len(terms))
+        ]
 
     async def _index(
-        self, spec: IndexSpec, terms: list[str], data: SearchQuery, wanted: int
-    ) -> tuple[int, bool, list[Found]]:
+        self, spec: IndexSpec, terms: list[str], counts: list[int], data: SearchQuery
+    ) -> tuple[int, bool, list[tuple[Any, ...]]]:
         """One index's visible matches: how many (exact up to ``EXACT``, else ``EXACT`` and
-        False), and its best ``wanted`` hits, ranked as :meth:`_ranked` merges them.
+        False), and the rows to rank: (id, date, title, then each term's title and body
+        positions).
 
-        The matches are read from ``search_postings``, starting from the term with the fewest
-        postings and looking the others up by key. At most ``EXACT`` matches are all scored;
-        beyond, the newest ``NEWEST`` are (walking the table by date)."""
-        counts = await self._drivers(spec, terms)
+        Matches are read from ``search_postings``: from the term with the fewest postings
+        (``counts``), the others looked up by key. With at most ``EXACT`` matches, all are
+        ranked; with more, the newest ``NEWEST``: sorted by date when the rarest term has at
+        most ``SORTED`` postings, else by walking the table's date index newest first."""
         if not min(counts):
             return 0, True, []
         user_id = self.caller.id if self.caller is not None else None
-        postings = [aliased(SearchPosting) for _ in terms]
-        order = sorted(range(len(terms)), key=lambda number: (counts[number], number))
-        driver = postings[order[0]]
-        positions = [c for p in postings for c in (p.title_at, p.body_at)]
-        columns = (spec.model.id, spec.date, spec.title, *positions)
         conditions = [
             spec.visible(self.role_name, user_id),
             *_date_filter(spec.date, data.date_from, data.date_to),
         ]
-
-        def joined(rows: Any, first: Any, on: Any) -> Any:
-            for number in order:
-                posting = postings[number]
-                if posting is first:
-                    continue
-                rows = rows.join(
-                    posting,
-                    and_(
-                        posting.kind == spec.kind,
-                        posting.term == terms[number],
-                        posting.object_id == on,
-                    ),
-                )
-            return rows
-
+        postings = [aliased(SearchPosting) for _ in terms]
+        order = sorted(range(len(terms)), key=lambda number: (counts[number], number))
+        driver = postings[order[0]]
+        query = (
+            select(
+                spec.model.id,
+                spec.date,
+                spec.title,
+                *(column for p in postings for column in (p.title_at, p.body_at)),
+            )
+            .select_from(driver)
+            .join(spec.model, spec.model.id == driver.object_id)
+            .where(driver.kind == spec.kind, driver.term == terms[order[0]], *conditions)
+        )
+        for number in order[1:]:
+            posting = postings[number]
+            query = query.join(
+                posting,
+                and_(
+                    posting.kind == spec.kind,
+                    posting.term == terms[number],
+                    posting.object_id == driver.object_id,
+                ),
+            )
         if counts[order[0]] <= EXACT:
-            query = joined(
-                select(*columns)
-                .select_from(driver)
-                .join(spec.model, spec.model.id == driver.object_id)
-                .where(driver.kind == spec.kind, driver.term == terms[order[0]]),
-                driver,
-                driver.object_id,
-            ).where(*conditions)
-            rows = (await self.session.execute(query.limit(EXACT + 1))).all()
-        else:
-            rows = []
-        exact = len(rows) <= EXACT and counts[order[0]] <= EXACT
-        if not exact:
-            # Many matches: the newest first, walking the table's date index.
-            walk = joined(select(*columns), None, spec.model.id).where(*conditions)
-            rows = list(
-                await self.session.execute(
-                    walk.where(spec.date.is_not(None))
-                    .order_by(spec.date.desc(), spec.model.id)
-                    .limit(NEWEST)
+            rows: list[Any] = list(await self.session.execute(query))
+            return len(rows), True, rows
+        if len(terms) > 1:
+            bounded = query.with_only_columns(driver.object_id).limit(EXACT + 1).subquery()
+            total = int(await self.session.scalar(select(func.count()).select_from(bounded)) or 0)
+            if total <= EXACT:
+                return total, True, list(await self.session.execute(query))
+        if counts[order[0]] <= SORTED:
+            newest = query.order_by(spec.date.desc().nulls_last(), spec.model.id)
+            return EXACT, False, list(await self.session.execute(newest.limit(NEWEST)))
+        return EXACT, False, await self._newest(spec, terms, conditions)
+
+    async def _newest(
+        self, spec: IndexSpec, terms: list[str], conditions: list[Any]
+    ) -> list[tuple[Any, ...]]:
+        """The newest ``NEWEST`` visible documents holding every term, each as (id, date,
+        title, then each term's title and body positions): the table walked by date, newest
+        first (those without a date last, by id)."""
+
+        def holds(term: str) -> Any:
+            return exists().where(
+                SearchPosting.kind == spec.kind,
+                SearchPosting.term == term,
+                SearchPosting.object_id == spec.model.id,
+            )
+
+        walk = select(spec.model.id, spec.date, spec.title).where(
+            *conditions, *(holds(term) for term in terms)
+        )
+        rows = list(
+            await self.session.execute(
+                walk.where(spec.date.is_not(None))
+                .order_by(spec.date.desc(), spec.model.id)
+                .limit(NEWEST)
+            )
+        )
+        if len(rows) < NEWEST:
+            rows += await self.session.execute(
+                walk.where(spec.date.is_(None)).order_by(spec.model.id).limit(NEWEST - len(rows))
+            )
+        at: dict[tuple[int, str], tuple[str, str]] = {}
+        if rows:
+            found = await self.session.execute(
+                select(
+                    SearchPosting.object_id,
+                    SearchPosting.term,
+                    SearchPosting.title_at,
+                    SearchPosting.body_at,
+                ).where(
+                    SearchPosting.kind == spec.kind,
+                    SearchPosting.term.in_(terms),
+                    SearchPosting.object_id.in_([row[0] for row in rows]),
                 )
             )
-            if len(rows) < NEWEST:
-                rows += await self.session.execute(
-                    walk.where(spec.date.is_(None))
-                    .order_by(spec.model.id)
-                    .limit(NEWEST - len(rows))
-                )
-        found: list[Found] = [
-            (
-                score_of(list(row[3::2]), list(row[4::2])),
-                _as_datetime(row[1]) or OLDEST,
-                spec.name,
-                row[0],
-                row[2],
-            )
+            at = {(object_id, term): (title, body) for object_id, term, title, body in found}
+        return [
+            (*row, *(where for term in terms for where in at.get((row[0], term), ("", ""))))
             for row in rows
         ]
-        found.sort(key=rank)
-        return (len(rows) if exact else EXACT), exact, found[:wanted]
 
     async def _ranked(
         self, specs: list[IndexSpec], terms: list[str], data: SearchQuery
     ) -> tuple[dict[str, tuple[int, bool]], list[Found]]:
         """How many hits each index has (and whether exactly), and the page of hits asked
-        for. Each index gives its best ``offset + limit``; merged here by score, then newest,
-        then index name, then id: the same order on every engine."""
+        for, ranked by score, then newest, then index name, then id: the same order on every
+        engine."""
         counts: dict[str, tuple[int, bool]] = {}
-        wanted = data.offset + data.limit
         found: list[Found] = []
-        for spec in specs:
-            total, exact, best = await self._index(spec, terms, data, wanted)
+        postings = await self._postings(specs, terms)
+        for spec, posting_counts in zip(specs, postings, strict=True):
+            total, exact, rows = await self._index(spec, terms, posting_counts, data)
             counts[spec.name] = (total, exact)
-            found += best
+            found += [
+                (
+                    score_of(list(row[3::2]), list(row[4::2])),
+                    _as_datetime(row[1]) or OLDEST,
+                    spec.name,
+                    row[0],
+                    row[2],
+                )
+                for row in rows
+            ]
         found.sort(key=rank)
-        return counts, found[data.offset : wanted]
+        return counts, found[data.offset : data.offset + data.limit]
 
     async def search(self, data: SearchQuery) -> Page[SearchHit]:
         if not data.query.strip():
