@@ -5,7 +5,8 @@ are drawn from the shipped data's titles, deterministic from a seed.
 
 The database is migrated and seeded first (the shipped data, demo content included); the
 corpus is added with bulk inserts straight into the tables and the search index (the same
-documents and postings ``SearchIndex.put`` writes). Running it again on the same database adds nothing.
+documents and postings ``SearchIndex.put`` writes), then the tables are analysed. Running it
+again on the same database adds nothing.
 """
 
 from __future__ import annotations
@@ -147,8 +148,20 @@ async def build(database_url: str, count: int, seed_value: int) -> None:
                     )
                 )
         await session.commit()
+    await analyse_tables(engine, database_url)
     await engine.dispose()
     print(f"\n{count} documents added")
+
+
+async def analyse_tables(engine: Any, database_url: str) -> None:
+    """Fresh planner statistics (``pydotorg search reindex`` does the same)."""
+    if database_url.startswith("postgresql"):
+        async with engine.connect() as connection:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text("ANALYZE"))
+    else:
+        async with engine.begin() as connection:
+            await connection.execute(text("ANALYZE"))
 
 
 def main() -> None:

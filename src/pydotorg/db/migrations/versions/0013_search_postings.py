@@ -71,6 +71,9 @@ def upgrade() -> None:
             rows = []
     if rows:
         bind.execute(table.insert(), rows)
+    # Planner statistics: SQLite has none until asked, and without them it may sort a whole
+    # table where walking an index newest first would stop after a page.
+    op.execute("ANALYZE" if bind.dialect.name == "sqlite" else "ANALYZE search_postings")
 
 
 def downgrade() -> None:
