@@ -37,6 +37,8 @@ def serve(stack: ExitStack, url: str, port: int) -> httpx.Client:
     for _ in range(3000):
         try:
             if client.get("/health").status_code == 200:
+                if server.poll() is not None:
+                    raise SystemExit(f"the server on {url} exited (is port {port} taken?)")
                 return client
         except httpx.TransportError:
             pass

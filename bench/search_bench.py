@@ -63,6 +63,8 @@ def main() -> None:
                 except httpx.TransportError:
                     pass
                 time.sleep(0.1)
+            if server.poll() is not None:
+                raise SystemExit(f"the server exited (is port {PORT} taken?)")
             searches, prefixes = queries()
             search_times: list[float] = []
             hits: list[int] = []

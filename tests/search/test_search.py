@@ -460,10 +460,10 @@ def test_pages_of_hits_are_linked(staff: httpx.Client, anon: httpx.Client) -> No
 CROWD = 1_050  # more blog entries holding one word than an index counts exactly (1,000)
 
 
-def crowd(database_url: str, w: str, rare: str) -> list[tuple[int, int, str]]:
-    """CROWD blog entries holding ``w`` in the title, every seventh also in the body and
-    every hundredth also ``rare``, written straight into the database (with their search
-    documents and postings) as the bench corpus is; their (id, day, body)."""
+def crowd(database_url: str, w: str, rare: str, mid: str) -> list[tuple[int, int, str]]:
+    """CROWD blog entries holding ``w`` in the title, every seventh also in the body, every
+    hundredth also ``rare`` and every third ``mid``, written straight into the database (with
+    their search documents and postings) as the bench corpus is; their (id, day, body)."""
     import asyncio
     from datetime import UTC, datetime, timedelta
 
@@ -524,8 +524,8 @@ def crowd(database_url: str, w: str, rare: str) -> list[tuple[int, int, str]]:
 def test_an_index_with_many_matches_ranks_its_newest(
     server: LiveServer, anon: httpx.Client
 ) -> None:
-    w, rare = word(), word()
-    made = crowd(server.database_url, w, rare)
+    w, rare, mid = word(), word(), word()
+    made = crowd(server.database_url, w, rare, mid)
     response = anon.post(SEARCH, json={"query": w, "indexes": ["blogs"], "limit": 100})
     assert response.status_code == 200, response.text
     assert response.headers["X-Search-Counts"] == "blogs=1000+"
@@ -538,7 +538,14 @@ def test_an_index_with_many_matches_ranks_its_newest(
     assert [hit["score"] for hit in response.json()][:1] == [3]
     beyond = anon.post(SEARCH, json={"query": w, "indexes": ["blogs"], "offset": 100})
     assert beyond.json() == [] and "next" not in beyond.links
-    # Fewer matches: counted and ranked exactly, whatever their age.
+    # Fewer than 1,000: counted exactly; more than 200: the newest 100 ranked.
+    some = anon.post(SEARCH, json={"query": mid, "indexes": ["blogs"], "limit": 100})
+    assert some.headers["X-Search-Counts"] == "blogs=350"
+    assert some.headers["X-Total-Count"] == "100"
+    assert some.headers["X-Total-Count-Exact"] == "false"
+    newest = sorted([row for row in made if mid in row[2]], key=lambda row: -row[1])[:100]
+    assert [hit["id"] for hit in some.json()] == [row[0] for row in newest]  # all score 1
+    # At most 200: counted and ranked exactly, whatever their age.
     few = anon.post(SEARCH, json={"query": f"{rare} {w}", "indexes": ["blogs"]})
     assert few.headers["X-Search-Counts"] == "blogs=11"
     assert few.headers["X-Total-Count-Exact"] == "true"

@@ -33,7 +33,9 @@ from pydotorg.search.schemas import SearchHit, SearchQuery, Suggestion
 SNIPPET_WORDS = 30
 AUTOCOMPLETE_SCAN = 50
 AUTOCOMPLETE_POSTINGS = 200
-EXACT = 1000  # an index with at most this many matches has them all counted and ranked
+EXACT = 1000  # an index's matches are counted up to this many
+RANKED = 200  # an index with at most this many matches has them all ranked (and pageable)
+SCAN = 2000  # matches are counted among this many postings of the query's rarest term
 NEWEST = 100  # one with more has its newest this many ranked (and pageable)
 SORTED = 8000  # up to this many postings of its rarest term, the newest are found by sorting
 COUNTS_HEADER = "X-Search-Counts"
@@ -138,17 +140,17 @@ class SearchService(Service):
 
     async def _index(
         self, spec: IndexSpec, terms: list[str], counts: list[int], data: SearchQuery
-    ) -> tuple[int, bool, list[tuple[Any, ...]]]:
-        """One index's visible matches: how many (exact up to ``EXACT``, else ``EXACT`` and
-        False), and the rows to rank: (id, date, title, then each term's title and body
-        positions).
+    ) -> tuple[int, bool, int, list[tuple[Any, ...]]]:
+        """One index's visible matches: how many (up to ``EXACT + 1``), whether that is
+        exact (else at least), how many can be paged through, and the rows to rank: (id,
+        date, title, then each term's title and body positions).
 
         Matches are read from ``search_postings``: from the term with the fewest postings
-        (``counts``), the others looked up by key. With at most ``EXACT`` matches, all are
+        (``counts``), the others looked up by key. With at most ``RANKED`` matches, all are
         ranked; with more, the newest ``NEWEST``: sorted by date when the rarest term has at
         most ``SORTED`` postings, else by walking the table's date index newest first."""
         if not min(counts):
-            return 0, True, []
+            return 0, True, 0, []
         user_id = self.caller.id if self.caller is not None else None
         conditions = [
             spec.visible(self.role_name, user_id),
@@ -178,18 +180,49 @@ class SearchService(Service):
                     posting.object_id == driver.object_id,
                 ),
             )
-        if counts[order[0]] <= EXACT:
+        if counts[order[0]] <= RANKED:
             rows: list[Any] = list(await self.session.execute(query))
-            return len(rows), True, rows
-        if len(terms) > 1:
-            bounded = query.with_only_columns(driver.object_id).limit(EXACT + 1).subquery()
-            total = int(await self.session.scalar(select(func.count()).select_from(bounded)) or 0)
-            if total <= EXACT:
-                return total, True, list(await self.session.execute(query))
-        if counts[order[0]] <= SORTED:
+            return len(rows), True, len(rows), rows
+        # Count among the rarest term's first SCAN postings only: bounded work.
+        scan = (
+            select(SearchPosting.object_id)
+            .where(SearchPosting.kind == spec.kind, SearchPosting.term == terms[order[0]])
+            .order_by(SearchPosting.object_id)
+            .limit(SCAN)
+            .subquery()
+        )
+        counted = (
+            select(scan.c.object_id)
+            .join(spec.model, spec.model.id == scan.c.object_id)
+            .where(*conditions, *(self._holds(spec, terms[n], scan.c.object_id) for n in order[1:]))
+            .limit(EXACT + 1)
+            .subquery()
+        )
+        total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
+        complete = counts[order[0]] <= SCAN and total <= EXACT
+        if complete and total <= RANKED:
+            return total, True, total, list(await self.session.execute(query))
+        # The newest NEWEST: sort the matches by date, or walk the table newest first, the
+        # cheaper by an estimate of the rows each reads (ids stand in for the table's size).
+        rarest = counts[order[0]]
+        share = max(total, 1) / min(rarest, SCAN)  # of the rarest term's postings, matches
+        size = int(await self.session.scalar(select(func.max(spec.model.id))) or 0)
+        walked = NEWEST * size / max(rarest * share, 1)
+        if rarest <= SORTED and rarest < walked:
             newest = query.order_by(spec.date.desc().nulls_last(), spec.model.id)
-            return EXACT, False, list(await self.session.execute(newest.limit(NEWEST)))
-        return EXACT, False, await self._newest(spec, terms, conditions)
+            rows = list(await self.session.execute(newest.limit(NEWEST)))
+        else:
+            rows = await self._newest(spec, terms, conditions)
+        return max(total, len(rows)), complete, NEWEST, rows
+
+    @staticmethod
+    def _holds(spec: IndexSpec, term: str, object_id: Any) -> Any:
+        """Whether the document of ``object_id`` in the index holds ``term``."""
+        return exists().where(
+            SearchPosting.kind == spec.kind,
+            SearchPosting.term == term,
+            SearchPosting.object_id == object_id,
+        )
 
     async def _newest(
         self, spec: IndexSpec, terms: list[str], conditions: list[Any]
@@ -198,15 +231,8 @@ class SearchService(Service):
         title, then each term's title and body positions): the table walked by date, newest
         first (those without a date last, by id)."""
 
-        def holds(term: str) -> Any:
-            return exists().where(
-                SearchPosting.kind == spec.kind,
-                SearchPosting.term == term,
-                SearchPosting.object_id == spec.model.id,
-            )
-
         walk = select(spec.model.id, spec.date, spec.title).where(
-            *conditions, *(holds(term) for term in terms)
+            *conditions, *(self._holds(spec, term, spec.model.id) for term in terms)
         )
         rows = list(
             await self.session.execute(
@@ -241,16 +267,16 @@ class SearchService(Service):
 
     async def _ranked(
         self, specs: list[IndexSpec], terms: list[str], data: SearchQuery
-    ) -> tuple[dict[str, tuple[int, bool]], list[Found]]:
-        """How many hits each index has (and whether exactly), and the page of hits asked
-        for, ranked by score, then newest, then index name, then id: the same order on every
-        engine."""
-        counts: dict[str, tuple[int, bool]] = {}
+    ) -> tuple[dict[str, tuple[int, bool, int]], list[Found]]:
+        """How many matches each index has (counted up to ``EXACT + 1``) and how many can be
+        paged through, and the page of hits asked for, ranked by score, then newest, then
+        index name, then id: the same order on every engine."""
+        counts: dict[str, tuple[int, bool, int]] = {}
         found: list[Found] = []
         postings = await self._postings(specs, terms)
         for spec, posting_counts in zip(specs, postings, strict=True):
-            total, exact, rows = await self._index(spec, terms, posting_counts, data)
-            counts[spec.name] = (total, exact)
+            total, exact, pageable, rows = await self._index(spec, terms, posting_counts, data)
+            counts[spec.name] = (total, exact, pageable)
             found += [
                 (
                     score_of(list(row[3::2]), list(row[4::2])),
@@ -273,25 +299,21 @@ class SearchService(Service):
         window = Window(limit=data.limit, offset=data.offset)
         terms = query_terms(data.query)
         counts, shown = await self._ranked(specs, terms, data) if terms else ({}, [])
-        if terms and not sum(total for total, _ in counts.values()):
+        if terms and not sum(total for total, _, _ in counts.values()):
             fixed = await corrected(self.session, terms)
             if fixed != terms:
                 terms = fixed
                 counts, shown = await self._ranked(specs, terms, data)
         header = ", ".join(
-            f"{spec.name}={total}{'' if exact else '+'}"
+            f"{spec.name}={min(total, EXACT)}{'' if exact else '+'}"
             for spec in specs
-            for total, exact in [counts.get(spec.name, (0, True))]
+            for total, exact, _ in [counts.get(spec.name, (0, True, 0))]
         )
-        # What can be paged through: every match of an index with at most EXACT, the newest
-        # NEWEST of one with more.
-        total = sum(count if exact else NEWEST for count, exact in counts.values())
-        headers = {
-            COUNTS_HEADER: header,
-            EXACT_HEADER: "true" if all(exact for _, exact in counts.values()) else "false",
-        }
+        pageable = sum(shown for _, _, shown in counts.values())
+        exact = all(exact and total == shown for total, exact, shown in counts.values())
+        headers = {COUNTS_HEADER: header, EXACT_HEADER: "true" if exact else "false"}
         hits = await self._hits(shown, set(terms))
-        return Page(hits, total, window, headers=headers)
+        return Page(hits, pageable, window, headers=headers)
 
     async def _hits(self, shown: list[Found], terms: set[str]) -> list[SearchHit]:
         specs = registry()
