@@ -485,7 +485,12 @@ def crowd(database_url: str, w: str, rare: str, mid: str) -> list[tuple[int, int
                 start = datetime(2020, 1, 1, tzinfo=UTC)
                 for n in range(CROWD):
                     day = (n * 37) % CROWD  # dates out of id order, all different
-                    body = " ".join([f"entry {n}"] + [w] * (n % 7 == 0) + [rare] * (n % 100 == 0))
+                    body = " ".join(
+                        [f"entry {n}"]
+                        + [w] * (n % 7 == 0)
+                        + [rare] * (n % 100 == 0)
+                        + [mid] * (n % 3 == 0)
+                    )
                     entry = BlogEntry(
                         feed_id=feed.id,
                         title=f"{w} {n}",

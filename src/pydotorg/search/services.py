@@ -37,7 +37,7 @@ EXACT = 1000  # an index's matches are counted up to this many
 RANKED = 200  # an index with at most this many matches has them all ranked (and pageable)
 SCAN = 2000  # matches are counted among this many postings of the query's rarest term
 NEWEST = 100  # one with more has its newest this many ranked (and pageable)
-SORTED = 8000  # up to this many postings of its rarest term, the newest are found by sorting
+SORTED = 2000  # up to this many postings of its rarest term, the newest may be found by sorting
 COUNTS_HEADER = "X-Search-Counts"
 EXACT_HEADER = "X-Total-Count-Exact"
 OLDEST = datetime.min.replace(tzinfo=UTC)
