@@ -56,13 +56,15 @@ def main() -> None:
     )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=60) as client:
-            for _ in range(600):
+            for _ in range(3000):
                 try:
                     if client.get("/health").status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
                 time.sleep(0.1)
+            if server.poll() is not None:
+                raise SystemExit(f"the server exited (is port {PORT} taken?)")
             searches, prefixes = queries()
             search_times: list[float] = []
             hits: list[int] = []

@@ -249,6 +249,7 @@ def cmd_check_files(_args: argparse.Namespace) -> int:
 
 async def _reindex(database_url: str, name: str | None, progress: bool) -> list[str]:
     from rich.progress import Progress, TaskID
+    from sqlalchemy import text
 
     from pydotorg.db.engine import create_engine, create_sessionmaker
     from pydotorg.search.services import indexable, registry, reindex
@@ -271,6 +272,11 @@ async def _reindex(database_url: str, name: str | None, progress: bool) -> list[
                     count = await reindex(session, spec, advance)
                     lines.append(f"{spec.name}: {count} documents")
             await session.commit()
+        # Fresh planner statistics for the rebuilt postings (SQLite keeps none by itself).
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("ANALYZE" if database_url.startswith("sqlite") else "ANALYZE search_postings")
+            )
     finally:
         await engine.dispose()
     return lines

@@ -6,14 +6,17 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from pydotorg.core.search import (
     SearchIndex,
+    SearchPosting,
     analyse,
     corrected,
     edit_distance,
+    postings,
     query_terms,
+    score_of,
     score_sql,
     search_engine,
     tolerance,
@@ -191,3 +194,84 @@ def test_highlight_marks_matches_and_escapes() -> None:
     assert snippet.endswith(" …") and snippet.count(" ") == 31
     assert highlight(["a&b", "<i>"], {"<i>"}) == "a&amp;b <mark>&lt;i&gt;</mark>"
     assert highlight([], {"x"}) == ""
+
+
+async def scores_both_ways(url: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Each query's scores of every document holding all its terms: by ``score_sql`` over
+    the documents, and by ``score_of`` over the postings."""
+    index = SearchIndex("test")
+    engine = create_engine(url, pool=False)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            for object_id, (title, body) in DOCUMENTS.items():
+                await index.put(session, object_id, title, body)
+            await index.put(session, 1, *DOCUMENTS[1])  # put again: replaced, not doubled
+            await session.commit()
+            by_sql: dict[str, list[int]] = {}
+            by_postings: dict[str, list[int]] = {}
+            for query in ["django developer", "python django", "engineer", "django"]:
+                terms = query_terms(query)
+                sql, params = score_sql(terms)
+                rows = await session.execute(
+                    text(
+                        f"SELECT d.object_id, {sql} FROM search_documents d "  # noqa: S608
+                        "WHERE d.kind = 'test' ORDER BY d.object_id"
+                    ),
+                    params,
+                )
+                by_sql[query] = [score for object_id, score in rows]
+                postings = {
+                    (object_id, term): (title_at, body_at)
+                    for object_id, term, title_at, body_at in await session.execute(
+                        select(
+                            SearchPosting.object_id,
+                            SearchPosting.term,
+                            SearchPosting.title_at,
+                            SearchPosting.body_at,
+                        ).where(SearchPosting.kind == "test")
+                    )
+                }
+                by_postings[query] = [
+                    score_of(
+                        [postings.get((object_id, term), ("", ""))[0] for term in terms],
+                        [postings.get((object_id, term), ("", ""))[1] for term in terms],
+                    )
+                    for object_id in sorted(DOCUMENTS)
+                ]
+            await index.remove(session, 3)
+            await session.commit()
+            left = await session.scalar(
+                select(func.count()).where(
+                    SearchPosting.kind == "test", SearchPosting.object_id == 3
+                )
+            )
+            assert left == 0
+            return by_sql, by_postings
+    finally:
+        await engine.dispose()
+
+
+def test_postings_score_as_the_sql_does_on_both_engines(tmp_path: Path) -> None:
+    sqlite_url = f"sqlite+aiosqlite:///{tmp_path / 'postings.sqlite3'}"
+    upgrade(sqlite_url)
+    on_sqlite = asyncio.run(scores_both_ways(sqlite_url))
+    with postgres_database() as pg_url:
+        upgrade(pg_url)
+        on_postgres = asyncio.run(scores_both_ways(pg_url))
+    assert on_sqlite == on_postgres
+    by_sql, by_postings = on_sqlite
+    assert by_postings == by_sql
+    assert by_postings["django developer"] == [9, 1, 0, 0, 4]  # 1: 2+1 + 2 + 4 (phrase)
+    assert by_postings["django"] == [3, 1, 0, 0, 1]
+
+
+def test_postings_hold_each_term_once_with_its_positions() -> None:
+    assert postings(["a", "b", "a"], ["b", "c"]) == {
+        "a": ("0 2", ""),
+        "b": ("1", "0"),
+        "c": ("", "1"),
+    }
+    assert score_of(["0", "1"], ["", ""]) == 2 + 2 + 4  # side by side in the title
+    assert score_of(["1", "0"], ["", ""]) == 2 + 2  # the wrong way round
+    assert score_of(["", ""], ["3 9", "10"]) == 1 + 1 + 2  # side by side in the body
+    assert score_of([""], ["4"]) == 1

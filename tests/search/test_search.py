@@ -431,3 +431,129 @@ def test_the_job_search_orders_postings_the_same_on_both_engines(
         on_sqlite, on_postgres = shipped_ids(lite), shipped_ids(pg)
     assert len(on_sqlite) >= 90
     assert on_sqlite == on_postgres
+
+
+def test_pages_of_hits_are_linked(staff: httpx.Client, anon: httpx.Client) -> None:
+    w = word()
+    for n in range(3):
+        make_page(staff, f"{w} {n}")
+    everything = hits(anon, w)
+    response = anon.post(SEARCH, json={"query": w, "limit": 1, "offset": 1})
+    assert response.status_code == 200
+    assert response.headers["X-Total-Count"] == "3"
+    assert response.headers["X-Total-Count-Exact"] == "true"
+    assert [hit["id"] for hit in response.json()] == [everything[1]["id"]]
+    links = {rel: link["url"] for rel, link in response.links.items()}
+    assert set(links) == {"first", "prev", "next", "last"}
+    assert links["next"].endswith("/api/v1/search?limit=1&offset=2")
+    assert links["last"].endswith("/api/v1/search?limit=1&offset=2")
+    assert links["first"].endswith("/api/v1/search?limit=1&offset=0")
+    # The same body posted to a link: its limit and offset replace the body's.
+    following = anon.post(links["next"], json={"query": w, "limit": 3, "offset": 0})
+    assert [hit["id"] for hit in following.json()] == [everything[2]["id"]]
+    assert "next" not in following.links
+    for bad in ({"limit": 0}, {"limit": 101}, {"offset": -1}):
+        refused = anon.post(SEARCH, params=bad, json={"query": w})
+        assert refused.status_code == 400, (bad, refused.text)
+
+
+CROWD = 1_050  # more blog entries holding one word than an index counts exactly (1,000)
+
+
+def crowd(database_url: str, w: str, rare: str, mid: str) -> list[tuple[int, int, str]]:
+    """CROWD blog entries holding ``w`` in the title, every seventh also in the body, every
+    hundredth also ``rare`` and every third ``mid``, written straight into the database (with
+    their search documents and postings) as the bench corpus is; their (id, day, body)."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from pydotorg.content.blogs.models import BlogEntry, BlogFeed
+    from pydotorg.core.search import SearchDocument, SearchIndex, SearchPosting, analyse
+    from pydotorg.db.engine import create_engine, create_sessionmaker
+
+    async def write() -> list[tuple[int, int, str]]:
+        engine = create_engine(database_url, pool=False)
+        index = SearchIndex("blog_entry")
+        try:
+            async with create_sessionmaker(engine)() as session:
+                feed = BlogFeed(name=w, slug=w, feed_url=f"https://example.org/{w}.xml")
+                session.add(feed)
+                await session.flush()
+                made = []
+                start = datetime(2020, 1, 1, tzinfo=UTC)
+                for n in range(CROWD):
+                    day = (n * 37) % CROWD  # dates out of id order, all different
+                    body = " ".join(
+                        [f"entry {n}"]
+                        + [w] * (n % 7 == 0)
+                        + [rare] * (n % 100 == 0)
+                        + [mid] * (n % 3 == 0)
+                    )
+                    entry = BlogEntry(
+                        feed_id=feed.id,
+                        title=f"{w} {n}",
+                        summary=body,
+                        url=f"https://example.org/{w}/{n}/",
+                        guid=f"{w}-{n}",
+                        pub_date=start + timedelta(days=day),
+                    )
+                    session.add(entry)
+                    await session.flush()
+                    title_terms, body_terms = analyse(entry.title), analyse(body)
+                    await session.execute(
+                        insert(SearchDocument),
+                        [
+                            {
+                                "kind": "blog_entry",
+                                "object_id": entry.id,
+                                "title_terms": " ".join(title_terms),
+                                "body_terms": " ".join(body_terms),
+                            }
+                        ],
+                    )
+                    await session.execute(
+                        insert(SearchPosting),
+                        index.posting_rows(entry.id, title_terms, body_terms),
+                    )
+                    made.append((entry.id, day, body))
+                await session.commit()
+                return made
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(write())
+
+
+def test_an_index_with_many_matches_ranks_its_newest(
+    server: LiveServer, anon: httpx.Client
+) -> None:
+    w, rare, mid = word(), word(), word()
+    made = crowd(server.database_url, w, rare, mid)
+    response = anon.post(SEARCH, json={"query": w, "indexes": ["blogs"], "limit": 100})
+    assert response.status_code == 200, response.text
+    assert response.headers["X-Search-Counts"] == "blogs=1000+"
+    assert response.headers["X-Total-Count-Exact"] == "false"
+    assert response.headers["X-Total-Count"] == "100"  # what can be paged through
+    # The newest 100 matches, ranked: those with the word in the body too (2 + 1) first.
+    newest = sorted(made, key=lambda row: -row[1])[:100]
+    expected = sorted(newest, key=lambda row: (-(3 if w in row[2] else 2), -row[1], row[0]))
+    assert [hit["id"] for hit in response.json()] == [row[0] for row in expected]
+    assert [hit["score"] for hit in response.json()][:1] == [3]
+    beyond = anon.post(SEARCH, json={"query": w, "indexes": ["blogs"], "offset": 100})
+    assert beyond.json() == [] and "next" not in beyond.links
+    # Fewer than 1,000: counted exactly; more than 200: the newest 100 ranked.
+    some = anon.post(SEARCH, json={"query": mid, "indexes": ["blogs"], "limit": 100})
+    assert some.headers["X-Search-Counts"] == "blogs=350"
+    assert some.headers["X-Total-Count"] == "100"
+    assert some.headers["X-Total-Count-Exact"] == "false"
+    newest = sorted([row for row in made if mid in row[2]], key=lambda row: -row[1])[:100]
+    assert [hit["id"] for hit in some.json()] == [row[0] for row in newest]  # all score 1
+    # At most 200: counted and ranked exactly, whatever their age.
+    few = anon.post(SEARCH, json={"query": f"{rare} {w}", "indexes": ["blogs"]})
+    assert few.headers["X-Search-Counts"] == "blogs=11"
+    assert few.headers["X-Total-Count-Exact"] == "true"
+    rare_rows = [row for row in made if rare in row[2]]
+    expected = sorted(rare_rows, key=lambda row: (-(4 if w in row[2] else 3), -row[1], row[0]))
+    assert [hit["id"] for hit in few.json()] == [row[0] for row in expected][:20]

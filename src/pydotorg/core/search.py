@@ -9,6 +9,11 @@ and no query text ever reaches an engine as syntax: it is reduced to word tokens
 The engine-specific index (an FTS5 table kept by triggers, or a generated ``tsvector`` column
 with a GIN index) is made by the migration; matching it is one :class:`SearchEngine` class per
 database, chosen once when the app starts (:func:`search_engine`), like the rate-limit store.
+
+Beside each document, ``search_postings`` holds one row per distinct term: where it stands in
+the title and in the body. The site-wide search and autocomplete read only that table (plain
+B-tree lookups, the same SQL on both engines) and score in Python (:func:`score_of`), which is
+what keeps them fast at 100,000 documents.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
+    Index,
     Integer,
     Select,
     String,
@@ -28,6 +34,7 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     false,
+    insert,
     text,
     true,
 )
@@ -83,6 +90,64 @@ def query_terms(query: str) -> list[str]:
     for term in analyse(query):
         seen.setdefault(term, None)
     return list(seen)[:MAX_TERMS]
+
+
+class SearchPosting(Base):
+    """One term of one document: its word positions in the title and in the body (``"0 7"``;
+    empty when absent). Primary key (kind, term, object_id): a term's documents are one index
+    range, and a prefix's terms too (``term`` sorts by code point on both engines)."""
+
+    __tablename__ = "search_postings"
+    __table_args__ = (
+        Index("ix_search_postings_object", "kind", "object_id"),
+        # Autocomplete reads title words only: a prefix's title postings are one range.
+        Index(
+            "ix_search_postings_title",
+            "kind",
+            "term",
+            "object_id",
+            sqlite_where=text("title_at <> ''"),
+            postgresql_where=text("title_at <> ''"),
+        ),
+    )
+    cache_versioned = False
+
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    term: Mapped[str] = mapped_column(
+        String(200).with_variant(String(200, collation="C"), "postgresql"), primary_key=True
+    )
+    object_id: Mapped[int] = mapped_column(Id, primary_key=True)
+    title_at: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    body_at: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+def postings(title_terms: list[str], body_terms: list[str]) -> dict[str, tuple[str, str]]:
+    """Each distinct term of a document (at most ``MAX_TERM_LENGTH`` long) with its positions
+    in the title and in the body, as stored in ``search_postings``."""
+    where: dict[str, tuple[list[str], list[str]]] = {}
+    for column, terms in ((0, title_terms), (1, body_terms)):
+        for position, term in enumerate(terms):
+            if len(term) <= MAX_TERM_LENGTH:
+                where.setdefault(term, ([], []))[column].append(str(position))
+    return {term: (" ".join(title), " ".join(body)) for term, (title, body) in where.items()}
+
+
+def _adjacent(positions: list[str]) -> bool:
+    """Whether the terms stand side by side in order somewhere, given each one's positions."""
+    if any(not at for at in positions):
+        return False
+    following = [{int(p) - number for p in at.split()} for number, at in enumerate(positions)]
+    return bool(set.intersection(*following))
+
+
+def score_of(title_at: list[str], body_at: list[str]) -> int:
+    """The score :func:`score_sql` computes, from each query term's positions in a document
+    (in the query's order): 2 per term in the title, 1 per term in the body, and for several
+    terms side by side ``2 * len(terms)`` in the title and ``len(terms)`` in the body."""
+    score = sum(2 * bool(at) for at in title_at) + sum(bool(at) for at in body_at)
+    if len(title_at) > 1:
+        score += 2 * len(title_at) * _adjacent(title_at) + len(body_at) * _adjacent(body_at)
+    return score
 
 
 class SearchTerm(Base):
@@ -179,23 +244,48 @@ class SearchIndex:
     kind: str
 
     async def put(self, session: AsyncSession, object_id: int, title: str, body: str) -> None:
-        """Add or replace the document of one object, inside the caller's transaction."""
+        """Add or replace the document of one object and its postings, inside the caller's
+        transaction."""
         await self.remove(session, object_id)
+        title_terms, body_terms = analyse(title), analyse(body)
         session.add(
             SearchDocument(
                 kind=self.kind,
                 object_id=object_id,
-                title_terms=" ".join(analyse(title)),
-                body_terms=" ".join(analyse(body)),
+                title_terms=" ".join(title_terms),
+                body_terms=" ".join(body_terms),
             )
         )
         await session.flush()
-        await add_terms(session, [*analyse(title), *analyse(body)])
+        rows = self.posting_rows(object_id, title_terms, body_terms)
+        if rows:
+            await session.execute(insert(SearchPosting), rows)
+        await add_terms(session, [*title_terms, *body_terms])
+
+    def posting_rows(
+        self, object_id: int, title_terms: list[str], body_terms: list[str]
+    ) -> list[dict[str, Any]]:
+        """The ``search_postings`` rows of one document (for bulk inserts)."""
+        return [
+            {
+                "kind": self.kind,
+                "term": term,
+                "object_id": object_id,
+                "title_at": title_at,
+                "body_at": body_at,
+            }
+            for term, (title_at, body_at) in postings(title_terms, body_terms).items()
+        ]
 
     async def remove(self, session: AsyncSession, object_id: int) -> None:
         await session.execute(
             delete(SearchDocument).where(
                 SearchDocument.kind == self.kind, SearchDocument.object_id == object_id
+            )
+        )
+        await session.execute(
+            delete(SearchPosting).where(
+                SearchPosting.kind == self.kind, SearchPosting.object_id == object_id
             )
         )
 
@@ -279,15 +369,20 @@ async def corrected(session: AsyncSession, terms: list[str]) -> list[str]:
             continue
         candidates = await session.scalars(
             text(
-                "SELECT term FROM search_terms WHERE term LIKE :prefix "
+                "SELECT term FROM search_terms WHERE term >= :low AND term < :high "
                 "AND length(term) BETWEEN :shortest AND :longest"
             ),
-            {"prefix": term[0] + "%", "shortest": len(term) - limit, "longest": len(term) + limit},
+            {
+                "low": term[0],
+                "high": chr(ord(term[0]) + 1),
+                "shortest": len(term) - limit,
+                "longest": len(term) + limit,
+            },
         )
         scored = sorted(
             (distance, abs(len(word) - len(term)), word)
             for word in candidates
-            if (distance := edit_distance(term, word, limit)) <= limit
+            if word.startswith(term[0]) and (distance := edit_distance(term, word, limit)) <= limit
         )
         result.append(scored[0][2] if scored else term)
     return result
@@ -343,12 +438,15 @@ __all__ = [
     "SearchDocument",
     "SearchEngine",
     "SearchIndex",
+    "SearchPosting",
     "SearchTerm",
     "Visibility",
     "analyse",
     "corrected",
     "everyone",
+    "postings",
     "query_terms",
+    "score_of",
     "score_sql",
     "search_engine",
     "staff_or",

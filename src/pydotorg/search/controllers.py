@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
 from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import ApiController
-from pydotorg.core.pagination import Page
+from pydotorg.core.pagination import MAX_OFFSET, Page
 from pydotorg.core.ratelimit import Tier
 from pydotorg.core.services import services
 from pydotorg.search.schemas import SearchHit, SearchQuery, Suggestion
@@ -31,16 +32,34 @@ class SearchController(ApiController):
         "are ranked by score (title above body words, the words side by side above scattered "
         "ones), then newest, then index and id: the same order on every database. When no "
         "document holds every word, misspelt words are corrected to the nearest indexed word "
-        "and the search runs again. `X-Total-Count` is the number of hits, `X-Search-Counts` "
-        "the number per index (`pages=3, blogs=1`). An unknown index or an empty query is 400.",
+        "and the search runs again. `X-Search-Counts` gives the matches per index (`pages=3, "
+        "blogs=1000+`): exact up to 1,000; an index with more has its newest 100 matches "
+        "ranked. `X-Total-Count` is the number of hits that can be paged through (then "
+        "`X-Total-Count-Exact: false`), and `Link` the neighbouring pages: the same body "
+        "posted to the linked URL, whose `limit` and `offset` replace the body's. An unknown "
+        "index or an empty query is 400.",
         status_code=200,
         access=Access.PUBLIC,
         tier=Tier.CRITICAL,
         group="search",
     )
     async def search(
-        self, data: JSONBody[SearchQuery], service: NamedDependency[SearchService]
+        self,
+        data: JSONBody[SearchQuery],
+        service: NamedDependency[SearchService],
+        limit: Annotated[
+            int | None,
+            Parameter(ge=1, le=100, description="Replaces the body's `limit` (see `Link`)."),
+        ] = None,
+        offset: Annotated[
+            int | None,
+            Parameter(ge=0, le=MAX_OFFSET, description="Replaces the body's `offset`."),
+        ] = None,
     ) -> Page[SearchHit]:
+        if limit is not None:
+            data = msgspec.structs.replace(data, limit=limit)
+        if offset is not None:
+            data = msgspec.structs.replace(data, offset=offset)
         return await service.search(data)
 
     @get(

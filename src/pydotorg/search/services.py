@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, DateTime, and_, delete, func, or_, select
+from sqlalchemy import Date, DateTime, and_, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from pydotorg.core.exceptions import FieldError, ParameterError
 from pydotorg.core.pagination import Page, Window
@@ -20,17 +21,33 @@ from pydotorg.core.search import (
     Role,
     SearchDocument,
     SearchIndex,
+    SearchPosting,
     analyse,
     corrected,
     query_terms,
+    score_of,
 )
 from pydotorg.core.services import Service
 from pydotorg.search.schemas import SearchHit, SearchQuery, Suggestion
 
 SNIPPET_WORDS = 30
 AUTOCOMPLETE_SCAN = 50
+AUTOCOMPLETE_POSTINGS = 200
+EXACT = 1000  # an index's matches are counted up to this many
+RANKED = 200  # an index with at most this many matches has them all ranked (and pageable)
+SCAN = 2000  # matches are counted among this many postings of the query's rarest term
+NEWEST = 100  # one with more has its newest this many ranked (and pageable)
+SORTED = 2000  # up to this many postings of its rarest term, the newest may be found by sorting
 COUNTS_HEADER = "X-Search-Counts"
+EXACT_HEADER = "X-Total-Count-Exact"
 OLDEST = datetime.min.replace(tzinfo=UTC)
+
+Found = tuple[int, datetime, str, int, str]  # score, date, index name, id, title
+
+
+def rank(hit: Found) -> tuple[int, float, str, int]:
+    """Best score first, then newest, then index name, then id."""
+    return (-hit[0], -hit[1].timestamp(), hit[2], hit[3])
 
 
 class BodyFieldError(FieldError):
@@ -95,58 +112,183 @@ class SearchService(Service):
                 )
         return [known[name] for name in dict.fromkeys(names)]
 
-    def _visible(self, spec: IndexSpec, terms: list[str], data: SearchQuery) -> tuple[Any, Any]:
-        """The visible documents of one index holding every term: the statement without its
-        columns, and the match subquery (``object_id``, ``score``)."""
-        matches = self.search_engine.matches(spec.kind, terms)
-        user_id = self.caller.id if self.caller is not None else None
-        query = (
-            select(spec.model.id)
-            .join(matches, matches.c.object_id == spec.model.id)
-            .where(spec.visible(self.role_name, user_id))
-            .where(*_date_filter(spec.date, data.date_from, data.date_to))
-        )
-        return query, matches
-
-    async def _top(
-        self, spec: IndexSpec, terms: list[str], data: SearchQuery, count: int
-    ) -> list[tuple[int, datetime, str, int, str]]:
-        """The ``count`` best hits of one index, ordered as :meth:`_ranked` orders all."""
-        query, matches = self._visible(spec, terms, data)
-        query = (
-            query.add_columns(spec.date, matches.c.score, spec.title)
-            .order_by(matches.c.score.desc(), spec.date.desc().nulls_last(), spec.model.id)
-            .limit(count)
-        )
-        return [
-            (int(score), _as_datetime(when) or OLDEST, spec.name, object_id, title)
-            for object_id, when, score, title in await self.session.execute(query)
-        ]
-
     @property
     def role_name(self) -> Role:
         role = self.role
         return "staff" if role == "staff" else "user" if role == "user" else "anonymous"
 
+    async def _postings(self, specs: list[IndexSpec], terms: list[str]) -> list[list[int]]:
+        """Each term's number of postings in each index, counted up to ``SORTED``: one
+        statement, index ranges only."""
+        counts = [
+            select(func.count())
+            .select_from(
+                select(SearchPosting.object_id)
+                .where(SearchPosting.kind == spec.kind, SearchPosting.term == term)
+                .limit(SORTED + 1)
+                .subquery()
+            )
+            .scalar_subquery()
+            for spec in specs
+            for term in terms
+        ]
+        row = list((await self.session.execute(select(*counts))).one())
+        return [
+            [int(count) for count in row[n : n + len(terms)]]
+            for n in range(0, len(row), len(terms))
+        ]
+
+    async def _index(
+        self, spec: IndexSpec, terms: list[str], counts: list[int], data: SearchQuery
+    ) -> tuple[int, bool, int, list[tuple[Any, ...]]]:
+        """One index's visible matches: how many (up to ``EXACT + 1``), whether that is
+        exact (else at least), how many can be paged through, and the rows to rank: (id,
+        date, title, then each term's title and body positions).
+
+        Matches are read from ``search_postings``: from the term with the fewest postings
+        (``counts``), the others looked up by key. With at most ``RANKED`` matches, all are
+        ranked; with more, the newest ``NEWEST``: sorted by date when the rarest term has at
+        most ``SORTED`` postings, else by walking the table's date index newest first."""
+        if not min(counts):
+            return 0, True, 0, []
+        user_id = self.caller.id if self.caller is not None else None
+        conditions = [
+            spec.visible(self.role_name, user_id),
+            *_date_filter(spec.date, data.date_from, data.date_to),
+        ]
+        postings = [aliased(SearchPosting) for _ in terms]
+        order = sorted(range(len(terms)), key=lambda number: (counts[number], number))
+        driver = postings[order[0]]
+        query = (
+            select(
+                spec.model.id,
+                spec.date,
+                spec.title,
+                *(column for p in postings for column in (p.title_at, p.body_at)),
+            )
+            .select_from(driver)
+            .join(spec.model, spec.model.id == driver.object_id)
+            .where(driver.kind == spec.kind, driver.term == terms[order[0]], *conditions)
+        )
+        for number in order[1:]:
+            posting = postings[number]
+            query = query.join(
+                posting,
+                and_(
+                    posting.kind == spec.kind,
+                    posting.term == terms[number],
+                    posting.object_id == driver.object_id,
+                ),
+            )
+        if counts[order[0]] <= RANKED:
+            rows: list[Any] = list(await self.session.execute(query))
+            return len(rows), True, len(rows), rows
+        # Count among the rarest term's first SCAN postings only: bounded work.
+        scan = (
+            select(SearchPosting.object_id)
+            .where(SearchPosting.kind == spec.kind, SearchPosting.term == terms[order[0]])
+            .order_by(SearchPosting.object_id)
+            .limit(SCAN)
+            .subquery()
+        )
+        counted = (
+            select(scan.c.object_id)
+            .join(spec.model, spec.model.id == scan.c.object_id)
+            .where(*conditions, *(self._holds(spec, terms[n], scan.c.object_id) for n in order[1:]))
+            .limit(EXACT + 1)
+            .subquery()
+        )
+        total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
+        complete = counts[order[0]] <= SCAN and total <= EXACT
+        if complete and total <= RANKED:
+            return total, True, total, list(await self.session.execute(query))
+        # The newest NEWEST: sort the matches by date, or walk the table newest first, the
+        # cheaper by an estimate of the rows each reads (ids stand in for the table's size).
+        rarest = counts[order[0]]
+        share = max(total, 1) / min(rarest, SCAN)  # of the rarest term's postings, matches
+        size = int(await self.session.scalar(select(func.max(spec.model.id))) or 0)
+        walked = NEWEST * size / max(rarest * share, 1)
+        if rarest <= SORTED and rarest < walked:
+            newest = query.order_by(spec.date.desc().nulls_last(), spec.model.id)
+            rows = list(await self.session.execute(newest.limit(NEWEST)))
+        else:
+            rows = await self._newest(spec, terms, conditions)
+        return max(total, len(rows)), complete, NEWEST, rows
+
+    @staticmethod
+    def _holds(spec: IndexSpec, term: str, object_id: Any) -> Any:
+        """Whether the document of ``object_id`` in the index holds ``term``."""
+        return exists().where(
+            SearchPosting.kind == spec.kind,
+            SearchPosting.term == term,
+            SearchPosting.object_id == object_id,
+        )
+
+    async def _newest(
+        self, spec: IndexSpec, terms: list[str], conditions: list[Any]
+    ) -> list[tuple[Any, ...]]:
+        """The newest ``NEWEST`` visible documents holding every term, each as (id, date,
+        title, then each term's title and body positions): the table walked by date, newest
+        first (those without a date last, by id)."""
+
+        walk = select(spec.model.id, spec.date, spec.title).where(
+            *conditions, *(self._holds(spec, term, spec.model.id) for term in terms)
+        )
+        rows = list(
+            await self.session.execute(
+                walk.where(spec.date.is_not(None))
+                .order_by(spec.date.desc(), spec.model.id)
+                .limit(NEWEST)
+            )
+        )
+        if len(rows) < NEWEST:
+            rows += await self.session.execute(
+                walk.where(spec.date.is_(None)).order_by(spec.model.id).limit(NEWEST - len(rows))
+            )
+        at: dict[tuple[int, str], tuple[str, str]] = {}
+        if rows:
+            found = await self.session.execute(
+                select(
+                    SearchPosting.object_id,
+                    SearchPosting.term,
+                    SearchPosting.title_at,
+                    SearchPosting.body_at,
+                ).where(
+                    SearchPosting.kind == spec.kind,
+                    SearchPosting.term.in_(terms),
+                    SearchPosting.object_id.in_([row[0] for row in rows]),
+                )
+            )
+            at = {(object_id, term): (title, body) for object_id, term, title, body in found}
+        return [
+            (*row, *(where for term in terms for where in at.get((row[0], term), ("", ""))))
+            for row in rows
+        ]
+
     async def _ranked(
         self, specs: list[IndexSpec], terms: list[str], data: SearchQuery
-    ) -> tuple[dict[str, int], list[tuple[int, datetime, str, int, str]]]:
-        """How many hits each index has, and the page of hits asked for. Each index gives its
-        best ``offset + limit`` in SQL; merged here by score, then newest, then index name,
-        then id: the same order on every engine."""
-        counts: dict[str, int] = {}
-        for spec in specs:
-            query, _ = self._visible(spec, terms, data)
-            total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
-            counts[spec.name] = int(total or 0)
-        wanted = data.offset + data.limit
-        found: list[tuple[int, datetime, str, int, str]] = []
-        if data.offset < sum(counts.values()):
-            for spec in specs:
-                if counts[spec.name]:
-                    found += await self._top(spec, terms, data, min(wanted, counts[spec.name]))
-        found.sort(key=lambda hit: (-hit[0], -hit[1].timestamp(), hit[2], hit[3]))
-        return counts, found[data.offset : wanted]
+    ) -> tuple[dict[str, tuple[int, bool, int]], list[Found]]:
+        """How many matches each index has (counted up to ``EXACT + 1``) and how many can be
+        paged through, and the page of hits asked for, ranked by score, then newest, then
+        index name, then id: the same order on every engine."""
+        counts: dict[str, tuple[int, bool, int]] = {}
+        found: list[Found] = []
+        postings = await self._postings(specs, terms)
+        for spec, posting_counts in zip(specs, postings, strict=True):
+            total, exact, pageable, rows = await self._index(spec, terms, posting_counts, data)
+            counts[spec.name] = (total, exact, pageable)
+            found += [
+                (
+                    score_of(list(row[3::2]), list(row[4::2])),
+                    _as_datetime(row[1]) or OLDEST,
+                    spec.name,
+                    row[0],
+                    row[2],
+                )
+                for row in rows
+            ]
+        found.sort(key=rank)
+        return counts, found[data.offset : data.offset + data.limit]
 
     async def search(self, data: SearchQuery) -> Page[SearchHit]:
         if not data.query.strip():
@@ -154,21 +296,26 @@ class SearchService(Service):
         if data.date_from and data.date_to and data.date_from > data.date_to:
             raise BodyFieldError("date_to", "must not be before date_from")
         specs = self._specs(data.indexes)
-        window = Window(limit=data.limit, offset=data.offset, style="body")
+        window = Window(limit=data.limit, offset=data.offset)
         terms = query_terms(data.query)
         counts, shown = await self._ranked(specs, terms, data) if terms else ({}, [])
-        if terms and not sum(counts.values()):
+        if terms and not sum(total for total, _, _ in counts.values()):
             fixed = await corrected(self.session, terms)
             if fixed != terms:
                 terms = fixed
                 counts, shown = await self._ranked(specs, terms, data)
-        header = ", ".join(f"{spec.name}={counts.get(spec.name, 0)}" for spec in specs)
+        header = ", ".join(
+            f"{spec.name}={min(total, EXACT)}{'' if exact else '+'}"
+            for spec in specs
+            for total, exact, _ in [counts.get(spec.name, (0, True, 0))]
+        )
+        pageable = sum(shown for _, _, shown in counts.values())
+        exact = all(exact and total == shown for total, exact, shown in counts.values())
+        headers = {COUNTS_HEADER: header, EXACT_HEADER: "true" if exact else "false"}
         hits = await self._hits(shown, set(terms))
-        return Page(hits, sum(counts.values()), window, headers={COUNTS_HEADER: header})
+        return Page(hits, pageable, window, headers=headers)
 
-    async def _hits(
-        self, shown: list[tuple[int, datetime, str, int, str]], terms: set[str]
-    ) -> list[SearchHit]:
+    async def _hits(self, shown: list[Found], terms: set[str]) -> list[SearchHit]:
         specs = registry()
         texts: dict[tuple[str, int], list[str]] = {}
         for kind in {specs[hit[2]].kind for hit in shown}:
@@ -207,23 +354,38 @@ class SearchService(Service):
         last = words[-1]
         titles: list[Suggestion] = []
         frequency: Counter[tuple[str, str]] = Counter()
+        low, high = (last, last[:-1] + chr(ord(last[-1]) + 1)) if len(words) == 1 else (None, None)
         for spec in registry().values():
-            document = and_(
-                SearchDocument.kind == spec.kind, SearchDocument.object_id == spec.model.id
+            # A bounded run of the title postings of the prefix's first word (the whole word
+            # when more follow), then the visible documents holding the whole prefix.
+            posting = select(SearchPosting.object_id).where(
+                SearchPosting.kind == spec.kind, SearchPosting.title_at != ""
+            )
+            if low is None:
+                posting = posting.where(SearchPosting.term == words[0])
+            else:
+                posting = posting.where(SearchPosting.term >= low, SearchPosting.term < high)
+            run = (
+                posting.order_by(SearchPosting.term, SearchPosting.object_id)
+                .limit(AUTOCOMPLETE_POSTINGS)
+                .subquery()
             )
             query = (
                 select(spec.title, SearchDocument.title_terms)
-                .join(SearchDocument, document)
-                .where(spec.visible(self.role_name, user_id))
-                .where(
-                    or_(
-                        SearchDocument.title_terms.like(f"{prefix}%"),
-                        SearchDocument.title_terms.like(f"% {prefix}%"),
-                    )
+                .select_from(run)
+                .join(spec.model, spec.model.id == run.c.object_id)
+                .join(
+                    SearchDocument,
+                    and_(
+                        SearchDocument.kind == spec.kind,
+                        SearchDocument.object_id == run.c.object_id,
+                    ),
                 )
-                .order_by(spec.title, spec.model.id)
+                .where(spec.visible(self.role_name, user_id))
                 .limit(AUTOCOMPLETE_SCAN)
             )
+            if low is None:
+                query = query.where((" " + SearchDocument.title_terms).like(f"% {prefix}%"))
             for title, title_terms in await self.session.execute(query):
                 titles.append(Suggestion(text=title, type="title", index=spec.name))
                 for word in set(title_terms.split()):
@@ -279,6 +441,7 @@ async def reindex(
 ) -> int:
     """Rebuild one index from its table: the same documents however often it runs."""
     await session.execute(delete(SearchDocument).where(SearchDocument.kind == spec.kind))
+    await session.execute(delete(SearchPosting).where(SearchPosting.kind == spec.kind))
     return await index_rows(session, spec, missing_only=False, advance=advance)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.blogs.models import BlogEntry, BlogEntryTag, BlogFeed
 from pydotorg.content.blogs.services import ENTRY_INDEX
-from pydotorg.core.search import SearchDocument, analyse
+from pydotorg.core.search import SearchDocument, SearchPosting, analyse
 from pydotorg.data import load
 
 PYTHON_INSIDER = {
@@ -83,16 +83,28 @@ async def seed(session: AsyncSession) -> dict[str, int]:
         ]
         if tags:
             await session.execute(insert(BlogEntryTag), tags)
+        analysed = [
+            (number, analyse(record["title"]), analyse(" ".join(record["tags"])))
+            for number, record in records
+        ]
         await session.execute(
             insert(SearchDocument),
             [
                 {
                     "kind": ENTRY_INDEX.kind,
                     "object_id": number,
-                    "title_terms": " ".join(analyse(record["title"])),
-                    "body_terms": " ".join(analyse(" ".join(record["tags"]))),
+                    "title_terms": " ".join(title),
+                    "body_terms": " ".join(body),
                 }
-                for number, record in records
+                for number, title, body in analysed
+            ],
+        )
+        await session.execute(
+            insert(SearchPosting),
+            [
+                row
+                for number, title, body in analysed
+                for row in ENTRY_INDEX.posting_rows(number, title, body)
             ],
         )
     return {"blog_feeds": feeds, "blog_entries": len(entries)}

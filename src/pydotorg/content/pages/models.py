@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pydotorg.db.base import Base, Id, TimestampMixin
@@ -14,6 +14,8 @@ class Page(TimestampMixin, Base):
     """A page of the site at a unique path (``/about/``); public only while published."""
 
     __tablename__ = "pages"
+    # The site-wide search walks the newest pages first.
+    __table_args__ = (Index("ix_pages_updated_id", "updated", "id"),)
     noun = "page"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
