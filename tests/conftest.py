@@ -16,15 +16,6 @@ ENGINES = ["sqlite", "postgresql"]
 LOG_STARTS = pytest.StashKey[dict[str, int]]()
 
 
-LONGEST_FIRST = ("tests/test_fuzzing.py",)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The few tests that take minutes (schemathesis over every operation) run first, so that
-    pytest-xdist's workers share the rest beside them instead of one waiting for the last."""
-    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
-
-
 def live_servers(item: pytest.Item) -> dict[str, LiveServer]:
     """The servers a test uses, directly or through another fixture, by fixture name."""
     servers: dict[str, LiveServer] = {}
