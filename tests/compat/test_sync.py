@@ -352,21 +352,20 @@ def test_new_records_after_a_sync_take_ids_above_the_synced_ones(
     assert made.json()["id"] == highest + 1
 
 
-@pytest.fixture(params=ENGINES)
-def two_instances(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[tuple[LiveServer, LiveServer]]:
-    """Two instances of this service, each on a seeded database of its own."""
+@pytest.fixture
+def two_instances(tmp_path: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Two instances of this service, each on a seeded database of its own: the source on
+    SQLite, the mirror on PostgreSQL (so a sync writes, and reads back, on both engines)."""
     with contextlib.ExitStack() as stack:
         servers = []
-        for name in ("source", "mirror"):
+        for name, engine in (("source", "sqlite"), ("mirror", "postgresql")):
             var_dir = tmp_path / name
             var_dir.mkdir()
-            if request.param == "sqlite":
+            if engine == "sqlite":
                 url = f"sqlite+aiosqlite:///{var_dir / 'db.sqlite3'}"
             else:
                 url = stack.enter_context(postgres_database())
-            servers.append(stack.enter_context(run_server(request.param, url, var_dir)))
+            servers.append(stack.enter_context(run_server(engine, url, var_dir)))
         yield servers[0], servers[1]
 
 
