@@ -197,8 +197,9 @@ class PublisherRead(msgspec.Struct):
     granted: datetime
 
 
-class LogoPlacementRead(msgspec.Struct):
-    """One logo of one finalised sponsorship on one publisher's flight (python.org's shape)."""
+class LogoPlacementFields(msgspec.Struct):
+    """What a logo placement says in every shape (this API's and python.org's v2), in
+    python.org's field order; each shape adds its ``contacts``."""
 
     publisher: str
     flight: str
@@ -213,6 +214,11 @@ class LogoPlacementRead(msgspec.Struct):
     sponsor_url: str | None
     level_name: str
     level_order: int
+
+
+class LogoPlacementRead(LogoPlacementFields):
+    """One logo of one finalised sponsorship on one publisher's flight (python.org's shape)."""
+
     contacts: list[ContactRead] | None
     """Staff only: null for publishers."""
 

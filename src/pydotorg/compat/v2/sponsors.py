@@ -11,7 +11,6 @@ descriptions and links are made stay in ``sponsors.placements`` and ``sponsors.a
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Annotated, Any
 
 import msgspec
@@ -27,7 +26,11 @@ from pydotorg.core.services import services
 from pydotorg.sponsors.assets import AssetService
 from pydotorg.sponsors.models import FLIGHTS, PUBLISHERS
 from pydotorg.sponsors.placements import LogoPlacementService
-from pydotorg.sponsors.schemas import LogoPlacementRead, PublishedAssetRead
+from pydotorg.sponsors.schemas import (
+    LogoPlacementFields,
+    LogoPlacementRead,
+    PublishedAssetRead,
+)
 
 _INTEGER = re.compile(r"^-?[0-9]{1,10}$")
 _INT32 = 2**31 - 1
@@ -48,22 +51,9 @@ class ContactV2(msgspec.Struct):
     manager: bool
 
 
-class LogoPlacementV2(msgspec.Struct):
+class LogoPlacementV2(LogoPlacementFields):
     """One item of python.org's ``LogoPlacementSerializer``, in its field order."""
 
-    publisher: str
-    flight: str
-    sponsor: str
-    sponsor_id: str
-    sponsor_slug: str
-    description: str
-    logo: str
-    white_logo: str | None
-    start_date: date | None
-    end_date: date | None
-    sponsor_url: str | None
-    level_name: str
-    level_order: int
     contacts: list[ContactV2]
     """Staff see the sponsor's contacts; anyone else an empty list (see the README)."""
 
@@ -73,22 +63,8 @@ def v2_placement(item: LogoPlacementRead) -> LogoPlacementV2:
         ContactV2(c.name, c.email, c.primary, c.administrative, c.accounting, c.manager)
         for c in item.contacts or ()
     ]
-    return LogoPlacementV2(
-        publisher=item.publisher,
-        flight=item.flight,
-        sponsor=item.sponsor,
-        sponsor_id=item.sponsor_id,
-        sponsor_slug=item.sponsor_slug,
-        description=item.description,
-        logo=item.logo,
-        white_logo=item.white_logo,
-        start_date=item.start_date,
-        end_date=item.end_date,
-        sponsor_url=item.sponsor_url,
-        level_name=item.level_name,
-        level_order=item.level_order,
-        contacts=contacts,
-    )
+    shared = {name: getattr(item, name) for name in LogoPlacementFields.__struct_fields__}
+    return LogoPlacementV2(**shared, contacts=contacts)
 
 
 class QueryErrors:
