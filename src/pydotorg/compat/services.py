@@ -154,6 +154,7 @@ class PythonOrgFiles(PythonOrgList, ReleaseFileService):
     """Release files as python.org lists them (the files of the releases it serves)."""
 
     write_schema, required = ReleaseFileWrite, ("name", "os", "release", "url")
+    in_release_order = False  # python.org's order: by release name, OS name, file name
 
     def body(self, data: Any, *, partial: bool) -> Any:
         """``os`` and ``release`` are the version's URIs of them."""

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.exceptions import FieldError, NotFoundError
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.queries import in_byte_order, where_given
+from pydotorg.core.queries import SelectT, in_byte_order, page_in_groups, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.services import Service, by_role
 from pydotorg.downloads.classify import FIELDS, classify, signatures
@@ -32,6 +32,7 @@ from pydotorg.downloads.schemas import (
     ReleaseFileUpdate,
 )
 from pydotorg.downloads.services import (
+    LIST_ORDER,
     NEWEST_FIRST,
     python_version,
     support_status,
@@ -116,7 +117,7 @@ SIGNED_WITH: dict[str, ColumnElement[bool]] = {
 }
 
 
-def of_kinds(query: Select[Any], kinds: FileKinds) -> Select[Any]:
+def of_kinds(query: SelectT, kinds: FileKinds) -> SelectT:
     query = where_given(
         query,
         (ReleaseFile.platform, kinds.platform),
@@ -198,6 +199,7 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
     )
     detail_route = "getReleaseFile"
     unique = ("url", "slug")
+    in_release_order = True  # the list keeps each release's files together (see ``page``)
     columns = {
         "os": "os_id",
         "release": "release_id",
@@ -210,14 +212,48 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
         query = (
             select(ReleaseFile)
             .join(Release, Release.id == ReleaseFile.release_id)
-            .order_by(
-                Release.release_date.desc().nulls_last(),
-                ReleaseFile.os_id,
-                ReleaseFile.name,
-                ReleaseFile.id,
-            )
+            .order_by(*LIST_ORDER, ReleaseFile.os_id, ReleaseFile.name, ReleaseFile.id)
         )
         return query if self.staff else query.where(Release.is_published.is_(True))
+
+    async def page(self, window: Window, filters: Any = None) -> Page[ReleaseFileRead]:
+        """The list is in release order, each release's files together, so a page reads only
+        the releases it spans (``core.queries.page_in_groups``), by each release's number of
+        files: kept in ``file_count`` by the database, or counted for the os and kind filters.
+        A subclass listing files in another order (python.org's) sets ``in_release_order``
+        false and pages the usual way."""
+        if not self.in_release_order:
+            return await super().page(window, filters)
+        f: FileFilters = filters or FileFilters()
+        query = self.filtered(self.query(), f)
+        rows, total = await page_in_groups(
+            self.database, query, window, ReleaseFile.release_id, await self._counts(f)
+        )
+        return Page([self.read(row) for row in rows], total, window)
+
+    async def _counts(self, f: FileFilters) -> list[tuple[int, int]]:
+        """The visible releases the filters keep, in list order, with their numbers of files
+        that the filters keep."""
+        releases = where_given(
+            select(Release.id, Release.file_count).order_by(*LIST_ORDER),
+            (Release.id, f.release),
+            (Release.major, f.version),
+            (Release.series, f.series),
+            (Release.pre_release, f.pre_release),
+        )
+        if not self.staff:
+            releases = releases.where(Release.is_published.is_(True))
+        if f.os is None and f.kinds == FileKinds():
+            return [(key, count) for key, count in await self.session.execute(releases)]
+        files = where_given(
+            select(ReleaseFile.release_id, func.count()).group_by(ReleaseFile.release_id),
+            (ReleaseFile.release_id, f.release),
+            (ReleaseFile.os_id, f.os),
+        )
+        counts = {
+            key: int(count) for key, count in await self.session.execute(of_kinds(files, f.kinds))
+        }
+        return [(key, counts.get(key, 0)) for key, _ in await self.session.execute(releases)]
 
     def filtered(self, query: Select[ReleaseFile], filters: Any) -> Select[ReleaseFile]:
         f: FileFilters = filters or FileFilters()

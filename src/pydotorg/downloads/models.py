@@ -73,6 +73,8 @@ class Release(TimestampMixin, Base):
     show_on_download_page: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     release_notes_url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     release_page_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Kept by the database's triggers (migration 0015) on every write of a file; read-only here.
+    file_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
 
     files: Mapped[list[ReleaseFile]] = relationship(
         back_populates="release", cascade="all, delete-orphan", passive_deletes=True
@@ -97,6 +99,8 @@ class ReleaseFile(TimestampMixin, Base):
             sqlite_where=text("download_button"),
             postgresql_where=text("download_button"),
         ),
+        # A release's files in list order (os, name, id): a page of the file list reads them.
+        Index("ix_download_release_file_in_release", "release_id", "os_id", "name", "id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

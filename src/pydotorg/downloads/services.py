@@ -101,6 +101,9 @@ NEWEST_FIRST = (
     Release.stage_rank.desc(),
     Release.stage_number.desc(),
 )
+LIST_ORDER = (Release.release_date.desc().nulls_last(), *NEWEST_FIRST, Release.id)
+"""The order of the release list, and of the releases' files in the file list: newest release
+date first (undated last), then newest version; the id settles the rest."""
 
 
 PYTHON_ORG_ORDER = (in_byte_order(Release.name), Release.id)
@@ -175,7 +178,7 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
 
     @by_role
     def query(self) -> Select[Release]:
-        query = select(Release).order_by(Release.release_date.desc().nulls_last(), *NEWEST_FIRST)
+        query = select(Release).order_by(*LIST_ORDER)
         return query if self.staff else query.where(Release.is_published.is_(True))
 
     @by_role

@@ -7,10 +7,23 @@ import html
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Date, DateTime, and_, delete, exists, func, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -97,6 +110,78 @@ def highlight(words: list[str], terms: set[str]) -> str:
     return prefix + " ".join(parts) + suffix
 
 
+@lru_cache(maxsize=256)
+def posting_counts(names: tuple[str, ...], terms: int) -> Any:
+    """The statement of :meth:`SearchService._postings` for these indexes and this many terms
+    (parameters ``t0``, ``t1``, ...), made once."""
+    specs = registry()
+    counts = [
+        select(func.count())
+        .select_from(
+            select(SearchPosting.object_id)
+            .where(
+                SearchPosting.kind == specs[name].kind,
+                SearchPosting.term == bindparam(f"t{number}"),
+            )
+            .limit(SORTED + 1)
+            .subquery()
+        )
+        .scalar_subquery()
+        for name in names
+        for number in range(terms)
+    ]
+    return select(*counts)
+
+
+@lru_cache(maxsize=256)
+def suggestion_statement(role: Role, user_id: int | None, *, single_word: bool) -> Any:
+    """Autocomplete's statement, one for every index (one round trip), made once per role
+    (and signed-in caller) and kind of prefix: the prefix comes as parameters ``low`` and
+    ``high`` (one word: a range of terms) or ``first`` and ``pattern`` (several).
+
+    From each index: a bounded run of the title postings of the prefix's first word (the
+    whole word when more follow), then the visible documents holding the whole prefix."""
+    parts = []
+    for spec in registry().values():
+        posting = select(SearchPosting.term, SearchPosting.object_id).where(
+            SearchPosting.kind == spec.kind, SearchPosting.title_at != ""
+        )
+        if single_word:
+            posting = posting.where(
+                SearchPosting.term >= bindparam("low"), SearchPosting.term < bindparam("high")
+            )
+        else:
+            posting = posting.where(SearchPosting.term == bindparam("first"))
+        run = (
+            posting.order_by(SearchPosting.term, SearchPosting.object_id)
+            .limit(AUTOCOMPLETE_POSTINGS)
+            .subquery()
+        )
+        query = (
+            select(
+                literal(spec.name, String).label("name"),
+                cast(spec.title, String).label("title"),
+                SearchDocument.title_terms,
+            )
+            .select_from(run)
+            .join(spec.model, spec.model.id == run.c.object_id)
+            .join(
+                SearchDocument,
+                and_(
+                    SearchDocument.kind == spec.kind,
+                    SearchDocument.object_id == run.c.object_id,
+                ),
+            )
+            .where(spec.visible(role, user_id))
+            .order_by(run.c.term, run.c.object_id)
+            .limit(AUTOCOMPLETE_SCAN)
+        )
+        if not single_word:
+            query = query.where((" " + SearchDocument.title_terms).like(bindparam("pattern")))
+        parts.append(select(query.subquery()))
+    return union_all(*parts)
+
+
 class SearchService(Service):
     """Search and autocomplete over the indexes of every domain."""
 
@@ -120,19 +205,9 @@ class SearchService(Service):
     async def _postings(self, specs: list[IndexSpec], terms: list[str]) -> list[list[int]]:
         """Each term's number of postings in each index, counted up to ``SORTED``: one
         statement, index ranges only."""
-        counts = [
-            select(func.count())
-            .select_from(
-                select(SearchPosting.object_id)
-                .where(SearchPosting.kind == spec.kind, SearchPosting.term == term)
-                .limit(SORTED + 1)
-                .subquery()
-            )
-            .scalar_subquery()
-            for spec in specs
-            for term in terms
-        ]
-        row = list((await self.session.execute(select(*counts))).one())
+        statement = posting_counts(tuple(spec.name for spec in specs), len(terms))
+        params = {f"t{number}": term for number, term in enumerate(terms)}
+        row = list((await self.session.execute(statement, params)).one())
         return [
             [int(count) for count in row[n : n + len(terms)]]
             for n in range(0, len(row), len(terms))
@@ -156,30 +231,8 @@ class SearchService(Service):
             spec.visible(self.role_name, user_id),
             *_date_filter(spec.date, data.date_from, data.date_to),
         ]
-        postings = [aliased(SearchPosting) for _ in terms]
         order = sorted(range(len(terms)), key=lambda number: (counts[number], number))
-        driver = postings[order[0]]
-        query = (
-            select(
-                spec.model.id,
-                spec.date,
-                spec.title,
-                *(column for p in postings for column in (p.title_at, p.body_at)),
-            )
-            .select_from(driver)
-            .join(spec.model, spec.model.id == driver.object_id)
-            .where(driver.kind == spec.kind, driver.term == terms[order[0]], *conditions)
-        )
-        for number in order[1:]:
-            posting = postings[number]
-            query = query.join(
-                posting,
-                and_(
-                    posting.kind == spec.kind,
-                    posting.term == terms[number],
-                    posting.object_id == driver.object_id,
-                ),
-            )
+        query = self._matching(spec, terms, order, conditions)
         if counts[order[0]] <= RANKED:
             rows: list[Any] = list(await self.session.execute(query))
             return len(rows), True, len(rows), rows
@@ -198,22 +251,70 @@ class SearchService(Service):
             .limit(EXACT + 1)
             .subquery()
         )
-        total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
+        # With the table's size (its largest id stands in), in one round trip.
+        total, size = (
+            await self.session.execute(
+                select(
+                    select(func.count()).select_from(counted).scalar_subquery(),
+                    select(func.max(spec.model.id)).scalar_subquery(),
+                )
+            )
+        ).one()
+        total, size = int(total or 0), int(size or 0)
         complete = counts[order[0]] <= SCAN and total <= EXACT
         if complete and total <= RANKED:
             return total, True, total, list(await self.session.execute(query))
         # The newest NEWEST: sort the matches by date, or walk the table newest first, the
-        # cheaper by an estimate of the rows each reads (ids stand in for the table's size).
+        # cheaper by an estimate of the rows each reads.
         rarest = counts[order[0]]
         share = max(total, 1) / min(rarest, SCAN)  # of the rarest term's postings, matches
-        size = int(await self.session.scalar(select(func.max(spec.model.id))) or 0)
         walked = NEWEST * size / max(rarest * share, 1)
+        newest = (spec.date.desc().nulls_last(), spec.model.id)
         if rarest <= SORTED and rarest < walked:
-            newest = query.order_by(spec.date.desc().nulls_last(), spec.model.id)
-            rows = list(await self.session.execute(newest.limit(NEWEST)))
+            rows = list(await self.session.execute(query.order_by(*newest).limit(NEWEST)))
         else:
-            rows = await self._newest(spec, terms, conditions)
+            # A first window as if the rarest term were in every row (it is in at least
+            # SORTED of them): too small rather than too large, the windows then grow.
+            rows = await self._newest(spec, terms, conditions, int(2 * NEWEST / share), size)
         return max(total, len(rows)), complete, NEWEST, rows
+
+    @staticmethod
+    def _matching(
+        spec: IndexSpec, terms: list[str], order: list[int], conditions: list[Any]
+    ) -> Any:
+        """The visible documents holding every term, as (id, date, title, then each term's
+        title and body positions), read from the postings of the rarest term (``order[0]``)
+        with the others looked up by key. Those postings are a subquery of at most
+        ``SORTED + 1`` rows (it is only run when there are no more): that keeps the database
+        on key lookups, where PostgreSQL would otherwise hash every posting of the other
+        terms, positions included (hundreds of ms at 100,000 documents)."""
+        driver = select(
+            SearchPosting.object_id, SearchPosting.title_at, SearchPosting.body_at
+        ).where(SearchPosting.kind == spec.kind, SearchPosting.term == terms[order[0]])
+        rarest = driver.limit(SORTED + 1).subquery()
+        postings = {number: aliased(SearchPosting) for number in order[1:]}
+        positions = [
+            (rarest.c.title_at, rarest.c.body_at)
+            if number == order[0]
+            else (postings[number].title_at, postings[number].body_at)
+            for number in range(len(terms))
+        ]
+        query = (
+            select(spec.model.id, spec.date, spec.title, *(c for pair in positions for c in pair))
+            .select_from(rarest)
+            .join(spec.model, spec.model.id == rarest.c.object_id)
+            .where(*conditions)
+        )
+        for number, posting in postings.items():
+            query = query.join(
+                posting,
+                and_(
+                    posting.kind == spec.kind,
+                    posting.term == terms[number],
+                    posting.object_id == rarest.c.object_id,
+                ),
+            )
+        return query
 
     @staticmethod
     def _holds(spec: IndexSpec, term: str, object_id: Any) -> Any:
@@ -225,26 +326,41 @@ class SearchService(Service):
         )
 
     async def _newest(
-        self, spec: IndexSpec, terms: list[str], conditions: list[Any]
+        self, spec: IndexSpec, terms: list[str], conditions: list[Any], window: int, size: int
     ) -> list[tuple[Any, ...]]:
         """The newest ``NEWEST`` visible documents holding every term, each as (id, date,
         title, then each term's title and body positions): the table walked by date, newest
-        first (those without a date last, by id)."""
-
-        walk = select(spec.model.id, spec.date, spec.title).where(
-            *conditions, *(self._holds(spec, term, spec.model.id) for term in terms)
-        )
-        rows = list(
-            await self.session.execute(
-                walk.where(spec.date.is_not(None))
-                .order_by(spec.date.desc(), spec.model.id)
-                .limit(NEWEST)
+        first (those without a date last, by id), a window of rows at a time (``window``
+        first, then twice as many each time, up to the ``size`` the table can have), each
+        window's rows checked by key for every term, where the engine wants windows
+        (``SearchEngine.windowed_walk``); else in one statement."""
+        rows: list[Any] = []
+        window = max(window, NEWEST)
+        for dated in (True, False):
+            start = 0
+            ordering = (spec.date.desc(), spec.model.id) if dated else (spec.model.id,)
+            candidates = (
+                select(spec.model.id.label("id"), spec.date.label("at"), spec.title.label("title"))
+                .where(*conditions, spec.date.is_not(None) if dated else spec.date.is_(None))
+                .order_by(*ordering)
             )
-        )
-        if len(rows) < NEWEST:
-            rows += await self.session.execute(
-                walk.where(spec.date.is_(None)).order_by(spec.model.id).limit(NEWEST - len(rows))
-            )
+            if not self.search_engine.windowed_walk:
+                # SQLite nests the lookups in the walk by itself: one statement.
+                rows += await self.session.execute(
+                    candidates.where(
+                        *(self._holds(spec, term, spec.model.id) for term in terms)
+                    ).limit(NEWEST - len(rows))
+                )
+                continue
+            while len(rows) < NEWEST and start < size:
+                seen = candidates.offset(start).limit(window).subquery()
+                rows += await self.session.execute(
+                    select(seen.c.id, seen.c.at, seen.c.title)
+                    .where(*(self._holds(spec, term, seen.c.id) for term in terms))
+                    .order_by(*((seen.c.at.desc(), seen.c.id) if dated else (seen.c.id,)))
+                    .limit(NEWEST - len(rows))
+                )
+                start, window = start + window, window * 2
         at: dict[tuple[int, str], tuple[str, str]] = {}
         if rows:
             found = await self.session.execute(
@@ -318,14 +434,24 @@ class SearchService(Service):
     async def _hits(self, shown: list[Found], terms: set[str]) -> list[SearchHit]:
         specs = registry()
         texts: dict[tuple[str, int], list[str]] = {}
-        for kind in {specs[hit[2]].kind for hit in shown}:
-            ids = [hit[3] for hit in shown if specs[hit[2]].kind == kind]
+        wanted = {(specs[hit[2]].kind, hit[3]) for hit in shown}
+        if wanted:
+            # One statement for every index shown (a row of another index with a shown id is
+            # read and dropped: at most a page of them).
             rows = await self.session.execute(
                 select(
-                    SearchDocument.object_id, SearchDocument.title_terms, SearchDocument.body_terms
-                ).where(SearchDocument.kind == kind, SearchDocument.object_id.in_(ids))
+                    SearchDocument.kind,
+                    SearchDocument.object_id,
+                    SearchDocument.title_terms,
+                    SearchDocument.body_terms,
+                ).where(
+                    SearchDocument.kind.in_({kind for kind, _ in wanted}),
+                    SearchDocument.object_id.in_({object_id for _, object_id in wanted}),
+                )
             )
-            for object_id, title_terms, body_terms in rows:
+            for kind, object_id, title_terms, body_terms in rows:
+                if (kind, object_id) not in wanted:
+                    continue
                 words = body_terms.split()
                 if not terms.intersection(words):
                     words = title_terms.split() + words
@@ -354,43 +480,17 @@ class SearchService(Service):
         last = words[-1]
         titles: list[Suggestion] = []
         frequency: Counter[tuple[str, str]] = Counter()
-        low, high = (last, last[:-1] + chr(ord(last[-1]) + 1)) if len(words) == 1 else (None, None)
-        for spec in registry().values():
-            # A bounded run of the title postings of the prefix's first word (the whole word
-            # when more follow), then the visible documents holding the whole prefix.
-            posting = select(SearchPosting.object_id).where(
-                SearchPosting.kind == spec.kind, SearchPosting.title_at != ""
-            )
-            if low is None:
-                posting = posting.where(SearchPosting.term == words[0])
-            else:
-                posting = posting.where(SearchPosting.term >= low, SearchPosting.term < high)
-            run = (
-                posting.order_by(SearchPosting.term, SearchPosting.object_id)
-                .limit(AUTOCOMPLETE_POSTINGS)
-                .subquery()
-            )
-            query = (
-                select(spec.title, SearchDocument.title_terms)
-                .select_from(run)
-                .join(spec.model, spec.model.id == run.c.object_id)
-                .join(
-                    SearchDocument,
-                    and_(
-                        SearchDocument.kind == spec.kind,
-                        SearchDocument.object_id == run.c.object_id,
-                    ),
-                )
-                .where(spec.visible(self.role_name, user_id))
-                .limit(AUTOCOMPLETE_SCAN)
-            )
-            if low is None:
-                query = query.where((" " + SearchDocument.title_terms).like(f"% {prefix}%"))
-            for title, title_terms in await self.session.execute(query):
-                titles.append(Suggestion(text=title, type="title", index=spec.name))
-                for word in set(title_terms.split()):
-                    if word.startswith(last) and len(word) > len(last):
-                        frequency[word, spec.name] += 1
+        if len(words) == 1:
+            params = {"low": last, "high": last[:-1] + chr(ord(last[-1]) + 1)}
+        else:
+            params = {"first": words[0], "pattern": f"% {prefix}%"}
+        statement = suggestion_statement(self.role_name, user_id, single_word=len(words) == 1)
+        # One statement for every index: one round trip to the database.
+        for name, title, title_terms in await self.session.execute(statement, params):
+            titles.append(Suggestion(text=title, type="title", index=name))
+            for word in set(title_terms.split()):
+                if word.startswith(last) and len(word) > len(last):
+                    frequency[word, name] += 1
         totals: Counter[str] = Counter()
         source: dict[str, tuple[int, str]] = {}
         for (word, index), count in sorted(frequency.items()):
