@@ -8,7 +8,7 @@ from sqlalchemy import create_mock_engine, select
 from sqlalchemy.dialects import sqlite
 
 from pydotorg.core.pagination import Window
-from pydotorg.core.queries import article, contains, count_of, id_or_slug, noun
+from pydotorg.core.queries import article, contains, count_of, id_or_slug, noun, window_of_groups
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 from pydotorg.events.models import Calendar
 
@@ -92,3 +92,14 @@ def test_byte_order_is_the_same_on_every_engine() -> None:
         plain, ours = asyncio.run(orders(url, "skips_punctuation"))
     assert plain != expected  # the collation this guards against
     assert ours == expected
+
+
+def test_a_window_of_groups_spans_the_groups_its_rows_are_in() -> None:
+    groups = [("a", 3), ("empty", 0), ("b", 2), ("c", 4)]
+    # Rows: a0 a1 a2 b0 b1 c0 c1 c2 c3
+    assert window_of_groups(groups, Window(limit=2, offset=0)) == (["a"], 0, 9)
+    assert window_of_groups(groups, Window(limit=2, offset=2)) == (["a", "b"], 2, 9)
+    assert window_of_groups(groups, Window(limit=1, offset=3)) == (["b"], 0, 9)
+    assert window_of_groups(groups, Window(limit=10, offset=4)) == (["b", "c"], 1, 9)
+    assert window_of_groups(groups, Window(limit=5, offset=9)) == ([], 0, 9)
+    assert window_of_groups([], Window(limit=5, offset=0)) == ([], 0, 0)
