@@ -1,6 +1,7 @@
 """Fixtures: ``server`` is the real app over HTTP, once on SQLite and once on PostgreSQL.
 
-A failed test's report ends with what each server it used logged while it ran.
+A failed test's report ends with what each server it used logged while it ran. Their databases
+are copies of the run's template databases (``tests/support.py``), removed when the run ends.
 """
 
 from __future__ import annotations
@@ -10,10 +11,20 @@ from collections.abc import Callable, Generator, Iterator
 import httpx
 import pytest
 
-from tests.support import LiveServer, postgres_database, read_log, run_server
+from tests.support import LiveServer, drop_templates, read_log, run_id, seeded_server
 
 ENGINES = ["sqlite", "postgresql"]
 LOG_STARTS = pytest.StashKey[dict[str, int]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Choose the run's id before pytest-xdist starts its workers, so they share the templates."""
+    run_id()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the main process, after every worker has finished
+        drop_templates()
 
 
 def live_servers(item: pytest.Item) -> dict[str, LiveServer]:
@@ -50,15 +61,13 @@ def pytest_runtest_makereport(
 @pytest.fixture(scope="session")
 def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The SQLite server; tests about the HTTP layer rather than the database use it alone."""
-    var_dir = tmp_path_factory.mktemp("var-sqlite")
-    with run_server("sqlite", f"sqlite+aiosqlite:///{var_dir / 'test.sqlite3'}", var_dir) as live:
+    with seeded_server("sqlite", tmp_path_factory.mktemp("var-sqlite")) as live:
         yield live
 
 
 @pytest.fixture(scope="session")
 def postgresql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    var_dir = tmp_path_factory.mktemp("var-postgresql")
-    with postgres_database() as url, run_server("postgresql", url, var_dir) as live:
+    with seeded_server("postgresql", tmp_path_factory.mktemp("var-postgresql")) as live:
         yield live
 
 

@@ -2,8 +2,9 @@
 
 The HTTP tests run against the production server: ``pydotorg serve`` (granian, on the
 ``pydotorg.app:create_app`` factory) in a process of its own, configured only through the
-environment variables the README documents (``settings_env``). The tests migrate, seed and
-create accounts first, so the server finds a seeded database and starts at once. Its stdout and
+environment variables the README documents (``settings_env``). Its database is a copy of this
+run's template (``seeded_database``): migrated and seeded once per engine per run, then copied
+for every server, which gets accounts of its own, so the server starts at once. Its stdout and
 stderr go to a log file beside its data; the log is printed when the server fails to start or a
 test using it fails, and its JSON lines are what tests read to check what the server logged.
 
@@ -16,18 +17,21 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import fcntl
 import json
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -71,18 +75,137 @@ async def _admin(url: str, statement: str) -> None:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test session, dropped afterwards."""
+def postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database, empty or a copy of ``template``, dropped afterwards."""
     name = f"pydotorg_test_{uuid.uuid4().hex[:10]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
-        asyncio.run(_admin(POSTGRES_URL, f'CREATE DATABASE "{name}"'))
+        asyncio.run(_admin(POSTGRES_URL, f'CREATE DATABASE "{name}"{copy}'))
     except Exception as exc:  # any failure here means "no PostgreSQL to test on"
         missing_service(f"PostgreSQL tests need a server at {POSTGRES_URL} ({exc})")
-    base, _, _ = POSTGRES_URL.rpartition("/")
     try:
-        yield f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://", 1)
+        yield postgres_url(name)
     finally:
         asyncio.run(_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def postgres_url(name: str) -> str:
+    base, _, _ = POSTGRES_URL.rpartition("/")
+    return f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+# Template databases: every test server's database is a copy of one database per engine that is
+# migrated and seeded once per run (``pydotorg serve``'s first start, on a fresh database, is
+# tested in tests/db/test_seed.py and tests/test_cli.py). The run's id comes from the environment,
+# which pytest-xdist's workers inherit from the main process (tests/conftest.py sets it), so the
+# first worker to need a template builds it under a file lock and the others wait and copy it.
+TEST_RUN_VARIABLE = "PYDOTORG_TEST_RUN"
+
+
+def run_id() -> str:
+    """This run's id: chosen by the main process, inherited by pytest-xdist's workers."""
+    return os.environ.setdefault(TEST_RUN_VARIABLE, uuid.uuid4().hex[:12])
+
+
+def templates_dir() -> Path:
+    path = Path(tempfile.gettempdir()) / f"pydotorg-templates-{run_id()}"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def postgres_template_name() -> str:
+    return f"pydotorg_template_{run_id()}"
+
+
+def _migrate_and_seed(database_url: str) -> None:
+    upgrade(database_url)
+    asyncio.run(seed(database_url))
+
+
+def _build_sqlite_template(directory: Path) -> None:
+    building = directory / "building.sqlite3"
+    for leftover in directory.glob("building.sqlite3*"):
+        leftover.unlink()
+    _migrate_and_seed(f"sqlite+aiosqlite:///{building}")
+    with closing(sqlite3.connect(building)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # all of it in the one file
+    building.rename(directory / "seeded.sqlite3")
+
+
+def _build_postgres_template(directory: Path) -> None:
+    name = postgres_template_name()
+    asyncio.run(_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_admin(POSTGRES_URL, f'CREATE DATABASE "{name}"'))
+    _migrate_and_seed(postgres_url(name))
+
+
+TEMPLATE_BUILDERS = {"sqlite": _build_sqlite_template, "postgresql": _build_postgres_template}
+
+
+def _build_template(engine: str, *, wait: bool) -> bool:
+    """Build ``engine``'s template unless it is built already. False, without waiting, if
+    another process is building it and ``wait`` is false."""
+    directory = templates_dir()
+    with (directory / f"{engine}.lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return False
+        built = directory / f"{engine}.built"
+        if not built.exists():
+            TEMPLATE_BUILDERS[engine](directory)
+            built.touch()
+        return True
+
+
+def build_template(engine: str) -> None:
+    """This run's template for ``engine``, built by the first process that needs it. A process
+    that finds another one building it builds the other engine's meanwhile, so that the two
+    are built side by side rather than one after the other."""
+    if not _build_template(engine, wait=False):
+        other = next(name for name in TEMPLATE_BUILDERS if name != engine)
+        with suppress(Exception):  # an engine that cannot be built fails its own tests
+            _build_template(other, wait=False)
+        _build_template(engine, wait=True)
+
+
+def require_postgres() -> None:
+    """Check that the test PostgreSQL server answers (skip or fail otherwise)."""
+    try:
+        asyncio.run(_admin(POSTGRES_URL, "SELECT 1"))
+    except Exception as exc:  # any failure here means "no PostgreSQL to test on"
+        missing_service(f"PostgreSQL tests need a server at {POSTGRES_URL} ({exc})")
+
+
+def drop_templates() -> None:
+    """Remove this run's templates (at the end of the run, in the main process)."""
+    directory = templates_dir()
+    if (directory / "postgresql.lock").exists():
+        statement = f'DROP DATABASE IF EXISTS "{postgres_template_name()}" WITH (FORCE)'
+        with suppress(Exception):  # no PostgreSQL to reach: then no template was made either
+            asyncio.run(_admin(POSTGRES_URL, statement))
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def seeded_sqlite(path: Path) -> str:
+    """A copy of this run's migrated and seeded SQLite template at ``path``; its URL."""
+    build_template("sqlite")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(templates_dir() / "seeded.sqlite3", path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@contextmanager
+def seeded_database(engine: str, var_dir: Path) -> Iterator[str]:
+    """A migrated and seeded database of the caller's own, copied from this run's template: a
+    SQLite file in ``var_dir``, or a new PostgreSQL database (dropped afterwards)."""
+    if engine == "sqlite":
+        yield seeded_sqlite(var_dir / "test.sqlite3")
+    else:
+        require_postgres()
+        build_template("postgresql")
+        with postgres_database(template=postgres_template_name()) as url:
+            yield url
 
 
 @dataclass
@@ -157,9 +280,8 @@ async def _make_account(database_url: str, username: str, *, staff: bool) -> str
 def run_server(
     engine: str, database_url: str, var_dir: Path, **overrides: object
 ) -> Iterator[LiveServer]:
-    """Migrate, seed, create a staff and a plain account, and serve on a free port."""
-    upgrade(database_url)
-    asyncio.run(seed(database_url))
+    """Create a staff and a plain account on a seeded database (``seeded_database``), and
+    serve it on a free port."""
     credentials = {
         "staff": asyncio.run(_make_account(database_url, "staffer", staff=True)),
         "user": asyncio.run(_make_account(database_url, "plainuser", staff=False)),
@@ -176,6 +298,16 @@ def run_server(
             log_path=log_path,
             credentials=credentials,
         )
+
+
+@contextmanager
+def seeded_server(engine: str, var_dir: Path, **overrides: object) -> Iterator[LiveServer]:
+    """A server on a seeded database of its own (``seeded_database`` in ``var_dir``)."""
+    with (
+        seeded_database(engine, var_dir) as database_url,
+        run_server(engine, database_url, var_dir, **overrides) as live,
+    ):
+        yield live
 
 
 # Settings field -> the environment variable ``Settings.from_env`` reads it from.

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import LiveServer, postgres_database, run_server
+from tests.support import LiveServer, seeded_server
 
 SEED = "20261129"
 CHECKS = [
@@ -46,15 +46,13 @@ SELF_HARM = ["revokeAllApiKeys", "revokeApiKey", "updateUser", "logout", "change
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A SQLite server of the fuzzer's own: what it writes no other test sees."""
-    var_dir = tmp_path_factory.mktemp("var-fuzzed")
-    with run_server("sqlite", f"sqlite+aiosqlite:///{var_dir / 'fuzzed.sqlite3'}", var_dir) as live:
+    with seeded_server("sqlite", tmp_path_factory.mktemp("var-fuzzed")) as live:
         yield live
 
 
 @pytest.fixture(scope="module")
 def fuzzed_postgresql(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    var_dir = tmp_path_factory.mktemp("var-fuzzed-postgresql")
-    with postgres_database() as url, run_server("postgresql", url, var_dir) as live:
+    with seeded_server("postgresql", tmp_path_factory.mktemp("var-fuzzed-postgresql")) as live:
         yield live
 
 

@@ -24,7 +24,7 @@ from pydotorg.compat.upstream import MAX_RETRIES
 from pydotorg.data import load
 from pydotorg.db.engine import create_engine
 from tests.conftest import ENGINES
-from tests.support import LiveServer, free_port, postgres_database, run_server, settings_env
+from tests.support import LiveServer, free_port, seeded_server, settings_env
 
 V2 = "/api/v2/downloads"
 ORIGIN = "https://www.python.org"
@@ -159,14 +159,8 @@ def mirror(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     """A seeded database of its own, served (the sync writes to it)."""
-    var_dir = tmp_path_factory.mktemp(f"sync-{request.param}")
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{var_dir / 'mirror.sqlite3'}"
-        with run_server("sqlite", url, var_dir) as live:
-            yield live
-    else:
-        with postgres_database() as url, run_server("postgresql", url, var_dir) as live:
-            yield live
+    with seeded_server(request.param, tmp_path_factory.mktemp(f"sync-{request.param}")) as live:
+        yield live
 
 
 def sync(live: LiveServer, *args: str) -> subprocess.CompletedProcess[str]:
@@ -361,11 +355,7 @@ def two_instances(tmp_path: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
         for name, engine in (("source", "sqlite"), ("mirror", "postgresql")):
             var_dir = tmp_path / name
             var_dir.mkdir()
-            if engine == "sqlite":
-                url = f"sqlite+aiosqlite:///{var_dir / 'db.sqlite3'}"
-            else:
-                url = stack.enter_context(postgres_database())
-            servers.append(stack.enter_context(run_server(engine, url, var_dir)))
+            servers.append(stack.enter_context(seeded_server(engine, var_dir)))
         yield servers[0], servers[1]
 
 

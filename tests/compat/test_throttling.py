@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.core.test_ratelimit import away_from_window_edge, fresh_ip
-from tests.support import LiveServer, postgres_database, run_server
+from tests.support import LiveServer, seeded_server
 
 LIMITS = "LOW=2/3/4;CRITICAL=2/3/4;HIGH=2/3/4;MEDIUM=2/3/4"
 THROTTLED = re.compile(r"^Request was throttled\. Expected available in (\d+) seconds?\.$")
@@ -22,13 +22,8 @@ def limited(
 ) -> Iterator[LiveServer]:
     var_dir = tmp_path_factory.mktemp(f"var-throttled-{request.param}")
     options = {"rate_limit_enabled": True, "rate_limits": LIMITS, "trusted_proxy_hops": 1}
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{var_dir / 'limited.sqlite3'}"
-        with run_server("sqlite", url, var_dir, **options) as live:
-            yield live
-    else:
-        with postgres_database() as url, run_server("postgresql", url, var_dir, **options) as live:
-            yield live
+    with seeded_server(request.param, var_dir, **options) as live:
+        yield live
 
 
 def caller(server: LiveServer, authorization: str | None = None) -> httpx.Client:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -14,7 +13,7 @@ import pytest
 
 from tests.compat.conftest import file_body, pk
 from tests.conftest import ENGINES
-from tests.support import LiveServer, postgres_database, run_server
+from tests.support import LiveServer, seeded_server
 
 V2 = "/api/v2/downloads/"
 RELEASE_KEYS = [
@@ -192,12 +191,8 @@ def test_unpublished_releases_are_404_but_their_files_are_listed(
 def own_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
     """A seeded server of the test's own: what it changes in the shipped data no other test
     sees."""
-    with contextlib.ExitStack() as stack:
-        if request.param == "sqlite":
-            url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
-        else:
-            url = stack.enter_context(postgres_database())
-        yield stack.enter_context(run_server(request.param, url, tmp_path))
+    with seeded_server(request.param, tmp_path) as live:
+        yield live
 
 
 def test_a_python_org_record_matches_but_for_host(own_server: LiveServer) -> None:

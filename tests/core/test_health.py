@@ -17,10 +17,11 @@ from tests.support import (
     free_port,
     log_records,
     make_settings,
-    postgres_database,
     redis_server,
     require_redis,
     run_server,
+    seeded_database,
+    seeded_sqlite,
     serve_app,
     tcp_proxy,
     wait_until,
@@ -83,7 +84,7 @@ def move_away(database: Path, aside: Path) -> None:
 def test_a_sqlite_file_that_vanishes_is_503_until_it_returns(tmp_path: Path) -> None:
     database = tmp_path / "data" / "pydotorg.sqlite3"
     aside = tmp_path / "aside.sqlite3"
-    url = f"sqlite+aiosqlite:///{database}"
+    url = seeded_sqlite(database)
     with run_server("sqlite", url, tmp_path, response_cache=False) as live, live.client() as client:
         move_away(database, aside)
         # No request has opened a pooled connection yet: each needs a new one, and none can open.
@@ -105,7 +106,7 @@ def test_a_sqlite_file_that_vanishes_is_503_until_it_returns(tmp_path: Path) -> 
 
 
 def test_postgresql_going_away_is_503_and_recovers_without_a_restart(tmp_path: Path) -> None:
-    with postgres_database() as real_url:
+    with seeded_database("postgresql", tmp_path) as real_url:
         real = make_url(real_url)
         with tcp_proxy((real.host or "127.0.0.1", real.port or 5432)) as proxy:
             url = real.set(host="127.0.0.1", port=proxy.port).render_as_string(False)

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from pydotorg.core.ratelimit import Limits, Tier, client_address
-from tests.support import LiveServer, postgres_database, require_redis, run_server
+from tests.support import LiveServer, require_redis, seeded_server
 
 LIMITS = "LOW=4/6/8;CRITICAL=2/3/4;HIGH=3/4/5;MEDIUM=4/5/6"
 _addresses = itertools.count(1)
@@ -30,18 +30,14 @@ def limited(
     var_dir = tmp_path_factory.mktemp(f"var-{request.param}")
     options = {"rate_limit_enabled": True, "rate_limits": LIMITS, "trusted_proxy_hops": 1}
     if request.param == "sqlite-memory":
-        url = f"sqlite+aiosqlite:///{var_dir / 'limited.sqlite3'}"
-        with run_server("sqlite", url, var_dir, **options) as live:
+        with seeded_server("sqlite", var_dir, **options) as live:
             yield live
     else:
         redis_url = require_redis()
         prefix = f"pydotorg-test-{uuid.uuid4().hex[:8]}:"
-        with (
-            postgres_database() as url,
-            run_server(
-                "postgresql", url, var_dir, redis_url=redis_url, redis_key_prefix=prefix, **options
-            ) as live,
-        ):
+        with seeded_server(
+            "postgresql", var_dir, redis_url=redis_url, redis_key_prefix=prefix, **options
+        ) as live:
             yield live
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from tests.core.test_ratelimit import away_from_window_edge, fresh_ip
-from tests.support import free_port, redis_server, require_redis, run_server, serve_app
+from tests.support import free_port, redis_server, require_redis, seeded_server, serve_app
 
 
 def test_two_server_processes_share_one_limit_through_redis(tmp_path: Path) -> None:
@@ -20,9 +20,8 @@ def test_two_server_processes_share_one_limit_through_redis(tmp_path: Path) -> N
         "rate_limits": "LOW=10/20/30",
         "trusted_proxy_hops": 1,
     }
-    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
     with (
-        run_server("sqlite", url, tmp_path, **options) as first,
+        seeded_server("sqlite", tmp_path, **options) as first,
         serve_app(first.settings, tmp_path / "second.log") as second,
     ):
         away_from_window_edge()
@@ -38,7 +37,6 @@ def test_two_server_processes_share_one_limit_through_redis(tmp_path: Path) -> N
 
 def test_limits_fail_open_while_redis_is_away_and_resume_after(tmp_path: Path) -> None:
     port = free_port()
-    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite3'}"
     options = {
         "rate_limit_enabled": True,
         "rate_limits": "LOW=3/5/7",
@@ -47,7 +45,7 @@ def test_limits_fail_open_while_redis_is_away_and_resume_after(tmp_path: Path) -
     }
     with (
         redis_server(port) as redis_process,
-        run_server("sqlite", url, tmp_path, **options) as live,
+        seeded_server("sqlite", tmp_path, **options) as live,
     ):
         client = httpx.Client(base_url=live.base_url)
 

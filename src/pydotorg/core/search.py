@@ -257,15 +257,14 @@ class SearchIndex:
         transaction."""
         await self.remove(session, object_id)
         title_terms, body_terms = analyse(title), analyse(body)
-        session.add(
-            SearchDocument(
-                kind=self.kind,
-                object_id=object_id,
-                title_terms=" ".join(title_terms),
-                body_terms=" ".join(body_terms),
-            )
-        )
         await session.flush()
+        document = {
+            "kind": self.kind,
+            "object_id": object_id,
+            "title_terms": " ".join(title_terms),
+            "body_terms": " ".join(body_terms),
+        }
+        await session.execute(insert(SearchDocument), [document])
         rows = self.posting_rows(object_id, title_terms, body_terms)
         if rows:
             await session.execute(insert(SearchPosting), rows)
@@ -287,15 +286,21 @@ class SearchIndex:
         ]
 
     async def remove(self, session: AsyncSession, object_id: int) -> None:
+        """Delete the document of one object and its postings. The session holds no documents
+        (``put`` inserts rows, not objects), so there is nothing in it to update: not looking
+        saves a scan of every object the session holds, per call (seeding makes thousands)."""
+        unsynchronized = {"synchronize_session": False}
         await session.execute(
             delete(SearchDocument).where(
                 SearchDocument.kind == self.kind, SearchDocument.object_id == object_id
-            )
+            ),
+            execution_options=unsynchronized,
         )
         await session.execute(
             delete(SearchPosting).where(
                 SearchPosting.kind == self.kind, SearchPosting.object_id == object_id
-            )
+            ),
+            execution_options=unsynchronized,
         )
 
     def matches(self, engine: SearchEngine, query: str) -> Subquery | None:
