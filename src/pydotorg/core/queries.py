@@ -158,7 +158,7 @@ async def page_of(database: Database, query: AnySelect, window: Window) -> tuple
     return [], total or 0
 
 
-_GROUPED: WeakKeyDictionary[AnySelect, dict[Any, AnySelect]] = WeakKeyDictionary()
+_GROUPED: WeakKeyDictionary[AnySelect, dict[Any, tuple[AnySelect, ...]]] = WeakKeyDictionary()
 
 
 def window_of_groups(
@@ -178,40 +178,67 @@ def window_of_groups(
     return span, skip, total
 
 
+FEW_GROUPS = 3  # a window spanning at most this many groups reads them one at a time
+
+
+def _in_groups(query: AnySelect, group: Any, within: tuple[Any, ...]) -> tuple[AnySelect, ...]:
+    """The statements of :func:`page_in_groups` for ``query``, made once: the rows of one
+    group in their order within it (parameter ``page_group``), and of several groups in the
+    list's order (``page_groups``); each with ``page_limit`` and ``page_offset``."""
+    statements = _GROUPED.setdefault(query, {})
+    made = statements.get((group, within))
+    if made is None:
+        view = view_of(query)
+        base = query if view is None else view.statement
+        window = (
+            bindparam("page_limit", type_=BigInteger),
+            bindparam("page_offset", type_=BigInteger),
+        )
+        one = base.where(group == bindparam("page_group")).order_by(None).order_by(*within)
+        several = base.where(group.in_(bindparam("page_groups", expanding=True)))
+        made = statements[group, within] = tuple(
+            statement.limit(window[0]).offset(window[1]) for statement in (one, several)
+        )
+    return made
+
+
 async def page_in_groups(
     database: Database,
     query: AnySelect,
     window: Window,
     group: Any,
     groups: Iterable[tuple[Any, int]],
+    within: tuple[Any, ...],
 ) -> tuple[list[Any], int]:
     """One window of ``query`` and its total, like :func:`page_of`, for a list whose order
     keeps the rows of one group together (a release's files), the groups in the order of
-    ``groups``: (value of the ``group`` column, how many rows ``query`` has in it).
+    ``groups``: (value of the ``group`` column, how many rows ``query`` has in it), and the
+    rows of a group in the order of ``within``.
 
-    The counts say which groups the window spans and how far into the first it starts, so the
-    statement reads only those groups' rows (an index on ``group`` and the rest of the order
-    makes that a range), however deep the window: a page at offset 900,000 of a million files
-    costs what the first page costs."""
+    The counts say which groups the window spans and how far into the first it starts, so
+    the statements read only those groups' rows, however deep the window: a page at offset
+    900,000 of a million files costs what the first page costs. A window within a few groups
+    reads them one by one, in ``within`` order, which an index on ``(group, *within)`` gives
+    without sorting; one across more (small) groups reads them together."""
     span, skip, total = window_of_groups(groups, window)
     if not span:
         return [], total
-    statements = _GROUPED.setdefault(query, {})
-    statement = statements.get(group)
-    if statement is None:
-        view = view_of(query)
-        statement = statements[group] = (
-            (query if view is None else view.statement)
-            .where(group.in_(bindparam("page_groups", expanding=True)))
-            .limit(bindparam("page_limit", type_=BigInteger))
-            .offset(bindparam("page_offset", type_=BigInteger))
-        )
-    params = {"page_groups": span, "page_limit": window.limit, "page_offset": skip}
+    one, several = _in_groups(query, group, within)
     view = view_of(query)
-    if view is not None:
-        items, _ = await views(database, view, statement, params)
-    else:
-        items = list((await database.session.scalars(statement, params)).unique())
+
+    async def run(statement: AnySelect, params: dict[str, Any]) -> list[Any]:
+        if view is not None:
+            return (await views(database, view, statement, params))[0]
+        return list((await database.session.scalars(statement, params)).unique())
+
+    if len(span) > FEW_GROUPS:
+        params = {"page_groups": span, "page_limit": window.limit, "page_offset": skip}
+        return await run(several, params), total
+    items: list[Any] = []
+    for key in span:
+        params = {"page_group": key, "page_limit": window.limit - len(items), "page_offset": skip}
+        items += await run(one, params)
+        skip = 0
     return items, total
 
 

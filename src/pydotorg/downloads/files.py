@@ -227,7 +227,12 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
         f: FileFilters = filters or FileFilters()
         query = self.filtered(self.query(), f)
         rows, total = await page_in_groups(
-            self.database, query, window, ReleaseFile.release_id, await self._counts(f)
+            self.database,
+            query,
+            window,
+            ReleaseFile.release_id,
+            await self._counts(f),
+            within=(ReleaseFile.os_id, ReleaseFile.name, ReleaseFile.id),
         )
         return Page([self.read(row) for row in rows], total, window)
 
