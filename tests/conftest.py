@@ -27,6 +27,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         drop_templates()
 
 
+# Tests that take minutes (schemathesis over every operation): they start first, at the head of
+# one worker's queue, so that pytest-xdist's work stealing (``--dist worksteal``, pyproject)
+# shares every other test around them rather than leaving one worker alone with them at the end.
+LONGEST_FIRST = ("tests/test_fuzzing.py",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
+
+
 def live_servers(item: pytest.Item) -> dict[str, LiveServer]:
     """The servers a test uses, directly or through another fixture, by fixture name."""
     servers: dict[str, LiveServer] = {}
