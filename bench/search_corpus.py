@@ -23,7 +23,7 @@ from sqlalchemy import insert, select, text
 
 from pydotorg.content.blogs.models import BlogEntry, BlogFeed
 from pydotorg.content.pages.models import Page
-from pydotorg.core.search import SearchDocument, SearchIndex, SearchPosting, analyse
+from pydotorg.core.search import SearchDocument, SearchIndex, SearchPosting, analyse, moment
 from pydotorg.data import DATA_DIR
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.db.migrate import upgrade
@@ -121,7 +121,9 @@ async def build(database_url: str, count: int, seed_value: int) -> None:
                         }
                     )
                     kind = "blog_entry"
-                posting_rows += SearchIndex(kind).posting_rows(row_id, title_terms, body_terms)
+                posting_rows += SearchIndex(kind).posting_rows(
+                    row_id, title_terms, body_terms, moment(when)
+                )
                 index.append(
                     {
                         "kind": kind,

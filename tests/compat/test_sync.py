@@ -226,7 +226,11 @@ def test_sync_keeps_the_sources_ids_and_a_second_run_changes_nothing(
     assert "OSes: 0 added, 1 updated, 1 unchanged" in done.stdout
     assert "Python 3.13.0 (id " in done.stdout and " -> 1: " in done.stdout
 
-    release = anon.get("/api/v1/releases/1").json()
+    # The server's response cache follows another process's write within a poll (0.25 s).
+    deadline = time.monotonic() + 5
+    while (release := anon.get("/api/v1/releases/1").json())["name"] != "Python 3.13.0":
+        assert time.monotonic() < deadline, release
+        time.sleep(0.05)
     assert (release["name"], release["slug"]) == ("Python 3.13.0", "python-3130")
     new = anon.get("/api/v1/releases/5000").json()
     assert (new["name"], new["python_version"], new["version"]) == ("Python 3.99.0", "3.99.0", 3)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 
+from pydotorg.content.pages.models import Page
+from pydotorg.content.pages.services import PAGE_INDEX
+from pydotorg.core import clock
 from pydotorg.core.search import (
     SearchIndex,
     SearchPosting,
     analyse,
     corrected,
     edit_distance,
+    moment,
     postings,
     query_terms,
     score_of,
@@ -23,6 +28,8 @@ from pydotorg.core.search import (
 )
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.db.migrate import upgrade
+from pydotorg.jobs.models import Job, JobStatus
+from pydotorg.jobs.services import JOB_INDEX
 from pydotorg.search.services import highlight
 from tests.support import postgres_database
 
@@ -275,3 +282,132 @@ def test_postings_hold_each_term_once_with_its_positions() -> None:
     assert score_of(["1", "0"], ["", ""]) == 2 + 2  # the wrong way round
     assert score_of(["", ""], ["3 9", "10"]) == 1 + 1 + 2  # side by side in the body
     assert score_of([""], ["4"]) == 1
+
+
+WHEN = datetime(2024, 5, 17, 9, 30, 15, 250000, tzinfo=UTC)
+
+
+def test_a_moment_orders_as_the_dates_do() -> None:
+    assert moment(None) is None
+    assert moment(datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=UTC)) == 1_000_005
+    assert moment(date(2024, 5, 17)) == moment(datetime(2024, 5, 17, tzinfo=UTC))
+    later = [date(1999, 12, 31), WHEN - timedelta(microseconds=1), WHEN, date(2024, 5, 18)]
+    values = [moment(value) or 0 for value in later]
+    assert values == sorted(values) and len(set(values)) == len(values)
+
+
+async def posting_dates(url: str) -> list[list[int | None]]:
+    """The postings' dates of a job and a page as their rows change: put with no date, the
+    date set by a flush, put again; a page's ``updated`` moved by an edit."""
+    engine = create_engine(url, pool=False)
+    seen: list[list[int | None]] = []
+    try:
+        async with create_sessionmaker(engine)() as session:
+
+            async def dates(kind: str, object_id: int) -> list[int | None]:
+                found = await session.scalars(
+                    select(SearchPosting.at)
+                    .where(SearchPosting.kind == kind, SearchPosting.object_id == object_id)
+                    .order_by(SearchPosting.term)
+                )
+                return list(found)
+
+            job = Job(
+                slug="night-watch",
+                job_title="Night watch",
+                company_name="ACME",
+                description="Watch.",
+                contact_email="jobs@example.org",
+                status=JobStatus.REVIEW,
+            )
+            session.add(job)
+            await session.flush()
+            await JOB_INDEX.put(session, job.id, "Night watch", "Watch")
+            seen.append(await dates("job", job.id))  # not approved: no date
+            job.approved = WHEN
+            await session.flush()
+            seen.append(await dates("job", job.id))  # approved: the flush dated its postings
+            await JOB_INDEX.put(session, job.id, "Night watch", "Watch the night")
+            seen.append(await dates("job", job.id))
+            page = Page(path="/dated/", title="Dated page")
+            session.add(page)
+            await session.flush()
+            await PAGE_INDEX.put(session, page.id, page.title, "")
+            seen.append([*await dates("page", page.id), moment(page.updated)])
+            clock.start_at(WHEN + timedelta(days=400))
+            try:
+                page.description = "Edited later."
+                await session.flush()
+            finally:
+                clock.start_at(None)
+            seen.append([*await dates("page", page.id), moment(page.updated)])
+            await session.commit()
+    finally:
+        await engine.dispose()
+    return seen
+
+
+def test_postings_keep_their_documents_dates_on_both_engines(tmp_path: Path) -> None:
+    sqlite_url = f"sqlite+aiosqlite:///{tmp_path / 'dates.sqlite3'}"
+    upgrade(sqlite_url)
+    on_sqlite = asyncio.run(posting_dates(sqlite_url))
+    with postgres_database() as pg_url:
+        upgrade(pg_url)
+        on_postgres = asyncio.run(posting_dates(pg_url))
+    for seen in (on_sqlite, on_postgres):
+        unapproved, approved, again, page, edited = seen
+        assert unapproved == [None, None] and approved == [moment(WHEN)] * 2
+        assert again == [moment(WHEN)] * 3
+        assert page[0] == page[1] == page[2] is not None  # "dated", "page": the row's updated
+        assert edited[0] == edited[1] == edited[2]  # the edit's new updated, in both postings
+        moved, now = moment(WHEN + timedelta(days=400)), edited[2]
+        assert moved is not None and now is not None and moved <= now < moved + 60_000_000
+
+
+async def index_a_page_before_dates(url: str) -> int:
+    """At revision 0015 (no dates in postings): a page and one posting of it."""
+    engine = create_engine(url, pool=False)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            page = Page(path="/older/", title="Older page", created=WHEN, updated=WHEN)
+            session.add(page)
+            await session.flush()
+            await session.execute(
+                text(
+                    "INSERT INTO search_postings (kind, term, object_id, title_at, body_at) "
+                    "VALUES ('page', 'older', :id, '0', '')"
+                ),
+                {"id": page.id},
+            )
+            await session.commit()
+            return page.id
+    finally:
+        await engine.dispose()
+
+
+async def posting_date_of(url: str, object_id: int) -> int | None:
+    engine = create_engine(url, pool=False)
+    try:
+        async with engine.connect() as connection:
+            statement = text(
+                "SELECT at FROM search_postings WHERE kind = 'page' AND object_id = :id"
+            )
+            value: int | None = await connection.scalar(statement, {"id": object_id})
+            return value
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_the_migration_dates_the_postings_already_there(engine: str, tmp_path: Path) -> None:
+    def migrate(url: str) -> int | None:
+        upgrade(url, "0015")
+        page_id = asyncio.run(index_a_page_before_dates(url))
+        upgrade(url)
+        return asyncio.run(posting_date_of(url, page_id))
+
+    if engine == "sqlite":
+        assert migrate(f"sqlite+aiosqlite:///{tmp_path / 'older.sqlite3'}") == moment(WHEN)
+        return
+    with postgres_database() as url:
+        assert migrate(url) == moment(WHEN)

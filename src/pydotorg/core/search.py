@@ -22,9 +22,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from typing import Any, Literal, Protocol, TypeVar
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Index,
     Integer,
@@ -33,13 +35,17 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    event,
     false,
     insert,
+    inspect,
+    select,
     text,
     true,
+    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 from sqlalchemy.sql import Subquery
 
 from pydotorg.db.base import Base, Id
@@ -94,8 +100,10 @@ def query_terms(query: str) -> list[str]:
 
 class SearchPosting(Base):
     """One term of one document: its word positions in the title and in the body (``"0 7"``;
-    empty when absent). Primary key (kind, term, object_id): a term's documents are one index
-    range, and a prefix's terms too (``term`` sorts by code point on both engines)."""
+    empty when absent), and the document's date (``at``: see :func:`moment`). Primary key
+    (kind, term, object_id): a term's documents are one index range, and a prefix's terms too
+    (``term`` sorts by code point on both engines); ``ix_search_postings_newest`` orders a
+    term's documents by date, for the newest matches of a frequent word."""
 
     __tablename__ = "search_postings"
     __table_args__ = (
@@ -109,6 +117,7 @@ class SearchPosting(Base):
             sqlite_where=text("title_at <> ''"),
             postgresql_where=text("title_at <> ''"),
         ),
+        Index("ix_search_postings_newest", "kind", "term", "at", "object_id"),
     )
     cache_versioned = False
 
@@ -119,6 +128,21 @@ class SearchPosting(Base):
     object_id: Mapped[int] = mapped_column(Id, primary_key=True)
     title_at: Mapped[str] = mapped_column(Text, nullable=False, default="")
     body_at: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+def moment(value: datetime | date | None) -> int | None:
+    """A document's date as stored in its postings: microseconds since 1970 in UTC (a day:
+    its midnight), the same integer on every engine; None without a date. It orders as the
+    dates do."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(), tzinfo=UTC)
+    elif value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    delta = value - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def postings(title_terms: list[str], body_terms: list[str]) -> dict[str, tuple[str, str]]:
@@ -246,11 +270,24 @@ def search_engine(database_url: str) -> SearchEngine:
     return SQLiteSearch()
 
 
+# The date column of each kind of document, by model: what keeps postings' ``at`` right.
+_DATED: dict[type, tuple[str, Any]] = {}
+
+
 @dataclass(frozen=True)
 class SearchIndex:
-    """Index and match documents of one kind (``"job"``, ``"event"``, ...)."""
+    """Index and match documents of one kind (``"job"``, ``"event"``, ...).
+
+    ``date`` is the column of the indexed table that orders its documents newest first (the
+    site-wide search's ``IndexSpec.date``); each posting keeps it (:func:`moment`), set by
+    :meth:`put` and kept when a flush changes it (:func:`install_posting_dates`)."""
 
     kind: str
+    date: Any = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.date is not None:
+            _DATED[self.date.class_] = (self.kind, self.date)
 
     async def put(self, session: AsyncSession, object_id: int, title: str, body: str) -> None:
         """Add or replace the document of one object and its postings, inside the caller's
@@ -265,15 +302,20 @@ class SearchIndex:
             "body_terms": " ".join(body_terms),
         }
         await session.execute(insert(SearchDocument), [document])
-        rows = self.posting_rows(object_id, title_terms, body_terms)
+        at = None
+        if self.date is not None:  # the row as flushed: its date is the stored one
+            model = self.date.class_
+            at = moment(await session.scalar(select(self.date).where(model.id == object_id)))
+        rows = self.posting_rows(object_id, title_terms, body_terms, at)
         if rows:
             await session.execute(insert(SearchPosting), rows)
         await add_terms(session, [*title_terms, *body_terms])
 
     def posting_rows(
-        self, object_id: int, title_terms: list[str], body_terms: list[str]
+        self, object_id: int, title_terms: list[str], body_terms: list[str], at: int | None
     ) -> list[dict[str, Any]]:
-        """The ``search_postings`` rows of one document (for bulk inserts)."""
+        """The ``search_postings`` rows of one document (for bulk inserts); ``at`` is its
+        date (:func:`moment`)."""
         return [
             {
                 "kind": self.kind,
@@ -281,6 +323,7 @@ class SearchIndex:
                 "object_id": object_id,
                 "title_at": title_at,
                 "body_at": body_at,
+                "at": at,
             }
             for term, (title_at, body_at) in postings(title_terms, body_terms).items()
         ]
@@ -328,6 +371,36 @@ class SearchIndex:
         if ranked:
             rows = rows.order_by(None).order_by(matches.c.score.desc(), *then_by)
         return rows
+
+
+def _dates_after_flush(session: Session, _flush: UOWTransaction) -> None:
+    """A flushed change of an indexed row's date (an edit, an approval, ``updated``) reaches
+    its postings in the same transaction, whether or not the row is indexed again."""
+    for row in list(session.dirty):
+        dated = _DATED.get(type(row))
+        if dated is None:
+            continue
+        kind, column = dated
+        if column.property.columns[0].onupdate is not None:  # ``updated``: any real change
+            changed = session.is_modified(row, include_collections=False)
+        else:
+            changed = inspect(row).attrs[column.key].history.has_changes()
+        if not changed:
+            continue
+        object_id = row.id
+        value = session.execute(select(column).where(column.class_.id == object_id)).scalar()
+        session.execute(
+            update(SearchPosting)
+            .where(SearchPosting.kind == kind, SearchPosting.object_id == object_id)
+            .values(at=moment(value)),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def install_posting_dates() -> None:
+    """Keep postings' dates with their rows' in every ORM session (idempotent)."""
+    if not event.contains(Session, "after_flush", _dates_after_flush):
+        event.listen(Session, "after_flush", _dates_after_flush)
 
 
 async def add_terms(session: AsyncSession, terms: list[str]) -> None:
@@ -425,24 +498,31 @@ class IndexSpec:
     """One index of the site-wide search (``POST /api/v1/search/``), declared by its domain in
     ``<domain>/indexes.py`` as ``INDEXES = [IndexSpec(...)]``.
 
-    ``name`` is what callers put in ``indexes``; ``kind`` the :class:`SearchIndex` kind the
-    domain's services write; ``model`` the table whose ``id`` is the document's object id;
-    ``title`` and ``date`` its columns shown in a hit (``date`` also orders ties and is what
-    ``date_from``/``date_to`` filter); ``route`` the operation id of the resource's
-    ``GET /{id}``; ``visible(role, user_id)`` the rows a caller may see; ``document(row)`` the
-    (title, body) a row is indexed under and ``indexed()`` which rows are, for
-    ``pydotorg search reindex``.
+    ``name`` is what callers put in ``indexes``; ``index`` the :class:`SearchIndex` the
+    domain's services write (its ``kind``, and its ``date``: the column shown in a hit, that
+    orders ties and is what ``date_from``/``date_to`` filter); ``model`` the table whose ``id``
+    is the document's object id; ``title`` its column shown in a hit; ``route`` the operation
+    id of the resource's ``GET /{id}``; ``visible(role, user_id)`` the rows a caller may see;
+    ``document(row)`` the (title, body) a row is indexed under and ``indexed()`` which rows
+    are, for ``pydotorg search reindex``.
     """
 
     name: str
-    kind: str
+    index: SearchIndex
     model: Any
     title: Any
-    date: Any
     route: str
     visible: Visibility
     document: Callable[[Any], tuple[str, str]]
     indexed: Callable[[], ColumnElement[bool]] = field(default=lambda: true())
+
+    @property
+    def kind(self) -> str:
+        return self.index.kind
+
+    @property
+    def date(self) -> Any:
+        return self.index.date
 
 
 __all__ = [
@@ -458,6 +538,8 @@ __all__ = [
     "analyse",
     "corrected",
     "everyone",
+    "install_posting_dates",
+    "moment",
     "postings",
     "query_terms",
     "score_of",

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement
 from pydotorg.core.search import IndexSpec, SearchIndex, staff_or
 from pydotorg.downloads.models import Release
 
-RELEASE_INDEX = SearchIndex("release")
+RELEASE_INDEX = SearchIndex("release", date=Release.release_date)
 
 
 def document(release: Release) -> tuple[str, str]:
@@ -28,10 +28,9 @@ async def index(session: Any, release: Release) -> None:
 INDEXES = [
     IndexSpec(
         name="releases",
-        kind=RELEASE_INDEX.kind,
+        index=RELEASE_INDEX,
         model=Release,
         title=Release.name,
-        date=Release.release_date,
         route="getRelease",
         visible=staff_or(_published),
         document=document,

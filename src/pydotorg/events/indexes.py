@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, or_, true
 from pydotorg.core.search import IndexSpec, Role, SearchIndex
 from pydotorg.events.models import STATUS_APPROVED, Event
 
-EVENT_INDEX = SearchIndex("event")
+EVENT_INDEX = SearchIndex("event", date=Event.first_start)
 
 
 def document(event: Event) -> tuple[str, str]:
@@ -34,10 +34,9 @@ async def index(session: Any, event: Event) -> None:
 INDEXES = [
     IndexSpec(
         name="events",
-        kind=EVENT_INDEX.kind,
+        index=EVENT_INDEX,
         model=Event,
         title=Event.title,
-        date=Event.first_start,
         route="getEvent",
         visible=visible,
         document=document,

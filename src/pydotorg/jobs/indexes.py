@@ -19,10 +19,9 @@ def visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
 INDEXES = [
     IndexSpec(
         name="jobs",
-        kind=JOB_INDEX.kind,
+        index=JOB_INDEX,
         model=Job,
         title=Job.job_title,
-        date=Job.approved,
         route="getJob",
         visible=visible,
         document=document,

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 
 from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDeniedError
 from pydotorg.core.feeds import FeedAbout, FeedItem, feed_document
@@ -40,7 +40,7 @@ from pydotorg.jobs.schemas import (
     NamedUpdate,
 )
 
-JOB_INDEX = SearchIndex("job")
+JOB_INDEX = SearchIndex("job", date=Job.approved)
 FEED_TITLE = "Python Job Board"
 EXPIRED = "expired"
 S = JobStatus
@@ -87,8 +87,10 @@ OWNER_EDITABLE = frozenset({S.DRAFT, S.REJECTED})
 
 
 def public_clause() -> ColumnElement[bool]:
-    """Approved and not yet expired: what anyone may see."""
-    return and_(Job.status == S.APPROVED, or_(Job.expires.is_(None), Job.expires > utcnow()))
+    """Approved and not yet expired: what anyone may see. The time is read when the statement
+    runs, so a statement made once (the site-wide search's) stays right as time passes."""
+    now = bindparam("now", callable_=utcnow, type_=Job.expires.type, unique=True)
+    return and_(Job.status == S.APPROVED, or_(Job.expires.is_(None), Job.expires > now))
 
 
 def document(job: Job) -> tuple[str, str]:

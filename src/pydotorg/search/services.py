@@ -6,9 +6,10 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Date,
@@ -25,7 +26,6 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from pydotorg.core.exceptions import FieldError, ParameterError
 from pydotorg.core.pagination import Page, Window
@@ -85,15 +85,40 @@ def _as_datetime(value: Any) -> datetime | None:
     return None
 
 
-def _date_filter(column: Any, first: date | None, last: date | None) -> list[Any]:
-    is_day = isinstance(column.type, Date) and not isinstance(column.type, DateTime)
+def _date_conditions(spec: IndexSpec, first: bool, last: bool) -> list[Any]:
+    """``date_from`` and ``date_to`` as bound parameters (their values: :func:`_date_params`)."""
     clauses = []
+    if first:
+        clauses.append(spec.date >= bindparam("date_from", type_=spec.date.type))
+    if last:
+        clauses.append(spec.date < bindparam("date_to", type_=spec.date.type))
+    return clauses
+
+
+def _date_params(spec: IndexSpec, first: date | None, last: date | None) -> dict[str, Any]:
+    """The bounds of a date range for an index's date column: the first day from its start,
+    up to the start of the day after the last (a day or an instant, as the column holds)."""
+    is_day = isinstance(spec.date.type, Date) and not isinstance(spec.date.type, DateTime)
+    params: dict[str, Any] = {}
     if first is not None:
-        clauses.append(column >= (first if is_day else datetime.combine(first, time(), UTC)))
+        params["date_from"] = first if is_day else datetime.combine(first, time(), UTC)
     if last is not None:
         end = last + timedelta(days=1)
-        clauses.append(column < (end if is_day else datetime.combine(end, time(), UTC)))
-    return clauses
+        params["date_to"] = end if is_day else datetime.combine(end, time(), UTC)
+    return params
+
+
+def _in_query_order(rows: list[Any], order: list[int]) -> list[tuple[Any, ...]]:
+    """Rows of (id, date, title, then each term's positions with the terms bound rarest
+    first, ``order``) with the positions put back in the query's order (phrases need it)."""
+    bound = {number: place for place, number in enumerate(order)}
+    return [(*row[:3], *(row[3 + bound[number]] for number in range(len(order)))) for row in rows]
+
+
+def _split(positions: Any) -> tuple[list[str], list[str]]:
+    """Each term's ``"title|body"`` positions as the title's and the body's lists."""
+    pairs = [str(found).split("|") for found in positions]
+    return [title for title, _ in pairs], [body for _, body in pairs]
 
 
 def highlight(words: list[str], terms: set[str]) -> str:
@@ -182,6 +207,165 @@ def suggestion_statement(role: Role, user_id: int | None, *, single_word: bool) 
     return union_all(*parts)
 
 
+def _term(number: int) -> Any:
+    """The query's term ``number`` (parameter ``t<number>``)."""
+    return bindparam(f"t{number}", type_=String)
+
+
+def _holds(spec: IndexSpec, number: int, object_id: Any) -> Any:
+    """Whether the document of ``object_id`` in the index holds the query's term ``number``."""
+    return exists().where(
+        SearchPosting.kind == spec.kind,
+        SearchPosting.term == _term(number),
+        SearchPosting.object_id == object_id,
+    )
+
+
+class Shape(NamedTuple):
+    """What an index's search statements depend on, but for the parameters' values: the
+    index, how many terms (bound rarest first: ``t0`` is the rarest), who asks, which date
+    bounds are given, and whether the engine walks a table in windows."""
+
+    name: str
+    terms: int
+    role: Role
+    user_id: int | None
+    date_from: bool
+    date_to: bool
+    windowed: bool
+
+
+@dataclass(frozen=True)
+class IndexStatements:
+    """One index's search statements (see :meth:`SearchService._index`). Parameters: the
+    terms ``t0``, ``t1``, ..., ``date_from``/``date_to``; a walk's ``room`` (how many rows
+    are still wanted), and in windows ``start`` and ``window``."""
+
+    matching: Any
+    newest_sorted: Any
+    counted: Any
+    walks: tuple[Any, Any]  # documents with a date, newest first; then those without, by id
+
+
+def _positions(spec: IndexSpec, number: int, object_id: Any) -> Any:
+    """The query's term ``number``'s positions in the document of ``object_id`` (``"title
+    positions|body positions"``), NULL when it lacks the term: a correlated subquery, which
+    both engines run as one key lookup per row (a join or ``EXISTS`` lets PostgreSQL hash
+    every posting of the term instead)."""
+    return (
+        select(SearchPosting.title_at + "|" + SearchPosting.body_at)
+        .where(
+            SearchPosting.kind == spec.kind,
+            SearchPosting.term == _term(number),
+            SearchPosting.object_id == object_id,
+        )
+        .scalar_subquery()
+    )
+
+
+def _joined(spec: IndexSpec, shape: Shape, driver: Any, conditions: list[Any]) -> Any:
+    """(id, date, title, then each term's positions as ``"title|body"``) of the visible
+    documents of ``driver`` (postings of the rarest term) holding every other term."""
+    others = [_positions(spec, number, driver.c.object_id) for number in range(1, shape.terms)]
+    positions = [driver.c.title_at + "|" + driver.c.body_at, *others]
+    return (
+        select(spec.model.id, spec.date, spec.title, *positions)
+        .select_from(driver)
+        .join(spec.model, spec.model.id == driver.c.object_id)
+        .where(*conditions, *(found.is_not(None) for found in others))
+    )
+
+
+@lru_cache(maxsize=1024)
+def index_statements(shape: Shape) -> IndexStatements:
+    """An index's search statements, made once per :class:`Shape`: SQLAlchemy building them
+    again for every search cost more than running some of them (``bench/README.md``)."""
+    spec = registry()[shape.name]
+    conditions = [
+        spec.visible(shape.role, shape.user_id),
+        *_date_conditions(spec, shape.date_from, shape.date_to),
+    ]
+    of_rarest = (SearchPosting.kind == spec.kind, SearchPosting.term == _term(0))
+    # Every match, from the rarest term's postings: a bounded subquery (that keeps the
+    # database on key lookups, where PostgreSQL would otherwise hash every posting of the
+    # other terms, positions included).
+    rarest = (
+        select(SearchPosting.object_id, SearchPosting.title_at, SearchPosting.body_at)
+        .where(*of_rarest)
+        .limit(SORTED + 1)
+        .subquery()
+    )
+    matching = _joined(spec, shape, rarest, conditions)
+    # Newest first: by date, then by id (the postings' order, ``ix_search_postings_newest``).
+    newest = (spec.date.desc().nulls_last(), spec.model.id.desc())
+    # Counted among the rarest term's first SCAN postings only (bounded work), with the
+    # table's size (its largest id stands in for it), in one round trip.
+    scan = (
+        select(SearchPosting.object_id)
+        .where(*of_rarest)
+        .order_by(SearchPosting.object_id)
+        .limit(SCAN)
+        .subquery()
+    )
+    counted = (
+        select(scan.c.object_id)
+        .join(spec.model, spec.model.id == scan.c.object_id)
+        .where(
+            *conditions,
+            *(_holds(spec, number, scan.c.object_id) for number in range(1, shape.terms)),
+        )
+        .limit(EXACT + 1)
+        .subquery()
+    )
+    # The rarest term's postings newest first (those with a date, then those without), each
+    # looked up by key: in windows of postings, or as one statement (see ``SearchEngine``).
+    walks = []
+    for dated in (True, False):
+        columns = SearchPosting.__table__.c
+        kept = columns.at.is_not(None) if dated else columns.at.is_(None)
+        by_date = (columns.at.desc(),) if dated else ()
+        if shape.windowed:
+            driver: Any = (
+                select(columns.object_id, columns.at, columns.title_at, columns.body_at)
+                .where(*of_rarest, kept)
+                .order_by(*by_date, columns.object_id.desc())
+                .offset(bindparam("start"))
+                .limit(bindparam("window"))
+                .subquery()
+            )
+            walk = _joined(spec, shape, driver, conditions)
+        else:
+            driver = SearchPosting.__table__.alias("newest")
+            walk = _joined(spec, shape, driver, conditions).where(
+                driver.c.kind == spec.kind,
+                driver.c.term == _term(0),
+                driver.c.at.is_not(None) if dated else driver.c.at.is_(None),
+            )
+        by_date = (driver.c.at.desc(),) if dated else ()
+        walks.append(walk.order_by(*by_date, driver.c.object_id.desc()).limit(bindparam("room")))
+    return IndexStatements(
+        matching=matching,
+        newest_sorted=matching.order_by(*newest).limit(NEWEST),
+        counted=select(
+            select(func.count()).select_from(counted).scalar_subquery(),
+            select(func.max(spec.model.id)).scalar_subquery(),
+        ),
+        walks=(walks[0], walks[1]),
+    )
+
+
+# A page of documents' words (for snippets).
+WORDS = select(
+    SearchDocument.kind,
+    SearchDocument.object_id,
+    SearchDocument.title_terms,
+    SearchDocument.body_terms,
+).where(
+    SearchDocument.kind.in_(bindparam("kinds", expanding=True)),
+    SearchDocument.object_id.in_(bindparam("ids", expanding=True)),
+)
+
+
 class SearchService(Service):
     """Search and autocomplete over the indexes of every domain."""
 
@@ -223,163 +407,70 @@ class SearchService(Service):
         Matches are read from ``search_postings``: from the term with the fewest postings
         (``counts``), the others looked up by key. With at most ``RANKED`` matches, all are
         ranked; with more, the newest ``NEWEST``: sorted by date when the rarest term has at
-        most ``SORTED`` postings, else by walking the table's date index newest first."""
+        most ``SORTED`` postings, else by reading its postings newest first."""
         if not min(counts):
             return 0, True, 0, []
-        user_id = self.caller.id if self.caller is not None else None
-        conditions = [
-            spec.visible(self.role_name, user_id),
-            *_date_filter(spec.date, data.date_from, data.date_to),
-        ]
         order = sorted(range(len(terms)), key=lambda number: (counts[number], number))
-        query = self._matching(spec, terms, order, conditions)
-        if counts[order[0]] <= RANKED:
-            rows: list[Any] = list(await self.session.execute(query))
-            return len(rows), True, len(rows), rows
-        # Count among the rarest term's first SCAN postings only: bounded work.
-        scan = (
-            select(SearchPosting.object_id)
-            .where(SearchPosting.kind == spec.kind, SearchPosting.term == terms[order[0]])
-            .order_by(SearchPosting.object_id)
-            .limit(SCAN)
-            .subquery()
-        )
-        counted = (
-            select(scan.c.object_id)
-            .join(spec.model, spec.model.id == scan.c.object_id)
-            .where(*conditions, *(self._holds(spec, terms[n], scan.c.object_id) for n in order[1:]))
-            .limit(EXACT + 1)
-            .subquery()
-        )
-        # With the table's size (its largest id stands in), in one round trip.
-        total, size = (
-            await self.session.execute(
-                select(
-                    select(func.count()).select_from(counted).scalar_subquery(),
-                    select(func.max(spec.model.id)).scalar_subquery(),
-                )
+        statements = index_statements(
+            Shape(
+                name=spec.name,
+                terms=len(terms),
+                role=self.role_name,
+                user_id=self.caller.id if self.caller is not None else None,
+                date_from=data.date_from is not None,
+                date_to=data.date_to is not None,
+                windowed=self.search_engine.windowed_walk,
             )
-        ).one()
+        )
+        params = {
+            **{f"t{bound}": terms[number] for bound, number in enumerate(order)},
+            **_date_params(spec, data.date_from, data.date_to),
+        }
+        if counts[order[0]] <= RANKED:
+            rows: list[Any] = list(await self.session.execute(statements.matching, params))
+            return len(rows), True, len(rows), _in_query_order(rows, order)
+        total, size = (await self.session.execute(statements.counted, params)).one()
         total, size = int(total or 0), int(size or 0)
         complete = counts[order[0]] <= SCAN and total <= EXACT
         if complete and total <= RANKED:
-            return total, True, total, list(await self.session.execute(query))
-        # The newest NEWEST: sort the matches by date, or walk the table newest first, the
-        # cheaper by an estimate of the rows each reads.
+            rows = list(await self.session.execute(statements.matching, params))
+            return total, True, total, _in_query_order(rows, order)
+        # The newest NEWEST: sort the matches by date, or walk the rarest term's postings
+        # newest first, the cheaper by an estimate of the postings each reads.
         rarest = counts[order[0]]
         share = max(total, 1) / min(rarest, SCAN)  # of the rarest term's postings, matches
-        walked = NEWEST * size / max(rarest * share, 1)
-        newest = (spec.date.desc().nulls_last(), spec.model.id)
+        walked = NEWEST / share
         if rarest <= SORTED and rarest < walked:
-            rows = list(await self.session.execute(query.order_by(*newest).limit(NEWEST)))
+            rows = list(await self.session.execute(statements.newest_sorted, params))
         else:
-            # A first window as if the rarest term were in every row (it is in at least
-            # SORTED of them): too small rather than too large, the windows then grow.
-            rows = await self._newest(spec, terms, conditions, int(2 * NEWEST / share), size)
-        return max(total, len(rows)), complete, NEWEST, rows
-
-    @staticmethod
-    def _matching(
-        spec: IndexSpec, terms: list[str], order: list[int], conditions: list[Any]
-    ) -> Any:
-        """The visible documents holding every term, as (id, date, title, then each term's
-        title and body positions), read from the postings of the rarest term (``order[0]``)
-        with the others looked up by key. Those postings are a subquery of at most
-        ``SORTED + 1`` rows (it is only run when there are no more): that keeps the database
-        on key lookups, where PostgreSQL would otherwise hash every posting of the other
-        terms, positions included (hundreds of ms at 100,000 documents)."""
-        driver = select(
-            SearchPosting.object_id, SearchPosting.title_at, SearchPosting.body_at
-        ).where(SearchPosting.kind == spec.kind, SearchPosting.term == terms[order[0]])
-        rarest = driver.limit(SORTED + 1).subquery()
-        postings = {number: aliased(SearchPosting) for number in order[1:]}
-        positions = [
-            (rarest.c.title_at, rarest.c.body_at)
-            if number == order[0]
-            else (postings[number].title_at, postings[number].body_at)
-            for number in range(len(terms))
-        ]
-        query = (
-            select(spec.model.id, spec.date, spec.title, *(c for pair in positions for c in pair))
-            .select_from(rarest)
-            .join(spec.model, spec.model.id == rarest.c.object_id)
-            .where(*conditions)
-        )
-        for number, posting in postings.items():
-            query = query.join(
-                posting,
-                and_(
-                    posting.kind == spec.kind,
-                    posting.term == terms[number],
-                    posting.object_id == rarest.c.object_id,
-                ),
-            )
-        return query
-
-    @staticmethod
-    def _holds(spec: IndexSpec, term: str, object_id: Any) -> Any:
-        """Whether the document of ``object_id`` in the index holds ``term``."""
-        return exists().where(
-            SearchPosting.kind == spec.kind,
-            SearchPosting.term == term,
-            SearchPosting.object_id == object_id,
-        )
+            # A first window twice what the share predicts; the windows then grow.
+            rows = await self._newest(statements, params, int(2 * walked), size)
+        return max(total, len(rows)), complete, NEWEST, _in_query_order(rows, order)
 
     async def _newest(
-        self, spec: IndexSpec, terms: list[str], conditions: list[Any], window: int, size: int
+        self, statements: IndexStatements, params: dict[str, Any], window: int, size: int
     ) -> list[tuple[Any, ...]]:
         """The newest ``NEWEST`` visible documents holding every term, each as (id, date,
-        title, then each term's title and body positions): the table walked by date, newest
-        first (those without a date last, by id), a window of rows at a time (``window``
-        first, then twice as many each time, up to the ``size`` the table can have), each
-        window's rows checked by key for every term, where the engine wants windows
-        (``SearchEngine.windowed_walk``); else in one statement."""
+        title, then each term's title and body positions): the rarest term's postings read
+        newest first (those without a date last, by id), each checked by key for the other
+        terms; a window of postings at a time (``window`` first, then twice as many each
+        time, up to the ``size`` the table can have) where the engine wants windows
+        (``SearchEngine.windowed_walk``), else in one statement."""
         rows: list[Any] = []
         window = max(window, NEWEST)
-        for dated in (True, False):
-            start = 0
-            ordering = (spec.date.desc(), spec.model.id) if dated else (spec.model.id,)
-            candidates = (
-                select(spec.model.id.label("id"), spec.date.label("at"), spec.title.label("title"))
-                .where(*conditions, spec.date.is_not(None) if dated else spec.date.is_(None))
-                .order_by(*ordering)
-            )
+        for walk in statements.walks:
             if not self.search_engine.windowed_walk:
                 # SQLite nests the lookups in the walk by itself: one statement.
-                rows += await self.session.execute(
-                    candidates.where(
-                        *(self._holds(spec, term, spec.model.id) for term in terms)
-                    ).limit(NEWEST - len(rows))
-                )
+                rows += await self.session.execute(walk, {**params, "room": NEWEST - len(rows)})
                 continue
+            start = 0
             while len(rows) < NEWEST and start < size:
-                seen = candidates.offset(start).limit(window).subquery()
                 rows += await self.session.execute(
-                    select(seen.c.id, seen.c.at, seen.c.title)
-                    .where(*(self._holds(spec, term, seen.c.id) for term in terms))
-                    .order_by(*((seen.c.at.desc(), seen.c.id) if dated else (seen.c.id,)))
-                    .limit(NEWEST - len(rows))
+                    walk,
+                    {**params, "room": NEWEST - len(rows), "start": start, "window": window},
                 )
                 start, window = start + window, window * 2
-        at: dict[tuple[int, str], tuple[str, str]] = {}
-        if rows:
-            found = await self.session.execute(
-                select(
-                    SearchPosting.object_id,
-                    SearchPosting.term,
-                    SearchPosting.title_at,
-                    SearchPosting.body_at,
-                ).where(
-                    SearchPosting.kind == spec.kind,
-                    SearchPosting.term.in_(terms),
-                    SearchPosting.object_id.in_([row[0] for row in rows]),
-                )
-            )
-            at = {(object_id, term): (title, body) for object_id, term, title, body in found}
-        return [
-            (*row, *(where for term in terms for where in at.get((row[0], term), ("", ""))))
-            for row in rows
-        ]
+        return rows
 
     async def _ranked(
         self, specs: list[IndexSpec], terms: list[str], data: SearchQuery
@@ -395,7 +486,7 @@ class SearchService(Service):
             counts[spec.name] = (total, exact, pageable)
             found += [
                 (
-                    score_of(list(row[3::2]), list(row[4::2])),
+                    score_of(*_split(row[3:])),
                     _as_datetime(row[1]) or OLDEST,
                     spec.name,
                     row[0],
@@ -439,15 +530,11 @@ class SearchService(Service):
             # One statement for every index shown (a row of another index with a shown id is
             # read and dropped: at most a page of them).
             rows = await self.session.execute(
-                select(
-                    SearchDocument.kind,
-                    SearchDocument.object_id,
-                    SearchDocument.title_terms,
-                    SearchDocument.body_terms,
-                ).where(
-                    SearchDocument.kind.in_({kind for kind, _ in wanted}),
-                    SearchDocument.object_id.in_({object_id for _, object_id in wanted}),
-                )
+                WORDS,
+                {
+                    "kinds": sorted({kind for kind, _ in wanted}),
+                    "ids": sorted({object_id for _, object_id in wanted}),
+                },
             )
             for kind, object_id, title_terms, body_terms in rows:
                 if (kind, object_id) not in wanted:

@@ -9,10 +9,9 @@ from pydotorg.sponsors.services import SPONSOR_INDEX, finalized_sponsorship, spo
 INDEXES = [
     IndexSpec(
         name="sponsors",
-        kind=SPONSOR_INDEX.kind,
+        index=SPONSOR_INDEX,
         model=Sponsor,
         title=Sponsor.name,
-        date=Sponsor.created,
         route="getSponsor",
         visible=staff_or(finalized_sponsorship),
         document=sponsor_document,

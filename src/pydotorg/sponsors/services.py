@@ -47,7 +47,7 @@ from pydotorg.sponsors.schemas import (
     SponsorshipRead,
 )
 
-SPONSOR_INDEX = SearchIndex("sponsor")
+SPONSOR_INDEX = SearchIndex("sponsor", date=Sponsor.created)
 APPLIED, APPROVED, REJECTED, FINALIZED = "applied", "approved", "rejected", "finalized"
 
 WORKFLOW = Workflow(

@@ -39,7 +39,7 @@ from pydotorg.core.search import SearchDocument, SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify
 
-ENTRY_INDEX = SearchIndex("blog_entry")
+ENTRY_INDEX = SearchIndex("blog_entry", date=BlogEntry.pub_date)
 FEED_SIZE = 50
 FEED_TITLE = "Python blogs"
 

@@ -23,7 +23,7 @@ from pydotorg.core.resources import CrudService
 from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 
-PAGE_INDEX = SearchIndex("page")
+PAGE_INDEX = SearchIndex("page", date=Page.updated)
 
 
 async def render_page(page: Page) -> None:
