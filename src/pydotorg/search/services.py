@@ -221,6 +221,22 @@ def _holds(spec: IndexSpec, number: int, object_id: Any) -> Any:
     )
 
 
+def _held(spec: IndexSpec, number: int, object_id: Any) -> Any:
+    """:func:`_holds` as a correlated scalar subquery: one key lookup per row on both engines,
+    answered from the primary key's index alone (``EXISTS`` lets PostgreSQL hash every
+    posting of the term instead)."""
+    found = (
+        select(literal(1))
+        .where(
+            SearchPosting.kind == spec.kind,
+            SearchPosting.term == _term(number),
+            SearchPosting.object_id == object_id,
+        )
+        .scalar_subquery()
+    )
+    return found.is_not(None)
+
+
 class Shape(NamedTuple):
     """What an index's search statements depend on, but for the parameters' values: the
     index, how many terms (bound rarest first: ``t0`` is the rarest), who asks, which date
@@ -265,14 +281,17 @@ def _positions(spec: IndexSpec, number: int, object_id: Any) -> Any:
 
 def _joined(spec: IndexSpec, shape: Shape, driver: Any, conditions: list[Any]) -> Any:
     """(id, date, title, then each term's positions as ``"title|body"``) of the visible
-    documents of ``driver`` (postings of the rarest term) holding every other term."""
-    others = [_positions(spec, number, driver.c.object_id) for number in range(1, shape.terms)]
-    positions = [driver.c.title_at + "|" + driver.c.body_at, *others]
+    documents of ``driver`` (object ids of the rarest term's postings, read from an index
+    alone) holding every other term. Positions are read for the rows returned only."""
+    positions = [_positions(spec, number, driver.c.object_id) for number in range(shape.terms)]
     return (
         select(spec.model.id, spec.date, spec.title, *positions)
         .select_from(driver)
         .join(spec.model, spec.model.id == driver.c.object_id)
-        .where(*conditions, *(found.is_not(None) for found in others))
+        .where(
+            *conditions,
+            *(_held(spec, number, driver.c.object_id) for number in range(1, shape.terms)),
+        )
     )
 
 
@@ -289,12 +308,7 @@ def index_statements(shape: Shape) -> IndexStatements:
     # Every match, from the rarest term's postings: a bounded subquery (that keeps the
     # database on key lookups, where PostgreSQL would otherwise hash every posting of the
     # other terms, positions included).
-    rarest = (
-        select(SearchPosting.object_id, SearchPosting.title_at, SearchPosting.body_at)
-        .where(*of_rarest)
-        .limit(SORTED + 1)
-        .subquery()
-    )
+    rarest = select(SearchPosting.object_id).where(*of_rarest).limit(SORTED + 1).subquery()
     matching = _joined(spec, shape, rarest, conditions)
     # Newest first: by date, then by id (the postings' order, ``ix_search_postings_newest``).
     newest = (spec.date.desc().nulls_last(), spec.model.id.desc())
@@ -326,7 +340,7 @@ def index_statements(shape: Shape) -> IndexStatements:
         by_date = (columns.at.desc(),) if dated else ()
         if shape.windowed:
             driver: Any = (
-                select(columns.object_id, columns.at, columns.title_at, columns.body_at)
+                select(columns.object_id, columns.at)
                 .where(*of_rarest, kept)
                 .order_by(*by_date, columns.object_id.desc())
                 .offset(bindparam("start"))
