@@ -30,12 +30,12 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -49,6 +49,7 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("PYDOTORG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_SERVICES = os.environ.get("PYDOTORG_REQUIRE_SERVICES") == "1"
+T = TypeVar("T")
 
 
 def missing_service(message: str) -> None:
@@ -87,6 +88,29 @@ def postgres_database(template: str | None = None) -> Iterator[str]:
         yield postgres_url(name)
     finally:
         asyncio.run(_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def migrated_database(engine: str, directory: Path, revision: str = "head") -> Iterator[str]:
+    """An empty database of ``engine`` (a SQLite file in ``directory``, or a new PostgreSQL
+    database, dropped afterwards) migrated to ``revision``; its URL."""
+    if engine == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory / f'migrated-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        upgrade(url, revision)
+        yield url
+        return
+    with postgres_database() as url:
+        upgrade(url, revision)
+        yield url
+
+
+def on_both_engines(directory: Path, run: Callable[[str], Coroutine[Any, Any, T]]) -> tuple[T, T]:
+    """``run(url)`` on a migrated SQLite database, then on a migrated PostgreSQL one."""
+    results: list[T] = []
+    for engine in ("sqlite", "postgresql"):
+        with migrated_database(engine, directory) as url:
+            results.append(asyncio.run(run(url)))
+    return results[0], results[1]
 
 
 def postgres_url(name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -31,7 +32,7 @@ from pydotorg.db.migrate import upgrade
 from pydotorg.jobs.models import Job, JobStatus
 from pydotorg.jobs.services import JOB_INDEX
 from pydotorg.search.services import highlight
-from tests.support import postgres_database
+from tests.support import migrated_database, on_both_engines
 
 DOCUMENTS = {
     1: ("Senior Django Developer", "Build web applications with Django and PostgreSQL."),
@@ -83,12 +84,7 @@ async def run_queries(url: str) -> dict[str, list[int]]:
 
 
 def test_same_matches_on_both_engines(tmp_path: Path) -> None:
-    sqlite_url = f"sqlite+aiosqlite:///{tmp_path / 'search.sqlite3'}"
-    upgrade(sqlite_url)
-    on_sqlite = asyncio.run(run_queries(sqlite_url))
-    with postgres_database() as pg_url:
-        upgrade(pg_url)
-        on_postgres = asyncio.run(run_queries(pg_url))
+    on_sqlite, on_postgres = on_both_engines(tmp_path, run_queries)
     assert on_sqlite == on_postgres  # the same ids in the same order
     assert on_sqlite["django"] == [1, 2, 5]  # title and body (2 + 1), then bodies (1) by id
     assert on_sqlite["Django developer"] == [1, 5]  # the phrase in the title first
@@ -172,12 +168,7 @@ def test_misspelt_words_are_corrected_the_same_on_both_engines(tmp_path: Path) -
         ["django"],  # known: kept
         ["ejango"],  # the first letter is never corrected
     ]
-    sqlite_url = f"sqlite+aiosqlite:///{tmp_path / 'typos.sqlite3'}"
-    upgrade(sqlite_url)
-    on_sqlite = asyncio.run(correct_on(sqlite_url, queries))
-    with postgres_database() as pg_url:
-        upgrade(pg_url)
-        on_postgres = asyncio.run(correct_on(pg_url, queries))
+    on_sqlite, on_postgres = on_both_engines(tmp_path, lambda url: correct_on(url, queries))
     assert (
         on_sqlite
         == on_postgres
@@ -259,12 +250,7 @@ async def scores_both_ways(url: str) -> tuple[dict[str, list[int]], dict[str, li
 
 
 def test_postings_score_as_the_sql_does_on_both_engines(tmp_path: Path) -> None:
-    sqlite_url = f"sqlite+aiosqlite:///{tmp_path / 'postings.sqlite3'}"
-    upgrade(sqlite_url)
-    on_sqlite = asyncio.run(scores_both_ways(sqlite_url))
-    with postgres_database() as pg_url:
-        upgrade(pg_url)
-        on_postgres = asyncio.run(scores_both_ways(pg_url))
+    on_sqlite, on_postgres = on_both_engines(tmp_path, scores_both_ways)
     assert on_sqlite == on_postgres
     by_sql, by_postings = on_sqlite
     assert by_postings == by_sql
@@ -296,6 +282,12 @@ def test_a_moment_orders_as_the_dates_do() -> None:
     assert values == sorted(values) and len(set(values)) == len(values)
 
 
+def a_job(title: str, **fields: Any) -> Job:
+    """A job posting as a row, with what its table requires."""
+    required = {"company_name": "ACME", "description": "Keep watch.", "contact_email": "j@ex.org"}
+    return Job(slug=title.lower().replace(" ", "-"), job_title=title, **{**required, **fields})
+
+
 async def posting_dates(url: str) -> list[list[int | None]]:
     """The postings' dates of a job and a page as their rows change: put with no date, the
     date set by a flush, put again; a page's ``updated`` moved by an edit."""
@@ -312,14 +304,7 @@ async def posting_dates(url: str) -> list[list[int | None]]:
                 )
                 return list(found)
 
-            job = Job(
-                slug="night-watch",
-                job_title="Night watch",
-                company_name="ACME",
-                description="Watch.",
-                contact_email="jobs@example.org",
-                status=JobStatus.REVIEW,
-            )
+            job = a_job("Night watch", status=JobStatus.REVIEW)
             session.add(job)
             await session.flush()
             await JOB_INDEX.put(session, job.id, "Night watch", "Watch")
@@ -348,12 +333,7 @@ async def posting_dates(url: str) -> list[list[int | None]]:
 
 
 def test_postings_keep_their_documents_dates_on_both_engines(tmp_path: Path) -> None:
-    sqlite_url = f"sqlite+aiosqlite:///{tmp_path / 'dates.sqlite3'}"
-    upgrade(sqlite_url)
-    on_sqlite = asyncio.run(posting_dates(sqlite_url))
-    with postgres_database() as pg_url:
-        upgrade(pg_url)
-        on_postgres = asyncio.run(posting_dates(pg_url))
+    on_sqlite, on_postgres = on_both_engines(tmp_path, posting_dates)
     for seen in (on_sqlite, on_postgres):
         unapproved, approved, again, page, edited = seen
         assert unapproved == [None, None] and approved == [moment(WHEN)] * 2
@@ -400,14 +380,7 @@ async def posting_date_of(url: str, object_id: int) -> int | None:
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_the_migration_dates_the_postings_already_there(engine: str, tmp_path: Path) -> None:
-    def migrate(url: str) -> int | None:
-        upgrade(url, "0015")
+    with migrated_database(engine, tmp_path, "0015") as url:
         page_id = asyncio.run(index_a_page_before_dates(url))
         upgrade(url)
-        return asyncio.run(posting_date_of(url, page_id))
-
-    if engine == "sqlite":
-        assert migrate(f"sqlite+aiosqlite:///{tmp_path / 'older.sqlite3'}") == moment(WHEN)
-        return
-    with postgres_database() as url:
-        assert migrate(url) == moment(WHEN)
+        assert asyncio.run(posting_date_of(url, page_id)) == moment(WHEN)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,25 +10,13 @@ import pytest
 
 from pydotorg.core import clock
 from pydotorg.db.engine import create_engine, create_sessionmaker
-from pydotorg.db.migrate import upgrade
-from pydotorg.jobs.models import Job, JobStatus
+from pydotorg.jobs.models import JobStatus
 from pydotorg.jobs.services import JOB_INDEX
 from pydotorg.search.services import Shape, index_statements, suggestion_statement
-from tests.support import postgres_database
+from tests.core.test_search import a_job
+from tests.support import migrated_database
 
 SHAPE = Shape("jobs", 1, "anonymous", None, False, False, False)
-
-
-@contextmanager
-def migrated(engine: str, tmp_path: Path) -> Iterator[str]:
-    if engine == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'search.sqlite3'}"
-        upgrade(url)
-        yield url
-        return
-    with postgres_database() as url:
-        upgrade(url)
-        yield url
 
 
 async def found_before_and_after_expiry(url: str) -> list[tuple[list[int], list[str]]]:
@@ -41,12 +27,8 @@ async def found_before_and_after_expiry(url: str) -> list[tuple[list[int], list[
     found = []
     try:
         async with create_sessionmaker(engine)() as session:
-            job = Job(
-                slug="lighthouse-keeper",
-                job_title="Lighthouse keeper",
-                company_name="ACME",
-                description="Keep the light on.",
-                contact_email="jobs@example.org",
+            job = a_job(
+                "Lighthouse keeper",
                 status=JobStatus.APPROVED,
                 approved=today,
                 expires=today + timedelta(days=1),
@@ -71,7 +53,7 @@ async def found_before_and_after_expiry(url: str) -> list[tuple[list[int], list[
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_statements_made_once_read_the_clock_when_they_run(engine: str, tmp_path: Path) -> None:
-    with migrated(engine, tmp_path) as url:
+    with migrated_database(engine, tmp_path) as url:
         before, after = asyncio.run(found_before_and_after_expiry(url))
     assert before == ([1], ["Lighthouse keeper"])
     assert after == ([], [])  # expired: hidden from anonymous searches and suggestions
