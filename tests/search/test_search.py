@@ -573,3 +573,39 @@ def test_an_index_with_many_matches_ranks_its_newest(
     rare_rows = [row for row in made if rare in row[2]]
     expected = sorted(rare_rows, key=lambda row: (-(4 if w in row[2] else 3), -row[1], row[0]))
     assert [hit["id"] for hit in few.json()] == [row[0] for row in expected][:20]
+
+
+def test_every_posting_holds_its_documents_date(server: LiveServer) -> None:
+    """Seeding (each domain's own, then the search domain's for the rest), the API's writes
+    and their flushes all leave each posting with its row's date (what "newest" reads)."""
+    import asyncio
+
+    from sqlalchemy import select
+
+    from pydotorg.core.search import SearchPosting, moment
+    from pydotorg.db.engine import create_engine
+    from pydotorg.search.services import registry
+
+    async def checked(url: str) -> dict[str, tuple[int, list[int]]]:
+        engine = create_engine(url, pool=False)
+        found: dict[str, tuple[int, list[int]]] = {}
+        try:
+            async with engine.connect() as connection:
+                for spec in registry().values():
+                    rows = list(
+                        await connection.execute(
+                            select(SearchPosting.object_id, SearchPosting.at, spec.date)
+                            .join(spec.model, spec.model.id == SearchPosting.object_id)
+                            .where(SearchPosting.kind == spec.kind)
+                        )
+                    )
+                    wrong = sorted({row_id for row_id, at, when in rows if at != moment(when)})
+                    found[spec.name] = (len(rows), wrong[:5])
+        finally:
+            await engine.dispose()
+        return found
+
+    found = asyncio.run(checked(server.database_url))
+    assert {name: wrong for name, (_, wrong) in found.items() if wrong} == {}
+    seeded = ("releases", "events", "jobs", "blogs", "success_stories", "sponsors")
+    assert all(found[name][0] > 0 for name in seeded), found

@@ -627,7 +627,7 @@ async def index_rows(
     if missing_only:
         indexed = select(SearchDocument.object_id).where(SearchDocument.kind == spec.kind)
         query = query.where(spec.model.id.not_in(indexed))
-    index = SearchIndex(spec.kind)
+    index = spec.index
     count = 0
     for row in (await session.scalars(query)).unique():
         await index.put(session, row.id, *spec.document(row))
