@@ -33,7 +33,6 @@ from pydotorg.core.search import (
     IndexSpec,
     Role,
     SearchDocument,
-    SearchIndex,
     SearchPosting,
     analyse,
     corrected,
