@@ -259,7 +259,7 @@ class IndexStatements:
     matching: Any
     newest_sorted: Any
     counted: Any
-    walks: tuple[Any, Any]  # documents with a date, newest first; then those without, by id
+    walks: tuple[Any, Any]  # dated documents newest first, then undated, highest id first
 
 
 def _positions(spec: IndexSpec, number: int, object_id: Any) -> Any:
