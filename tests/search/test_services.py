@@ -16,7 +16,7 @@ from pydotorg.search.services import Shape, index_statements, suggestion_stateme
 from tests.core.test_search import a_job
 from tests.support import migrated_database
 
-SHAPE = Shape("jobs", 1, "anonymous", None, False, False, False)
+SHAPE = Shape("jobs", 1, "anonymous", None, False, False)
 
 
 async def found_before_and_after_expiry(url: str) -> list[tuple[list[int], list[str]]]:

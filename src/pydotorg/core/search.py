@@ -214,13 +214,6 @@ class SearchEngine(Protocol):
     :func:`score_sql`, the same on every engine."""
 
     name: str
-    windowed_walk: bool
-    """How the site-wide search finds the newest documents holding frequent words, walking a
-    table by date and looking each row's terms up by key: in one ``ORDER BY ... LIMIT``
-    statement (SQLite nests the lookups in the walk), or in bounded windows of rows (with one
-    statement, PostgreSQL's planner hashes every posting of the words instead: 250-500 ms at
-    100,000 documents, against 10-60 ms in windows; on SQLite the windows cost more than
-    they save: ``bench/README.md``)."""
 
     def matches(self, kind: str, terms: list[str]) -> Subquery:
         """``(object_id, score)`` of the documents of ``kind`` holding every term."""
@@ -235,7 +228,6 @@ class SQLiteSearch:
     per row of the joined table (200 ms instead of 10 ms on 8,000 documents)."""
 
     name = "sqlite"
-    windowed_walk = False
 
     def matches(self, kind: str, terms: list[str]) -> Subquery:
         score, params = score_sql(terms)
@@ -251,7 +243,6 @@ class PostgresSearch:
     """PostgreSQL's generated ``tsvector`` column with a GIN index."""
 
     name = "postgresql"
-    windowed_walk = True
 
     def matches(self, kind: str, terms: list[str]) -> Subquery:
         score, params = score_sql(terms)

@@ -134,6 +134,11 @@ def highlight(words: list[str], terms: set[str]) -> str:
     return prefix + " ".join(parts) + suffix
 
 
+def _term(number: int) -> Any:
+    """The query's term ``number`` (parameter ``t<number>``)."""
+    return bindparam(f"t{number}", type_=String)
+
+
 @lru_cache(maxsize=256)
 def posting_counts(names: tuple[str, ...], terms: int) -> Any:
     """The statement of :meth:`SearchService._postings` for these indexes and this many terms
@@ -145,7 +150,7 @@ def posting_counts(names: tuple[str, ...], terms: int) -> Any:
             select(SearchPosting.object_id)
             .where(
                 SearchPosting.kind == specs[name].kind,
-                SearchPosting.term == bindparam(f"t{number}"),
+                SearchPosting.term == _term(number),
             )
             .limit(SORTED + 1)
             .subquery()
@@ -206,40 +211,33 @@ def suggestion_statement(role: Role, user_id: int | None, *, single_word: bool) 
     return union_all(*parts)
 
 
-def _term(number: int) -> Any:
-    """The query's term ``number`` (parameter ``t<number>``)."""
-    return bindparam(f"t{number}", type_=String)
-
-
-def _holds(spec: IndexSpec, number: int, object_id: Any) -> Any:
-    """Whether the document of ``object_id`` in the index holds the query's term ``number``."""
-    return exists().where(
+def _posting(spec: IndexSpec, number: int, object_id: Any) -> tuple[Any, ...]:
+    """The conditions on the posting of the query's term ``number`` in the document of
+    ``object_id``: its primary key."""
+    return (
         SearchPosting.kind == spec.kind,
         SearchPosting.term == _term(number),
         SearchPosting.object_id == object_id,
     )
 
 
+def _holds(spec: IndexSpec, number: int, object_id: Any) -> Any:
+    """Whether the document of ``object_id`` in the index holds the query's term ``number``."""
+    return exists().where(*_posting(spec, number, object_id))
+
+
 def _held(spec: IndexSpec, number: int, object_id: Any) -> Any:
     """:func:`_holds` as a correlated scalar subquery: one key lookup per row on both engines,
     answered from the primary key's index alone (``EXISTS`` lets PostgreSQL hash every
     posting of the term instead)."""
-    found = (
-        select(literal(1))
-        .where(
-            SearchPosting.kind == spec.kind,
-            SearchPosting.term == _term(number),
-            SearchPosting.object_id == object_id,
-        )
-        .scalar_subquery()
-    )
+    found = select(literal(1)).where(*_posting(spec, number, object_id)).scalar_subquery()
     return found.is_not(None)
 
 
 class Shape(NamedTuple):
     """What an index's search statements depend on, but for the parameters' values: the
-    index, how many terms (bound rarest first: ``t0`` is the rarest), who asks, which date
-    bounds are given, and whether the engine walks a table in windows."""
+    index, how many terms (bound rarest first: ``t0`` is the rarest), who asks and which date
+    bounds are given."""
 
     name: str
     terms: int
@@ -247,14 +245,13 @@ class Shape(NamedTuple):
     user_id: int | None
     date_from: bool
     date_to: bool
-    windowed: bool
 
 
 @dataclass(frozen=True)
 class IndexStatements:
     """One index's search statements (see :meth:`SearchService._index`). Parameters: the
     terms ``t0``, ``t1``, ..., ``date_from``/``date_to``; a walk's ``room`` (how many rows
-    are still wanted), and in windows ``start`` and ``window``."""
+    are still wanted)."""
 
     matching: Any
     newest_sorted: Any
@@ -269,11 +266,7 @@ def _positions(spec: IndexSpec, number: int, object_id: Any) -> Any:
     every posting of the term instead)."""
     return (
         select(SearchPosting.title_at + "|" + SearchPosting.body_at)
-        .where(
-            SearchPosting.kind == spec.kind,
-            SearchPosting.term == _term(number),
-            SearchPosting.object_id == object_id,
-        )
+        .where(*_posting(spec, number, object_id))
         .scalar_subquery()
     )
 
@@ -311,8 +304,7 @@ def index_statements(shape: Shape) -> IndexStatements:
     matching = _joined(spec, shape, rarest, conditions)
     # Newest first: by date, then by id (the postings' order, ``ix_search_postings_newest``).
     newest = (spec.date.desc().nulls_last(), spec.model.id.desc())
-    # Counted among the rarest term's first SCAN postings only (bounded work), with the
-    # table's size (its largest id stands in for it), in one round trip.
+    # Counted among the rarest term's first SCAN postings only: bounded work.
     scan = (
         select(SearchPosting.object_id)
         .where(*of_rarest)
@@ -330,39 +322,23 @@ def index_statements(shape: Shape) -> IndexStatements:
         .limit(EXACT + 1)
         .subquery()
     )
-    # The rarest term's postings newest first (those with a date, then those without), each
-    # looked up by key: in windows of postings, or as one statement (see ``SearchEngine``).
+    # The rarest term's postings newest first (those with a date, then those without), from
+    # ``ix_search_postings_newest`` alone, each checked by key for the other terms: both
+    # engines nest the lookups in the index scan and stop at the ``room``-th match.
     walks = []
     for dated in (True, False):
-        columns = SearchPosting.__table__.c
-        kept = columns.at.is_not(None) if dated else columns.at.is_(None)
-        by_date = (columns.at.desc(),) if dated else ()
-        if shape.windowed:
-            driver: Any = (
-                select(columns.object_id, columns.at)
-                .where(*of_rarest, kept)
-                .order_by(*by_date, columns.object_id.desc())
-                .offset(bindparam("start"))
-                .limit(bindparam("window"))
-                .subquery()
-            )
-            walk = _joined(spec, shape, driver, conditions)
-        else:
-            driver = SearchPosting.__table__.alias("newest")
-            walk = _joined(spec, shape, driver, conditions).where(
-                driver.c.kind == spec.kind,
-                driver.c.term == _term(0),
-                driver.c.at.is_not(None) if dated else driver.c.at.is_(None),
-            )
+        driver = SearchPosting.__table__.alias("newest")
+        walk = _joined(spec, shape, driver, conditions).where(
+            driver.c.kind == spec.kind,
+            driver.c.term == _term(0),
+            driver.c.at.is_not(None) if dated else driver.c.at.is_(None),
+        )
         by_date = (driver.c.at.desc(),) if dated else ()
         walks.append(walk.order_by(*by_date, driver.c.object_id.desc()).limit(bindparam("room")))
     return IndexStatements(
         matching=matching,
         newest_sorted=matching.order_by(*newest).limit(NEWEST),
-        counted=select(
-            select(func.count()).select_from(counted).scalar_subquery(),
-            select(func.max(spec.model.id)).scalar_subquery(),
-        ),
+        counted=select(func.count()).select_from(counted),
         walks=(walks[0], walks[1]),
     )
 
@@ -432,7 +408,6 @@ class SearchService(Service):
                 user_id=self.caller.id if self.caller is not None else None,
                 date_from=data.date_from is not None,
                 date_to=data.date_to is not None,
-                windowed=self.search_engine.windowed_walk,
             )
         )
         params = {
@@ -442,8 +417,7 @@ class SearchService(Service):
         if counts[order[0]] <= RANKED:
             rows: list[Any] = list(await self.session.execute(statements.matching, params))
             return len(rows), True, len(rows), _in_query_order(rows, order)
-        total, size = (await self.session.execute(statements.counted, params)).one()
-        total, size = int(total or 0), int(size or 0)
+        total = int(await self.session.scalar(statements.counted, params) or 0)
         complete = counts[order[0]] <= SCAN and total <= EXACT
         if complete and total <= RANKED:
             rows = list(await self.session.execute(statements.matching, params))
@@ -456,33 +430,19 @@ class SearchService(Service):
         if rarest <= SORTED and rarest < walked:
             rows = list(await self.session.execute(statements.newest_sorted, params))
         else:
-            # A first window twice what the share predicts; the windows then grow.
-            rows = await self._newest(statements, params, int(2 * walked), size)
+            rows = await self._newest(statements, params)
         return max(total, len(rows)), complete, NEWEST, _in_query_order(rows, order)
 
     async def _newest(
-        self, statements: IndexStatements, params: dict[str, Any], window: int, size: int
+        self, statements: IndexStatements, params: dict[str, Any]
     ) -> list[tuple[Any, ...]]:
         """The newest ``NEWEST`` visible documents holding every term, each as (id, date,
-        title, then each term's title and body positions): the rarest term's postings read
-        newest first (those without a date last, by id), each checked by key for the other
-        terms; a window of postings at a time (``window`` first, then twice as many each
-        time, up to the ``size`` the table can have) where the engine wants windows
-        (``SearchEngine.windowed_walk``), else in one statement."""
+        title, then each term's positions): the rarest term's postings read newest first
+        (those without a date last, highest id first), each checked by key for the others."""
         rows: list[Any] = []
-        window = max(window, NEWEST)
         for walk in statements.walks:
-            if not self.search_engine.windowed_walk:
-                # SQLite nests the lookups in the walk by itself: one statement.
+            if len(rows) < NEWEST:
                 rows += await self.session.execute(walk, {**params, "room": NEWEST - len(rows)})
-                continue
-            start = 0
-            while len(rows) < NEWEST and start < size:
-                rows += await self.session.execute(
-                    walk,
-                    {**params, "room": NEWEST - len(rows), "start": start, "window": window},
-                )
-                start, window = start + window, window * 2
         return rows
 
     async def _ranked(
