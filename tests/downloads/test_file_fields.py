@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -17,6 +16,7 @@ from pydotorg.data import DATA_DIR
 from pydotorg.downloads.classify import classify
 from pydotorg.downloads.models import ReleaseCycle
 from pydotorg.downloads.services import support_status
+from tests.downloads.conftest import make_release
 from tests.downloads.test_classify import EXPECTED, patterns
 from tests.support import now
 
@@ -187,18 +187,9 @@ def test_an_unknown_filter_value_is_400_naming_it(
 
 @pytest.fixture
 def release(staff: httpx.Client) -> Iterator[dict[str, Any]]:
-    minor = uuid.uuid4().int % 900 + 50
-    response = staff.post(
-        "/api/v1/releases/",
-        json={
-            "name": f"Python 7.{minor}.0",
-            "release_date": "2031-05-01T12:00:00+00:00",
-            "is_published": True,
-        },
-    )
-    assert response.status_code == 201, response.text
-    yield response.json()
-    staff.delete(response.json()["resource_uri"])
+    made = make_release(staff, 7)
+    yield made
+    staff.delete(made["resource_uri"])
 
 
 def add_file(

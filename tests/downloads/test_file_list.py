@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.downloads.conftest import make_release
+
 FTP = "https://www.python.org/ftp/python"
 
 
@@ -70,19 +72,10 @@ def test_filtered_pages_are_the_same_files_in_the_same_order(
 
 @pytest.fixture
 def two_releases(staff: httpx.Client) -> Iterator[list[dict[str, Any]]]:
-    made = []
-    for published in (True, False):
-        minor = uuid.uuid4().int % 900 + 50
-        response = staff.post(
-            "/api/v1/releases/",
-            json={
-                "name": f"Python 9.{minor}.{int(published)}",
-                "release_date": "2031-05-01T12:00:00Z",
-                "is_published": published,
-            },
-        )
-        assert response.status_code == 201, response.text
-        made.append(response.json())
+    made = [
+        make_release(staff, 9, published=published, patch=int(published))
+        for published in (True, False)
+    ]
     yield made
     for release in made:
         staff.delete(release["resource_uri"])

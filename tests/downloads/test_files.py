@@ -9,24 +9,17 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.downloads.conftest import make_release
+
 FTP = "https://www.python.org/ftp/python"
 
 
 @pytest.fixture
 def release(staff: httpx.Client) -> Iterator[dict[str, Any]]:
     """A fresh published release of its own, so write tests never collide."""
-    minor = uuid.uuid4().int % 900 + 50
-    response = staff.post(
-        "/api/v1/releases/",
-        json={
-            "name": f"Python 8.{minor}.0",
-            "release_date": "2031-05-01T12:00:00+02:00",
-            "is_published": True,
-        },
-    )
-    assert response.status_code == 201, response.text
-    yield response.json()
-    staff.delete(response.json()["resource_uri"])
+    made = make_release(staff, 8, release_date="2031-05-01T12:00:00+02:00")
+    yield made
+    staff.delete(made["resource_uri"])
 
 
 def payload(release: dict[str, Any], /, **overrides: object) -> dict[str, Any]:
