@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -46,6 +47,21 @@ def percentiles(times: list[float]) -> str:
     return f"p50 {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms"
 
 
+def timed(
+    rounds: int, inputs: list[str], send: Callable[[str], httpx.Response]
+) -> list[list[float]]:
+    """Each round's wall times of ``send`` for every input, ``rounds`` + 1 rounds."""
+    times: list[list[float]] = []
+    for _ in range(rounds + 1):
+        times.append([])
+        for value in inputs:
+            started = time.perf_counter()
+            response = send(value)
+            times[-1].append(time.perf_counter() - started)
+            response.raise_for_status()
+    return times
+
+
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     env = {**os.environ, "RATE_LIMIT_ENABLED": "0", "RESPONSE_CACHE": "0"}
@@ -70,24 +86,18 @@ def main() -> None:
             # Round 0 is the server's first sight of each kind of query: it makes (compiles
             # and, on PostgreSQL, prepares) the statements a running server keeps. It is
             # reported apart; the figures are the ROUNDS rounds after it.
-            search_times: list[list[float]] = []
             hits: list[int] = []
-            for _ in range(rounds + 1):
-                search_times.append([])
-                for query in searches:
-                    started = time.perf_counter()
-                    response = client.post("/api/v1/search", json={"query": query})
-                    search_times[-1].append(time.perf_counter() - started)
-                    response.raise_for_status()
-                    hits.append(int(response.headers["X-Total-Count"]))
-            suggest_times: list[list[float]] = []
-            for _ in range(rounds + 1):
-                suggest_times.append([])
-                for prefix in prefixes:
-                    started = time.perf_counter()
-                    response = client.get("/api/v1/search/autocomplete", params={"q": prefix})
-                    suggest_times[-1].append(time.perf_counter() - started)
-                    response.raise_for_status()
+
+            def search(query: str) -> httpx.Response:
+                response = client.post("/api/v1/search", json={"query": query})
+                hits.append(int(response.raise_for_status().headers["X-Total-Count"]))
+                return response
+
+            def suggest(prefix: str) -> httpx.Response:
+                return client.get("/api/v1/search/autocomplete", params={"q": prefix})
+
+            search_times = timed(rounds, searches, search)
+            suggest_times = timed(rounds, prefixes, suggest)
         for name, times in (("search", search_times), ("autocomplete", suggest_times)):
             measured = [t for round_times in times[1:] for t in round_times]
             print(f"{name} ({len(measured)} requests): {percentiles(measured)}")
