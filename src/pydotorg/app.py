@@ -39,8 +39,8 @@ from pydotorg.core.redis_counters import RedisStore
 from pydotorg.core.requests import ApiRequest
 from pydotorg.core.response_cache import ResponseCache, ResponseCacheMiddleware, version_poller
 from pydotorg.core.responses import ApiResponse
-from pydotorg.core.search import search_engine
 from pydotorg.domains import DOMAINS
+from pydotorg.search.engines import search_engine
 from pydotorg.settings import Settings, get_settings
 
 

@@ -252,7 +252,7 @@ async def _reindex(database_url: str, name: str | None, progress: bool) -> list[
     from sqlalchemy import text
 
     from pydotorg.db.engine import create_engine, create_sessionmaker
-    from pydotorg.search.services import indexable, registry, reindex
+    from pydotorg.search.indexing import indexable, registry, reindex
 
     specs = registry()
     if name is not None and name not in specs:
@@ -272,10 +272,10 @@ async def _reindex(database_url: str, name: str | None, progress: bool) -> list[
                     count = await reindex(session, spec, advance)
                     lines.append(f"{spec.name}: {count} documents")
             await session.commit()
-        # Fresh planner statistics for the rebuilt postings (SQLite keeps none by itself).
+        # Fresh planner statistics for the rebuilt index (SQLite keeps none by itself).
         async with engine.begin() as connection:
             await connection.execute(
-                text("ANALYZE" if database_url.startswith("sqlite") else "ANALYZE search_postings")
+                text("ANALYZE" if database_url.startswith("sqlite") else "ANALYZE search_documents")
             )
     finally:
         await engine.dispose()

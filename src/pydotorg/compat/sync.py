@@ -42,11 +42,10 @@ from pydotorg.core.exceptions import FieldError
 from pydotorg.core.schemas import Description, Name, OptionalUrl, Slug, Url
 from pydotorg.db.seed import reset_sequences
 from pydotorg.downloads.files import classified
-from pydotorg.downloads.indexes import RELEASE_INDEX
-from pydotorg.downloads.indexes import index as index_release
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 from pydotorg.downloads.schemas import AwareDatetime, FileSize, Md5, Sha256
 from pydotorg.downloads.services import parse_release_name, refresh_latest
+from pydotorg.search.indexing import index_rows
 
 LISTED = 8
 """How many records of each group the summary names."""
@@ -430,11 +429,8 @@ async def apply_plan(session: AsyncSession, plan: Plan, advance: Callable[[int],
 
 
 async def _reindex_releases(session: AsyncSession, plan: Plan) -> None:
-    for old in plan.moved:
-        await RELEASE_INDEX.remove(session, old)
-    touched = {*plan.moved.values(), *plan.updated, *(row["id"] for row in plan.added)}
-    for release in await session.scalars(select(Release).where(Release.id.in_(touched))):
-        await index_release(session, release)
+    touched = {*plan.moved, *plan.moved.values(), *plan.updated, *(r["id"] for r in plan.added)}
+    await index_rows(session, "releases", touched)  # rows written in bulk, not by the ORM
     majors = set(await session.scalars(select(Release.major).distinct()))
     await refresh_latest(session, majors)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement
 
-from pydotorg.content.blogs.models import BlogEntry
+from pydotorg.content.blogs.models import BlogEntry, BlogEntryTag
 from pydotorg.content.blogs.services import ENTRY_INDEX, search_text
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.services import PAGE_INDEX
@@ -55,6 +55,7 @@ INDEXES = [
         index=PAGE_INDEX,
         model=Page,
         title=Page.title,
+        date=Page.updated,
         route="getPage",
         visible=staff_or(_published),
         document=page_document,
@@ -65,15 +66,18 @@ INDEXES = [
         index=ENTRY_INDEX,
         model=BlogEntry,
         title=BlogEntry.title,
+        date=BlogEntry.pub_date,
         route="getBlogEntry",
         visible=everyone,
         document=search_text,
+        follows={BlogEntryTag: lambda tag: tag.entry_id},
     ),
     IndexSpec(
         name="success_stories",
         index=STORY_INDEX,
         model=Story,
         title=Story.name,
+        date=Story.date,
         route="getSuccessStory",
         visible=staff_or(_approved_story),
         document=story_document,
@@ -84,6 +88,7 @@ INDEXES = [
         index=POST_INDEX,
         model=Post,
         title=Post.title,
+        date=Post.published,
         route="getCommunityPost",
         visible=staff_or(_approved_post),
         document=post_document,

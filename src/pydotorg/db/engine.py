@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
-from pydotorg.core.search import install_posting_dates
 from pydotorg.db.sqlite import connector
 from pydotorg.db.versioning import install_version_tracking
 
@@ -72,5 +71,4 @@ def create_sessionmaker(
     engine: AsyncEngine, info: dict[str, Any] | None = None
 ) -> async_sessionmaker[AsyncSession]:
     install_version_tracking()
-    install_posting_dates()
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)

@@ -1,6 +1,6 @@
 """The metadata of every table: core's own and each domain's, for Alembic and the tests."""
 
-from pydotorg.core import meta, search
+from pydotorg.core import meta
 from pydotorg.db.base import Base
 from pydotorg.domains import DOMAINS
 
@@ -9,4 +9,4 @@ for domain in DOMAINS:
 
 metadata = Base.metadata
 
-__all__ = ["meta", "metadata", "search"]
+__all__ = ["meta", "metadata"]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement
 
 from pydotorg.core.search import IndexSpec, SearchIndex, staff_or
 from pydotorg.downloads.models import Release
 
-RELEASE_INDEX = SearchIndex("release", date=Release.release_date)
+RELEASE_INDEX = SearchIndex("release")
 
 
 def document(release: Release) -> tuple[str, str]:
@@ -20,17 +18,13 @@ def _published() -> ColumnElement[bool]:
     return Release.is_published.is_(True)
 
 
-async def index(session: Any, release: Release) -> None:
-    title, body = document(release)
-    await RELEASE_INDEX.put(session, release.id, title, body)
-
-
 INDEXES = [
     IndexSpec(
         name="releases",
         index=RELEASE_INDEX,
         model=Release,
         title=Release.name,
+        date=Release.release_date,
         route="getRelease",
         visible=staff_or(_published),
         document=document,

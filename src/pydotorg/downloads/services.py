@@ -17,8 +17,6 @@ from pydotorg.core.exceptions import ConflictError, FieldError, NotFoundError
 from pydotorg.core.queries import id_or_slug, in_byte_order, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.services import Service, by_role
-from pydotorg.downloads.indexes import RELEASE_INDEX
-from pydotorg.downloads.indexes import document as release_document
 from pydotorg.downloads.models import OS, Release, ReleaseCycle, ReleaseFile
 from pydotorg.downloads.schemas import (
     OSCreate,
@@ -258,7 +256,6 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
 
     async def delete(self, key: int) -> None:
         release = await self.row(key)
-        await RELEASE_INDEX.remove(self.session, release.id)
         await self.session.delete(release)
         await self.session.flush()
         await refresh_latest(self.session, {release.major})
@@ -266,7 +263,6 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
 
     async def _saved(self, release: Release, majors: set[int]) -> ReleaseRead:
         await self.session.flush()
-        await RELEASE_INDEX.put(self.session, release.id, *release_document(release))
         await refresh_latest(self.session, majors)
         await self.commit()
         return self.read(await self.row(release.id, fresh=True))

@@ -3,14 +3,12 @@ submitter their own, staff all."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import ColumnElement, or_, true
 
 from pydotorg.core.search import IndexSpec, Role, SearchIndex
 from pydotorg.events.models import STATUS_APPROVED, Event
 
-EVENT_INDEX = SearchIndex("event", date=Event.first_start)
+EVENT_INDEX = SearchIndex("event")
 
 
 def document(event: Event) -> tuple[str, str]:
@@ -26,17 +24,13 @@ def visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
     return or_(public, Event.creator_id == user_id) if user_id is not None else public
 
 
-async def index(session: Any, event: Event) -> None:
-    title, body = document(event)
-    await EVENT_INDEX.put(session, event.id, title, body)
-
-
 INDEXES = [
     IndexSpec(
         name="events",
         index=EVENT_INDEX,
         model=Event,
         title=Event.title,
+        date=Event.first_start,
         route="getEvent",
         visible=visible,
         document=document,

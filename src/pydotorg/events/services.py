@@ -34,8 +34,6 @@ from pydotorg.events.calendar_services import (
 from pydotorg.events.exports import exported_events
 from pydotorg.events.feeds import FEED_SIZE, feed_items
 from pydotorg.events.filters import EventFilters, single_in
-from pydotorg.events.indexes import EVENT_INDEX
-from pydotorg.events.indexes import index as index_event
 from pydotorg.events.models import (
     STATUS_APPROVED,
     STATUS_PENDING,
@@ -330,13 +328,8 @@ class EventService(CrudService[Event, EventRead]):
         event.review_note = reason or ""
         return await self._saved(event)
 
-    async def before_delete(self, event: Event) -> None:
-        await EVENT_INDEX.remove(self.session, event.id)
-
     async def _saved(self, event: Event) -> EventRead:
         await self.session.flush()
-        await self.session.refresh(event, ["calendar", "venue"])
-        await index_event(self.session, event)
         await self.commit()
         return self.read(await self.row(event.id, fresh=True))
 

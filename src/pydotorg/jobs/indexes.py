@@ -22,6 +22,7 @@ INDEXES = [
         index=JOB_INDEX,
         model=Job,
         title=Job.job_title,
+        date=Job.approved,
         route="getJob",
         visible=visible,
         document=document,

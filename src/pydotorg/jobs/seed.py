@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.data import load
 from pydotorg.jobs.models import Job, JobCategory, JobStatus, JobType, job_job_types
-from pydotorg.jobs.services import JOB_INDEX, slugify
+from pydotorg.jobs.services import slugify
 
 # From python/pythondotorg fixtures (jobs.jobtype / jobs.jobcategory), ids kept.
 JOB_TYPES = [
@@ -109,12 +109,5 @@ async def seed(session: AsyncSession) -> dict[str, int]:
         ]
         if links:
             await session.execute(insert(job_job_types), links)
-        for job in jobs:
-            await JOB_INDEX.put(
-                session,
-                job["id"],
-                f"{job['job_title']} {job['company_name']}",
-                f"{job['description']}\n{job['requirements']}\n{job['company_description']}",
-            )
     counts["jobs"] = len(jobs)
     return counts

@@ -40,7 +40,7 @@ from pydotorg.jobs.schemas import (
     NamedUpdate,
 )
 
-JOB_INDEX = SearchIndex("job", date=Job.approved)
+JOB_INDEX = SearchIndex("job")
 FEED_TITLE = "Python Job Board"
 EXPIRED = "expired"
 S = JobStatus
@@ -219,9 +219,6 @@ class JobService(CrudService[Job, JobRead]):
         if category_id is not None:
             await self.rows(JobCategory).reference(category_id, field="category_id")
 
-    async def _index(self, job: Job) -> None:
-        await JOB_INDEX.put(self.session, job.id, *document(job))
-
     async def _reload(self, job_id: int) -> JobRead:
         return self.read(await self.rows(Job).get(job_id, fresh=True))
 
@@ -237,8 +234,6 @@ class JobService(CrudService[Job, JobRead]):
         )
         job.job_types = types
         self.session.add(job)
-        await self.session.flush()
-        await self._index(job)
         await self.commit()
         return await self._reload(job.id)
 
@@ -253,8 +248,6 @@ class JobService(CrudService[Job, JobRead]):
             await self._check_category(changes["category_id"])
         for name, value in changes.items():
             setattr(job, name, value)
-        await self.session.flush()
-        await self._index(job)
         await self.commit()
         return await self._reload(job.id)
 
@@ -284,7 +277,6 @@ class JobService(CrudService[Job, JobRead]):
                 raise PermissionDeniedError("Only the poster or staff can delete this posting.")
             if job.status != S.DRAFT:
                 raise self._conflict(job, "Only drafts can be deleted; withdraw it instead.")
-        await JOB_INDEX.remove(self.session, job.id)
         await self.session.delete(job)
         await self.commit()
 

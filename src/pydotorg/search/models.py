@@ -1,5 +1,56 @@
-"""The search tables live in the kit (``core/search.py``), shared by every domain."""
+"""The site-wide search's tables: one document per indexed row, and the public vocabulary.
 
-from pydotorg.core.search import SearchDocument, SearchPosting, SearchTerm
+Each database indexes ``search_documents`` with its own full-text engine, made by the
+migrations: SQLite an FTS5 table kept by triggers, PostgreSQL a stored weighted ``tsvector``
+with a GIN index. ``search_words`` holds the words of public documents only, with how many
+documents of each kind hold them; each database indexes them by trigrams for typo
+correction (SQLite an FTS5 ``trigram`` table kept by triggers, PostgreSQL ``pg_trgm``).
+"""
 
-__all__ = ["SearchDocument", "SearchPosting", "SearchTerm"]
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pydotorg.db.base import Base, Id, UTCDateTime
+
+
+class SearchDocument(Base):
+    """One indexed row: its text as written (the snippets are cut from it), its date, and
+    whether anonymous callers could see it when it was indexed (``public``)."""
+
+    __tablename__ = "search_documents"
+    __table_args__ = (
+        UniqueConstraint("kind", "object_id", name="uq_search_documents_object"),
+        Index("ix_search_documents_newest", "kind", "at", "id"),
+    )
+    cache_versioned = False
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    object_id: Mapped[int] = mapped_column(Id, nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class SearchWord(Base):
+    """A word of public documents of one kind, and how many of them hold it: what typo
+    correction and autocomplete's word suggestions draw from. A word leaves with its last
+    public document."""
+
+    __tablename__ = "search_words"
+    __table_args__ = (Index("ix_search_words_word", "word"),)
+    cache_versioned = False
+
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    word: Mapped[str] = mapped_column(
+        String(40).with_variant(String(40, collation="C"), "postgresql"), primary_key=True
+    )
+    documents: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+__all__ = ["SearchDocument", "SearchWord"]

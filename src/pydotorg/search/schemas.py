@@ -31,7 +31,7 @@ class SearchHit(msgspec.Struct):
     snippet: str
     url: str
     date: datetime | None
-    score: int
+    score: float
 
 
 class Suggestion(msgspec.Struct):

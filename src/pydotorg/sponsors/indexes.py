@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from pydotorg.core.search import IndexSpec, staff_or
-from pydotorg.sponsors.models import Sponsor
-from pydotorg.sponsors.services import SPONSOR_INDEX, finalized_sponsorship, sponsor_document
+from pydotorg.core.search import IndexSpec, SearchIndex, staff_or
+from pydotorg.sponsors.models import Sponsor, Sponsorship
+from pydotorg.sponsors.services import finalized_sponsorship, sponsor_document
 
 INDEXES = [
     IndexSpec(
         name="sponsors",
-        index=SPONSOR_INDEX,
+        index=SearchIndex("sponsor"),
         model=Sponsor,
         title=Sponsor.name,
+        date=Sponsor.created,
         route="getSponsor",
         visible=staff_or(finalized_sponsorship),
         document=sponsor_document,
         indexed=finalized_sponsorship,
+        # A sponsorship finalized (or no longer) makes its sponsor public (or not).
+        follows={Sponsorship: lambda sponsorship: sponsorship.sponsor_id},
     )
 ]

@@ -30,7 +30,6 @@ from pydotorg.sponsors.models import (
     SponsorshipPackage,
     SponsorshipProgram,
 )
-from pydotorg.sponsors.services import SPONSOR_INDEX, sponsor_document
 
 PROGRAMS = [
     (1, "Foundation", 0),
@@ -121,7 +120,6 @@ async def _members(session: AsyncSession) -> tuple[int, int]:
                     finalized_on=moment,
                 )
             )
-            await SPONSOR_INDEX.put(session, sponsor.id, *sponsor_document(sponsor))
             sponsorships += 1
         elif record["status"] == "denied":
             session.add(Sponsorship(sponsor_id=sponsor.id, status="rejected"))

@@ -20,7 +20,6 @@ from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import contains, free_slug
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields
-from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify
 from pydotorg.core.workflow import Move, Workflow
@@ -47,7 +46,6 @@ from pydotorg.sponsors.schemas import (
     SponsorshipRead,
 )
 
-SPONSOR_INDEX = SearchIndex("sponsor", date=Sponsor.created)
 APPLIED, APPROVED, REJECTED, FINALIZED = "applied", "approved", "rejected", "finalized"
 
 WORKFLOW = Workflow(
@@ -232,20 +230,6 @@ class SponsorService(CrudService[Sponsor, SponsorRead]):
             query = query.where(contains(Sponsor.name, f.q))
         return query
 
-    async def _public(self, sponsor_id: int) -> bool:
-        return bool(
-            await self.rows(Sponsorship).count(
-                Sponsorship.sponsor_id == sponsor_id, Sponsorship.status == FINALIZED
-            )
-        )
-
-    async def index(self, sponsor: Sponsor) -> None:
-        """Index a publicly visible sponsor (and only such), in the caller's transaction."""
-        if await self._public(sponsor.id):
-            await SPONSOR_INDEX.put(self.session, sponsor.id, *sponsor_document(sponsor))
-        else:
-            await SPONSOR_INDEX.remove(self.session, sponsor.id)
-
     async def add(self, data: SponsorCreate, creator_id: int | None) -> Sponsor:
         values = changed_fields(data)
         contacts = values.pop("contacts", [])
@@ -276,14 +260,11 @@ class SponsorService(CrudService[Sponsor, SponsorRead]):
             ]
         for name, value in values.items():
             setattr(sponsor, name, value)
-        await self.session.flush()
-        await self.index(sponsor)
         await self.commit()
         return self.read(await self.row(key, fresh=True))
 
     async def delete(self, key: int) -> None:
         sponsor = await self.row(key)
-        await SPONSOR_INDEX.remove(self.session, sponsor.id)
         await self.session.delete(sponsor)
         await self.commit()
 
@@ -370,8 +351,6 @@ class SponsorshipService(CrudService[Sponsorship, SponsorshipRead]):
         )
         row.benefits = await self._benefits(data.benefit_ids)
         self.session.add(row)
-        await self.session.flush()
-        await SponsorService(self.context).index(sponsor)
         await self.commit()
         return await self._reload(row.id)
 
@@ -416,7 +395,5 @@ class SponsorshipService(CrudService[Sponsorship, SponsorshipRead]):
             row.rejection_reason = reason or ""
         elif move.target == FINALIZED:
             row.finalized_on = self.now
-        await self.session.flush()
-        await SponsorService(self.context).index(row.sponsor)
         await self.commit()
         return await self._reload(row.id)

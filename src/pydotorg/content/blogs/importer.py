@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg import __version__
 from pydotorg.content.blogs.models import BlogEntry, BlogFeed
-from pydotorg.content.blogs.services import index, set_tags, unique_tags
+from pydotorg.content.blogs.services import set_tags, unique_tags
 from pydotorg.core.days import FIRST_YEAR, LAST_YEAR
 from pydotorg.core.markup import sanitize
 from pydotorg.core.text import slugify
@@ -348,7 +348,6 @@ async def upsert(
             step()
             continue
         await session.flush()
-        await index(session, entry)
         known.add(entry)
         step()
     return result

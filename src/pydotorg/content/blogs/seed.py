@@ -14,8 +14,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.blogs.models import BlogEntry, BlogEntryTag, BlogFeed
-from pydotorg.content.blogs.services import ENTRY_INDEX
-from pydotorg.core.search import SearchDocument, SearchPosting, analyse, moment
 from pydotorg.data import load
 
 PYTHON_INSIDER = {
@@ -83,28 +81,4 @@ async def seed(session: AsyncSession) -> dict[str, int]:
         ]
         if tags:
             await session.execute(insert(BlogEntryTag), tags)
-        analysed = [
-            (number, analyse(record["title"]), analyse(" ".join(record["tags"])), entry)
-            for (number, record), entry in zip(records, entries, strict=True)
-        ]
-        await session.execute(
-            insert(SearchDocument),
-            [
-                {
-                    "kind": ENTRY_INDEX.kind,
-                    "object_id": number,
-                    "title_terms": " ".join(title),
-                    "body_terms": " ".join(body),
-                }
-                for number, title, body, _ in analysed
-            ],
-        )
-        await session.execute(
-            insert(SearchPosting),
-            [
-                row
-                for number, title, body, entry in analysed
-                for row in ENTRY_INDEX.posting_rows(number, title, body, moment(entry["pub_date"]))
-            ],
-        )
     return {"blog_feeds": feeds, "blog_entries": len(entries)}

@@ -14,7 +14,6 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import Select, delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.blogs.models import BlogEntry, BlogEntryTag, BlogFeed, RelatedBlog
 from pydotorg.content.blogs.schemas import (
@@ -35,11 +34,11 @@ from pydotorg.core.markup import sanitize, text_of
 from pydotorg.core.queries import id_or_slug
 from pydotorg.core.resources import CrudService
 from pydotorg.core.schemas import changed_fields
-from pydotorg.core.search import SearchDocument, SearchIndex
+from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify
 
-ENTRY_INDEX = SearchIndex("blog_entry", date=BlogEntry.pub_date)
+ENTRY_INDEX = SearchIndex("blog_entry")
 FEED_SIZE = 50
 FEED_TITLE = "Python blogs"
 
@@ -47,11 +46,6 @@ FEED_TITLE = "Python blogs"
 def search_text(entry: BlogEntry) -> tuple[str, str]:
     """The title and the body an entry is indexed under."""
     return entry.title, f"{text_of(entry.summary)}\n{' '.join(entry.tags)}"
-
-
-async def index(session: AsyncSession, entry: BlogEntry) -> None:
-    title, body = search_text(entry)
-    await ENTRY_INDEX.put(session, entry.id, title, body)
 
 
 def unique_tags(tags: Iterable[str]) -> list[str]:
@@ -111,13 +105,7 @@ class BlogFeedService(CrudService[BlogFeed, BlogFeedRead]):
         return values
 
     async def before_delete(self, row: BlogFeed) -> None:
-        """A feed goes with its entries, and they with their search documents."""
-        entries = select(BlogEntry.id).where(BlogEntry.feed_id == row.id)
-        await self.session.execute(
-            delete(SearchDocument).where(
-                SearchDocument.kind == ENTRY_INDEX.kind, SearchDocument.object_id.in_(entries)
-            )
-        )
+        """A feed goes with its entries (and they with their search documents)."""
         await self.session.execute(delete(BlogEntry).where(BlogEntry.feed_id == row.id))
 
 
@@ -179,8 +167,6 @@ class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):
         entry = BlogEntry(**values)
         set_tags(entry, tags)
         self.session.add(entry)
-        await self.session.flush()
-        await index(self.session, entry)
         await self.commit()
         return self.read(await self.row(entry.id, fresh=True))
 
@@ -194,14 +180,11 @@ class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):
             values["summary"] = sanitize(values["summary"])
         for name, value in values.items():
             setattr(entry, name, value)
-        await self.session.flush()
-        await index(self.session, entry)
         await self.commit()
         return self.read(await self.row(entry.id, fresh=True))
 
     async def delete(self, key: int) -> None:
         entry = await self.row(key)
-        await ENTRY_INDEX.remove(self.session, entry.id)
         await self.session.delete(entry)
         await self.commit()
 

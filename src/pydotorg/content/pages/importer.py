@@ -38,7 +38,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.schemas import PageCreate, is_site_path, normalise_path
-from pydotorg.content.pages.services import index_page
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.markup import Markup, rendered
 from pydotorg.core.schemas import changed_fields
@@ -208,7 +207,6 @@ async def import_pages(
         if outcome != "unchanged":
             page.content_html = source.content_html
             await session.flush()
-            await index_page(session, page)
         getattr(report, outcome).append(source.path)
         if progress is not None:
             progress(outcome, source)

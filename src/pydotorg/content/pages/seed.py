@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.pages.models import Page
-from pydotorg.content.pages.services import index_page, render_page
+from pydotorg.content.pages.services import render_page
 from pydotorg.core.markup import Markup
 
 ABOUT_PATH = "/about/api/"
@@ -44,5 +44,4 @@ async def seed(session: AsyncSession) -> dict[str, int]:
     await render_page(page)
     session.add(page)
     await session.flush()
-    await index_page(session, page)
     return {"pages": 1}

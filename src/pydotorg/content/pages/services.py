@@ -12,32 +12,21 @@ from typing import Any
 
 import msgspec
 from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.schemas import PageCreate, PageRead, PageUpdate, normalise_path
 from pydotorg.core.exceptions import NotFoundError
-from pydotorg.core.markup import render_off_loop, text_of
+from pydotorg.core.markup import render_off_loop
 from pydotorg.core.queries import contains, where_given
 from pydotorg.core.resources import CrudService
 from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 
-PAGE_INDEX = SearchIndex("page", date=Page.updated)
+PAGE_INDEX = SearchIndex("page")
 
 
 async def render_page(page: Page) -> None:
     page.content_html = await render_off_loop(page.content, page.content_type)
-
-
-async def index_page(session: AsyncSession, page: Page) -> None:
-    """Put a published page in the search index, take an unpublished one out (``page`` has an
-    id: flushed)."""
-    if page.is_published:
-        body = f"{page.description}\n{text_of(page.content_html)}"
-        await PAGE_INDEX.put(session, page.id, f"{page.title} {page.keywords}", body)
-    else:
-        await PAGE_INDEX.remove(session, page.id)
 
 
 @dataclass(frozen=True)
@@ -89,8 +78,6 @@ class PageService(CrudService[Page, PageRead]):
         page = Page(**values, creator_id=self.user.id)
         await render_page(page)
         self.session.add(page)
-        await self.session.flush()
-        await index_page(self.session, page)
         await self.commit()
         return self.read(page)
 
@@ -102,13 +89,10 @@ class PageService(CrudService[Page, PageRead]):
             setattr(page, name, value)
         if {"content", "content_type"} & values.keys():
             await render_page(page)
-        await self.session.flush()
-        await index_page(self.session, page)
         await self.commit()
         return self.read(await self.row(key, fresh=True))
 
     async def delete(self, key: int) -> None:
         page = await self.row(key)
-        await PAGE_INDEX.remove(self.session, page.id)
         await self.session.delete(page)
         await self.commit()

@@ -26,7 +26,7 @@ from pydotorg.core.search import SearchIndex
 from pydotorg.core.text import slugify
 from pydotorg.core.workflow import Move, Workflow
 
-POST_INDEX = SearchIndex("post", date=Post.published)
+POST_INDEX = SearchIndex("post")
 OWNER_EDITABLE = frozenset({DRAFT, REJECTED})
 WORKFLOW = Workflow(
     "community post",
@@ -138,7 +138,6 @@ class PostService(CrudService[Post, PostRead]):
         post = await self.row(key)
         if not (self.staff or self.owns(post)):
             raise PermissionDeniedError("Only the author or staff can delete this post.")
-        await POST_INDEX.remove(self.session, post.id)
         await self.session.delete(post)
         await self.commit()
 
@@ -177,11 +176,5 @@ class PostService(CrudService[Post, PostRead]):
         return values
 
     async def _saved(self, post: Post) -> PostRead:
-        await self.session.flush()
-        if post.status == APPROVED:
-            captions = " ".join(item.get("caption", "") for item in post.media)
-            await POST_INDEX.put(self.session, post.id, post.title, f"{post.content}\n{captions}")
-        else:
-            await POST_INDEX.remove(self.session, post.id)
         await self.commit()
         return self.read(await self.rows(Post).get(post.id, fresh=True))

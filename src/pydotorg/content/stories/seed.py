@@ -15,7 +15,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.stories.models import APPROVED, Story, StoryCategory
-from pydotorg.content.stories.services import STORY_INDEX
 from pydotorg.core.markup import render_off_loop
 from pydotorg.core.text import slugify
 from pydotorg.data import load
@@ -83,11 +82,4 @@ async def seed(session: AsyncSession) -> dict[str, int]:
     ]
     if stories:
         await session.execute(insert(Story), stories)
-        for story in stories:
-            await STORY_INDEX.put(
-                session,
-                story["id"],
-                f"{story['name']} {story['company_name']}",
-                f"{story['content']}\n{story['author']}",
-            )
     return {"story_categories": len(new_categories), "success_stories": len(stories)}

@@ -37,7 +37,7 @@ from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify
 from pydotorg.core.workflow import Move, Workflow
 
-STORY_INDEX = SearchIndex("story", date=Story.date)
+STORY_INDEX = SearchIndex("story")
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 OWNER_EDITABLE = frozenset({PENDING, REJECTED})
 WORKFLOW = Workflow(
@@ -163,7 +163,6 @@ class StoryService(CrudService[Story, StoryRead]):
         story = await self.row(key)
         if not (self.staff or self.owns(story)):
             raise PermissionDeniedError("Only the submitter or staff can delete this story.")
-        await STORY_INDEX.remove(self.session, story.id)
         await self.session.delete(story)
         await self.commit()
 
@@ -203,16 +202,6 @@ class StoryService(CrudService[Story, StoryRead]):
         return values
 
     async def _saved(self, story: Story) -> StoryRead:
-        await self.session.flush()
-        if story.status == APPROVED:
-            await STORY_INDEX.put(
-                self.session,
-                story.id,
-                f"{story.name} {story.company_name}",
-                f"{story.summary}\n{story.content}\n{story.pull_quote}\n{story.author}",
-            )
-        else:
-            await STORY_INDEX.remove(self.session, story.id)
         await self.commit()
         return self.read(await self.rows(Story).get(story.id, fresh=True))
 

@@ -10,14 +10,24 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from pydotorg.core.search import postings
-
 revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 5000
+MAX_TERM_LENGTH = 200
+
+
+def postings(title_terms: list[str], body_terms: list[str]) -> dict[str, tuple[str, str]]:
+    """Each distinct term of a document with its positions in the title and in the body, as
+    this revision stores them (a frozen copy of the application's function at the time)."""
+    where: dict[str, tuple[list[str], list[str]]] = {}
+    for column, terms in ((0, title_terms), (1, body_terms)):
+        for position, term in enumerate(terms):
+            if len(term) <= MAX_TERM_LENGTH:
+                where.setdefault(term, ([], []))[column].append(str(position))
+    return {term: (" ".join(title), " ".join(body)) for term, (title, body) in where.items()}
 
 
 def upgrade() -> None:

@@ -7,12 +7,12 @@ Revises: 0015
 """
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
-from pydotorg.core.search import moment
 from pydotorg.db.base import UTCDateTime
 
 revision: str = "0016"
@@ -32,6 +32,19 @@ DATED: list[tuple[str, str, str, sa.types.TypeEngine[Any]]] = [
     ("sponsor", "sponsors", "created", UTCDateTime()),
 ]
 BATCH = 5000
+
+
+def moment(value: datetime | date | None) -> int | None:
+    """A document's date as this revision stores it: microseconds since 1970 in UTC (a day:
+    its midnight); a frozen copy of the application's function at the time."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(), tzinfo=UTC)
+    elif value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    delta = value - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def upgrade() -> None:

@@ -1,0 +1,131 @@
+"""A query as typed, reduced to what an engine may see.
+
+The syntax is PostgreSQL's ``websearch_to_tsquery``: words (all required), ``"quoted
+phrases"``, ``or`` between two terms, and ``-word`` to exclude. A query becomes a
+:class:`Query` of at most ``MAX_WORDS`` words, then each engine's own query text
+(:meth:`Query.fts5`, :meth:`Query.websearch`): no character of what was typed reaches an
+engine as syntax, only words (SQLite) or quote-free text that PostgreSQL's parser never
+refuses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+MAX_WORDS = 16
+MAX_WORD_LENGTH = 40  # longer "words" are not words: not in the vocabulary, never corrected
+WORD = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t")
+
+
+def clean(text: str) -> str:
+    """Text as it is indexed: NFC, no control characters (the snippet markers are two)."""
+    return unicodedata.normalize("NFC", text).translate(_CONTROL)
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lower-cased (NFKC): letters and digits, nothing else."""
+    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word, or several that must stand side by side (a quoted phrase, or ``3.12.1``)."""
+
+    words: tuple[str, ...]
+    text: str  # as typed, without quotes: PostgreSQL's parser reads it (``3.12.1`` is a version)
+    negated: bool = False
+
+    def fts5(self) -> str:
+        return '"' + " ".join(self.words) + '"'
+
+    def websearch(self) -> str:
+        text = f'"{self.text}"' if len(self.text.split()) > 1 else self.text
+        return f"-{text}" if self.negated else text
+
+
+@dataclass(frozen=True)
+class Query:
+    """All of ``clauses`` are required; a clause holds if any of its terms does."""
+
+    clauses: tuple[tuple[Term, ...], ...]
+
+    @property
+    def positive(self) -> list[tuple[Term, ...]]:
+        return [clause for clause in self.clauses if not clause[0].negated]
+
+    @property
+    def empty(self) -> bool:
+        """No word that could find anything (nothing typed, or only exclusions)."""
+        return not self.positive
+
+    @property
+    def single_words(self) -> list[str]:
+        """The words typed alone (not in a phrase, not excluded): those a typo may hide in."""
+        return [
+            term.words[0]
+            for clause in self.positive
+            for term in clause
+            if len(term.words) == 1 and term.text.casefold() == term.words[0]
+        ]
+
+    def corrected(self, fixes: dict[str, str]) -> Query:
+        """The query with single words replaced as ``fixes`` says."""
+
+        def fix(term: Term) -> Term:
+            if len(term.words) == 1 and term.words[0] in fixes and not term.negated:
+                new = fixes[term.words[0]]
+                return replace(term, words=(new,), text=new)
+            return term
+
+        return Query(tuple(tuple(fix(term) for term in clause) for clause in self.clauses))
+
+    def fts5(self) -> str:
+        """SQLite FTS5's query: each clause, then ``NOT`` the excluded terms."""
+        required = " AND ".join(
+            "(" + " OR ".join(term.fts5() for term in clause) + ")" for clause in self.positive
+        )
+        excluded = [clause[0].fts5() for clause in self.clauses if clause[0].negated]
+        return f"({required}) NOT ({' OR '.join(excluded)})" if excluded else required
+
+    def websearch(self) -> str:
+        """The text for PostgreSQL's ``websearch_to_tsquery``."""
+        return " ".join(" or ".join(term.websearch() for term in clause) for clause in self.clauses)
+
+
+def parse(text: str) -> Query:
+    """The terms of a typed query, at most ``MAX_WORDS`` words in all."""
+    clauses: list[tuple[Term, ...]] = []
+    budget = MAX_WORDS
+    joining = False
+    for match in _TOKEN.finditer(text):
+        negated, quoted, bare = match.group(1), match.group(2), match.group(3)
+        raw = quoted if quoted is not None else bare
+        is_negated = bool(negated)
+        if quoted is None and raw.startswith("-") and len(raw) > 1:
+            raw, is_negated = raw[1:], True
+        if quoted is None and raw.casefold() == "or" and clauses and not clauses[-1][0].negated:
+            joining = True
+            continue
+        every = words(raw)
+        found = tuple(word for word in every if len(word) <= MAX_WORD_LENGTH)[:budget]
+        if not found:
+            continue
+        budget -= len(found)
+        whole = len(found) == len(every)
+        typed = " ".join(raw.replace('"', " ").split()) if whole else " ".join(found)
+        term = Term(found, typed, is_negated)
+        if joining and not is_negated:
+            clauses[-1] = (*clauses[-1], term)
+        else:
+            clauses.append((term,))
+        joining = False
+        if not budget:
+            break
+    return Query(tuple(clauses))
+
+
+__all__ = ["MAX_WORDS", "Query", "Term", "clean", "parse", "words"]
