@@ -2,7 +2,8 @@
 one `pydotorg serve` worker, rate limits and the response cache off, 50 fixed queries (one,
 two and three words, phrases, typos) and 50 autocomplete prefixes, each sent ROUNDS times
 one after another after a first round reported apart (the server making its statements);
-p50 and p99 of the wall time per request.
+p50 and p99 of the wall time per request, the load average before and after, and the
+slowest inputs (each one's median and worst over the measured rounds).
 
     DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/search_bench.py [ROUNDS]
 """
@@ -24,6 +25,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from search_corpus import vocabulary
 
 PORT = 8799
+SLOWEST = 8  # inputs listed per kind
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def queries() -> tuple[list[str], list[str]]:
@@ -62,8 +68,27 @@ def timed(
     return times
 
 
+def slowest(inputs: list[str], times: list[list[float]]) -> list[str]:
+    """The inputs slowest at the median of the measured rounds, with their worst time and
+    their time in the first round."""
+    measured = times[1:]
+    each = sorted(
+        (
+            (statistics.median(r[n] for r in measured), max(r[n] for r in measured), n)
+            for n in range(len(inputs))
+        ),
+        reverse=True,
+    )
+    return [
+        f"    {median * 1000:6.1f} ms (max {worst * 1000:6.1f}, "
+        f"first round {times[0][n] * 1000:6.1f})  {inputs[n]!r}"
+        for median, worst, n in each[:SLOWEST]
+    ]
+
+
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    print(f"before: {load()}")
     env = {**os.environ, "RATE_LIMIT_ENABLED": "0", "RESPONSE_CACHE": "0"}
     server = subprocess.Popen(
         [sys.executable, "-m", "pydotorg", "serve", "--port", str(PORT)],
@@ -98,10 +123,15 @@ def main() -> None:
 
             search_times = timed(rounds, searches, search)
             suggest_times = timed(rounds, prefixes, suggest)
-        for name, times in (("search", search_times), ("autocomplete", suggest_times)):
+        print(f"after: {load()}")
+        for name, inputs, times in (
+            ("search", searches, search_times),
+            ("autocomplete", prefixes, suggest_times),
+        ):
             measured = [t for round_times in times[1:] for t in round_times]
             print(f"{name} ({len(measured)} requests): {percentiles(measured)}")
             print(f"  first round ({len(times[0])} requests): {percentiles(times[0])}")
+            print("  slowest:", *slowest(inputs, times), sep="\n")
         print(f"search hits per query: median {statistics.median(hits):.0f}, max {max(hits)}")
     finally:
         server.terminate()

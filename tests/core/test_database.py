@@ -11,7 +11,7 @@ import pytest
 from pydotorg.accounts.models import ApiKey, User
 from pydotorg.core.database import commit_or_conflict
 from pydotorg.core.exceptions import ConflictError, DomainError, DuplicateError, FieldError
-from pydotorg.core.search import SearchDocument
+from pydotorg.search.models import SearchDocument
 from pydotorg.db.base import Base
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.downloads.models import OS

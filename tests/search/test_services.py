@@ -1,59 +1,95 @@
-"""The site-wide search's statements: made once per shape, then run with new values each time."""
+"""What hidden documents may never change for anyone else: hits, counts, corrections and
+suggestions come only from what the caller may see, the vocabulary only from public documents
+(both engines)."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
-import pytest
+import httpx
 
-from pydotorg.core import clock
-from pydotorg.db.engine import create_engine, create_sessionmaker
-from pydotorg.jobs.models import JobStatus
-from pydotorg.jobs.services import JOB_INDEX
-from pydotorg.search.services import Shape, index_statements, suggestion_statement
-from tests.core.test_search import a_job
-from tests.support import migrated_database
-
-SHAPE = Shape("jobs", 1, "anonymous", None, False, False)
+from tests.events.conftest import make_calendar
+from tests.search.support import SEARCH, hits, keys, make_page, search, word
+from tests.support import LiveServer
 
 
-async def found_before_and_after_expiry(url: str) -> list[tuple[list[int], list[str]]]:
-    """What the cached statements find for a posting that expires tomorrow: today, then with
-    the clock two days on (same statement objects both times)."""
-    engine = create_engine(url, pool=False)
-    today = clock.now()
-    found = []
-    try:
-        async with create_sessionmaker(engine)() as session:
-            job = a_job(
-                "Lighthouse keeper",
-                status=JobStatus.APPROVED,
-                approved=today,
-                expires=today + timedelta(days=1),
-            )
-            session.add(job)
-            await session.flush()
-            await JOB_INDEX.put(session, job.id, job.job_title, job.description)
-            await session.commit()
-            search = index_statements(SHAPE).matching
-            suggest = suggestion_statement("anonymous", None, single_word=True)
-            for moved in (None, today + timedelta(days=2)):
-                clock.start_at(moved)
-                assert index_statements(SHAPE).matching is search  # made once
-                hits = await session.execute(search, {"t0": "lighthouse"})
-                titles = await session.execute(suggest, {"low": "lig", "high": "lih"})
-                found.append(([row[0] for row in hits], [row[1] for row in titles]))
-    finally:
-        clock.start_at(None)
-        await engine.dispose()
-    return found
+def typo(w: str) -> str:
+    """One edit away: two neighbours swapped."""
+    return w[0] + w[2] + w[1] + w[3:]
 
 
-@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
-def test_statements_made_once_read_the_clock_when_they_run(engine: str, tmp_path: Path) -> None:
-    with migrated_database(engine, tmp_path) as url:
-        before, after = asyncio.run(found_before_and_after_expiry(url))
-    assert before == ([1], ["Lighthouse keeper"])
-    assert after == ([], [])  # expired: hidden from anonymous searches and suggestions
+def seen_by(client: httpx.Client, words: list[str]) -> list[Any]:
+    """Everything a caller learns about these words: hits and counts of each word and of a
+    misspelling of it, and autocomplete for its first letters."""
+    seen: list[Any] = []
+    for w in words:
+        for query in (w, typo(w)):
+            response = search(client, query)
+            assert response.status_code == 200, response.text
+            seen.append((keys(response.json()), response.headers["X-Search-Counts"]))
+        suggest = client.get("/api/v1/search/autocomplete", params={"q": w[:6]})
+        assert suggest.status_code == 200
+        seen.append(suggest.json())
+    return seen
+
+
+def test_hidden_words_never_reach_anyone_else(
+    server: LiveServer, staff: httpx.Client, anon: httpx.Client, member: httpx.Client
+) -> None:
+    secrets = [word(11) for _ in range(4)]
+    before = seen_by(anon, secrets)
+    calendar = make_calendar(staff)["id"]
+    for secret in secrets:  # drafts and pending events: many of them, as an attacker would
+        draft = member.post(
+            "/api/v1/jobs/",
+            json={
+                "job_title": f"{secret} engineer",
+                "company_name": "Acme",
+                "description": " ".join([secret, *(word() for _ in range(200))]),
+                "contact_email": "hiring@acme.example",
+                "country": "Netherlands",
+            },
+        )
+        assert draft.status_code == 201, draft.text
+        pending = member.post(
+            "/api/v1/events/submit",
+            json={
+                "title": f"{secret} sprint",
+                "description": " ".join(word() for _ in range(200)),
+                "calendar": calendar,
+                "occurrences": [
+                    {"dt_start": "2027-02-10T18:00:00Z", "dt_end": "2027-02-10T20:00:00Z"}
+                ],
+            },
+        )
+        assert pending.status_code == 201, pending.text
+    make_page(staff, f"{secrets[0]} unpublished", is_published=False)
+    after = seen_by(anon, secrets)
+    assert after == before
+    assert all(found == [] for found, _ in after[::3])  # nothing found
+    assert all("=1" not in counts for _, counts in after[::3])
+    with server.client("user") as other:
+        assert seen_by(other, secrets) == before
+    # The author finds their own drafts by their words, but no misspelling of them is
+    # corrected: corrections come from public words only.
+    assert {hit["index"] for hit in hits(member, secrets[1])} == {"jobs", "events"}
+    assert hits(member, typo(secrets[1])) == []
+
+
+def test_words_leave_the_vocabulary_with_their_last_public_document(
+    staff: httpx.Client, anon: httpx.Client
+) -> None:
+    w = word(10)
+    page = make_page(staff, f"{w} notes")
+    assert keys(hits(anon, typo(w))) == [("pages", page["id"])]  # corrected to the word
+    suggested = anon.get("/api/v1/search/autocomplete", params={"q": w[:7]}).json()
+    assert {"text": w, "type": "term", "index": "pages"} in suggested
+    staff.patch(f"/api/pages/{page['id']}", json={"is_published": False}).raise_for_status()
+    assert hits(anon, typo(w)) == [] and hits(staff, typo(w)) == []
+    assert anon.get("/api/v1/search/autocomplete", params={"q": w[:7]}).json() == []
+    staff.patch(f"/api/pages/{page['id']}", json={"is_published": True}).raise_for_status()
+    assert keys(hits(anon, typo(w))) == [("pages", page["id"])]
+    staff.delete(f"/api/pages/{page['id']}").raise_for_status()
+    assert hits(anon, typo(w)) == []
+    response = anon.post(SEARCH, json={"query": w})
+    assert response.json() == [] and response.headers["X-Total-Count"] == "0"

@@ -11,7 +11,7 @@ from tests.support import LiveServer
 
 def indexed(server: LiveServer, sponsor_id: int) -> bool:
     """Whether the sponsor has a document in the site-wide search index."""
-    from pydotorg.core.search import SearchDocument
+    from pydotorg.search.models import SearchDocument
     from pydotorg.db.engine import create_engine, create_sessionmaker
 
     async def look() -> bool:

@@ -7,14 +7,16 @@
   worth ten body words; snippets by ``snippet()``; typo candidates from an FTS5 ``trigram``
   table over the vocabulary.
 - **PostgreSQL**: a stored ``tsvector`` (title weight A, body weight B, the ``english``
-  configuration) with a GIN index on (kind, tsvector) (``btree_gin``), queries by
-  ``websearch_to_tsquery``, ranked by ``ts_rank_cd`` (weights A 1.0, B 0.4, divided by the
-  logarithm of the document's length); snippets by ``ts_headline``, for the page shown only;
-  typo candidates from ``pg_trgm``'s nearest neighbours.
+  configuration) with a GIN index on (kind, tsvector) (``btree_gin``), ranked by
+  ``ts_rank_cd`` (weights A 1.0, B 0.4, divided by 1 + the logarithm of the document's
+  length); snippets by ``ts_headline``, for the page shown only; typo candidates from
+  ``pg_trgm``'s nearest neighbours. Its parser reads ``a/b``, ``a.b`` and ``a@b`` as one
+  token (a path, a host, a version); the indexed text has a zero-width space after ``/ . @ :``
+  so that, as on SQLite, their words are words.
 
-Both take the same query syntax (:mod:`pydotorg.search.query`). The statements of both are
-built from the same parts here; an engine only supplies its own SQL for matching, scoring,
-snippets, title prefixes and word candidates.
+Both take the same query (:mod:`pydotorg.search.query`), rendered as each engine's own text.
+The service builds its statements from the subqueries here; an engine only supplies its own
+SQL for matching, scoring, snippets, title prefixes and word candidates.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ from pydotorg.search.query import Query, parse
 MARK, UNMARK = "\x01", "\x02"  # around matched words in snippets, before HTML escaping
 SNIPPET_WORDS = 30
 CANDIDATES = 40  # typo correction looks at this many of the nearest vocabulary words
+AT = SearchDocument.__table__.c.at.type
+# PostgreSQL: what its parser would read as one token (a path, a host, a version) split.
+SPLIT = "regexp_replace({}, '([/.@:])', '\\1' || chr(8203), 'g')"
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def _subquery(sql: str, name: str, params: dict[str, Any] | None, **columns: Any) -> Subquery:
@@ -43,30 +49,23 @@ def _subquery(sql: str, name: str, params: dict[str, Any] | None, **columns: Any
     return statement.columns(**columns).subquery(name)
 
 
-AT = SearchDocument.__table__.c.at.type
-
-
 class SQLiteSearch:
     """SQLite's FTS5 (``search_fts``, ``search_word_trigrams``)."""
 
     name = "sqlite"
+    RANK = "-bm25(search_fts, 0.0, 10.0, 1.0)"
 
-    @staticmethod
-    def _fts5(kind: str | None, query: Query) -> str:
-        """FTS5's query: the words in the title or the body only (a word is never matched
-        against the ``kind`` column), and the kind's own documents."""
-        words = f"{{title body}} : ({query.fts5()})"
-        return f'{{kind}} : "{kind}" AND {words}' if kind is not None else words
-
-    def query_params(self, kind: str, query: Query) -> dict[str, Any]:
-        return {"sq": self._fts5(kind, query), "skind": kind}
+    def query_params(self, kind: str, query: Query, *, title_only: bool = False) -> dict[str, Any]:
+        """The values of the statements below for one kind: FTS5's query, matching the words
+        in the title or the body (never the ``kind`` column), or in the title alone."""
+        words = query.fts5(title_only=title_only)
+        return {"sq": f'{{kind}} : "{kind}" AND {{title body}} : ({words})', "skind": kind}
 
     def scored(self, name: str, params: dict[str, Any] | None = None) -> Subquery:
-        """``(object_id, at, score)`` of every match of ``:sq``: FTS5 read first (``CROSS
+        """``(object_id, at, doc, score)`` of every match of ``:sq``: FTS5 read first (``CROSS
         JOIN``), ``LIMIT -1`` keeps SQLite from flattening it into the caller's join."""
         return _subquery(
-            "SELECT d.object_id AS object_id, d.at AS at, d.id AS doc, "
-            "-bm25(search_fts, 0.0, 10.0, 1.0) AS score "
+            f"SELECT d.object_id AS object_id, d.at AS at, d.id AS doc, {self.RANK} AS score "  # noqa: S608
             "FROM search_fts CROSS JOIN search_documents d ON d.id = search_fts.rowid "
             "WHERE search_fts MATCH :sq LIMIT -1",
             name,
@@ -77,30 +76,29 @@ class SQLiteSearch:
             score=Float,
         )
 
-    def matching(self, name: str, params: dict[str, Any] | None = None) -> Subquery:
+    def matching(self, name: str) -> Subquery:
         """``(object_id, at)`` of every match of ``:sq`` (no score: for counting)."""
         return _subquery(
             "SELECT d.object_id AS object_id, d.at AS at "
             "FROM search_fts CROSS JOIN search_documents d ON d.id = search_fts.rowid "
             "WHERE search_fts MATCH :sq LIMIT -1",
             name,
-            params,
+            None,
             object_id=Integer,
             at=AT,
         )
 
-    def newest(self, name: str, params: dict[str, Any] | None = None) -> Subquery:
-        """``(object_id, at, score)`` of the kind's documents newest first (its date index
-        read backwards), each looked up in FTS5 by rowid: stops as soon as the caller has
-        what it wants, however many documents match."""
+    def newest(self, name: str) -> Subquery:
+        """``(object_id, at, doc, score)`` of the kind's documents newest first (its date
+        index read backwards), each looked up in FTS5 by rowid: it stops as soon as the caller
+        has what it wants, however many documents match."""
         return _subquery(
-            "SELECT d.object_id AS object_id, d.at AS at, d.id AS doc, "
-            "-bm25(search_fts, 0.0, 10.0, 1.0) AS score "
+            f"SELECT d.object_id AS object_id, d.at AS at, d.id AS doc, {self.RANK} AS score "  # noqa: S608
             "FROM search_documents d CROSS JOIN search_fts ON search_fts.rowid = d.id "
             "WHERE d.kind = :skind AND search_fts MATCH :sq "
             "ORDER BY d.at DESC, d.id DESC LIMIT -1",
             name,
-            params,
+            None,
             object_id=Integer,
             at=AT,
             doc=Integer,
@@ -119,7 +117,7 @@ class SQLiteSearch:
                 "WHERE search_fts MATCH :sq AND rowid IN :ids"
             ).bindparams(bindparam("ids", expanding=True)),
             {
-                "sq": self._fts5(None, query),
+                "sq": f"{{title body}} : ({query.fts5()})",
                 "mark": MARK,
                 "unmark": UNMARK,
                 "words": SNIPPET_WORDS,
@@ -129,10 +127,10 @@ class SQLiteSearch:
         return {int(doc): (str(body or ""), str(title or "")) for doc, body, title in rows}
 
     def title_prefix(self, name: str) -> Subquery:
-        """``object_id`` of the kind's documents whose title holds the words of ``:sq`` with
-        the last one as a prefix, most recently indexed first."""
+        """``object_id`` of the kind's documents whose title holds the typed words with the
+        last one as a prefix (``prefix_params``), most recently indexed first."""
         return _subquery(
-            "SELECT d.object_id AS object_id FROM search_fts CROSS JOIN search_documents d "
+            "SELECT d.object_id AS object_id FROM search_fts CROSS JOIN search_documents d "  # noqa: S608
             f"ON d.id = search_fts.rowid WHERE search_fts MATCH :sq_{name} "
             "ORDER BY search_fts.rowid DESC LIMIT -1",
             name,
@@ -153,11 +151,11 @@ class SQLiteSearch:
             rows = await session.execute(
                 text(
                     "SELECT w.word, sum(w.documents) FROM ("
-                    "SELECT rowid FROM search_word_trigrams WHERE search_word_trigrams MATCH :sq "
+                    "SELECT rowid FROM search_word_trigrams WHERE search_word_trigrams MATCH :q "
                     "ORDER BY rank LIMIT :many) t JOIN search_words w ON w.rowid = t.rowid "
                     "GROUP BY w.word"
                 ),
-                {"sq": " OR ".join(f'"{t}"' for t in trigrams), "many": CANDIDATES},
+                {"q": " OR ".join(f'"{t}"' for t in trigrams), "many": CANDIDATES},
             )
         except Exception as error:  # SQLite before 3.34: no trigram tokenizer, no table
             if "no such table" in str(error):
@@ -176,17 +174,16 @@ class PostgresSearch:
     """PostgreSQL's ``tsvector`` (``search_documents.tsv``) and ``pg_trgm``."""
 
     name = "postgresql"
-    CONFIG = "english"
-    RANK = "ts_rank_cd(d.tsv, websearch_to_tsquery('english', :sq), 1)"
+    RANK = "ts_rank_cd(d.tsv, to_tsquery('english', :sq), 1)"
 
-    def query_params(self, kind: str, query: Query) -> dict[str, Any]:
-        return {"sq": query.websearch(), "skind": kind}
+    def query_params(self, kind: str, query: Query, *, title_only: bool = False) -> dict[str, Any]:
+        return {"sq": query.tsquery(title_only=title_only), "skind": kind}
 
     def scored(self, name: str, params: dict[str, Any] | None = None) -> Subquery:
         return _subquery(
             f"SELECT d.object_id AS object_id, d.at AS at, d.id AS doc, {self.RANK} AS score "  # noqa: S608
             "FROM search_documents d WHERE d.kind = :skind "
-            "AND d.tsv @@ websearch_to_tsquery('english', :sq)",
+            "AND d.tsv @@ to_tsquery('english', :sq)",
             name,
             params,
             object_id=Integer,
@@ -195,23 +192,23 @@ class PostgresSearch:
             score=Float,
         )
 
-    def matching(self, name: str, params: dict[str, Any] | None = None) -> Subquery:
+    def matching(self, name: str) -> Subquery:
         return _subquery(
             "SELECT d.object_id AS object_id, d.at AS at FROM search_documents d "
-            "WHERE d.kind = :skind AND d.tsv @@ websearch_to_tsquery('english', :sq)",
+            "WHERE d.kind = :skind AND d.tsv @@ to_tsquery('english', :sq)",
             name,
-            params,
+            None,
             object_id=Integer,
             at=AT,
         )
 
-    def newest(self, name: str, params: dict[str, Any] | None = None) -> Subquery:
+    def newest(self, name: str) -> Subquery:
         return _subquery(
-            "SELECT d.object_id AS object_id, d.at AS at, d.id AS doc, "
-            f"{self.RANK} AS score FROM search_documents d "
-            "WHERE d.kind = :skind AND d.tsv @@ websearch_to_tsquery('english', :sq)",
+            f"SELECT d.object_id AS object_id, d.at AS at, d.id AS doc, {self.RANK} AS score "  # noqa: S608
+            "FROM search_documents d "
+            "WHERE d.kind = :skind AND d.tsv @@ to_tsquery('english', :sq)",
             name,
-            params,
+            None,
             object_id=Integer,
             at=AT,
             doc=Integer,
@@ -228,18 +225,23 @@ class PostgresSearch:
         whole = f"StartSel={MARK}, StopSel={UNMARK}, HighlightAll=true"
         rows = await session.execute(
             text(
-                "SELECT d.id, ts_headline('english', d.body, q, :options), "
-                "ts_headline('english', d.title, q, :whole) "
-                "FROM search_documents d, websearch_to_tsquery('english', :sq) q "
-                "WHERE d.id IN :ids"
+                f"SELECT d.id, ts_headline('english', {SPLIT.format('d.body')}, q, :options), "  # noqa: S608
+                f"ts_headline('english', {SPLIT.format('d.title')}, q, :whole) "
+                "FROM search_documents d, to_tsquery('english', :sq) q WHERE d.id IN :ids"
             ).bindparams(bindparam("ids", expanding=True)),
-            {"sq": query.websearch(), "options": options, "whole": whole, "ids": ids},
+            {"sq": query.tsquery(), "options": options, "whole": whole, "ids": ids},
         )
-        return {int(doc): (str(body or ""), str(title or "")) for doc, body, title in rows}
+        return {
+            int(doc): (
+                str(body or "").replace(ZERO_WIDTH_SPACE, ""),
+                str(title or "").replace(ZERO_WIDTH_SPACE, ""),
+            )
+            for doc, body, title in rows
+        }
 
     def title_prefix(self, name: str) -> Subquery:
         return _subquery(
-            "SELECT d.object_id AS object_id FROM search_documents d "
+            "SELECT d.object_id AS object_id FROM search_documents d "  # noqa: S608
             f"WHERE d.kind = :skind_{name} AND d.tsv @@ to_tsquery('english', :sq_{name}) "
             "ORDER BY d.id DESC",
             name,

@@ -1,11 +1,11 @@
 """A query as typed, reduced to what an engine may see.
 
-The syntax is PostgreSQL's ``websearch_to_tsquery``: words (all required), ``"quoted
-phrases"``, ``or`` between two terms, and ``-word`` to exclude. A query becomes a
-:class:`Query` of at most ``MAX_WORDS`` words, then each engine's own query text
-(:meth:`Query.fts5`, :meth:`Query.websearch`): no character of what was typed reaches an
-engine as syntax, only words (SQLite) or quote-free text that PostgreSQL's parser never
-refuses.
+The syntax is a web search box's (PostgreSQL's ``websearch_to_tsquery``): words (all
+required), ``"quoted phrases"``, ``or`` between two terms, and ``-word`` to exclude. A query
+becomes a :class:`Query` of at most ``MAX_WORDS`` words, then each engine's own query text
+(:meth:`Query.fts5`, :meth:`Query.tsquery`): no character of what was typed reaches an engine
+as syntax, only words of letters and digits, quoted by the renderer. A typed token of several
+words (``3.12.1``, ``python.org``) is a phrase, on both engines.
 """
 
 from __future__ import annotations
@@ -36,15 +36,17 @@ class Term:
     """One word, or several that must stand side by side (a quoted phrase, or ``3.12.1``)."""
 
     words: tuple[str, ...]
-    text: str  # as typed, without quotes: PostgreSQL's parser reads it (``3.12.1`` is a version)
     negated: bool = False
 
-    def fts5(self) -> str:
-        return '"' + " ".join(self.words) + '"'
+    def fts5(self, column: str = "") -> str:
+        return column + '"' + " ".join(self.words) + '"'
 
-    def websearch(self) -> str:
-        text = f'"{self.text}"' if len(self.text.split()) > 1 else self.text
-        return f"-{text}" if self.negated else text
+    def tsquery(self, weight: str = "") -> str:
+        # Letters and digits only (``words``): nothing in them is to_tsquery syntax.
+        phrase = " <-> ".join(
+            f"'{word}':{weight}" if weight else f"'{word}'" for word in self.words
+        )
+        return f"!({phrase})" if self.negated else f"({phrase})"
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,7 @@ class Query:
     def single_words(self) -> list[str]:
         """The words typed alone (not in a phrase, not excluded): those a typo may hide in."""
         return [
-            term.words[0]
-            for clause in self.positive
-            for term in clause
-            if len(term.words) == 1 and term.text.casefold() == term.words[0]
+            term.words[0] for clause in self.positive for term in clause if len(term.words) == 1
         ]
 
     def corrected(self, fixes: dict[str, str]) -> Query:
@@ -78,22 +77,30 @@ class Query:
         def fix(term: Term) -> Term:
             if len(term.words) == 1 and term.words[0] in fixes and not term.negated:
                 new = fixes[term.words[0]]
-                return replace(term, words=(new,), text=new)
+                return replace(term, words=(new,))
             return term
 
         return Query(tuple(tuple(fix(term) for term in clause) for clause in self.clauses))
 
-    def fts5(self) -> str:
-        """SQLite FTS5's query: each clause, then ``NOT`` the excluded terms."""
+    def fts5(self, *, title_only: bool = False) -> str:
+        """SQLite FTS5's query: each clause, then ``NOT`` the excluded terms (in the title
+        alone: every required term in the title)."""
+        column = "{title} : " if title_only else ""
         required = " AND ".join(
-            "(" + " OR ".join(term.fts5() for term in clause) + ")" for clause in self.positive
+            "(" + " OR ".join(term.fts5(column) for term in clause) + ")"
+            for clause in self.positive
         )
         excluded = [clause[0].fts5() for clause in self.clauses if clause[0].negated]
         return f"({required}) NOT ({' OR '.join(excluded)})" if excluded else required
 
-    def websearch(self) -> str:
-        """The text for PostgreSQL's ``websearch_to_tsquery``."""
-        return " ".join(" or ".join(term.websearch() for term in clause) for clause in self.clauses)
+    def tsquery(self, *, title_only: bool = False) -> str:
+        """PostgreSQL's ``to_tsquery`` text: each clause ANDed, a clause's terms ORed (in the
+        title alone: every required term with weight A)."""
+        weight = "A" if title_only else ""
+        return " & ".join(
+            "(" + " | ".join(term.tsquery("" if term.negated else weight) for term in clause) + ")"
+            for clause in self.clauses
+        )
 
 
 def parse(text: str) -> Query:
@@ -110,14 +117,11 @@ def parse(text: str) -> Query:
         if quoted is None and raw.casefold() == "or" and clauses and not clauses[-1][0].negated:
             joining = True
             continue
-        every = words(raw)
-        found = tuple(word for word in every if len(word) <= MAX_WORD_LENGTH)[:budget]
+        found = tuple(word for word in words(raw) if len(word) <= MAX_WORD_LENGTH)[:budget]
         if not found:
             continue
         budget -= len(found)
-        whole = len(found) == len(every)
-        typed = " ".join(raw.replace('"', " ").split()) if whole else " ".join(found)
-        term = Term(found, typed, is_negated)
+        term = Term(found, is_negated)
         if joining and not is_negated:
             clauses[-1] = (*clauses[-1], term)
         else:

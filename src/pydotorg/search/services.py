@@ -3,8 +3,10 @@ by what the caller may see, ranked by the engine's relevance, and a typo-correct
 when nothing matches.
 
 Each index's matches are counted up to ``EXACT + 1``. An index with at most ``RANKED``
-matches has them all ranked; one with more has its ``NEWEST`` newest matches ranked (read
-newest first through a date index: bounded work however many documents hold the words).
+matches has them all ranked; one with more has its ``NEWEST`` newest matches ranked, and its
+``NEWEST`` newest matches holding every word in the title (each read newest first through a
+date index: bounded work however many documents hold the words). Matches holding every word
+in their title rank first, then the others, each by the engine's score.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ RANKED = 1000  # an index with at most this many matches has them all ranked (an
 NEWEST = 100  # one with more has its newest this many ranked (and pageable)
 AUTOCOMPLETE_SCAN = 50  # titles read per index
 AUTOCOMPLETE_WORDS = 500  # vocabulary words read for a prefix, the most frequent kept
+MAX_PREFIX_WORDS = 8
 TYPO_MIN_LENGTH = 4
 TYPO_TWO_EDITS_LENGTH = 8
 COUNTS_HEADER = "X-Search-Counts"
@@ -41,12 +44,13 @@ EXACT_HEADER = "X-Total-Count-Exact"
 OLDEST = datetime.min.replace(tzinfo=UTC)
 ENGINES: dict[str, Engine] = {"sqlite": SQLiteSearch(), "postgresql": PostgresSearch()}
 
-Found = tuple[float, datetime, str, int, str, int]  # score, date, index, id, title, document
+# Every word in the title (1) or not (0), score, date, index name, id, title, document id.
+Found = tuple[int, float, datetime, str, int, str, int]
 
 
-def rank(hit: Found) -> tuple[float, float, str, int]:
-    """Best score first, then newest, then index name, then id."""
-    return (-hit[0], -hit[1].timestamp(), hit[2], hit[3])
+def rank(hit: Found) -> tuple[int, float, float, str, int]:
+    """Every word in the title first, then best score, newest, index name, id."""
+    return (-hit[0], -hit[1], -hit[2].timestamp(), hit[3], hit[4])
 
 
 class BodyFieldError(FieldError):
@@ -141,7 +145,7 @@ def index_statements(shape: Shape) -> IndexStatements:
         .where(*conditions)
         .limit(NEWEST)
     )
-    if isinstance(engine, PostgresSearch):  # SQLite reads the walk in its own order
+    if isinstance(engine, PostgresSearch):  # SQLite reads the walk in its own order (no sort)
         newest = newest.order_by(walk.c.at.desc().nulls_last(), walk.c.doc.desc())
     return IndexStatements(
         counted=select(func.count()).select_from(counted), ranked=ranked, newest=newest
@@ -210,7 +214,9 @@ class SearchService(Service):
         self, spec: IndexSpec, query: Query, data: SearchQuery
     ) -> tuple[int, int, list[Found]]:
         """One index's visible matches: how many (up to ``EXACT + 1``), how many can be paged
-        through, and the best of them (all the page may show)."""
+        through, and the best of them (all the page may show). Matches holding every word in
+        their title come first (read by a second statement, for the title alone), then the
+        others, each by the engine's score."""
         statements = index_statements(
             Shape(
                 engine=self.engine.name,
@@ -221,25 +227,28 @@ class SearchService(Service):
                 date_to=data.date_to is not None,
             )
         )
-        params = {
-            **self.engine.query_params(spec.kind, query),
-            **_date_params(spec, data.date_from, data.date_to),
-        }
+        dates = _date_params(spec, data.date_from, data.date_to)
+        params = {**self.engine.query_params(spec.kind, query), **dates}
         total = int(await self.session.scalar(statements.counted, params) or 0)
         if not total:
             return 0, 0, []
+        in_title = {**self.engine.query_params(spec.kind, query, title_only=True), **dates}
         if total <= RANKED:
-            room = {"room": min(total, data.offset + data.limit)}
-            rows = await self.session.execute(statements.ranked, {**params, **room})
-            pageable = total
+            room = min(total, data.offset + data.limit)
+            titled = list(await self.session.execute(statements.ranked, {**in_title, "room": room}))
+            room = min(total, room + len(titled))
+            rows = list(await self.session.execute(statements.ranked, {**params, "room": room}))
         else:
-            rows = await self.session.execute(statements.newest, params)
-            pageable = NEWEST
-        found = [
-            (float(score), _as_datetime(when) or OLDEST, spec.name, object_id, title, doc)
-            for object_id, when, title, score, doc in rows
+            titled = list(await self.session.execute(statements.newest, in_title))
+            rows = list(await self.session.execute(statements.newest, params))
+        found = {row[0]: (1, row) for row in titled}
+        for row in rows:
+            found.setdefault(row[0], (0, row))
+        hits = [
+            (tier, float(score), _as_datetime(when) or OLDEST, spec.name, object_id, title, doc)
+            for tier, (object_id, when, title, score, doc) in found.values()
         ]
-        return total, min(pageable, max(total, len(found))), found
+        return total, total if total <= RANKED else len(hits), hits
 
     async def _ranked(
         self, specs: list[IndexSpec], query: Query, data: SearchQuery
@@ -305,7 +314,7 @@ class SearchService(Service):
 
     async def _hits(self, shown: list[Found], query: Query) -> list[SearchHit]:
         specs = registry()
-        texts = await self.engine.snippets(self.session, query, [hit[5] for hit in shown])
+        texts = await self.engine.snippets(self.session, query, [hit[6] for hit in shown])
         return [
             SearchHit(
                 index=name,
@@ -316,17 +325,12 @@ class SearchService(Service):
                 date=None if when == OLDEST else when,
                 score=score,
             )
-            for score, when, name, object_id, title, doc in shown
+            for _, score, when, name, object_id, title, doc in shown
         ]
 
-    async def autocomplete(self, q: str, limit: int) -> list[Suggestion]:
-        """Public words starting with the last word typed, the most frequent first, then
-        the titles the caller may see holding what was typed at a word's start."""
-        typed = words(q)
-        if len(" ".join(typed)) < 2:
-            raise ParameterError("q", "needs at least 2 letters or digits")
-        typed = typed[:8]
-        last = typed[-1]
+    async def _frequent_words(self, last: str) -> Counter[tuple[str, str]]:
+        """Public vocabulary words longer than ``last`` that start with it, and their
+        document counts by index: a bounded run of the vocabulary's word index."""
         names = {spec.kind: spec.name for spec in registry().values()}
         high = last[:-1] + chr(ord(last[-1]) + 1)
         run = (
@@ -336,27 +340,53 @@ class SearchService(Service):
             .limit(AUTOCOMPLETE_WORDS)
             .subquery()
         )
-        totals: Counter[str] = Counter()
-        source: dict[str, tuple[int, str]] = {}
+        found: Counter[tuple[str, str]] = Counter()
         for word, kind, documents in await self.session.execute(select(run)):
-            if kind not in names:
-                continue
-            totals[word] += documents
-            if word not in source or documents > source[word][0]:
-                source[word] = (documents, names[kind])
-        stem = " ".join(typed[:-1])
-        suggestions = [
-            Suggestion(text=f"{stem} {word}".strip(), type="term", index=source[word][1])
-            for word in sorted(totals, key=lambda word: (-totals[word], word))
-        ]
+            if kind in names:
+                found[word, names[kind]] += documents
+        return found
+
+    async def _titles(self, typed: list[str]) -> list[Suggestion]:
+        """The titles the caller may see holding the typed words, the last as a prefix."""
         user_id = self.caller.id if self.caller is not None else None
         statement = title_statement(self.engine.name, self.role_name, user_id)
         params: dict[str, Any] = {}
         for spec in registry().values():
             params.update(self.engine.prefix_params(f"t_{spec.name}", spec.kind, typed))
-        titles = [
+        return [
             Suggestion(text=title, type="title", index=name)
             for name, title in await self.session.execute(statement, params)
+        ]
+
+    async def autocomplete(self, q: str, limit: int) -> list[Suggestion]:
+        """Words completing the last word typed, the most frequent first (one word typed:
+        from the public vocabulary; more: from the titles found), then the titles the caller
+        may see holding what was typed at a word's start."""
+        typed = words(q)
+        if len(" ".join(typed)) < 2:
+            raise ParameterError("q", "needs at least 2 letters or digits")
+        typed = typed[:MAX_PREFIX_WORDS]
+        last = typed[-1]
+        titles = await self._titles(typed)
+        if len(typed) == 1:
+            frequency = await self._frequent_words(last)
+        else:
+            frequency = Counter(
+                (word, title.index)
+                for title in titles
+                for word in set(words(title.text))
+                if word.startswith(last) and len(word) > len(last)
+            )
+        totals: Counter[str] = Counter()
+        source: dict[str, tuple[int, str]] = {}
+        for (word, index), count in sorted(frequency.items()):
+            totals[word] += count
+            if word not in source or count > source[word][0]:
+                source[word] = (count, index)
+        stem = " ".join(typed[:-1])
+        suggestions = [
+            Suggestion(text=f"{stem} {word}".strip(), type="term", index=source[word][1])
+            for word in sorted(totals, key=lambda word: (-totals[word], word))
         ]
         seen: set[str] = set()
         unique_titles = []

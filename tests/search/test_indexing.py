@@ -1,0 +1,225 @@
+"""One indexing path: every ORM write reaches the index through the indexes' declarations, the
+vocabulary holds public documents' words only, and a reindex changes nothing (both engines)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pydotorg.content.blogs.models import BlogEntry, BlogFeed
+from pydotorg.content.pages.models import Page
+from pydotorg.core import clock
+from pydotorg.db.engine import create_engine, create_sessionmaker
+from pydotorg.jobs.models import Job, JobStatus
+from pydotorg.search.indexing import registry, reindex
+from pydotorg.search.models import SearchDocument, SearchWord
+from tests.support import LiveServer, on_both_engines
+
+WHEN = datetime(2024, 5, 17, 9, 30, 15, tzinfo=UTC)
+
+
+def a_job(title: str, **fields: Any) -> Job:
+    """A job posting as a row, with what its table requires."""
+    required = {"company_name": "ACME", "description": "Keep watch.", "contact_email": "j@ex.org"}
+    return Job(slug=title.lower().replace(" ", "-"), job_title=title, **{**required, **fields})
+
+
+async def documents(session: AsyncSession) -> set[tuple[Any, ...]]:
+    rows = await session.execute(
+        select(
+            SearchDocument.kind,
+            SearchDocument.object_id,
+            SearchDocument.title,
+            SearchDocument.body,
+            SearchDocument.at,
+            SearchDocument.public,
+        )
+    )
+    return {tuple(row) for row in rows}
+
+
+async def vocabulary(session: AsyncSession) -> dict[tuple[str, str], int]:
+    rows = await session.execute(select(SearchWord.kind, SearchWord.word, SearchWord.documents))
+    return {(kind, word): count for kind, word, count in rows}
+
+
+async def writes(url: str) -> dict[str, Any]:
+    """A run of ORM writes, what the index held after each, and whether a reindex of every
+    index changes anything."""
+    engine = create_engine(url, pool=False)
+    seen: dict[str, Any] = {}
+    try:
+        async with create_sessionmaker(engine)() as session:
+            job = a_job("Lighthouse keeper", description="Zyxwvut beacons.", status=JobStatus.DRAFT)
+            session.add(job)
+            await session.commit()
+            seen["draft"] = (await documents(session), await vocabulary(session))
+            job.status, job.approved = JobStatus.APPROVED, WHEN
+            await session.commit()
+            seen["approved"] = (await documents(session), await vocabulary(session))
+            page = Page(path="/indexed/", title="Indexed Page", description="Qwertzu notes.")
+            hidden = Page(
+                path="/hidden/", title="Hidden", description="Zyxwvut", is_published=False
+            )
+            session.add_all([page, hidden])
+            await session.commit()
+            first_at = await session.scalar(
+                select(SearchDocument.at).where(SearchDocument.object_id == page.id)
+            )
+            clock.start_at(WHEN + timedelta(days=400))
+            try:
+                page.description = "Edited later."
+                await session.commit()
+            finally:
+                clock.start_at(None)
+            seen["page_dates"] = (first_at, page.updated, await documents(session))
+            feed = BlogFeed(name="Feed", slug="feed", feed_url="https://example.org/feed.xml")
+            session.add(feed)
+            await session.flush()
+            for n in range(3):
+                session.add(
+                    BlogEntry(
+                        feed_id=feed.id,
+                        title=f"Entry {n} plover",
+                        url=f"https://example.org/{n}",
+                        guid=f"g{n}",
+                        pub_date=WHEN + timedelta(days=n),
+                    )
+                )
+            await session.commit()
+            seen["entries"] = await vocabulary(session)
+            # An ORM bulk DELETE (a feed's entries) reaches the index too.
+            await session.execute(delete(BlogEntry).where(BlogEntry.feed_id == feed.id))
+            await session.commit()
+            seen["bulk_deleted"] = (await documents(session), await vocabulary(session))
+            await session.delete(job)
+            await session.commit()
+            seen["job_deleted"] = await vocabulary(session)
+            before = (await documents(session), await vocabulary(session))
+            for spec in registry().values():
+                await reindex(session, spec)
+            await session.commit()
+            seen["reindexed_equal"] = before == (
+                await documents(session),
+                await vocabulary(session),
+            )
+    finally:
+        await engine.dispose()
+    return seen
+
+
+def test_writes_reach_the_index_and_the_public_vocabulary(tmp_path: Path) -> None:
+    for seen in on_both_engines(tmp_path, writes):
+        docs, words = seen["draft"]
+        assert [(d[0], d[2], d[5]) for d in docs] == [("job", "Lighthouse keeper ACME", False)]
+        assert words == {}  # a draft's words are nobody's to be suggested
+        docs, words = seen["approved"]
+        assert [(d[0], d[4], d[5]) for d in docs] == [("job", WHEN, True)]
+        assert words[("job", "zyxwvut")] == 1 and words[("job", "lighthouse")] == 1
+        first_at, updated, docs = seen["page_dates"]
+        pages = {d[2]: d for d in docs if d[0] == "page"}
+        assert set(pages) == {"Indexed Page "}  # an unpublished page is not indexed
+        assert pages["Indexed Page "][4] == updated and updated - first_at > timedelta(days=399)
+        assert seen["entries"][("blog_entry", "plover")] == 3
+        docs, words = seen["bulk_deleted"]
+        assert not [d for d in docs if d[0] == "blog_entry"]
+        assert ("blog_entry", "plover") not in words  # gone with its last document
+        assert ("job", "zyxwvut") not in seen["job_deleted"]
+        assert ("page", "zyxwvut") not in seen["job_deleted"]  # only in the hidden page
+        assert seen["reindexed_equal"]
+
+
+async def expiring(url: str) -> tuple[list[int], list[int]]:
+    """What the statements made once find for a posting that expires tomorrow: today, then
+    with the clock two days on."""
+    from pydotorg.search.services import Shape, index_statements
+
+    engine = create_engine(url, pool=False)
+    shape = Shape(
+        "postgresql" if url.startswith("postgresql") else "sqlite",
+        "jobs",
+        "anonymous",
+        None,
+        False,
+        False,
+    )
+    from pydotorg.search.query import parse
+    from pydotorg.search.services import ENGINES
+
+    params = ENGINES[shape.engine].query_params("job", parse("lighthouse"))
+    today = clock.now()
+    counts = []
+    try:
+        async with create_sessionmaker(engine)() as session:
+            job = a_job(
+                "Lighthouse keeper",
+                status=JobStatus.APPROVED,
+                approved=today,
+                expires=today + timedelta(days=1),
+            )
+            session.add(job)
+            await session.commit()
+            statement = index_statements(shape).counted
+            for moved in (None, today + timedelta(days=2)):
+                clock.start_at(moved)
+                assert index_statements(shape).counted is statement  # made once
+                counts.append(int(await session.scalar(statement, params) or 0))
+    finally:
+        clock.start_at(None)
+        await engine.dispose()
+    return counts, [1, 0]
+
+
+def test_statements_made_once_read_the_clock_when_they_run(tmp_path: Path) -> None:
+    for counts, expected in on_both_engines(tmp_path, expiring):
+        assert counts == expected  # expired: hidden from anonymous searches
+
+
+def index_and_reindex(database_url: str) -> tuple[Any, Any]:
+    """Every document and vocabulary count, as written, then as a reindex writes them."""
+    import asyncio
+
+    async def read() -> tuple[Any, Any]:
+        engine = create_engine(database_url, pool=False)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                written = (await documents(session), await vocabulary(session))
+                for spec in registry().values():
+                    await reindex(session, spec)
+                rebuilt = (await documents(session), await vocabulary(session))
+                await session.rollback()
+                return written, rebuilt
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def test_after_seeding_and_writes_every_index_is_what_a_reindex_makes(
+    fresh_server: LiveServer,
+) -> None:
+    """Seeding (the domains' own writes and the search domain's for bulk-inserted rows) and
+    a run of writes through the API leave each index as a rebuild from its table would."""
+    from tests.search.support import make_page, word
+
+    written, rebuilt = index_and_reindex(fresh_server.database_url)
+    assert written == rebuilt and len(written[0]) > 3000
+    with fresh_server.client("staff") as staff:
+        page = make_page(staff, f"{word()} page", "Some **bold** words.")
+        staff.patch(f"/api/pages/{page['id']}", json={"title": "Renamed"}).raise_for_status()
+        hidden = make_page(staff, f"{word()} hidden")
+        staff.patch(f"/api/pages/{hidden['id']}", json={"is_published": False})
+        releases = staff.get("/api/v1/releases/", params={"pageSize": 2}).json()
+        for release in releases:
+            staff.patch(release["resource_uri"], json={"is_published": False}).raise_for_status()
+        staff.delete(releases[0]["resource_uri"]).raise_for_status()
+        sponsors = staff.get("/api/v1/sponsors/", params={"all": "true"}).json()
+        staff.patch(
+            f"/api/v1/sponsors/{sponsors[0]['id']}", json={"description": "Renamed sponsor."}
+        ).raise_for_status()
+    written, rebuilt = index_and_reindex(fresh_server.database_url)
+    assert written == rebuilt
