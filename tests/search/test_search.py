@@ -307,6 +307,8 @@ def test_date_range_filters_hits(staff: httpx.Client, anon: httpx.Client) -> Non
     assert [hit["id"] for hit in hits(anon, w)] == made[::-1]  # newest first on equal scores
     window = hits(anon, w, date_from="2021-01-01", date_to="2022-12-31")
     assert [hit["id"] for hit in window] == [made[2], made[1]]
+    widest = hits(anon, w, date_from="0001-01-01", date_to="9999-12-31")
+    assert [hit["id"] for hit in widest] == made[::-1]
 
 
 def test_autocomplete_suggests_words_and_titles(staff: httpx.Client, anon: httpx.Client) -> None:

@@ -11,8 +11,8 @@ from tests.support import LiveServer
 
 def indexed(server: LiveServer, sponsor_id: int) -> bool:
     """Whether the sponsor has a document in the site-wide search index."""
-    from pydotorg.search.models import SearchDocument
     from pydotorg.db.engine import create_engine, create_sessionmaker
+    from pydotorg.search.models import SearchDocument
 
     async def look() -> bool:
         engine = create_engine(server.database_url, pool=False)

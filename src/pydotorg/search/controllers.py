@@ -28,16 +28,19 @@ class SearchController(ApiController):
         operation_id="search",
         summary="Search everything",
         description="Full-text search over the `indexes` named (releases, jobs, events, pages, "
-        "blogs, success_stories, community; none: all), among what the caller may see. Hits "
-        "are ranked by score (title above body words, the words side by side above scattered "
-        "ones), then newest, then index and id: the same order on every database. When no "
-        "document holds every word, misspelt words are corrected to the nearest indexed word "
-        "and the search runs again. `X-Search-Counts` gives the matches per index (`pages=3, "
-        "blogs=1000+`): exact up to 1,000; an index with more has its newest 100 matches "
-        "ranked. `X-Total-Count` is the number of hits that can be paged through (then "
-        "`X-Total-Count-Exact: false`), and `Link` the neighbouring pages: the same body "
-        "posted to the linked URL, whose `limit` and `offset` replace the body's. An unknown "
-        "index or an empty query is 400.",
+        "blogs, success_stories, community, sponsors; none: all), among what the caller may "
+        "see, on the database's own engine (SQLite FTS5, PostgreSQL full-text search). Words "
+        'are all required; `"quoted words"` must stand side by side, `a or b` takes either, '
+        "`-word` excludes. Hits holding every word in their title come first, then by `score` "
+        "(the engine's relevance: title words weigh more than body words), then newest, index "
+        "and id; each engine scores in its own way (README). When nothing matches, misspelt "
+        "words are corrected to the nearest word of public documents and the search runs "
+        "again. `X-Search-Counts` gives the matches per index (`pages=3, blogs=1000+`): exact "
+        "up to 1,000; an index with more has its newest 100 matches, and its newest 100 "
+        "holding every word in the title, ranked. `X-Total-Count` is the number of hits that "
+        "can be paged through (then `X-Total-Count-Exact: false`), and `Link` the neighbouring "
+        "pages: the same body posted to the linked URL, whose `limit` and `offset` replace the "
+        "body's. An unknown index or an empty query is 400.",
         status_code=200,
         access=Access.PUBLIC,
         tier=Tier.CRITICAL,
@@ -66,9 +69,9 @@ class SearchController(ApiController):
         "/autocomplete",
         operation_id="searchAutocomplete",
         summary="Suggestions for a prefix",
-        description="Frequent title words starting with the last word of `q`, then titles "
-        "holding `q` at a word's start, each with the index it came from, among what the "
-        "caller may see. `q` needs at least 2 letters or digits.",
+        description="Words completing the last word of `q` in the titles found, the most "
+        "frequent first, then the titles holding `q` at a word's start, each with the index it "
+        "came from, among what the caller may see. `q` needs at least 2 letters or digits.",
     )
     async def autocomplete(
         self,

@@ -1,10 +1,7 @@
 """The site-wide search's tables: one document per indexed row, and the public vocabulary.
 
-Each database indexes ``search_documents`` with its own full-text engine, made by the
-migrations: SQLite an FTS5 table kept by triggers, PostgreSQL a stored weighted ``tsvector``
-with a GIN index. ``search_words`` holds the words of public documents only, with how many
-documents of each kind hold them; each database indexes them by trigrams for typo
-correction (SQLite an FTS5 ``trigram`` table kept by triggers, PostgreSQL ``pg_trgm``).
+Each database indexes them with its own engine, made by the migrations (0017): SQLite FTS5
+tables kept by triggers, PostgreSQL a stored weighted ``tsvector`` (GIN) and ``pg_trgm``.
 """
 
 from __future__ import annotations
@@ -18,8 +15,8 @@ from pydotorg.db.base import Base, Id, UTCDateTime
 
 
 class SearchDocument(Base):
-    """One indexed row: its text as written (the snippets are cut from it), its date, and
-    whether anonymous callers could see it when it was indexed (``public``)."""
+    """One indexed row: its text as written (snippets are cut from it), its date, and whether
+    anonymous callers could see it when it was indexed (``public``)."""
 
     __tablename__ = "search_documents"
     __table_args__ = (
@@ -38,19 +35,13 @@ class SearchDocument(Base):
 
 
 class SearchWord(Base):
-    """A word of public documents of one kind, and how many of them hold it: what typo
-    correction and autocomplete's word suggestions draw from. A word leaves with its last
-    public document."""
+    """A word of public documents and how many hold it: what typos are corrected to. A word
+    leaves with its last public document."""
 
     __tablename__ = "search_words"
-    __table_args__ = (Index("ix_search_words_word", "word"),)
     cache_versioned = False
 
-    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
     word: Mapped[str] = mapped_column(
         String(40).with_variant(String(40, collation="C"), "postgresql"), primary_key=True
     )
     documents: Mapped[int] = mapped_column(Integer, nullable=False)
-
-
-__all__ = ["SearchDocument", "SearchWord"]

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, func, select
 
 from pydotorg.content.blogs.models import BlogEntry, BlogEntryTag, BlogFeed, RelatedBlog
 from pydotorg.content.blogs.schemas import (
@@ -105,8 +105,11 @@ class BlogFeedService(CrudService[BlogFeed, BlogFeedRead]):
         return values
 
     async def before_delete(self, row: BlogFeed) -> None:
-        """A feed goes with its entries (and they with their search documents)."""
-        await self.session.execute(delete(BlogEntry).where(BlogEntry.feed_id == row.id))
+        """A feed goes with its entries, one by one: each takes its search document along."""
+        for entry in await self.session.scalars(
+            select(BlogEntry).where(BlogEntry.feed_id == row.id)
+        ):
+            await self.session.delete(entry)
 
 
 class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):

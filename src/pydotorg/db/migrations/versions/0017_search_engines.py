@@ -100,12 +100,10 @@ def upgrade() -> None:
     )
     op.create_table(
         "search_words",
-        sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("word", Word, nullable=False),
         sa.Column("documents", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("kind", "word", name=op.f("pk_search_words")),
+        sa.PrimaryKeyConstraint("word", name=op.f("pk_search_words")),
     )
-    op.create_index("ix_search_words_word", "search_words", ["word"])
     if dialect == "sqlite":
         statements = list(SQLITE_DOCUMENTS)
         if _sqlite_version() >= TRIGRAM_SQLITE:  # else: no typo correction (README)
