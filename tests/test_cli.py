@@ -97,7 +97,7 @@ def test_seed_without_demo_content_then_with_it(tmp_path: Path) -> None:
     bare = (
         "added: 5 os, 26 release cycle, 667 releases, 3359 release files, 4 sponsorship programs, "
         "12 sponsorship packages, 47 sponsorship benefits, 83 sponsors, 67 sponsorships, "
-        "664 search documents (no demo content"
+        "667 search documents (no demo content"
     )
     assert run(["seed", "--no-demo"], tmp_path).stdout.startswith(bare)
     again = run(["seed"], tmp_path, DEMO_CONTENT="0").stdout

@@ -192,7 +192,7 @@ def snapshot(live: LiveServer) -> dict[str, Any]:
                 state["documents"] = (
                     await conn.execute(
                         text(
-                            "SELECT object_id, title_terms FROM search_documents "
+                            "SELECT object_id, title FROM search_documents "
                             "WHERE kind = 'release' ORDER BY object_id"
                         )
                     )

@@ -26,6 +26,9 @@ from pydotorg.search.models import SearchDocument, SearchWord
 from pydotorg.search.query import MAX_WORD_LENGTH, clean, words
 
 BATCH = 500
+# What of a document is indexed: enough for any real page, and a bound on what one write
+# costs the engine (PostgreSQL refuses a tsvector over 1 MB).
+MAX_TITLE, MAX_BODY = 1_000, 200_000
 DOCUMENTS: Table = SearchDocument.__table__  # type: ignore[assignment]
 TOUCHED = "search_touched"  # session.info: the rows a flush touched, by index name
 Owner = Callable[[Any], int | None]
@@ -105,8 +108,8 @@ def refresh(session: Session, spec: IndexSpec, ids: Iterable[int]) -> int:
         ).unique():
             title, body = spec.document(row)
             new[row.id] = (
-                clean(title),
-                clean(body),
+                clean(title)[:MAX_TITLE],
+                clean(body)[:MAX_BODY],
                 _instant(getattr(row, spec.date.key)),
                 bool(seen),
             )
