@@ -5,7 +5,10 @@ one after another after a first round reported apart (the server making its stat
 p50 and p99 of the wall time per request, the load average before and after, and the
 slowest inputs (each one's median and worst over the measured rounds).
 
-    DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/search_bench.py [ROUNDS]
+    DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/search_bench.py [ROUNDS] [PART]
+
+PART is ``search``, ``autocomplete`` or both (the default). A request that takes longer than
+``TIMEOUT`` seconds (default 60) stops the run.
 """
 
 from __future__ import annotations
@@ -88,6 +91,9 @@ def slowest(inputs: list[str], times: list[list[float]]) -> list[str]:
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    part = sys.argv[2] if len(sys.argv) > 2 else "both"
+    if part not in {"search", "autocomplete", "both"}:
+        raise SystemExit("PART is search, autocomplete or both")
     print(f"before: {load()}")
     env = {**os.environ, "RATE_LIMIT_ENABLED": "0", "RESPONSE_CACHE": "0"}
     server = subprocess.Popen(
@@ -97,7 +103,8 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=60) as client:
+        timeout = float(os.environ.get("TIMEOUT", "60"))
+        with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=timeout) as client:
             for _ in range(3000):
                 try:
                     if client.get("/health").status_code == 200:
@@ -121,18 +128,19 @@ def main() -> None:
             def suggest(prefix: str) -> httpx.Response:
                 return client.get("/api/v1/search/autocomplete", params={"q": prefix})
 
-            search_times = timed(rounds, searches, search)
-            suggest_times = timed(rounds, prefixes, suggest)
+            parts: list[tuple[str, list[str], list[list[float]]]] = []
+            if part in {"search", "both"}:
+                parts.append(("search", searches, timed(rounds, searches, search)))
+            if part in {"autocomplete", "both"}:
+                parts.append(("autocomplete", prefixes, timed(rounds, prefixes, suggest)))
         print(f"after: {load()}")
-        for name, inputs, times in (
-            ("search", searches, search_times),
-            ("autocomplete", prefixes, suggest_times),
-        ):
+        for name, inputs, times in parts:
             measured = [t for round_times in times[1:] for t in round_times]
             print(f"{name} ({len(measured)} requests): {percentiles(measured)}")
             print(f"  first round ({len(times[0])} requests): {percentiles(times[0])}")
             print("  slowest:", *slowest(inputs, times), sep="\n")
-        print(f"search hits per query: median {statistics.median(hits):.0f}, max {max(hits)}")
+        if hits:
+            print(f"search hits per query: median {statistics.median(hits):.0f}, max {max(hits)}")
     finally:
         server.terminate()
         server.wait(timeout=30)

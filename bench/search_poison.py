@@ -15,13 +15,12 @@ through the API, and as that user writes WORDS distinct made-up words (random lo
 letters, 8-14 long; default 100,000) into job drafts (``POST /api/v1/jobs/``: the words in
 ``description`` and ``requirements``, 20,000 characters each) and, all of them again, into
 pending events (``POST /api/v1/events/submit``: ``title`` up to 500 characters and
-``description`` up to 10,000). Then, as an anonymous caller, SEARCHES searches (default 20)
+``description`` up to 10,000). Then, as an anonymous caller, SEARCHES searches (default 40)
 of 16 words each, one after another, alternately 16 neighbouring words of the drafts (found
 together in a hidden document) and 16 words never written, while a thread polls
 ``GET /health`` one request after another; the first search of each kind is reported apart
-(the server making its statements). It checks that a staff
-search finds a poisoned word (the poison is in the engine's index) and that
-``search_words`` did not grow.
+(the server making its statements). It checks that a staff search finds a poisoned word (the
+poison is in the engine's index) and that ``search_words`` did not grow.
 """
 
 from __future__ import annotations
@@ -262,7 +261,7 @@ def measure(base: str, words: list[str], searches: int, rng: random.Random) -> N
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    searches = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    searches = int(sys.argv[2]) if len(sys.argv) > 2 else 40
     url = get_settings().database_url
     env = {**os.environ, "RATE_LIMIT_ENABLED": "0"}
     print(f"{url.split('@')[-1]}, {count} words, before: {load()}")
