@@ -15,6 +15,7 @@ from pydotorg.content.pages.models import Page
 from pydotorg.core import clock
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.jobs.models import Job, JobStatus
+from pydotorg.jobs.services import JOB_INDEX
 from pydotorg.search.indexing import registry, reindex
 from pydotorg.search.models import SearchDocument, SearchWord
 from tests.support import LiveServer, on_both_engines
@@ -141,7 +142,7 @@ async def expiring(url: str) -> list[int]:
     engine = create_engine(url, pool=False)
     name = "postgresql" if url.startswith("postgresql") else "sqlite"
     shape = Shape(name, "jobs", "anonymous", None, False, False)
-    params = ENGINES[name].query_params("job", parse("lighthouse"))
+    params = ENGINES[name].query_params(JOB_INDEX, parse("lighthouse"))
     today = clock.now()
     counts = []
     try:

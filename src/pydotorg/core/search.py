@@ -28,8 +28,8 @@ class SearchEngine(Protocol):
 
     name: str
 
-    def matches(self, kind: str, query: str) -> Subquery | None:
-        """``(object_id, score)`` of the documents of ``kind`` that match ``query`` (higher
+    def matches(self, index: SearchIndex, query: str) -> Subquery | None:
+        """``(object_id, score)`` of the documents of ``index`` that match ``query`` (higher
         scores first); None when the query has no searchable words."""
         ...
 
@@ -37,9 +37,11 @@ class SearchEngine(Protocol):
 @dataclass(frozen=True)
 class SearchIndex:
     """The documents of one kind (``"job"``, ``"event"``, ...): what a domain's services
-    name when they narrow a list to the rows matching a ``q``."""
+    name when they narrow a list to the rows matching a ``q``. ``number`` (1-127, unique,
+    never reused) keeps the kind's documents together in the engine's own order."""
 
     kind: str
+    number: int
 
     def narrow(
         self,
@@ -53,7 +55,7 @@ class SearchIndex:
         """``rows`` kept to those whose document matches ``query`` (none when it has no
         searchable words), joined on ``object_id``; ``ranked``, best match first, then
         ``then_by`` (else ``rows`` keep their own order). Every domain's ``q`` reads this."""
-        matches = engine.matches(self.kind, query)
+        matches = engine.matches(self, query)
         if matches is None:
             return rows.where(false())
         rows = rows.join(matches, matches.c.object_id == object_id)

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement
 from pydotorg.core.search import IndexSpec, SearchIndex, staff_or
 from pydotorg.downloads.models import Release
 
-RELEASE_INDEX = SearchIndex("release")
+RELEASE_INDEX = SearchIndex("release", 1)
 
 
 def document(release: Release) -> tuple[str, str]:

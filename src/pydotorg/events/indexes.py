@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, or_, true
 from pydotorg.core.search import IndexSpec, Role, SearchIndex
 from pydotorg.events.models import STATUS_APPROVED, Event
 
-EVENT_INDEX = SearchIndex("event")
+EVENT_INDEX = SearchIndex("event", 2)
 
 
 def document(event: Event) -> tuple[str, str]:

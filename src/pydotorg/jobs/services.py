@@ -40,7 +40,7 @@ from pydotorg.jobs.schemas import (
     NamedUpdate,
 )
 
-JOB_INDEX = SearchIndex("job")
+JOB_INDEX = SearchIndex("job", 3)
 FEED_TITLE = "Python Job Board"
 EXPIRED = "expired"
 S = JobStatus

@@ -15,18 +15,22 @@ An engine supplies its SQL; the service builds its statements from these subquer
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import Float, Integer, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Subquery
 
+from pydotorg.core.search import SearchIndex
 from pydotorg.search.models import SearchDocument
 from pydotorg.search.query import Query, parse
 
 MARK, UNMARK = "\x01", "\x02"  # around matched words in snippets, before HTML escaping
 SNIPPET_WORDS = 30
 CANDIDATES = 40  # typo correction weighs this many of the nearest vocabulary words
+EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
+SAME_SECOND = 1 << 20  # SQLite rowids for the documents of one kind dated the same second
 SPLIT = "regexp_replace({}, '([/.@:])', '\\1' || chr(8203), 'g')"
 COLUMNS: dict[str, Any] = {
     "object_id": Integer,
@@ -44,8 +48,13 @@ class Engine:
     NEWEST: ClassVar[str]  # FROM/WHERE of a kind's matches, read newest first from an index
     SORT_WALK: ClassVar[bool]  # whether the caller must sort NEWEST's rows itself
 
-    def query_params(self, kind: str, query: Query, *, title_only: bool = False) -> dict[str, Any]:
+    def query_params(
+        self, index: SearchIndex, query: Query, *, title_only: bool = False
+    ) -> dict[str, Any]:
         raise NotImplementedError
+
+    async def prepare(self, session: AsyncSession) -> None:
+        """Set the transaction up for the search statements (nothing to do by default)."""
 
     def source(
         self, name: str, *, newest: bool = False, params: dict[str, Any] | None = None
@@ -61,13 +70,13 @@ class Engine:
             statement = statement.bindparams(**{k: v for k, v in params.items() if k in named})
         return statement.columns(**COLUMNS, score=Float).subquery(name)
 
-    def matches(self, kind: str, query: str) -> Subquery | None:
+    def matches(self, index: SearchIndex, query: str) -> Subquery | None:
         """``(object_id, at, doc, score)`` of the matches of a typed query, its values bound
         (a domain's ``q``); None when it has no word to find."""
         parsed = parse(query)
         if parsed.empty:
             return None
-        return self.source(f"{kind}_matches", params=self.query_params(kind, parsed))
+        return self.source(f"{index.kind}_matches", params=self.query_params(index, parsed))
 
     async def snippets(
         self, session: AsyncSession, query: Query, ids: list[int]
@@ -79,7 +88,7 @@ class Engine:
         """``object_id`` of the kind's documents whose title holds ``:sq_<name>``."""
         raise NotImplementedError
 
-    def prefix_params(self, name: str, kind: str, words: list[str]) -> dict[str, Any]:
+    def prefix_params(self, name: str, index: SearchIndex, words: list[str]) -> dict[str, Any]:
         """The values of :meth:`title_prefix`: the words, the last one as a prefix."""
         raise NotImplementedError
 
@@ -92,50 +101,63 @@ def _prefix_subquery(sql: str, name: str) -> Subquery:
     return text(sql).columns(object_id=Integer).subquery(name)
 
 
+def kind_rowids(number: int) -> tuple[int, int]:
+    """The first and last SQLite rowid of a kind's documents (see :func:`sqlite_rowid`)."""
+    return number << 56, (number << 56) + (1 << 56) - 1
+
+
+def sqlite_rowid(number: int, at: datetime | None) -> int:
+    """The lowest rowid of a SQLite document of kind ``number`` dated ``at``: kind, then
+    seconds since 1900 (undated: 0), then 20 bits for documents of the same second. In this
+    order FTS5 reads a kind's matches newest first, and stops when the caller has enough."""
+    seconds = 0 if at is None else int((at - EPOCH).total_seconds())
+    return (number << 56) | (min(max(seconds, 0), (1 << 35) - 1) * SAME_SECOND)
+
+
 class SQLiteSearch(Engine):
-    """FTS5's ``search_fts`` and ``search_word_trigrams``. ``CROSS JOIN`` fixes which table
-    is read first; ``LIMIT -1`` keeps SQLite from flattening a subquery into the caller's."""
+    """FTS5's ``search_fts``, ``search_titles`` and ``search_word_trigrams``. A kind's
+    documents are a range of rowids, in date order (:func:`sqlite_rowid`). ``CROSS JOIN``
+    fixes which table is read first; ``LIMIT -1`` keeps a subquery from being flattened."""
 
     name = "sqlite"
-    RANK = "-bm25(search_fts, 0.0, 10.0, 1.0)"
-    MATCHED = (
+    RANK = "-bm25(search_fts, 10.0, 1.0)"
+    MATCHED = NEWEST = (
         "search_fts CROSS JOIN search_documents d ON d.id = search_fts.rowid "
-        "WHERE search_fts MATCH :sq LIMIT -1"
-    )
-    NEWEST = (
-        "search_documents d CROSS JOIN search_fts ON search_fts.rowid = d.id "
-        "WHERE d.kind = :skind AND search_fts MATCH :sq ORDER BY d.at DESC, d.id DESC LIMIT -1"
+        "WHERE search_fts MATCH :sq AND search_fts.rowid BETWEEN :lo AND :hi "
+        "ORDER BY search_fts.rowid DESC LIMIT -1"
     )
     SORT_WALK = False
 
-    def query_params(self, kind: str, query: Query, *, title_only: bool = False) -> dict[str, Any]:
-        words = query.fts5(title_only=title_only)  # never the ``kind`` column
-        return {"sq": f'{{kind}} : "{kind}" AND {{title body}} : ({words})', "skind": kind}
+    def query_params(
+        self, index: SearchIndex, query: Query, *, title_only: bool = False
+    ) -> dict[str, Any]:
+        lo, hi = kind_rowids(index.number)
+        return {"sq": query.fts5(title_only=title_only), "lo": lo, "hi": hi}
 
     async def snippets(
         self, session: AsyncSession, query: Query, ids: list[int]
     ) -> dict[int, tuple[str, str]]:
         statement = text(
-            "SELECT rowid, snippet(search_fts, 2, :mark, :unmark, '…', :words), "
-            "highlight(search_fts, 1, :mark, :unmark) FROM search_fts "
+            "SELECT rowid, snippet(search_fts, 1, :mark, :unmark, '…', :words), "
+            "highlight(search_fts, 0, :mark, :unmark) FROM search_fts "
             "WHERE search_fts MATCH :sq AND rowid IN :ids"
         ).bindparams(bindparam("ids", expanding=True))
         values = {"mark": MARK, "unmark": UNMARK, "words": SNIPPET_WORDS, "ids": ids}
-        rows = await session.execute(
-            statement, {**values, "sq": f"{{title body}} : ({query.fts5()})"}
-        )
+        rows = await session.execute(statement, {**values, "sq": query.fts5()})
         return {int(doc): (str(body or ""), str(title or "")) for doc, body, title in rows}
 
     def title_prefix(self, name: str) -> Subquery:
         return _prefix_subquery(
-            "SELECT d.object_id AS object_id FROM search_fts CROSS JOIN search_documents d "  # noqa: S608
-            f"ON d.id = search_fts.rowid WHERE search_fts MATCH :sq_{name} "
-            "ORDER BY search_fts.rowid DESC LIMIT -1",
+            "SELECT d.object_id AS object_id FROM search_titles CROSS JOIN search_documents d "  # noqa: S608
+            f"ON d.id = search_titles.rowid WHERE search_titles MATCH :sq_{name} "
+            f"AND search_titles.rowid BETWEEN :lo_{name} AND :hi_{name} "
+            "ORDER BY search_titles.rowid DESC LIMIT -1",
             name,
         )
 
-    def prefix_params(self, name: str, kind: str, words: list[str]) -> dict[str, Any]:
-        return {f"sq_{name}": f'{{kind}} : "{kind}" AND {{title}} : "{" ".join(words)}" *'}
+    def prefix_params(self, name: str, index: SearchIndex, words: list[str]) -> dict[str, Any]:
+        lo, hi = kind_rowids(index.number)
+        return {f"sq_{name}": f'"{" ".join(words)}" *', f"lo_{name}": lo, f"hi_{name}": hi}
 
     async def near_words(self, session: AsyncSession, word: str) -> list[tuple[str, int]]:
         """Padded with a space at each end, so that the first and last letters count."""
@@ -157,17 +179,30 @@ class SQLiteSearch(Engine):
 
 
 class PostgresSearch(Engine):
-    """The stored ``search_documents.tsv`` and ``pg_trgm``."""
+    """The stored ``search_documents.tsv`` and ``pg_trgm``. The kind is a lexeme of the
+    tsvector (``'§page'``), so that the GIN index narrows a word's documents to one kind.
+    Search statements are planned for their values (``force_custom_plan``): a plan made for
+    any query reads every match of a frequent word."""
 
     name = "postgresql"
     RANK = "ts_rank_cd(d.tsv, to_tsquery('english', :sq), 1)"
     MATCHED = NEWEST = (
-        "search_documents d WHERE d.kind = :skind AND d.tsv @@ to_tsquery('english', :sq)"
+        "search_documents d WHERE d.kind = :skind AND d.tsv @@ CAST(:kq AS tsquery) "
+        "AND d.tsv @@ to_tsquery('english', :sq)"
     )
     SORT_WALK = True
 
-    def query_params(self, kind: str, query: Query, *, title_only: bool = False) -> dict[str, Any]:
-        return {"sq": query.tsquery(title_only=title_only), "skind": kind}
+    def query_params(
+        self, index: SearchIndex, query: Query, *, title_only: bool = False
+    ) -> dict[str, Any]:
+        return {
+            "sq": query.tsquery(title_only=title_only),
+            "skind": index.kind,
+            "kq": f"'§{index.kind}'",
+        }
+
+    async def prepare(self, session: AsyncSession) -> None:
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
     async def snippets(
         self, session: AsyncSession, query: Query, ids: list[int]
@@ -190,15 +225,15 @@ class PostgresSearch(Engine):
     def title_prefix(self, name: str) -> Subquery:
         return _prefix_subquery(
             "SELECT d.object_id AS object_id FROM search_documents d "  # noqa: S608
-            f"WHERE d.kind = :skind_{name} AND d.tsv @@ to_tsquery('english', :sq_{name}) "
-            "ORDER BY d.id DESC",
+            f"WHERE d.tsv @@ CAST(:kq_{name} AS tsquery) "
+            f"AND d.tsv @@ to_tsquery('english', :sq_{name})",
             name,
         )
 
-    def prefix_params(self, name: str, kind: str, words: list[str]) -> dict[str, Any]:
+    def prefix_params(self, name: str, index: SearchIndex, words: list[str]) -> dict[str, Any]:
         # Letters and digits only (query.words): safe inside to_tsquery's quotes.
         parts = [f"'{word}':A" for word in words[:-1]] + [f"'{words[-1]}':*A"]
-        return {f"sq_{name}": " <-> ".join(parts), f"skind_{name}": kind}
+        return {f"sq_{name}": " <-> ".join(parts), f"kq_{name}": f"'§{index.kind}'"}
 
     async def near_words(self, session: AsyncSession, word: str) -> list[tuple[str, int]]:
         """Read from the GiST trigram index (``<->``: nearest first)."""

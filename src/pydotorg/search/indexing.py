@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
 from pydotorg.core.search import IndexSpec
+from pydotorg.search.engines import SAME_SECOND, sqlite_rowid
 from pydotorg.search.models import SearchDocument, SearchWord
 from pydotorg.search.query import MAX_WORD_LENGTH, clean, words
 
@@ -39,7 +40,11 @@ def registry() -> dict[str, IndexSpec]:
     """Every index the domains declare, by name, in the domains' order."""
     from pydotorg.domains import DOMAINS  # the registry imports this domain
 
-    return {spec.name: spec for domain in DOMAINS for spec in domain.search_indexes()}
+    specs = {spec.name: spec for domain in DOMAINS for spec in domain.search_indexes()}
+    numbers = [spec.index.number for spec in specs.values()]
+    if len(set(numbers)) != len(numbers) or not all(0 < n < 128 for n in numbers):
+        raise RuntimeError(f"search indexes need distinct numbers from 1 to 127: {numbers}")
+    return specs
 
 
 @cache
@@ -129,10 +134,26 @@ def refresh(session: Session, spec: IndexSpec, ids: Iterable[int]) -> int:
                 change.update(vocabulary(*after[:2]) if after[3] else ())
         if dropped:
             session.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id.in_(dropped)))
+        if written and session.get_bind().dialect.name == "sqlite":
+            _number(session, spec, written)
         if written:
             session.execute(insert(DOCUMENTS), written)
         count_words(session, change)
     return len(written)
+
+
+def _number(session: Session, spec: IndexSpec, written: list[dict[str, Any]]) -> None:
+    """SQLite: give each new document the next free rowid of its kind and second, so that
+    rowids order a kind's documents by date (``engines.sqlite_rowid``; one writer at a time)."""
+    taken: dict[int, int] = {}
+    for document in written:
+        base = sqlite_rowid(spec.index.number, document["at"])
+        if base not in taken:
+            top = select(func.max(DOCUMENTS.c.id)).where(
+                DOCUMENTS.c.id.between(base, base + SAME_SECOND - 1)
+            )
+            taken[base] = (session.scalar(top) or base - 1) + 1
+        document["id"], taken[base] = taken[base], taken[base] + 1
 
 
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:

@@ -69,8 +69,11 @@ def index_statements(shape: Shape) -> tuple[Any, Any, Any]:
     engine, spec = ENGINES[shape.engine], registry()[shape.name]
 
     def visible(found: Any, *columns: Any) -> Any:
-        query = select(*columns).join(spec.model, spec.model.id == found.c.object_id)
-        query = query.where(spec.visible(shape.role, shape.user_id))
+        """The engine's matches alone in FROM (SQLite streams them), the caller's visibility
+        a correlated EXISTS, so that LIMIT stops the reading."""
+        row = select(literal(1)).where(spec.model.id == found.c.object_id)
+        query = select(*columns).select_from(found)
+        query = query.where(row.where(spec.visible(shape.role, shape.user_id)).exists())
         if shape.date_from:
             query = query.where(found.c.at >= bindparam("date_from", type_=found.c.at.type))
         if shape.date_to:
@@ -78,7 +81,8 @@ def index_statements(shape: Shape) -> tuple[Any, Any, Any]:
         return query
 
     def hits(found: Any) -> Any:
-        return visible(found, found.c.object_id, found.c.at, spec.title, found.c.score, found.c.doc)
+        title = select(spec.title).where(spec.model.id == found.c.object_id).scalar_subquery()
+        return visible(found, found.c.object_id, found.c.at, title, found.c.score, found.c.doc)
 
     matched, walk = engine.source("matched"), engine.source("newest", newest=True)
     counted = visible(matched, matched.c.object_id).limit(EXACT + 1).subquery()
@@ -100,10 +104,11 @@ def title_statement(engine_name: str, role: Role, user_id: int | None) -> Any:
     engine, parts = ENGINES[engine_name], []
     for spec in registry().values():
         found = engine.title_prefix(f"t_{spec.name}")
-        title = select(literal(spec.name, String).label("name"), cast(spec.title, String))
-        title = title.select_from(found).join(spec.model, spec.model.id == found.c.object_id)
-        title = title.where(spec.visible(role, user_id)).limit(AUTOCOMPLETE_SCAN)
-        parts.append(select(title.subquery()))
+        row = select(literal(1)).where(spec.model.id == found.c.object_id)
+        named = select(spec.title).where(spec.model.id == found.c.object_id).scalar_subquery()
+        title = select(literal(spec.name, String).label("name"), cast(named, String))
+        title = title.select_from(found).where(row.where(spec.visible(role, user_id)).exists())
+        parts.append(select(title.limit(AUTOCOMPLETE_SCAN).subquery()))
     return union_all(*parts)
 
 
@@ -153,8 +158,8 @@ class SearchService(Service):
         end = data.date_to and min(data.date_to, date.max - timedelta(days=1)) + timedelta(days=1)
         days = {"date_from": data.date_from, "date_to": end}
         dates = {key: datetime.combine(day, time(), UTC) for key, day in days.items() if day}
-        params = {**self.engine.query_params(spec.kind, query), **dates}
-        in_title = {**self.engine.query_params(spec.kind, query, title_only=True), **dates}
+        params = {**self.engine.query_params(spec.index, query), **dates}
+        in_title = {**self.engine.query_params(spec.index, query, title_only=True), **dates}
         total = int(await self.session.scalar(counted, params) or 0)
         if not total:
             return 0, 0, []
@@ -216,6 +221,7 @@ class SearchService(Service):
         counts: dict[str, tuple[int, int]] = {}
         shown: list[Found] = []
         if not query.empty:
+            await self.engine.prepare(self.session)
             counts, shown = await self._ranked(specs, query, data)
             fixes = (
                 {}
@@ -260,8 +266,9 @@ class SearchService(Service):
         user_id = self.caller.id if self.caller is not None else None
         params: dict[str, Any] = {}
         for spec in registry().values():
-            params.update(self.engine.prefix_params(f"t_{spec.name}", spec.kind, typed))
+            params.update(self.engine.prefix_params(f"t_{spec.name}", spec.index, typed))
         statement = title_statement(self.engine.name, self.role_name, user_id)
+        await self.engine.prepare(self.session)
         titles = sorted(
             set(await self.session.execute(statement, params)),
             key=lambda t: (t[1].casefold(), t[0]),

@@ -9,7 +9,7 @@ from pydotorg.sponsors.services import finalized_sponsorship, sponsor_document
 INDEXES = [
     IndexSpec(
         name="sponsors",
-        index=SearchIndex("sponsor"),
+        index=SearchIndex("sponsor", 8),
         model=Sponsor,
         title=Sponsor.name,
         date=Sponsor.created,

@@ -38,7 +38,7 @@ from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify
 
-ENTRY_INDEX = SearchIndex("blog_entry")
+ENTRY_INDEX = SearchIndex("blog_entry", 5)
 FEED_SIZE = 50
 FEED_TITLE = "Python blogs"
 

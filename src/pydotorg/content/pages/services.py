@@ -22,7 +22,7 @@ from pydotorg.core.resources import CrudService
 from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 
-PAGE_INDEX = SearchIndex("page")
+PAGE_INDEX = SearchIndex("page", 4)
 
 
 async def render_page(page: Page) -> None:

@@ -26,7 +26,7 @@ from pydotorg.core.search import SearchIndex
 from pydotorg.core.text import slugify
 from pydotorg.core.workflow import Move, Workflow
 
-POST_INDEX = SearchIndex("post")
+POST_INDEX = SearchIndex("post", 7)
 OWNER_EDITABLE = frozenset({DRAFT, REJECTED})
 WORKFLOW = Workflow(
     "community post",

@@ -37,7 +37,7 @@ from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify
 from pydotorg.core.workflow import Move, Workflow
 
-STORY_INDEX = SearchIndex("story")
+STORY_INDEX = SearchIndex("story", 6)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 OWNER_EDITABLE = frozenset({PENDING, REJECTED})
 WORKFLOW = Workflow(

@@ -1,8 +1,9 @@
 """Search on each database's own full-text engine: documents keep their text as written
-(SQLite FTS5 with bm25 and the porter stemmer; PostgreSQL a weighted english tsvector with a
-GIN index), a vocabulary of public documents' words indexed by trigrams (FTS5 trigram;
-pg_trgm); the postings, the word list and the old documents go. The documents are written
-again by the next seeding (``pydotorg serve`` does it on start) or ``pydotorg search reindex``.
+(SQLite FTS5 with bm25 and the porter stemmer, and a title table for prefixes; PostgreSQL a
+weighted english tsvector with a GIN index), a vocabulary of public documents' words indexed
+by trigrams (FTS5 trigram; pg_trgm); the postings, the word list and the old documents go.
+The documents are written again by the next seeding (``pydotorg serve`` does it on start) or
+``pydotorg search reindex``.
 
 Revision ID: 0017
 Revises: 0016
@@ -25,21 +26,31 @@ TRIGRAM_SQLITE = (3, 34, 0)  # the first SQLite with FTS5's trigram tokenizer
 # zero-width space after each of / . @ : makes their words words, as on SQLite.
 SPLIT = "regexp_replace({}, '([/.@:])', '\\1' || chr(8203), 'g')"
 
+# SQLite: a document's rowid orders it by kind, then date (the application allocates it), so
+# FTS5 reads a kind's matches newest first and stops. search_titles: titles alone, unstemmed,
+# with prefix indexes, for autocomplete.
 SQLITE_DOCUMENTS = [
-    "CREATE VIRTUAL TABLE search_fts USING fts5(kind, title, body, "
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, "
     "content='search_documents', content_rowid='id', "
-    "tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')",
+    "tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE search_titles USING fts5(title, "
+    "content='search_documents', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2', prefix='2 3 4 5 6 7 8')",
     "CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
-    "INSERT INTO search_fts(rowid, kind, title, body) "
-    "VALUES (new.id, new.kind, new.title, new.body); END",
+    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); "
+    "INSERT INTO search_titles(rowid, title) VALUES (new.id, new.title); END",
     "CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, kind, title, body) "
-    "VALUES ('delete', old.id, old.kind, old.title, old.body); END",
+    "INSERT INTO search_fts(search_fts, rowid, title, body) "
+    "VALUES ('delete', old.id, old.title, old.body); "
+    "INSERT INTO search_titles(search_titles, rowid, title) "
+    "VALUES ('delete', old.id, old.title); END",
     "CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, kind, title, body) "
-    "VALUES ('delete', old.id, old.kind, old.title, old.body); "
-    "INSERT INTO search_fts(rowid, kind, title, body) "
-    "VALUES (new.id, new.kind, new.title, new.body); END",
+    "INSERT INTO search_fts(search_fts, rowid, title, body) "
+    "VALUES ('delete', old.id, old.title, old.body); "
+    "INSERT INTO search_titles(search_titles, rowid, title) "
+    "VALUES ('delete', old.id, old.title); "
+    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); "
+    "INSERT INTO search_titles(rowid, title) VALUES (new.id, new.title); END",
     "CREATE INDEX ix_search_documents_newest ON search_documents (kind, at, id)",
 ]
 SQLITE_WORDS = [
@@ -51,13 +62,15 @@ SQLITE_WORDS = [
     "INSERT INTO search_word_trigrams(search_word_trigrams, rowid, word) "
     "VALUES ('delete', old.rowid, ' ' || old.word || ' '); END",
 ]
+# PostgreSQL: the kind is a lexeme of its own ('§page': no typed word can be it), so that the
+# GIN index narrows a word's documents to one kind.
 POSTGRES = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE EXTENSION IF NOT EXISTS btree_gin",
     "ALTER TABLE search_documents ADD COLUMN tsv tsvector GENERATED ALWAYS AS ("
     f"setweight(to_tsvector('english', {SPLIT.format('title')}), 'A') || "
-    f"setweight(to_tsvector('english', {SPLIT.format('body')}), 'B')) STORED",
-    "CREATE INDEX ix_search_documents_tsv ON search_documents USING gin (kind, tsv)",
+    f"setweight(to_tsvector('english', {SPLIT.format('body')}), 'B') || "
+    "array_to_tsvector(ARRAY['§' || kind])) STORED",
+    "CREATE INDEX ix_search_documents_tsv ON search_documents USING gin (tsv)",
     "CREATE INDEX ix_search_documents_newest ON search_documents "
     "(kind, at DESC NULLS LAST, id DESC)",
     "CREATE INDEX ix_search_words_trigrams ON search_words USING gist (word gist_trgm_ops)",
@@ -127,6 +140,7 @@ def downgrade() -> None:
         ):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS search_word_trigrams")
+        op.execute("DROP TABLE IF EXISTS search_titles")
         op.execute("DROP TABLE IF EXISTS search_fts")
     op.drop_table("search_words")
     op.drop_table("search_documents")
