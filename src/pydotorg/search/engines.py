@@ -18,7 +18,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Float, Integer, bindparam, text
+from sqlalchemy import Boolean, Float, Integer, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Subquery
 
@@ -30,6 +30,7 @@ MARK, UNMARK = "\x01", "\x02"  # around matched words in snippets, before HTML e
 SNIPPET_WORDS = 30
 CANDIDATES = 40  # typo correction weighs this many of the nearest vocabulary words
 EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = int((datetime(3000, 1, 1, tzinfo=UTC) - EPOCH).total_seconds())  # under 2**35
 SAME_SECOND = 1 << 20  # SQLite rowids for the documents of one kind dated the same second
 SPLIT = "regexp_replace({}, '([/.@:])', '\\1' || chr(8203), 'g')"
 COLUMNS: dict[str, Any] = {
@@ -44,9 +45,9 @@ class Engine:
 
     name: ClassVar[str]
     RANK: ClassVar[str]  # the score of the row ``d`` (higher is better)
-    MATCHED: ClassVar[str]  # FROM/WHERE of a kind's matches, any order
-    NEWEST: ClassVar[str]  # FROM/WHERE of a kind's matches, read newest first from an index
-    SORT_WALK: ClassVar[bool]  # whether the caller must sort NEWEST's rows itself
+    MATCHED: ClassVar[str]  # FROM/WHERE of a kind's matches
+    SORT_WALK: ClassVar[bool]  # whether the caller sorts them newest first (else they are)
+    TITLED: ClassVar[str]  # whether the row ``d`` holds every word in its title (or "NULL")
 
     def query_params(
         self, index: SearchIndex, query: Query, *, title_only: bool = False
@@ -56,19 +57,27 @@ class Engine:
     async def prepare(self, session: AsyncSession) -> None:
         """Set the transaction up for the search statements (nothing to do by default)."""
 
+    RANK_LIMIT: ClassVar[int | None] = None  # see SQLiteSearch
+
     def source(
-        self, name: str, *, newest: bool = False, params: dict[str, Any] | None = None
+        self,
+        name: str,
+        *,
+        scored: bool = True,
+        params: dict[str, Any] | None = None,
     ) -> Subquery:
-        """``(object_id, at, doc, score)`` of the kind's matches (``newest``: in date order)."""
+        """``(object_id, at, doc, score)`` of the kind's matches (not ``scored``: every
+        score 0)."""
         sql = (
-            f"SELECT d.object_id AS object_id, d.at AS at, d.id AS doc, {self.RANK} AS score "  # noqa: S608
-            f"FROM {self.NEWEST if newest else self.MATCHED}"
+            f"SELECT d.object_id AS object_id, d.at AS at, d.id AS doc, "  # noqa: S608
+            f"{self.RANK if scored else '0.0'} AS score, {self.TITLED} AS titled "
+            f"FROM {self.MATCHED}"
         )
         statement = text(sql)
         if params:
             named = set(re.findall(r"(?<![:\w]):(\w+)", sql))
             statement = statement.bindparams(**{k: v for k, v in params.items() if k in named})
-        return statement.columns(**COLUMNS, score=Float).subquery(name)
+        return statement.columns(**COLUMNS, score=Float, titled=Boolean).subquery(name)
 
     def matches(self, index: SearchIndex, query: str) -> Subquery | None:
         """``(object_id, at, doc, score)`` of the matches of a typed query, its values bound
@@ -107,11 +116,12 @@ def kind_rowids(number: int) -> tuple[int, int]:
 
 
 def sqlite_rowid(number: int, at: datetime | None) -> int:
-    """The lowest rowid of a SQLite document of kind ``number`` dated ``at``: kind, then
-    seconds since 1900 (undated: 0), then 20 bits for documents of the same second. In this
-    order FTS5 reads a kind's matches newest first, and stops when the caller has enough."""
-    seconds = 0 if at is None else int((at - EPOCH).total_seconds())
-    return (number << 56) | (min(max(seconds, 0), (1 << 35) - 1) * SAME_SECOND)
+    """The lowest rowid of a SQLite document of kind ``number`` dated ``at``: the kind, then
+    the seconds from ``at`` to 3000 (newest first; undated: last), then 20 bits for documents
+    of one second. FTS5 reads rowids upwards (downwards it reads a word's whole list first),
+    so it reads a kind's matches newest first, and stops when the caller has enough."""
+    seconds = LATEST if at is None else int((at - EPOCH).total_seconds())
+    return (number << 56) | ((LATEST - min(max(seconds, 0), LATEST)) * SAME_SECOND)
 
 
 class SQLiteSearch(Engine):
@@ -121,12 +131,16 @@ class SQLiteSearch(Engine):
 
     name = "sqlite"
     RANK = "-bm25(search_fts, 10.0, 1.0)"
-    MATCHED = NEWEST = (
+    MATCHED = (
         "search_fts CROSS JOIN search_documents d ON d.id = search_fts.rowid "
         "WHERE search_fts MATCH :sq AND search_fts.rowid BETWEEN :lo AND :hi "
-        "ORDER BY search_fts.rowid DESC LIMIT -1"
+        "ORDER BY search_fts.rowid LIMIT -1"
     )
     SORT_WALK = False
+    TITLED = "NULL"  # FTS5 tells it by a second cursor, over the title alone
+    # bm25() first reads every document of each query word (its weight): a query with a word
+    # in more documents than this is not scored (its hits go by title, then newest).
+    RANK_LIMIT = 10_000
 
     def query_params(
         self, index: SearchIndex, query: Query, *, title_only: bool = False
@@ -151,7 +165,7 @@ class SQLiteSearch(Engine):
             "SELECT d.object_id AS object_id FROM search_titles CROSS JOIN search_documents d "  # noqa: S608
             f"ON d.id = search_titles.rowid WHERE search_titles MATCH :sq_{name} "
             f"AND search_titles.rowid BETWEEN :lo_{name} AND :hi_{name} "
-            "ORDER BY search_titles.rowid DESC LIMIT -1",
+            "ORDER BY search_titles.rowid LIMIT -1",
             name,
         )
 
@@ -186,23 +200,28 @@ class PostgresSearch(Engine):
 
     name = "postgresql"
     RANK = "ts_rank_cd(d.tsv, to_tsquery('english', :sq), 1)"
-    MATCHED = NEWEST = (
+    MATCHED = (
         "search_documents d WHERE d.kind = :skind AND d.tsv @@ CAST(:kq AS tsquery) "
         "AND d.tsv @@ to_tsquery('english', :sq)"
     )
     SORT_WALK = True
+    TITLED = "d.tsv @@ to_tsquery('english', :tq)"
 
     def query_params(
         self, index: SearchIndex, query: Query, *, title_only: bool = False
     ) -> dict[str, Any]:
         return {
             "sq": query.tsquery(title_only=title_only),
+            "tq": query.tsquery(title_only=True),
             "skind": index.kind,
             "kq": f"'§{index.kind}'",
         }
 
     async def prepare(self, session: AsyncSession) -> None:
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        # A kind's rows are not spread over the table: a sequential scan "expecting" a
+        # match every few rows may read most of it (the GIN or the date index instead).
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
 
     async def snippets(
         self, session: AsyncSession, query: Query, ids: list[int]

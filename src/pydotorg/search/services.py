@@ -1,9 +1,10 @@
 """The site-wide search: every declared index matched by the database's own engine, among
 what the caller may see; a typo-corrected second try when nothing matches.
 
-Each index's matches are counted up to ``EXACT + 1``. With at most ``RANKED``, all are ranked;
-with more, the ``NEWEST`` newest, and the ``NEWEST`` newest holding every word in the title
-(each read newest first from a date index: bounded work however many documents match).
+Each index's matches are read newest first, up to ``EXACT + 1`` of them (the engine reads them
+in date order and stops: bounded work however many documents match). With at most ``RANKED``,
+all are ranked; with more, the ``NEWEST`` newest, and the ``NEWEST`` newest holding every word
+in the title among the newest ``EXACT + 1``.
 Matches holding every word in their title come first, then the others, by the engine's score.
 """
 
@@ -60,17 +61,20 @@ class Shape(NamedTuple):
     user_id: int | None
     date_from: bool
     date_to: bool
+    scored: bool = True
 
 
 @lru_cache(maxsize=1024)
-def index_statements(shape: Shape) -> tuple[Any, Any, Any]:
-    """An index's statements, made once per :class:`Shape`: its visible matches counted (up to
-    ``EXACT + 1``), ranked (the best ``:room``), and the ``NEWEST`` newest."""
+def index_statements(shape: Shape) -> tuple[Any, Any]:
+    """An index's statements, made once per :class:`Shape`: its first ``:room`` visible
+    matches, newest first, scored (when ``shape.scored``) and not."""
     engine, spec = ENGINES[shape.engine], registry()[shape.name]
 
-    def visible(found: Any, *columns: Any) -> Any:
+    def newest(scored: bool) -> Any:
         """The engine's matches alone in FROM (SQLite streams them), the caller's visibility
-        a correlated EXISTS, so that LIMIT stops the reading."""
+        a correlated EXISTS, so that the reading stops at ``:room``."""
+        found = engine.source("found", scored=scored)
+        columns = (found.c.object_id, found.c.at, found.c.score, found.c.doc, found.c.titled)
         row = select(literal(1)).where(spec.model.id == found.c.object_id)
         query = select(*columns).select_from(found)
         query = query.where(row.where(spec.visible(shape.role, shape.user_id)).exists())
@@ -78,23 +82,11 @@ def index_statements(shape: Shape) -> tuple[Any, Any, Any]:
             query = query.where(found.c.at >= bindparam("date_from", type_=found.c.at.type))
         if shape.date_to:
             query = query.where(found.c.at < bindparam("date_to", type_=found.c.at.type))
-        return query
+        if engine.SORT_WALK:  # SQLite reads FTS5's matches in date order already
+            query = query.order_by(found.c.at.desc().nulls_last(), found.c.doc.desc())
+        return query.limit(bindparam("room"))
 
-    def hits(found: Any) -> Any:
-        title = select(spec.title).where(spec.model.id == found.c.object_id).scalar_subquery()
-        return visible(found, found.c.object_id, found.c.at, title, found.c.score, found.c.doc)
-
-    matched, walk = engine.source("matched"), engine.source("newest", newest=True)
-    counted = visible(matched, matched.c.object_id).limit(EXACT + 1).subquery()
-    by_score = (matched.c.score.desc(), matched.c.at.desc().nulls_last(), matched.c.doc.desc())
-    newest = hits(walk).limit(NEWEST)
-    if engine.SORT_WALK:  # SQLite reads the walk in its own order, unsorted
-        newest = newest.order_by(walk.c.at.desc().nulls_last(), walk.c.doc.desc())
-    return (
-        select(func.count()).select_from(counted),
-        hits(matched).order_by(*by_score).limit(bindparam("room")),
-        newest,
-    )
+    return newest(shape.scored), newest(False)
 
 
 @lru_cache(maxsize=256)
@@ -141,7 +133,7 @@ class SearchService(Service):
         return [known[name] for name in dict.fromkeys(names or known)]
 
     async def _index(
-        self, spec: IndexSpec, query: Query, data: SearchQuery
+        self, spec: IndexSpec, query: Query, data: SearchQuery, scored: bool
     ) -> tuple[int, int, list[Found]]:
         """One index: how many visible matches (up to ``EXACT + 1``), how many can be paged
         through, and the best of them, those with every word in the title first."""
@@ -153,31 +145,30 @@ class SearchService(Service):
             user_id,
             bool(data.date_from),
             bool(data.date_to),
+            scored,
         )
-        counted, ranked, newest = index_statements(shape)
+        scored_rows, unscored_rows = index_statements(shape)
         end = data.date_to and min(data.date_to, date.max - timedelta(days=1)) + timedelta(days=1)
         days = {"date_from": data.date_from, "date_to": end}
         dates = {key: datetime.combine(day, time(), UTC) for key, day in days.items() if day}
         params = {**self.engine.query_params(spec.index, query), **dates}
         in_title = {**self.engine.query_params(spec.index, query, title_only=True), **dates}
-        total = int(await self.session.scalar(counted, params) or 0)
+        execute = self.session.execute
+        rows = list(await execute(scored_rows, {**params, "room": EXACT + 1}))
+        total = len(rows)
         if not total:
             return 0, 0, []
-        if total <= RANKED:
-            room = min(total, data.offset + data.limit)
-            titled = list(await self.session.execute(ranked, {**in_title, "room": room}))
-            rows = await self.session.execute(
-                ranked, {**params, "room": min(total, room + len(titled))}
-            )
+        if rows[0].titled is None:  # the engine tells it by a second reading, of titles only
+            titled_rows = await execute(unscored_rows, {**in_title, "room": EXACT + 1})
+            titled = {row[0] for row in titled_rows}
         else:
-            titled = list(await self.session.execute(newest, in_title))
-            rows = await self.session.execute(newest, params)
-        found = {row[0]: (1, row) for row in titled}
-        for row in rows:
-            found.setdefault(row[0], (0, row))
+            titled = {row[0] for row in rows if row.titled}
+        if total > RANKED:  # the newest matches, and the newest with every word in the title
+            rows = rows[:NEWEST] + [row for row in rows[NEWEST:] if row[0] in titled][:NEWEST]
+        found = {row[0]: (int(row[0] in titled), row) for row in rows}
         hits = [
-            (tier, float(score), at, spec.name, object_id, title, doc)
-            for tier, (object_id, at, title, score, doc) in found.values()
+            (tier, float(score), at, spec.name, object_id, "", doc)
+            for tier, (object_id, at, score, doc, _) in found.values()
         ]
         return total, total if total <= RANKED else len(hits), hits
 
@@ -185,11 +176,34 @@ class SearchService(Service):
         self, specs: list[IndexSpec], query: Query, data: SearchQuery
     ) -> tuple[dict[str, tuple[int, int]], list[Found]]:
         counts, found = {}, []
+        scored = await self._scored(query)
         for spec in specs:
-            total, pageable, hits = await self._index(spec, query, data)
+            total, pageable, hits = await self._index(spec, query, data, scored)
             counts[spec.name] = (total, pageable)
             found += hits
         return counts, sorted(found, key=rank)[data.offset : data.offset + data.limit]
+
+    async def _scored(self, query: Query) -> bool:
+        """Whether the engine can score this query at a bounded cost: SQLite's bm25 reads
+        every document of each word first, so words in more than ``RANK_LIMIT`` public
+        documents are not scored."""
+        limit = self.engine.RANK_LIMIT
+        if limit is None:
+            return True
+        typed = [word for clause in query.clauses for term in clause for word in term.words]
+        most = select(func.max(SearchWord.documents)).where(SearchWord.word.in_(typed))
+        return int(await self.session.scalar(most) or 0) <= limit
+
+    async def _titles_of(self, shown: list[Found]) -> dict[tuple[str, int], str]:
+        """The titles of the hits shown, read from their tables (one statement per index)."""
+        titles: dict[tuple[str, int], str] = {}
+        for name in {hit[3] for hit in shown}:
+            spec = registry()[name]
+            ids = [hit[4] for hit in shown if hit[3] == name]
+            found = select(spec.model.id, spec.title).where(spec.model.id.in_(ids))
+            rows = await self.session.execute(found)
+            titles.update({(name, int(object_id)): str(title) for object_id, title in rows})
+        return titles
 
     async def _corrections(self, typed: list[str]) -> dict[str, str]:
         """Each typed word the public vocabulary lacks, with its nearest word there: among
@@ -242,17 +256,18 @@ class SearchService(Service):
             if shown
             else {}
         )
+        titles = await self._titles_of(shown)
         hits = [
             SearchHit(
                 index=name,
                 id=object_id,
-                title=title,
-                snippet=snippet(*texts.get(doc, ("", title))),
+                title=titles[name, object_id],
+                snippet=snippet(*texts.get(doc, ("", titles[name, object_id]))),
                 url=self.links.url(registry()[name].route, object_id),
                 date=at,
                 score=score,
             )
-            for _, score, at, name, object_id, title, doc in shown
+            for _, score, at, name, object_id, _title, doc in shown
         ]
         pageable = sum(pageable for _, pageable in counts.values())
         return Page(hits, pageable, Window(limit=data.limit, offset=data.offset), headers=headers)
