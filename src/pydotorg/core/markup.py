@@ -27,6 +27,7 @@ from docutils.core import publish_parts
 from markdown_it import MarkdownIt
 
 from pydotorg.core.exceptions import FieldError
+from pydotorg.core.render_pool import render_pool
 
 
 class Markup(enum.StrEnum):
@@ -98,9 +99,10 @@ def rendered(content: str, content_type: Markup | str, field: str = "content") -
 
 
 async def render_off_loop(content: str, content_type: Markup | str) -> str:
-    """:func:`rendered` on a worker thread: a long body takes up to a second or two of CPU,
-    which must not stop the event loop's other requests."""
-    return await to_thread.run_sync(rendered, content, content_type)
+    """:func:`rendered` in a worker process, within the render budget
+    (``core.render_pool``): a body may take seconds of CPU, which must neither stop the event
+    loop's other requests nor run on unbounded."""
+    return await to_thread.run_sync(render_pool().render, content, str(content_type))
 
 
 def text_of(html_text: str) -> str:
