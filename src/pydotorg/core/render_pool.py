@@ -45,9 +45,6 @@ WALL_FACTOR = 2  # a render's wall time may be this many times its CPU budget
 WORKER_NICENESS = 10
 START_TIMEOUT = 30  # seconds a new worker may take to import what it runs
 READY = "ready"
-# The budget of a command's renders (the seed, an import): an operator's own bodies, rendered
-# while nothing else waits.
-COMMAND_BUDGET = 60.0
 
 
 class RenderBusyError(ServiceUnavailableError):
@@ -175,12 +172,10 @@ class RenderPool:
 _pool: RenderPool | None = None
 
 
-def render_pool() -> RenderPool:
-    """This process's pool: the server's (:func:`render_lifespan`), or a command's (the seed,
-    an import: :data:`COMMAND_BUDGET`), started at its first render."""
-    global _pool
-    if _pool is None:
-        _pool = RenderPool(workers=1, budget=COMMAND_BUDGET)
+def render_pool() -> RenderPool | None:
+    """The server process's pool (:func:`render_lifespan`); None in a command (the seed, an
+    import), whose bodies are the operator's own and which starts no processes: a fork server
+    started there would be inherited, broken, by the server's workers granian forks after it."""
     return _pool
 
 
