@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from pydotorg.settings import Settings
 
 SLOT_WAIT = 0.25  # seconds a render waits for a free worker before a 503
-WALL_FACTOR = 2  # a render's wall time may be this many times its CPU budget
+WALL_FACTOR = 4  # a render's wall time may be this many times its CPU budget
 WORKER_NICENESS = 10
 START_TIMEOUT = 30  # seconds a new worker may take to import what it runs
 READY = "ready"
