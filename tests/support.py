@@ -357,6 +357,8 @@ SETTINGS_VARIABLES = {
     "clock_start": "CLOCK_START",
     "cors_origins": "CORS_ORIGINS",
     "demo_content": "DEMO_CONTENT",
+    "render_budget": "RENDER_BUDGET_SECONDS",
+    "render_workers": "RENDER_WORKERS",
 }
 
 

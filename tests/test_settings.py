@@ -92,6 +92,8 @@ def test_every_setting_reaches_a_server_through_its_environment_variable(tmp_pat
         clock_start=datetime(2027, 6, 1, 12, 30, tzinfo=UTC),
         cors_origins=("https://example.org", "http://localhost:3000"),
         demo_content=False,
+        render_budget=0.75,
+        render_workers=3,
     )
     defaults = Settings()
     assert [
@@ -120,3 +122,22 @@ def test_cors_origins_are_origins_or_a_star(tmp_path: Path) -> None:
     for wrong in ("example.org", "https://a.example/path", "ftp://a.example", "*,https://a.b"):
         with pytest.raises(SettingsError, match="CORS_ORIGINS"):
             Settings.from_env({**base, "CORS_ORIGINS": wrong})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("RENDER_BUDGET_SECONDS", "0"),
+        ("RENDER_BUDGET_SECONDS", "-1"),
+        ("RENDER_BUDGET_SECONDS", "soon"),
+        ("RENDER_BUDGET_SECONDS", "inf"),
+        ("RENDER_BUDGET_SECONDS", "nan"),
+        ("RENDER_WORKERS", "0"),
+        ("RENDER_WORKERS", "1.5"),
+    ],
+)
+def test_a_render_budget_and_workers_must_be_above_zero(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        Settings.from_env({"PYDOTORG_VAR_DIR": str(tmp_path), variable: value})

@@ -36,6 +36,7 @@ from pydotorg.core.ratelimit import (
     store_lifespan,
 )
 from pydotorg.core.redis_counters import RedisStore
+from pydotorg.core.render_pool import render_lifespan
 from pydotorg.core.requests import ApiRequest
 from pydotorg.core.response_cache import ResponseCache, ResponseCacheMiddleware, version_poller
 from pydotorg.core.responses import ApiResponse
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *(route for domain in DOMAINS for route in domain.routes()),
         ],
         dependencies=LIMIT_OFFSET,
-        lifespan=[database_lifespan(settings), store_lifespan(store)]
+        lifespan=[database_lifespan(settings), store_lifespan(store), render_lifespan(settings)]
         + ([version_poller] if settings.response_cache else []),
         middleware=middleware,
         guards=[authorize, check_query],

@@ -63,6 +63,8 @@ class Settings:
     clock_start: datetime | None = None
     cors_origins: tuple[str, ...] = ()
     demo_content: bool = True
+    render_budget: float = 1.5
+    render_workers: int = 2
 
     @property
     def is_prod(self) -> bool:
@@ -120,7 +122,25 @@ class Settings:
             clock_start=_instant(env.get("CLOCK_START", "").strip(), "CLOCK_START"),
             cors_origins=_origins(env.get("CORS_ORIGINS", "")),
             demo_content=_bool(env.get("DEMO_CONTENT"), default=True),
+            render_budget=_positive(
+                env.get("RENDER_BUDGET_SECONDS", "1.5"), "RENDER_BUDGET_SECONDS"
+            ),
+            render_workers=int(
+                _positive(env.get("RENDER_WORKERS", "2"), "RENDER_WORKERS", whole=True)
+            ),
         )
+
+
+def _positive(value: str, name: str, *, whole: bool = False) -> float:
+    """A number above zero (a whole one when ``whole``)."""
+    try:
+        number = int(value) if whole else float(value)
+    except ValueError:
+        number = 0
+    if not number > 0 or number == float("inf"):
+        kind = "a whole number" if whole else "a number of seconds"
+        raise SettingsError(f"{name} must be {kind} above 0, not {value!r}")
+    return number
 
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\*$")

@@ -4,10 +4,14 @@ change nothing. Integer query parameters are decimal digits."""
 
 from __future__ import annotations
 
+import socket
+import time
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.support import LiveServer, log_records, wait_until
 
 SEARCH = "/api/v1/jobs/search"
 
@@ -92,3 +96,39 @@ def test_ids_in_bodies_are_1_to_2_63_minus_1(anon: httpx.Client, body: bytes, fi
 def test_a_missing_required_field_is_named(staff: httpx.Client) -> None:
     response = staff.post("/api/v1/os/", json={"name": "Plan 9"})
     assert errors_of(response, 400) == [{"field": "slug", "message": "required", "source": "body"}]
+
+
+@pytest.mark.parametrize(
+    ("body", "position"),
+    [
+        (b'{"q": "caf\xe9"}', 10),
+        (b'{"q\xff": "python"}', 3),
+        ('{"q": "python"}'.encode("utf-16"), 0),
+    ],
+)
+def test_a_body_that_is_not_utf8_is_400_saying_so(
+    anon: httpx.Client, body: bytes, position: int
+) -> None:
+    response = anon.post(SEARCH, content=body, headers={"Content-Type": "application/json"})
+    message = f"the request body is not UTF-8 (invalid byte at position {position})"
+    assert errors_of(response, 400) == [{"field": None, "message": message, "source": "body"}]
+    assert response.json()["detail"] == f"Invalid request body: {message}"
+
+
+def test_a_client_that_leaves_mid_body_is_one_line_at_info(sqlite_server: LiveServer) -> None:
+    host, port = sqlite_server.base_url.removeprefix("http://").split(":")
+    before = len(log_records(sqlite_server.log_path, "pydotorg.errors"))
+    with socket.create_connection((host, int(port))) as connection:
+        connection.sendall(
+            b"POST /api/v1/jobs/search HTTP/1.1\r\nHost: test\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n" + b'{"q": "py'
+        )
+        time.sleep(0.3)  # the server is reading the body when the client goes
+    wait_until(lambda: len(log_records(sqlite_server.log_path, "pydotorg.errors")) > before, 10)
+    time.sleep(0.3)  # and nothing more follows
+    records = log_records(sqlite_server.log_path, "pydotorg.errors")[before:]
+    assert [(r["level"], "exception" in r) for r in records] == [("info", False)], records
+    (record,) = records
+    assert record["message"].startswith("client disconnected before sending the whole body")
+    assert "/api/v1/jobs/search" in record["message"]
+    assert "\n" not in record["message"]

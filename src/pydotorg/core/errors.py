@@ -5,7 +5,8 @@ exceptions (unknown route, wrong method, bad parameters, oversized body) and the
 exceptions all pass through here. A write the database refused (a unique value a concurrent
 request took first) becomes the domain error it means, wherever the service met it (at a flush
 or at its commit). A database that cannot work now (down, restarting, its file gone, every
-connection busy) is a 503 with ``Retry-After``, logged at most once in a while. Anything
+connection busy) is a 503 with ``Retry-After``, logged at most once in a while. A client that
+leaves before sending its whole body is one line at info level, not an error. Anything
 unexpected is logged with the request id, and never with the values of a database statement,
 and answered with a 500 that reveals nothing about the internals.
 """
@@ -41,6 +42,7 @@ from pydotorg.core.exceptions import (
     ServiceUnavailableError,
 )
 from pydotorg.core.request_id import get_request_id
+from pydotorg.core.requests import ClientDisconnectedError
 
 logger = logging.getLogger("pydotorg.errors")
 
@@ -168,6 +170,22 @@ def handle_database_error(request: Request[Any, Any, Any], exc: Exception) -> Re
     return handle_domain_error(request, refusal)
 
 
+def handle_client_disconnected(
+    request: Request[Any, Any, Any], exc: ClientDisconnectedError
+) -> Response[Any]:
+    """Nobody reads this answer: the client left mid-body. One line for the log, no trace."""
+    request_id = get_request_id(request.scope)
+    logger.info(
+        "client disconnected before sending the whole body of %s %s (request id %s)",
+        request.method,
+        request.url.path,
+        request_id,
+    )
+    return error_response(
+        400, "The client disconnected before sending the whole request body.", request=request
+    )
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     request_id = get_request_id(request.scope)
     logger.exception(
@@ -187,5 +205,6 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     StaleDataError: handle_stale_data,
     DBAPIError: handle_database_error,
     PoolTimeoutError: handle_database_error,
+    ClientDisconnectedError: handle_client_disconnected,
     Exception: handle_unexpected,
 }

@@ -4,16 +4,26 @@ Every text and attribute value goes through ``_clean``, which drops the characte
 forbids (C0 controls but tab, newline and carriage return; unpaired surrogates; U+FFFE and
 U+FFFF): the API refuses them at write time, and a row that holds one anyway (written before the
 rule, or by another program) must not make the feed unparseable for every reader.
+
+Readers render an RSS ``description`` (and an Atom ``summary`` of type ``html``) as HTML: an
+item's summary is written there either as escaped text (:func:`html.escape`, so that an event
+description reading ``&lt;img ...&gt;`` shows those characters rather than becoming an element)
+or, when it is HTML, sanitised with the policy of every body (``core.markup.sanitize``), however
+it was stored. An Atom summary that is text is sent as ``type="text"``, which readers never
+render as HTML.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
+
+from pydotorg.core.markup import sanitize
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 RSS_MEDIA_TYPE = "application/rss+xml; charset=utf-8"
@@ -34,6 +44,11 @@ class FeedItem:
     categories: Sequence[str] = ()
     summary_is_html: bool = False
     """The summary is HTML (a blog entry's), not plain text: Atom says so (``type="html"``)."""
+
+
+def _as_html(item: FeedItem) -> str:
+    """The item's summary as HTML a reader may render: sanitised, or escaped text."""
+    return sanitize(item.summary) if item.summary_is_html else html.escape(item.summary)
 
 
 def _clean(text: str) -> str:
@@ -73,7 +88,7 @@ def rss_feed(
         entry = _element(channel, "item")
         _text(entry, "title", item.title)
         _text(entry, "link", item.link)
-        _text(entry, "description", item.summary)
+        _text(entry, "description", _as_html(item))
         _text(entry, "guid", item.guid, isPermaLink="false")
         _text(entry, "pubDate", format_datetime(item.published.astimezone(UTC), usegmt=True))
         for category in item.categories:
@@ -106,8 +121,10 @@ def atom_feed(
             author = _element(entry, f"{{{ATOM_NS}}}author")
             _text(author, f"{{{ATOM_NS}}}name", item.author)
         if item.summary:
-            kind = {"type": "html"} if item.summary_is_html else {}
-            _text(entry, f"{{{ATOM_NS}}}summary", item.summary, **kind)
+            if item.summary_is_html:
+                _text(entry, f"{{{ATOM_NS}}}summary", _as_html(item), type="html")
+            else:
+                _text(entry, f"{{{ATOM_NS}}}summary", item.summary, type="text")
         for category in item.categories:
             _element(entry, f"{{{ATOM_NS}}}category", term=category)
     return _document(feed)

@@ -27,6 +27,7 @@ from docutils.core import publish_parts
 from markdown_it import MarkdownIt
 
 from pydotorg.core.exceptions import FieldError
+from pydotorg.core.render_pool import render_pool
 
 
 class Markup(enum.StrEnum):
@@ -98,9 +99,13 @@ def rendered(content: str, content_type: Markup | str, field: str = "content") -
 
 
 async def render_off_loop(content: str, content_type: Markup | str) -> str:
-    """:func:`rendered` on a worker thread: a long body takes up to a second or two of CPU,
-    which must not stop the event loop's other requests."""
-    return await to_thread.run_sync(rendered, content, content_type)
+    """:func:`rendered` in a server's worker process, within the render budget
+    (``core.render_pool``): a body may take seconds of CPU, which must neither stop the event
+    loop's other requests nor run on unbounded. In a command, on a thread."""
+    pool = render_pool()
+    if pool is None:  # a command's own bodies (the seed, an import): no server to keep answering
+        return await to_thread.run_sync(rendered, content, content_type)
+    return await to_thread.run_sync(pool.render, content, str(content_type))
 
 
 def text_of(html_text: str) -> str:

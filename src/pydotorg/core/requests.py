@@ -5,8 +5,12 @@ leniently, the way query strings must be converted (``"5"`` becomes ``5``). A bo
 string: :class:`ApiRequest` decodes it straight into the handler's declared type with msgspec's
 strict rules, so a wrong JSON type is a 400 naming its field (``{"limit": "5"}``,
 ``{"limit": 1e2}``, ``{"remote": 0}``), as are duplicate keys, an unknown field (named), JSON
-nested too deep, and malformed JSON (with the byte where it breaks). A body that is not JSON
-(``Content-Type: text/plain``, a form) is a 415. A missing body is said to be missing.
+nested too deep, and malformed JSON (with the byte where it breaks). A body that is not UTF-8 (the
+only encoding JSON may travel in) is said to be so, with the byte where it breaks. A body that is
+not JSON (``Content-Type: text/plain``, a form) is a 415. A missing body is said to be missing.
+
+A client that goes away before sending the whole body it announced is no error of the service:
+:class:`ClientDisconnectedError`, which ``core.errors`` logs as one line at info level.
 
 """
 
@@ -14,11 +18,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import msgspec
 from litestar import Request
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
 _LOCATION = re.compile(r" - at `\$\.?([^`]*)`$")
@@ -46,10 +51,16 @@ def body_error(field: str | None, message: str) -> ValidationException:
 def decode_body(body: bytes, target: Any) -> Any:
     """``body`` as ``target``, decoded strictly; a :class:`ValidationException` otherwise."""
     try:
-        json.loads(body, object_pairs_hook=_refuse_duplicates)
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"the request body is not UTF-8 (invalid byte at position {exc.start})"
+        raise body_error(None, message) from exc
+    try:
+        json.loads(text, object_pairs_hook=_refuse_duplicates)
     except ValueError as exc:
         if isinstance(exc, json.JSONDecodeError):
-            raise body_error(None, f"malformed JSON at byte {exc.pos}: {exc.msg}") from exc
+            at = len(text[: exc.pos].encode("utf-8"))
+            raise body_error(None, f"malformed JSON at byte {at}: {exc.msg}") from exc
         raise body_error(str(exc), "appears more than once in the object") from exc
     except RecursionError as exc:
         raise body_error(None, "JSON nested too deeply") from exc
@@ -71,8 +82,23 @@ def decode_body(body: bytes, target: Any) -> Any:
         raise body_error(None, str(exc)) from exc
 
 
+class ClientDisconnectedError(Exception):
+    """The client closed the connection before its request body was complete."""
+
+
 class ApiRequest(Request[Any, Any, Any]):
     """The app's request class: a JSON body is decoded into the handler's ``data`` type."""
+
+    async def stream(self) -> AsyncGenerator[bytes, None]:
+        """The body's chunks; :class:`ClientDisconnectedError` when the client leaves before
+        the last (Litestar says ``InternalServerException``, as if it were the service's fault)."""
+        try:
+            async for chunk in super().stream():
+                yield chunk
+        except InternalServerException:
+            if not self.is_connected:  # the body was read before: a bug, not the client
+                raise
+            raise ClientDisconnectedError() from None
 
     async def json(self) -> Any:
         content_type = self.headers.get("content-type", "application/json").split(";")[0]

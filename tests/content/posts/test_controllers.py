@@ -3,14 +3,16 @@ link URLs, search and every guard."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support import LiveServer, new_user
+from tests.support import LiveServer, new_user, seeded_server
 
 POSTS = "/api/v1/community/posts"
 PASSWORD = "community post passphrase 2026"
@@ -284,3 +286,51 @@ def test_tiers_are_documented(anon: httpx.Client) -> None:
     submit = paths[f"{POSTS}/{{post_id}}/submit"]["post"]["description"]
     assert "CRITICAL tier" in submit and "counted apart for submissions" in submit
     assert "LOW tier" in paths[POSTS]["get"]["description"]
+
+
+# Bodies whose rendering costs seconds of CPU (quadratic in docutils or markdown-it), each
+# within the 100,000 characters a body may have.
+COSTLY_BODIES = {
+    "restructuredtext": ".. _a:\n\n" * 11111,
+    "markdown": "![" * 50000,
+}
+
+
+@pytest.mark.parametrize("content_type", sorted(COSTLY_BODIES))
+def test_a_body_over_the_render_budget_is_refused_naming_content(
+    author: httpx.Client, staff: httpx.Client, content_type: str
+) -> None:
+    body = post_body(content=COSTLY_BODIES[content_type], content_type=content_type)
+    response = author.post(f"{POSTS}/", json=body)
+    assert response.status_code == 422, response.text[:300]
+    assert errors(response) == ["content"]
+    assert "to render" in response.json()["extra"]["errors"][0]["message"]
+    # The killed worker was replaced: the next body renders.
+    kept = create(author, content="*still* rendered")
+    assert kept["content_html"] == "<p><em>still</em> rendered</p>"
+    mine = {"author": kept["author"]["id"], "status": "draft", "limit": 1000}
+    assert [p["id"] for p in staff.get(f"{POSTS}/", params=mine).json()] == [kept["id"]]
+
+
+@pytest.fixture(scope="module")
+def one_renderer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server with a single render worker."""
+    var_dir = tmp_path_factory.mktemp("var-one-renderer")
+    with seeded_server("sqlite", var_dir, render_workers=1, render_budget=2.0) as live:
+        yield live
+
+
+def test_renders_beyond_the_workers_wait_briefly_then_503(one_renderer: LiveServer) -> None:
+    slow = post_body(content=COSTLY_BODIES["restructuredtext"], content_type="restructuredtext")
+    with (
+        new_user(one_renderer, PASSWORD) as first,
+        new_user(one_renderer, PASSWORD) as second,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        running = pool.submit(first.post, f"{POSTS}/", json=slow)
+        time.sleep(0.8)  # the first render holds the only worker for its 2 s budget
+        refused = second.post(f"{POSTS}/", json=post_body())
+        assert refused.status_code == 503, refused.text[:300]
+        assert refused.headers["Retry-After"] == "1"
+        assert running.result().status_code == 422
+        assert second.post(f"{POSTS}/", json=post_body()).status_code == 201
