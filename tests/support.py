@@ -357,6 +357,8 @@ SETTINGS_VARIABLES = {
     "clock_start": "CLOCK_START",
     "cors_origins": "CORS_ORIGINS",
     "demo_content": "DEMO_CONTENT",
+    "database_pool_size": "DATABASE_POOL_SIZE",
+    "database_pool_timeout": "DATABASE_POOL_TIMEOUT",
 }
 
 

@@ -92,6 +92,8 @@ def test_every_setting_reaches_a_server_through_its_environment_variable(tmp_pat
         clock_start=datetime(2027, 6, 1, 12, 30, tzinfo=UTC),
         cors_origins=("https://example.org", "http://localhost:3000"),
         demo_content=False,
+        database_pool_size=3,
+        database_pool_timeout=1.5,
     )
     defaults = Settings()
     assert [
@@ -120,3 +122,20 @@ def test_cors_origins_are_origins_or_a_star(tmp_path: Path) -> None:
     for wrong in ("example.org", "https://a.example/path", "ftp://a.example", "*,https://a.b"):
         with pytest.raises(SettingsError, match="CORS_ORIGINS"):
             Settings.from_env({**base, "CORS_ORIGINS": wrong})
+
+
+def test_a_request_waits_a_few_seconds_for_a_pooled_connection(tmp_path: Path) -> None:
+    base = {"PYDOTORG_VAR_DIR": str(tmp_path)}
+    default = Settings.from_env(base)
+    assert (default.database_pool_size, default.database_pool_timeout) == (10, 3.0)
+    for name, wrong in [
+        ("DATABASE_POOL_TIMEOUT", "0"),
+        ("DATABASE_POOL_TIMEOUT", "-1"),
+        ("DATABASE_POOL_TIMEOUT", "nan"),
+        ("DATABASE_POOL_TIMEOUT", "inf"),
+        ("DATABASE_POOL_TIMEOUT", "soon"),
+        ("DATABASE_POOL_SIZE", "0"),
+        ("DATABASE_POOL_SIZE", "2.5"),
+    ]:
+        with pytest.raises(SettingsError, match=f"{name} must be a number of at least"):
+            Settings.from_env({**base, name: wrong})

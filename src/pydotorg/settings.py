@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 
 class SettingsError(RuntimeError):
@@ -63,6 +64,8 @@ class Settings:
     clock_start: datetime | None = None
     cors_origins: tuple[str, ...] = ()
     demo_content: bool = True
+    database_pool_size: int = 10
+    database_pool_timeout: float = 3.0
 
     @property
     def is_prod(self) -> bool:
@@ -120,7 +123,24 @@ class Settings:
             clock_start=_instant(env.get("CLOCK_START", "").strip(), "CLOCK_START"),
             cors_origins=_origins(env.get("CORS_ORIGINS", "")),
             demo_content=_bool(env.get("DEMO_CONTENT"), default=True),
+            database_pool_size=_number(env, "DATABASE_POOL_SIZE", "10", int, low=1),
+            database_pool_timeout=_number(env, "DATABASE_POOL_TIMEOUT", "3", float, low=0.1),
         )
+
+
+N = TypeVar("N", int, float)
+
+
+def _number(env: dict[str, str], name: str, default: str, kind: type[N], *, low: N) -> N:
+    """A number setting of at least ``low``; anything else refuses to start, naming it."""
+    text = env.get(name, "").strip() or default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not low <= value < float("inf"):
+        raise SettingsError(f"{name} must be a number of at least {low}, not {text!r}")
+    return value
 
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\*$")
