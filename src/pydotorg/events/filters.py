@@ -20,7 +20,7 @@ from pydotorg.events.models import (
     EventCategory,
     EventLocation,
     EventOccurrence,
-    RecurringRule,
+    RuleOccurrence,
     event_event_category,
 )
 
@@ -82,7 +82,7 @@ class EventFilters:
             query = query.where(still_to_come if self.upcoming else ~still_to_come)
         dates = self.dates
         if dates is not None:
-            query = query.where(or_(single_in(dates), rule_may_hit(dates)))
+            query = query.where(or_(single_in(dates), rule_hits(dates)))
         return query
 
 
@@ -96,16 +96,14 @@ def single_in(dates: DateRange) -> Any:
     return query.exists()
 
 
-def rule_may_hit(dates: DateRange) -> Any:
-    """A rule of the event spans the range. Exact for an open range (its first occurrence starts
-    at ``dt_start``, its last ends at ``last_end``); a closed one is checked by expansion after."""
-    query = select(RecurringRule.id).where(RecurringRule.event_id == Event.id)
+def rule_hits(dates: DateRange) -> Any:
+    """An occurrence a rule of the event makes overlaps the range (exact: they are written
+    out, ``RuleOccurrence``; an index on event and start finds them)."""
+    query = select(RuleOccurrence.id).where(RuleOccurrence.event_id == Event.id)
     if dates.before is not None:
-        query = query.where(RecurringRule.dt_start < dates.before)
+        query = query.where(RuleOccurrence.dt_start < dates.before)
     if dates.after is not None:
-        query = query.where(
-            or_(RecurringRule.last_end.is_(None), RecurringRule.last_end > dates.after)
-        )
+        query = query.where(RuleOccurrence.dt_end > dates.after)
     return query.exists()
 
 

@@ -1,19 +1,21 @@
-"""Every occurrence of a date range, recurring events expanded in their own time zone."""
+"""Every occurrence of a date range, recurring events expanded in their own time zone.
+
+Rules are never expanded here: every occurrence a rule makes was written out when its event
+was (``RuleOccurrence``), so a page is one ordered, indexed query over the single and the
+written-out occurrences, and its total one count."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select, union_all
 
 from pydotorg.core.days import DateRange
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.queries import AnySelect
 from pydotorg.core.services import Service
 from pydotorg.events.filters import EventFilters
-from pydotorg.events.models import Event, EventOccurrence, RecurringRule
-from pydotorg.events.occurrences import rule_of
-from pydotorg.events.recurrence import Occurrence, zone
+from pydotorg.events.models import Event, EventOccurrence, RuleOccurrence
+from pydotorg.events.recurrence import Occurrence
 from pydotorg.events.schemas import ExpandedOccurrenceRead
 from pydotorg.events.services import EventService, occurrence_read
 
@@ -50,35 +52,34 @@ class OccurrenceService(Service):
         assert after is not None
         assert before is not None
         columns = (Event.id, Event.slug, Event.title, Event.calendar_id, Event.time_zone)
-        single_query = (
-            select(
-                EventOccurrence.dt_start, EventOccurrence.dt_end, EventOccurrence.all_day, *columns
-            )
-            .join(Event, Event.id == EventOccurrence.event_id)
-            .where(EventOccurrence.dt_start < before, EventOccurrence.dt_end > after)
-        )
-        rule_query = (
-            select(RecurringRule, *columns)
-            .join(Event, Event.id == RecurringRule.event_id)
-            .where(RecurringRule.dt_start < before)
-            .where((RecurringRule.last_end.is_(None)) | (RecurringRule.last_end > after))
-        )
-        found: list[tuple[Occurrence, EventKey, bool]] = []
         events = EventService(self.context)
-        queries: list[tuple[AnySelect, bool]] = [(single_query, False), (rule_query, True)]
-        for query, recurring in queries:
+        parts = []
+        for table, recurring in ((EventOccurrence, False), (RuleOccurrence, True)):
+            query = (
+                select(
+                    table.dt_start,
+                    table.dt_end,
+                    table.all_day,
+                    literal(recurring).label("recurring"),
+                    *columns,
+                )
+                .join(Event, Event.id == table.event_id)
+                .where(table.dt_start < before, table.dt_end > after)
+            )
             query = filters.apply(events.visible_events(query), self.now)
             if event_id is not None:
                 query = query.where(Event.id == event_id)
-            for row in await self.session.execute(query):
-                if recurring:
-                    rule: RecurringRule = row[0]
-                    event: EventKey = tuple(row[1:])
-                    for item in rule_of(rule).between(after, before, zone(event[4])):
-                        found.append((item, event, True))
-                else:
-                    single = Occurrence(row[0], row[1], row[2])
-                    found.append((single, tuple(row[3:]), False))
-        found.sort(key=lambda item: (item[0].start, item[1][0], item[0].end))
-        page = found[window.offset : window.offset + window.limit]
-        return Page([self.expanded(o, e, r) for o, e, r in page], len(found), window)
+            parts.append(query)
+        found = union_all(*parts).subquery()
+        total = await self.session.scalar(select(func.count()).select_from(found))
+        rows = await self.session.execute(
+            select(found)
+            .order_by(found.c.dt_start, found.c.id, found.c.dt_end)
+            .offset(window.offset)
+            .limit(window.limit)
+        )
+        page = [
+            self.expanded(Occurrence(start, end, all_day), tuple(event), bool(recurring))
+            for start, end, all_day, recurring, *event in rows
+        ]
+        return Page(page, total or 0, window)
