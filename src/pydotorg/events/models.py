@@ -193,6 +193,8 @@ class RuleOccurrence(Base):
 
     __tablename__ = "event_rule_occurrence"
     noun = "occurrence"
+    # ``seconds`` is the occurrence's length: the longest (one index lookup) turns a range into
+    # a range of starts, ``[after - longest, before)``, so no read walks the whole history.
     __table_args__ = (
         Index("ix_event_rule_occurrence_event_id_dt_start", "event_id", "dt_start"),
         Index("ix_event_rule_occurrence_rule_id_dt_end", "rule_id", "dt_end"),
@@ -208,3 +210,4 @@ class RuleOccurrence(Base):
     dt_start: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
     dt_end: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     all_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    seconds: Mapped[int] = mapped_column(Integer, nullable=False, index=True)

@@ -1,20 +1,23 @@
 """Every occurrence of a date range, recurring events expanded in their own time zone.
 
 Rules are never expanded here: every occurrence a rule makes was written out when its event
-was (``RuleOccurrence``), so a page is one ordered, indexed query over the single and the
-written-out occurrences, and its total one count."""
+was (``RuleOccurrence``). The single and the written-out occurrences are counted and read
+apart (the first ``offset + limit`` of each, in order), then merged: no union of both is ever
+made and sorted whole."""
 
 from __future__ import annotations
 
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, select
 
 from pydotorg.core.days import DateRange
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.services import Service
-from pydotorg.events.filters import EventFilters
+from pydotorg.events.filters import EventFilters, in_range
 from pydotorg.events.models import Event, EventOccurrence, RuleOccurrence
+from pydotorg.events.occurrences import longest_occurrence
 from pydotorg.events.recurrence import Occurrence
 from pydotorg.events.schemas import ExpandedOccurrenceRead
 from pydotorg.events.services import EventService, occurrence_read
@@ -53,33 +56,26 @@ class OccurrenceService(Service):
         assert before is not None
         columns = (Event.id, Event.slug, Event.title, Event.calendar_id, Event.time_zone)
         events = EventService(self.context)
-        parts = []
+        longest = await longest_occurrence(self.session)
+        total, found = 0, list[tuple[Occurrence, EventKey, bool]]()
         for table, recurring in ((EventOccurrence, False), (RuleOccurrence, True)):
-            query = (
-                select(
-                    table.dt_start,
-                    table.dt_end,
-                    table.all_day,
-                    literal(recurring).label("recurring"),
-                    *columns,
-                )
-                .join(Event, Event.id == table.event_id)
-                .where(table.dt_start < before, table.dt_end > after)
+            query = select(table.dt_start, table.dt_end, table.all_day, *columns).join(
+                Event, Event.id == table.event_id
             )
+            if recurring:
+                query = in_range(query, RuleOccurrence, dates, longest)
+            else:
+                query = in_range(query, EventOccurrence, dates)
             query = filters.apply(events.visible_events(query), self.now)
             if event_id is not None:
                 query = query.where(Event.id == event_id)
-            parts.append(query)
-        found = union_all(*parts).subquery()
-        total = await self.session.scalar(select(func.count()).select_from(found))
-        rows = await self.session.execute(
-            select(found)
-            .order_by(found.c.dt_start, found.c.id, found.c.dt_end)
-            .offset(window.offset)
-            .limit(window.limit)
-        )
-        page = [
-            self.expanded(Occurrence(start, end, all_day), tuple(event), bool(recurring))
-            for start, end, all_day, recurring, *event in rows
-        ]
-        return Page(page, total or 0, window)
+            counted = await self.session.scalar(select(func.count()).select_from(query.subquery()))
+            total += counted or 0
+            first = query.order_by(table.dt_start, Event.id, table.dt_end)
+            rows = await self.session.execute(first.limit(window.offset + window.limit))
+            for start, end, all_day, *event in rows:
+                key = cast(EventKey, tuple(event))
+                found.append((Occurrence(start, end, all_day), key, recurring))
+        found.sort(key=lambda item: (item[0].start, item[1][0], item[0].end))
+        page = found[window.offset : window.offset + window.limit]
+        return Page([self.expanded(o, e, r) for o, e, r in page], total, window)

@@ -14,13 +14,14 @@ not grow with the rules stored.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.days import FIRST_YEAR, LAST_YEAR
@@ -211,10 +212,15 @@ def rezoned_rule(rule: Rule, old: ZoneInfo, new: ZoneInfo) -> Rule:
     return replace(rule, start=first.start, end=first.end)
 
 
+WRITE_BATCH = 500
+
+
 async def write_out(
     session: AsyncSession, event_id: int, rules: Sequence[tuple[int, list[Occurrence]]]
 ) -> None:
-    """Replace the written-out occurrences of an event's rules (rule id, its occurrences)."""
+    """Replace the written-out occurrences of an event's rules (rule id, its occurrences), in
+    batches of ``WRITE_BATCH`` rows: each batch's statement is a trip to the database, so the
+    event loop answers other requests between them."""
     await session.execute(delete(RuleOccurrence).where(RuleOccurrence.event_id == event_id))
     rows: list[dict[str, Any]] = [
         {
@@ -223,12 +229,21 @@ async def write_out(
             "dt_start": item.start,
             "dt_end": item.end,
             "all_day": item.all_day,
+            "seconds": math.ceil((item.end - item.start).total_seconds()),
         }
         for rule_id, made in rules
         for item in made
     ]
-    if rows:
-        await session.execute(insert(RuleOccurrence), rows)
+    statement = insert(cast(Table, RuleOccurrence.__table__))  # Core: no ORM bookkeeping
+    for first in range(0, len(rows), WRITE_BATCH):
+        await session.execute(statement, rows[first : first + WRITE_BATCH])
+
+
+async def longest_occurrence(session: AsyncSession) -> timedelta:
+    """How long the longest written-out occurrence lasts (an index lookup): an occurrence that
+    overlaps a range starts at most this long before it (``EventFilters.apply``)."""
+    seconds = await session.scalar(select(func.max(RuleOccurrence.seconds)))
+    return timedelta(seconds=seconds or 0)
 
 
 async def next_occurrences(

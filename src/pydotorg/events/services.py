@@ -47,6 +47,7 @@ from pydotorg.events.models import (
 )
 from pydotorg.events.occurrences import (
     Schedule,
+    longest_occurrence,
     next_occurrences,
     rule_of,
     schedule,
@@ -185,7 +186,9 @@ class EventService(CrudService[Event, EventRead]):
             ids = await self.matching_ids(filters, by_next=True)
             shown = ids[window.offset : window.offset + window.limit]
             return Page(await self.reads(await self.load(shown)), len(ids), window)
-        query = filters.apply(self.visible_events(select(Event.id)), self.now)
+        query = filters.apply(
+            self.visible_events(select(Event.id)), self.now, await self._longest(filters)
+        )
         ids, total = await page_of(self.database, query.order_by(*NEWEST_FIRST), window)
         return Page(await self.reads(await self.load(ids)), total, window)
 
@@ -198,13 +201,20 @@ class EventService(CrudService[Event, EventRead]):
     ) -> list[int]:
         """The ids of every visible event the filters match, in ``order``, or by next
         occurrence (leaving out those with none)."""
-        query = filters.apply(self.visible_events(select(Event.id)), self.now).order_by(*order)
-        ids = list(await self.session.scalars(query))
+        longest = await self._longest(filters)
+        query = filters.apply(self.visible_events(select(Event.id)), self.now, longest)
+        ids = list(await self.session.scalars(query.order_by(*order)))
         if not by_next:
             return ids
         self.upcoming.update(await next_occurrences(self.session, ids, self.now))
         keyed = [(upcoming.start, i) for i in ids if (upcoming := self.upcoming[i]) is not None]
         return [i for _, i in sorted(keyed)]
+
+    async def _longest(self, filters: EventFilters) -> timedelta | None:
+        dates = filters.dates
+        if dates is None or dates.after is None:
+            return None
+        return await longest_occurrence(self.session)
 
     async def load(self, ids: Sequence[int]) -> list[Event]:
         """Events with their occurrences, rules, categories and venue, in the order of ``ids``."""

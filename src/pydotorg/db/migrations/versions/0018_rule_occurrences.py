@@ -1,11 +1,12 @@
 """Every occurrence a recurring rule makes is written out, indexed by start, by event and start,
-and by rule and end, so that no read expands a rule: a date range, a date filter and an
-event's next occurrence are index lookups. The rules stored before are expanded here.
+by rule and end, and by length, so that no read expands a rule: a date range, a date filter and
+an event's next occurrence are index lookups. The rules stored before are expanded here.
 
 Revision ID: 0018
 Revises: 0017
 """
 
+import math
 import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -79,6 +80,7 @@ def upgrade() -> None:
         sa.Column("dt_start", sa.DateTime(timezone=True), nullable=False),
         sa.Column("dt_end", sa.DateTime(timezone=True), nullable=False),
         sa.Column("all_day", sa.Boolean(), nullable=False),
+        sa.Column("seconds", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["rule_id"],
             ["event_recurring_rule.id"],
@@ -108,6 +110,9 @@ def upgrade() -> None:
         ["rule_id", "dt_end"],
         unique=False,
     )
+    op.create_index(
+        "ix_event_rule_occurrence_seconds", "event_rule_occurrence", ["seconds"], unique=False
+    )
     bind = op.get_bind()
     rules = sa.table(
         "event_recurring_rule",
@@ -125,6 +130,7 @@ def upgrade() -> None:
         sa.column("dt_start", sa.DateTime(timezone=True)),
         sa.column("dt_end", sa.DateTime(timezone=True)),
         sa.column("all_day"),
+        sa.column("seconds"),
     )
     naive = bind.dialect.name == "sqlite"  # SQLite keeps UTC without a zone, as the app does
     found = bind.execute(
@@ -144,6 +150,7 @@ def upgrade() -> None:
                     "dt_start": start,
                     "dt_end": end,
                     "all_day": rule.all_day,
+                    "seconds": math.ceil((end - start).total_seconds()),
                 }
             )
             if len(batch) >= BATCH:
@@ -154,6 +161,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_event_rule_occurrence_seconds", table_name="event_rule_occurrence")
     op.drop_index("ix_event_rule_occurrence_rule_id_dt_end", table_name="event_rule_occurrence")
     op.drop_index("ix_event_rule_occurrence_event_id_dt_start", table_name="event_rule_occurrence")
     op.drop_index("ix_event_rule_occurrence_dt_start", table_name="event_rule_occurrence")
