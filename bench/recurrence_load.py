@@ -7,6 +7,8 @@ the user submits the most it accepts instead: 20 events of one such rule startin
 20 starting 1990 (for the pending list). Then each read is timed (median and slowest of
 ``--rounds``, signed in, so never from the response cache) while a thread asks ``/health``
 every 20 ms; the slowest ``/health`` answers are reported for the submissions and the reads.
+Then each read again, for the server's CPU per request (``ical_cost.Meter``), which depends
+less on what else the machine runs than wall times do.
 
     .venv/bin/python bench/recurrence_load.py [--rounds N]
 """
@@ -27,6 +29,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.ical_cost import Meter
 from tests.support import LiveServer, run_server, seeded_sqlite
 
 READS = [
@@ -134,7 +137,9 @@ def timed(client: httpx.Client, path: str, rounds: int) -> str:
         assert response.status_code == 200, (path, response.status_code, response.text)
         total = response.headers.get("X-Total-Count", "")
     median, worst = statistics.median(walls) * 1000, max(walls) * 1000
-    return f"median {median:7.1f} ms, max {worst:7.1f} ms" + (f" (total {total})" if total else "")
+    return f"wall median {median:7.1f} ms, max {worst:7.1f} ms" + (
+        f" (total {total})" if total else ""
+    )
 
 
 def main(rounds: int) -> None:
@@ -150,6 +155,9 @@ def main(rounds: int) -> None:
                 for path in READS:
                     print(f"{path:80} {timed(user, path, rounds)}")
             print("  meanwhile", watch.summary())
+            meter = Meter(live)  # server CPU per request, less the idle server's
+            for path in READS:
+                print(f"{path:80} {meter.cost(user, path, rounds)}")
 
 
 if __name__ == "__main__":

@@ -19,13 +19,13 @@ from tests.support import migrated_database
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-async def _run(url: str, *statements: str) -> list[tuple[object, ...]]:
+async def _run(url: str, *statements: str, **values: object) -> list[tuple[object, ...]]:
     engine = create_engine(url, pool=False)
     try:
         async with engine.begin() as connection:
             rows: list[tuple[object, ...]] = []
             for statement in statements:
-                result = await connection.execute(text(statement))
+                result = await connection.execute(text(statement), values)
                 if result.returns_rows:
                     rows = [tuple(row) for row in result]
             return rows
@@ -42,27 +42,27 @@ def test_0018_writes_out_the_occurrences_of_the_rules_stored_before(
     sides of the change); downgrading drops the table again."""
     start = datetime(2031, 3, 13, 17, tzinfo=UTC)  # 18:00 in Berlin
     rule = Rule(start, start + timedelta(hours=2), "weekly", count=5, by_day=("TH",))
-    zone = "" if engine == "sqlite" else "+00"  # SQLite keeps UTC without an offset
 
-    def instant(moment: datetime) -> str:
-        return f"'{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S}{zone}'"
-
-    stamp = instant(datetime(2026, 1, 1, tzinfo=UTC))
+    def instant(moment: datetime) -> object:
+        # SQLite keeps UTC as text without an offset, as the application's column type does
+        return f"{moment:%Y-%m-%d %H:%M:%S.%f}" if engine == "sqlite" else moment
 
     with migrated_database(engine, tmp_path, "0017") as url:
         asyncio.run(
             _run(
                 url,
                 "INSERT INTO event_calendar (id, name, slug, description, url, created, updated) "
-                f"VALUES (1, 'C', 'c', '', '', {stamp}, {stamp})",
+                "VALUES (1, 'C', 'c', '', '', :stamp, :stamp)",
                 "INSERT INTO event (id, uid, slug, title, description, calendar_id, featured, "
                 "url, time_zone, status, review_note, ends_never, created, updated) VALUES "
                 "(7, 'u@python.org', 'e', 'E', '', 1, false, '', 'Europe/Berlin', 'approved', "
-                f"'', false, {stamp}, {stamp})",
+                "'', false, :stamp, :stamp)",
                 "INSERT INTO event_recurring_rule (id, event_id, dt_start, dt_end, all_day, "
-                "frequency, \"interval\", count, by_day) VALUES "
-                f"(3, 7, {instant(rule.start)}, {instant(rule.end)}, false, 'weekly', 1, 5, "
-                "'TH')",
+                'frequency, "interval", count, by_day) VALUES '
+                "(3, 7, :start, :end, false, 'weekly', 1, 5, 'TH')",
+                stamp=instant(datetime(2026, 1, 1, tzinfo=UTC)),
+                start=instant(rule.start),
+                end=instant(rule.end),
             )
         )
         upgrade(url, "0018")
