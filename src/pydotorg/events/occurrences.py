@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Select, Table, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.days import FIRST_YEAR, LAST_YEAR
@@ -246,6 +246,9 @@ async def longest_occurrence(session: AsyncSession) -> timedelta:
     return timedelta(seconds=seconds or 0)
 
 
+IDS_PER_QUERY = 1000  # well under either engine's limit of bound parameters per statement
+
+
 async def next_occurrences(
     session: AsyncSession, event_ids: Sequence[int], now: datetime
 ) -> dict[int, Occurrence | None]:
@@ -253,8 +256,20 @@ async def next_occurrences(
     when all have). A rule's occurrences all last as long, so its first not ended is its first
     by end: one index lookup per rule (``ix_event_rule_occurrence_rule_id_dt_end``)."""
     found: dict[int, Occurrence | None] = dict.fromkeys(event_ids)
-    if not event_ids:
-        return found
+    for first in range(0, len(event_ids), IDS_PER_QUERY):
+        ids = event_ids[first : first + IDS_PER_QUERY]
+        for query in _next_queries(ids, now):
+            for event_id, start, end, all_day in await session.execute(query):
+                candidate = Occurrence(start, end, all_day)
+                current = found[event_id]
+                if current is None or candidate < current:
+                    found[event_id] = candidate
+    return found
+
+
+def _next_queries(
+    event_ids: Sequence[int], now: datetime
+) -> tuple[Select[int, datetime, datetime, bool], Select[int, datetime, datetime, bool]]:
     singles = select(
         EventOccurrence.event_id,
         EventOccurrence.dt_start,
@@ -276,10 +291,4 @@ async def next_occurrences(
         RuleOccurrence.dt_end,
         RuleOccurrence.all_day,
     ).where(RuleOccurrence.id.in_(firsts))
-    for query in (singles, recurring):
-        for event_id, start, end, all_day in await session.execute(query):
-            candidate = Occurrence(start, end, all_day)
-            current = found[event_id]
-            if current is None or candidate < current:
-                found[event_id] = candidate
-    return found
+    return singles, recurring
