@@ -359,6 +359,8 @@ SETTINGS_VARIABLES = {
     "demo_content": "DEMO_CONTENT",
     "render_budget": "RENDER_BUDGET_SECONDS",
     "render_workers": "RENDER_WORKERS",
+    "database_pool_size": "DATABASE_POOL_SIZE",
+    "database_pool_timeout": "DATABASE_POOL_TIMEOUT",
 }
 
 

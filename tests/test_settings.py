@@ -94,6 +94,8 @@ def test_every_setting_reaches_a_server_through_its_environment_variable(tmp_pat
         demo_content=False,
         render_budget=0.75,
         render_workers=3,
+        database_pool_size=3,
+        database_pool_timeout=1.5,
     )
     defaults = Settings()
     assert [
@@ -141,3 +143,20 @@ def test_a_render_budget_and_workers_must_be_above_zero(
 ) -> None:
     with pytest.raises(SettingsError, match=variable):
         Settings.from_env({"PYDOTORG_VAR_DIR": str(tmp_path), variable: value})
+
+
+def test_a_request_waits_a_few_seconds_for_a_pooled_connection(tmp_path: Path) -> None:
+    base = {"PYDOTORG_VAR_DIR": str(tmp_path)}
+    default = Settings.from_env(base)
+    assert (default.database_pool_size, default.database_pool_timeout) == (10, 3.0)
+    for name, wrong in [
+        ("DATABASE_POOL_TIMEOUT", "0"),
+        ("DATABASE_POOL_TIMEOUT", "-1"),
+        ("DATABASE_POOL_TIMEOUT", "nan"),
+        ("DATABASE_POOL_TIMEOUT", "inf"),
+        ("DATABASE_POOL_TIMEOUT", "soon"),
+        ("DATABASE_POOL_SIZE", "0"),
+        ("DATABASE_POOL_SIZE", "2.5"),
+    ]:
+        with pytest.raises(SettingsError, match=f"{name} must be a number of at least"):
+            Settings.from_env({**base, name: wrong})

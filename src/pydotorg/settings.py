@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 
 class SettingsError(RuntimeError):
@@ -65,6 +66,8 @@ class Settings:
     demo_content: bool = True
     render_budget: float = 1.5
     render_workers: int = 2
+    database_pool_size: int = 10
+    database_pool_timeout: float = 3.0
 
     @property
     def is_prod(self) -> bool:
@@ -122,25 +125,26 @@ class Settings:
             clock_start=_instant(env.get("CLOCK_START", "").strip(), "CLOCK_START"),
             cors_origins=_origins(env.get("CORS_ORIGINS", "")),
             demo_content=_bool(env.get("DEMO_CONTENT"), default=True),
-            render_budget=_positive(
-                env.get("RENDER_BUDGET_SECONDS", "1.5"), "RENDER_BUDGET_SECONDS"
-            ),
-            render_workers=int(
-                _positive(env.get("RENDER_WORKERS", "2"), "RENDER_WORKERS", whole=True)
-            ),
+            render_budget=_number(env, "RENDER_BUDGET_SECONDS", "1.5", float, low=0.01),
+            render_workers=_number(env, "RENDER_WORKERS", "2", int, low=1),
+            database_pool_size=_number(env, "DATABASE_POOL_SIZE", "10", int, low=1),
+            database_pool_timeout=_number(env, "DATABASE_POOL_TIMEOUT", "3", float, low=0.1),
         )
 
 
-def _positive(value: str, name: str, *, whole: bool = False) -> float:
-    """A number above zero (a whole one when ``whole``)."""
+N = TypeVar("N", int, float)
+
+
+def _number(env: dict[str, str], name: str, default: str, kind: type[N], *, low: N) -> N:
+    """A number setting of at least ``low``; anything else refuses to start, naming it."""
+    text = env.get(name, "").strip() or default
     try:
-        number = int(value) if whole else float(value)
+        value = kind(text)
     except ValueError:
-        number = 0
-    if not number > 0 or number == float("inf"):
-        kind = "a whole number" if whole else "a number of seconds"
-        raise SettingsError(f"{name} must be {kind} above 0, not {value!r}")
-    return number
+        value = None
+    if value is None or not low <= value < float("inf"):
+        raise SettingsError(f"{name} must be a number of at least {low}, not {text!r}")
+    return value
 
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$|^\*$")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from tests.events.conftest import create_event, iso, shipped, soon, today
+from tests.events.conftest import create_event, event_body, iso, shipped, soon, today
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -133,3 +133,103 @@ def test_bad_ranges_are_refused(anon: httpx.Client) -> None:
     )
     assert backwards.status_code == 422
     assert anon.get("/api/v1/event-occurrences/", params={"date_to": "someday"}).status_code == 400
+
+
+def daily(start: str, count: int, hour: int = 18) -> dict[str, Any]:
+    return {
+        "dt_start": f"{start}T{hour:02}:00:00",
+        "dt_end": f"{start}T{hour:02}:30:00",
+        "frequency": "daily",
+        "count": count,
+    }
+
+
+def test_an_event_expands_to_at_most_5000_occurrences(
+    submitter: httpx.Client, staff: httpx.Client, calendar: dict[str, Any]
+) -> None:
+    """The expansion bound is the whole event's: ten rules of 5,000 each are refused at the
+    second, naming it, and nothing is stored; 5,000 in all, single and recurring, are kept."""
+
+    def submit(**overrides: Any) -> httpx.Response:
+        return submitter.post("/api/v1/events/submit", json=event_body(calendar, **overrides))
+
+    refused = submit(occurrences=[], rules=[daily("2031-01-01", 5000)] * 10)
+    assert refused.status_code == 422, refused.text
+    (error,) = refused.json()["extra"]["errors"]
+    assert error["field"] == "rules[1]"
+    assert "at most 5000 occurrences in all" in error["message"]
+    one_over = submit(rules=[daily("2031-01-01", 2500), daily("2031-01-01", 2500, hour=9)])
+    assert one_over.status_code == 422, one_over.text
+    assert one_over.json()["extra"]["errors"][0]["field"] == "rules[1]"
+    mine = submitter.get("/api/v1/events/", params={"calendar": calendar["id"], "limit": 10})
+    assert mine.json() == []
+
+    kept = submit(rules=[daily("2031-01-01", 2500), daily("2031-01-01", 2499, hour=9)])
+    assert kept.status_code == 201, kept.text
+    found = occurrences(
+        staff, event=kept.json()["id"], date_from="2031-01-01", date_to="2031-12-31", limit=3
+    )
+    assert found.headers["X-Total-Count"] == str(2 * 365)
+    starts = [datetime.fromisoformat(o["dt_start"]) for o in found.json()]
+    assert [(s.day, s.hour) for s in starts] == [(1, 9), (1, 18), (2, 9)]
+    assert all(o["recurring"] for o in found.json())
+
+
+def test_written_out_occurrences_follow_every_change_of_the_event(
+    staff: httpx.Client, anon: httpx.Client, calendar: dict[str, Any]
+) -> None:
+    """Every occurrence of a rule is written when the event is: a new zone, new rules, and
+    deleting the event change what the occurrences, the date filters and the next occurrence
+    answer."""
+    weekly = {
+        "all_day": True,
+        "start_date": "2031-03-06",
+        "frequency": "weekly",
+        "count": 4,
+    }
+    event = create_event(staff, calendar, occurrences=[], rules=[weekly])
+    window = {"event": event["id"], "date_from": "2031-01-01", "date_to": "2031-12-31"}
+    assert [o["start_date"] for o in occurrences(anon, **window).json()] == [
+        "2031-03-06",
+        "2031-03-13",
+        "2031-03-20",
+        "2031-03-27",
+    ]
+    moved = staff.patch(f"/api/v1/events/{event['id']}", json={"time_zone": "America/New_York"})
+    assert moved.status_code == 200, moved.text
+    new_york = ZoneInfo("America/New_York")
+    found = occurrences(anon, **window).json()
+    assert [o["start_date"] for o in found] == [
+        "2031-03-06",
+        "2031-03-13",
+        "2031-03-20",
+        "2031-03-27",
+    ]
+    for o in found:
+        start = datetime.fromisoformat(o["dt_start"])
+        assert start == datetime.fromisoformat(o["start_date"]).replace(tzinfo=new_york)
+    assert moved.json()["next_occurrence"]["start_date"] == "2031-03-06"
+
+    replaced = staff.patch(
+        f"/api/v1/events/{event['id']}",
+        json={"rules": [{**weekly, "start_date": "2031-06-05", "count": 2}]},
+    )
+    assert replaced.status_code == 200, replaced.text
+    dates = [o["start_date"] for o in occurrences(anon, **window).json()]
+    assert dates == ["2031-06-05", "2031-06-12"]
+    listed = anon.get(
+        "/api/v1/events/",
+        params={"calendar": calendar["id"], "date_from": "2031-03-01", "date_to": "2031-03-31"},
+    )
+    assert listed.json() == []
+    listed = anon.get(
+        "/api/v1/events/",
+        params={"calendar": calendar["id"], "date_from": "2031-06-10", "date_to": "2031-06-12"},
+    )
+    assert [e["id"] for e in listed.json()] == [event["id"]]
+    assert listed.json()[0]["next_occurrence"]["start_date"] == "2031-06-05"
+
+    assert staff.delete(f"/api/v1/events/{event['id']}").status_code == 204
+    gone = anon.get("/api/v1/event-occurrences/", params=window)
+    assert gone.status_code == 200 and gone.json() == []
+    assert gone.headers["X-Total-Count"] == "0"

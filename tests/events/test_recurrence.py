@@ -9,7 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pydotorg.core.exceptions import FieldError
-from pydotorg.events.recurrence import Rule, instant, local_midnight, zone
+from pydotorg.events.recurrence import (
+    Rule,
+    TooManyOccurrences,
+    instant,
+    local_midnight,
+    zone,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -165,15 +171,14 @@ def test_time_zones_must_be_iana_names() -> None:
             zone(bad)
 
 
-def test_hits_checks_a_range_without_expanding_it() -> None:
-    rule = weekly_berlin()
-    first = instant(datetime(2027, 3, 11, 18), BERLIN)
-    assert rule.hits(first, first + timedelta(minutes=1), BERLIN)
-    assert not rule.hits(first + timedelta(hours=2), first + timedelta(days=7), BERLIN)
-    assert rule.hits(datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC), BERLIN)
-    assert not weekly_berlin(count=2).hits(
-        first + timedelta(days=8), first + timedelta(days=400), BERLIN
-    )
+def test_expand_stops_one_past_the_bound_it_is_given() -> None:
+    rule = weekly_berlin(count=3)
+    assert [o.start for o in rule.expand(BERLIN)] == list(rule.starts(BERLIN))
+    assert rule.expand(BERLIN, most=3)[-1].end == rule.last_end(BERLIN)
+    with pytest.raises(TooManyOccurrences) as caught:
+        rule.expand(BERLIN, most=2)
+    assert caught.value.field == "rules"
+    assert caught.value.message == "a rule may produce at most 2 occurrences"
 
 
 def test_a_rule_without_an_end_is_counted_up_to_the_last_supported_year() -> None:

@@ -85,7 +85,11 @@ def database_lifespan(settings: Settings) -> Any:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
-        engine = serving_engine(settings.database_url)
+        engine = serving_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            pool_timeout=settings.database_pool_timeout,
+        )
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(
             engine, info={"response_cache": app.state.get("response_cache")}
@@ -102,10 +106,20 @@ def database_lifespan(settings: Settings) -> Any:
     return lifespan
 
 
-def serving_engine(database_url: str, *, pool: bool = True) -> AsyncEngine:
-    """The engine requests use: a SQLite file must exist (migrating made it), and a connection
-    that cannot be opened, for whatever reason, is :class:`DatabaseUnavailableError`."""
-    engine = create_engine(database_url, pool=pool, must_exist=True)
+def serving_engine(
+    database_url: str, *, pool: bool = True, pool_size: int = 10, pool_timeout: float = 3.0
+) -> AsyncEngine:
+    """The engine requests use: a SQLite file must exist (migrating made it), a connection
+    that cannot be opened, for whatever reason, is :class:`DatabaseUnavailableError`, and a
+    request waits at most ``pool_timeout`` seconds for a pooled one (``DATABASE_POOL_TIMEOUT``)
+    before it is answered 503."""
+    engine = create_engine(
+        database_url,
+        pool=pool,
+        must_exist=True,
+        pool_size=pool_size,
+        pool_timeout=pool_timeout,
+    )
     event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
     return engine
 

@@ -36,13 +36,23 @@ def _sqlite_file(database_url: str) -> Path | None:
 CONNECT_TIMEOUT = 5
 
 
-def create_engine(database_url: str, *, pool: bool = True, must_exist: bool = False) -> AsyncEngine:
+def create_engine(
+    database_url: str,
+    *,
+    pool: bool = True,
+    must_exist: bool = False,
+    pool_size: int = 10,
+    pool_timeout: float = 3.0,
+) -> AsyncEngine:
     """An engine with SQLite's WAL and foreign keys switched on (on connections that take one
     trip to aiosqlite's thread per statement, ``db/sqlite.py``), or an asyncpg pool.
 
-    A SQLite file gets a pool of 10 connections and no overflow: SQLAlchemy's default (5, and
-    10 more that are closed as soon as they are returned) opened a new connection, a thread and
-    its pragmas, for about one request in seven under load (``bench/README.md``). With
+    A SQLite file gets a pool of ``pool_size`` connections (10) and no overflow: SQLAlchemy's
+    default (5, and 10 more that are closed as soon as they are returned) opened a new
+    connection, a thread and its pragmas, for about one request in seven under load
+    (``bench/README.md``); PostgreSQL keeps ``pool_size`` and opens as many again under load.
+    A request waits at most ``pool_timeout`` seconds for a pooled connection (SQLAlchemy's
+    default is 30), then the pool raises its ``TimeoutError``, which is a 503. With
     ``must_exist`` (the serving engine) a SQLite file that is not there is an error, not a new
     empty database."""
     kwargs: dict[str, Any] = {}
@@ -54,11 +64,16 @@ def create_engine(database_url: str, *, pool: bool = True, must_exist: bool = Fa
         if not pool:
             kwargs["poolclass"] = NullPool
         elif path is not None:
-            kwargs.update(pool_size=10, max_overflow=0)
+            kwargs.update(pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout)
     else:
         kwargs["connect_args"] = {"timeout": CONNECT_TIMEOUT}
         if pool:
-            kwargs.update(pool_size=10, max_overflow=10, pool_recycle=1800)
+            kwargs.update(
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_recycle=1800,
+                pool_timeout=pool_timeout,
+            )
         else:
             kwargs["poolclass"] = NullPool
     engine = create_async_engine(database_url, hide_parameters=True, **kwargs)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from pydotorg.core.feeds import FeedItem
 from pydotorg.events.ical import plain_text
 from pydotorg.events.models import Event
-from pydotorg.events.occurrences import next_occurrence
 from pydotorg.events.recurrence import Occurrence
 
 FEED_SIZE = 50
@@ -28,10 +27,15 @@ def describe(occurrence: Occurrence, time_zone: str) -> str:
     return f"{start:%a %d %b %Y, %H:%M} - {until} ({time_zone})"
 
 
-def feed_items(events: Sequence[Event], url: Callable[[int], str], now: datetime) -> list[FeedItem]:
+def feed_items(
+    events: Sequence[Event],
+    upcoming_of: Mapping[int, Occurrence | None],
+    url: Callable[[int], str],
+) -> list[FeedItem]:
+    """Feed items of ``events``, each with its next occurrence (``upcoming_of``)."""
     items = []
     for event in events:
-        upcoming = next_occurrence(event, now)
+        upcoming = upcoming_of[event.id]
         lines = []
         if upcoming is not None:
             lines.append(f"When: {describe(upcoming, event.time_zone)}")

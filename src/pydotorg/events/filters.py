@@ -5,7 +5,7 @@ the dependency that reads them from the query string. Dates lie in the years
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 
 from litestar.di import Provide
@@ -20,7 +20,7 @@ from pydotorg.events.models import (
     EventCategory,
     EventLocation,
     EventOccurrence,
-    RecurringRule,
+    RuleOccurrence,
     event_event_category,
 )
 
@@ -46,7 +46,9 @@ class EventFilters:
     def dates(self) -> DateRange | None:
         return DateRange.of(self.date_from, self.date_to)
 
-    def apply(self, query: AnySelect, now: datetime) -> AnySelect:
+    def apply(self, query: AnySelect, now: datetime, longest: timedelta | None = None) -> AnySelect:
+        """The filters as SQL conditions; ``longest``, the longest written-out occurrence,
+        bounds the starts a date range looks at (without it every earlier start is)."""
         if self.calendar is not None:
             query = query.where(
                 Event.calendar_id.in_(
@@ -82,7 +84,7 @@ class EventFilters:
             query = query.where(still_to_come if self.upcoming else ~still_to_come)
         dates = self.dates
         if dates is not None:
-            query = query.where(or_(single_in(dates), rule_may_hit(dates)))
+            query = query.where(or_(single_in(dates), rule_hits(dates, longest)))
         return query
 
 
@@ -96,17 +98,28 @@ def single_in(dates: DateRange) -> Any:
     return query.exists()
 
 
-def rule_may_hit(dates: DateRange) -> Any:
-    """A rule of the event spans the range. Exact for an open range (its first occurrence starts
-    at ``dt_start``, its last ends at ``last_end``); a closed one is checked by expansion after."""
-    query = select(RecurringRule.id).where(RecurringRule.event_id == Event.id)
+def rule_hits(dates: DateRange, longest: timedelta | None = None) -> Any:
+    """An occurrence a rule of the event makes overlaps the range (exact: they are written
+    out, ``RuleOccurrence``; the index on event and start finds them)."""
+    query = select(RuleOccurrence.id).where(RuleOccurrence.event_id == Event.id)
+    return in_range(query, RuleOccurrence, dates, longest).exists()
+
+
+def in_range(
+    query: AnySelect,
+    table: type[RuleOccurrence] | type[EventOccurrence],
+    dates: DateRange,
+    longest: timedelta | None = None,
+) -> AnySelect:
+    """``query``'s occurrences of ``table`` that overlap the range; with ``longest`` (the
+    longest of them), only starts from that long before the range are looked at."""
     if dates.before is not None:
-        query = query.where(RecurringRule.dt_start < dates.before)
+        query = query.where(table.dt_start < dates.before)
     if dates.after is not None:
-        query = query.where(
-            or_(RecurringRule.last_end.is_(None), RecurringRule.last_end > dates.after)
-        )
-    return query.exists()
+        query = query.where(table.dt_end > dates.after)
+        if longest is not None:
+            query = query.where(table.dt_start >= dates.after - longest)
+    return query
 
 
 Key = Annotated[str | None, Parameter(max_length=200)]

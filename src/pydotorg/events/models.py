@@ -3,7 +3,9 @@
 Every instant is stored in UTC (``UTCDateTime``); each event keeps the IANA name of its own
 time zone, which is what recurrence is expanded in and what the calendar export declares.
 ``first_start`` and ``last_end`` summarise an event's occurrences and rules so lists can filter
-and sort in SQL; the services keep them current on every write.
+and sort in SQL; the services keep them current on every write. Every occurrence a rule makes
+is written out (``RuleOccurrence``) when the event is, so no read expands a rule: date ranges
+and next occurrences are index lookups.
 """
 
 from __future__ import annotations
@@ -182,3 +184,30 @@ class RecurringRule(Base):
     last_end: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     event: Mapped[Event] = relationship(back_populates="rules")
+
+
+class RuleOccurrence(Base):
+    """One occurrence a rule makes, written when the event is (a rule without an end: up to
+    the end of ``LAST_YEAR``); what ``/event-occurrences``, the date filters and each event's
+    next occurrence read. Deleted with its rule or event."""
+
+    __tablename__ = "event_rule_occurrence"
+    noun = "occurrence"
+    # ``seconds`` is the occurrence's length: the longest (one index lookup) turns a range into
+    # a range of starts, ``[after - longest, before)``, so no read walks the whole history.
+    __table_args__ = (
+        Index("ix_event_rule_occurrence_event_id_dt_start", "event_id", "dt_start"),
+        Index("ix_event_rule_occurrence_rule_id_dt_end", "rule_id", "dt_end"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    rule_id: Mapped[int] = mapped_column(
+        ForeignKey("event_recurring_rule.id", ondelete="CASCADE"), nullable=False
+    )
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), nullable=False
+    )
+    dt_start: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+    dt_end: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    all_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    seconds: Mapped[int] = mapped_column(Integer, nullable=False, index=True)

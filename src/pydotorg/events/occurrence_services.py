@@ -1,19 +1,24 @@
-"""Every occurrence of a date range, recurring events expanded in their own time zone."""
+"""Every occurrence of a date range, recurring events expanded in their own time zone.
+
+Rules are never expanded here: every occurrence a rule makes was written out when its event
+was (``RuleOccurrence``). The single and the written-out occurrences are counted and read
+apart (the first ``offset + limit`` of each, in order), then merged: no union of both is ever
+made and sorted whole."""
 
 from __future__ import annotations
 
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pydotorg.core.days import DateRange
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.queries import AnySelect
 from pydotorg.core.services import Service
-from pydotorg.events.filters import EventFilters
-from pydotorg.events.models import Event, EventOccurrence, RecurringRule
-from pydotorg.events.occurrences import rule_of
-from pydotorg.events.recurrence import Occurrence, zone
+from pydotorg.events.filters import EventFilters, in_range
+from pydotorg.events.models import Event, EventOccurrence, RuleOccurrence
+from pydotorg.events.occurrences import longest_occurrence
+from pydotorg.events.recurrence import Occurrence
 from pydotorg.events.schemas import ExpandedOccurrenceRead
 from pydotorg.events.services import EventService, occurrence_read
 
@@ -50,35 +55,27 @@ class OccurrenceService(Service):
         assert after is not None
         assert before is not None
         columns = (Event.id, Event.slug, Event.title, Event.calendar_id, Event.time_zone)
-        single_query = (
-            select(
-                EventOccurrence.dt_start, EventOccurrence.dt_end, EventOccurrence.all_day, *columns
-            )
-            .join(Event, Event.id == EventOccurrence.event_id)
-            .where(EventOccurrence.dt_start < before, EventOccurrence.dt_end > after)
-        )
-        rule_query = (
-            select(RecurringRule, *columns)
-            .join(Event, Event.id == RecurringRule.event_id)
-            .where(RecurringRule.dt_start < before)
-            .where((RecurringRule.last_end.is_(None)) | (RecurringRule.last_end > after))
-        )
-        found: list[tuple[Occurrence, EventKey, bool]] = []
         events = EventService(self.context)
-        queries: list[tuple[AnySelect, bool]] = [(single_query, False), (rule_query, True)]
-        for query, recurring in queries:
+        longest = await longest_occurrence(self.session)
+        total, found = 0, list[tuple[Occurrence, EventKey, bool]]()
+        for table, recurring in ((EventOccurrence, False), (RuleOccurrence, True)):
+            query = select(table.dt_start, table.dt_end, table.all_day, *columns).join(
+                Event, Event.id == table.event_id
+            )
+            if recurring:
+                query = in_range(query, RuleOccurrence, dates, longest)
+            else:
+                query = in_range(query, EventOccurrence, dates)
             query = filters.apply(events.visible_events(query), self.now)
             if event_id is not None:
                 query = query.where(Event.id == event_id)
-            for row in await self.session.execute(query):
-                if recurring:
-                    rule: RecurringRule = row[0]
-                    event: EventKey = tuple(row[1:])
-                    for item in rule_of(rule).between(after, before, zone(event[4])):
-                        found.append((item, event, True))
-                else:
-                    single = Occurrence(row[0], row[1], row[2])
-                    found.append((single, tuple(row[3:]), False))
+            counted = await self.session.scalar(select(func.count()).select_from(query.subquery()))
+            total += counted or 0
+            first = query.order_by(table.dt_start, Event.id, table.dt_end)
+            rows = await self.session.execute(first.limit(window.offset + window.limit))
+            for start, end, all_day, *event in rows:
+                key = cast(EventKey, tuple(event))
+                found.append((Occurrence(start, end, all_day), key, recurring))
         found.sort(key=lambda item: (item[0].start, item[1][0], item[0].end))
         page = found[window.offset : window.offset + window.limit]
-        return Page([self.expanded(o, e, r) for o, e, r in page], len(found), window)
+        return Page([self.expanded(o, e, r) for o, e, r in page], total, window)

@@ -6,8 +6,9 @@ runs on naive wall-clock times in the event's zone, and each occurrence is made 
 only at the end. All-day rules repeat local dates.
 
 What a rule may cost is bounded when it is written: it produces at most ``MAX_OCCURRENCES``
-occurrences, a rule without an end counted up to the end of ``LAST_YEAR``, so no expansion
-(a date range, the next occurrence) ever steps through more than that many.
+occurrences, a rule without an end counted up to the end of ``LAST_YEAR``, and an event at most
+``MAX_EVENT_OCCURRENCES`` in all (``occurrences.py``). Every occurrence is then written out
+(``Rule.expand``), so reads never expand a rule.
 """
 
 from __future__ import annotations
@@ -142,42 +143,46 @@ class Rule:
             local = rule.after(local)
         return None
 
-    def hits(self, after: datetime, before: datetime, tz: ZoneInfo) -> bool:
-        """Whether an occurrence overlaps ``[after, before)``, without expanding the range."""
-        first = self.next_after(after, tz, strict=True)
-        return first is not None and first.start < before
-
     @property
     def endless(self) -> bool:
         return self.count is None and self.until is None
 
-    def _last_start(self, tz: ZoneInfo) -> datetime:
-        """The local start of the last occurrence (of an endless rule, the last by the end of
-        ``LAST_YEAR``); 422 when the rule produces none or more than ``MAX_OCCURRENCES``."""
+    def expand(self, tz: ZoneInfo, most: int = MAX_OCCURRENCES) -> list[Occurrence]:
+        """Every occurrence, in order (of a rule without an end, those by the end of
+        ``LAST_YEAR``): what is written out for reads. 422 when the rule makes none, or an
+        occurrence ending after ``LAST_YEAR``; :class:`TooManyOccurrences` past ``most``, found
+        without stepping further."""
         rule = self._rrule(tz)
         if self.endless:
             rule = rule.replace(until=datetime(LAST_YEAR + 1, 1, 1) - timedelta(seconds=1))
+        length = self._local_length(tz)
+        found: list[Occurrence] = []
         last: datetime | None = None
-        for number, local in enumerate(rule, start=1):
-            if number > MAX_OCCURRENCES:
-                counted = f" by the end of {LAST_YEAR} (it has no end)" if self.endless else ""
-                raise FieldError(
-                    "rules", f"a rule may produce at most {MAX_OCCURRENCES} occurrences{counted}"
-                )
+        for local in rule:
+            if len(found) == most:
+                raise TooManyOccurrences(most, endless=self.endless)
+            found.append(Occurrence(instant(local, tz), instant(local + length, tz), self.all_day))
             last = local
         if last is None:
             raise FieldError("rules", "the rule produces no occurrences before its end")
-        return last
+        if not self.endless and (last + length).year > LAST_YEAR:
+            raise FieldError("rules", f"the last occurrence must end by the end of {LAST_YEAR}")
+        return found
 
     def last_end(self, tz: ZoneInfo) -> datetime | None:
         """The end of the last occurrence; None when the rule repeats for ever."""
         if self.endless:
             return None
-        return instant(self._last_start(tz) + self._local_length(tz), tz)
+        return self.expand(tz)[-1].end
 
     def check(self, tz: ZoneInfo) -> None:
         """RFC 5545 leaves a start that is not itself an occurrence undefined: refuse it; and
         refuse a rule that runs past ``LAST_YEAR`` or produces too many occurrences."""
+        self.check_form(tz)
+        self.expand(tz)
+
+    def check_form(self, tz: ZoneInfo) -> None:
+        """What can be refused without expanding the rule (``check`` expands it too)."""
         if self.count is not None and self.until is not None:
             raise FieldError("rules", "give 'count' or 'until', not both")
         if self.until is not None and self.until < self.start:
@@ -189,9 +194,6 @@ class Rule:
             raise FieldError(
                 "by_day", "the first occurrence's start must itself match the rule's weekdays"
             )
-        last = self._last_start(tz)
-        if not self.endless and (last + self._local_length(tz)).year > LAST_YEAR:
-            raise FieldError("rules", f"the last occurrence must end by the end of {LAST_YEAR}")
 
     def rrule_text(self, tz: ZoneInfo) -> str:
         """The rule as an RFC 5545 RRULE value (UNTIL in UTC, or a date for all-day rules)."""
@@ -208,6 +210,14 @@ class Rule:
         if self.by_day:
             parts.append("BYDAY=" + ",".join(self.by_day))
         return ";".join(parts)
+
+
+class TooManyOccurrences(FieldError):
+    """A rule that makes more occurrences than it may (422 naming ``rules``)."""
+
+    def __init__(self, most: int, *, endless: bool, field: str = "rules") -> None:
+        counted = f" by the end of {LAST_YEAR} (it has no end)" if endless else ""
+        super().__init__(field, f"a rule may produce at most {most} occurrences{counted}")
 
 
 @dataclass(frozen=True, order=True)

@@ -7,9 +7,9 @@ venues in ``calendar_services.py``; the occurrences of a date range in
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, select
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.feeds import FeedAbout, feed_document
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.queries import free_slug, page_of
+from pydotorg.core.queries import AnySelect, free_slug, page_of
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.services import Context
@@ -33,7 +33,7 @@ from pydotorg.events.calendar_services import (
 )
 from pydotorg.events.exports import exported_events
 from pydotorg.events.feeds import FEED_SIZE, feed_items
-from pydotorg.events.filters import EventFilters, single_in
+from pydotorg.events.filters import EventFilters
 from pydotorg.events.models import (
     STATUS_APPROVED,
     STATUS_PENDING,
@@ -46,14 +46,14 @@ from pydotorg.events.models import (
     RecurringRule,
 )
 from pydotorg.events.occurrences import (
-    next_occurrence,
-    parse_occurrence,
-    parse_rule,
+    Schedule,
+    longest_occurrence,
+    next_occurrences,
     rule_of,
-    singles,
-    span,
+    schedule,
+    write_out,
 )
-from pydotorg.events.recurrence import Occurrence, Rule, instant, wall_time, zone
+from pydotorg.events.recurrence import Occurrence, Rule, zone
 from pydotorg.events.schemas import (
     EventCreate,
     EventRead,
@@ -132,8 +132,10 @@ class EventService(CrudService[Event, EventRead]):
         super().__init__(context)
         self.venues = EventLocationService(context)
         self.categories = EventCategoryService(context)
+        self.upcoming: dict[int, Occurrence | None] = {}
+        """The next occurrence of each event read so far (``with_upcoming``)."""
 
-    def visible_events(self, query: Select[Any]) -> Select[Any]:
+    def visible_events(self, query: AnySelect) -> AnySelect:
         public: ColumnElement[bool] = Event.status == STATUS_APPROVED
         return self.visible(query, public=public, owner=Event.creator_id)
 
@@ -143,9 +145,22 @@ class EventService(CrudService[Event, EventRead]):
     def event_url(self, event_id: int) -> str:
         return self.links.url("getEvent", event_id)
 
+    async def with_upcoming(self, events: Sequence[Event]) -> Sequence[Event]:
+        """``events``, their next occurrences looked up for :meth:`read` (one query for all)."""
+        wanted = [e.id for e in events if e.id not in self.upcoming]
+        self.upcoming.update(await next_occurrences(self.session, wanted, self.now))
+        return events
+
+    async def reads(self, events: Sequence[Event]) -> list[EventRead]:
+        return [self.read(e) for e in await self.with_upcoming(events)]
+
+    async def get(self, key: int | str) -> EventRead:
+        return (await self.reads([await self.row(key)]))[0]
+
     def read(self, event: Event) -> EventRead:
+        """The event as the API shows it (its next occurrence looked up by ``with_upcoming``)."""
         tz = ZoneInfo(event.time_zone)
-        upcoming = next_occurrence(event, self.now)
+        upcoming = self.upcoming[event.id]
         venue = event.venue
         return to_schema(
             EventRead,
@@ -164,54 +179,42 @@ class EventService(CrudService[Event, EventRead]):
         )
 
     async def page(self, window: Window, filters: Any = None) -> Page[EventRead]:
-        """Newest first; with ``upcoming`` by the next occurrence instead.
-
-        SQL filters and pages exactly, except where recurrence decides: ordering by the next
-        occurrence, and whether a rule hits a closed date range. Those lists are cut here.
-        """
+        """Newest first; with ``upcoming`` by the next occurrence instead. SQL filters, orders
+        and pages, from the occurrences written out for every rule."""
         filters = filters or EventFilters()
         if filters.upcoming:
-            events = await self.matching(filters, by_next=True)
-            shown = events[window.offset : window.offset + window.limit]
-            return Page([self.read(e) for e in shown], len(events), window)
-        dates = filters.dates
-        if dates is not None and dates.closed:
-            ids = await self.matching_ids(filters, NEWEST_FIRST)
-            shown_ids = ids[window.offset : window.offset + window.limit]
-            return Page([self.read(e) for e in await self.load(shown_ids)], len(ids), window)
-        query = filters.apply(self.visible_events(select(Event.id)), self.now)
-        ids, total = await page_of(self.database, query.order_by(*NEWEST_FIRST), window)
-        return Page([self.read(e) for e in await self.load(ids)], total, window)
-
-    async def matching_ids(self, filters: EventFilters, order: Sequence[Any]) -> list[int]:
-        """The ids of every visible event the filters match, with rules checked by expansion
-        when they might hit a closed date range (single occurrences SQL checks exactly)."""
-        query = filters.apply(self.visible_events(select(Event.id)), self.now).order_by(*order)
-        dates = filters.dates
-        if dates is None or dates.after is None or dates.before is None:
-            return list(await self.session.scalars(query))
-        after, before = dates.after, dates.before
-        rows = (await self.session.execute(query.add_columns(single_in(dates)))).all()
-        unsure = [event_id for event_id, hit in rows if not hit]
-        rules = await self.session.execute(
-            select(RecurringRule, Event.time_zone)
-            .join(Event, Event.id == RecurringRule.event_id)
-            .where(RecurringRule.event_id.in_(unsure))
+            ids = await self.matching_ids(filters, by_next=True)
+            shown = ids[window.offset : window.offset + window.limit]
+            return Page(await self.reads(await self.load(shown)), len(ids), window)
+        query = filters.apply(
+            self.visible_events(select(Event.id)), self.now, await self._longest(filters)
         )
-        hit_by_rule = {
-            rule.event_id
-            for rule, time_zone in rules
-            if rule_of(rule).hits(after, before, ZoneInfo(time_zone))
-        }
-        return [event_id for event_id, hit in rows if hit or event_id in hit_by_rule]
+        ids, total = await page_of(self.database, query.order_by(*NEWEST_FIRST), window)
+        return Page(await self.reads(await self.load(ids)), total, window)
 
-    async def matching(self, filters: EventFilters, *, by_next: bool = False) -> list[Event]:
-        """Every visible event the filters match, newest first or by next occurrence."""
-        events = await self.load(await self.matching_ids(filters, NEWEST_FIRST))
-        if by_next:
-            keyed = [(next_occurrence(e, self.now), e) for e in events]
-            events = [e for _, e in sorted((k for k in keyed if k[0]), key=_by_next)]
-        return events
+    async def matching_ids(
+        self,
+        filters: EventFilters,
+        order: Sequence[Any] = NEWEST_FIRST,
+        *,
+        by_next: bool = False,
+    ) -> list[int]:
+        """The ids of every visible event the filters match, in ``order``, or by next
+        occurrence (leaving out those with none)."""
+        longest = await self._longest(filters)
+        query = filters.apply(self.visible_events(select(Event.id)), self.now, longest)
+        ids = list(await self.session.scalars(query.order_by(*order)))
+        if not by_next:
+            return ids
+        self.upcoming.update(await next_occurrences(self.session, ids, self.now))
+        keyed = [(upcoming.start, i) for i in ids if (upcoming := self.upcoming[i]) is not None]
+        return [i for _, i in sorted(keyed)]
+
+    async def _longest(self, filters: EventFilters) -> timedelta | None:
+        dates = filters.dates
+        if dates is None or dates.after is None:
+            return None
+        return await longest_occurrence(self.session)
 
     async def load(self, ids: Sequence[int]) -> list[Event]:
         """Events with their occurrences, rules, categories and venue, in the order of ``ids``."""
@@ -241,8 +244,9 @@ class EventService(CrudService[Event, EventRead]):
         """A calendar's next events as an ``"rss"`` or ``"atom"`` document."""
         calendar = await CalendarService(self.context).row(key)
         filters = EventFilters(calendar=str(calendar.id), upcoming=True)
-        upcoming = (await self.matching(filters, by_next=True))[:FEED_SIZE]
-        items = feed_items(upcoming, self.event_url, self.now)
+        ids = (await self.matching_ids(filters, by_next=True))[:FEED_SIZE]
+        upcoming = await self.load(ids)
+        items = feed_items(upcoming, self.upcoming, self.event_url)
         uri = self.links.url("getCalendar", calendar.id)
         about = FeedAbout(
             title=calendar.name,
@@ -295,9 +299,9 @@ class EventService(CrudService[Event, EventRead]):
             rules=[],
             categories=await self._categories(data.categories, data.calendar),
         )
-        self._retime(event, data.occurrences, data.rules, tz, tz)
+        times = await self._retime(event, data.occurrences, data.rules, tz, tz)
         self.session.add(event)
-        return await self._saved(event)
+        return await self._saved(event, times)
 
     async def update(self, key: int, data: Any) -> EventRead:
         event = await self.row(key)
@@ -314,11 +318,12 @@ class EventService(CrudService[Event, EventRead]):
         wanted = changes.pop("categories", [c.id for c in event.categories])
         event.categories = await self._categories(wanted, event.calendar_id)
         occurrences, rules = changes.pop("occurrences", None), changes.pop("rules", None)
+        times = None
         if occurrences is not None or rules is not None or tz != old_zone:
-            self._retime(event, occurrences, rules, old_zone, tz)
+            times = await self._retime(event, occurrences, rules, old_zone, tz)
         for name, value in changes.items():
             setattr(event, name, value)
-        return await self._saved(event)
+        return await self._saved(event, times)
 
     async def move(self, key: int, name: str, reason: str | None = None) -> EventRead:
         """Approve (publish) or reject an event; a rejection tells the submitter why."""
@@ -328,52 +333,49 @@ class EventService(CrudService[Event, EventRead]):
         event.review_note = reason or ""
         return await self._saved(event)
 
-    async def _saved(self, event: Event) -> EventRead:
+    async def _saved(self, event: Event, times: Schedule | None = None) -> EventRead:
         await self.session.flush()
+        if times is not None:
+            made = [m for _, m in times.rules]
+            written = [(r.id, m) for r, m in zip(event.rules, made, strict=True)]
+            await write_out(self.session, event.id, written)
         await self.commit()
-        return self.read(await self.row(event.id, fresh=True))
+        self.upcoming.pop(event.id, None)
+        return (await self.reads([await self.row(event.id, fresh=True)]))[0]
 
     # Helpers ------------------------------------------------------------------------------
 
-    def _retime(
+    async def _retime(
         self,
         event: Event,
         occurrences: list[Any] | None,
         rules: list[Any] | None,
         old_zone: ZoneInfo,
         tz: ZoneInfo,
-    ) -> None:
+    ) -> Schedule:
         """Replace the lists given; keep the others (and their ids, which calendar UIDs use),
-        moving all-day ones to the new zone's midnights so they stay on the same dates."""
+        moved to the new zone. The rules are expanded on a worker thread (``schedule``)."""
+        kept_singles = [Occurrence(o.dt_start, o.dt_end, o.all_day) for o in event.occurrences]
+        kept_rules = [rule_of(r) for r in event.rules]
+        times = await asyncio.to_thread(
+            schedule, occurrences, rules, kept_singles, kept_rules, old_zone, tz
+        )
         if occurrences is not None:
-            parsed = [
-                parse_occurrence(o, tz, f"occurrences[{n}]") for n, o in enumerate(occurrences)
-            ]
             event.occurrences = [
-                EventOccurrence(dt_start=o.start, dt_end=o.end, all_day=o.all_day) for o in parsed
+                EventOccurrence(dt_start=o.start, dt_end=o.end, all_day=o.all_day)
+                for o in times.singles
             ]
         else:
-            for row in event.occurrences:
-                moved = _rezoned(Occurrence(row.dt_start, row.dt_end, row.all_day), old_zone, tz)
+            for row, moved in zip(event.occurrences, times.singles, strict=True):
                 row.dt_start, row.dt_end = moved.start, moved.end
         if rules is not None:
-            new_rules = [parse_rule(r, tz, f"rules[{n}]") for n, r in enumerate(rules)]
-            event.rules = [_rule_row(r, r.last_end(tz)) for r in new_rules]
-        else:
-            for number, rule_row in enumerate(event.rules):
-                moved_rule = _rezoned_rule(rule_of(rule_row), old_zone, tz)
-                try:
-                    moved_rule.check(tz)
-                except FieldError as exc:
-                    raise FieldError(f"rules[{number}]", f"in {tz.key}: {exc.message}") from exc
-                rule_row.dt_start, rule_row.dt_end = moved_rule.start, moved_rule.end
-                rule_row.last_end = moved_rule.last_end(tz)
-        if not event.occurrences and not event.rules:
-            raise FieldError("occurrences", "an event needs at least one occurrence or rule")
-        summary = span(singles(event), [(rule_of(r), r.last_end) for r in event.rules])
-        event.first_start = summary.first_start
-        event.last_end = summary.last_end
-        event.ends_never = summary.ends_never
+            event.rules = [RecurringRule() for _ in times.rules]
+        for rule_row, (rule, made) in zip(event.rules, times.rules, strict=True):
+            _set_rule(rule_row, rule, None if rule.endless else made[-1].end)
+        event.first_start = times.span.first_start
+        event.last_end = times.span.last_end
+        event.ends_never = times.span.ends_never
+        return times
 
     async def _check_calendar(self, calendar_id: int) -> None:
         await self.rows(Calendar).reference(calendar_id, field="calendar")
@@ -396,34 +398,7 @@ class EventService(CrudService[Event, EventRead]):
         await self.rows(Event).check_unique({"slug": slug}, ["slug"])
 
 
-def _by_next(item: tuple[Occurrence | None, Event]) -> tuple[datetime, int]:
-    upcoming, event = item
-    assert upcoming is not None
-    return upcoming.start, event.id
-
-
-def _rule_row(rule: Rule, last_end: datetime | None) -> RecurringRule:
-    return RecurringRule(
-        dt_start=rule.start,
-        dt_end=rule.end,
-        all_day=rule.all_day,
-        frequency=rule.frequency,
-        interval=rule.interval,
-        count=rule.count,
-        until=rule.until,
-        by_day=",".join(rule.by_day),
-        last_end=last_end,
-    )
-
-
-def _rezoned(item: Occurrence, old: ZoneInfo, new: ZoneInfo) -> Occurrence:
-    if not item.all_day or old == new:
-        return item
-    return Occurrence(
-        instant(wall_time(item.start, old), new), instant(wall_time(item.end, old), new), True
-    )
-
-
-def _rezoned_rule(rule: Rule, old: ZoneInfo, new: ZoneInfo) -> Rule:
-    first = _rezoned(Occurrence(rule.start, rule.end, rule.all_day), old, new)
-    return replace(rule, start=first.start, end=first.end)
+def _set_rule(row: RecurringRule, rule: Rule, last_end: datetime | None) -> None:
+    row.dt_start, row.dt_end, row.all_day = rule.start, rule.end, rule.all_day
+    row.frequency, row.interval, row.count = rule.frequency, rule.interval, rule.count
+    row.until, row.by_day, row.last_end = rule.until, ",".join(rule.by_day), last_end
