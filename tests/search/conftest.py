@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from tests.search.support import PASSWORD
-from tests.support import LiveServer, seeded_server
+from tests.support import LiveServer, new_user, seeded_server
 
 
 @pytest.fixture
 def member(server: LiveServer) -> Iterator[httpx.Client]:
     """A freshly registered user, signed in."""
-    with server.client() as anon:
-        name = f"s{uuid.uuid4().hex[:10]}"
-        tokens = anon.post(
-            "/api/auth/register",
-            json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
-        ).json()
-    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-    with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as client:
+    with new_user(server, PASSWORD) as client:
         yield client
 
 
