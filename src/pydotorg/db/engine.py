@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
-from pydotorg.db.sqlite import connector
+from pydotorg.db.sqlite import connector, follow_the_path
 from pydotorg.db.versioning import install_version_tracking
 
 
@@ -44,8 +44,10 @@ def create_engine(database_url: str, *, pool: bool = True, must_exist: bool = Fa
     10 more that are closed as soon as they are returned) opened a new connection, a thread and
     its pragmas, for about one request in seven under load (``bench/README.md``). With
     ``must_exist`` (the serving engine) a SQLite file that is not there is an error, not a new
-    empty database."""
+    empty database, and a connection whose file the path no longer names is never used again
+    (``db/sqlite.py``)."""
     kwargs: dict[str, Any] = {}
+    path = None
     if database_url.startswith("sqlite"):
         path = _sqlite_file(database_url)
         if path is not None and not must_exist:
@@ -64,6 +66,8 @@ def create_engine(database_url: str, *, pool: bool = True, must_exist: bool = Fa
     engine = create_async_engine(database_url, hide_parameters=True, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if must_exist and path is not None:
+            follow_the_path(engine.sync_engine, path.resolve())
     return engine
 
 
