@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from pydotorg.db.migrate import head_revision
 from tests.support import free_port, seeded_sqlite
@@ -241,6 +242,42 @@ def test_serve_refuses_a_port_another_server_holds(tmp_path: Path) -> None:
     assert not (tmp_path / "pydotorg.sqlite3").exists()  # refused before touching anything
 
 
+def test_two_servers_started_at_once_on_one_port_one_refuses(tmp_path: Path) -> None:
+    """Both find the port free at the same moment; only one may go on to listen."""
+    port = free_port()
+    processes = []
+    for name in ("first", "second"):
+        seeded_sqlite(tmp_path / name / "var" / "pydotorg.sqlite3")
+    for name in ("first", "second"):
+        processes.append(
+            subprocess.Popen(
+                [*PYDOTORG, "serve", "--port", str(port)],
+                cwd=tmp_path / name,
+                env={k: v for k, v in os.environ.items() if k != "PYDOTORG_VAR_DIR"},
+                stderr=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                text=True,
+            )
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while all(p.poll() is None for p in processes) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        refused = [p for p in processes if p.poll() is not None]
+        assert len(refused) == 1, "both servers are serving the same port"
+        assert refused[0].returncode == 2
+        assert refused[0].communicate()[1].strip() == (
+            f"pydotorg: port {port} on 127.0.0.1 is in use; choose another with --port"
+        )
+        serving = next(p for p in processes if p is not refused[0])
+        wait_ready(f"http://127.0.0.1:{port}", serving)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.communicate(timeout=30)
+
+
 def test_openapi_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     """As ``pydotorg openapi | head -n 1``: the reader leaves after one line."""
     process = subprocess.Popen(
@@ -283,3 +320,49 @@ def test_version_and_defaults_in_help(tmp_path: Path) -> None:
     assert "(default: 8000)" in serve_help and "(default: 127.0.0.1)" in serve_help
     for command in ("db", "seed", "openapi", "createsuperuser"):
         assert run([command, "--help"], tmp_path).returncode == 0, command
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "error"),
+    [
+        (["db", "current"], {"DATABASE_URL": "mysql://x"}, "DATABASE_URL must be sqlite:///PATH"),
+        (["db", "current"], {"DATABASE_URL": "::::"}, "DATABASE_URL must be sqlite:///PATH"),
+        (["db", "current"], {"PYDOTORG_VAR_DIR": "/etc/passwd"}, "PYDOTORG_VAR_DIR must be a"),
+        (["db", "current"], {"ACCESS_TOKEN_TTL_SECONDS": "abc"}, "ACCESS_TOKEN_TTL_SECONDS must"),
+        (["serve"], {"RATE_LIMITS": "garbage"}, "RATE_LIMITS must be TIER="),
+        (["db", "current"], {"MAX_BODY_BYTES": "-5"}, "MAX_BODY_BYTES must be a whole number"),
+        (["db", "current"], {"TRUSTED_PROXY_HOPS": "-1"}, "TRUSTED_PROXY_HOPS must be a whole"),
+        (["db", "current"], {"RESPONSE_CACHE": "maybe"}, "RESPONSE_CACHE must be 1 or 0"),
+        (["db", "current"], {"REDIS_URL": "http://x"}, "REDIS_URL must be redis://"),
+        (
+            ["db", "current"],
+            {"DATABASE_URL": "postgresql://nobody:pw@127.0.0.1:1/none"},
+            "cannot use the database at postgresql+asyncpg://nobody:***@127.0.0.1:1/none: "
+            "ConnectionRefusedError",
+        ),
+        (["db", "downgrade", "zzz"], {}, "cannot downgrade to 'zzz': Can't locate revision"),
+        (["import", "pages", "/nonexistent"], {}, "/nonexistent is not a directory"),
+        (["db", "current"], {}, "no database at "),
+        (
+            ["createsuperuser", "--username", "root", "--email", "notanemail", "--no-password"],
+            {},
+            "--email must be an e-mail address, not 'notanemail'",
+        ),
+        (["serve", "--port", "99999"], {}, "argument --port: must be a whole number from 1 to"),
+    ],
+)
+def test_an_operators_mistake_is_one_line_and_status_2(
+    tmp_path: Path, args: list[str], env: dict[str, str], error: str
+) -> None:
+    """Whatever the mistake: one line naming what is wrong and what is accepted, exit status
+    2, no traceback, and nothing made (no database, no secret)."""
+    if args[:2] == ["db", "downgrade"]:
+        assert run(["db", "upgrade"], tmp_path).returncode == 0
+    before = sorted(tmp_path.rglob("*"))
+    result = run(args, tmp_path, **env)
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if not line.startswith(("usage:", " "))]
+    assert len(lines) == 1 and error in lines[0], result.stderr
+    assert "Traceback" not in result.stderr and "pw" not in result.stderr
+    made = [path for path in sorted(tmp_path.rglob("*")) if path not in before]
+    assert not [path for path in made if path.name != "secret_key" and path.name != "var"], made

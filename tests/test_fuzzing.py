@@ -4,10 +4,14 @@ It runs against a real server (granian, rate limits off) anonymously and with a 
 on SQLite, and anonymously on PostgreSQL with fewer examples and without the coverage phase.
 It fails on any server error, any response that violates the documented schema, any
 undocumented status code or content type, and any ``Allow`` header that does not list a path's
-methods. It does not check that every
-schema-valid request is accepted: a body can be valid JSON and still break a rule (a duplicate
-name, an end before its start), which is a documented 422. The seed and the number of examples
-are fixed, so a run is repeatable and fits the suite's time.
+methods. One more anonymous run also checks that every schema-valid request is accepted
+(``positive_data_acceptance``): the document declares every rule a request's shape must keep
+(no control characters in a query string, ``currentPage``'s maximum, the calendar's years,
+autocomplete's two letters or digits, positive ids, the search indexes by name), so valid data
+never meets a 400. A body can still be valid JSON and break a rule no schema can say (a
+duplicate name, an end before its start): that is a documented 422, which the run accepts
+(``schemathesis.toml``). The seed and the number of examples are fixed, so a run is repeatable
+and fits the suite's time.
 """
 
 from __future__ import annotations
@@ -104,6 +108,33 @@ def test_staff_fuzzing_finds_nothing(fuzzed: LiveServer) -> None:
     key = fuzzed.credentials["staff"]
     excluded = [arg for op in SELF_HARM for arg in ("--exclude-operation-id", op)]
     assert_clean(fuzz(fuzzed, 4, "-H", f"Authorization: Bearer {key}", *excluded))
+
+
+def test_anonymous_valid_data_is_accepted(fuzzed: LiveServer) -> None:
+    """Every check, positive data acceptance too: a request the document calls valid is never
+    a 400."""
+    accepting = [
+        arg for arg in CHECKS if arg not in ("--exclude-checks", "positive_data_acceptance")
+    ]
+    config = Path(__file__).with_name("schemathesis.toml")
+    result = subprocess.run(
+        [
+            schemathesis(),
+            "--config-file",
+            str(config),
+            "run",
+            f"{fuzzed.base_url}/api/openapi.json",
+            "--max-examples",
+            "3",
+            *accepting,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env={"NO_COLOR": "1", "PATH": str(Path(sys.executable).parent)},
+    )
+    assert_clean(result)
 
 
 def test_anonymous_fuzzing_on_postgresql_finds_nothing(fuzzed_postgresql: LiveServer) -> None:

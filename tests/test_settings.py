@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from dataclasses import fields, replace
 from datetime import UTC, datetime
@@ -160,3 +161,43 @@ def test_a_request_waits_a_few_seconds_for_a_pooled_connection(tmp_path: Path) -
     ]:
         with pytest.raises(SettingsError, match=f"{name} must be a number of at least"):
             Settings.from_env({**base, name: wrong})
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL must be sqlite:///PATH or postgresql://"),
+        ({"DATABASE_URL": "::::"}, "DATABASE_URL must be .* it is not a URL"),
+        ({"DATABASE_URL": "sqlite://"}, "DATABASE_URL must be"),
+        ({"ACCESS_TOKEN_TTL_SECONDS": "abc"}, "ACCESS_TOKEN_TTL_SECONDS must be a whole number"),
+        ({"REFRESH_TOKEN_TTL_SECONDS": "0"}, "REFRESH_TOKEN_TTL_SECONDS must be a whole number"),
+        ({"MAX_BODY_BYTES": "-5"}, "MAX_BODY_BYTES must be a whole number from 1 to"),
+        ({"TRUSTED_PROXY_HOPS": "-1"}, "TRUSTED_PROXY_HOPS must be a whole number from 0 to"),
+        ({"CACHE_MAX_AGE": "1.5"}, "CACHE_MAX_AGE must be a whole number"),
+        ({"JOBS_EXPIRE_DAYS": "٣"}, "JOBS_EXPIRE_DAYS must be a whole number"),
+        ({"RATE_LIMITS": "garbage"}, "RATE_LIMITS must be TIER="),
+        ({"RATE_LIMITS": "SLOW=1/2/3"}, "RATE_LIMITS must be TIER="),
+        ({"RATE_LIMITS": "LOW=1/2"}, "RATE_LIMITS must be TIER="),
+        ({"RATE_LIMIT_ENABLED": "maybe"}, "RATE_LIMIT_ENABLED must be 1 or 0"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must be redis://"),
+        ({"PUBLIC_BASE_URL": "www.python.org"}, "PUBLIC_BASE_URL must be an http"),
+    ],
+)
+def test_every_setting_is_checked_at_start(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({"PYDOTORG_VAR_DIR": str(tmp_path / "var"), **env})
+    assert not (tmp_path / "var").exists()  # refused before anything was written
+
+
+def test_a_file_for_a_var_dir_is_refused(tmp_path: Path) -> None:
+    afile = tmp_path / "passwd"
+    afile.write_text("root:x:0:0")
+    with pytest.raises(SettingsError, match="PYDOTORG_VAR_DIR must be a directory"):
+        Settings.from_env({"PYDOTORG_VAR_DIR": str(afile)})
+    readonly = tmp_path / "readonly"
+    readonly.mkdir(mode=0o500)
+    if os.geteuid() != 0:  # root writes anywhere
+        with pytest.raises(SettingsError, match="PYDOTORG_VAR_DIR must be a directory this user"):
+            Settings.from_env({"PYDOTORG_VAR_DIR": str(readonly)})

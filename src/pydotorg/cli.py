@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import fcntl
 import getpass
 import json
 import os
 import socket
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydotorg import __version__
@@ -42,6 +44,18 @@ def prepare_database(settings: Settings) -> None:
         print(f"pydotorg: loaded python.org data: {loaded}", file=sys.stderr)
 
 
+def require_database(settings: Settings) -> None:
+    """A read-only command's check: the SQLite file is there (opening it would make one)."""
+    from sqlalchemy import make_url
+
+    url = make_url(settings.database_url)
+    on_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if on_file and not Path(str(url.database)).is_file():
+        raise CommandError(
+            f"no database at {url.database}; `pydotorg db upgrade` or `pydotorg serve` makes one"
+        )
+
+
 def _no_demo(demo: bool) -> str:
     return "" if demo else " (no demo content: events, jobs and content left empty)"
 
@@ -50,9 +64,41 @@ def _describe(counts: dict[str, int]) -> str:
     return ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
 
 
+def hold_port(host: str, port: int) -> int:
+    """Refuse a port another server holds, and keep it ours until this process ends.
+
+    granian listens with ``SO_REUSEPORT``, so two servers would silently share the port and
+    split its requests. A bind shows whether anything listens now, but two servers started at
+    the same moment would both find the port free, migrate, then both listen. So the check
+    runs under an exclusive lock on a file named after the port (in the temporary directory,
+    shared by every ``pydotorg serve`` on the machine), held for the server's whole life: a
+    second server finds the lock taken and refuses, whether the first is still migrating or
+    already listening. The lock goes with the process, however it ends. Returns the lock's
+    file descriptor, to keep open."""
+    lock = _port_lock(port)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(lock)
+        raise CommandError(f"port {port} on {host} is in use; choose another with --port") from exc
+    try:
+        check_port_free(host, port)
+    except CommandError:
+        os.close(lock)
+        raise
+    return lock
+
+
+def _port_lock(port: int) -> int:
+    path = Path(tempfile.gettempdir()) / f"pydotorg-port-{port}.lock"
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except PermissionError:  # made by another user: a lock can be taken on a read-only file
+        return os.open(path, os.O_RDONLY)
+
+
 def check_port_free(host: str, port: int) -> None:
-    """Refuse a port another server holds. granian listens with ``SO_REUSEPORT``, so without
-    this check two servers would silently share the port and split its requests."""
+    """Refuse a port anything listens on now (see :func:`hold_port`)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         try:
@@ -68,7 +114,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.access_log:
         os.environ["ACCESS_LOG"] = "1"
     settings = _settings()
-    check_port_free(args.host, args.port)
+    hold_port(args.host, args.port)  # until this process ends
     prepare_database(settings)
     from granian import Granian
     from granian.constants import Interfaces
@@ -91,13 +137,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from alembic.util import CommandError as AlembicError
+
     from pydotorg.db import migrate
 
     settings = _settings()
-    if args.action == "upgrade":
-        migrate.upgrade(settings.database_url, args.revision or "head")
-    elif args.action == "downgrade":
-        migrate.downgrade(settings.database_url, args.revision or "-1")
+    if args.action == "current":
+        require_database(settings)
+    try:
+        if args.action == "upgrade":
+            migrate.upgrade(settings.database_url, args.revision or "head")
+        elif args.action == "downgrade":
+            migrate.downgrade(settings.database_url, args.revision or "-1")
+    except AlembicError as exc:
+        raise CommandError(f"cannot {args.action} to {args.revision!r}: {exc}") from exc
     current = migrate.current(settings.database_url)
     head = migrate.head_revision()
     print(f"current: {current or '(empty database)'}; head: {head}")
@@ -147,15 +200,37 @@ async def _create_superuser(
         await engine.dispose()
 
 
+def _checked(name: str, value: str, field: str) -> str:
+    """``value`` if it passes the rule of registration's ``field``, else a CommandError."""
+    import msgspec
+
+    from pydotorg.accounts.schemas import Email, Username
+
+    rule = {
+        "username": (Username, "2-150 letters, digits and _ . + -"),
+        "email": (Email, "an e-mail address"),
+    }
+    kind, accepts = rule[field]
+    try:
+        msgspec.convert(value, type=kind)
+    except msgspec.ValidationError as exc:
+        raise CommandError(f"{name} must be {accepts}, not {value!r}") from exc
+    return value
+
+
 def cmd_createsuperuser(args: argparse.Namespace) -> int:
     from pydotorg.core.exceptions import DomainError
     from pydotorg.db.migrate import upgrade
 
     settings = _settings()
+    if args.username is not None:
+        _checked("--username", args.username, "username")
+    if args.email is not None:
+        _checked("--email", args.email, "email")
     upgrade(settings.database_url)
     try:
-        username = args.username or input("Username: ").strip()
-        email = args.email or input("E-mail address: ").strip()
+        username = _checked("username", args.username or input("Username: ").strip(), "username")
+        email = _checked("e-mail address", args.email or input("E-mail address: ").strip(), "email")
         password = args.password
         if password is None and not args.no_password:
             password = getpass.getpass("Password: ")
@@ -200,6 +275,8 @@ def cmd_import_pages(args: argparse.Namespace) -> int:
     from pydotorg.db.migrate import upgrade
 
     settings = _settings()
+    if not args.directory.is_dir():
+        raise CommandError(f"{args.directory} is not a directory of page files")
     upgrade(settings.database_url)
     print(asyncio.run(_import_pages(settings.database_url, args.directory)))
     return 0
@@ -241,6 +318,7 @@ async def _check_files(database_url: str) -> list[str]:
 
 def cmd_check_files(_args: argparse.Namespace) -> int:
     settings = _settings()
+    require_database(settings)
     prepare_database(settings)
     for line in asyncio.run(_check_files(settings.database_url)):
         print(line)
@@ -344,6 +422,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _number(least: int, most: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``least`` to ``most``."""
+
+    def number(value: str) -> int:
+        if value.isascii() and value.isdigit() and least <= int(value) <= most:
+            return int(value)
+        raise argparse.ArgumentTypeError(f"must be a whole number from {least} to {most}")
+
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
@@ -357,8 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = command("serve", "migrate, seed on first start, and serve the API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes")
+    serve.add_argument("--port", type=_number(1, 65535), default=8000, help="port to listen on")
+    serve.add_argument("--workers", type=_number(1, 256), default=1, help="worker processes")
     serve.add_argument(
         "--access-log",
         action="store_true",
@@ -473,7 +562,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         # stdout at /dev/null so that the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        reason = _unreachable(exc)
+        if reason is None:
+            raise
+        print(f"pydotorg: {reason}", file=sys.stderr)
+        return 2
     return result
+
+
+def _unreachable(error: Exception) -> str | None:
+    """What to say when ``error`` means the database cannot be reached or opened (a server
+    down, a host unknown, a file that cannot be opened), or None for any other error (a bug,
+    whose traceback is wanted)."""
+    from sqlalchemy import make_url
+
+    from pydotorg.core.database import describe_cause, unavailable
+
+    if isinstance(error, (ConnectionError, TimeoutError, socket.gaierror)):  # asyncpg, unwrapped
+        cause: BaseException = error
+    elif (refusal := unavailable(error)) is not None:
+        cause = refusal.__cause__ or refusal
+    else:
+        return None
+    where = make_url(get_settings().database_url).render_as_string(hide_password=True)
+    return f"cannot use the database at {where}: {describe_cause(cause)}"
 
 
 if __name__ == "__main__":

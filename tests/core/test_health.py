@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -103,6 +104,44 @@ def test_a_sqlite_file_that_vanishes_is_503_until_it_returns(tmp_path: Path) -> 
         move_away(database, aside)
         wait_until(lambda: client.get("/ready").status_code == 503, timeout=5)
         move_away(aside, database)
+
+
+def register(client: httpx.Client, username: str) -> httpx.Response:
+    body = {
+        "username": username,
+        "email": f"{username}@example.org",
+        "password": "a long passphrase 1",
+    }
+    return client.post("/api/auth/register", json=body)
+
+
+def test_a_replaced_sqlite_file_is_never_written_through_an_old_connection(tmp_path: Path) -> None:
+    """Pooled connections keep the file they opened: once the configured path names another
+    file (or none), none of them may write again."""
+    database = tmp_path / "data" / "pydotorg.sqlite3"
+    backup = tmp_path / "backup.sqlite3"
+    url = seeded_sqlite(database)
+    with run_server("sqlite", url, tmp_path, response_cache=False) as live, live.client() as client:
+        with ThreadPoolExecutor(8) as pool:  # several connections in the pool
+            assert set(pool.map(lambda _: client.get(LATEST).status_code, range(16))) == {200}
+        assert register(client, "before").status_code == 201
+        with sqlite3.connect(database) as source, sqlite3.connect(backup) as copy:
+            source.backup(copy)
+        for suffix in ("", "-wal", "-shm"):
+            database.with_name(database.name + suffix).unlink(missing_ok=True)
+
+        assert_unavailable(register(client, "into-the-void"))
+        assert_unavailable(client.get(LATEST))
+        assert not database.exists(), "the server created an empty database in its place"
+
+        backup.rename(database)  # the backup restored: writes go to it, without a restart
+        assert register(client, "restored").status_code == 201
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(lambda _: client.get(LATEST).status_code, range(16))) == {200}
+    with sqlite3.connect(database) as restored:
+        names = {row[0] for row in restored.execute("SELECT username FROM users")}
+    assert {"before", "restored"} <= names and "into-the-void" not in names
+    assert not log_records(live.log_path, "pydotorg.errors")  # never a 500
 
 
 def test_postgresql_going_away_is_503_and_recovers_without_a_restart(tmp_path: Path) -> None:

@@ -199,3 +199,53 @@ def test_a_generated_client_calls_the_api(
         sys.path.remove(str(tmp_path))
         for name in [n for n in sys.modules if n.startswith("pydotorg_client")]:
             del sys.modules[name]
+
+
+def query_schemas(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (op["operationId"], parameter["name"]): parameter["schema"]
+        for _, _, op in operations(spec)
+        for parameter in op.get("parameters", [])
+        if parameter["in"] == "query"
+    }
+
+
+def free_texts(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The options of a parameter's schema that take any text (not an enum)."""
+    options = [schema, *schema.get("anyOf", [])]
+    return [o for o in options if o.get("type") == "string" and "enum" not in o]
+
+
+def test_the_document_declares_the_rules_the_service_checks(
+    spec: dict[str, Any], sqlite_server: LiveServer
+) -> None:
+    """What the service refuses with a 400, the document says: valid data is never refused."""
+    from pydotorg.search.indexing import registry
+
+    queries = query_schemas(spec)
+    texts = [(key, text) for key, schema in queries.items() for text in free_texts(schema)]
+    assert len(texts) > 50
+    for key, text in texts:  # no control characters in any query parameter
+        assert text["not"] == {"pattern": "[\\x00-\\x1f\\x7f\\ufffe\\uffff]"}, key
+    typed = re.compile(queries[("searchAutocomplete", "q")]["pattern"])
+    assert [bool(typed.search(q)) for q in ("a", "a.", "ab", "a b", "東京", "_ _")] == [
+        False, False, True, True, True, False,
+    ]  # fmt: skip
+    days = [key for key, schema in queries.items() if key[1] in ("date_from", "date_to")]
+    assert ("listEvents", "date_from") in days and ("listBlogEntries", "date_to") in days, days
+    for key in days:
+        day = re.compile(queries[key]["pattern"])
+        allowed = [
+            bool(day.search(d)) for d in ("1969-12-31", "1970-01-01", "2100-12-31", "2101-01-01")
+        ]
+        assert allowed == [False, True, True, False], key
+    page = queries[("listReleases", "currentPage")]
+    assert page["maximum"] == 2**53 - 1
+    with sqlite_server.client() as client:
+        last = client.get("/api/v1/releases", params={"currentPage": 2**53 - 1, "pageSize": 1000})
+        assert last.status_code == 200 and last.json() == []
+    bodies = spec["components"]["schemas"]
+    assert bodies["JobSearch"]["properties"]["job_type_ids"]["items"]["minimum"] == 1
+    indexes = bodies["SearchQuery"]["properties"]["indexes"]["anyOf"][0]["items"]
+    assert indexes["enum"] == list(registry())
+    assert bodies["SearchQuery"]["properties"]["query"]["pattern"] == "\\S"  # not blank

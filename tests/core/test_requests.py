@@ -1,6 +1,7 @@
 """Request bodies are decoded strictly: a wrong JSON type, a duplicate key, an unknown field,
 malformed or deeply nested JSON, a missing or non-JSON body are 4xx naming what is wrong, and
-change nothing. Integer query parameters are decimal digits."""
+change nothing. Integer query parameters are decimal digits. A whole number (``2.0``) is an
+integer, as JSON Schema reads it."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def errors_of(response: httpx.Response, status: int) -> list[dict[str, Any]]:
     ("body", "field", "message"),
     [
         (b'{"limit": "5"}', "limit", "Expected `int`, got `str`"),
-        (b'{"limit": 1e2}', "limit", "Expected `int`, got `float`"),
+        (b'{"limit": 1.5}', "limit", "Expected `int`, got `float`"),
+        (b'{"limit": 2.0, "offset": 0.5}', "offset", "Expected `int`, got `float`"),
         (b'{"remote": 0}', "remote", "Expected `bool | null`, got `int`"),
         (b'{"limit": 5, "limit": 6}', "limit", "appears more than once in the object"),
         (b'{"is_staff": true}', "is_staff", "unknown field"),
@@ -38,6 +40,18 @@ def test_wrong_json_is_400_naming_the_field(
 ) -> None:
     response = anon.post(SEARCH, content=body, headers={"Content-Type": "application/json"})
     assert errors_of(response, 400) == [{"field": field, "message": message, "source": "body"}]
+
+
+@pytest.mark.parametrize("number", [b"2.0", b"2e0", b"0.2e1"])
+def test_a_whole_number_is_an_integer_however_it_is_written(
+    anon: httpx.Client, number: bytes
+) -> None:
+    """JSON Schema's integers include ``2.0``: the document cannot refuse it, so neither does
+    the service."""
+    body = b'{"limit": ' + number + b', "offset": 0.0}'
+    response = anon.post(SEARCH, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert len(response.json()) == 2
 
 
 @pytest.mark.parametrize(
@@ -72,13 +86,22 @@ def test_a_refused_body_changes_nothing(staff: httpx.Client) -> None:
         assert staff.get(f"/api/v1/os/slug/{slug}").status_code == 404
 
 
-@pytest.mark.parametrize("value", ["1e3", "0x10", "1_000", " 5", "5.0"])
+@pytest.mark.parametrize("value", ["1e3", "0x10", "1_000", " 5", "5.5", "5.", "5.0 "])
 def test_integer_query_parameters_are_decimal_digits(anon: httpx.Client, value: str) -> None:
     response = anon.get("/api/v1/jobs", params={"limit": value})
     assert errors_of(response, 400) == [
         {"field": "limit", "message": "Expected `int`, got `str`", "source": "query"}
     ]
     assert anon.get("/api/v1/jobs", params={"limit": "5"}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["2.0", "2.00"])
+def test_an_integer_with_a_zero_fraction_is_that_integer(anon: httpx.Client, value: str) -> None:
+    """JSON Schema's integers include ``2.0``: the document cannot refuse it, so neither does
+    the service."""
+    response = anon.get("/api/v1/jobs", params={"limit": value})
+    assert response.status_code == 200, response.text
+    assert len(response.json()) == 2
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,7 @@ from litestar.openapi.spec import (
 from litestar.routes import HTTPRoute
 
 from pydotorg.core.auth import ACCESS_KEY, BEARER_SECURITY, SAFE_METHODS, Access
+from pydotorg.core.declarations import declare_item_constraints, declare_query_rules
 from pydotorg.core.dialects import NATIVE, dialect_of
 from pydotorg.core.pagination import Page
 from pydotorg.core.query_strings import (
@@ -157,8 +158,10 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
                 reads_all = handler.opt.get(READS_QUERY_KEY, False)
                 handler.opt[QUERY_KEY] = None if reads_all else declared_query(operation)
                 _document(operation, handler, limits)
+                declare_query_rules(operation)
     tidy_schemas(schema)
     close_request_bodies(schema)
+    declare_item_constraints(schema)
     complete_allow_headers(app)
 
 

@@ -28,6 +28,9 @@ T = TypeVar("T")
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 2**63 - 1  # what every database can bind; anything larger is a 400
+# The largest page number: the largest integer a JSON number holds exactly (so the document
+# declares it as it is), and whose offset, at 1000 a page, every database can still bind.
+MAX_PAGE = 2**53 - 1
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ async def provide_limit_offset(
 async def provide_page(
     currentPage: Annotated[  # the guide's name, so errors name it too
         int,
-        Parameter(ge=1, le=MAX_OFFSET // MAX_LIMIT, description="Page number (1-indexed)."),
+        Parameter(ge=1, le=MAX_PAGE, description="Page number (1-indexed)."),
     ] = 1,
     pageSize: Annotated[
         int, Parameter(ge=1, le=MAX_LIMIT, description="Items per page (1-1000).")

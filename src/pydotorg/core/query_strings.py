@@ -12,7 +12,8 @@ parameters only.
 No parameter, declared or not, may hold what a one-line text field may not (C0 controls, DEL,
 U+FFFE, U+FFFF; ``core.schemas``): :func:`check_query`, a guard of the app, answers 400 naming
 the parameter, and the cache never answers such a request. The same guard holds integer
-parameters to decimal digits.
+parameters to decimal digits (a zero fraction, ``1.0``, allowed: JSON Schema's integers include
+it). ``core.declarations`` writes both rules into the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ QUERY_KEY = "query_parameters"
 # filters with lookups, ``?version__startswith=3``), so every parameter keys its cache entry.
 READS_QUERY_KEY = "reads_query"
 INTEGER_QUERY_KEY = "integer_query"
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+# Decimal digits, and a zero fraction: ``1.0`` is the integer 1 to JSON Schema, so the
+# document cannot refuse it, and neither does the guard (Litestar reads it as 1).
+_INTEGER = re.compile(r"^[+-]?[0-9]+(?:\.0+)?\Z")
 _FORBIDDEN = re.compile(f"[{NOT_IN_TEXT}]")
 
 

@@ -71,12 +71,20 @@ class Limits:
     @classmethod
     def parse(cls, spec: str | None) -> Limits:
         table = {tier: tier.value for tier in Tier}
-        for part in filter(None, (spec or "").replace(",", ";").split(";")):
+        for part in filter(str.strip, (spec or "").replace(",", ";").split(";")):
             name, _, numbers = part.partition("=")
-            values = tuple(int(n) for n in numbers.split("/"))
-            if len(values) != 3 or min(values) < 1:
+            tier = Tier.__members__.get(name.strip().upper())
+            counts = [n.strip() for n in numbers.split("/")]
+            if (
+                tier is None
+                or len(counts) != 3
+                or not all(n.isascii() and n.isdigit() for n in counts)
+            ):
                 raise ValueError(f"RATE_LIMITS entry {part!r} must look like LOW=120/300/1500")
-            table[Tier[name.strip().upper()]] = values
+            values = (int(counts[0]), int(counts[1]), int(counts[2]))
+            if min(values) < 1:
+                raise ValueError(f"RATE_LIMITS entry {part!r} must look like LOW=120/300/1500")
+            table[tier] = values
         return cls(table)
 
 

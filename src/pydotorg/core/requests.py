@@ -4,13 +4,17 @@ Litestar decodes a JSON body to plain Python values and then converts them to th
 leniently, the way query strings must be converted (``"5"`` becomes ``5``). A body is no query
 string: :class:`ApiRequest` decodes it straight into the handler's declared type with msgspec's
 strict rules, so a wrong JSON type is a 400 naming its field (``{"limit": "5"}``,
-``{"limit": 1e2}``, ``{"remote": 0}``), as are duplicate keys, an unknown field (named), JSON
+``{"limit": 1.5}``, ``{"remote": 0}``), as are duplicate keys, an unknown field (named), JSON
 nested too deep, and malformed JSON (with the byte where it breaks). A body that is not UTF-8 (the
 only encoding JSON may travel in) is said to be so, with the byte where it breaks. A body that is
 not JSON (``Content-Type: text/plain``, a form) is a 415. A missing body is said to be missing.
 
 A client that goes away before sending the whole body it announced is no error of the service:
 :class:`ClientDisconnectedError`, which ``core.errors`` logs as one line at info level.
+
+One leniency, the OpenAPI document's: a JSON number with a zero fraction or an exponent that
+makes it whole (``2.0``, ``2e0``) is an integer to JSON Schema, so the document cannot refuse it
+where it declares an integer, and neither does the service (:func:`_whole_numbers_as_integers`).
 
 """
 
@@ -19,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncGenerator
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -65,7 +70,12 @@ def decode_body(body: bytes, target: Any) -> Any:
     except RecursionError as exc:
         raise body_error(None, "JSON nested too deeply") from exc
     try:
-        return msgspec.json.decode(body, type=target, strict=True)
+        try:
+            return msgspec.json.decode(body, type=target, strict=True)
+        except msgspec.ValidationError as exc:
+            if not str(exc).startswith(_FLOAT_FOR_INT):
+                raise
+            return _whole_numbers_as_integers(body, target)
     except msgspec.ValidationError as exc:
         message = str(exc)
         unknown = _UNKNOWN.match(message)
@@ -84,6 +94,23 @@ def decode_body(body: bytes, target: Any) -> Any:
 
 class ClientDisconnectedError(Exception):
     """The client closed the connection before its request body was complete."""
+
+
+_FLOAT_FOR_INT = "Expected `int`, got `float`"
+
+
+def _whole(text: str) -> int | float:
+    number = Decimal(text)
+    return int(number) if number == number.to_integral_value() else float(text)
+
+
+_WHOLE_AS_INT = msgspec.json.Decoder(float_hook=_whole)
+
+
+def _whole_numbers_as_integers(body: bytes, target: Any) -> Any:
+    """``body`` as ``target`` with every whole JSON number (``2.0``) read as an integer, and
+    otherwise the same strict rules (an integer still fits a float field)."""
+    return msgspec.convert(_WHOLE_AS_INT.decode(body), type=target, strict=True)
 
 
 class ApiRequest(Request[Any, Any, Any]):

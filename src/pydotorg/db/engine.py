@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool
 
-from pydotorg.db.sqlite import connector
+from pydotorg.db.sqlite import connector, follow_the_path
 from pydotorg.db.versioning import install_version_tracking
 
 
@@ -54,8 +54,10 @@ def create_engine(
     A request waits at most ``pool_timeout`` seconds for a pooled connection (SQLAlchemy's
     default is 30), then the pool raises its ``TimeoutError``, which is a 503. With
     ``must_exist`` (the serving engine) a SQLite file that is not there is an error, not a new
-    empty database."""
+    empty database, and a connection whose file the path no longer names is never used again
+    (``db/sqlite.py``)."""
     kwargs: dict[str, Any] = {}
+    path = None
     if database_url.startswith("sqlite"):
         path = _sqlite_file(database_url)
         if path is not None and not must_exist:
@@ -79,6 +81,8 @@ def create_engine(
     engine = create_async_engine(database_url, hide_parameters=True, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        if must_exist and path is not None:
+            follow_the_path(engine.sync_engine, path.resolve())
     return engine
 
 

@@ -11,11 +11,19 @@ commit or rollback when sqlite3 has no transaction open, which is what sqlite3 i
 on the thread (``in_transaction`` is read directly; nothing else uses the connection while
 SQLAlchemy waits on it). Everything else is aiosqlite's, under SQLAlchemy's own adapter.
 ``bench/README.md`` (``bench/uncached.sh``) has the figures.
+
+A pooled connection keeps the file it opened, whatever happens to the path: a file deleted or
+replaced (a backup copied back) would go on taking its writes, lost at the next restart.
+:func:`follow_the_path` makes the serving engine compare, on every checkout, the file the
+connection opened with the file the path names now (device and inode); when they differ, the
+pool drops every connection it holds and opens a new one on the path, or none (a 503) when
+there is no file there.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import Sequence
 from functools import partial
@@ -23,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import URL
+from sqlalchemy import URL, Engine, event
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+from sqlalchemy.exc import InvalidatePoolError
 
 
 class Cursor:
@@ -129,3 +138,34 @@ def connector(url: URL, *, must_exist: bool = False) -> Any:
         return connection
 
     return connect
+
+
+FILE_KEY = "sqlite_file"
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at ``path`` now, or None if there is none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def follow_the_path(engine: Engine, path: Path) -> None:
+    """Never hand out a connection to a file that ``path`` no longer names.
+
+    A connection notes the file's identity when it opens; at checkout a different identity (or
+    no file) invalidates the whole pool, and the pool opens a new connection on the path (which
+    fails, with ``SQLITE_CANTOPEN``, if no file is there: the request's 503)."""
+
+    def opened(_dbapi_connection: Any, record: Any) -> None:
+        record.info[FILE_KEY] = file_identity(path)
+
+    def checked_out(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        now = file_identity(path)
+        if now is None or record.info.get(FILE_KEY) != now:
+            raise InvalidatePoolError(f"{path} is no longer the file this connection opened")
+
+    event.listen(engine, "connect", opened)
+    event.listen(engine, "checkout", checked_out)

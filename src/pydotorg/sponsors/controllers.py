@@ -80,8 +80,9 @@ class SponsorController(ResourceController):
     options = {
         "list": {
             "description": "Sponsors whose finalized sponsorship runs today, by name; `year` "
-            "lists those of a year instead, and staff may list every sponsor with `all=true`. "
-            "Contacts are shown to staff only."
+            "lists those of a year instead, and staff may list every sponsor with `all=true` "
+            "(403 for anyone else). Contacts are shown to staff only.",
+            "errors": (403,),
         },
         "get": {"description": "Public once a sponsorship is finalized; applicants see theirs."},
     }

@@ -15,7 +15,11 @@ from typing import Any
 import msgspec
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
-from pydotorg.core.exceptions import ConflictError, FieldError, ParameterError
+from pydotorg.core.exceptions import (
+    ConflictError,
+    FieldError,
+    PermissionDeniedError,
+)
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import contains, free_slug
 from pydotorg.core.resources import CrudService, to_schema
@@ -216,7 +220,7 @@ class SponsorService(CrudService[Sponsor, SponsorRead]):
     def filtered(self, query: Select[Sponsor], filters: Any) -> Select[Sponsor]:
         f: SponsorFilters = filters or SponsorFilters()
         if f.all and not self.staff:
-            raise ParameterError("all", "only staff may list every sponsor")
+            raise PermissionDeniedError("Only staff may list every sponsor (`all=true`).")
         conditions: list[ColumnElement[bool]] = [Sponsorship.sponsor_id == Sponsor.id]
         if f.year is not None:
             conditions += [Sponsorship.status == FINALIZED, Sponsorship.year == f.year]
