@@ -100,6 +100,14 @@ def test_filters_and_unknown_parameters(anon: httpx.Client) -> None:
     assert bad.status_code == 400 and list(bad.json()) == ["release_date"]
 
 
+def test_a_datetime_filter_utc_cannot_hold_is_400_naming_it(anon: httpx.Client) -> None:
+    """Issue 24: converting such an offset to UTC was a 500."""
+    for value in ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+01:00"):
+        bad = anon.get(f"{V2}release/", params={"release_date": value})
+        assert bad.status_code == 400, bad.text
+        assert list(bad.json()) == ["release_date"]
+
+
 def test_staff_crud_with_token(
     server: LiveServer,
     v2_staff: httpx.Client,

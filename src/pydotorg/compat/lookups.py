@@ -6,7 +6,8 @@ relation. A resource declares which of its fields filter, with which lookups
 (:class:`Filtering`); :func:`conditions` turns the parameters into conditions on the same
 columns the domain's services query, and answers a filter python.org refuses with the message
 python.org gives. Values are read as Django reads them: booleans ``true``/``false``/``1``/``0``,
-dates and datetimes in ISO 8601 (naive ones in UTC), integers in decimal digits.
+dates and datetimes in ISO 8601 (naive ones in UTC; one UTC cannot hold is a 400, as in
+``core.instants``), integers in decimal digits.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, extract
 
 from pydotorg.core.exceptions import DomainError
+from pydotorg.core.instants import OUTSIDE_UTC, in_utc
 
 SEPARATOR = "__"
 ALL_LOOKUPS = frozenset(
@@ -66,7 +68,12 @@ def _datetime(raw: str) -> datetime:
             value = datetime.combine(date.fromisoformat(raw), time())
         except ValueError:
             raise ValueError("Enter a valid date/time.") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return in_utc(value)
+    except ValueError:
+        raise ValueError(f"'{{name}}' {OUTSIDE_UTC} in UTC.") from None
 
 
 def _text(raw: str) -> str:
@@ -206,7 +213,7 @@ def _one(
     try:
         value = read_value(spec.kind, lookup, raw)
     except ValueError as exc:
-        raise InvalidFilter([(name, str(exc))]) from None
+        raise InvalidFilter([(name, str(exc).replace("{name}", name))]) from None
     return condition(spec.column, lookup, value)
 
 
