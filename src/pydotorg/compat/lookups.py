@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, String, cast, extract
 
 from pydotorg.core.exceptions import DomainError
 from pydotorg.core.instants import OUTSIDE_UTC, in_utc
+from pydotorg.core.text import ascii_digits
 
 SEPARATOR = "__"
 ALL_LOOKUPS = frozenset(
@@ -55,7 +56,7 @@ def _boolean(raw: str) -> bool:
 
 
 def _integer(raw: str) -> int:
-    if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 18:
+    if not ascii_digits(raw.removeprefix("-")):
         raise ValueError("Enter a whole number.")
     return int(raw)
 
@@ -74,6 +75,19 @@ def _datetime(raw: str) -> datetime:
         return in_utc(value)
     except ValueError:
         raise ValueError(f"'{{name}}' {OUTSIDE_UTC} in UTC.") from None
+
+
+def one_release(pairs: Iterable[tuple[str, str]], word: str) -> int:
+    """The release whose files a bulk delete removes: the query string is exactly one
+    ``release=<id>`` and nothing else (a filter it would ignore could make it delete more than
+    its caller meant), else a 400 under ``release`` (``word``: "filter" in v1, "parameter" in
+    v2)."""
+    given = list(pairs)
+    raw = given[0][1] if len(given) == 1 and given[0][0] == "release" else ""
+    if not ascii_digits(raw):
+        message = f"Deleting release files requires exactly one 'release' {word}."
+        raise InvalidFilter([("release", message)])
+    return int(raw)
 
 
 def _text(raw: str) -> str:
