@@ -1,8 +1,9 @@
 """Small text helpers every domain needs the same way.
 
-Numbers a client writes are ASCII digits only: Python's ``str.isdigit``, ``int()`` and a regex's
-``\\d`` also take other scripts' digits ("٣", "３") and ``int()`` takes "+3", " 3" and "3_0", so
-every check of a number in the service's own parsing is :func:`ascii_digits` or ``[0-9]``.
+Numbers a client writes are ASCII digits only: Python's ``str.isdigit``, ``int()`` and a
+regex's digit class also take other scripts' digits ("\u0663", "\uff13"), and ``int()``
+takes "+3", " 3" and "3_0", so every number the service reads is checked with
+:func:`ascii_digits` or ``[0-9]``.
 """
 
 from __future__ import annotations
