@@ -25,6 +25,7 @@ from pydotorg.core.links import Routes
 from pydotorg.core.logging import configure_logging
 from pydotorg.core.openapi import PageSchemaPlugin, docs_assets_router, openapi_config
 from pydotorg.core.pagination import LIMIT_OFFSET
+from pydotorg.core.paths import ascii_path_integers
 from pydotorg.core.query_strings import check_query
 from pydotorg.core.ratelimit import (
     CounterStore,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings.response_cache:
         middleware.append(DefineMiddleware(ResponseCacheMiddleware, cache=cache))
     middleware.append(DefineMiddleware(DatabaseMiddleware))
+    ascii_path_integers()
     app = Litestar(
         route_handlers=[
             HealthController,

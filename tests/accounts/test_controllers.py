@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,13 @@ def test_register_returns_tokens_and_applies_the_password_policy(anon: httpx.Cli
         " " * 10: "8 characters",
         "\u200b" * 10: "8 characters",
         "\t" * 10: "control characters",
+        # Issue 24: letters and symbols Unicode draws as nothing (Hangul fillers, the empty
+        # Braille pattern) are no more visible than spaces.
+        "\u3164" * 8: "8 characters",
+        "\u115f" * 8: "8 characters",
+        "\uffa0" * 8: "8 characters",
+        "\u2800" * 8: "8 characters",
+        "\u3164\u2800" * 4 + "abc": "8 characters",
     }
     for password, reason in cases.items():
         response = anon.post(
@@ -390,6 +398,40 @@ def test_expired_and_read_only_keys(anon: httpx.Client, staff: httpx.Client) -> 
         "/api/auth/api-keys", headers=bearer(read_only["key"]), json={"name": "escalate"}
     )
     assert write.status_code == 403 and "write" in write.json()["detail"]
+
+
+def test_a_key_cannot_make_a_key_that_outlives_it(anon: httpx.Client) -> None:
+    """Issue 24: a key expiring in an hour made a key that never expires."""
+    _, tokens = register(anon)
+    signed_in = bearer(tokens["access_token"])
+    ends = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)
+    hour = anon.post(
+        "/api/auth/api-keys",
+        headers=signed_in,
+        json={"name": "an hour", "expires": ends.isoformat()},
+    ).json()
+    limited = bearer(hour["key"])
+    later = (ends + timedelta(seconds=1)).isoformat()
+    for body in ({"name": "forever"}, {"name": "later", "expires": later}):
+        refused = anon.post("/api/auth/api-keys", headers=limited, json=body)
+        assert refused.status_code == 422, refused.text
+        (error,) = refused.json()["extra"]["errors"]
+        assert error["field"] == "expires"
+        assert error["message"] == (
+            "must not be later than the expiry of the API key making the request, "
+            f"{ends.isoformat().replace('+00:00', 'Z')}"
+        )
+    names = [key["name"] for key in anon.get("/api/auth/api-keys", headers=signed_in).json()]
+    assert names == ["an hour"]
+    same = anon.post(
+        "/api/auth/api-keys", headers=limited, json={"name": "same", "expires": ends.isoformat()}
+    )
+    assert same.status_code == 201, same.text
+    forever = anon.post("/api/auth/api-keys", headers=signed_in, json={"name": "forever"})
+    assert forever.status_code == 201 and forever.json()["expires"] is None
+    unlimited = bearer(forever.json()["key"])
+    made = anon.post("/api/auth/api-keys", headers=unlimited, json={"name": "ci"})
+    assert made.status_code == 201
 
 
 def test_api_key_endpoints_need_a_sign_in(anon: httpx.Client) -> None:

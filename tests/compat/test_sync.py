@@ -279,6 +279,10 @@ FAILURES: dict[str, tuple[dict[str, list[Answer]], str]] = {
         "missing required field `slug`",
     ),
     "not a list": ({"os": [body({"results": []})]}, "Expected `array`, got `object`"),
+    "a date UTC cannot hold": (
+        {"release": [body([{**RELEASES[0], "release_date": "9999-12-31T23:59:59-05:00"}])]},
+        "[0].release_date must be an instant from 0001-01-01T00:00:00Z",
+    ),
     "dangling OS": (
         {"release_file": [body([file_record(5, "x", 99, 1, NEW_URL)])]},
         f"its OS {link('os', 99)} is not in the list",

@@ -186,3 +186,18 @@ def test_throttled_answers_in_python_orgs_words(server: LiveServer) -> None:
         }
         v1 = client.get(f"{V1}os/")
         assert v1.status_code == 429 and set(v1.json()) == {"error_message"}
+
+
+def test_a_datetime_filter_utc_cannot_hold_is_400_naming_it(anon: httpx.Client) -> None:
+    """Issue 24: converting such an offset to UTC was a 500."""
+    for name, value in (
+        ("release_date__gt", "0001-01-01T00:00:00+01:00"),
+        ("release_date__lte", "9999-12-31T23:59:59-00:01"),
+        ("release_date__range", "2001-01-01,9999-12-31T23:59:59-05:00"),
+    ):
+        response = anon.get(f"{V1}release/", params={name: value})
+        assert response.status_code == 400, response.text
+        assert response.json() == {
+            "error": f"'{name}' must be an instant from 0001-01-01T00:00:00Z to "
+            "9999-12-31T23:59:59Z in UTC."
+        }

@@ -100,6 +100,14 @@ def test_filters_and_unknown_parameters(anon: httpx.Client) -> None:
     assert bad.status_code == 400 and list(bad.json()) == ["release_date"]
 
 
+def test_a_datetime_filter_utc_cannot_hold_is_400_naming_it(anon: httpx.Client) -> None:
+    """Issue 24: converting such an offset to UTC was a 500."""
+    for value in ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+01:00"):
+        bad = anon.get(f"{V2}release/", params={"release_date": value})
+        assert bad.status_code == 400, bad.text
+        assert list(bad.json()) == ["release_date"]
+
+
 def test_staff_crud_with_token(
     server: LiveServer,
     v2_staff: httpx.Client,
@@ -161,14 +169,33 @@ def test_delete_by_release(
         release, "/api/v2/downloads/os/3/", f"/api/v2/downloads/release/{release['id']}/"
     )
     assert v2_staff.post(f"{V2}release_file/", json=body).status_code == 201
+    other = new_release()
+    other_body = file_body(
+        other, "/api/v2/downloads/os/3/", f"/api/v2/downloads/release/{other['id']}/"
+    )
+    assert v2_staff.post(f"{V2}release_file/", json=other_body).status_code == 201
     path = f"{V2}release_file/delete_by_release/"
-    assert anon.get(path, params={"release": release["id"]}).status_code == 405
-    for bad in ({}, {"release": ""}, {"release": "abc"}):
-        assert v2_staff.delete(path, params=bad).status_code == 400
-    assert user.delete(path, params={"release": release["id"]}).status_code == 403
-    done = v2_staff.delete(path, params={"release": release["id"], "os": 1})
+    rid, oid = release["id"], other["id"]
+    assert anon.get(path, params={"release": rid}).status_code == 405
+    refusal = {"release": ["Deleting release files requires exactly one 'release' parameter."]}
+    for bad in (
+        {},
+        {"release": ""},
+        {"release": "abc"},
+        {"release": "\u0663"},  # an Arabic-Indic three: ASCII digits only (issue 24)
+        {"release": rid, "os": 1},  # issue 24: deleted all of the release's files
+        [("release", rid), ("release", oid)],  # issue 24: deleted only the second's
+    ):
+        answer = v2_staff.delete(path, params=bad)
+        assert answer.status_code == 400, bad
+        assert answer.json() == refusal
+    for kept in (rid, oid):
+        assert len(anon.get(f"{V2}release_file/?release={kept}").json()) == 1
+    assert user.delete(path, params={"release": rid}).status_code == 403
+    done = v2_staff.delete(path, params={"release": rid})
     assert done.status_code == 204
-    assert anon.get(f"{V2}release_file/?release={release['id']}").json() == []
+    assert anon.get(f"{V2}release_file/?release={rid}").json() == []
+    assert len(anon.get(f"{V2}release_file/?release={oid}").json()) == 1
 
 
 def test_unpublished_releases_are_404_but_their_files_are_listed(

@@ -225,6 +225,28 @@ def test_a_token_buys_no_more_sign_ins_or_registrations(limited: LiveServer) -> 
         assert anon.post("/api/auth/login", json=nobody()).status_code == 429
 
 
+def test_one_account_is_one_count_by_username_or_e_mail(limited: LiveServer) -> None:
+    """Issue 24: the username and the e-mail were counted apart (twice the tries)."""
+    away_from_window_edge(20)
+    name = f"u{uuid.uuid4().hex[:8]}"
+    with client(limited) as anon:
+        made = anon.post(
+            "/api/auth/register",
+            json={"username": name, "email": f"{name}@e.org", "password": "correct horse battery"},
+        )
+        assert made.status_code == 201, made.text
+    tries = [
+        {"username": name, "password": "wrong-password"},
+        {"email": f"{name.upper()}@E.ORG", "password": "wrong-password"},
+        {"username": name.upper(), "password": "correct horse battery"},
+    ]
+    statuses = []
+    for body in tries:
+        with client(limited) as anon:  # a new address each time
+            statuses.append(anon.post("/api/auth/login", json=body).status_code)
+    assert statuses == [401, 401, 429]
+
+
 def test_sign_ins_are_counted_per_account_across_addresses(limited: LiveServer) -> None:
     body = nobody()
     statuses = []

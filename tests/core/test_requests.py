@@ -5,6 +5,7 @@ integer, as JSON Schema reads it."""
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from typing import Any
@@ -155,3 +156,48 @@ def test_a_client_that_leaves_mid_body_is_one_line_at_info(sqlite_server: LiveSe
     assert record["message"].startswith("client disconnected before sending the whole body")
     assert "/api/v1/jobs/search" in record["message"]
     assert "\n" not in record["message"]
+
+
+EARLIEST = "0001-01-01T00:00:00+01:00"  # 31 December of year 0 in UTC: no datetime holds it
+LATEST = "9999-12-31T23:59:59-05:00"  # 1 January 10000 in UTC
+NO_UTC = [
+    ("staff", "/api/v1/releases/", {"name": "Python 6.999.0"}, "release_date"),
+    ("staff", "/api/v1/downloads/release/", {"name": "Python 6.999.0"}, "release_date"),
+    ("staff", "/api/v2/downloads/release/", {"name": "Python 6.999.0"}, "release_date"),
+    ("user", "/api/auth/api-keys", {"name": "k"}, "expires"),
+    (
+        "staff",
+        "/api/v1/events/",
+        {"title": "Meetup", "calendar": 1, "occurrences": [{"dt_end": "2031-01-01T00:00:00Z"}]},
+        "occurrences[0].dt_start",
+    ),
+]
+
+
+@pytest.mark.parametrize("moment", [EARLIEST, LATEST])
+@pytest.mark.parametrize(("role", "path", "body", "field"), NO_UTC, ids=[c[1] for c in NO_UTC])
+def test_a_datetime_utc_cannot_hold_is_400_naming_the_field(
+    server: LiveServer, role: str, path: str, body: dict[str, Any], field: str, moment: str
+) -> None:
+    """Issue 24: an offset at the edge of the years a datetime holds has no UTC instant, and
+    converting it was a 500. Every datetime a body carries is checked once, as it is decoded."""
+    *parents, name = field.replace("[0]", "").split(".")
+    target = body = json.loads(json.dumps(body))
+    for parent in parents:
+        target = target[parent][0]
+    target[name] = moment
+    headers = {"Authorization": f"ApiKey staffer:{server.credentials['staff']}"}
+    if path.startswith("/api/v2/"):
+        headers = {"Authorization": f"Token {server.credentials['staff']}"}
+    with server.client(role) as client:
+        if path.startswith(("/api/v1/downloads/", "/api/v2/")):
+            client.headers.update(headers)
+        response = client.post(path, json=body)
+        assert response.status_code == 400, response.text
+        if path.startswith("/api/v1/downloads/"):  # Tastypie's shape: errors under the model
+            assert list(response.json()["downloads/release"]) == [field]
+        elif path.startswith("/api/v2/"):  # DRF's shape: messages under the field
+            assert list(response.json()) == [field]
+        else:
+            assert [e["field"] for e in response.json()["extra"]["errors"]] == [field]
+        assert client.get("/api/v1/releases/slug/python-69990").status_code == 404

@@ -10,7 +10,14 @@ import pytest
 
 from tests.support import LiveServer
 
-FORBIDDEN = {"U+FFFF": "\uffff", "U+FFFE": "\ufffe", "NUL": "\x00", "ESC": "\x1b"}
+FORBIDDEN = {
+    "U+FFFF": "\uffff",
+    "U+FFFE": "\ufffe",
+    "NUL": "\x00",
+    "ESC": "\x1b",
+    "NEL": "\x85",  # C1 controls (issue 24): no control character of any category
+    "CSI": "\x9b",
+}
 EVENT = {
     "calendar": 1,
     "occurrences": [{"dt_start": "2031-05-05T09:00:00", "dt_end": "2031-05-05T10:00:00"}],

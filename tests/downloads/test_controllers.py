@@ -140,13 +140,34 @@ def test_latest_for_series_with_only_prereleases_is_404(anon: httpx.Client) -> N
     assert "3.16" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("ver", ["three", "3.x", "3.12.1", "-1", "abc"])
+@pytest.mark.parametrize(
+    "ver", ["three", "3.x", "3.12.1", "-1", "abc", "\u0663", "\uff13", "3.\u0661\u0662", "\u00b3"]
+)
 def test_latest_for_malformed_version_is_400(anon: httpx.Client, ver: str) -> None:
     response = anon.get(f"/api/v1/releases/latest/{ver}")
     assert response.status_code == 400
     error = response.json()["extra"]["errors"][0]
     assert (error["field"], error["source"]) == ("ver", "path")
     assert error["message"].startswith("Expected `str` matching regex")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/releases/{}",
+        "/api/v1/releases/{}/download",
+        "/api/v1/files/release/{}",
+        "/api/v1/downloads/release/{}/",
+        "/api/v2/downloads/release/{}/",
+    ],
+)
+def test_an_id_in_a_path_is_ascii_digits(anon: httpx.Client, path: str) -> None:
+    """Issue 24: Python's ``int()`` read "\u0663" (Arabic-Indic), "\uff13" (fullwidth), "+3",
+    " 3" and "3_0" as ids, so each named a release."""
+    assert anon.get(path.format(3)).status_code == 200
+    for bad in ("\u0663", "\uff13", "+3", " 3", "3_0", "\u0661\u0662\u0663\u0664"):
+        response = anon.get(path.format(bad), follow_redirects=False)
+        assert response.status_code == 404, (bad, response.text)
 
 
 def test_release_by_id_and_slug(anon: httpx.Client) -> None:

@@ -110,7 +110,18 @@ def test_latest_of_a_series_and_prerelease(
 
 
 @pytest.mark.parametrize(
-    "name", ["python2", "python3.x", "python3.", "python4", "python3.1234", "pre", "python3.12.1"]
+    "name",
+    [
+        "python2",
+        "python3.x",
+        "python3.",
+        "python4",
+        "python3.1234",
+        "pre",
+        "python3.12.1",
+        "python3.\u0661\u0662",  # Arabic-Indic digits: ASCII digits only (issue 24)
+        "python3.\uff11\uff12",  # fullwidth digits
+    ],
 )
 def test_unknown_names_are_404(anon: httpx.Client, name: str) -> None:
     response = anon.get(f"/downloads/latest/{name}/", follow_redirects=False)

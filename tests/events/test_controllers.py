@@ -358,7 +358,14 @@ def test_the_supported_years_themselves_are_accepted(anon: httpx.Client) -> None
 )
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("q", "%00"), ("q", "a%1Fb"), ("calendar", "%7F"), ("q", "%EF%BF%BF"), ("x", "%00")],
+    [
+        ("q", "%00"),
+        ("q", "a%1Fb"),
+        ("calendar", "%7F"),
+        ("q", "%EF%BF%BF"),
+        ("x", "%00"),
+        ("q", "a%C2%85b"),  # NEL, a C1 control (issue 24)
+    ],
 )
 def test_control_characters_in_a_query_parameter_are_400_naming_it(
     anon: httpx.Client, path: str, name: str, value: str

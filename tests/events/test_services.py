@@ -118,6 +118,9 @@ def test_delete_removes_the_event(
     ("overrides", "status", "field"),
     [
         ({"time_zone": "Mars/Olympus"}, 422, "time_zone"),
+        ({"time_zone": "localtime"}, 422, "time_zone"),  # the host's zone file (issue 24)
+        ({"time_zone": "Factory"}, 422, "time_zone"),  # tzdata's "no zone set" (issue 24)
+        ({"title": "Sprint\x85"}, 400, "title"),  # a C1 control, NEL (issue 24)
         ({"occurrences": []}, 422, "occurrences"),
         ({"calendar": 999999}, 422, "calendar"),
         ({"venue": 999999}, 422, "venue"),

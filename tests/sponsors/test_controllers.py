@@ -364,6 +364,27 @@ def test_apply_guards_and_validation(
     assert applicant.get("/api/v1/sponsors/mine").json() == []
 
 
+def test_an_application_never_names_a_hidden_sponsor(
+    server: LiveServer, staff: httpx.Client, applicant: httpx.Client
+) -> None:
+    """Issue 24: a 422 "A sponsor with slug ... already exists" told any applicant which
+    companies had applied. A chosen slug that is taken is made free instead."""
+    package = make_package(staff)
+    hidden = apply(applicant, package["id"], [], slug=unique("initrode"))["sponsor"]
+    rival, _ = register(server)
+    assert rival.get(f"/api/v1/sponsors/slug/{hidden['slug']}").status_code == 404
+    response = rival.post(
+        "/api/v1/sponsors/apply", json=application(package["id"], [], slug=hidden["slug"])
+    )
+    rival.close()
+    assert response.status_code == 201, response.text
+    assert response.json()["sponsor"]["slug"] == f"{hidden['slug']}-2"
+    assert "already exists" not in response.text
+    taken = staff.post("/api/v1/sponsors", json={"name": "Initrode", "slug": hidden["slug"]})
+    assert taken.status_code == 422  # staff see every sponsor: they are told
+    assert taken.json()["extra"]["errors"][0]["field"] == "slug"
+
+
 def test_workflow_approve_then_finalize(
     staff: httpx.Client, applicant: httpx.Client, anon: httpx.Client
 ) -> None:

@@ -23,6 +23,11 @@ MAX_LENGTH = 1024
 # other (C: controls, formatting such as zero-width spaces, unassigned) and marks (M: accents
 # that combine with the character before them).
 INVISIBLE_CATEGORIES = frozenset("ZCM")
+# Letters and symbols that Unicode's own names say draw nothing: the Hangul fillers (category
+# Lo, used to pad a syllable block) and the Braille pattern with no dots (So). Read from the
+# character database, so every such character counts, not only those someone listed.
+DRAWN_EMPTY_CATEGORIES = frozenset({"Lo", "So"})
+DRAWN_EMPTY_NAMES = frozenset({"FILLER", "BLANK"})
 password_hasher = PasswordHasher()
 _DUMMY_HASH = password_hasher.hash("not-a-real-password-only-for-timing")
 T = TypeVar("T")
@@ -64,15 +69,23 @@ def common_passwords() -> frozenset[str]:
         return frozenset(line.strip().lower() for line in handle if line.strip())
 
 
+def shows(character: str) -> bool:
+    """Whether ``character`` draws something by itself: not a space, control, formatting
+    character or combining mark (by general category), nor a letter or symbol whose Unicode
+    name ends in FILLER or BLANK (U+3164 HANGUL FILLER, U+2800 BRAILLE PATTERN BLANK)."""
+    category = unicodedata.category(character)
+    if category[0] in INVISIBLE_CATEGORIES:
+        return False
+    if category in DRAWN_EMPTY_CATEGORIES:
+        return unicodedata.name(character, "").rpartition(" ")[2] not in DRAWN_EMPTY_NAMES
+    return True
+
+
 def visible_characters(password: str) -> int:
-    """How many characters of ``password`` show, once Unicode-normalised (NFKC): spaces,
-    invisible formatting characters (zero-width spaces and joiners) and combining marks do not
-    count, so neither eight spaces nor a letter with seven accents make a password."""
-    return sum(
-        1
-        for character in unicodedata.normalize("NFKC", password)
-        if unicodedata.category(character)[0] not in INVISIBLE_CATEGORIES
-    )
+    """How many characters of ``password`` show (:func:`shows`), once Unicode-normalised
+    (NFKC), so neither eight spaces, eight Hangul fillers nor a letter with seven accents make
+    a password."""
+    return sum(1 for character in unicodedata.normalize("NFKC", password) if shows(character))
 
 
 def check_password_policy(password: str, *, username: str, field: str = "password") -> None:

@@ -135,11 +135,16 @@ async def create_user(
     return user
 
 
-async def authenticate_password(session: AsyncSession, login: str, password: str) -> User:
-    """The active user with this username or e-mail and password; one answer for every failure."""
-    user = await (
+async def get_user_by_login(session: AsyncSession, login: str) -> User | None:
+    """The user a sign-in names: by e-mail when it holds an @ (no username does), else by
+    username; both case-insensitively."""
+    return await (
         get_user_by_email(session, login) if "@" in login else get_user_by_username(session, login)
     )
+
+
+async def authenticate_password(session: AsyncSession, user: User | None, password: str) -> User:
+    """``user`` if it is active and this is its password; one answer for every failure."""
     stored = user.password_hash if user is not None and user.password_hash else None
     verified = await in_hashing_thread(verify_password, stored, password)
     if not verified or user is None or not user.is_active:
@@ -212,9 +217,13 @@ class AuthService(Service):
         if not login:
             raise FieldError("username", "give a username or an e-mail address")
         # Counted per account too, whatever the address: guessing one account's password from
-        # many addresses gets as far as guessing it from one.
-        await self.throttle.hit(f"sign-in:account:{login.strip().casefold()}", Tier.CRITICAL)
-        return await self._sign_in(await authenticate_password(self.session, login, data.password))
+        # many addresses gets as far as guessing it from one. One count per account, whether
+        # the sign-in names it by username or by e-mail; a name no account has is counted
+        # under that name.
+        user = await get_user_by_login(self.session, login)
+        account = f"id:{user.id}" if user is not None else f"name:{login.strip().casefold()}"
+        await self.throttle.hit(f"sign-in:account:{account}", Tier.CRITICAL)
+        return await self._sign_in(await authenticate_password(self.session, user, data.password))
 
     async def refresh(self, token: str) -> TokenPair:
         try:
@@ -329,7 +338,11 @@ def key_scopes(key: ApiKey) -> list[str]:
 
 
 def _identity(
-    user: User, *, family: str | None = None, scopes: list[str] | None = None
+    user: User,
+    *,
+    family: str | None = None,
+    scopes: list[str] | None = None,
+    key_expires: datetime | None = None,
 ) -> Identity:
     return Identity(
         id=user.id,
@@ -338,6 +351,7 @@ def _identity(
         is_superuser=user.is_superuser,
         family=family,
         scopes=frozenset(scopes) if scopes is not None else None,
+        key_expires=key_expires,
     )
 
 
@@ -362,7 +376,7 @@ async def _authenticate_api_key(
         raise NotAuthenticatedError("Invalid API key.")
     if key.last_used is None or now - key.last_used >= LAST_USED_PRECISION:
         key.last_used = now
-    return _identity(user, scopes=key_scopes(key))
+    return _identity(user, scopes=key_scopes(key), key_expires=key.expires)
 
 
 async def _authenticate_jwt(session: AsyncSession, settings: Settings, token: str) -> Identity:
@@ -481,8 +495,17 @@ class UserService(Service):
         return [api_key_read(key) for key in rows]
 
     async def create_key(self, data: ApiKeyCreate) -> NewApiKeyRead:
+        """A new key of the caller's. A key made with a key expires no later than that key:
+        otherwise a stolen short-lived key could be turned into one that never ends."""
         if data.expires is not None and data.expires <= clock.real_now():
             raise FieldError("expires", "must be in the future")
+        limit = self.user.key_expires
+        if limit is not None and (data.expires is None or data.expires > limit):
+            raise FieldError(
+                "expires",
+                "must not be later than the expiry of the API key making the request, "
+                + limit.isoformat().replace("+00:00", "Z"),
+            )
         made = await create_api_key(
             self.session,
             await self._me(),

@@ -6,7 +6,8 @@ relation. A resource declares which of its fields filter, with which lookups
 (:class:`Filtering`); :func:`conditions` turns the parameters into conditions on the same
 columns the domain's services query, and answers a filter python.org refuses with the message
 python.org gives. Values are read as Django reads them: booleans ``true``/``false``/``1``/``0``,
-dates and datetimes in ISO 8601 (naive ones in UTC), integers in decimal digits.
+dates and datetimes in ISO 8601 (naive ones in UTC; one UTC cannot hold is a 400, as in
+``core.instants``), integers in decimal digits.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, extract
 
 from pydotorg.core.exceptions import DomainError
+from pydotorg.core.instants import OUTSIDE_UTC, in_utc
+from pydotorg.core.text import ascii_digits
 
 SEPARATOR = "__"
 ALL_LOOKUPS = frozenset(
@@ -53,7 +56,7 @@ def _boolean(raw: str) -> bool:
 
 
 def _integer(raw: str) -> int:
-    if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 18:
+    if not ascii_digits(raw.removeprefix("-")):
         raise ValueError("Enter a whole number.")
     return int(raw)
 
@@ -66,7 +69,25 @@ def _datetime(raw: str) -> datetime:
             value = datetime.combine(date.fromisoformat(raw), time())
         except ValueError:
             raise ValueError("Enter a valid date/time.") from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return in_utc(value)
+    except ValueError:
+        raise ValueError(f"'{{name}}' {OUTSIDE_UTC} in UTC.") from None
+
+
+def one_release(pairs: Iterable[tuple[str, str]], word: str) -> int:
+    """The release whose files a bulk delete removes: the query string is exactly one
+    ``release=<id>`` and nothing else (a filter it would ignore could make it delete more than
+    its caller meant), else a 400 under ``release`` (``word``: "filter" in v1, "parameter" in
+    v2)."""
+    given = list(pairs)
+    raw = given[0][1] if len(given) == 1 and given[0][0] == "release" else ""
+    if not ascii_digits(raw):
+        message = f"Deleting release files requires exactly one 'release' {word}."
+        raise InvalidFilter([("release", message)])
+    return int(raw)
 
 
 def _text(raw: str) -> str:
@@ -206,7 +227,7 @@ def _one(
     try:
         value = read_value(spec.kind, lookup, raw)
     except ValueError as exc:
-        raise InvalidFilter([(name, str(exc))]) from None
+        raise InvalidFilter([(name, str(exc).replace("{name}", name))]) from None
     return condition(spec.column, lookup, value)
 
 

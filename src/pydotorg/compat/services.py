@@ -32,6 +32,7 @@ from pydotorg.core.pagination import MAX_OFFSET, Window
 from pydotorg.core.pagination import Page as Window_Page
 from pydotorg.core.queries import in_byte_order
 from pydotorg.core.services import by_role
+from pydotorg.core.text import ascii_digits
 from pydotorg.downloads.files import ReleaseFileService, python_org_files
 from pydotorg.downloads.models import OS, Release
 from pydotorg.downloads.services import PYTHON_ORG_ORDER, OSService, ReleaseService
@@ -62,7 +63,7 @@ def id_of(links: Links, route: str, value: str, field: str) -> int:
     if "://" in path:
         path = "/" + path.split("://", 1)[1].partition("/")[2]
     tail = path.removeprefix(head).rstrip("/") if path.startswith(head) else ""
-    if not tail.isascii() or not tail.isdigit() or len(tail) > 18:
+    if not ascii_digits(tail):
         raise FieldError(field, "Invalid hyperlink - Incorrect URL match.")
     return int(tail)
 

@@ -22,6 +22,7 @@ import httpx
 import msgspec
 
 from pydotorg.compat.v2.schemas import V2ReleaseFile
+from pydotorg.core.instants import OUTSIDE_UTC, outside_utc
 
 MAX_BYTES = 32 * 2**20
 """Largest answer read (python.org's full ``release_file/`` list is about 3 MB)."""
@@ -141,6 +142,9 @@ class Upstream:
             items = msgspec.json.decode(body, type=list[item])  # type: ignore[valid-type]
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
             raise UpstreamError(f"{url}: malformed answer: {exc}") from exc
+        where = outside_utc(items)
+        if where is not None:
+            raise UpstreamError(f"{url}: malformed answer: {where} {OUTSIDE_UTC}")
         if len(items) > MAX_ITEMS:
             raise UpstreamError(f"{url}: {len(items)} records, more than the {MAX_ITEMS} taken")
         return items

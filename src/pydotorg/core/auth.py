@@ -25,6 +25,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -57,7 +58,8 @@ class Identity:
     """The signed-in caller, as every guard and service sees it.
 
     ``family`` is the sign-in a JWT belongs to (None for API keys); ``scopes`` limit an API key
-    (None for JWTs, which may do whatever their user may).
+    (None for JWTs, which may do whatever their user may); ``key_expires`` is when the API key
+    sending the request expires (None for a key that never does, and for JWTs).
     """
 
     id: int
@@ -66,6 +68,7 @@ class Identity:
     is_superuser: bool
     family: str | None = None
     scopes: frozenset[str] | None = None
+    key_expires: datetime | None = None
 
 
 @dataclass(frozen=True)

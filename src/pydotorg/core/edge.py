@@ -42,7 +42,7 @@ from pydotorg.core.ratelimit import Limit, RateLimiter, Tier, too_many_response
 from pydotorg.core.request_id import HEADERS_KEY, STATE_KEY
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 NOSNIFF = (b"x-content-type-options", b"nosniff")
 UNROUTED = Limit.of(Tier.LOW)  # what a request no route answered is counted against
 

@@ -66,17 +66,22 @@ def id_or_slug(model: Any, key: int | str) -> ColumnElement[bool]:
 
 
 async def free_slug(session: AsyncSession, column: Any, wanted: str) -> str:
-    """``wanted``, or ``wanted-2``, ``wanted-3``, ... : the first slug no row of ``column`` has."""
+    """``wanted``, or ``wanted-2``, ``wanted-3``, ... : the first slug no row of ``column`` has,
+    within the column's length (a long ``wanted`` loses its end to make room for the number)."""
+    limit = getattr(column.type, "length", None)
+    stem = wanted
+    if limit is not None and len(wanted) > limit - 8:  # room for "-" and 7 digits
+        stem = wanted[: limit - 8].rstrip("-_.")
     taken = set(
         await session.scalars(
             select(column).where(
-                (column == wanted) | column.startswith(f"{wanted}-", autoescape=True)
+                (column == wanted) | column.startswith(f"{stem}-", autoescape=True)
             )
         )
     )
     slug, number = wanted, 2
     while slug in taken:
-        slug, number = f"{wanted}-{number}", number + 1
+        slug, number = f"{stem}-{number}", number + 1
     return slug
 
 

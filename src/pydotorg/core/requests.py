@@ -5,7 +5,8 @@ leniently, the way query strings must be converted (``"5"`` becomes ``5``). A bo
 string: :class:`ApiRequest` decodes it straight into the handler's declared type with msgspec's
 strict rules, so a wrong JSON type is a 400 naming its field (``{"limit": "5"}``,
 ``{"limit": 1.5}``, ``{"remote": 0}``), as are duplicate keys, an unknown field (named), JSON
-nested too deep, and malformed JSON (with the byte where it breaks). A body that is not UTF-8 (the
+nested too deep, malformed JSON (with the byte where it breaks), and a datetime UTC cannot
+hold (``core.instants``). A body that is not UTF-8 (the
 only encoding JSON may travel in) is said to be so, with the byte where it breaks. A body that is
 not JSON (``Content-Type: text/plain``, a form) is a 415. A missing body is said to be missing.
 
@@ -30,6 +31,8 @@ import msgspec
 from litestar import Request
 from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
+
+from pydotorg.core.instants import OUTSIDE_UTC, outside_utc
 
 _LOCATION = re.compile(r" - at `\$\.?([^`]*)`$")
 _UNKNOWN = re.compile(r"^Object contains unknown field `([^`]+)`")
@@ -71,11 +74,11 @@ def decode_body(body: bytes, target: Any) -> Any:
         raise body_error(None, "JSON nested too deeply") from exc
     try:
         try:
-            return msgspec.json.decode(body, type=target, strict=True)
+            decoded = msgspec.json.decode(body, type=target, strict=True)
         except msgspec.ValidationError as exc:
             if not str(exc).startswith(_FLOAT_FOR_INT):
                 raise
-            return _whole_numbers_as_integers(body, target)
+            decoded = _whole_numbers_as_integers(body, target)
     except msgspec.ValidationError as exc:
         message = str(exc)
         unknown = _UNKNOWN.match(message)
@@ -90,6 +93,10 @@ def decode_body(body: bytes, target: Any) -> Any:
         raise body_error(field, _LOCATION.sub("", message)) from exc
     except msgspec.DecodeError as exc:
         raise body_error(None, str(exc)) from exc
+    field = outside_utc(decoded)
+    if field is not None:
+        raise body_error(field or None, OUTSIDE_UTC)
+    return decoded
 
 
 class ClientDisconnectedError(Exception):

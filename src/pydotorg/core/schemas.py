@@ -2,7 +2,8 @@
 
 Text that reaches the database is checked here once: bounded length, and no character that
 XML 1.0 forbids, so every feed and export built from it stays parseable. One-line text refuses
-every C0 control and DEL; free text keeps tab, newline and carriage return; both refuse the
+every control character (general category Cc: C0, DEL and the C1 controls U+0080 to U+009F,
+NEL among them); free text keeps only tab, newline and carriage return of them; both refuse the
 non-characters U+FFFE and U+FFFF (PostgreSQL cannot even store NUL). Unpaired surrogates never
 reach Python: the JSON decoder refuses them with 400. URLs are absolute http(s) addresses.
 Every domain builds its text fields from :func:`one_line` and :func:`free_text` (or the
@@ -17,12 +18,14 @@ from typing import Annotated, Any, Union, get_args
 import msgspec
 from msgspec import UNSET, UnsetType
 
-NOT_IN_TEXT = r"\x00-\x1f\x7f\ufffe\uffff"
+NOT_IN_TEXT = r"\x00-\x1f\x7f-\x9f\ufffe\uffff"
 """The characters no one-line text field may hold, as the inside of a regex character class."""
+NOT_IN_FREE_TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+"""The characters no free text field may hold (tab, newline and carriage return may be)."""
 # ``\Z``, not ``$``: in Python (msgspec checks patterns with ``re``) ``$`` also matches before a
 # final newline, so a one-line field would take "title\n" that the OpenAPI pattern refuses.
 _ONE_LINE = rf"^[^{NOT_IN_TEXT}]*\Z"
-_FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]*\Z"
+_FREE_TEXT = rf"^[^{NOT_IN_FREE_TEXT}]*\Z"
 
 
 def one_line(max_length: int, *, min_length: int = 0, description: str | None = None) -> Any:

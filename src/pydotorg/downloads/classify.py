@@ -45,7 +45,7 @@ SIGNATURES: tuple[str, ...] = get_args(Signature)
 # The arch a name spells, for rules that take it from the name (``win32`` is 32-bit x86).
 _ARCH_WORDS = {"win32": "x86", "amd64": "amd64", "arm64": "arm64"}
 _ARCH_WORDS |= {"aarch64": "aarch64", "x86_64": "x86_64", "x86": "x86"}
-_VERSION = r"\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?"
+_VERSION = r"[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?"
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ RULES: tuple[Rule, ...] = (
          "python-3.8.10-macosx10.9.pkg"),
     Rule(r"^python-.*-macosx10\.6\.(?:pkg|dmg)$", "macos", "intel", "installer",
          "python-3.6.8-macosx10.6.pkg"),
-    Rule(r"^python-.*[-_]macosx(?:10\.[345])?(?:-?\d{4}-\d\d-\d\d)?\.(?:pkg|dmg)$", "macos",
-         "universal", "installer", "python-2.7.3-macosx10.3.dmg"),
+    Rule(r"^python-.*[-_]macosx(?:10\.[345])?(?:-?[0-9]{4}(?:-[0-9]{2}){2})?\.(?:pkg|dmg)$",
+         "macos", "universal", "installer", "python-2.7.3-macosx10.3.dmg"),
     Rule(rf"^python-{_VERSION}\.dmg$", "macos", "universal", "installer", "python-3.1.dmg"),
     Rule(r"-embed-(amd64|arm64|win32)\.(?:zip|exe)$", "windows", "{1}", "embeddable",
          "python-3.13.1-embed-arm64.zip"),
@@ -79,17 +79,17 @@ RULES: tuple[Rule, ...] = (
     Rule(r"-webinstall\.exe$", "windows", "x86", "web-installer", "python-3.9.0-webinstall.exe"),
     Rule(r"-(amd64|arm64)\.exe$", "windows", "{1}", "installer", "python-3.13.1-arm64.exe"),
     Rule(r"\.(amd64|arm64)\.msi$", "windows", "{1}", "installer", "python-2.7.18.amd64.msi"),
-    Rule(rf"^python-{_VERSION}(?:-\d+)?\.(?:exe|msi)$", "windows", "x86", "installer",
+    Rule(rf"^python-{_VERSION}(?:-[0-9]+)?\.(?:exe|msi)$", "windows", "x86", "installer",
          "python-3.13.1.exe"),
     Rule(r"[.-](amd64|arm64)-pdb\.zip$", "windows", "{1}", "debug-symbols",
          "python-2.7.6.amd64-pdb.zip"),
     Rule(r"-pdb\.zip$", "windows", "x86", "debug-symbols", "python-2.7.6-pdb.zip"),
     Rule(r"-debug\.zip$", "windows", "x86", "debug-binaries", "Python-2.0.1-Debug.zip"),
-    Rule(r"^python\d+(?:(?:a|b|rc)\d+)?\.chm$", "windows", "none", "docs", "python3121.chm"),
+    Rule(r"^python[0-9]+(?:(?:a|b|rc)[0-9]+)?\.chm$", "windows", "none", "docs", "python3121.chm"),
     Rule(rf"^windows-{_VERSION}\.json$", "windows", "none", "manifest", "windows-3.13.6.json"),
-    Rule(r"^python(x86|arm64)(?:-freethreaded)?\.\d.*\.nupkg$", "windows", "{1}", "nuget",
+    Rule(r"^python(x86|arm64)(?:-freethreaded)?\.[0-9].*\.nupkg$", "windows", "{1}", "nuget",
          "pythonarm64.3.13.1.nupkg"),
-    Rule(r"^python(?:-freethreaded)?\.\d.*\.nupkg$", "windows", "amd64", "nuget",
+    Rule(r"^python(?:-freethreaded)?\.[0-9].*\.nupkg$", "windows", "amd64", "nuget",
          "python.3.13.1.nupkg"),
     Rule(rf"^python-{_VERSION}\.(?:tar\.xz|tgz|tar\.bz2|tar\.gz)$", "source", "none", "source",
          "Python-3.13.1.tar.xz"),
@@ -110,7 +110,7 @@ _SUFFIXES: tuple[tuple[str, Format], ...] = (
     (".chm", "chm"),
     (".json", "json"),
 )
-_FREE_THREADED = re.compile(r"free-?threaded|\d(?:a|b|rc)?\d*t(?=[-.])", re.IGNORECASE)
+_FREE_THREADED = re.compile(r"free-?threaded|[0-9](?:a|b|rc)?[0-9]*t(?=[-.])", re.IGNORECASE)
 _COMPILED = tuple((re.compile(rule.pattern, re.IGNORECASE), rule) for rule in RULES)
 
 FIELDS = ("platform", "arch", "kind", "format", "free_threaded")

@@ -32,7 +32,7 @@ from pydotorg.downloads.services import (
 )
 
 Version = Annotated[int | None, Parameter(ge=1, le=999, description="Major version, e.g. 3.")]
-SERIES = r"^\d{1,3}\.\d{1,3}$"
+SERIES = r"^[0-9]{1,3}\.[0-9]{1,3}\Z"
 Series = Annotated[str | None, Parameter(pattern=SERIES, description="Minor series, e.g. '3.12'.")]
 PreRelease = Annotated[bool | None, Parameter(description="Only pre-releases, or none.")]
 Published = Annotated[
@@ -59,7 +59,7 @@ SignedWithQ = Annotated[
 LatestVer = Annotated[
     str,
     PathParameter(
-        pattern=r"^(?:\d{1,3}(?:\.\d{1,3})?|pre)$",
+        pattern=r"^(?:[0-9]{1,3}(?:\.[0-9]{1,3})?|pre)\Z",
         description="A major version (`3`) or a minor series (`3.13`): final releases only; "
         "`pre`: every published release, pre-releases included.",
     ),
@@ -203,7 +203,8 @@ class ReleaseController(ResourceController):
         self,
         service: NamedDependency[ReleaseService],
         ver: Annotated[
-            str, PathParameter(pattern=r"^\d{1,3}(?:\.\d{1,3})?$", description="'3' or '3.12'.")
+            str,
+            PathParameter(pattern=r"^[0-9]{1,3}(?:\.[0-9]{1,3})?\Z", description="'3' or '3.12'."),
         ],
     ) -> ReleaseRead:
         return await service.latest(ver)

@@ -24,7 +24,7 @@ from pydotorg.downloads.services import NEWEST_FIRST, ReleaseService
 PYTHON_ORG = "https://www.python.org"
 DOWNLOADS_PAGE = f"{PYTHON_ORG}/downloads/"
 FEED_SIZE = 10
-_LATEST = re.compile(r"^(?:python3(?:\.(\d{1,3}))?|(prerelease))$")
+_LATEST = re.compile(r"^(?:python3(?:\.([0-9]{1,3}))?|(prerelease))\Z")
 
 
 def release_page(slug: str, release_page_url: str | None) -> str:

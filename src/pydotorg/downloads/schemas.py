@@ -23,7 +23,7 @@ SupportStatus = Literal["prerelease", "bugfix", "security", "end-of-life"]
 ReleaseName = Annotated[
     str,
     msgspec.Meta(
-        pattern=r"^Python \d{1,3}\.\d{1,3}(?:\.\d{1,3})?(?:(?:a|b|rc)\d{1,3})?\Z",
+        pattern=r"^Python [0-9]{1,3}\.[0-9]{1,3}(?:\.[0-9]{1,3})?(?:(?:a|b|rc)[0-9]{1,3})?\Z",
         description="'Python X.Y.Z', optionally with a pre-release tag: 'Python 3.14.0rc2'.",
         examples=["Python 3.13.1"],
     ),

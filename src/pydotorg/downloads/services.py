@@ -27,11 +27,11 @@ from pydotorg.downloads.schemas import (
     ReleaseUpdate,
 )
 
-_NAME = re.compile(r"^Python (\d+)\.(\d+)(?:\.(\d+))?(?:(a|b|rc)(\d+))?$")
+_NAME = re.compile(r"^Python ([0-9]+)\.([0-9]+)(?:\.([0-9]+))?(?:(a|b|rc)([0-9]+))?\Z")
 _STAGE_RANK = {"a": 0, "b": 1, "rc": 2, None: 3}
 _STATUS = {"feature": "prerelease"}
-_SERIES = re.compile(r"^\d{1,3}\.\d{1,3}$")
-_MAJOR = re.compile(r"^\d{1,3}$")
+_SERIES = re.compile(r"^[0-9]{1,3}\.[0-9]{1,3}\Z")
+_MAJOR = re.compile(r"^[0-9]{1,3}\Z")
 
 
 @dataclass(frozen=True)

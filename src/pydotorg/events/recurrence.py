@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import (
     DAILY,
@@ -57,9 +58,17 @@ def zone(name: str, field: str = "time_zone") -> ZoneInfo:
 _ZONES: set[str] = set()
 
 
+NOT_A_ZONE = frozenset({"Factory"})
+"""In IANA's list but no place's zone: tzdata's stand-in for "no zone set" (abbreviated -00)."""
+
+
 def _zone_names() -> set[str]:
+    """IANA's zone names, as the tzdata package lists them, less :data:`NOT_A_ZONE`. Not
+    ``zoneinfo.available_timezones()``: that also lists the host's own files, ``localtime``
+    (whatever zone the host is set to) among them."""
     if not _ZONES:
-        _ZONES.update(available_timezones())
+        listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+        _ZONES.update(set(listed.split()) - NOT_A_ZONE)
         _ZONES.add("UTC")
     return _ZONES
 

@@ -238,9 +238,9 @@ class SponsorService(CrudService[Sponsor, SponsorRead]):
         values = changed_fields(data)
         contacts = values.pop("contacts", [])
         wanted = values.pop("slug", None) or slugify(data.name, fallback="sponsor")
-        if data.slug is not None:
+        if data.slug is not None and creator_id is None:  # staff see every sponsor
             await self.rows(Sponsor).check_unique({"slug": wanted}, ("slug",))
-        else:
+        else:  # an applicant is never told which companies have applied: the next free slug
             wanted = await free_slug(self.session, Sponsor.slug, wanted)
         sponsor = Sponsor(**values, slug=wanted, creator_id=creator_id)
         sponsor.contacts = [SponsorContact(**msgspec.structs.asdict(c)) for c in contacts]

@@ -267,8 +267,29 @@ def test_slugs_are_unique(author: httpx.Client) -> None:
     title = f"Same Title {token()}"
     first, second = create(author, title=title), create(author, title=title)
     assert second["slug"] == f"{first['slug']}-2"
-    response = author.post(f"{POSTS}/", json=post_body(slug=first["slug"]))
-    assert response.status_code == 422 and errors(response) == ["slug"]
+    chosen = create(author, slug=first["slug"])
+    assert chosen["slug"] == f"{first['slug']}-3"
+    renamed = author.patch(chosen["resource_uri"], json={"slug": second["slug"]})
+    assert renamed.status_code == 200 and renamed.json()["slug"] == f"{second['slug']}-2"
+    kept = author.patch(chosen["resource_uri"], json={"slug": renamed.json()["slug"]})
+    assert kept.status_code == 200 and kept.json()["slug"] == renamed.json()["slug"]
+
+
+def test_a_taken_slug_never_names_another_users_draft(
+    server: LiveServer, author: httpx.Client
+) -> None:
+    """Issue 24: "A post with slug ... already exists" told anyone the slugs of other users'
+    drafts. A chosen slug that is taken is made free instead, whoever holds it."""
+    draft = create(author)
+    with new_user(server, PASSWORD) as someone:
+        assert someone.get(f"{POSTS}/slug/{draft['slug']}").status_code == 404
+        response = someone.post(f"{POSTS}/", json=post_body(slug=draft["slug"]))
+        assert response.status_code == 201, response.text
+        assert response.json()["slug"] == f"{draft['slug']}-2"
+        assert "already exists" not in response.text
+    longest = create(author, slug="a" * 190 + token())["slug"]
+    again = create(author, slug=longest)["slug"]
+    assert again == f"{longest[:192]}-2"  # within the 200 characters a slug may have
 
 
 def test_pagination_and_unknown_posts(anon: httpx.Client, author: httpx.Client) -> None:

@@ -313,6 +313,22 @@ def test_submitters_edit_only_pending_or_rejected_and_never_feature(
     assert staff.patch(uri, json={"featured": True}).json()["featured"] is True
 
 
+def test_a_submitters_slug_never_names_a_hidden_story(
+    server: LiveServer, submitter: httpx.Client, staff: httpx.Client
+) -> None:
+    """Issue 24: renaming one's story to a taken slug was a 422 naming the (pending) story
+    that held it. A submitter gets the next free slug instead; staff are told."""
+    hidden = submit(submitter)
+    with new_user(server, PASSWORD) as someone:
+        mine = submit(someone)
+        assert someone.get(f"{STORIES}/slug/{hidden['slug']}").status_code == 404
+        response = someone.patch(mine["resource_uri"], json={"slug": hidden["slug"]})
+        assert response.status_code == 200, response.text
+        assert response.json()["slug"] == f"{hidden['slug']}-2"
+    taken = staff.patch(mine["resource_uri"], json={"slug": hidden["slug"]})
+    assert taken.status_code == 422 and errors(taken) == ["slug"]
+
+
 def test_write_guards(
     submitter: httpx.Client, user: httpx.Client, staff: httpx.Client, anon: httpx.Client
 ) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from litestar import Request, delete
 from litestar.di import NamedDependency
 
-from pydotorg.compat.lookups import ALL_LOOKUPS, Field, Filtering, InvalidFilter, Relation
+from pydotorg.compat.lookups import ALL_LOOKUPS, Field, Filtering, Relation, one_release
 from pydotorg.compat.services import PythonOrgFiles, PythonOrgOSes, PythonOrgReleases
 from pydotorg.compat.v1.schemas import (
     V1OS,
@@ -171,13 +171,8 @@ class V1ReleaseFileController(TastypieController):
     async def delete_of_release(
         self, request: Request[Any, Any, Any], service: NamedDependency[V1ReleaseFileService]
     ) -> None:
-        pairs = list(request.query_params.multi_items())
-        raw = pairs[0][1] if len(pairs) == 1 and pairs[0][0] == "release" else ""
-        if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
-            raise InvalidFilter(
-                [("release", "Deleting release files requires exactly one 'release' filter.")]
-            )
-        await service.delete_of_release(int(raw))
+        release = one_release(request.query_params.multi_items(), "filter")
+        await service.delete_of_release(release)
 
 
 ROUTES = [V1OSController, V1ReleaseController, V1ReleaseFileController]

@@ -23,6 +23,7 @@ from pydotorg.core.dialects import DIALECT_KEY, tastypie
 from pydotorg.core.exceptions import NotAuthenticatedError, NotFoundError
 from pydotorg.core.pagination import MAX_LIMIT, MAX_OFFSET, Window
 from pydotorg.core.resources import Id, body, dependency
+from pydotorg.core.text import ascii_digits
 
 TAG = "python.org v1"
 DEFAULT_LIMIT = 20
@@ -118,7 +119,7 @@ def _number(request: Request[Any, Any, Any], name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18 or int(raw) > MAX_OFFSET:
+    if not ascii_digits(raw) or int(raw) > MAX_OFFSET:
         raise InvalidFilter(
             [(name, f"Invalid {name} '{raw}' provided. Please provide a positive integer.")]
         )

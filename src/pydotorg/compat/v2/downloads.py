@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from litestar import delete
+from litestar import Request, delete
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
-from pydotorg.compat.lookups import Field, Filtering, InvalidFilter, Relation
+from pydotorg.compat.lookups import Field, Filtering, Relation, one_release
 from pydotorg.compat.services import (
     Conditions,
     PythonOrgFiles,
@@ -176,15 +176,20 @@ class V2ReleaseFileController(DRFController):
         "/delete_by_release",
         operation_id="drfDeleteReleaseFilesOfRelease",
         summary="python.org v2: delete every file of a release (staff)",
-        description="`?release=<id>` is required (a missing, blank or non-integer one is a "
-        "400); other parameters are ignored.",
+        reads_query=True,
+        description="Only as `?release=<id>`, exactly that one parameter once: anything else "
+        "(no `release`, a blank or non-integer one, two of them, another parameter) is a 400 "
+        "and deletes nothing.",
     )
     async def delete_by_release(
-        self, service: NamedDependency[V2ReleaseFileService], release: BY_RELEASE = None
+        self,
+        request: Request[Any, Any, Any],
+        service: NamedDependency[V2ReleaseFileService],
+        release: BY_RELEASE = None,
     ) -> None:
-        if not release or not release.isascii() or not release.isdigit() or len(release) > 18:
-            raise InvalidFilter([("release", "A release id is required.")])
-        await service.delete_of_release(int(release))
+        await service.delete_of_release(
+            one_release(request.query_params.multi_items(), "parameter")
+        )
 
 
 ROUTES = [V2OSController, V2ReleaseController, V2ReleaseFileController]

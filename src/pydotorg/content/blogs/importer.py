@@ -33,13 +33,14 @@ from pydotorg.content.blogs.models import BlogEntry, BlogFeed
 from pydotorg.content.blogs.services import set_tags, unique_tags
 from pydotorg.core.days import FIRST_YEAR, LAST_YEAR
 from pydotorg.core.markup import sanitize
+from pydotorg.core.schemas import NOT_IN_FREE_TEXT, NOT_IN_TEXT
 from pydotorg.core.text import slugify
 
 MAX_BYTES = 10 * 1024 * 1024
 TIMEOUT_SECONDS = 30.0
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
-_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff]+")
-_NOT_FREE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_NOT_ONE_LINE = re.compile(f"[{NOT_IN_TEXT}]+")
+_NOT_FREE_TEXT = re.compile(f"[{NOT_IN_FREE_TEXT}]")
 _SPACES = re.compile(r"\s+")
 _WEB = re.compile(r"^https?://", re.IGNORECASE)
 

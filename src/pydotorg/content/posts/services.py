@@ -163,8 +163,12 @@ class PostService(CrudService[Post, PostRead]):
             for index, item in enumerate(values["media"]):
                 check_url(item.url, f"media[{index}].url")
             values["media"] = [msgspec.structs.asdict(item) for item in values["media"]]
-        if values.get("slug") is not None:
+        wanted = values.get("slug")
+        if wanted is not None and self.staff:  # staff see every post: a taken slug is a 422
             await self.rows(Post).check_unique(values, ("slug",), current=current)
+        elif wanted is not None and (current is None or wanted != current.slug):
+            # An author is never told the slugs of others' drafts: the next free one (-2, -3)
+            values["slug"] = await free_slug(self.session, Post.slug, wanted)
         elif current is None:
             values["slug"] = await free_slug(
                 self.session, Post.slug, slugify(values["title"], fallback="post", max_length=150)

@@ -189,8 +189,12 @@ class StoryService(CrudService[Story, StoryRead]):
         day: date | None = values.get("date")
         if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise FieldError("date", f"must be a day of the years {FIRST_YEAR} to {LAST_YEAR}")
-        if values.get("slug") is not None:
+        wanted = values.get("slug")
+        if wanted is not None and self.staff:  # staff see every story: a taken slug is a 422
             await self.rows(Story).check_unique(values, ("slug",), current=current)
+        elif wanted is not None and (current is None or wanted != current.slug):
+            # A submitter is never told the slugs of stories hidden from them: the next free one
+            values["slug"] = await free_slug(self.session, Story.slug, wanted)
         elif current is None:
             values["slug"] = await free_slug(
                 self.session, Story.slug, slugify(values["name"], fallback="story", max_length=150)
