@@ -4,7 +4,7 @@ what the caller may see; a typo-corrected second try when nothing matches.
 Each index's matches are read newest first, up to ``EXACT + 1`` of them (the engine reads them
 in date order and stops: bounded work however many documents match). With at most ``RANKED``,
 all are ranked; with more, the ``NEWEST`` newest, and the ``NEWEST`` newest holding every word
-in the title among the newest ``EXACT + 1``.
+in the title.
 Matches holding every word in their title come first, then the others, by the engine's score.
 """
 
@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rapidfuzz.distance import OSA
-from sqlalchemy import String, bindparam, cast, func, literal, select, union_all
+from sqlalchemy import String, bindparam, cast, func, literal, literal_column, select, union_all
 
 from pydotorg.core.exceptions import FieldError, ParameterError
 from pydotorg.core.pagination import Page, Window
@@ -65,18 +65,19 @@ class Shape(NamedTuple):
 
 
 @lru_cache(maxsize=1024)
-def index_statements(shape: Shape) -> tuple[Any, Any]:
-    """An index's statements, made once per :class:`Shape`: its first ``:room`` visible
-    matches, newest first, scored (when ``shape.scored``) and not."""
+def index_statements(shape: Shape) -> tuple[Any, Any, Any]:
+    """An index's statements, made once per :class:`Shape`: how many visible matches in the
+    first ``:room`` (and the last one's document id), and those matches newest first, scored
+    (when ``shape.scored``) and not."""
     engine, spec = ENGINES[shape.engine], registry()[shape.name]
 
-    def newest(scored: bool) -> Any:
+    def newest(scored: bool, *columns: Any) -> Any:
         """The engine's matches alone in FROM (SQLite streams them), the caller's visibility
         a correlated EXISTS, so that the reading stops at ``:room``."""
         found = engine.source("found", scored=scored)
-        columns = (found.c.object_id, found.c.at, found.c.score, found.c.doc, found.c.titled)
+        columns = columns or (found.c.object_id, found.c.at, found.c.score, found.c.doc)
         row = select(literal(1)).where(spec.model.id == found.c.object_id)
-        query = select(*columns).select_from(found)
+        query = select(*columns, found.c.titled).select_from(found)
         query = query.where(row.where(spec.visible(shape.role, shape.user_id)).exists())
         if shape.date_from:
             query = query.where(found.c.at >= bindparam("date_from", type_=found.c.at.type))
@@ -86,7 +87,9 @@ def index_statements(shape: Shape) -> tuple[Any, Any]:
             query = query.order_by(found.c.at.desc().nulls_last(), found.c.doc.desc())
         return query.limit(bindparam("room"))
 
-    return newest(shape.scored), newest(False)
+    first = newest(False, literal_column("doc")).subquery()
+    counted = select(func.count(), func.max(first.c.doc)).select_from(first)
+    return counted, newest(shape.scored), newest(False)
 
 
 @lru_cache(maxsize=256)
@@ -147,24 +150,29 @@ class SearchService(Service):
             bool(data.date_to),
             scored,
         )
-        scored_rows, unscored_rows = index_statements(shape)
+        counted, scored_rows, unscored_rows = index_statements(shape)
         end = data.date_to and min(data.date_to, date.max - timedelta(days=1)) + timedelta(days=1)
         days = {"date_from": data.date_from, "date_to": end}
         dates = {key: datetime.combine(day, time(), UTC) for key, day in days.items() if day}
         params = {**self.engine.query_params(spec.index, query), **dates}
         in_title = {**self.engine.query_params(spec.index, query, title_only=True), **dates}
         execute = self.session.execute
-        rows = list(await execute(scored_rows, {**params, "room": EXACT + 1}))
-        total = len(rows)
+        total, last = (await execute(counted, {**params, "room": EXACT + 1})).one()
         if not total:
             return 0, 0, []
-        if rows[0].titled is None:  # the engine tells it by a second reading, of titles only
-            titled_rows = await execute(unscored_rows, {**in_title, "room": EXACT + 1})
-            titled = {row[0] for row in titled_rows}
-        else:
-            titled = {row[0] for row in rows if row.titled}
-        if total > RANKED:  # the newest matches, and the newest with every word in the title
-            rows = rows[:NEWEST] + [row for row in rows[NEWEST:] if row[0] in titled][:NEWEST]
+        rows: list[Any] = []
+        if total <= RANKED:  # all of them ranked, those with every word in the title first
+            rows += await execute(scored_rows, {**params, "room": total})
+            if rows[0].titled is None:  # told by a second reading, of titles only (SQLite:
+                in_title["hi"] = last  # among the same documents, up to the last one's rowid)
+                in_titles = await execute(unscored_rows, {**in_title, "room": total})
+                titled = {row[0] for row in in_titles}
+            else:
+                titled = {row[0] for row in rows if row.titled}
+        else:  # the newest matches, and the newest with every word in the title
+            rows += await execute(scored_rows, {**in_title, "room": NEWEST})
+            titled = {row[0] for row in rows}
+            rows += await execute(scored_rows, {**params, "room": NEWEST})
         found = {row[0]: (int(row[0] in titled), row) for row in rows}
         hits = [
             (tier, float(score), at, spec.name, object_id, "", doc)
