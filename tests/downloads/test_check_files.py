@@ -15,9 +15,9 @@ from tests.support import LiveServer
 FTP = "https://www.python.org/ftp/python"
 
 
-def check_files(cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def check_files(cwd: Path, *command: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pydotorg", "check", "files"],
+        [sys.executable, "-m", "pydotorg", *(command or ("check", "files"))],
         cwd=cwd,
         env={**os.environ, **env},
         capture_output=True,
@@ -28,6 +28,8 @@ def check_files(cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_check_files_on_the_shipped_data(tmp_path: Path) -> None:
+    seeded = check_files(tmp_path, "seed", "--no-demo")
+    assert seeded.returncode == 0, seeded.stderr
     result = check_files(tmp_path, DEMO_CONTENT="0")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

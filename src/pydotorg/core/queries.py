@@ -28,6 +28,7 @@ from sqlalchemy.ext.compiler import compiles
 from pydotorg.core.database import Database
 from pydotorg.core.exceptions import FieldError, NotFoundError
 from pydotorg.core.pagination import Window
+from pydotorg.core.text import ascii_digits
 from pydotorg.core.views import ViewStatement, view_of
 from pydotorg.db.base import Base
 
@@ -51,9 +52,9 @@ def contains(column: Any, text: str) -> ColumnElement[bool]:
 
 
 def key_of(key: int | str) -> tuple[str, int | str]:
-    """Which column a key names, and its value: ``id`` for an int (or a string of ASCII
-    digits), else ``slug``."""
-    if isinstance(key, str) and key.isascii() and key.isdigit():
+    """Which column a key names, and its value: ``id`` for an int (or a string of at most 18
+    ASCII digits, so that it fits a 64-bit id), else ``slug``."""
+    if isinstance(key, str) and ascii_digits(key):
         key = int(key)
     return ("id", key) if isinstance(key, int) else ("slug", key)
 
