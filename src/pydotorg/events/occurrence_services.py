@@ -73,8 +73,8 @@ class OccurrenceService(Service):
             total += counted or 0
             first = query.order_by(table.dt_start, Event.id, table.dt_end)
             # Offsets go up to 2^63 - 1: the end of the window is kept within 64 bits.
-            end = min(window.offset + window.limit, 2**63 - 1)
-            rows = await self.session.execute(first.limit(end))
+            stop = min(window.offset + window.limit, 2**63 - 1)
+            rows = await self.session.execute(first.limit(stop))
             for start, end, all_day, *event in rows:
                 key = cast(EventKey, tuple(event))
                 found.append((Occurrence(start, end, all_day), key, recurring))
