@@ -136,8 +136,9 @@ def test_writes_reach_the_index_and_the_public_vocabulary(tmp_path: Path) -> Non
 async def expiring(url: str) -> list[int]:
     """What the statements made once count for a posting that expires tomorrow: today, then
     with the clock two days on."""
+    from pydotorg.search.engines import ENGINES
     from pydotorg.search.query import parse
-    from pydotorg.search.services import ENGINES, Shape, index_statements
+    from pydotorg.search.services import Shape, index_statements
 
     engine = create_engine(url, pool=False)
     name = "postgresql" if url.startswith("postgresql") else "sqlite"

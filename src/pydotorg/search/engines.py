@@ -263,6 +263,11 @@ class PostgresSearch(Engine):
         return [(str(found), int(count)) for found, count in rows]
 
 
+ENGINES: dict[str, SQLiteSearch | PostgresSearch] = {
+    engine.name: engine for engine in (SQLiteSearch(), PostgresSearch())
+}
+
+
 def search_engine(database_url: str) -> Engine:
     """The engine of the configured database, chosen once when the app starts."""
-    return PostgresSearch() if database_url.startswith("postgresql") else SQLiteSearch()
+    return ENGINES["postgresql" if database_url.startswith("postgresql") else "sqlite"]

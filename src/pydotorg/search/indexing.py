@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from pydotorg.core.search import IndexSpec
 from pydotorg.search.engines import SAME_SECOND, sqlite_rowid
-from pydotorg.search.models import SearchDocument, SearchWord
+from pydotorg.search.models import SearchDocument
 from pydotorg.search.query import MAX_WORD_LENGTH, clean, words
 
 BATCH = 500
@@ -235,7 +235,6 @@ async def indexable(session: AsyncSession, spec: IndexSpec) -> int:
 
 
 __all__ = [
-    "SearchWord",
     "count_words",
     "index_missing",
     "index_rows",

@@ -23,7 +23,7 @@ from pydotorg.core.exceptions import FieldError, ParameterError
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.search import IndexSpec, Role
 from pydotorg.core.services import Service
-from pydotorg.search.engines import MARK, UNMARK, PostgresSearch, SQLiteSearch
+from pydotorg.search.engines import ENGINES, MARK, UNMARK, PostgresSearch, SQLiteSearch
 from pydotorg.search.indexing import registry
 from pydotorg.search.models import SearchWord
 from pydotorg.search.query import Query, parse, words
@@ -35,7 +35,6 @@ NEWEST = 100  # one with more has its newest this many ranked (and its newest ti
 AUTOCOMPLETE_SCAN = 50  # titles read per index
 TYPO_MIN_LENGTH, TYPO_TWO_EDITS_LENGTH = 4, 8
 COUNTS_HEADER, EXACT_HEADER = "X-Search-Counts", "X-Total-Count-Exact"
-ENGINES = {engine.name: engine for engine in (SQLiteSearch(), PostgresSearch())}
 
 # In the title (1) or not (0), score, date, index name, id, title, document id.
 Found = tuple[int, float, datetime | None, str, int, str, int]
