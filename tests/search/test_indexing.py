@@ -18,6 +18,7 @@ from pydotorg.jobs.models import Job, JobStatus
 from pydotorg.jobs.services import JOB_INDEX
 from pydotorg.search.indexing import registry, reindex
 from pydotorg.search.models import SearchDocument, SearchWord
+from tests.search.support import word
 from tests.support import LiveServer, on_both_engines
 
 WHEN = datetime(2024, 5, 17, 9, 30, 15, tzinfo=UTC)
@@ -154,10 +155,10 @@ async def expiring(url: str) -> list[int]:
             )
             session.add(job)
             await session.commit()
-            found = index_statements(shape)[1]
+            found = index_statements(shape).ranked
             for moved in (None, today + timedelta(days=2)):
                 clock.start_at(moved)
-                assert index_statements(shape)[1] is found  # made once
+                assert index_statements(shape).ranked is found  # made once
                 counts.append(len(list(await session.execute(found, {**params, "room": 10}))))
     finally:
         clock.start_at(None)
@@ -214,3 +215,56 @@ def test_after_seeding_and_writes_every_index_is_what_a_reindex_makes(
         ).raise_for_status()
     written, rebuilt = index_and_reindex(fresh_server.database_url)
     assert written == rebuilt
+
+
+async def prefixes(url: str) -> dict[str, list[str]]:
+    """Autocomplete's titles of one kind, read as a kind larger than PostgreSQL's small-kind
+    line is (its newest titles first, then the GIN index): a prefix only the oldest titles
+    hold, and one every title holds."""
+    from pydotorg.search import engines
+    from pydotorg.search.engines import ENGINES
+    from pydotorg.search.services import title_statement
+
+    engine = create_engine(url, pool=False)
+    name = "postgresql" if url.startswith("postgresql") else "sqlite"
+    rare, common = word(), word()
+    found: dict[str, list[str]] = {}
+    try:
+        async with create_sessionmaker(engine)() as session:
+            feed = BlogFeed(name=rare, slug=rare, feed_url=f"https://example.org/{rare}.xml")
+            session.add(feed)
+            await session.flush()
+            start = datetime(2020, 1, 1, tzinfo=UTC)
+            for n in range(12):  # the oldest three hold the rare word
+                title = f"{common} {n}" + f" {rare}{n}" * (n < 3)
+                url_ = f"https://example.org/{rare}/{n}/"
+                entry = BlogEntry(feed_id=feed.id, title=title, summary="", url=url_, guid=url_)
+                entry.pub_date = start + timedelta(days=n)
+                session.add(entry)
+            await session.commit()
+            small, window = engines.SMALL_KIND, engines.TITLE_WINDOW
+            engines.SMALL_KIND, engines.TITLE_WINDOW = 5, 4  # every kind here is "large"
+            try:
+                statement = title_statement.__wrapped__(name, "anonymous", None)
+            finally:
+                engines.SMALL_KIND, engines.TITLE_WINDOW = small, window
+            for typed in (rare[:5], common):
+                params: dict[str, Any] = {}
+                for spec in registry().values():
+                    params.update(
+                        ENGINES[name].prefix_params(f"t_{spec.name}", spec.index, [typed])
+                    )
+                await ENGINES[name].prepare(session)
+                rows = await session.execute(statement, params)
+                found[typed] = sorted(title for index, title in rows if index == "blogs")
+                await session.rollback()
+    finally:
+        await engine.dispose()
+    return {"rare": found[rare[:5]], "common": found[common], "words": [rare, common]}
+
+
+def test_autocomplete_finds_old_titles_of_a_large_kind(tmp_path: Path) -> None:
+    for seen in on_both_engines(tmp_path, prefixes):
+        rare, common = seen["words"]
+        assert seen["rare"] == [f"{common} {n} {rare}{n}" for n in range(3)]
+        assert len(seen["common"]) == 12

@@ -434,7 +434,7 @@ def crowd(database_url: str, w: str, rare: str, mid: str) -> list[tuple[int, int
                     )
                     entry = BlogEntry(
                         feed_id=feed.id,
-                        title=f"{w} {n}",
+                        title=f"{w} {n}" + " entry" * (n % 100 == 0),
                         summary=body,
                         url=f"https://example.org/{w}/{n}/",
                         guid=f"{w}-{n}",
@@ -469,9 +469,14 @@ def test_an_index_with_many_matches_ranks_its_newest(
     assert scores == sorted(scores, reverse=True)
     past = anon.post(SEARCH, json={"query": w, "indexes": ["blogs"], "offset": 100})
     assert past.json() == [] and "next" not in past.links
-    # Only in the bodies of some: the newest 100, and the newest 100 with it in the title.
+    # In every body and in 11 titles: those 11 first, then the newest 100.
     in_bodies = anon.post(SEARCH, json={"query": f"{w} entry", "indexes": ["blogs"], "limit": 100})
-    assert in_bodies.headers["X-Total-Count"] == "100"
+    titled = {row[0] for row in made if rare in row[2].split()}
+    expected = titled | {row[0] for row in newest}
+    assert len(titled) == 11 and in_bodies.headers["X-Total-Count"] == str(len(expected))
+    assert {hit["id"] for hit in in_bodies.json()[:11]} == titled
+    rest = anon.post(SEARCH, json={"query": f"{w} entry", "indexes": ["blogs"], "offset": 100})
+    assert {hit["id"] for hit in in_bodies.json() + rest.json()} == expected
     # At most 1,000: counted exactly, and all of them ranked and pageable, whatever their age.
     some = anon.post(SEARCH, json={"query": mid, "indexes": ["blogs"], "limit": 100})
     assert some.headers["X-Search-Counts"] == "blogs=350"

@@ -41,11 +41,9 @@ class Term:
     def fts5(self, column: str = "") -> str:
         return column + '"' + " ".join(self.words) + '"'
 
-    def tsquery(self, weight: str = "") -> str:
+    def tsquery(self) -> str:
         # Letters and digits only (``words``): nothing in them is to_tsquery syntax.
-        phrase = " <-> ".join(
-            f"'{word}':{weight}" if weight else f"'{word}'" for word in self.words
-        )
+        phrase = " <-> ".join(f"'{word}'" for word in self.words)
         return f"!({phrase})" if self.negated else f"({phrase})"
 
 
@@ -93,13 +91,15 @@ class Query:
         excluded = [clause[0].fts5() for clause in self.clauses if clause[0].negated]
         return f"({required}) NOT ({' OR '.join(excluded)})" if excluded else required
 
-    def tsquery(self, *, title_only: bool = False) -> str:
-        """PostgreSQL's ``to_tsquery`` text: each clause ANDed, a clause's terms ORed (in the
-        title alone: every required term with weight A)."""
-        weight = "A" if title_only else ""
+    @property
+    def required(self) -> Query:
+        """The query without its exclusions."""
+        return Query(tuple(self.positive))
+
+    def tsquery(self) -> str:
+        """PostgreSQL's ``to_tsquery`` text: each clause ANDed, a clause's terms ORed."""
         return " & ".join(
-            "(" + " | ".join(term.tsquery("" if term.negated else weight) for term in clause) + ")"
-            for clause in self.clauses
+            "(" + " | ".join(term.tsquery() for term in clause) + ")" for clause in self.clauses
         )
 
 

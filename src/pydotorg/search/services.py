@@ -63,17 +63,30 @@ class Shape(NamedTuple):
     scored: bool = True
 
 
+class Statements(NamedTuple):
+    """An index's statements: ``counted`` is how many visible matches among the first
+    ``:room`` and the last one's document id; the others read them newest first (all of them,
+    or those with every word in the title), ``walk``-ing ones for many matches."""
+
+    counted: Any
+    ranked: Any
+    titles: Any
+    titles_unscored: Any
+    walk: Any
+    titles_walk: Any
+
+
 @lru_cache(maxsize=1024)
-def index_statements(shape: Shape) -> tuple[Any, Any, Any]:
-    """An index's statements, made once per :class:`Shape`: how many visible matches in the
-    first ``:room`` (and the last one's document id), and those matches newest first, scored
-    (when ``shape.scored``) and not."""
+def index_statements(shape: Shape) -> Statements:
+    """An index's statements, made once per :class:`Shape`."""
     engine, spec = ENGINES[shape.engine], registry()[shape.name]
 
-    def newest(scored: bool, *columns: Any) -> Any:
+    def newest(
+        scored: bool, *columns: Any, title: bool = False, walk: bool = False, ordered: bool = True
+    ) -> Any:
         """The engine's matches alone in FROM (SQLite streams them), the caller's visibility
         a correlated EXISTS, so that the reading stops at ``:room``."""
-        found = engine.source("found", scored=scored)
+        found = engine.source("found", scored=scored, title=title, walk=walk)
         columns = columns or (found.c.object_id, found.c.at, found.c.score, found.c.doc)
         row = select(literal(1)).where(spec.model.id == found.c.object_id)
         query = select(*columns, found.c.titled).select_from(found)
@@ -82,13 +95,19 @@ def index_statements(shape: Shape) -> tuple[Any, Any, Any]:
             query = query.where(found.c.at >= bindparam("date_from", type_=found.c.at.type))
         if shape.date_to:
             query = query.where(found.c.at < bindparam("date_to", type_=found.c.at.type))
-        if engine.SORT_WALK:  # SQLite reads FTS5's matches in date order already
+        if ordered and not engine.IN_ORDER:
             query = query.order_by(found.c.at.desc().nulls_last(), found.c.doc.desc())
         return query.limit(bindparam("room"))
 
-    first = newest(False, literal_column("doc")).subquery()
-    counted = select(func.count(), func.max(first.c.doc)).select_from(first)
-    return counted, newest(shape.scored), newest(False)
+    first = newest(False, literal_column("doc"), ordered=False).subquery()
+    return Statements(
+        counted=select(func.count(), func.max(first.c.doc)).select_from(first),
+        ranked=newest(shape.scored),
+        titles=newest(shape.scored, title=True),
+        titles_unscored=newest(False, title=True),
+        walk=newest(shape.scored, walk=True),
+        titles_walk=newest(shape.scored, title=True, walk=True),
+    )
 
 
 @lru_cache(maxsize=256)
@@ -149,29 +168,32 @@ class SearchService(Service):
             bool(data.date_to),
             scored,
         )
-        counted, scored_rows, unscored_rows = index_statements(shape)
+        statements = index_statements(shape)
         end = data.date_to and min(data.date_to, date.max - timedelta(days=1)) + timedelta(days=1)
         days = {"date_from": data.date_from, "date_to": end}
         dates = {key: datetime.combine(day, time(), UTC) for key, day in days.items() if day}
         params = {**self.engine.query_params(spec.index, query), **dates}
         in_title = {**self.engine.query_params(spec.index, query, title_only=True), **dates}
         execute = self.session.execute
-        total, last = (await execute(counted, {**params, "room": EXACT + 1})).one()
+        total, last = (await execute(statements.counted, {**params, "room": EXACT + 1})).one()
         if not total:
             return 0, 0, []
         rows: list[Any] = []
         if total <= RANKED:  # all of them ranked, those with every word in the title first
-            rows += await execute(scored_rows, {**params, "room": total})
+            rows += await execute(statements.ranked, {**params, "room": total})
             if rows[0].titled is None:  # told by a second reading, of titles only (SQLite:
                 in_title["hi"] = last  # among the same documents, up to the last one's rowid)
-                in_titles = await execute(unscored_rows, {**in_title, "room": total})
-                titled = {row[0] for row in in_titles}
+                read = statements.titles_unscored
+                titled = {row[0] for row in await execute(read, {**in_title, "room": total})}
             else:
                 titled = {row[0] for row in rows if row.titled}
         else:  # the newest matches, and the newest with every word in the title
-            rows += await execute(scored_rows, {**in_title, "room": NEWEST})
+            in_titles = await self.engine.in_titles(self.session, in_title, RANKED + 1)
+            if in_titles:
+                read = statements.titles_walk if in_titles > RANKED else statements.titles
+                rows += await execute(read, {**in_title, "room": NEWEST})
             titled = {row[0] for row in rows}
-            rows += await execute(scored_rows, {**params, "room": NEWEST})
+            rows += await execute(statements.walk, {**params, "room": NEWEST})
         found = {row[0]: (int(row[0] in titled), row) for row in rows}
         hits = [
             (tier, float(score), at, spec.name, object_id, "", doc)
