@@ -87,9 +87,15 @@ def index_statements(shape: Shape) -> Statements:
         """The engine's matches alone in FROM (SQLite streams them), the caller's visibility
         a correlated EXISTS, so that the reading stops at ``:room``."""
         found = engine.source("found", scored=scored, title=title, walk=walk)
-        columns = columns or (found.c.object_id, found.c.at, found.c.score, found.c.doc)
+        columns = columns or (
+            found.c.object_id,
+            found.c.at,
+            found.c.score,
+            found.c.doc,
+            found.c.titled,
+        )
         row = select(literal(1)).where(spec.model.id == found.c.object_id)
-        query = select(*columns, found.c.titled).select_from(found)
+        query = select(*columns).select_from(found)
         query = query.where(row.where(spec.visible(shape.role, shape.user_id)).exists())
         if shape.date_from:
             query = query.where(found.c.at >= bindparam("date_from", type_=found.c.at.type))
