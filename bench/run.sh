@@ -32,6 +32,13 @@ BENCH_REDIS_URL="${BENCH_REDIS_URL:-}"
 # Unset-vs-empty matters: empty keeps the app's own limits (and so 429s under load).
 BENCH_RATE_LIMITS="${BENCH_RATE_LIMITS-$HUGE_LIMITS}"
 KEEP_WORK="${KEEP_WORK:-0}"
+# BASELINE=raw: a bare ASGI callable serving the same bytes instead of a minimal Litestar app.
+BASELINE="${BASELINE:-litestar}"
+case "$BASELINE" in
+    litestar) BASELINE_FACTORY=create_app ;;
+    raw) BASELINE_FACTORY=create_raw_app ;;
+    *) echo "BASELINE is litestar or raw" >&2; exit 2 ;;
+esac
 
 require_positive_ints DURATION WARMUP CONNECTIONS THREADS WORKERS STARTUP_TIMEOUT
 require_tools
@@ -115,7 +122,7 @@ log "starting baseline on $HOST:$BASE_PORT ($WORKERS worker(s))"
 BASE_PGID="$(cd "$ROOT" && start_server "$WORK/baseline.log" \
     env BENCH_BODY_DIR="$BODIES" "$VENV/bin/granian" --interface asgi --factory \
     --workers "$WORKERS" --host "$HOST" --port "$BASE_PORT" --no-access-log \
-    --working-dir "$ROOT" bench.baseline_app:create_app)"
+    --working-dir "$ROOT" "bench.baseline_app:$BASELINE_FACTORY")"
 wait_healthy baseline "$BASE_PORT" "$BASE_PGID"
 
 BASE="http://$HOST:$BASE_PORT"
@@ -151,6 +158,7 @@ done
 COMMAND="DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS WORKERS=$WORKERS"
 [ -n "$BENCH_DATABASE_URL" ] && COMMAND="$COMMAND BENCH_DATABASE_URL=$BENCH_DATABASE_URL"
 [ -n "$BENCH_REDIS_URL" ] && COMMAND="$COMMAND BENCH_REDIS_URL=$BENCH_REDIS_URL"
+[ "$BASELINE" != litestar ] && COMMAND="$COMMAND BASELINE=$BASELINE"
 COMMAND="$COMMAND bash bench/run.sh"
 {
     common_meta

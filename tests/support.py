@@ -252,6 +252,31 @@ class LiveServer:
         return [record["message"] for record in log_records(self.log_path, logger)]
 
 
+# The response cache both ways: the header, conditional-request and rate-limit tests run once
+# with every answer built afresh and once with every anonymous GET answered from the cache.
+CACHE_MODES = ("built", "cached")
+
+
+def both_ways(
+    client: httpx.Client, mode: str, prime: Callable[[], dict[str, str]] | None = None
+) -> httpx.Client:
+    """``client`` in a cache ``mode``: ``built`` sends ``Cache-Control: no-cache`` (the server
+    builds every answer); ``cached`` first sends each anonymous GET or HEAD once more, as it
+    will be sent but for ``If-None-Match`` (and with the headers ``prime()`` gives, another
+    address say), so that the server answers the real one from its cache."""
+
+    def hook(request: httpx.Request) -> None:
+        if mode == "built":
+            request.headers["Cache-Control"] = "no-cache"
+        elif request.method in ("GET", "HEAD") and "authorization" not in request.headers:
+            headers = {k: v for k, v in request.headers.items() if k.lower() != "if-none-match"}
+            headers.update(prime() if prime else {})
+            httpx.get(str(request.url), headers=headers, timeout=30)
+
+    client.event_hooks["request"].append(hook)
+    return client
+
+
 # The day the test servers live on, whatever day the suite runs: every date-dependent answer
 # (upcoming events, support statuses, job expiry) is the same on any day. Their clocks start
 # here and run on (``CLOCK_START``); tests reckon with :func:`now`.

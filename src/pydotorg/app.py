@@ -39,7 +39,12 @@ from pydotorg.core.ratelimit import (
 from pydotorg.core.redis_counters import RedisStore
 from pydotorg.core.render_pool import render_lifespan
 from pydotorg.core.requests import ApiRequest
-from pydotorg.core.response_cache import ResponseCache, ResponseCacheMiddleware, version_poller
+from pydotorg.core.response_cache import (
+    FrontCache,
+    ResponseCache,
+    ResponseCacheMiddleware,
+    version_poller,
+)
 from pydotorg.core.responses import ApiResponse
 from pydotorg.domains import DOMAINS
 from pydotorg.search.engines import search_engine
@@ -107,8 +112,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_endpoints(app, limits)
     app.state.routes = Routes(app)
     # Litestar offers no middleware around its router, whose 404 and 405 answers would skip
-    # every layer above: the edge and CORS wrap the handler its ``__call__`` runs.
+    # every layer above: the edge, CORS and the front cache (which answers before routing)
+    # wrap the handler its ``__call__`` runs.
     handler = app.asgi_handler
+    if settings.response_cache:
+        handler = FrontCache(handler, cache=cache, limiter=limiter)
     if settings.cors_origins:
         handler = CorsMiddleware(handler, origins=settings.cors_origins)
     app.asgi_handler = Edge(handler, limiter=limiter, access_log=settings.access_log)

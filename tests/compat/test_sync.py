@@ -186,9 +186,13 @@ def snapshot(live: LiveServer) -> dict[str, Any]:
                 for table in ("download_os", "download_release", "download_release_file"):
                     rows = await conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))  # noqa: S608
                     state[table] = [tuple(row) for row in rows]
-                state["version"] = await conn.scalar(
-                    text("SELECT value FROM service_meta WHERE key = 'data_version'")
+                versions = await conn.execute(
+                    text(
+                        "SELECT key, value FROM service_meta "
+                        "WHERE key LIKE 'data_version:%' ORDER BY key"
+                    )
                 )
+                state["versions"] = versions.all()
                 state["documents"] = (
                     await conn.execute(
                         text(

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
+import pytest
 
 from pydotorg.core.caching import etag_matches, strong_etag
+from tests.support import CACHE_MODES, LiveServer, both_ways
+
+
+@pytest.fixture(params=CACHE_MODES)
+def anon(server: LiveServer, request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
+    """Every test here runs with answers built afresh and with answers from the cache."""
+    with both_ways(server.client(), request.param) as client:
+        yield client
 
 
 def test_every_public_get_has_strong_etag_and_cache_control(anon: httpx.Client) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.support import LiveServer, same_database
+from tests.support import CACHE_MODES, LiveServer, both_ways, same_database
 
 ALLOWED = "https://app.example.org"
 PREFLIGHT = {
@@ -22,12 +22,18 @@ def cors_server(sqlite_server: LiveServer) -> Iterator[LiveServer]:
         yield live
 
 
+@pytest.fixture(params=CACHE_MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    """Every test here runs with answers built afresh and with answers from the cache."""
+    return str(request.param)
+
+
 def cors_headers(response: httpx.Response) -> dict[str, str]:
     return {k: v for k, v in response.headers.items() if k.startswith("access-control-")}
 
 
-def test_cors_is_off_by_default(sqlite_server: LiveServer) -> None:
-    with sqlite_server.client() as anon:
+def test_cors_is_off_by_default(sqlite_server: LiveServer, mode: str) -> None:
+    with both_ways(sqlite_server.client(), mode) as anon:
         read = anon.get("/api/v1/os/", headers={"Origin": ALLOWED})
         preflight = anon.options("/api/v1/os/", headers={"Origin": ALLOWED, **PREFLIGHT})
     assert read.status_code == 200 and cors_headers(read) == {}
@@ -36,8 +42,10 @@ def test_cors_is_off_by_default(sqlite_server: LiveServer) -> None:
     assert preflight.headers["allow"] == "GET, HEAD, OPTIONS, POST"
 
 
-def test_an_allowed_origin_may_read_the_answer_and_its_headers(cors_server: LiveServer) -> None:
-    with cors_server.client() as anon:
+def test_an_allowed_origin_may_read_the_answer_and_its_headers(
+    cors_server: LiveServer, mode: str
+) -> None:
+    with both_ways(cors_server.client(), mode) as anon:
         response = anon.get("/api/v1/os/", headers={"Origin": ALLOWED})
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == ALLOWED
@@ -57,8 +65,8 @@ def test_an_allowed_origin_may_read_the_answer_and_its_headers(cors_server: Live
     assert vary == {"Authorization", "Origin"}
 
 
-def test_another_origin_gets_no_cors_headers(cors_server: LiveServer) -> None:
-    with cors_server.client() as anon:
+def test_another_origin_gets_no_cors_headers(cors_server: LiveServer, mode: str) -> None:
+    with both_ways(cors_server.client(), mode) as anon:
         read = anon.get("/api/v1/os/", headers={"Origin": "https://evil.example"})
         preflight = anon.options(
             "/api/v1/os/", headers={"Origin": "https://evil.example", **PREFLIGHT}
@@ -69,8 +77,8 @@ def test_another_origin_gets_no_cors_headers(cors_server: LiveServer) -> None:
     assert "Origin" in plain.headers["vary"]  # a shared cache must not reuse it for ALLOWED
 
 
-def test_a_preflight_from_an_allowed_origin_is_answered(cors_server: LiveServer) -> None:
-    with cors_server.client() as anon:
+def test_a_preflight_from_an_allowed_origin_is_answered(cors_server: LiveServer, mode: str) -> None:
+    with both_ways(cors_server.client(), mode) as anon:
         response = anon.options("/api/v1/os/", headers={"Origin": ALLOWED, **PREFLIGHT})
     assert response.status_code == 204
     assert response.headers["access-control-allow-origin"] == ALLOWED
@@ -81,8 +89,8 @@ def test_a_preflight_from_an_allowed_origin_is_answered(cors_server: LiveServer)
     assert response.headers["x-request-id"]
 
 
-def test_cors_changes_no_guard(cors_server: LiveServer) -> None:
-    with cors_server.client() as anon:
+def test_cors_changes_no_guard(cors_server: LiveServer, mode: str) -> None:
+    with both_ways(cors_server.client(), mode) as anon:
         response = anon.post(
             "/api/v1/os/", json={"name": "X", "slug": "x"}, headers={"Origin": ALLOWED}
         )
@@ -90,8 +98,11 @@ def test_cors_changes_no_guard(cors_server: LiveServer) -> None:
     assert response.headers["access-control-allow-origin"] == ALLOWED  # the page may read why
 
 
-def test_a_star_allows_every_origin_without_varying(sqlite_server: LiveServer) -> None:
-    with same_database(sqlite_server, cors_origins=("*",)) as live, live.client() as anon:
+def test_a_star_allows_every_origin_without_varying(sqlite_server: LiveServer, mode: str) -> None:
+    with (
+        same_database(sqlite_server, cors_origins=("*",)) as live,
+        both_ways(live.client(), mode) as anon,
+    ):
         response = anon.get("/api/v1/os/", headers={"Origin": "https://any.example"})
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["vary"] == "Authorization"

@@ -8,10 +8,20 @@ no 404 names a file on disk.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
-from tests.support import LiveServer
+from tests.support import CACHE_MODES, LiveServer, both_ways
+
+
+@pytest.fixture(params=CACHE_MODES)
+def anon(server: LiveServer, request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
+    """Every test here runs with answers built afresh and with answers from the cache."""
+    with both_ways(server.client(), request.param) as client:
+        yield client
+
 
 UNROUTED = [
     ("GET", "/no-such-thing"),

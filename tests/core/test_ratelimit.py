@@ -17,14 +17,14 @@ import httpx
 import pytest
 
 from pydotorg.core.ratelimit import Limits, Tier, client_address
-from tests.support import LiveServer, require_redis, seeded_server
+from tests.support import CACHE_MODES, LiveServer, both_ways, require_redis, seeded_server
 
 LIMITS = "LOW=4/6/8;CRITICAL=2/3/4;HIGH=3/4/5;MEDIUM=4/5/6"
 _addresses = itertools.count(1)
 
 
 @pytest.fixture(scope="module", params=["sqlite-memory", "postgresql-redis"])
-def limited(
+def limited_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     var_dir = tmp_path_factory.mktemp(f"var-{request.param}")
@@ -39,6 +39,18 @@ def limited(
             "postgresql", var_dir, redis_url=redis_url, redis_key_prefix=prefix, **options
         ) as live:
             yield live
+
+
+@pytest.fixture(params=CACHE_MODES)
+def limited(limited_server: LiveServer, request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """The tests of anonymous reads run with answers built afresh and with answers from the
+    cache (their clients made by :func:`client`; the cache is filled from other addresses)."""
+    modes[limited_server.base_url] = request.param
+    yield limited_server
+    modes.pop(limited_server.base_url)
+
+
+modes: dict[str, str] = {}
 
 
 def fresh_ip() -> str:
@@ -59,7 +71,9 @@ def client(server: LiveServer, role: str | None = None, ip: str | None = None) -
     headers = {"X-Forwarded-For": ip or fresh_ip()}
     if role:
         headers["Authorization"] = f"Bearer {server.credentials[role]}"
-    return httpx.Client(base_url=server.base_url, headers=headers, timeout=30)
+    made = httpx.Client(base_url=server.base_url, headers=headers, timeout=30)
+    mode = modes.get(server.base_url, "built")
+    return both_ways(made, mode, prime=lambda: {"X-Forwarded-For": fresh_ip()})
 
 
 def test_every_api_response_has_the_guide_headers(limited: LiveServer) -> None:
@@ -151,15 +165,15 @@ def test_guide_backoff_example_reads_retry_after(
     assert all(base - 1 <= retry <= base for retry in retry_afters), waits
 
 
-def test_signed_in_users_are_counted_by_id_across_addresses(limited: LiveServer) -> None:
+def test_signed_in_users_are_counted_by_id_across_addresses(limited_server: LiveServer) -> None:
     away_from_window_edge()
     responses = []
     for _ in range(6):
         with httpx.Client(
-            base_url=limited.base_url,
+            base_url=limited_server.base_url,
             headers={
                 "X-Forwarded-For": fresh_ip(),
-                "Authorization": f"Bearer {limited.credentials['user']}",
+                "Authorization": f"Bearer {limited_server.credentials['user']}",
             },
         ) as signed_in:
             responses.append(signed_in.get("/api/v1/os/"))
@@ -167,17 +181,17 @@ def test_signed_in_users_are_counted_by_id_across_addresses(limited: LiveServer)
     assert [r.headers["ratelimit-remaining"] for r in responses] == ["5", "4", "3", "2", "1", "0"]
     assert responses[0].headers["ratelimit-limit"] == "6"
     with httpx.Client(
-        base_url=limited.base_url,
+        base_url=limited_server.base_url,
         headers={
             "X-Forwarded-For": fresh_ip(),
-            "Authorization": f"Bearer {limited.credentials['user']}",
+            "Authorization": f"Bearer {limited_server.credentials['user']}",
         },
     ) as signed_in:
         assert signed_in.get("/api/v1/os/").status_code == 429
 
 
-def test_staff_get_the_staff_limit(limited: LiveServer) -> None:
-    with client(limited, "staff") as staff:
+def test_staff_get_the_staff_limit(limited_server: LiveServer) -> None:
+    with client(limited_server, "staff") as staff:
         response = staff.get("/api/v1/release-cycle/")
     assert response.headers["ratelimit-limit"] == "8"
 
@@ -187,8 +201,8 @@ def nobody() -> dict[str, str]:
     return {"username": f"nobody-{uuid.uuid4().hex[:8]}", "password": "wrong-password"}
 
 
-def test_auth_endpoints_are_critical(limited: LiveServer) -> None:
-    with client(limited) as anon:
+def test_auth_endpoints_are_critical(limited_server: LiveServer) -> None:
+    with client(limited_server) as anon:
         body = nobody()
         statuses = [anon.post("/api/auth/login", json=body).status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
@@ -202,12 +216,12 @@ def test_tiers_are_counted_separately(limited: LiveServer) -> None:
         assert anon.get("/api/v1/releases/latest").status_code == 200
 
 
-def test_a_token_buys_no_more_sign_ins_or_registrations(limited: LiveServer) -> None:
+def test_a_token_buys_no_more_sign_ins_or_registrations(limited_server: LiveServer) -> None:
     """Signing in and registering are counted by address with the anonymous limit (2 here),
     even for a caller sending a valid token (whose own CRITICAL limit is 3)."""
     away_from_window_edge(20)  # six password hashes, slow on a loaded machine, in one window
     ip = fresh_ip()
-    with client(limited, "user", ip=ip) as signed_in:
+    with client(limited_server, "user", ip=ip) as signed_in:
         statuses = [signed_in.post("/api/auth/login", json=nobody()).status_code for _ in range(3)]
         assert statuses == [401, 401, 429]
         bodies = [
@@ -221,15 +235,15 @@ def test_a_token_buys_no_more_sign_ins_or_registrations(limited: LiveServer) -> 
             for b in bodies
         ]
         assert made == [201, 201, 429]
-    with client(limited, ip=ip) as anon:  # the same address, anonymous: the same counters
+    with client(limited_server, ip=ip) as anon:  # the same address, anonymous: the same counters
         assert anon.post("/api/auth/login", json=nobody()).status_code == 429
 
 
-def test_one_account_is_one_count_by_username_or_e_mail(limited: LiveServer) -> None:
+def test_one_account_is_one_count_by_username_or_e_mail(limited_server: LiveServer) -> None:
     """Issue 24: the username and the e-mail were counted apart (twice the tries)."""
     away_from_window_edge(20)
     name = f"u{uuid.uuid4().hex[:8]}"
-    with client(limited) as anon:
+    with client(limited_server) as anon:
         made = anon.post(
             "/api/auth/register",
             json={"username": name, "email": f"{name}@e.org", "password": "correct horse battery"},
@@ -242,16 +256,16 @@ def test_one_account_is_one_count_by_username_or_e_mail(limited: LiveServer) -> 
     ]
     statuses = []
     for body in tries:
-        with client(limited) as anon:  # a new address each time
+        with client(limited_server) as anon:  # a new address each time
             statuses.append(anon.post("/api/auth/login", json=body).status_code)
     assert statuses == [401, 401, 429]
 
 
-def test_sign_ins_are_counted_per_account_across_addresses(limited: LiveServer) -> None:
+def test_sign_ins_are_counted_per_account_across_addresses(limited_server: LiveServer) -> None:
     body = nobody()
     statuses = []
     for _ in range(3):
-        with client(limited) as anon:  # a new address each time
+        with client(limited_server) as anon:  # a new address each time
             statuses.append(anon.post("/api/auth/login", json=body))
     assert [r.status_code for r in statuses] == [401, 401, 429]
     refused = statuses[2]
@@ -261,7 +275,7 @@ def test_sign_ins_are_counted_per_account_across_addresses(limited: LiveServer) 
         "status_code": 429,
         "extra": {},
     }
-    with client(limited) as anon:  # another account from a new address is not held back
+    with client(limited_server) as anon:  # another account from a new address is not held back
         assert anon.post("/api/auth/login", json=nobody()).status_code == 401
 
 
@@ -291,8 +305,8 @@ def test_probes_and_docs_are_not_limited(limited: LiveServer) -> None:
         assert anon.get("/api/openapi.json").status_code == 200
 
 
-def test_every_operation_documents_its_tier(limited: LiveServer) -> None:
-    with client(limited) as anon:
+def test_every_operation_documents_its_tier(limited_server: LiveServer) -> None:
+    with client(limited_server) as anon:
         spec = anon.get("/api/openapi.json").json()
     for path, item in spec["paths"].items():
         if not path.startswith(("/api/v1", "/api/auth")):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from typing import Any
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.downloads.models import OS
@@ -81,3 +82,45 @@ def test_bulk_updates_also_change_the_data_version(anon: httpx.Client, server: L
             time.sleep(0.05)
     finally:
         asyncio.run(rename(original))
+
+
+def test_a_write_ends_only_the_answers_that_read_its_table(
+    anon: httpx.Client, server: LiveServer
+) -> None:
+    """An OS created by another process (another worker, another host) ends the cached OS
+    list within a poll, and leaves the cached event list in place."""
+    events = anon.get("/api/v1/events")
+    assert anon.get("/api/v1/events").content == events.content
+    anon.get("/api/v1/os/")
+    slug = f"cache-{uuid.uuid4().hex[:8]}"
+
+    async def create() -> int:
+        engine = create_engine(server.database_url, pool=False)
+        async with create_sessionmaker(engine)() as session:
+            made = OS(name=f"OS {slug}", slug=slug)
+            session.add(made)
+            await session.commit()
+            await engine.dispose()
+            return made.id
+
+    async def remove(os_id: int) -> None:
+        engine = create_engine(server.database_url, pool=False)
+        async with create_sessionmaker(engine)() as session:
+            await session.execute(delete(OS).where(OS.id == os_id))
+            await session.commit()
+        await engine.dispose()
+
+    os_id = asyncio.run(create())
+    try:
+        deadline = time.monotonic() + 2
+        while slug not in {os["slug"] for os in anon.get("/api/v1/os/").json()}:
+            assert time.monotonic() < deadline, "the cached OS list outlived the write"
+            time.sleep(0.05)
+        before = cache_status(anon)
+        again = anon.get("/api/v1/events")
+        after = cache_status(anon)
+        assert again.content == events.content
+        assert after["hits"] == before["hits"] + 1  # the event list was not built again
+        assert after["misses"] == before["misses"]
+    finally:
+        asyncio.run(remove(os_id))

@@ -12,7 +12,8 @@ the README states hold for every answer, errors included:
   the same limits and caching), without the body; and ``Allow`` lists ``HEAD`` with ``GET``,
   in one order everywhere;
 * a request that matched no route (404, 405, a CORS preflight) is counted in the LOW tier by
-  client address, so it carries the RateLimit headers and can be refused with a 429;
+  client address, so it carries the RateLimit headers and can be refused with a 429 (an answer
+  from the front cache was counted against its route's limit there);
 * a path holding a control character matches nothing: a 404 (the static files route would
   otherwise fail on it);
 * one access-log line.
@@ -20,9 +21,9 @@ the README states hold for every answer, errors included:
 
 from __future__ import annotations
 
+import os
 import re
 import time
-import uuid
 
 import msgspec
 from litestar.enums import ScopeType
@@ -40,11 +41,18 @@ from pydotorg.core.errors import ErrorBody
 from pydotorg.core.logging import log_access
 from pydotorg.core.ratelimit import Limit, RateLimiter, Tier, too_many_response
 from pydotorg.core.request_id import HEADERS_KEY, STATE_KEY
+from pydotorg.core.response_cache import COUNTED_KEY
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 NOSNIFF = (b"x-content-type-options", b"nosniff")
 UNROUTED = Limit.of(Tier.LOW)  # what a request no route answered is counted against
+
+
+def counted(scope: Scope) -> bool:
+    """Whether a layer inside counted the request against a limit: a route's, or the front
+    cache's answer for one (``core.response_cache``)."""
+    return "route_handler" in scope or COUNTED_KEY in scope["state"]
 
 
 def allow_value(value: bytes) -> bytes:
@@ -81,7 +89,7 @@ class Edge:
                 incoming = value.decode("latin-1")
                 break
         state = scope.setdefault("state", {})
-        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if incoming and _SAFE_ID.match(incoming) else os.urandom(16).hex()
         state[STATE_KEY] = request_id
         extra = state[HEADERS_KEY] = [(b"x-request-id", request_id.encode()), NOSNIFF]
         head = method == "HEAD"
@@ -93,7 +101,7 @@ class Edge:
         async def send_at_edge(message: Message) -> None:
             nonlocal status, replaced
             if message["type"] == "http.response.start":
-                if "route_handler" not in scope and self.limiter is not None:
+                if self.limiter is not None and not counted(scope):
                     retry = await self.limiter.count(scope, UNROUTED)
                     if retry is not None:
                         replaced = True
@@ -113,11 +121,11 @@ class Edge:
                         )
                         return
                 status = message["status"]
-                headers = [
-                    (name, allow_value(value)) if name == b"allow" else (name, value)
-                    for name, value in message.get("headers", ())
-                ]
-                message["headers"] = [*headers, *extra]
+                headers = list(message.get("headers", ()))
+                for number, (name, value) in enumerate(headers):
+                    if name == b"allow":
+                        headers[number] = (name, allow_value(value))
+                message["headers"] = headers + extra
             elif message["type"] == "http.response.body":
                 if replaced:
                     return

@@ -74,6 +74,17 @@ def cache_key(query_string: bytes, declared: frozenset[str] | None) -> Any:
     return tuple(sorted((pair for pair in pairs if pair[0] in declared), key=itemgetter(0)))
 
 
+def canonical(query_string: bytes, declared: frozenset[str] | None) -> bool:
+    """Whether a query string is what :func:`cache_key` keeps of it, in its order: only
+    parameters the endpoint reads, sorted by name (so that the front cache, which keys on the
+    query string as sent, holds one entry per answer)."""
+    if not query_string or declared is None:
+        return True
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, separator="&")
+    names = [name for name, _ in pairs]
+    return all(name in declared for name in names) and names == sorted(names)
+
+
 async def check_query(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:

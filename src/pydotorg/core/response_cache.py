@@ -1,22 +1,35 @@
-"""A per-process cache of anonymous public GET responses, emptied by any write.
+"""A per-process cache of anonymous public GET responses, each entry ended only by a write to a
+table its answer read.
 
 Building a response from the database costs milliseconds; serving stored bytes costs
-microseconds. Correctness comes from a *data version*: every transaction that changes a row also
-changes ``service_meta.data_version``. The worker that commits the write empties its cache at
-once; other workers read the version at most ``POLL_SECONDS`` apart and empty theirs when it
-moves. So a write is visible immediately on the worker that made it and within a quarter of a
-second on the others, far inside the ``max-age`` the responses already advertise.
+microseconds. Correctness comes from *data versions* (``db.versioning``): every transaction that
+changes rows of a table also changes that table's token in ``service_meta``. While a response
+is built, the statements it runs are noted (an engine listener: the tables each one names; a
+statement of SQL text, which names none that can be read, counts as reading every table), and
+the entry keeps the token each of those tables had when the request began. The entry holds
+while those tokens do: a new OS ends the cached OS list, not the cached event list. The worker
+that commits a write knows its new tokens at once; other workers (and hosts) read them at most
+``POLL_SECONDS`` apart.
+
+Two layers serve from it:
+
+* :class:`FrontCache`, before routing (inside the edge and CORS): an anonymous GET or HEAD of a
+  URL answered before, exactly as sent, is answered from the stored bytes with everything the
+  full path gives it: the rate-limit count and headers, ``ETag`` and ``304`` for
+  ``If-None-Match``, ``Cache-Control`` and ``Vary`` (stored with the answer), and, from the
+  layers around it, ``X-Request-ID``, ``nosniff``, CORS and the access log line.
+* :class:`ResponseCacheMiddleware`, after routing, keyed on the host, the path and the query
+  parameters the endpoint reads, sorted by name (``core.query_strings``): parameters it does not
+  read change nothing in the answer, so ``?x=1``, ``?x=2``, ... are answered from one entry rather
+  than each rendered afresh (the front layer keeps only URLs whose query is that canonical form,
+  so such variants cannot crowd it). It also tells the front layer what a response it sends may
+  be stored with.
 
 Only public reads are cached (``core.endpoints`` marks them: GETs anyone may call, unless the
-handler says ``cacheable=False``), only for anonymous callers, and rate limiting and ETags still
-apply to every request.
-
-An entry is keyed on the host, the path and the query parameters the endpoint reads, sorted by
-name (``core.query_strings``): parameters it does not read change nothing in the answer, so
-``?x=1``, ``?x=2``, ... are all answered from the one entry rather than each rendered afresh.
-A query with a forbidden character is never answered from the cache (the app refuses it). An
-endpoint whose answer depends on a request header (a feed asked for as ``text/xml``) names it
-in ``vary=``, and the header's value is part of the key.
+handler says ``cacheable=False``), only for callers who send no ``Authorization``; a request
+with ``Cache-Control: no-cache`` (or ``Pragma: no-cache``) gets an answer built afresh. An endpoint
+whose answer depends on a request header (a feed asked for as ``text/xml``) names it in
+``vary=``, and the header's value is part of the key.
 """
 
 from __future__ import annotations
@@ -27,75 +40,124 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import AsyncGenerator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from litestar import Litestar
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.selectable import TableClause
 
 from pydotorg.core.auth import credentials_refused
+from pydotorg.core.caching import etag_matches
+from pydotorg.core.dialects import Dialect, dialect_of
 from pydotorg.core.meta import ServiceMeta
-from pydotorg.core.query_strings import QUERY_KEY, cache_key
-from pydotorg.db.versioning import VERSION_KEY
+from pydotorg.core.query_strings import QUERY_KEY, cache_key, canonical
+from pydotorg.core.ratelimit import LIMIT_KEY, Limit, RateLimiter, too_many_response
+from pydotorg.db.versioning import VERSION_PREFIX
 
 logger = logging.getLogger("pydotorg.cache")
 CACHE_KEY = "cacheable"
 VARY_KEY = "vary"  # request headers an endpoint's answer depends on (lower-case bytes)
 POLL_SECONDS = 0.25
+EVERY_TABLE = "*"  # what a statement of SQL text reads, as far as the cache can tell
+FRONT_KEY = "front_cache"  # scope state: what the front layer may store the answer with
+COUNTED_KEY = "rate_counted"  # scope state: the front layer counted this request
+_READS: ContextVar[set[str] | None] = ContextVar("pydotorg_cache_reads", default=None)
+_TABLES: WeakKeyDictionary[Any, frozenset[str]] = WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The table tokens a request began with, and how many changes this worker had seen."""
+
+    versions: dict[str, str]
+    changes: int
 
 
 @dataclass(frozen=True)
 class Entry:
-    version: str
+    reads: tuple[tuple[str, str | None], ...]  # each table read and its token then
+    changes: int | None  # read every table: valid while no table changes
     stored: float
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    etag: bytes = b""
+    limit: Limit | None = None
+    dialect: Dialect | None = None
+    vary: tuple[tuple[bytes, bytes], ...] = ()
 
 
 class ResponseCache:
-    """A bounded LRU of response bytes, valid for one data version and ``ttl`` seconds."""
+    """A bounded LRU of response bytes, each valid while the tables it read keep their tokens,
+    and for ``ttl`` seconds."""
 
     def __init__(self, max_entries: int = 4096, max_body: int = 1_048_576, ttl: float = 60) -> None:
         self.max_entries = max_entries
         self.max_body = max_body
         self.ttl = ttl
-        self.version: str | None = None
+        self.versions: dict[str, str] | None = None  # None: tokens unknown, cache off
+        self.changes = 0
         self._entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
     def status(self) -> dict[str, Any]:
         return {
-            "enabled": self.version is not None,
+            "enabled": self.versions is not None,
             "entries": len(self._entries),
             "hits": self.hits,
             "misses": self.misses,
         }
 
-    def set_version(self, version: str) -> None:
-        if version != self.version:
-            self._entries.clear()
-            self.version = version
+    def snapshot(self) -> Snapshot | None:
+        return None if self.versions is None else Snapshot(self.versions, self.changes)
 
-    def get(self, key: tuple[Any, ...]) -> Entry | None:
+    def set_versions(self, versions: dict[str, str] | None) -> None:
+        """The tokens as read from the database (None: unreadable, cache off)."""
+        if versions is None:
+            self.versions = None
+            self._entries.clear()
+        elif versions != self.versions:
+            self.versions = versions
+            self.changes += 1
+
+    def changed(self, written: dict[str, str]) -> None:
+        """This worker committed a write: its tables' new tokens."""
+        if self.versions is not None:
+            self.versions = {**self.versions, **written}
+            self.changes += 1
+
+    def valid(self, entry: Entry) -> bool:
+        versions = self.versions
+        if versions is None or (entry.changes is not None and entry.changes != self.changes):
+            return False
+        for table, token in entry.reads:
+            if versions.get(table) != token:
+                return False
+        return time.monotonic() - entry.stored <= self.ttl
+
+    def get(self, key: tuple[Any, ...], *, counted: bool = True) -> Entry | None:
+        """The entry if it is still valid; a miss is ``counted`` (the front layer's are not:
+        the routed layer counts the cacheable ones)."""
         entry = self._entries.get(key)
-        if (
-            entry is None
-            or entry.version != self.version
-            or time.monotonic() - entry.stored > self.ttl
-        ):
-            self.misses += 1
+        if entry is None or not self.valid(entry):
+            self.misses += counted
             return None
         self._entries.move_to_end(key)
         self.hits += 1
         return entry
 
     def put(self, key: tuple[Any, ...], entry: Entry) -> None:
-        if len(entry.body) > self.max_body or entry.version != self.version:
+        if len(entry.body) > self.max_body or self.versions is None:
             return
         self._entries[key] = entry
         self._entries.move_to_end(key)
@@ -103,37 +165,86 @@ class ResponseCache:
             self._entries.popitem(last=False)
 
 
-# Following the data version -----------------------------------------------------------------
+# What a response read ---------------------------------------------------------------------------
 
 
-async def read_version(engine: AsyncEngine) -> str:
+def tables_of(statement: Any) -> frozenset[str]:
+    """The tables a statement names (``EVERY_TABLE`` if it holds SQL text)."""
+    try:
+        return _TABLES[statement]
+    except (KeyError, TypeError):
+        pass
+    found: set[str] = set()
+    for element in visitors.iterate(statement):
+        if isinstance(element, TableClause):
+            found.add(element.name)
+        elif isinstance(element, TextClause):
+            found.add(EVERY_TABLE)
+    tables = frozenset(found)
+    with contextlib.suppress(TypeError):
+        _TABLES[statement] = tables
+    return tables
+
+
+def _note_reads(_conn: Any, statement: Any, *_args: Any) -> None:
+    reads = _READS.get()
+    if reads is not None:
+        reads.update(tables_of(statement))
+
+
+def install_read_tracking() -> None:
+    """Note the tables every statement names while a cacheable answer is built (idempotent)."""
+    if not event.contains(Engine, "before_execute", _note_reads):
+        event.listen(Engine, "before_execute", _note_reads)
+
+
+def entry_reads(
+    reads: set[str], start: Snapshot
+) -> tuple[tuple[tuple[str, str | None], ...], int | None]:
+    """What an entry depends on: each table read with its token at the start, and the count
+    of changes if it read every table."""
+    tokens = tuple((t, start.versions.get(t)) for t in sorted(reads) if t != EVERY_TABLE)
+    return tokens, (start.changes if EVERY_TABLE in reads or not reads else None)
+
+
+# Following the data versions ------------------------------------------------------------------
+
+
+async def read_versions(engine: AsyncEngine) -> dict[str, str]:
     async with engine.connect() as connection:
-        value = await connection.scalar(
-            select(ServiceMeta.value).where(ServiceMeta.key == VERSION_KEY)
+        rows = await connection.execute(
+            select(ServiceMeta.key, ServiceMeta.value).where(
+                ServiceMeta.key.startswith(VERSION_PREFIX)
+            )
         )
-    return str(value or "")
+        return {key.removeprefix(VERSION_PREFIX): value for key, value in rows}
 
 
 @contextlib.asynccontextmanager
 async def version_poller(app: Litestar) -> AsyncGenerator[None, None]:
-    """Keep this worker's cache on the database's data version (lifespan, after the engine)."""
+    """Keep this worker's cache on the database's tokens (lifespan, after the engine)."""
     cache: ResponseCache = app.state.response_cache
     engine: AsyncEngine = app.state.engine
+    install_read_tracking()
 
     async def poll() -> None:
         away = False  # logged once when the database goes away, once when it is back
         while True:
+            changes = cache.changes
             try:
-                cache.set_version(await read_version(engine))
+                versions = await read_versions(engine)
             except Exception as exc:  # the database is away: stop serving from the cache
-                cache.version = None
+                cache.set_versions(None)
                 if not away:
-                    logger.warning("cannot read the data version, cache off: %s", exc)
+                    logger.warning("cannot read the data versions, cache off: %s", exc)
                 away = True
             else:
                 if away:
-                    logger.warning("data version readable again, cache on")
+                    logger.warning("data versions readable again, cache on")
                 away = False
+                # A write this worker committed while the tokens were read is newer than them.
+                if cache.changes == changes:
+                    cache.set_versions(versions)
             await asyncio.sleep(POLL_SECONDS)
 
     task = asyncio.create_task(poll())
@@ -148,6 +259,128 @@ async def version_poller(app: Litestar) -> AsyncGenerator[None, None]:
 # Serving from the cache -----------------------------------------------------------------------
 
 
+def _header(scope: Scope, wanted: bytes) -> bytes | None:
+    return next((value for name, value in scope["headers"] if name == wanted), None)
+
+
+def fresh_wanted(scope: Scope) -> bool:
+    """The caller asked for an answer built afresh (``Cache-Control: no-cache`` or
+    ``Pragma: no-cache``): none is taken from the cache, the new one is stored."""
+    return any(
+        name in (b"cache-control", b"pragma") and b"no-cache" in value.lower()
+        for name, value in scope["headers"]
+    )
+
+
+@dataclass
+class FrontFill:
+    """What the routed layers tell the front layer about the answer on its way out."""
+
+    start: Snapshot
+    reads: set[str]
+    limit: Limit | None
+    dialect: Dialect
+    vary: tuple[bytes, ...]
+
+
+class FrontCache:
+    """Answers repeated anonymous GETs before routing (see the module), and stores what the
+    routed layers mark as storable."""
+
+    def __init__(self, app: ASGIApp, *, cache: ResponseCache, limiter: RateLimiter | None) -> None:
+        self.app = app
+        self.cache = cache
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            self.cache.versions is None
+            or scope["type"] != ScopeType.HTTP
+            or scope["method"] != "GET"
+        ):
+            await self.app(scope, receive, send)
+            return
+        host = b""
+        if_none_match: bytes | None = None
+        for name, value in scope["headers"]:  # one pass: this runs on every cached answer
+            if name == b"host":
+                host = value
+            elif name == b"if-none-match":
+                if_none_match = value
+            elif name == b"authorization" or (
+                name in (b"cache-control", b"pragma") and b"no-cache" in value.lower()
+            ):
+                await self.app(scope, receive, send)  # not anonymous, or wants it afresh
+                return
+        key = ("front", host, scope["path"], scope["query_string"])
+        entry = self.cache.get(key, counted=False)
+        if entry is None or (entry.vary and any(_header(scope, n) != v for n, v in entry.vary)):
+            await self._fill(scope, receive, send, key)
+            return
+        await self._answer(scope, send, entry, if_none_match)
+
+    async def _answer(
+        self, scope: Scope, send: Send, entry: Entry, if_none_match: bytes | None
+    ) -> None:
+        scope["state"][COUNTED_KEY] = True
+        if self.limiter is not None and entry.limit is not None:
+            retry = await self.limiter.count(scope, entry.limit)
+            if retry is not None:
+                headers, body = too_many_response(retry, entry.dialect or dialect_of(None))
+                await send({"type": "http.response.start", "status": 429, "headers": headers})
+                await send({"type": "http.response.body", "body": body, "more_body": False})
+                return
+        if if_none_match is not None and etag_matches(
+            if_none_match.decode("latin-1"), entry.etag.decode()
+        ):
+            headers = [h for h in entry.headers if h[0] not in (b"content-length", b"content-type")]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            return
+        await send(
+            {"type": "http.response.start", "status": entry.status, "headers": list(entry.headers)}
+        )
+        await send({"type": "http.response.body", "body": entry.body, "more_body": False})
+
+    async def _fill(self, scope: Scope, receive: Receive, send: Send, key: tuple[Any, ...]) -> None:
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start["status"] = message["status"]
+                start["headers"] = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                fill: FrontFill | None = scope["state"].get(FRONT_KEY)
+                if (
+                    fill is not None
+                    and start.get("status") == 200
+                    and not message.get("more_body", False)
+                ):
+                    headers = start["headers"]
+                    etag = next((v for n, v in headers if n == b"etag"), b"")
+                    reads, changes = entry_reads(fill.reads, fill.start)
+                    self.cache.put(
+                        key,
+                        Entry(
+                            reads=reads,
+                            changes=changes,
+                            stored=time.monotonic(),
+                            status=200,
+                            headers=headers,
+                            body=b"".join(chunks),
+                            etag=etag,
+                            limit=fill.limit,
+                            dialect=fill.dialect,
+                            vary=tuple((n, _header(scope, n) or b"") for n in fill.vary),
+                        ),
+                    )
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+
 class ResponseCacheMiddleware:
     """Answers anonymous GETs of cacheable endpoints from the cache, and fills it."""
 
@@ -157,9 +390,9 @@ class ResponseCacheMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         handler = scope.get("route_handler")
-        version = self.cache.version
+        start_versions = self.cache.snapshot()
         if (
-            version is None
+            start_versions is None
             or scope["type"] != ScopeType.HTTP
             or scope["method"] != "GET"
             or scope.get("user") is not None
@@ -173,14 +406,20 @@ class ResponseCacheMiddleware:
         if query is None:
             await self.app(scope, receive, send)
             return
-        host = next((v for k, v in scope["headers"] if k == b"host"), b"")
-        key: tuple[Any, ...] = (host, scope["path"], query)
+        host = _header(scope, b"host") or b""
+        key: tuple[Any, ...] = ("routed", host, scope["path"], query)
         vary: tuple[bytes, ...] = handler.opt.get(VARY_KEY, ())
-        if vary:
-            headers = dict(scope["headers"])
-            key += tuple(headers.get(name, b"") for name in vary)
-        entry = self.cache.get(key)
+        key += tuple(_header(scope, name) or b"" for name in vary)
+        reads: set[str] = set()
+        if canonical(scope["query_string"], handler.opt.get(QUERY_KEY)):
+            scope["state"][FRONT_KEY] = FrontFill(
+                start_versions, reads, handler.opt.get(LIMIT_KEY), dialect_of(handler.opt), vary
+            )
+        entry = None if fresh_wanted(scope) else self.cache.get(key)
         if entry is not None:
+            reads.update(table for table, _ in entry.reads)
+            if entry.changes is not None:
+                reads.add(EVERY_TABLE)
             await send(
                 {
                     "type": "http.response.start",
@@ -200,10 +439,12 @@ class ResponseCacheMiddleware:
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False) and start.get("status") == 200:
+                    tokens, changes = entry_reads(reads, start_versions)
                     self.cache.put(
                         key,
                         Entry(
-                            version=version,
+                            reads=tokens,
+                            changes=changes,
                             stored=time.monotonic(),
                             status=200,
                             headers=start["headers"],
@@ -212,4 +453,8 @@ class ResponseCacheMiddleware:
                     )
             await send(message)
 
-        await self.app(scope, receive, capture)
+        token = _READS.set(reads)
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            _READS.reset(token)

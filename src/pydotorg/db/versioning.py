@@ -1,36 +1,39 @@
-"""The data version: a token in ``service_meta`` that every write changes, in the same transaction.
+"""Data versions: a token per table in ``service_meta`` (``data_version:<table>``) that every
+transaction writing the table changes, as it commits.
 
-Caches compare it to know when what they hold may be stale. Every ORM session of the project
-keeps it (``create_sessionmaker`` installs the listeners), whichever process writes: the API,
-another worker, ``pydotorg seed``. Models whose rows never reach a public response opt out
-with ``cache_versioned = False``. A session whose ``info["response_cache"]`` holds an object
-with ``set_version`` is told the new token at commit, so the writing worker never serves stale
-bytes.
+Caches compare them to know when what they hold may be stale: an entry that read
+``download_release`` ends when that table's token moves, and only then. Every ORM session of
+the project keeps them (``create_sessionmaker`` installs the listeners), whichever process
+writes: the API, another worker, ``pydotorg seed``. Models whose rows never reach a public
+response opt out with ``cache_versioned = False``. A session whose ``info["response_cache"]``
+holds an object with ``changed`` is told the new tokens at commit, so the writing worker never
+serves stale bytes.
+
+The tables a transaction wrote are collected as it flushes and written in one statement, in
+name order, just before it commits: two writers of the same tables lock their version rows in
+the same order, so they queue rather than deadlock.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, update
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import Table, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
 
 from pydotorg.core.meta import ServiceMeta
 
-VERSION_KEY = "data_version"
+VERSION_PREFIX = "data_version:"
 SESSION_INFO_KEY = "response_cache"
+WRITTEN = "data_versions_written"  # session.info: the tables this transaction wrote
 
 
-def _bump(session: Session) -> None:
-    if session.info.get("data_version_bumped"):
-        return
-    token = uuid.uuid4().hex
-    session.info["data_version_bumped"] = token
-    session.execute(
-        update(ServiceMeta).where(ServiceMeta.key == VERSION_KEY).values(value=token),
-        execution_options={"synchronize_session": False},
-    )
+def version_key(table: str) -> str:
+    return VERSION_PREFIX + table
 
 
 def versioned(cls: type) -> bool:
@@ -41,35 +44,72 @@ def versioned(cls: type) -> bool:
     return cls is not ServiceMeta and getattr(cls, "cache_versioned", True)
 
 
+def _tables(mapper: Mapper[Any]) -> set[str]:
+    return {table.name for table in mapper.tables if isinstance(table, Table)}
+
+
+def _wrote(session: Session, tables: Iterable[str]) -> None:
+    session.info.setdefault(WRITTEN, set()).update(tables)
+
+
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
-    changed = [*session.new, *session.dirty, *session.deleted]
-    if any(versioned(type(obj)) for obj in changed):
-        _bump(session)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if versioned(type(obj)):
+            _wrote(session, _tables(obj.__mapper__))
 
 
 def _on_execute(state: Any) -> None:
-    writes = state.is_update or state.is_delete or state.is_insert
-    if writes and not state.session.info.get("data_version_bumped"):
-        mapper = state.bind_mapper
-        if mapper is not None and versioned(mapper.class_):
-            _bump(state.session)
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None:
+        if versioned(mapper.class_):
+            _wrote(session=state.session, tables=_tables(mapper))
+        return
+    table = getattr(state.statement, "table", None)  # a Core statement on a Table
+    if isinstance(table, Table) and table.name != ServiceMeta.__tablename__:
+        _wrote(state.session, {table.name})
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()  # what commit would flush is collected now, and written below
+    tables = sorted(session.info.get(WRITTEN, ()))
+    if not tables:
+        return
+    token = uuid.uuid4().hex
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(ServiceMeta).values(
+        [{"key": version_key(table), "value": token} for table in tables]
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ServiceMeta.key], set_={"value": statement.excluded.value}
+        )
+    )
+    session.info[WRITTEN] = {}  # written: told to the cache at commit
+    session.info["data_versions_token"] = (token, tables)
 
 
 def _after_commit(session: Session) -> None:
-    token = session.info.pop("data_version_bumped", None)
+    session.info.pop(WRITTEN, None)
+    written = session.info.pop("data_versions_token", None)
     listener = session.info.get(SESSION_INFO_KEY)
-    if token is not None and listener is not None:
-        listener.set_version(token)
+    if written is not None and listener is not None:
+        token, tables = written
+        listener.changed(dict.fromkeys(tables, token))
 
 
 def _after_rollback(session: Session) -> None:
-    session.info.pop("data_version_bumped", None)
+    session.info.pop(WRITTEN, None)
+    session.info.pop("data_versions_token", None)
 
 
 def install_version_tracking() -> None:
-    """Make every ORM write bump the data version in its own transaction (idempotent)."""
+    """Make every ORM write change its tables' versions in its own transaction (idempotent)."""
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _on_execute)
+        event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
