@@ -1,0 +1,150 @@
+"""Reads of tables nobody writes, with and without writers of another table, in one run.
+
+One ``pydotorg serve --workers 2`` on a fresh SQLite file with rate-limit counters in Redis
+(every tier out of reach: the limiter still counts), its response cache on. Two phases of
+``DURATION`` seconds each (default 60), alternately, ``ROUNDS`` times (default 1):
+
+- *quiet*: wrk reads ``GET /api/v1/releases?pageSize=20`` and ``GET /api/v1/events/upcoming``
+  (a Lua script alternates them), nothing else;
+- *writers*: the same wrk run while ``WRITERS`` threads (default 4) create OSes with a staff
+  API key, one after another, as fast as the server takes them.
+
+Creating an OS writes ``download_os`` (and its token in ``service_meta``), which neither read
+touches: with entries ended per table they stay cached, and reads should run at the quiet
+phase's rate. The figure is the writers phase's read rate over the quiet phase's (goal: 0.9 or
+better), with the writes made.
+
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/mixed_load.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PORT = int(os.environ.get("PORT", "8797"))
+DURATION = int(os.environ.get("DURATION", "60"))
+ROUNDS = int(os.environ.get("ROUNDS", "1"))
+WRITERS = int(os.environ.get("WRITERS", "4"))
+HUGE = "1000000000/1000000000/1000000000"
+READS = ["/api/v1/releases?pageSize=20", "/api/v1/events/upcoming"]
+PATHS = ", ".join(f'"{p}"' for p in READS)
+LUA = (
+    "local paths = {" + PATHS + "}\nlocal n = 0\nrequest = function()\n  n = n + 1\n"
+    '  return wrk.format("GET", paths[(n % #paths) + 1])\nend\n'
+)
+
+
+def wrk(seconds: int, script: Path) -> tuple[float, int]:
+    """Reads per second and non-2xx answers of one wrk run."""
+    out = subprocess.run(
+        ["wrk", "-t1", "-c16", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{PORT}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, int(bad.group(1)) if bad else 0
+
+
+def write(key: str, stop: threading.Event, made: list[int]) -> None:
+    with httpx.Client(
+        base_url=f"http://127.0.0.1:{PORT}", headers={"Authorization": f"Bearer {key}"}
+    ) as client:
+        while not stop.is_set():
+            slug = f"bench-{uuid.uuid4().hex[:12]}"
+            response = client.post("/api/v1/os/", json={"name": slug, "slug": slug})
+            if response.status_code == 201:
+                made.append(1)
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="pydotorg-mixed."))
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "RATE_"))},
+        "PYDOTORG_VAR_DIR": str(work),
+        "DATABASE_URL": f"sqlite:///{work}/mixed.sqlite3",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "REDIS_KEY_PREFIX": f"bench-mixed-{uuid.uuid4().hex[:8]}:",
+        "RATE_LIMIT_ENABLED": "1",
+        "RATE_LIMITS": f"CRITICAL={HUGE};HIGH={HUGE};MEDIUM={HUGE};LOW={HUGE}",
+        "RESPONSE_CACHE": "1",
+    }
+    pydotorg = [PY, "-m", "pydotorg"]
+    subprocess.run([*pydotorg, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([*pydotorg, "seed"], env=env, check=True, capture_output=True)
+    made_key = subprocess.run(
+        [
+            *pydotorg,
+            "createsuperuser",
+            "--username",
+            "bench",
+            "--email",
+            "bench@example.org",
+            "--no-password",
+            "--api-key",
+            "bench",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    key = re.search(r"(pdo_\S+)", made_key).group(1)  # type: ignore[union-attr]
+    server = subprocess.Popen(
+        [*pydotorg, "serve", "--workers", "2", "--port", str(PORT)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    script = work / "reads.lua"
+    script.write_text(LUA)
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"http://127.0.0.1:{PORT}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        for path in READS:
+            httpx.get(f"http://127.0.0.1:{PORT}{path}").raise_for_status()
+        print(f"load average before: {os.getloadavg()[0]:.2f}")
+        for round_ in range(1, ROUNDS + 1):
+            wrk(5, script)  # warm-up: every worker's cache filled
+            quiet, quiet_bad = wrk(DURATION, script)
+            stop, made = threading.Event(), []
+            threads = [
+                threading.Thread(target=write, args=(key, stop, made)) for _ in range(WRITERS)
+            ]
+            for thread in threads:
+                thread.start()
+            busy, busy_bad = wrk(DURATION, script)
+            stop.set()
+            for thread in threads:
+                thread.join()
+            print(
+                f"round {round_}: quiet {quiet:,.0f} reads/s ({quiet_bad} non-2xx), "
+                f"with {WRITERS} writers {busy:,.0f} reads/s ({busy_bad} non-2xx), "
+                f"{len(made)} OSes created ({len(made) / DURATION:.1f}/s): "
+                f"ratio {busy / quiet:.3f}"
+            )
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
