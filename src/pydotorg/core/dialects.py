@@ -21,6 +21,8 @@ from typing import Any
 
 from litestar.openapi.spec import OpenAPIType, Schema
 
+from pydotorg.core.exceptions import NOT_AUTHENTICATED, PERMISSION_DENIED
+
 DIALECT_KEY = "dialect"
 ErrorBodyOf = Callable[[int, str, dict[str, Any]], Any]
 
@@ -29,7 +31,8 @@ ErrorBodyOf = Callable[[int, str, dict[str, Any]], Any]
 class Dialect:
     """How one family of endpoints writes an error: the body for a status, a detail and the
     guide's ``extra``; the status it uses in place of another; the body of a 429; the scheme a
-    401's ``WWW-Authenticate`` names; and the OpenAPI schema of the body."""
+    401's ``WWW-Authenticate`` names; its own words for kinds of error (``words``, by the
+    error's ``code``); and the OpenAPI schema of the body."""
 
     name: str
     body: ErrorBodyOf
@@ -37,9 +40,14 @@ class Dialect:
     schema: Schema
     challenge: str = "Bearer"
     statuses: Mapping[int, int] = field(default_factory=dict)
+    words: Mapping[str, str] = field(default_factory=dict)
 
     def status(self, status: int) -> int:
         return self.statuses.get(status, status)
+
+    def detail(self, detail: str, code: str | None) -> str:
+        """The detail of an error, in this family's words for its kind if it has them."""
+        return self.words.get(code, detail) if code is not None else detail
 
 
 def dialect_of(opt: Mapping[str, Any] | None) -> Dialect:
@@ -121,6 +129,10 @@ DRF = Dialect(
     ),
     challenge="Token",
     statuses={422: 400},
+    words={
+        NOT_AUTHENTICATED: "Authentication credentials were not provided.",
+        PERMISSION_DENIED: "You do not have permission to perform this action.",
+    },
 )
 
 
