@@ -10,6 +10,10 @@ PERMISSION_DENIED = "permission_denied"
 """The code of a 403 for a caller whose role or key does not allow the call."""
 INACTIVE_ACCOUNT = "inactive_account"
 """The code of a 401 for a credential whose account is not active."""
+UNIQUE = "unique"
+"""The code of a field error for a value another row already has."""
+DOES_NOT_EXIST = "does_not_exist"
+"""The code of a field error for an id that names no row."""
 
 
 class DomainError(Exception):
@@ -41,10 +45,13 @@ class FieldError(DomainError):
 
     status_code = 422
 
-    def __init__(self, field: str, message: str, *, source: str = "body") -> None:
+    def __init__(
+        self, field: str, message: str, *, source: str = "body", code: str | None = None
+    ) -> None:
         super().__init__(
             f"Invalid value for '{field}': {message}",
             extra={"errors": [{"field": field, "message": message, "source": source}]},
+            code=code,
         )
         self.field = field
         self.message = message

@@ -21,7 +21,7 @@ class V2PageService(PythonOrgPages):
             row.path,
             row.keywords,
             row.description,
-            row.content,
+            row.content_html,
             row.is_published,
             row.template_name,
             self.uri("drfGetPage")(row.id),
