@@ -26,7 +26,13 @@ from pydotorg.compat.writes import (
 )
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.services import PageService
-from pydotorg.core.exceptions import DOES_NOT_EXIST, UNIQUE, FieldError
+from pydotorg.core.exceptions import (
+    DOES_NOT_EXIST,
+    UNIQUE,
+    DomainError,
+    FieldError,
+    NotFoundError,
+)
 from pydotorg.core.links import Links
 from pydotorg.core.pagination import MAX_OFFSET, Window
 from pydotorg.core.pagination import Page as Window_Page
@@ -85,6 +91,8 @@ class PythonOrgList:
     """The fields a create (and a v2 replace) must give."""
     verbose_name: ClassVar[str] = ""
     """The model's name in python.org's messages (its ``Meta.verbose_name``)."""
+    object_name: ClassVar[str] = ""
+    """The model's class name on python.org, which its v2 404s name."""
 
     def uri(self, route: str) -> Callable[[int], str]:
         """``resource_uri`` of route's rows by id (made once per service and route)."""
@@ -102,7 +110,10 @@ class PythonOrgList:
 
     # The domain service's operations, answering in the version's shape (its ``read``).
     async def get(self, key: int | str) -> Any:
-        return await super().get(key)  # type: ignore[misc]
+        try:
+            return await super().get(key)  # type: ignore[misc]
+        except NotFoundError as exc:
+            raise self.in_words(exc) from None
 
     async def create(self, data: Any) -> Any:
         try:
@@ -113,13 +124,23 @@ class PythonOrgList:
     async def update(self, key: int, data: Any) -> Any:
         try:
             return await super().update(key, data)  # type: ignore[misc]
-        except FieldError as exc:
+        except (FieldError, NotFoundError) as exc:
             raise self.in_words(exc) from None
 
-    def in_words(self, error: FieldError) -> FieldError:
-        """A write's field error as python.org's v2 words it (DRF's ``UniqueValidator`` and
-        ``HyperlinkedRelatedField``); v1 keeps the domain's words."""
+    async def delete(self, key: int) -> None:
+        try:
+            await super().delete(key)  # type: ignore[misc]
+        except NotFoundError as exc:
+            raise self.in_words(exc) from None
+
+    def in_words(self, error: DomainError) -> DomainError:
+        """An error as python.org's v2 words it (Django's ``get_object_or_404``, DRF's
+        ``UniqueValidator`` and ``HyperlinkedRelatedField``); v1 keeps the domain's words."""
         if self.stem != "drf":
+            return error
+        if isinstance(error, NotFoundError):
+            return NotFoundError(f"No {self.object_name} matches the given query.")
+        if not isinstance(error, FieldError):
             return error
         if error.code == UNIQUE:
             label = FIELD_LABELS.get(error.field, error.field)
@@ -150,7 +171,7 @@ class PythonOrgOSes(PythonOrgList, OSService):
     """OSes as python.org keeps them: deleting one deletes its release files with it (its
     model's ``on_delete=CASCADE``), where the guide's own API refuses while it has files."""
 
-    write_schema, verbose_name = OSWrite, "Operating System"
+    write_schema, verbose_name, object_name = OSWrite, "Operating System", "OS"
     required: ClassVar[tuple[str, ...]] = ("name", "slug")
 
     async def before_delete(self, os: OS) -> None:
@@ -170,7 +191,7 @@ class PythonOrgReleases(PythonOrgList, ReleaseService):
     parse it as one (Renovate's schema fails on a null): a release without a date (three of
     the shipped records) is not served here."""
 
-    write_schema, verbose_name = ReleaseWrite, "Release"
+    write_schema, verbose_name, object_name = ReleaseWrite, "Release", "Release"
     required: ClassVar[tuple[str, ...]] = ("name",)
 
     def body(self, data: Any, *, partial: bool) -> Any:
@@ -185,7 +206,7 @@ class PythonOrgReleases(PythonOrgList, ReleaseService):
 class PythonOrgFiles(PythonOrgList, ReleaseFileService):
     """Release files as python.org lists them (the files of the releases it serves)."""
 
-    write_schema, verbose_name = ReleaseFileWrite, "Release File"
+    write_schema, verbose_name, object_name = ReleaseFileWrite, "Release File", "ReleaseFile"
     required: ClassVar[tuple[str, ...]] = ("name", "os", "release", "url")
     in_release_order = False  # python.org's order: by release name, OS name, file name
 
@@ -204,7 +225,7 @@ class PythonOrgFiles(PythonOrgList, ReleaseFileService):
 
 
 class PythonOrgPages(PythonOrgList, PageService):
-    write_schema, verbose_name = PageWrite, "Page"
+    write_schema, verbose_name, object_name = PageWrite, "Page", "Page"
 
     def body(self, data: Any, *, partial: bool) -> Any:
         return page_body(data)
