@@ -16,36 +16,44 @@ from pydotorg.compat.lookups import Filtering, drf_conditions
 from pydotorg.compat.resources import Made, PythonOrgResource
 from pydotorg.compat.v2.authentication import token_credentials
 from pydotorg.compat.writes import given
-from pydotorg.core.auth import CREDENTIALS_KEY, SAFE_METHODS, Access
+from pydotorg.core.auth import CREDENTIALS_KEY, Access
 from pydotorg.core.dialects import DIALECT_KEY, DRF
 from pydotorg.core.endpoints import DATABASE_KEY, REFUSES_KEY
 from pydotorg.core.exceptions import MethodNotAllowedError
 from pydotorg.core.resources import Id, body, dependency
 
 TAG = "python.org v2"
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def refusals(controller: type[Controller], access: Mapping[bool, Access] | None = None) -> None:
-    """Give each path of ``controller`` handlers that refuse the methods it does not serve,
-    as Django REST framework does: after the caller's credential and permission (an
-    anonymous POST to a read-only resource is a 401, a staff one a 405 ``{"detail": "Method
-    \"POST\" not allowed."}``), with ``Allow``. ``access`` says who may reach the refusal
-    of a safe (``True``) or unsafe (``False``) method, if not the controller's defaults."""
+    """Give each path of ``controller`` handlers that refuse the methods it does not serve
+    (and that no handler of its own refuses), as Django REST framework does: after the
+    caller's credential and permission (an anonymous POST to a read-only resource is a 401, a
+    staff one a 405 ``{"detail": "Method \"POST\" not allowed."}``), with ``Allow``.
+    ``access`` says who may reach the refusal of a read (``True``) or a write (``False``), if
+    not the controller's defaults; ``TRACE`` is refused to anyone, as everywhere here."""
     served: dict[str, set[str]] = defaultdict(set)
+    refused: dict[str, set[str]] = defaultdict(set)
     for value in list(vars(controller).values()):
-        if isinstance(value, HTTPRouteHandler) and not value.opt.get(REFUSES_KEY):
+        if isinstance(value, HTTPRouteHandler):
             for path in value.paths:
-                served[path] |= set(value.http_methods)
+                kind = refused if value.opt.get(REFUSES_KEY) else served
+                kind[path] |= set(value.http_methods)
     for number, (path, methods) in enumerate(sorted(served.items())):
         allowed = tuple(sorted(methods | {"OPTIONS"}))
-        missing = [method for method in METHODS if method not in methods]
-        for safe in (True, False):
-            refused = [method for method in missing if (method in SAFE_METHODS) is safe]
-            if refused:
-                name = f"refuse_{number}_{'reads' if safe else 'writes'}"
-                declared = {} if access is None else {"access": access[safe]}
-                refusal = _refusal(controller, name, path, refused, allowed, declared)
+        missing = {"GET", "TRACE", *UNSAFE} - methods - refused[path]
+        groups = {
+            "reads": (["GET"], None if access is None else access[True]),
+            "writes": (list(UNSAFE), None if access is None else access[False]),
+            "trace": (["TRACE"], Access.PUBLIC),
+        }
+        for group, (candidates, who) in groups.items():
+            methods_refused = [method for method in candidates if method in missing]
+            if methods_refused:
+                name = f"refuse_{number}_{group}"
+                declared = {} if who is None else {"access": who}
+                refusal = _refusal(controller, name, path, methods_refused, allowed, declared)
                 setattr(controller, name, refusal)
 
 

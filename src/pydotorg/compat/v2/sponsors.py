@@ -19,6 +19,7 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from pydotorg.compat.v2.authentication import token_or_guide_credentials
+from pydotorg.compat.v2.drf import refusals
 from pydotorg.core.auth import CREDENTIALS_KEY, Access
 from pydotorg.core.dialects import DIALECT_KEY, DRF
 from pydotorg.core.endpoints import ApiController
@@ -235,5 +236,7 @@ class SponsorsV2Controller(ApiController):
         query.check()
         return await assets.published(name, empty_too)
 
+
+refusals(SponsorsV2Controller)
 
 ROUTES = [SponsorsV2Controller]
