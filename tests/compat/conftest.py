@@ -46,6 +46,13 @@ def v2_staff(server: LiveServer) -> Iterator[httpx.Client]:
         yield client
 
 
+@pytest.fixture
+def v2_user(server: LiveServer) -> Iterator[httpx.Client]:
+    """A signed-in account that is not staff, as v2 reads it (``Token``)."""
+    with scheme_client(server, f"Token {server.credentials['user']}") as client:
+        yield client
+
+
 def pk(uri: str) -> int:
     """The id at the end of a URI, as python.org's clients read it."""
     return int(uri.strip("/").split("/")[-1])

@@ -117,9 +117,13 @@ def test_a_failed_create_is_cleaned_up_file_by_file(
         bad["url"] = "https://evil.example/b.exe"
         failed = post_object(client, bad)
         assert failed.status_code == 400
-        assert failed.json() == {
+        sidecar = "Sidecar URL must match the artifact URL plus '{}'."
+        assert failed.json() == {  # python.org names every broken URL, the sidecars too
             "downloads/release_file": {
-                "url": ["Release file URLs must begin with 'https://www.python.org/'."]
+                "url": ["Release file URLs must begin with 'https://www.python.org/'."],
+                "gpg_signature_file": [sidecar.format(".asc")],
+                "sigstore_bundle_file": [sidecar.format(".sigstore")],
+                "sbom_spdx2_file": [sidecar.format(".spdx.json")],
             }
         }
         broken_sidecar = file_dict(version, rel_pk, 1, "Installer", "c.exe")

@@ -332,6 +332,43 @@ def test_permission_is_checked_before_the_filters(server: LiveServer, plain_key:
         assert anon.get(PLACEMENT, params={"flight": "moon"}).status_code == 401
 
 
+def test_permission_answers_in_python_orgs_words(
+    server: LiveServer, plain_key: str, anon: httpx.Client
+) -> None:
+    """DRF's standard texts for 401, and ``SponsorPublisherPermission.message`` for 403."""
+    for path in (PLACEMENT, f"{ASSETS}?internal_name=logo"):
+        assert anon.get(path).json() == {"detail": "Authentication credentials were not provided."}
+        with keyed(server, "Token", "0123456789abcdef0123456789abcdef01234567") as bad:
+            assert bad.get(path).json() == {"detail": "Invalid token."}
+        with keyed(server, "Token", plain_key) as plain:
+            assert plain.get(path).json() == {"detail": "Must have publisher permission."}
+        with keyed(server, "Basic", "Zm9vOmJhcg==") as basic:  # no credential to DRF
+            assert basic.get(path).json() == {
+                "detail": "Authentication credentials were not provided."
+            }
+
+
+def test_a_write_is_refused_after_the_permission(
+    server: LiveServer, staff: httpx.Client, plain_key: str, anon: httpx.Client
+) -> None:
+    """The views serve GET only; DRF checks the permission before the method (with a key
+    that may write: a read-only key is refused any write, this service's own rule)."""
+    assert anon.post(PLACEMENT, json={}).status_code == 401
+    with keyed(server, "Token", plain_key) as plain:
+        assert plain.post(PLACEMENT, json={}).status_code == 403
+    client, user_id = register(server)
+    with contextlib.closing(client):
+        assert staff.put(f"/api/v1/sponsors/publishers/{user_id}").status_code == 200
+        made = client.post("/api/auth/api-keys", json={"name": "rw", "scopes": ["read", "write"]})
+        assert made.status_code == 201, made.text
+    with keyed(server, "Token", made.json()["key"]) as publisher:
+        for method in ("POST", "PUT", "PATCH", "DELETE"):
+            refused = publisher.request(method, ASSETS)
+            assert refused.status_code == 405
+            assert refused.json() == {"detail": f'Method "{method}" not allowed.'}
+            assert refused.headers["allow"] == "GET, HEAD, OPTIONS"
+
+
 # Sponsorship assets ----------------------------------------------------------------------------
 
 

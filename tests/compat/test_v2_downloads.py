@@ -112,7 +112,7 @@ def test_staff_crud_with_token(
     server: LiveServer,
     v2_staff: httpx.Client,
     anon: httpx.Client,
-    user: httpx.Client,
+    v2_user: httpx.Client,
     as_client: Callable[[str | None], httpx.Client],
     new_release: Callable[..., dict[str, Any]],
 ) -> None:
@@ -122,8 +122,7 @@ def test_staff_crud_with_token(
     body = file_body(release, os_uri, release_uri)
     assert anon.post(f"{V2}release_file/", json=body).status_code == 401
     assert anon.post(f"{V2}release_file/", json=body).headers["www-authenticate"] == "Token"
-    plain = as_client(f"Token {server.credentials['user']}")
-    assert plain.post(f"{V2}release_file/", json=body).status_code == 403
+    assert v2_user.post(f"{V2}release_file/", json=body).status_code == 403
     assert as_client("Token nope").get(f"{V2}release/").status_code == 401
 
     created = v2_staff.post(f"{V2}release_file/", json=body)
@@ -153,7 +152,7 @@ def test_staff_crud_with_token(
     assert v2_staff.patch(uri, json={"filesize": 7}).json()["filesize"] == 7
     assert anon.get(uri).json()["filesize"] == 7
 
-    assert user.delete(uri).status_code == 403
+    assert v2_user.delete(uri).status_code == 403
     assert v2_staff.delete(uri).status_code == 204
     assert anon.get(uri).status_code == 404
 
@@ -161,7 +160,7 @@ def test_staff_crud_with_token(
 def test_delete_by_release(
     v2_staff: httpx.Client,
     anon: httpx.Client,
-    user: httpx.Client,
+    v2_user: httpx.Client,
     new_release: Callable[..., dict[str, Any]],
 ) -> None:
     release = new_release()
@@ -191,7 +190,7 @@ def test_delete_by_release(
         assert answer.json() == refusal
     for kept in (rid, oid):
         assert len(anon.get(f"{V2}release_file/?release={kept}").json()) == 1
-    assert user.delete(path, params={"release": rid}).status_code == 403
+    assert v2_user.delete(path, params={"release": rid}).status_code == 403
     done = v2_staff.delete(path, params={"release": rid})
     assert done.status_code == 204
     assert anon.get(f"{V2}release_file/?release={rid}").json() == []

@@ -44,6 +44,7 @@ from pydotorg.accounts.schemas import (
 from pydotorg.core import clock
 from pydotorg.core.auth import Credential, Identity
 from pydotorg.core.exceptions import (
+    INACTIVE_ACCOUNT,
     FieldError,
     NotAuthenticatedError,
     NotFoundError,
@@ -371,7 +372,9 @@ async def _authenticate_api_key(
         raise NotAuthenticatedError("This API key has expired.")
     user = await session.get(User, key.user_id)
     if user is None or not user.is_active:
-        raise NotAuthenticatedError("The account of this API key is not active.")
+        raise NotAuthenticatedError(
+            "The account of this API key is not active.", code=INACTIVE_ACCOUNT
+        )
     if username is not None and username != user.username:
         raise NotAuthenticatedError("Invalid API key.")
     if key.last_used is None or now - key.last_used >= LAST_USED_PRECISION:

@@ -42,6 +42,7 @@ class InvalidFilter(DomainError):
             pairs[0][1],
             extra={"errors": [{"field": f, "message": m, "source": source} for f, m in pairs]},
         )
+        self.pairs = pairs
 
 
 BOOLEAN_WORDS = frozenset({"true", "True", "1", "false", "False", "0"})
@@ -104,11 +105,14 @@ KINDS: dict[str, Callable[[str], Any]] = {
 
 @dataclass(frozen=True)
 class Field:
-    """A filterable field: its column, how its values read, and the lookups it allows."""
+    """A filterable field: its column, how its values read, and the lookups it allows; a
+    field with ``choices`` (its model field's, as text) takes only those (django-filter's
+    ``ChoiceFilter``)."""
 
     column: Any
     kind: str = "text"
     lookups: frozenset[str] = frozenset({"exact"})
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,12 +235,17 @@ def _one(
     return condition(spec.column, lookup, value)
 
 
+INVALID_RELATION = "Select a valid choice. That choice is not one of the available choices."
+"""Django's ``ModelChoiceField`` on a value that is no id."""
+
+
 def drf_conditions(
     filtering: Filtering, params: Iterable[tuple[str, str]], *, strict: bool
 ) -> list[ColumnElement[bool]]:
-    """django-filter's filters: each declared ``field`` or ``field__lookup`` parameter; any
-    other is ignored, or with ``strict`` (python.org's ``BaseFilterSet``) a 400 under
-    ``error`` naming each. A boolean that is not one reads as no filter, as Django's
+    """django-filter's filters: each declared ``field`` or ``field__lookup`` parameter, every
+    invalid value named in one 400 (as its form validates them all); then any other parameter
+    is ignored, or with ``strict`` (python.org's ``BaseFilterSet``) a 400 under ``error``
+    naming each. A boolean that is not one reads as no filter, as Django's
     ``NullBooleanField`` does."""
     values = dict(params)
     declared: dict[str, tuple[str, str, Field | Relation]] = {}
@@ -245,16 +254,8 @@ def drf_conditions(
         for lookup in lookups:
             key = field_name if lookup == "exact" else f"{field_name}{SEPARATOR}{lookup}"
             declared[key] = (field_name, lookup, target)
-    unknown = [name for name in values if name not in declared]
-    if strict and unknown:
-        messages = []
-        for name in sorted(unknown):
-            field_name, lookup = _split(name)
-            messages.append(
-                ("error", f"'{lookup}' is not an allowed filter on the '{field_name}' field.")
-            )
-        raise InvalidFilter(messages)
     found: list[ColumnElement[bool]] = []
+    invalid: list[tuple[str, str]] = []
     for name, raw in values.items():
         if name not in declared:
             continue
@@ -265,5 +266,33 @@ def drf_conditions(
             continue
         if raw == "":
             continue  # django-filter skips an empty value
-        found.append(_one(field_name, field_name, lookup, target, raw))
+        message = _invalid_choice(target, raw)
+        if message is not None:
+            invalid.append((name, message))
+            continue
+        try:
+            found.append(_one(field_name, field_name, lookup, target, raw))
+        except InvalidFilter as exc:
+            invalid += exc.pairs
+    if invalid:
+        order = list(declared)
+        raise InvalidFilter(sorted(invalid, key=lambda pair: order.index(pair[0])))
+    unknown = [name for name in values if name not in declared]
+    if strict and unknown:
+        messages = []
+        for name in sorted(unknown):
+            field_name, lookup = _split(name)
+            messages.append(
+                ("error", f"'{lookup}' is not an allowed filter on the '{field_name}' field.")
+            )
+        raise InvalidFilter(messages)
     return found
+
+
+def _invalid_choice(target: Field | Relation, raw: str) -> str | None:
+    """django-filter's message for a value its choice field refuses, or None."""
+    if isinstance(target, Relation):
+        return None if ascii_digits(raw) else INVALID_RELATION
+    if target.choices and raw not in target.choices:
+        return f"Select a valid choice. {raw} is not one of the available choices."
+    return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, delete, select
 
 from pydotorg.compat.writes import (
     OSWrite,
@@ -21,12 +21,18 @@ from pydotorg.compat.writes import (
     ReleaseWrite,
     file_body,
     given,
+    page_body,
     release_body,
 )
 from pydotorg.content.pages.models import Page
-from pydotorg.content.pages.schemas import PageCreate
 from pydotorg.content.pages.services import PageService
-from pydotorg.core.exceptions import FieldError
+from pydotorg.core.exceptions import (
+    DOES_NOT_EXIST,
+    UNIQUE,
+    DomainError,
+    FieldError,
+    NotFoundError,
+)
 from pydotorg.core.links import Links
 from pydotorg.core.pagination import MAX_OFFSET, Window
 from pydotorg.core.pagination import Page as Window_Page
@@ -34,10 +40,12 @@ from pydotorg.core.queries import in_byte_order
 from pydotorg.core.services import by_role
 from pydotorg.core.text import ascii_digits
 from pydotorg.downloads.files import ReleaseFileService, python_org_files
-from pydotorg.downloads.models import OS, Release
+from pydotorg.downloads.models import OS, Release, ReleaseFile
 from pydotorg.downloads.services import PYTHON_ORG_ORDER, OSService, ReleaseService
 
 Conditions = Sequence[ColumnElement[bool]]
+FIELD_LABELS = {"url": "URL"}
+"""python.org's fields whose ``verbose_name`` is not their name."""
 EVERYTHING = Window(limit=MAX_OFFSET, offset=0, style="body")
 
 
@@ -81,6 +89,10 @@ class PythonOrgList:
     """What python.org's clients write (``compat.writes``)."""
     required: ClassVar[tuple[str, ...]] = ()
     """The fields a create (and a v2 replace) must give."""
+    verbose_name: ClassVar[str] = ""
+    """The model's name in python.org's messages (its ``Meta.verbose_name``)."""
+    object_name: ClassVar[str] = ""
+    """The model's class name on python.org, which its v2 404s name."""
 
     def uri(self, route: str) -> Callable[[int], str]:
         """``resource_uri`` of route's rows by id (made once per service and route)."""
@@ -98,13 +110,45 @@ class PythonOrgList:
 
     # The domain service's operations, answering in the version's shape (its ``read``).
     async def get(self, key: int | str) -> Any:
-        return await super().get(key)  # type: ignore[misc]
+        try:
+            return await super().get(key)  # type: ignore[misc]
+        except NotFoundError as exc:
+            raise self.in_words(exc) from None
 
     async def create(self, data: Any) -> Any:
-        return await super().create(data)  # type: ignore[misc]
+        try:
+            return await super().create(data)  # type: ignore[misc]
+        except FieldError as exc:
+            raise self.in_words(exc) from None
 
     async def update(self, key: int, data: Any) -> Any:
-        return await super().update(key, data)  # type: ignore[misc]
+        try:
+            return await super().update(key, data)  # type: ignore[misc]
+        except (FieldError, NotFoundError) as exc:
+            raise self.in_words(exc) from None
+
+    async def delete(self, key: int) -> None:
+        try:
+            await super().delete(key)  # type: ignore[misc]
+        except NotFoundError as exc:
+            raise self.in_words(exc) from None
+
+    def in_words(self, error: DomainError) -> DomainError:
+        """An error as python.org's v2 words it (Django's ``get_object_or_404``, DRF's
+        ``UniqueValidator`` and ``HyperlinkedRelatedField``); v1 keeps the domain's words."""
+        if self.stem != "drf":
+            return error
+        if isinstance(error, NotFoundError):
+            return NotFoundError(f"No {self.object_name} matches the given query.")
+        if not isinstance(error, FieldError):
+            return error
+        if error.code == UNIQUE:
+            label = FIELD_LABELS.get(error.field, error.field)
+            message = f"{self.verbose_name} with this {label} already exists."
+            return FieldError(error.field, message, code=UNIQUE)
+        if error.code == DOES_NOT_EXIST:
+            return FieldError(error.field, "Invalid hyperlink - Object does not exist.")
+        return error
 
     async def page(self, window: Window, filters: Any = None) -> Window_Page[Any]:
         page: Window_Page[Any] = await super().page(window, filters)  # type: ignore[misc]
@@ -124,7 +168,14 @@ class PythonOrgList:
 
 
 class PythonOrgOSes(PythonOrgList, OSService):
-    write_schema, required = OSWrite, ("name", "slug")
+    """OSes as python.org keeps them: deleting one deletes its release files with it (its
+    model's ``on_delete=CASCADE``), where the guide's own API refuses while it has files."""
+
+    write_schema, verbose_name, object_name = OSWrite, "Operating System", "OS"
+    required: ClassVar[tuple[str, ...]] = ("name", "slug")
+
+    async def before_delete(self, os: OS) -> None:
+        await self.session.execute(delete(ReleaseFile).where(ReleaseFile.os_id == os.id))
 
     def body(self, data: Any, *, partial: bool) -> Any:
         values = given(data, *(() if partial else self.required))
@@ -140,10 +191,11 @@ class PythonOrgReleases(PythonOrgList, ReleaseService):
     parse it as one (Renovate's schema fails on a null): a release without a date (three of
     the shipped records) is not served here."""
 
-    write_schema, required = ReleaseWrite, ("name",)
+    write_schema, verbose_name, object_name = ReleaseWrite, "Release", "Release"
+    required: ClassVar[tuple[str, ...]] = ("name",)
 
     def body(self, data: Any, *, partial: bool) -> Any:
-        return release_body(data, partial=partial)
+        return release_body(data, partial=partial, required=self.required)
 
     @by_role
     def query(self) -> Select[Release]:
@@ -154,7 +206,8 @@ class PythonOrgReleases(PythonOrgList, ReleaseService):
 class PythonOrgFiles(PythonOrgList, ReleaseFileService):
     """Release files as python.org lists them (the files of the releases it serves)."""
 
-    write_schema, required = ReleaseFileWrite, ("name", "os", "release", "url")
+    write_schema, verbose_name, object_name = ReleaseFileWrite, "Release File", "ReleaseFile"
+    required: ClassVar[tuple[str, ...]] = ("name", "os", "release", "url")
     in_release_order = False  # python.org's order: by release name, OS name, file name
 
     def body(self, data: Any, *, partial: bool) -> Any:
@@ -172,10 +225,10 @@ class PythonOrgFiles(PythonOrgList, ReleaseFileService):
 
 
 class PythonOrgPages(PythonOrgList, PageService):
-    write_schema = PageWrite
+    write_schema, verbose_name, object_name = PageWrite, "Page", "Page"
 
     def body(self, data: Any, *, partial: bool) -> Any:
-        return PageCreate(**given(data))
+        return page_body(data)
 
     @by_role
     def query(self) -> Select[Page]:

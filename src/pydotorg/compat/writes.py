@@ -9,23 +9,18 @@ the version's module into ids.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
 from pydotorg.compat.lookups import InvalidFilter
-from pydotorg.content.pages.schemas import (
-    Body,
-    Keywords,
-    SitePath,
-    Template,
-    Title,
-)
+from pydotorg.content.pages.schemas import Body, Keywords, PageCreate, SitePath, Title
 from pydotorg.core import clock
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.schemas import Description, Name, OptionalUrl, Url
+from pydotorg.core.markup import Markup
+from pydotorg.core.schemas import Description, Name, OptionalUrl, Url, one_line
 from pydotorg.downloads.schemas import (
     FileSize,
     Md5,
@@ -96,6 +91,16 @@ class ReleaseFileWrite(msgspec.Struct, kw_only=True):
     sbom_spdx2_file: OptionalUrl | UnsetType = UNSET
 
 
+TemplateOrBlank = Annotated[
+    str,
+    one_line(
+        255,
+        description="The site template that shows the page; blank (python.org's default) for "
+        "the site's default one.",
+    ),
+]
+
+
 class PageWrite(msgspec.Struct, kw_only=True):
     """A page as python.org's v1 takes it."""
 
@@ -105,7 +110,14 @@ class PageWrite(msgspec.Struct, kw_only=True):
     description: Description | UnsetType = UNSET
     content: Body | UnsetType = UNSET
     is_published: bool | UnsetType = UNSET
-    template_name: Template | UnsetType = UNSET
+    template_name: TemplateOrBlank | UnsetType = UNSET
+
+
+def page_body(data: PageWrite) -> PageCreate:
+    """The domain's page create body, with python.org's defaults for a page: its content is
+    reStructuredText (``pages.models.DEFAULT_MARKUP_TYPE``) and its template blank."""
+    values = {"template_name": "", **given(data)}
+    return PageCreate(**values, content_type=Markup.RESTRUCTUREDTEXT)
 
 
 REQUIRED = "This field is required."
@@ -120,15 +132,20 @@ def given(data: msgspec.Struct, *required: str) -> dict[str, Any]:
     return values
 
 
-def release_body(data: ReleaseWrite, *, partial: bool) -> Any:
-    """The domain's release create (or update) body; ``version`` must agree with the name."""
-    values = given(data, *(() if partial else ("name",)))
+def release_body(data: ReleaseWrite, *, partial: bool, required: tuple[str, ...]) -> Any:
+    """The domain's release create (or update) body; ``version`` must agree with the name, and
+    a ``release_date`` without a zone is in UTC, as Django reads it on python.org (``USE_TZ``,
+    ``TIME_ZONE = "UTC"``)."""
+    values = given(data, *(() if partial else required))
     version = values.pop("version", None)
     values.pop("is_latest", None)
     values.pop("pre_release", None)
     name = values.get("name")
     if version is not None and name is not None and parse_release_name(name).major != version:
         raise FieldError("version", f"must be the major version of the name ({name})")
+    moment = values.get("release_date")
+    if moment is not None and moment.tzinfo is None:
+        values["release_date"] = moment.replace(tzinfo=UTC)  # python.org's TIME_ZONE is UTC
     if partial:
         return ReleaseUpdate(**values)
     values.setdefault("release_date", clock.now())

@@ -13,8 +13,11 @@ How a token becomes an :class:`Identity` is the accounts domain's business; the 
 ``authenticate`` function to the middleware, so ``core`` depends on no domain.
 
 The middleware only *records* a refused credential; the app-wide guard :func:`authorize` raises
-it, and then checks the endpoint's :class:`Access` (``core.endpoints`` derives it from the
-method and the controller unless the handler declares one). Guards run inside the route, after
+it (or, for a family of endpoints that reads the header its own way, what its
+:data:`CREDENTIALS_KEY` reader answers: python.org's v2 knows ``Token`` only, and takes any
+other scheme for no credential at all), and then checks the endpoint's :class:`Access`
+(``core.endpoints`` derives it from the method and the controller unless the handler declares
+one). Guards run inside the route, after
 the rate limiter, so a 401 is counted against the caller's address like any anonymous request
 (guessing keys costs the guesser their limit) and carries the RateLimit and X-Request-ID
 headers like any answer.
@@ -35,12 +38,21 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.database import sessionmaker_from
-from pydotorg.core.exceptions import NotAuthenticatedError, PermissionDeniedError
+from pydotorg.core.exceptions import (
+    NOT_AUTHENTICATED,
+    PERMISSION_DENIED,
+    DomainError,
+    NotAuthenticatedError,
+    PermissionDeniedError,
+)
 from pydotorg.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REFUSED_KEY = "refused_credentials"
 ACCESS_KEY = "access"
+CREDENTIALS_KEY = "credentials"
+"""A handler's ``opt`` key for how its family reads the ``Authorization`` header (a
+:data:`CredentialReader`); by default, as the middleware did (:func:`refused_credential`)."""
 BEARER_SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
@@ -142,6 +154,17 @@ class AuthenticationMiddleware:
         return identity
 
 
+CredentialReader = Callable[[ASGIConnection[Any, Any, Any, Any]], DomainError | None]
+"""Given a request the middleware has read (``scope["user"]``, its refusal), the refusal to
+answer with, or None; it may take the caller for anonymous (``scope["user"] = None``)."""
+
+
+def refused_credential(connection: ASGIConnection[Any, Any, Any, Any]) -> DomainError | None:
+    """The middleware's refusal of the request's credential, if it refused it."""
+    refusal: DomainError | None = connection.scope.get("state", {}).get(REFUSED_KEY)
+    return refusal
+
+
 def credentials_refused(scope: Scope) -> bool:
     """The request sent an ``Authorization`` header that was refused (it is no anonymous one)."""
     return REFUSED_KEY in scope.get("state", {})
@@ -153,26 +176,30 @@ def require(connection: ASGIConnection[Any, Any, Any, Any], access: Access) -> I
     if access is Access.PUBLIC:
         return identity
     if identity is None:
-        raise NotAuthenticatedError("Authentication required.")
+        raise NotAuthenticatedError("Authentication required.", code=NOT_AUTHENTICATED)
     if access is Access.STAFF and not identity.is_staff:
-        raise PermissionDeniedError("Staff permission required.")
+        raise PermissionDeniedError("Staff permission required.", code=PERMISSION_DENIED)
     if access is Access.SUPERUSER and not identity.is_superuser:
-        raise PermissionDeniedError("Superuser permission required.")
+        raise PermissionDeniedError("Superuser permission required.", code=PERMISSION_DENIED)
     if identity.scopes is not None:
         needed = "read" if connection.scope.get("method") in SAFE_METHODS else "write"
         if needed not in identity.scopes:
-            raise PermissionDeniedError(f"This API key lacks the '{needed}' scope.")
+            raise PermissionDeniedError(
+                f"This API key lacks the '{needed}' scope.", code=PERMISSION_DENIED
+            )
     return identity
 
 
 async def authorize(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """The app-wide guard: a refused credential's 401, then the endpoint's access rule.
+    """The app-wide guard: a refused credential's 401 (as the endpoint's family reads the
+    header), then the endpoint's access rule.
 
     A coroutine function, because Litestar runs a plain function guard in a worker thread,
     a thread hop on every request for a check of a few attribute reads."""
-    error = connection.scope.get("state", {}).get(REFUSED_KEY)
+    read: CredentialReader = handler.opt.get(CREDENTIALS_KEY, refused_credential)
+    error = read(connection)
     if error is not None:
         raise error
     require(connection, handler.opt.get(ACCESS_KEY, Access.PUBLIC))

@@ -15,11 +15,14 @@ applied by configuration and no handler writes an error body of its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from litestar.openapi.spec import OpenAPIType, Schema
+
+from pydotorg.core.exceptions import NOT_AUTHENTICATED, PERMISSION_DENIED
 
 DIALECT_KEY = "dialect"
 ErrorBodyOf = Callable[[int, str, dict[str, Any]], Any]
@@ -29,7 +32,8 @@ ErrorBodyOf = Callable[[int, str, dict[str, Any]], Any]
 class Dialect:
     """How one family of endpoints writes an error: the body for a status, a detail and the
     guide's ``extra``; the status it uses in place of another; the body of a 429; the scheme a
-    401's ``WWW-Authenticate`` names; and the OpenAPI schema of the body."""
+    401's ``WWW-Authenticate`` names; its own words for kinds of error (``words``, by the
+    error's ``code``); and the OpenAPI schema of the body."""
 
     name: str
     body: ErrorBodyOf
@@ -37,9 +41,14 @@ class Dialect:
     schema: Schema
     challenge: str = "Bearer"
     statuses: Mapping[int, int] = field(default_factory=dict)
+    words: Mapping[str, str] = field(default_factory=dict)
 
     def status(self, status: int) -> int:
         return self.statuses.get(status, status)
+
+    def detail(self, detail: str, code: str | None) -> str:
+        """The detail of an error, in this family's words for its kind if it has them."""
+        return self.words.get(code, detail) if code is not None else detail
 
 
 def dialect_of(opt: Mapping[str, Any] | None) -> Dialect:
@@ -50,15 +59,19 @@ def dialect_of(opt: Mapping[str, Any] | None) -> Dialect:
     return dialect
 
 
-def field_errors(extra: Mapping[str, Any]) -> dict[str, list[str]]:
-    """The guide's ``extra.errors`` as Django's ``{"field": ["message", ...]}``; errors that
-    name no field go under ``non_field_errors``, as Django REST framework puts them."""
+def field_errors(
+    extra: Mapping[str, Any], reword: Callable[[str], str] | None = None
+) -> dict[str, list[str]]:
+    """The guide's ``extra.errors`` as Django's ``{"field": ["message", ...]}``, each message
+    in the family's words (``reword``) if it has its own; errors that name no field go under
+    ``non_field_errors``, as Django REST framework puts them."""
     fields: dict[str, list[str]] = {}
     for error in extra.get("errors") or ():
         if not isinstance(error, Mapping):
             continue
         name = error.get("field") or "non_field_errors"
-        fields.setdefault(str(name), []).append(str(error.get("message") or "Invalid value."))
+        message = str(error.get("message") or "Invalid value.")
+        fields.setdefault(str(name), []).append(reword(message) if reword else message)
     return fields
 
 
@@ -100,8 +113,49 @@ def throttled_detail(seconds: int) -> str:
     return f"Request was throttled. Expected available in {seconds} {unit}."
 
 
+DRF_DATETIME = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
+PYTHON_TYPES = {"array": "list", "str": "str", "int": "int", "float": "float", "bool": "bool"}
+DRF_FIELD_WORDS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"Expected `[^`]+`, got `null`"), lambda _: "This field may not be null."),
+    (re.compile(r"Expected `str` of length >= 1"), lambda _: "This field may not be blank."),
+    (
+        re.compile(r"Expected `str` of length <= (\d+)"),
+        lambda m: f"Ensure this field has no more than {m[1]} characters.",
+    ),
+    (re.compile(r"Expected `int`, got `\w+`"), lambda _: "A valid integer is required."),
+    (re.compile(r"Expected `bool`, got `\w+`"), lambda _: "Must be a valid boolean."),
+    (
+        re.compile(r"Expected `int` >= (-?\d+)"),
+        lambda m: f"Ensure this value is greater than or equal to {m[1]}.",
+    ),
+    (
+        re.compile(r"Expected `int` <= (-?\d+)"),
+        lambda m: f"Ensure this value is less than or equal to {m[1]}.",
+    ),
+    (
+        re.compile(r"Expected `datetime`, got `\w+`|Invalid RFC3339 encoded datetime"),
+        lambda _: f"Datetime has wrong format. Use one of these formats instead: {DRF_DATETIME}.",
+    ),
+    (
+        re.compile(r"Expected `object`, got `(\w+)`"),
+        lambda m: f"Invalid data. Expected a dictionary, but got {PYTHON_TYPES.get(m[1], m[1])}.",
+    ),
+)
+"""Django REST framework's words for what the request decoder (msgspec) reports in its own:
+a null, a blank, a too long text, a value of the wrong type, a number out of range."""
+
+
+def drf_words(message: str) -> str:
+    """A field's message as Django REST framework words it, where it has words of its own."""
+    for pattern, words in DRF_FIELD_WORDS:
+        found = pattern.fullmatch(message)
+        if found is not None:
+            return words(found)
+    return message
+
+
 def _drf_body(status: int, detail: str, extra: dict[str, Any]) -> Any:
-    fields = field_errors(extra)
+    fields = field_errors(extra, drf_words)
     if fields and status == 400:
         return fields
     return {"detail": detail}
@@ -121,6 +175,10 @@ DRF = Dialect(
     ),
     challenge="Token",
     statuses={422: 400},
+    words={
+        NOT_AUTHENTICATED: "Authentication credentials were not provided.",
+        PERMISSION_DENIED: "You do not have permission to perform this action.",
+    },
 )
 
 

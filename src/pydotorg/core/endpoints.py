@@ -26,6 +26,7 @@ pagination links keep to.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -74,6 +75,8 @@ ERRORS_KEY = "errors"
 ALSO_AS_KEY = "also_as"
 # ``database=False``: the handler never reaches the database, so it cannot answer 503 for it.
 DATABASE_KEY = "database"
+# ``refuses=True``: the handler only refuses its methods (405), so ``Allow`` does not list them.
+REFUSES_KEY = "refuses"
 STATUS_TEXT = {
     400: "Malformed request: bad JSON, wrong parameter types, out-of-range values, or control "
     "characters in a query parameter.",
@@ -165,21 +168,35 @@ def configure_endpoints(app: Litestar, limits: Limits) -> None:
     complete_allow_headers(app)
 
 
+@dataclass(frozen=True)
+class ServedMethods:
+    """What an ``OPTIONS`` handler reads of its route: the methods the path serves."""
+
+    methods: frozenset[str]
+
+
 def complete_allow_headers(app: Litestar) -> None:
-    """Make every ``OPTIONS`` answer list all of its path's methods.
+    """Make every ``OPTIONS`` answer list all of its path's methods, and only those it serves.
 
     Litestar makes one ``OPTIONS`` handler per path, bound to the route object that existed
     when the path's first handlers were registered; handlers registered for the same path later
     make a new route, and the old handler keeps answering the old route's methods. Bind each
-    ``OPTIONS`` handler to its path's final route.
+    ``OPTIONS`` handler to its path's final route, less the methods a handler only refuses
+    (``refuses=True``: a 405 after the guard, as python.org's v2 answers them).
     """
     for route in app.routes:
         if not isinstance(route, HTTPRoute) or "OPTIONS" not in route.route_handler_map:
             continue
         handler, _ = route.route_handler_map["OPTIONS"]
+        refused = {
+            method
+            for method, (other, _) in route.route_handler_map.items()
+            if other.opt.get(REFUSES_KEY)
+        }
+        served = ServedMethods(frozenset(route.methods) - refused) if refused else route
         for cell in getattr(handler.fn, "__closure__", None) or ():
             if isinstance(cell.cell_contents, HTTPRoute):
-                cell.cell_contents = route
+                cell.cell_contents = served
 
 
 def close_request_bodies(document: OpenAPI) -> None:

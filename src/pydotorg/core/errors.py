@@ -38,6 +38,7 @@ from pydotorg.core.exceptions import (
     ConflictError,
     DatabaseUnavailableError,
     DomainError,
+    MethodNotAllowedError,
     RateLimitedError,
     ServiceUnavailableError,
 )
@@ -61,15 +62,17 @@ def error_response(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
     request: Request[Any, Any, Any] | None = None,
+    code: str | None = None,
 ) -> Response[Any]:
-    """An error answer, in the dialect of the endpoint that met it (``core.dialects``)."""
+    """An error answer, in the dialect of the endpoint that met it (``core.dialects``), in
+    its words for the error's ``code`` if it has them."""
     handler = None if request is None else request.scope.get("route_handler")
     dialect = dialect_of(None if handler is None else handler.opt)
     status_code = dialect.status(status_code)
     if status_code == 401:
         headers = {**(headers or {}), "WWW-Authenticate": dialect.challenge}
     return Response(
-        content=dialect.body(status_code, detail, extra or {}),
+        content=dialect.body(status_code, dialect.detail(detail, code), extra or {}),
         status_code=status_code,
         media_type=MediaType.JSON,
         headers=headers,
@@ -145,7 +148,11 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Re
         )
     if isinstance(exc, ServiceUnavailableError):
         headers = {"Retry-After": str(exc.retry_after)}
-    return error_response(exc.status_code, exc.detail, exc.extra, headers=headers, request=request)
+    if isinstance(exc, MethodNotAllowedError):
+        headers = {"Allow": ", ".join(exc.allowed)}
+    return error_response(
+        exc.status_code, exc.detail, exc.extra, headers=headers, request=request, code=exc.code
+    )
 
 
 def handle_integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:

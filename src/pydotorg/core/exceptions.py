@@ -4,16 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+NOT_AUTHENTICATED = "not_authenticated"
+"""The code of a 401 for a caller who sent no credential where one is needed."""
+PERMISSION_DENIED = "permission_denied"
+"""The code of a 403 for a caller whose role or key does not allow the call."""
+INACTIVE_ACCOUNT = "inactive_account"
+"""The code of a 401 for a credential whose account is not active."""
+UNIQUE = "unique"
+"""The code of a field error for a value another row already has."""
+DOES_NOT_EXIST = "does_not_exist"
+"""The code of a field error for an id that names no row."""
+
 
 class DomainError(Exception):
-    """Base of every error a service raises on purpose."""
+    """Base of every error a service raises on purpose. ``code`` names a kind of error that a
+    family of endpoints words in its own way (``core.dialects``: ``"not_authenticated"`` is
+    Django REST framework's "Authentication credentials were not provided.")."""
 
     status_code = 400
 
-    def __init__(self, detail: str, *, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, detail: str, *, extra: dict[str, Any] | None = None, code: str | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.extra = extra or {}
+        self.code = code
 
 
 class NotFoundError(DomainError):
@@ -29,13 +45,30 @@ class FieldError(DomainError):
 
     status_code = 422
 
-    def __init__(self, field: str, message: str, *, source: str = "body") -> None:
+    def __init__(
+        self, field: str, message: str, *, source: str = "body", code: str | None = None
+    ) -> None:
         super().__init__(
             f"Invalid value for '{field}': {message}",
             extra={"errors": [{"field": field, "message": message, "source": source}]},
+            code=code,
         )
         self.field = field
         self.message = message
+
+
+class FieldErrors(DomainError):
+    """Semantic validation failures on several named fields at once (422), each a
+    ``(field, message)`` in the order they were found; the detail names the first."""
+
+    status_code = 422
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        field, message = errors[0]
+        super().__init__(
+            f"Invalid value for '{field}': {message}",
+            extra={"errors": [{"field": f, "message": m, "source": "body"} for f, m in errors]},
+        )
 
 
 class ParameterError(FieldError):
@@ -64,6 +97,17 @@ class NotAuthenticatedError(DomainError):
 
 class PermissionDeniedError(DomainError):
     status_code = 403
+
+
+class MethodNotAllowedError(DomainError):
+    """A method the path does not serve, refused once the caller may call it (405, with
+    ``Allow``): as Django REST framework checks the caller before the method."""
+
+    status_code = 405
+
+    def __init__(self, method: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(f'Method "{method}" not allowed.')
+        self.allowed = allowed
 
 
 class ServiceUnavailableError(DomainError):

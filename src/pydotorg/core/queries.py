@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 
 from pydotorg.core.database import Database
-from pydotorg.core.exceptions import FieldError, NotFoundError
+from pydotorg.core.exceptions import DOES_NOT_EXIST, UNIQUE, FieldError, NotFoundError
 from pydotorg.core.pagination import Window
 from pydotorg.core.text import ascii_digits
 from pydotorg.core.views import ViewStatement, view_of
@@ -316,7 +316,7 @@ class Repository(Generic[M]):
         """The row a request body refers to by id in ``field``, or 422 naming the field."""
         row = await self.session.get(self.model, key)
         if row is None:
-            raise FieldError(field, f"no {self.noun} with id {key}")
+            raise FieldError(field, f"no {self.noun} with id {key}", code=DOES_NOT_EXIST)
         return row
 
     async def references(self, keys: Sequence[int], *, field: str) -> list[M]:
@@ -328,7 +328,7 @@ class Repository(Generic[M]):
         found: dict[int, M] = {row.id: row for row in rows}  # type: ignore[attr-defined]
         missing = [key for key in keys if key not in found]
         if missing:
-            raise FieldError(field, f"no {self.noun} with id {missing[0]}")
+            raise FieldError(field, f"no {self.noun} with id {missing[0]}", code=DOES_NOT_EXIST)
         return [found[key] for key in dict.fromkeys(keys)]
 
     async def check_unique(
@@ -346,7 +346,9 @@ class Repository(Generic[M]):
             )
             if taken is not None:
                 raise FieldError(
-                    field, f"{article(self.noun)} with {field} {values[field]!r} already exists"
+                    field,
+                    f"{article(self.noun)} with {field} {values[field]!r} already exists",
+                    code=UNIQUE,
                 )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pydotorg.core.exceptions import FieldError, NotFoundError
+from pydotorg.core.exceptions import FieldError, FieldErrors, NotFoundError
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import SelectT, in_byte_order, page_in_groups, where_given
 from pydotorg.core.resources import CrudService, to_schema
@@ -48,6 +48,7 @@ SIDECAR_SUFFIXES = {
     "sbom_spdx2_file": ".spdx.json",
 }
 URL_FIELDS = ("url", *SIDECAR_SUFFIXES)
+HTTPS_ONLY = f"Release file URLs must begin with '{URL_PREFIX}'."
 SOURCE_OS_SLUG = "source"
 
 
@@ -78,14 +79,32 @@ def slugify_file(release_slug: str, name: str) -> str:
     return f"{release_slug}-" + re.sub(r"[^0-9A-Za-z]+", "-", name).strip("-")
 
 
-def check_urls(values: dict[str, Any]) -> None:
-    url = values["url"]
-    if not url.startswith(URL_PREFIX):
-        raise FieldError("url", f"Release file URLs must begin with '{URL_PREFIX}'.")
-    for field, suffix in SIDECAR_SUFFIXES.items():
+def url_errors(
+    values: dict[str, Any], previous: dict[str, Any] | None = None
+) -> list[tuple[str, str]]:
+    """python.org's rules for a release file's URLs, in its words and order
+    (``validate_release_file_urls``): each URL given must start with ``URL_PREFIX``, unless it
+    is the one already stored (``previous``; older files have ``http://`` URLs), then each
+    signature or SBOM URL given must be the file's URL plus its suffix."""
+    errors = []
+    for field in URL_FIELDS:
+        value = values.get(field) or ""
+        kept = previous is not None and value == (previous.get(field) or "")
+        if value and not value.startswith(URL_PREFIX) and not kept:
+            errors.append((field, HTTPS_ONLY))
+    url = values.get("url") or ""
+    for field, suffix in SIDECAR_SUFFIXES.items() if url else ():
         sidecar = values.get(field) or ""
         if sidecar and sidecar != url + suffix:
-            raise FieldError(field, f"must be the file URL followed by '{suffix}': {url}{suffix}")
+            errors.append((field, f"Sidecar URL must match the artifact URL plus '{suffix}'."))
+    return errors
+
+
+def check_urls(values: dict[str, Any], previous: dict[str, Any] | None = None) -> None:
+    """A 422 naming every URL that breaks :func:`url_errors`' rules."""
+    errors = url_errors(values, previous)
+    if errors:
+        raise FieldErrors(errors)
 
 
 @dataclass(frozen=True)
@@ -375,7 +394,8 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
         if "release_id" in values:
             await self.rows(Release).reference(values["release_id"], field="release")
         if any(field in values for field in URL_FIELDS):
-            check_urls({field: values.get(field, getattr(row, field)) for field in URL_FIELDS})
+            stored = {field: getattr(row, field) for field in URL_FIELDS}
+            check_urls({**stored, **{f: values[f] for f in URL_FIELDS if f in values}}, stored)
         classified(values, values.get("url", row.url), derive_all="url" in values)
         merged = {
             name: values.get(name, getattr(row, name))

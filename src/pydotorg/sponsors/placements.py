@@ -34,7 +34,7 @@ class LogoPlacementService(Service):
     async def require_publisher(self) -> None:
         """403 unless the caller may read what sponsors publish (placements and assets)."""
         if not await self.may_publish():
-            raise PermissionDeniedError("Must have the sponsor_publisher permission.")
+            raise PermissionDeniedError("Must have publisher permission.")  # python.org's words
 
     async def placements(
         self, publisher: str | None, flight: str | None, year: int | None

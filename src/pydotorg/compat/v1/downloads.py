@@ -120,7 +120,7 @@ class V1OSController(TastypieController):
     filtering = OS_FILTERING
     options = {
         "list": {"description": LIST + "Filters: `name`, `slug` (exact)."},
-        "delete": {"errors": (409,)},
+        "delete": {"summary": "python.org v1: delete an OS and its files (staff)"},
     }
 
 

@@ -23,7 +23,7 @@ class V1PageService(PythonOrgPages):
             row.keywords,
             row.description,
             row.path,
-            row.content,
+            row.content_html,
             row.is_published,
             row.template_name,
             self.uri("tastypieGetPage")(row.id),

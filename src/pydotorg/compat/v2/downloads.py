@@ -9,7 +9,7 @@ with ``Authorization: Token <key>``: POST (201 and ``Location``), PUT, PATCH, DE
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from litestar import Request, delete
 from litestar.di import NamedDependency
@@ -27,6 +27,8 @@ from pydotorg.compat.v2.schemas import V2OS, V2Release, V2ReleaseFile
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 
 BOOLEAN = "boolean"
+VERSION_CHOICES = ("3", "2", "1", "100")
+"""python.org's ``Release.PYTHON_VERSION_CHOICES``: Python 3, 2, 1 and the install manager."""
 OS_FILTERS = Filtering({"name": Field(OS.name), "slug": Field(OS.slug)})
 RELEASE_FILTERS = Filtering(
     {
@@ -34,7 +36,7 @@ RELEASE_FILTERS = Filtering(
         "slug": Field(Release.slug),
         "is_published": Field(Release.is_published, BOOLEAN),
         "pre_release": Field(Release.pre_release, BOOLEAN),
-        "version": Field(Release.major, "integer"),
+        "version": Field(Release.major, "integer", choices=VERSION_CHOICES),
         "release_date": Field(Release.release_date, "datetime"),
     }
 )
@@ -55,6 +57,8 @@ class V2OSService(PythonOrgOSes):
 
 
 class V2ReleaseService(PythonOrgReleases):
+    required: ClassVar[tuple[str, ...]] = ("name", "slug")  # DRF's: the model's slug has no default
+
     def read(self, row: Any) -> Any:
         return V2Release(
             row.name,
@@ -84,6 +88,14 @@ FILE_COLUMNS = tuple(
 
 
 class V2ReleaseFileService(PythonOrgFiles):
+    required: ClassVar[tuple[str, ...]] = (
+        "name",
+        "slug",
+        "os",
+        "release",
+        "url",
+    )  # DRF's, in its serializer's order
+
     def read(self, row: Any) -> Any:
         return self.reader()(row)
 
@@ -138,7 +150,7 @@ class V2OSController(DRFController):
     noun, plural, called = "OS", "OS", ("an OS", "OSes")
     options = {
         "list": {"description": LIST + "`name`, `slug`; other parameters are ignored."},
-        "delete": {"errors": (409,)},
+        "delete": {"summary": "python.org v2: delete an OS and its files (staff)"},
     }
 
 
@@ -148,7 +160,8 @@ class V2ReleaseController(DRFController):
     options = {
         "list": {
             "description": LIST + "`name`, `slug`, `is_published`, `pre_release` "
-            "(true/false/1/0), `version` (major), `release_date`; other parameters are "
+            "(true/false/1/0), `version` (the major version, one of python.org's choices 1, "
+            "2, 3 and 100, else a 400 naming it), `release_date`; other parameters are "
             "ignored. Unpublished releases are listed to staff only."
         },
         "get": {"description": "An unpublished release is a 404 to anyone but staff."},

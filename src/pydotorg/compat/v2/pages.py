@@ -1,7 +1,9 @@
 """python.org's v2 pages API (``/api/v2/pages/page/``): read-only, over the pages service.
 
 Published pages to anyone, every page to staff, in python.org's order (title, then path); an
-unpublished page is a 404 to anyone else. POST, PUT, PATCH and DELETE are 405, as on python.org.
+unpublished page is a 404 to anyone else. ``content`` is the page rendered (sanitised HTML), as
+python.org's markup field reads. POST, PUT, PATCH and DELETE are refused as on python.org:
+401 to anonymous callers, 403 to accounts that are not staff, 405 to staff.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ class V2PageService(PythonOrgPages):
             row.path,
             row.keywords,
             row.description,
-            row.content,
+            row.content_html,
             row.is_published,
             row.template_name,
             self.uri("drfGetPage")(row.id),

@@ -7,6 +7,7 @@ from litestar import get
 from litestar.di import NamedDependency
 
 from pydotorg.compat.v2.drf import DRFController
+from pydotorg.core.auth import Access
 from pydotorg.core.services import Service, services
 
 ROOT = "/api/v2/"
@@ -22,6 +23,7 @@ class ApiRootService(Service):
 class ApiRootV2Controller(DRFController):
     path = ROOT
     dependencies = services(service=ApiRootService)
+    refusal_access = {True: Access.PUBLIC, False: Access.PUBLIC}  # DRF's ``AllowAny``
 
     @get(
         "/",

@@ -14,14 +14,16 @@ import re
 from typing import Annotated, Any
 
 import msgspec
-from litestar import get
+from litestar import Request, get, route
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
-from pydotorg.core.auth import Access
+from pydotorg.compat.v2.authentication import token_or_guide_credentials
+from pydotorg.compat.v2.drf import refusals
+from pydotorg.core.auth import CREDENTIALS_KEY, Access
 from pydotorg.core.dialects import DIALECT_KEY, DRF
 from pydotorg.core.endpoints import ApiController
-from pydotorg.core.exceptions import DomainError
+from pydotorg.core.exceptions import DomainError, MethodNotAllowedError
 from pydotorg.core.services import services
 from pydotorg.sponsors.assets import AssetService
 from pydotorg.sponsors.models import FLIGHTS, PUBLISHERS
@@ -164,9 +166,24 @@ class SponsorsV2Controller(ApiController):
 
     path = "/api/v2/sponsors"
     tags = ["python.org v2"]
-    opt = {DIALECT_KEY: DRF}
+    opt = {DIALECT_KEY: DRF, CREDENTIALS_KEY: token_or_guide_credentials}
     read_access = Access.SIGNED_IN
     dependencies = services(placements=LogoPlacementService, assets=AssetService)
+
+    @route(
+        ["/logo-placement", "/sponsorship-assets"],
+        http_method=["POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+        status_code=405,
+        access=Access.SIGNED_IN,
+        refuses=True,
+    )
+    async def refuse_writes(
+        self, request: Request[Any, Any, Any], placements: NamedDependency[LogoPlacementService]
+    ) -> None:
+        """Django REST framework's order: the publisher permission, then the method."""
+        await placements.require_publisher()
+        raise MethodNotAllowedError(request.method, ("GET", "OPTIONS"))
 
     @get(
         "/logo-placement",
@@ -219,5 +236,7 @@ class SponsorsV2Controller(ApiController):
         query.check()
         return await assets.published(name, empty_too)
 
+
+refusals(SponsorsV2Controller)
 
 ROUTES = [SponsorsV2Controller]
