@@ -137,8 +137,8 @@ class PythonOrgOSes(PythonOrgList, OSService):
 
 class PythonOrgReleases(PythonOrgList, ReleaseService):
     """Releases as python.org lists them. Every python.org release has a date, and its clients
-    parse it as one (Renovate's schema fails on a null): a release without a date (three of
-    the shipped records) is not served here."""
+    parse it as one (Renovate's schema fails on a null): a release without a date (none of
+    the shipped records; the guide's API can make one) is not served here."""
 
     write_schema, required = ReleaseWrite, ("name",)
 
