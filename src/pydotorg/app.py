@@ -41,6 +41,7 @@ from pydotorg.core.render_pool import render_lifespan
 from pydotorg.core.requests import ApiRequest
 from pydotorg.core.response_cache import ResponseCache, ResponseCacheMiddleware, version_poller
 from pydotorg.core.responses import ApiResponse
+from pydotorg.core.slashes import SlashedPaths, document_slashes
 from pydotorg.domains import DOMAINS
 from pydotorg.search.engines import search_engine
 from pydotorg.settings import Settings, get_settings
@@ -105,11 +106,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     configure_endpoints(app, limits)
+    document_slashes(app, app.openapi_schema)
     app.state.routes = Routes(app)
     # Litestar offers no middleware around its router, whose 404 and 405 answers would skip
     # every layer above: the edge and CORS wrap the handler its ``__call__`` runs.
     handler = app.asgi_handler
     if settings.cors_origins:
         handler = CorsMiddleware(handler, origins=settings.cors_origins)
-    app.asgi_handler = Edge(handler, limiter=limiter, access_log=settings.access_log)
+    app.asgi_handler = Edge(
+        handler, limiter=limiter, access_log=settings.access_log, slashed=SlashedPaths(app)
+    )
     return app

@@ -14,10 +14,11 @@ How a token becomes an :class:`Identity` is the accounts domain's business; the 
 
 The middleware only *records* a refused credential; the app-wide guard :func:`authorize` raises
 it, and then checks the endpoint's :class:`Access` (``core.endpoints`` derives it from the
-method and the controller unless the handler declares one). Guards run inside the route, after
-the rate limiter, so a 401 is counted against the caller's address like any anonymous request
-(guessing keys costs the guesser their limit) and carries the RateLimit and X-Request-ID
-headers like any answer.
+method and the controller unless the handler declares one), unless the handler checks it
+itself once it has found the object (``access_after_lookup=True``, :func:`require_declared`).
+Guards run inside the route, after the rate limiter, so a 401 is counted against the caller's
+address like any anonymous request (guessing keys costs the guesser their limit) and carries
+the RateLimit and X-Request-ID headers like any answer.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ from pydotorg.settings import Settings
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REFUSED_KEY = "refused_credentials"
 ACCESS_KEY = "access"
+# ``access_after_lookup=True`` on a handler: it checks its access rule itself (``require``),
+# after it has looked the object up, so that a missing object is a 404 to anyone (as
+# python.org's Tastypie answers a DELETE). A refused credential is still refused first.
+AFTER_LOOKUP_KEY = "access_after_lookup"
 BEARER_SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
@@ -175,4 +180,12 @@ async def authorize(
     error = connection.scope.get("state", {}).get(REFUSED_KEY)
     if error is not None:
         raise error
-    require(connection, handler.opt.get(ACCESS_KEY, Access.PUBLIC))
+    if not handler.opt.get(AFTER_LOOKUP_KEY, False):
+        require(connection, handler.opt.get(ACCESS_KEY, Access.PUBLIC))
+
+
+def require_declared(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity | None:
+    """The caller, if they may call the handler answering ``connection`` by its declared
+    access rule; else 401 or 403 (for handlers that check it after a lookup)."""
+    handler = connection.scope["route_handler"]
+    return require(connection, handler.opt.get(ACCESS_KEY, Access.PUBLIC))
