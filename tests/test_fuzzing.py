@@ -69,12 +69,14 @@ def schemathesis() -> str:
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
-def fuzz(server: LiveServer, examples: int, *extra: str) -> subprocess.CompletedProcess[str]:
+def fuzz(
+    server: LiveServer, examples: int, *extra: str, config: Path = CONFIG
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             schemathesis(),
             "--config-file",
-            str(CONFIG),
+            str(config),
             "run",
             f"{server.base_url}/api/openapi.json",
             "--max-examples",
@@ -97,11 +99,11 @@ def failures_of(report: str) -> str:
     return re.sub(r"\S{300,}", lambda found: found.group(0)[:200] + "...", text)[:8000]
 
 
-def assert_clean(result: subprocess.CompletedProcess[str]) -> None:
+def assert_clean(result: subprocess.CompletedProcess[str], operations: int = 90) -> None:
     report = result.stdout + result.stderr
     assert result.returncode == 0, failures_of(report)
     tested = re.search(r"Tested: (\d+)", report)
-    assert tested and int(tested.group(1)) >= 90, report[-2000:]
+    assert tested and int(tested.group(1)) >= operations, report[-2000:]
     assert re.search(r"\d+ generated, \d+ passed", report), report[-3000:]
 
 
@@ -113,6 +115,21 @@ def test_staff_fuzzing_finds_nothing(fuzzed: LiveServer) -> None:
     key = fuzzed.credentials["staff"]
     excluded = [arg for op in SELF_HARM for arg in ("--exclude-operation-id", op)]
     assert_clean(fuzz(fuzzed, 4, "-H", f"Authorization: Bearer {key}", *excluded))
+
+
+def test_staff_fuzzing_of_python_orgs_v1_finds_nothing(fuzzed: LiveServer) -> None:
+    """python.org's v1 takes a staff key as ``ApiKey <username>:<key>`` only (a ``Bearer``
+    header is a 401 there), so its operations are fuzzed again with that header. One worker:
+    these few operations take seconds, and two threads drawing their bodies at once can trip
+    CPython 3.11's ``compile`` (hypothesis reads its lambdas' source), a runtime error of the
+    tool's own."""
+    key = fuzzed.credentials["staff"]
+    only_v1 = ["--include-tag", "python.org v1", "--workers", "1"]
+    header = f"Authorization: ApiKey staffer:{key}"
+    result = fuzz(
+        fuzzed, 4, "-H", header, *only_v1, config=CONFIG.with_name("schemathesis-v1.toml")
+    )
+    assert_clean(result, operations=25)
 
 
 def test_anonymous_valid_data_is_accepted(fuzzed: LiveServer) -> None:

@@ -46,6 +46,7 @@ from pydotorg.core.response_cache import (
     version_poller,
 )
 from pydotorg.core.responses import ApiResponse
+from pydotorg.core.slashes import SlashedPaths, document_slashes
 from pydotorg.domains import DOMAINS
 from pydotorg.search.engines import search_engine
 from pydotorg.settings import Settings, get_settings
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     configure_endpoints(app, limits)
+    document_slashes(app, app.openapi_schema)
     app.state.routes = Routes(app)
     # Litestar offers no middleware around its router, whose 404 and 405 answers would skip
     # every layer above: the edge, CORS and the front cache (which answers before routing)
@@ -119,5 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         handler = FrontCache(handler, cache=cache, limiter=limiter)
     if settings.cors_origins:
         handler = CorsMiddleware(handler, origins=settings.cors_origins)
-    app.asgi_handler = Edge(handler, limiter=limiter, access_log=settings.access_log)
+    app.asgi_handler = Edge(
+        handler, limiter=limiter, access_log=settings.access_log, slashed=SlashedPaths(app)
+    )
     return app

@@ -119,12 +119,17 @@ def test_list_delete_is_scoped_to_one_release(
     )
     assert v1_staff.post(f"{V1}release_file/", json=body).status_code == 201
     rid = release["id"]
-    for query in ("", f"?release={rid}&os=3", f"?release={rid}&release={rid}", "?release=x"):
+    for query in ("", f"?release={rid}&os=3", f"?release={rid}&release={rid}"):
         answer = v1_staff.delete(f"{V1}release_file/{query}")
         assert answer.status_code == 400, query
         assert answer.json() == {
             "error": "Deleting release files requires exactly one 'release' filter."
         }
+    mismatched = v1_staff.delete(f"{V1}release_file/?release=x")
+    assert mismatched.status_code == 400
+    assert mismatched.json() == {
+        "error": "Invalid resource lookup data provided (mismatched type)."
+    }
     assert v1_staff.delete(f"{V1}release/").status_code == 405
     assert v1_staff.delete(f"{V1}os/").status_code == 405
     assert v1_staff.delete("/api/v1/pages/page/").status_code == 405

@@ -115,7 +115,13 @@ def test_writes_declare_bearer_security_and_auth_errors(spec: dict[str, Any]) ->
         if op["operationId"] in public:
             assert "security" not in op, f"{method} {path}"
     for path, method, op in writes:
-        assert op.get("security") == [{"BearerToken": []}], f"{method} {path}"
+        # python.org's v1 DELETEs look their object up (or read their query) before the caller:
+        # they may answer a request without credentials, a 404 or a 400
+        looks_up_first = op["operationId"].startswith("tastypieDelete")
+        security: list[dict[str, Any]] = [{"BearerToken": []}]
+        if looks_up_first:
+            security.append({})
+        assert op.get("security") == security, f"{method} {path}"
         # Tastypie refuses a write by anyone but staff with 401: it has no 403.
         refusals = {"401"} if error_body(op) == "TastypieError" else {"401", "403"}
         assert refusals <= set(op["responses"]), f"{method} {path}"
@@ -159,6 +165,8 @@ def test_document_validates_as_openapi_3_1(spec: dict[str, Any]) -> None:
     validate(spec)  # raises on any violation of the OpenAPI 3.1 specification
     assert spec["paths"]["/api/auth/logout"]["post"]["requestBody"]["required"] is False
     assert spec["components"]["schemas"]["OSCreate"]["additionalProperties"] is False
+    for lenient in ("OSWrite", "ReleaseWrite", "ReleaseFileWrite", "PageWrite"):  # python.org's
+        assert spec["components"]["schemas"][lenient]["additionalProperties"] is True, lenient
     assert '"oneOf"' not in json.dumps(spec)  # unions are anyOf: a record may match two
 
 
@@ -245,7 +253,10 @@ def test_the_document_declares_the_rules_the_service_checks(
         last = client.get("/api/v1/releases", params={"currentPage": 2**53 - 1, "pageSize": 1000})
         assert last.status_code == 200 and last.json() == []
     bodies = spec["components"]["schemas"]
-    assert bodies["JobSearch"]["properties"]["job_type_ids"]["items"]["minimum"] == 1
+    assert bodies["JobCreate"]["properties"]["job_type_ids"]["items"]["minimum"] == 1
+    as_number, as_digits = bodies["JobSearch"]["properties"]["job_type_ids"]["items"]["anyOf"]
+    assert as_number["minimum"] == 1
+    assert (as_digits["pattern"], as_digits["maxLength"]) == ("^0*[1-9][0-9]*$", 18)
     indexes = bodies["SearchQuery"]["properties"]["indexes"]["anyOf"][0]["items"]
     assert indexes["enum"] == list(registry())
     assert bodies["SearchQuery"]["properties"]["query"]["pattern"] == "\\S"  # not blank

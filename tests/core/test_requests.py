@@ -33,7 +33,12 @@ def errors_of(response: httpx.Response, status: int) -> list[dict[str, Any]]:
         (b'{"remote": 0}', "remote", "Expected `bool | null`, got `int`"),
         (b'{"limit": 5, "limit": 6}', "limit", "appears more than once in the object"),
         (b'{"is_staff": true}', "is_staff", "unknown field"),
-        (b'{"job_type_ids": [1, "2"]}', "job_type_ids[1]", "Expected `int`, got `str`"),
+        (b'{"job_type_ids": [1, true]}', "job_type_ids[1]", "Expected `int | str`, got `bool`"),
+        (
+            b'{"job_type_ids": [1, "2x"]}',
+            "job_type_ids[1]",
+            "Expected `str` matching regex '^0*[1-9][0-9]*$'",
+        ),
     ],
 )
 def test_wrong_json_is_400_naming_the_field(

@@ -277,3 +277,19 @@ def test_shipped_checksums_are_what_the_api_takes() -> None:
     sha256 = msgspec.json.Decoder(list[Sha256])
     md5.decode(json.dumps([record["md5_sum"] for record in records]))
     sha256.decode(json.dumps([record["sha256_sum"] for record in records]))
+
+
+def test_every_shipped_release_that_happened_has_a_date() -> None:
+    """python.org's clients parse ``release_date`` as a timestamp, and the python.org API
+    leaves out a release without one: every release that happened has its day."""
+    with gzip.open(DATA_DIR / "releases.json.gz", "rt", encoding="utf-8") as handle:
+        records = json.load(handle)
+    actual = [record for record in records if record["state"] == "actual"]
+    assert len(actual) == 643
+    assert [record["name"] for record in actual if not record["release_date"]] == []
+    days = {r["name"]: r["release_date"] for r in actual if "pythonorg-api" in r["sources"]}
+    assert days == {
+        "Python 2.7.12rc1": "2016-06-13",
+        "Python 3.5.0rc4": "2015-09-09",
+        "Python 3.9.0b2": "2020-06-09",
+    }

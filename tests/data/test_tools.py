@@ -165,3 +165,45 @@ def test_releases_and_files_carry_python_orgs_ids_where_known(tmp_path: Path) ->
     other = "https://www.python.org/ftp/python/2.0.1/Python-2.0.1.exe"
     write_source(derived, "release_files", [{**file, "url": other}, {**file, "url": url}])
     assert [r["id"] for r in files_dataset.records(derived)] == [765, 764]
+
+
+def test_a_release_without_a_date_takes_python_orgs_day(tmp_path: Path) -> None:
+    """A release the sources give no date gets the UTC day of python.org's own timestamp, and
+    says so in its ``sources``; a release with a date keeps its own."""
+    derived = tmp_path / "derived"
+    derived.mkdir()
+    captures = tmp_path / "ducktools-pythonfinder" / "tests" / "sources"
+    captures.mkdir(parents=True)
+    api = "https://www.python.org/api/v2/downloads"
+    (captures / "release.json").write_text(
+        json.dumps(
+            [
+                {
+                    "name": "Python 3.9.0b2",
+                    "release_date": "2020-06-09T00:25:00Z",
+                    "resource_uri": f"{api}/release/437/",
+                },
+                {
+                    "name": "Python 3.9.0b3",
+                    "release_date": "2020-06-09T21:25:20Z",
+                    "resource_uri": f"{api}/release/438/",
+                },
+            ]
+        )
+    )
+    release = {**dict.fromkeys(releases_dataset.FIELDS), "sources": ["cpython-release-tracker"]}
+    write_source(
+        derived,
+        "releases",
+        [
+            {**release, "name": "Python 3.9.0b2"},
+            {**release, "name": "Python 3.9.0b3", "release_date": "2020-06-08"},
+            {**release, "name": "Python 3.17.0"},
+        ],
+    )
+    built = releases_dataset.records(derived)
+    assert [(r["name"], r["release_date"], r["sources"]) for r in built] == [
+        ("Python 3.9.0b2", "2020-06-09", ["cpython-release-tracker", "pythonorg-api"]),
+        ("Python 3.9.0b3", "2020-06-08", ["cpython-release-tracker"]),
+        ("Python 3.17.0", None, ["cpython-release-tracker"]),
+    ]

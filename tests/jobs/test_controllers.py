@@ -398,6 +398,26 @@ def test_search_filters_by_type_and_category(
     assert listed[0]["job_types"] == [kind] and listed[0]["category"] == cat
 
 
+def test_search_takes_type_ids_written_as_the_guide_writes_them(
+    poster: httpx.Client, staff: httpx.Client, anon: httpx.Client
+) -> None:
+    """Issue 25: the guide's search example sends ids as strings; a real id written that way
+    (``"3"``) was a 400. The search body takes an integer or a string of ASCII digits."""
+    kind = staff.post("/api/v1/job-types/", json={"name": f"Type {uuid.uuid4().hex[:6]}"}).json()
+    tagged = approved(poster, staff, job_type_ids=[kind["id"]])
+    approved(poster, staff)
+    for written in (str(kind["id"]), f"00{kind['id']}"):
+        found = anon.post("/api/v1/jobs/search", json={"job_type_ids": [written]})
+        assert found.status_code == 200, found.text
+        assert [j["id"] for j in found.json()] == [tagged["id"]]
+    for wrong in ("0", "3.0", " 3", "\u0663", "1" * 19, "uuid-for-full-time", True):
+        refused = anon.post("/api/v1/jobs/search", json={"job_type_ids": [wrong]})
+        assert refused.status_code == 400, (wrong, refused.text)
+        assert refused.json()["extra"]["errors"][0]["field"] == "job_type_ids[0]", wrong
+    as_text = poster.post("/api/v1/jobs/", json=posting(job_type_ids=[str(kind["id"])]))
+    assert as_text.status_code == 400, as_text.text  # every other body takes integers only
+
+
 # Types and categories -------------------------------------------------------------------------
 
 

@@ -17,7 +17,8 @@ from typing import Any
 CAPTURES = Path("ducktools-pythonfinder") / "tests" / "sources"
 
 
-def _capture(derived: Path, name: str) -> list[dict[str, Any]]:
+def capture(derived: Path, name: str) -> list[dict[str, Any]]:
+    """python.org's captured answer ``name`` (``release``, ``release_file``): its records."""
     with (derived.parent / CAPTURES / f"{name}.json").open(encoding="utf-8") as handle:
         records: list[dict[str, Any]] = json.load(handle)
     return records
@@ -29,7 +30,7 @@ def _id_of(resource_uri: str) -> int:
 
 def _known(derived: Path, name: str, key: str) -> dict[str, int]:
     known: dict[str, int] = {}
-    for record in _capture(derived, name):
+    for record in capture(derived, name):
         number = _id_of(record["resource_uri"])
         known[record[key]] = min(number, known.get(record[key], number))
     return known

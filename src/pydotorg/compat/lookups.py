@@ -3,11 +3,12 @@
 Both of python.org's frameworks filter with Django's lookups: ``name=...`` (``exact``),
 ``version__startswith=3``, ``release_date__gte=2020-01-01``, ``release__name=...`` across a
 relation. A resource declares which of its fields filter, with which lookups
-(:class:`Filtering`); :func:`conditions` turns the parameters into conditions on the same
-columns the domain's services query, and answers a filter python.org refuses with the message
-python.org gives. Values are read as Django reads them: booleans ``true``/``false``/``1``/``0``,
-dates and datetimes in ISO 8601 (naive ones in UTC; one UTC cannot hold is a 400, as in
-``core.instants``), integers in decimal digits.
+(:class:`Filtering`); :func:`drf_conditions` (v2) and ``compat.v1.filters`` (v1, Tastypie's
+rules) turn the parameters into conditions on the same columns the domain's services query,
+and answer a filter python.org refuses with the message python.org gives. Values are read as
+Django reads them: booleans ``true``/``false``/``1``/``0``, dates and datetimes in ISO 8601
+(naive ones in UTC; one UTC cannot hold is a 400, as in ``core.instants``), integers in
+decimal digits.
 """
 
 from __future__ import annotations
@@ -24,10 +25,6 @@ from pydotorg.core.instants import OUTSIDE_UTC, in_utc
 from pydotorg.core.text import ascii_digits
 
 SEPARATOR = "__"
-ALL_LOOKUPS = frozenset(
-    {"exact", "gt", "gte", "lt", "lte", "in", "range", "isnull", "year", "month", "day"}
-)
-"""Django's lookups for a date field, those this service understands (Tastypie's ``ALL``)."""
 
 
 class InvalidFilter(DomainError):
@@ -182,39 +179,6 @@ def _split(name: str) -> tuple[str, str]:
         return name, "exact"
     head, _, lookup = name.rpartition(SEPARATOR)
     return head, lookup
-
-
-def tastypie_conditions(
-    filtering: Filtering, params: Iterable[tuple[str, str]], ignore: Iterable[str] = ()
-) -> list[ColumnElement[bool]]:
-    """Tastypie's filters: a name that is no field of the resource is ignored; a field that
-    does not filter, or a lookup it does not allow, is a 400."""
-    skipped = set(ignore)
-    found: list[ColumnElement[bool]] = []
-    values = dict(params)  # the last of repeated parameters, as Django's QueryDict reads it
-    for name, raw in values.items():
-        if name in skipped:
-            continue
-        bits = name.split(SEPARATOR)
-        spec: Any = filtering
-        field_name = bits.pop(0)
-        if field_name not in filtering.fields and field_name not in filtering.filters:
-            continue
-        target = filtering.filters.get(field_name)
-        if target is None:
-            raise InvalidFilter([(name, f"The '{field_name}' field does not allow filtering.")])
-        if isinstance(target, Relation) and bits and target.target is not None:
-            spec = target.target
-            inner = SEPARATOR.join(bits)
-            found += tastypie_conditions(spec, [(inner, raw)])
-            continue
-        lookup = bits[0] if bits else "exact"
-        if len(bits) > 1:
-            raise InvalidFilter(
-                [(name, f"Lookups are not allowed more than one level deep: {name!r}.")]
-            )
-        found.append(_one(name, field_name, lookup, target, raw))
-    return found
 
 
 def _one(

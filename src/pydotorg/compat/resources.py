@@ -68,26 +68,38 @@ class PythonOrgResource(ApiController):
 
     @classmethod
     def _make(cls, operation: str, key: str) -> HTTPRouteHandler:
-        one, many = cls.called if cls.called[0] else (article(words(cls.noun)), words(cls.plural))
-        staff = "" if operation in READS else " (staff)"
         options = {
-            "operation_id": cls.stem
-            + operation.capitalize()
-            + (cls.plural if operation == "list" else cls.noun),
-            "summary": f"python.org {cls.version}: {operation} "
-            f"{many if operation == 'list' else one}{staff}",
+            "operation_id": cls.operation_id(operation),
+            "summary": cls.summary(operation),
             **cls.defaults.get(operation, {}),
             **cls.options.get(operation, {}),
         }
-        path = "/" if operation in ON_LIST else f"/{{{key}:int}}"
+        method, path = cls.route(operation, key)
         function, parameters, returns = cls.handler(operation, key)
         function.__name__ = NAMES.get(operation, operation)
         function.__module__ = cls.__module__
         function.__qualname__ = f"{cls.__qualname__}.{function.__name__}"
-        made: HTTPRouteHandler = ROUTE[operation](path, **options)(
-            _handler(function, parameters, returns)
-        )
+        made: HTTPRouteHandler = method(path, **options)(_handler(function, parameters, returns))
         return made
+
+    @classmethod
+    def operation_id(cls, operation: str) -> str:
+        """``tastypieListOS``, ``drfReplaceReleaseFile``."""
+        return cls.stem + operation.capitalize() + (cls.plural if operation == "list" else cls.noun)
+
+    @classmethod
+    def summary(cls, operation: str) -> str:
+        """``python.org v2: replace a release file (staff)``."""
+        one, many = cls.called if cls.called[0] else (article(words(cls.noun)), words(cls.plural))
+        staff = "" if operation in READS else " (staff)"
+        return (
+            f"python.org {cls.version}: {operation} {many if operation == 'list' else one}{staff}"
+        )
+
+    @classmethod
+    def route(cls, operation: str, key: str) -> tuple[Any, str]:
+        """The decorator (``get``, ``post``, ...) and the path of ``operation``'s handler."""
+        return ROUTE[operation], "/" if operation in ON_LIST else f"/{{{key}:int}}"
 
     @classmethod
     def handler(cls, operation: str, key: str) -> Made:

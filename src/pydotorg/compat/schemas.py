@@ -1,6 +1,6 @@
-"""What python.org's v1 and v2 bodies share: a release file's own fields, which both of its
-serializers list first and in this order (each version then adds its URI and signatures in
-its own order, ``compat.v1.schemas``, ``compat.v2.schemas``)."""
+"""A release file's own fields, which python.org's DRF serializer lists first and in this order
+(v2 then adds its URI and signatures, ``compat.v2.schemas``; v1 writes every key in
+alphabetical order, as Tastypie does, ``compat.v1.schemas``)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from pydotorg.content.pages.schemas import Body, Keywords, PageCreate, SitePath,
 from pydotorg.core import clock
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.markup import Markup
-from pydotorg.core.schemas import Description, Name, OptionalUrl, Url, one_line
+from pydotorg.core.schemas import Description, LenientSchema, Name, OptionalUrl, Url, one_line
 from pydotorg.downloads.schemas import (
     FileSize,
     Md5,
@@ -47,14 +47,14 @@ Hyperlink = Annotated[
 ]
 
 
-class OSWrite(msgspec.Struct, kw_only=True):
+class OSWrite(LenientSchema):
     """An OS as python.org takes it (fields it does not know are ignored, as DRF does)."""
 
     name: Name | UnsetType = UNSET
     slug: DjangoSlug | UnsetType = UNSET
 
 
-class ReleaseWrite(msgspec.Struct, kw_only=True):
+class ReleaseWrite(LenientSchema):
     """A release as python.org takes it; ``version``, ``is_latest`` and ``pre_release`` are
     read from the name and the other releases here, so they are accepted and not stored."""
 
@@ -70,7 +70,7 @@ class ReleaseWrite(msgspec.Struct, kw_only=True):
     show_on_download_page: bool | UnsetType = UNSET
 
 
-class ReleaseFileWrite(msgspec.Struct, kw_only=True):
+class ReleaseFileWrite(LenientSchema):
     """A release file as python.org takes it: ``os`` and ``release`` are their URIs."""
 
     name: Name | UnsetType = UNSET
@@ -101,7 +101,7 @@ TemplateOrBlank = Annotated[
 ]
 
 
-class PageWrite(msgspec.Struct, kw_only=True):
+class PageWrite(LenientSchema):
     """A page as python.org's v1 takes it."""
 
     title: Title

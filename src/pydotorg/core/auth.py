@@ -17,7 +17,8 @@ it (or, for a family of endpoints that reads the header its own way, what its
 :data:`CREDENTIALS_KEY` reader answers: python.org's v2 knows ``Token`` only, and takes any
 other scheme for no credential at all), and then checks the endpoint's :class:`Access`
 (``core.endpoints`` derives it from the method and the controller unless the handler declares
-one). Guards run inside the route, after
+one), unless the handler checks it itself once it has found the object
+(``access_after_lookup=True``, :func:`require_declared`). Guards run inside the route, after
 the rate limiter, so a 401 is counted against the caller's address like any anonymous request
 (guessing keys costs the guesser their limit) and carries the RateLimit and X-Request-ID
 headers like any answer.
@@ -53,6 +54,10 @@ ACCESS_KEY = "access"
 CREDENTIALS_KEY = "credentials"
 """A handler's ``opt`` key for how its family reads the ``Authorization`` header (a
 :data:`CredentialReader`); by default, as the middleware did (:func:`refused_credential`)."""
+# ``access_after_lookup=True`` on a handler: it checks its access rule itself (``require``),
+# after it has looked the object up, so that a missing object is a 404 to anyone (as
+# python.org's Tastypie answers a DELETE). A refused credential is still refused first.
+AFTER_LOOKUP_KEY = "access_after_lookup"
 BEARER_SECURITY: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
@@ -202,4 +207,12 @@ async def authorize(
     error = read(connection)
     if error is not None:
         raise error
-    require(connection, handler.opt.get(ACCESS_KEY, Access.PUBLIC))
+    if not handler.opt.get(AFTER_LOOKUP_KEY, False):
+        require(connection, handler.opt.get(ACCESS_KEY, Access.PUBLIC))
+
+
+def require_declared(connection: ASGIConnection[Any, Any, Any, Any]) -> Identity | None:
+    """The caller, if they may call the handler answering ``connection`` by its declared
+    access rule; else 401 or 403 (for handlers that check it after a lookup)."""
+    handler = connection.scope["route_handler"]
+    return require(connection, handler.opt.get(ACCESS_KEY, Access.PUBLIC))

@@ -97,7 +97,7 @@ def declare_item_constraints(document: OpenAPI) -> None:
 
 def _array_items(schema: dict[str, Any]) -> Schema | None:
     """The item schema of msgspec's ``schema`` of a field (an array, or an array or null), if
-    it is simple enough to copy: a string or integer with constraints."""
+    it is simple enough to copy: a string or integer with constraints, or a union of them."""
     for option in [schema, *schema.get("anyOf", [])]:
         if option.get("type") == "array" and isinstance(option.get("items"), dict):
             return _simple(option["items"])
@@ -116,6 +116,13 @@ _KEYWORDS = {
 
 
 def _simple(items: dict[str, Any]) -> Schema | None:
+    """An item schema with constraints, or a union of such (an id as an integer or as a string
+    of digits)."""
+    if set(items) == {"anyOf"}:
+        options = [_simple(option) for option in items["anyOf"]]
+        if all(option is not None for option in options):
+            return Schema(any_of=[option for option in options if option is not None])
+        return None
     kind = items.get("type")
     if kind not in ("integer", "string") or set(items) - {"type", "examples", *_KEYWORDS}:
         return None

@@ -197,7 +197,7 @@ def tastypie(resource: str) -> Dialect:
             return {"error": detail}
         fields = field_errors(extra)
         if fields and status == 400:
-            return {resource: fields}
+            return {resource: dict(sorted(fields.items()))}  # Tastypie sorts every object's keys
         return {"error_message": detail}
 
     return Dialect(

@@ -16,6 +16,8 @@ the README states hold for every answer, errors included:
   from the front cache was counted against its route's limit there);
 * a path holding a control character matches nothing: a 404 (the static files route would
   otherwise fail on it);
+* a path python.org serves with a trailing slash, given without it, is a 301 to it
+  (``core.slashes``);
 * one access-log line.
 """
 
@@ -42,6 +44,7 @@ from pydotorg.core.logging import log_access
 from pydotorg.core.ratelimit import Limit, RateLimiter, Tier, too_many_response
 from pydotorg.core.request_id import HEADERS_KEY, STATE_KEY
 from pydotorg.core.response_cache import COUNTED_KEY
+from pydotorg.core.slashes import SlashedPaths
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -72,10 +75,18 @@ def not_found() -> tuple[list[tuple[bytes, bytes]], bytes]:
 class Edge:
     """The outermost layer of the app (see the module)."""
 
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter | None, access_log: bool) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: RateLimiter | None,
+        access_log: bool,
+        slashed: SlashedPaths | None = None,
+    ) -> None:
         self.app = app
         self.limiter = limiter
         self.access_log = access_log
+        self.slashed = slashed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -138,6 +149,11 @@ class Edge:
             await send(message)
 
         try:
+            location = None
+            if self.slashed is not None:
+                location = self.slashed.location(
+                    scope["path"], scope.get("raw_path"), scope.get("query_string", b"")
+                )
             if _CONTROL.search(scope["path"]):
                 headers, body = not_found()
                 await send_at_edge(
@@ -145,6 +161,14 @@ class Edge:
                 )
                 await send_at_edge(
                     HTTPResponseBodyEvent(type="http.response.body", body=body, more_body=False)
+                )
+            elif location is not None:
+                headers = [(b"location", location), (b"content-length", b"0")]
+                await send_at_edge(
+                    HTTPResponseStartEvent(type="http.response.start", status=301, headers=headers)
+                )
+                await send_at_edge(
+                    HTTPResponseBodyEvent(type="http.response.body", body=b"", more_body=False)
                 )
             else:
                 await self.app(scope, receive, send_at_edge)

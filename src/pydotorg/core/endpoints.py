@@ -46,7 +46,13 @@ from litestar.openapi.spec import (
 )
 from litestar.routes import HTTPRoute
 
-from pydotorg.core.auth import ACCESS_KEY, BEARER_SECURITY, SAFE_METHODS, Access
+from pydotorg.core.auth import (
+    ACCESS_KEY,
+    AFTER_LOOKUP_KEY,
+    BEARER_SECURITY,
+    SAFE_METHODS,
+    Access,
+)
 from pydotorg.core.declarations import declare_item_constraints, declare_query_rules
 from pydotorg.core.dialects import NATIVE, dialect_of
 from pydotorg.core.pagination import Page
@@ -67,7 +73,7 @@ from pydotorg.core.ratelimit import (
     describe,
 )
 from pydotorg.core.response_cache import CACHE_KEY
-from pydotorg.core.schemas import WriteSchema
+from pydotorg.core.schemas import LenientSchema, WriteSchema
 
 DEFAULTS_KEY = "api_defaults"
 MAX_INTEGER = 2**63 - 1
@@ -200,16 +206,17 @@ def complete_allow_headers(app: Litestar) -> None:
 
 
 def close_request_bodies(document: OpenAPI) -> None:
-    """Request bodies refuse unknown fields (``WriteSchema``): say so in their schemas."""
-    bodies = set()
-    pending: list[type[WriteSchema]] = [WriteSchema]
-    while pending:
-        kind = pending.pop()
-        bodies.add(kind.__name__)
-        pending += kind.__subclasses__()
-    for name, component in (document.components.schemas or {}).items():
-        if name in bodies and isinstance(component, Schema):
-            component.additional_properties = False
+    """Request bodies refuse unknown fields (``WriteSchema``) or ignore them
+    (``LenientSchema``): say which in their schemas."""
+    components = document.components.schemas or {}
+    for base, allowed in ((WriteSchema, False), (LenientSchema, True)):
+        pending: list[type[Any]] = [base]
+        while pending:
+            kind = pending.pop()
+            component = components.get(kind.__name__)
+            if isinstance(component, Schema):
+                component.additional_properties = allowed
+            pending += kind.__subclasses__()
 
 
 def tidy_schemas(document: Any) -> None:
@@ -272,7 +279,10 @@ def _document(operation: Operation, handler: HTTPRouteHandler, limits: Limits) -
         notes.append(describe(limit, limits))
     operation.description = "\n\n".join(filter(None, [operation.description, *notes]))
     if access is not Access.PUBLIC:
-        operation.security = BEARER_SECURITY
+        # a handler that looks its object up first may answer a caller without credentials
+        # (a 404, a 400 for its query): for it a credential is optional, not required
+        after_lookup = handler.opt.get(AFTER_LOOKUP_KEY, False)
+        operation.security = [*BEARER_SECURITY, {}] if after_lookup else BEARER_SECURITY
     responses = operation.responses or {}
     dialect = dialect_of(handler.opt)
     body = Reference(ref=f"#/components/schemas/{dialect.name}")

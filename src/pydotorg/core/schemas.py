@@ -87,6 +87,11 @@ class WriteSchema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of request bodies: unknown fields are refused with 400, never stored."""
 
 
+class LenientSchema(msgspec.Struct, kw_only=True):
+    """Base of the request bodies that ignore fields they do not know, as python.org's do (its
+    clients send fields it no longer reads): never stored, and never refused."""
+
+
 class Reason(WriteSchema):
     """Why staff refused something; its owner reads it."""
 

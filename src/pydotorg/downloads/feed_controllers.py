@@ -1,4 +1,5 @@
-"""python.org's release feed and ``/downloads/latest/...`` redirects, at python.org's paths."""
+"""python.org's release feed and ``/downloads/latest/...`` redirects, at python.org's paths
+(``/downloads/`` and its twin ``/getit/``)."""
 
 from __future__ import annotations
 
@@ -38,53 +39,72 @@ def feed_media_type(request: Request[Any, Any, Any], media_type: str) -> str:
     return "text/xml" if plain else media_type
 
 
-class DownloadsPagesController(ApiController):
-    path = "/downloads"
-    tags = ["Downloads"]
-    dependencies = services(feeds=ReleaseFeedService)
+def downloads_pages(path: str, stem: str = "") -> type[ApiController]:
+    """python.org's downloads pages served at ``path``: its release feed and its redirects,
+    their operation ids prefixed with ``stem`` (``getitReleaseFeed``)."""
 
-    @get(
-        "/feed.rss",
-        operation_id="downloadsReleaseFeed",
-        summary="RSS 2.0 feed of the 10 newest published releases (python.org's)",
-        description="python.org's `/downloads/feed.rss`: the 10 newest published releases by "
-        "release date, each linking to its page on python.org.",
-        media_type=RSS_MEDIA_TYPE,
-        also_as=(XML_MEDIA_TYPE,),
-        vary=(b"accept",),
-    )
-    async def feed(
-        self, feeds: NamedDependency[ReleaseFeedService], request: Request[Any, Any, Any]
-    ) -> Response[bytes]:
-        return Response(
-            await feeds.feed(),
-            media_type=feed_media_type(request, RSS_MEDIA_TYPE),
-            headers={"Vary": "Accept"},
+    def named(name: str) -> str:
+        return f"{stem}{name[0].upper()}{name[1:]}" if stem else name
+
+    feed_route = named("downloadsReleaseFeed")
+
+    class DownloadsPages(ApiController):
+        tags = ["Downloads"]
+        dependencies = services(feeds=ReleaseFeedService)
+
+        @get(
+            "/feed.rss",
+            operation_id=feed_route,
+            summary="RSS 2.0 feed of the 10 newest published releases (python.org's)",
+            description=f"python.org's `{path}/feed.rss`: the 10 newest published releases by "
+            "release date, each linking to its page on python.org.",
+            media_type=RSS_MEDIA_TYPE,
+            also_as=(XML_MEDIA_TYPE,),
+            vary=(b"accept",),
         )
+        async def feed(
+            self, feeds: NamedDependency[ReleaseFeedService], request: Request[Any, Any, Any]
+        ) -> Response[bytes]:
+            return Response(
+                await feeds.feed(feed_route),
+                media_type=feed_media_type(request, RSS_MEDIA_TYPE),
+                headers={"Vary": "Accept"},
+            )
 
-    @get(
-        "/latest",
-        operation_id="redirectToLatestRelease",
-        summary="Redirect to the latest Python 3 release's page",
-        description=REDIRECT_DESCRIPTION,
-        responses=REDIRECTS,
-        errors=(404,),
-        status_code=302,
-    )
-    async def latest(self, feeds: NamedDependency[ReleaseFeedService]) -> Redirect:
-        return Redirect(await feeds.latest_page("python3"), status_code=302)
+        @get(
+            "/latest",
+            operation_id=named("redirectToLatestRelease"),
+            summary="Redirect to the latest Python 3 release's page",
+            description=REDIRECT_DESCRIPTION,
+            responses=REDIRECTS,
+            errors=(404,),
+            status_code=302,
+        )
+        async def latest(self, feeds: NamedDependency[ReleaseFeedService]) -> Redirect:
+            return Redirect(await feeds.latest_page("python3"), status_code=302)
 
-    @get(
-        "/latest/{which:str}",
-        operation_id="redirectToLatestOf",
-        summary="Redirect to the newest release's page of a series, or of pre-releases",
-        description=REDIRECT_DESCRIPTION,
-        responses=REDIRECTS,
-        errors=(404,),
-        status_code=302,
-    )
-    async def latest_of(self, which: Which, feeds: NamedDependency[ReleaseFeedService]) -> Redirect:
-        return Redirect(await feeds.latest_page(which), status_code=302)
+        @get(
+            "/latest/{which:str}",
+            operation_id=named("redirectToLatestOf"),
+            summary="Redirect to the newest release's page of a series, or of pre-releases",
+            description=REDIRECT_DESCRIPTION,
+            responses=REDIRECTS,
+            errors=(404,),
+            status_code=302,
+        )
+        async def latest_of(
+            self, which: Which, feeds: NamedDependency[ReleaseFeedService]
+        ) -> Redirect:
+            return Redirect(await feeds.latest_page(which), status_code=302)
+
+    DownloadsPages.path = path
+    DownloadsPages.__name__ = DownloadsPages.__qualname__ = f"{stem.capitalize()}DownloadsPages"
+    return DownloadsPages
 
 
-ROUTES = [DownloadsPagesController]
+DownloadsPagesController = downloads_pages("/downloads")
+GetItPagesController = downloads_pages("/getit", "getit")
+"""python.org mounts its downloads pages twice, at ``/downloads/`` and at ``/getit/`` (for
+readers behind China's firewall, python/pythondotorg#427): the same feed and redirects."""
+
+ROUTES = [DownloadsPagesController, GetItPagesController]

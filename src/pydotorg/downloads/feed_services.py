@@ -46,8 +46,9 @@ class ReleaseFeedService(Service):
             query = query.where(Release.major == 3, Release.pre_release.is_(True))
         return query.order_by(Release.release_date.desc(), *NEWEST_FIRST)
 
-    async def feed(self) -> bytes:
-        """The 10 newest published releases by release date, as python.org's RSS 2.0 feed."""
+    async def feed(self, route: str = "downloadsReleaseFeed") -> bytes:
+        """The 10 newest published releases by release date, as python.org's RSS 2.0 feed, as
+        served by ``route`` (its own URL is the feed's)."""
         rows = await self.session.scalars(self.newest_by_date("all").limit(FEED_SIZE))
         items = []
         for release in rows:
@@ -66,8 +67,8 @@ class ReleaseFeedService(Service):
             title="Python Releases",
             link=DOWNLOADS_PAGE,
             description="Latest Python releases from Python.org",
-            rss_url=self.links.url("downloadsReleaseFeed"),
-            atom_url=self.links.url("downloadsReleaseFeed"),
+            rss_url=self.links.url(route),
+            atom_url=self.links.url(route),
         )
         return feed_document("rss", about, items)
 

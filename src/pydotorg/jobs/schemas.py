@@ -22,6 +22,18 @@ from pydotorg.core.schemas import (
 ShortText = Annotated[str, one_line(100)]
 LongText = Annotated[str, free_text(20_000)]
 Ids = Annotated[list[Ref], msgspec.Meta(max_length=20)]
+WrittenId = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^0*[1-9][0-9]*$",
+        max_length=18,
+        description='An id written as a string of ASCII digits (`"3"`), as the guide\'s '
+        "search example writes its ids.",
+    ),
+]
+SearchIds = Annotated[list[Ref | WrittenId], msgspec.Meta(max_length=20)]
+"""The search body's job types: ids as integers or, as the guide writes them, as strings of
+digits; every other body takes integers only."""
 
 
 class JobTypeRead(msgspec.Struct):
@@ -103,11 +115,15 @@ class JobSearch(WriteSchema):
 
     query: Annotated[str, msgspec.Meta(max_length=500)] = ""  # only its words reach SQL
     location: Annotated[str, free_text(100)] = ""
-    job_type_ids: Ids = msgspec.field(default_factory=list)
+    job_type_ids: SearchIds = msgspec.field(default_factory=list)
     category_id: Ref | None = None
     remote: bool | None = None
     limit: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
     offset: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] = 0
+
+    def type_ids(self) -> list[int]:
+        """``job_type_ids`` as integers."""
+        return [int(key) for key in self.job_type_ids]
 
 
 class CommentCreate(WriteSchema):

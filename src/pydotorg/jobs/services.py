@@ -190,7 +190,7 @@ class JobService(CrudService[Job, JobRead]):
                 )
             )
         if data.job_type_ids:
-            query = query.where(Job.job_types.any(JobType.id.in_(data.job_type_ids)))
+            query = query.where(Job.job_types.any(JobType.id.in_(data.type_ids())))
         if data.category_id is not None:
             query = query.where(Job.category_id == data.category_id)
         if data.remote is not None:

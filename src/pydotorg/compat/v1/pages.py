@@ -1,7 +1,8 @@
 """python.org's v1 pages API (``/api/v1/pages/page/``), over the pages service.
 
 Tastypie's lists and filters; staff create (201, ``Location``) and delete with
-``Authorization: ApiKey <username>:<key>``; an unpublished page is a 401 to anyone else.
+``Authorization: ApiKey <username>:<key>``; an unpublished page is a 401 to anyone else. The
+schema's facts are those of python.org's ``Page`` model (``apps/pages/models.py``).
 """
 
 from __future__ import annotations
@@ -10,29 +11,45 @@ from typing import Any
 
 from pydotorg.compat.pages import PAGE_FILTERING
 from pydotorg.compat.services import PythonOrgPages
-from pydotorg.compat.v1.schemas import V1Page, V1PageList
-from pydotorg.compat.v1.tastypie import TastypieController
+from pydotorg.compat.v1.discovery import RESOURCE_URI, Described, optional
+from pydotorg.compat.v1.schemas import V1Page, V1PageList, V1PageSet
+from pydotorg.compat.v1.tastypie import TastypieController, TastypieService
+
+PAGE_FIELDS = {
+    "title": Described("string"),
+    "keywords": optional(help_text="HTTP meta-keywords"),
+    "description": optional(help_text="HTTP meta-description"),
+    "path": Described("string", unique=True),
+    "content": Described("string", default=""),
+    "is_published": Described("boolean", default=True),
+    "template_name": optional(
+        help_text="Example: 'pages/about.html'. If this isn't provided, the system will use "
+        "'pages/default.html'."
+    ),
+    "resource_uri": RESOURCE_URI,
+}
 
 
-class V1PageService(PythonOrgPages):
+class V1PageService(TastypieService, PythonOrgPages):
     stem = "tastypie"
 
     def read(self, row: Any) -> Any:
         return V1Page(
-            row.title,
-            row.keywords,
-            row.description,
-            row.path,
-            row.content_html,
-            row.is_published,
-            row.template_name,
-            self.uri("tastypieGetPage")(row.id),
+            content=row.content_html,
+            description=row.description,
+            is_published=row.is_published,
+            keywords=row.keywords,
+            path=row.path,
+            resource_uri=self.uri("tastypieGetPage")(row.id),
+            template_name=row.template_name,
+            title=row.title,
         )
 
 
 class V1PageController(TastypieController):
     path, service, schema, listing = "/api/v1/pages/page", V1PageService, V1Page, V1PageList
     noun, plural, filtering, hidden_is_401 = "Page", "Pages", PAGE_FILTERING, True
+    sets, described = V1PageSet, PAGE_FIELDS
     options = {
         "list": {
             "description": "Tastypie's `{meta, objects}` list (`limit`, default 20, at most "
@@ -42,6 +59,11 @@ class V1PageController(TastypieController):
         "get": {
             "description": "An unpublished page is a 401 to anyone but staff, as on python.org."
         },
+        "get_multiple": {
+            "description": "Tastypie's `set/`: the pages named by the ids (`1;3`), in that "
+            "order, and under `not_found` each id that names none the caller may see."
+        },
+        "get_schema": {"description": "Tastypie's description of the resource."},
     }
 
 
