@@ -256,7 +256,7 @@ def test_the_document_declares_the_rules_the_service_checks(
     assert bodies["JobCreate"]["properties"]["job_type_ids"]["items"]["minimum"] == 1
     as_number, as_digits = bodies["JobSearch"]["properties"]["job_type_ids"]["items"]["anyOf"]
     assert as_number["minimum"] == 1
-    assert (as_digits["pattern"], as_digits["maxLength"]) == ("^0*[1-9][0-9]*$", 18)
+    assert (as_digits["pattern"], as_digits["maxLength"]) == ("^0*[1-9][0-9]*\\Z", 18)
     indexes = bodies["SearchQuery"]["properties"]["indexes"]["anyOf"][0]["items"]
     assert indexes["enum"] == list(registry())
     assert bodies["SearchQuery"]["properties"]["query"]["pattern"] == "\\S"  # not blank

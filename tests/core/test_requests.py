@@ -37,7 +37,7 @@ def errors_of(response: httpx.Response, status: int) -> list[dict[str, Any]]:
         (
             b'{"job_type_ids": [1, "2x"]}',
             "job_type_ids[1]",
-            "Expected `str` matching regex '^0*[1-9][0-9]*$'",
+            r"Expected `str` matching regex '^0*[1-9][0-9]*\\Z'",
         ),
     ],
 )

@@ -25,7 +25,7 @@ Ids = Annotated[list[Ref], msgspec.Meta(max_length=20)]
 WrittenId = Annotated[
     str,
     msgspec.Meta(
-        pattern=r"^0*[1-9][0-9]*$",
+        pattern=r"^0*[1-9][0-9]*\Z",
         max_length=18,
         description='An id written as a string of ASCII digits (`"3"`), as the guide\'s '
         "search example writes its ids.",
