@@ -39,7 +39,7 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -272,6 +272,34 @@ def fresh_wanted(scope: Scope) -> bool:
     )
 
 
+Headers = list[tuple[bytes, bytes]]
+
+
+async def send_whole(send: Send, status: int, headers: Headers, body: bytes) -> None:
+    """An answer in one piece: its start, then its whole body."""
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def capturing(send: Send, done: Callable[[Headers, bytes], None]) -> Send:
+    """``send``, which also hands a 200 answer's headers and whole body to ``done`` (before
+    its last part goes on)."""
+    start: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def capture(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start["status"] = message["status"]
+            start["headers"] = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False) and start.get("status") == 200:
+                done(start["headers"], b"".join(chunks))
+        await send(message)
+
+    return capture
+
+
 @dataclass
 class FrontFill:
     """What the routed layers tell the front layer about the answer on its way out."""
@@ -327,58 +355,39 @@ class FrontCache:
             retry = await self.limiter.count(scope, entry.limit)
             if retry is not None:
                 headers, body = too_many_response(retry, entry.dialect or dialect_of(None))
-                await send({"type": "http.response.start", "status": 429, "headers": headers})
-                await send({"type": "http.response.body", "body": body, "more_body": False})
+                await send_whole(send, 429, headers, body)
                 return
         if if_none_match is not None and etag_matches(
             if_none_match.decode("latin-1"), entry.etag.decode()
         ):
             headers = [h for h in entry.headers if h[0] not in (b"content-length", b"content-type")]
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            await send_whole(send, 304, headers, b"")
             return
-        await send(
-            {"type": "http.response.start", "status": entry.status, "headers": list(entry.headers)}
-        )
-        await send({"type": "http.response.body", "body": entry.body, "more_body": False})
+        await send_whole(send, entry.status, list(entry.headers), entry.body)
 
     async def _fill(self, scope: Scope, receive: Receive, send: Send, key: tuple[Any, ...]) -> None:
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
+        def store(headers: Headers, body: bytes) -> None:
+            fill: FrontFill | None = scope["state"].get(FRONT_KEY)
+            if fill is None:  # the routed layers did not mark the answer storable
+                return
+            reads, changes = entry_reads(fill.reads, fill.start)
+            self.cache.put(
+                key,
+                Entry(
+                    reads=reads,
+                    changes=changes,
+                    stored=time.monotonic(),
+                    status=200,
+                    headers=headers,
+                    body=body,
+                    etag=next((v for n, v in headers if n == b"etag"), b""),
+                    limit=fill.limit,
+                    dialect=fill.dialect,
+                    vary=tuple((n, _header(scope, n) or b"") for n in fill.vary),
+                ),
+            )
 
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start["status"] = message["status"]
-                start["headers"] = list(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                fill: FrontFill | None = scope["state"].get(FRONT_KEY)
-                if (
-                    fill is not None
-                    and start.get("status") == 200
-                    and not message.get("more_body", False)
-                ):
-                    headers = start["headers"]
-                    etag = next((v for n, v in headers if n == b"etag"), b"")
-                    reads, changes = entry_reads(fill.reads, fill.start)
-                    self.cache.put(
-                        key,
-                        Entry(
-                            reads=reads,
-                            changes=changes,
-                            stored=time.monotonic(),
-                            status=200,
-                            headers=headers,
-                            body=b"".join(chunks),
-                            etag=etag,
-                            limit=fill.limit,
-                            dialect=fill.dialect,
-                            vary=tuple((n, _header(scope, n) or b"") for n in fill.vary),
-                        ),
-                    )
-            await send(message)
-
-        await self.app(scope, receive, capture)
+        await self.app(scope, receive, capturing(send, store))
 
 
 class ResponseCacheMiddleware:
@@ -420,41 +429,23 @@ class ResponseCacheMiddleware:
             reads.update(table for table, _ in entry.reads)
             if entry.changes is not None:
                 reads.add(EVERY_TABLE)
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": entry.status,
-                    "headers": list(entry.headers),
-                }
-            )
-            await send({"type": "http.response.body", "body": entry.body, "more_body": False})
+            await send_whole(send, entry.status, list(entry.headers), entry.body)
             return
-        start: dict[str, Any] = {}
-        chunks: list[bytes] = []
 
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start["status"] = message["status"]
-                start["headers"] = list(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body", False) and start.get("status") == 200:
-                    tokens, changes = entry_reads(reads, start_versions)
-                    self.cache.put(
-                        key,
-                        Entry(
-                            reads=tokens,
-                            changes=changes,
-                            stored=time.monotonic(),
-                            status=200,
-                            headers=start["headers"],
-                            body=b"".join(chunks),
-                        ),
-                    )
-            await send(message)
+        def store(headers: Headers, body: bytes) -> None:
+            tokens, changes = entry_reads(reads, start_versions)
+            entry = Entry(
+                reads=tokens,
+                changes=changes,
+                stored=time.monotonic(),
+                status=200,
+                headers=headers,
+                body=body,
+            )
+            self.cache.put(key, entry)
 
         token = _READS.set(reads)
         try:
-            await self.app(scope, receive, capture)
+            await self.app(scope, receive, capturing(send, store))
         finally:
             _READS.reset(token)

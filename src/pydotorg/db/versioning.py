@@ -30,6 +30,7 @@ from pydotorg.core.meta import ServiceMeta
 VERSION_PREFIX = "data_version:"
 SESSION_INFO_KEY = "response_cache"
 WRITTEN = "data_versions_written"  # session.info: the tables this transaction wrote
+COMMITTING = "data_versions_committing"  # session.info: the token and tables written
 
 
 def version_key(table: str) -> str:
@@ -87,13 +88,13 @@ def _before_commit(session: Session) -> None:
             index_elements=[ServiceMeta.key], set_={"value": statement.excluded.value}
         )
     )
-    session.info[WRITTEN] = {}  # written: told to the cache at commit
-    session.info["data_versions_token"] = (token, tables)
+    session.info.pop(WRITTEN)  # written: told to the cache at commit
+    session.info[COMMITTING] = (token, tables)
 
 
 def _after_commit(session: Session) -> None:
     session.info.pop(WRITTEN, None)
-    written = session.info.pop("data_versions_token", None)
+    written = session.info.pop(COMMITTING, None)
     listener = session.info.get(SESSION_INFO_KEY)
     if written is not None and listener is not None:
         token, tables = written
@@ -102,7 +103,7 @@ def _after_commit(session: Session) -> None:
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(WRITTEN, None)
-    session.info.pop("data_versions_token", None)
+    session.info.pop(COMMITTING, None)
 
 
 def install_version_tracking() -> None:
