@@ -144,7 +144,10 @@ async def views(
     """Run a view statement on the request's connection: the views of its rows, and the rows."""
     connection = await database.connection()
     rows = (await connection.execute(statement, params)).all()
-    return [view.build(row) for row in rows], rows
+    found = [view.build(row) for row in rows]
+    if view.collections and found:
+        await view.fill(connection, found)
+    return found, rows
 
 
 async def page_of(database: Database, query: AnySelect, window: Window) -> tuple[list[Any], int]:
@@ -254,6 +257,12 @@ def every(model: type[M]) -> Select[M]:
     return select(model)
 
 
+@cache
+def _by_ids(model: type[M]) -> Select[M]:
+    column: Any = model.id  # type: ignore[attr-defined]
+    return select(model).where(column.in_(bindparam("ids", expanding=True)))
+
+
 class Repository(Generic[M]):
     """Rows of one model, as the caller may see them (``query`` carries the visibility)."""
 
@@ -300,6 +309,22 @@ class Repository(Generic[M]):
         if row is None:
             raise NotFoundError(f"No {self.noun} with {_described(key)}.")
         return row
+
+    async def in_order(self, ids: Sequence[int]) -> list[M]:
+        """The rows with these ids to answer with (see :meth:`first`), in the order of ``ids``
+        (one found by a list query of ids, then read whole)."""
+        if not ids:
+            return []
+        query = _by_ids(self.model)
+        view = view_of(query)
+        params = {"ids": list(ids)}
+        found: list[Any]
+        if view is None:
+            found = list((await self.session.scalars(query, params)).unique())
+        else:
+            found = (await views(self.database, view, view.statement, params))[0]
+        by_id = {row.id: row for row in found}
+        return [by_id[i] for i in ids if i in by_id]
 
     async def page(self, window: Window, query: Select[M] | None = None) -> tuple[list[M], int]:
         """A window of rows to answer with (views where the model has them, see

@@ -10,9 +10,12 @@ from an entity. The statement is the service's own query with the same joins the
 selecting columns only; it runs on the request's connection (``core.database``), in the ORM
 session's transaction if the request has one.
 
-A model that eagerly loads a collection (a job's types) has no view: the query layer returns
-its entities. Relationships the ORM loads lazily are not on a view, as they are not loaded on an
-entity read in async code either.
+A collection the root model loads with ``lazy="selectin"`` (an event's occurrences, a job's
+types) is read as the ORM reads it, by one more statement per collection for all the rows at once
+(the parents' keys in an ``IN``), into lists of views of the related rows; a collection loaded any
+other way, or one whose rows load relationships of their own eagerly, leaves the model without a
+view (the query layer returns its entities). Relationships the ORM loads lazily are not on a
+view, as they are not loaded on an entity read in async code either.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Select, inspect
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Mapper, RelationshipProperty, aliased
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -31,7 +35,8 @@ EAGER = ("joined", "selectin", "subquery", "immediate")
 
 
 class View:
-    """The attributes of one row: its model's columns and eagerly joined relationships."""
+    """The attributes of one row: its model's columns and eagerly loaded relationships, and
+    the model's properties (made from those)."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.__dict__!r})"
@@ -50,11 +55,40 @@ class _Part:
 
 
 @dataclass(frozen=True)
+class _Collection:
+    """A collection the root model loads with ``selectin``: its statement selects the parent's
+    key (first, as ``parent``) and the related rows' columns, for the parents in ``:parents``."""
+
+    name: str
+    parent_key: str  # the root's attribute the statement's parent column matches
+    kind: type[View]
+    keys: tuple[str, ...]
+    statement: AnySelect
+
+
+@dataclass(frozen=True)
 class ViewStatement:
-    """The columns-only form of a query and how to make a view of each of its rows."""
+    """The columns-only form of a query, how to make a view of each of its rows, and the
+    collections to read for them (:meth:`fill`)."""
 
     statement: AnySelect
     build: Callable[[Row[Any]], Any]
+    collections: tuple[_Collection, ...] = ()
+
+    async def fill(self, connection: AsyncConnection, views: list[Any]) -> None:
+        """Give each of ``views`` (built by :attr:`build`) its collections: one statement per
+        collection for all of them."""
+        for collection in self.collections:
+            members: dict[Any, list[View]] = {}
+            for view in views:
+                members.setdefault(view.__dict__[collection.parent_key], [])
+            rows = await connection.execute(collection.statement, {"parents": list(members)})
+            for row in rows:
+                member = collection.kind()
+                member.__dict__ = dict(zip(collection.keys, row[1:], strict=True))
+                members[row[0]].append(member)
+            for view in views:
+                view.__dict__[collection.name] = members[view.__dict__[collection.parent_key]]
 
 
 _KINDS: dict[Mapper[Any], type[View]] = {}
@@ -64,21 +98,59 @@ _VIEWS: WeakKeyDictionary[AnySelect, ViewStatement | None] = WeakKeyDictionary()
 def _kind(mapper: Mapper[Any]) -> type[View]:
     kind = _KINDS.get(mapper)
     if kind is None:
-        kind = _KINDS[mapper] = type(f"{mapper.class_.__name__}View", (View,), {})
+        derived = {
+            name: value
+            for owner in reversed(mapper.class_.__mro__)
+            for name, value in vars(owner).items()
+            if isinstance(value, property)
+        }
+        kind = _KINDS[mapper] = type(f"{mapper.class_.__name__}View", (View,), derived)
     return kind
 
 
-def _joined(mapper: Mapper[Any]) -> list[RelationshipProperty[Any]] | None:
-    """The many-to-one relationships the ORM joins eagerly; None if it loads a collection
-    eagerly (no view then)."""
-    joined = []
+def _eager(
+    mapper: Mapper[Any],
+) -> tuple[list[RelationshipProperty[Any]], list[RelationshipProperty[Any]]] | None:
+    """The many-to-one relationships the ORM joins eagerly and the collections it loads with
+    ``selectin``; None if it loads anything else eagerly (no view then)."""
+    joined, collections = [], []
     for relationship in mapper.relationships:
         if relationship.lazy not in EAGER:
             continue
-        if relationship.uselist or relationship.lazy != "joined":
+        if relationship.uselist and relationship.lazy == "selectin":
+            collections.append(relationship)
+        elif not relationship.uselist and relationship.lazy == "joined":
+            joined.append(relationship)
+        else:
             return None
-        joined.append(relationship)
-    return joined
+    return joined, collections
+
+
+def _collection(relationship: RelationshipProperty[Any]) -> _Collection | None:
+    """How to read one ``selectin`` collection for many parents; None if its rows load
+    relationships of their own eagerly, or it is not on one column each way."""
+    mapper = relationship.mapper
+    if _eager(mapper) != ([], []):
+        return None
+    pairs = relationship.synchronize_pairs
+    if len(pairs) != 1:
+        return None
+    ((parent_column, parent),) = pairs
+    keys = tuple(attribute.key for attribute in mapper.column_attrs)
+    statement = select(parent.label("parent"), *(getattr(mapper.class_, key) for key in keys))
+    if relationship.secondary is not None:
+        through = relationship.secondary_synchronize_pairs or []
+        if len(through) != 1:
+            return None
+        ((member, link),) = through
+        statement = statement.select_from(mapper.class_).join(
+            relationship.secondary, member == link
+        )
+    statement = statement.where(parent.in_(bindparam("parents", expanding=True)))
+    if relationship.order_by:
+        statement = statement.order_by(*relationship.order_by)
+    parent_key = relationship.parent.get_property_by_column(parent_column).key
+    return _Collection(relationship.key, parent_key, _kind(mapper), keys, statement)
 
 
 def view_of(query: AnySelect) -> ViewStatement | None:
@@ -97,14 +169,21 @@ def _make(query: AnySelect) -> ViewStatement | None:
     parts: list[_Part] = []
     columns: list[Any] = []
     joins: list[tuple[Any, bool]] = []
+    collections: list[_Collection] = []
     pending: list[tuple[Any, Mapper[Any], int, str, tuple[Mapper[Any], ...]]] = [
         (entity, inspect(entity), -1, "", ())
     ]
     while pending:
         target, mapper, parent, name, path = pending.pop(0)
-        joined = _joined(mapper)
-        if joined is None:
+        eager = _eager(mapper)
+        if eager is None or (eager[1] and parent != -1):
             return None
+        joined, loaded = eager
+        for relationship in loaded:
+            collection = _collection(relationship)
+            if collection is None:
+                return None
+            collections.append(collection)
         keys = tuple(attribute.key for attribute in mapper.column_attrs)
         first_key = mapper.get_property_by_column(mapper.primary_key[0]).key
         start = len(columns)
@@ -123,7 +202,7 @@ def _make(query: AnySelect) -> ViewStatement | None:
     statement = query.with_only_columns(*columns, maintain_column_froms=True)
     for join, inner in joins:
         statement = statement.join(join, isouter=not inner)
-    return ViewStatement(statement, _builder(tuple(parts)))
+    return ViewStatement(statement, _builder(tuple(parts)), tuple(collections))
 
 
 def _builder(parts: tuple[_Part, ...]) -> Callable[[Row[Any]], Any]:

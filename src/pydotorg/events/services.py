@@ -218,12 +218,7 @@ class EventService(CrudService[Event, EventRead]):
 
     async def load(self, ids: Sequence[int]) -> list[Event]:
         """Events with their occurrences, rules, categories and venue, in the order of ``ids``."""
-        if not ids:
-            return []
-        found = {
-            e.id: e for e in await self.session.scalars(select(Event).where(Event.id.in_(ids)))
-        }
-        return [found[i] for i in ids if i in found]
+        return await self.rows(Event).in_order(ids)
 
     async def ical(self, filters: EventFilters, window: Window) -> bytes:
         """A page of the events the filters match, oldest first, as an iCalendar file."""
