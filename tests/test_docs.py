@@ -208,17 +208,23 @@ def run_curl(command: Command, live: LiveServer, cwd: Path) -> None:
     check_body(want_body.strip(), body)
 
 
-ENGINES = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def docs_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    """A server of the examples' own: some of them write."""
-    engine = request.param
-    with seeded_server(engine, tmp_path_factory.mktemp(f"docs-{engine}")) as live:
+@pytest.fixture(scope="session")
+def docs_sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with seeded_server("sqlite", tmp_path_factory.mktemp("docs-sqlite")) as live:
         yield live
+
+
+@pytest.fixture(scope="session")
+def docs_postgresql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with seeded_server("postgresql", tmp_path_factory.mktemp("docs-postgresql")) as live:
+        yield live
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def docs_server(request: pytest.FixtureRequest) -> LiveServer:
+    """Servers of the examples' own (some examples write), one per engine, for the session."""
+    live: LiveServer = request.getfixturevalue(f"docs_{request.param}_server")
+    return live
 
 
 @pytest.mark.parametrize("block", of_lang("console"))
