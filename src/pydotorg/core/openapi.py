@@ -44,8 +44,9 @@ ASSETS = "/api/static/docs"
 FAVICON = f"<link rel='icon' type='image/svg+xml' href='{ASSETS}/favicon.svg'>"
 
 API_DESCRIPTION = """\
-Programmatic access to python.org: Python releases and their download files, and (as they land)
-the job board, events, content, sponsors and users.
+Programmatic access to python.org: Python releases and their download files, the release cycle,
+the job board, events and calendars, pages, blogs, success stories and community posts, sponsors,
+accounts and site-wide search; and python.org's own v1 and v2 endpoints, in its shapes.
 
 * **Errors** always have the body `{"detail", "status_code", "extra"}`.
 * **Lists** are bare JSON arrays; the total is in `X-Total-Count` and neighbouring pages in `Link`.
