@@ -59,6 +59,7 @@ from pydotorg.core.auth import credentials_refused
 from pydotorg.core.caching import etag_matches
 from pydotorg.core.dialects import Dialect, dialect_of
 from pydotorg.core.meta import ServiceMeta
+from pydotorg.core.metrics import cache_lookup
 from pydotorg.core.query_strings import QUERY_KEY, cache_key, canonical
 from pydotorg.core.ratelimit import LIMIT_KEY, Limit, RateLimiter, too_many_response
 from pydotorg.db.versioning import VERSION_PREFIX
@@ -94,6 +95,7 @@ class Entry:
     limit: Limit | None = None
     dialect: Dialect | None = None
     vary: tuple[tuple[bytes, bytes], ...] = ()
+    route: str = ""  # the route's path template, for the front layer's answers (core.metrics)
 
 
 class ResponseCache:
@@ -151,9 +153,12 @@ class ResponseCache:
         entry = self._entries.get(key)
         if entry is None or not self.valid(entry):
             self.misses += counted
+            if counted:
+                cache_lookup(key[0], False)
             return None
         self._entries.move_to_end(key)
         self.hits += 1
+        cache_lookup(key[0], True)
         return entry
 
     def put(self, key: tuple[Any, ...], entry: Entry) -> None:
@@ -351,6 +356,7 @@ class FrontCache:
         self, scope: Scope, send: Send, entry: Entry, if_none_match: bytes | None
     ) -> None:
         scope["state"][COUNTED_KEY] = True
+        scope["path_template"] = entry.route
         if self.limiter is not None and entry.limit is not None:
             retry = await self.limiter.count(scope, entry.limit)
             if retry is not None:
@@ -384,6 +390,7 @@ class FrontCache:
                     limit=fill.limit,
                     dialect=fill.dialect,
                     vary=tuple((n, _header(scope, n) or b"") for n in fill.vary),
+                    route=scope.get("path_template", ""),
                 ),
             )
 
