@@ -25,7 +25,7 @@ from pydotorg.core.errors import EXCEPTION_HANDLERS
 from pydotorg.core.health import HealthController
 from pydotorg.core.links import Routes
 from pydotorg.core.logging import configure_logging
-from pydotorg.core.metrics import Metrics, rate_limited
+from pydotorg.core.metrics import Metrics, cache_lookup, rate_limited
 from pydotorg.core.openapi import PageSchemaPlugin, docs_assets_router, openapi_config
 from pydotorg.core.pagination import LIMIT_OFFSET
 from pydotorg.core.paths import ascii_path_integers
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     clock.start_at(settings.clock_start)
     limits = Limits.parse(settings.rate_limits)
     store = counter_store(settings)
-    cache = ResponseCache()
+    cache = ResponseCache(lookups=cache_lookup if settings.metrics_enabled else None)
     refused = rate_limited if settings.metrics_enabled else None
     limiter = (
         RateLimiter(

@@ -59,7 +59,6 @@ from pydotorg.core.auth import credentials_refused
 from pydotorg.core.caching import etag_matches
 from pydotorg.core.dialects import Dialect, dialect_of
 from pydotorg.core.meta import ServiceMeta
-from pydotorg.core.metrics import cache_lookup
 from pydotorg.core.query_strings import QUERY_KEY, cache_key, canonical
 from pydotorg.core.ratelimit import LIMIT_KEY, Limit, RateLimiter, too_many_response
 from pydotorg.db.versioning import VERSION_PREFIX
@@ -100,9 +99,17 @@ class Entry:
 
 class ResponseCache:
     """A bounded LRU of response bytes, each valid while the tables it read keep their tokens,
-    and for ``ttl`` seconds."""
+    and for ``ttl`` seconds. ``lookups`` is told each hit and each counted miss, with its layer
+    (``core.metrics`` counts them)."""
 
-    def __init__(self, max_entries: int = 4096, max_body: int = 1_048_576, ttl: float = 60) -> None:
+    def __init__(
+        self,
+        max_entries: int = 4096,
+        max_body: int = 1_048_576,
+        ttl: float = 60,
+        lookups: Callable[[str, bool], None] | None = None,
+    ) -> None:
+        self.lookups = lookups
         self.max_entries = max_entries
         self.max_body = max_body
         self.ttl = ttl
@@ -153,12 +160,13 @@ class ResponseCache:
         entry = self._entries.get(key)
         if entry is None or not self.valid(entry):
             self.misses += counted
-            if counted:
-                cache_lookup(key[0], False)
+            if counted and self.lookups is not None:
+                self.lookups(key[0], False)
             return None
         self._entries.move_to_end(key)
         self.hits += 1
-        cache_lookup(key[0], True)
+        if self.lookups is not None:
+            self.lookups(key[0], True)
         return entry
 
     def put(self, key: tuple[Any, ...], entry: Entry) -> None:
