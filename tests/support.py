@@ -386,6 +386,8 @@ SETTINGS_VARIABLES = {
     "render_workers": "RENDER_WORKERS",
     "database_pool_size": "DATABASE_POOL_SIZE",
     "database_pool_timeout": "DATABASE_POOL_TIMEOUT",
+    "metrics_enabled": "METRICS_ENABLED",
+    "metrics_allow": "METRICS_ALLOW",
 }
 
 

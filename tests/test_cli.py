@@ -366,3 +366,26 @@ def test_an_operators_mistake_is_one_line_and_status_2(
     assert "Traceback" not in result.stderr and "pw" not in result.stderr
     made = [path for path in sorted(tmp_path.rglob("*")) if path not in before]
     assert not [path for path in made if path.name != "secret_key" and path.name != "var"], made
+
+
+def test_metrics_use_the_operators_multiprocess_directory_emptied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pydotorg.cli import MULTIPROCESS_VARIABLE, prepare_metrics
+    from tests.support import make_settings
+
+    metered = make_settings("sqlite+aiosqlite:///x", tmp_path, metrics_enabled=True)
+    directory = tmp_path / "prometheus"
+    directory.mkdir()
+    (directory / "counter_123.db").write_bytes(b"stale")
+    (directory / "keep.txt").write_text("not ours")
+    monkeypatch.setenv(MULTIPROCESS_VARIABLE, str(directory))
+    assert prepare_metrics(metered, workers=1) == directory
+    assert [path.name for path in directory.iterdir()] == ["keep.txt"]
+    assert os.environ[MULTIPROCESS_VARIABLE] == str(directory)
+    monkeypatch.setenv(MULTIPROCESS_VARIABLE, "")
+    assert prepare_metrics(metered, workers=1) is None  # one worker: its own values
+    monkeypatch.setenv(MULTIPROCESS_VARIABLE, str(directory))
+    off = make_settings("sqlite+aiosqlite:///x", tmp_path)
+    assert prepare_metrics(off, workers=4) is None  # metrics off: nothing is written
+    assert MULTIPROCESS_VARIABLE not in os.environ

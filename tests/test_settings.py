@@ -97,6 +97,8 @@ def test_every_setting_reaches_a_server_through_its_environment_variable(tmp_pat
         render_workers=3,
         database_pool_size=3,
         database_pool_timeout=1.5,
+        metrics_enabled=True,
+        metrics_allow=("10.0.0.0/8", "2001:db8::/32"),
     )
     defaults = Settings()
     assert [
@@ -189,6 +191,17 @@ def test_every_setting_is_checked_at_start(
     with pytest.raises(SettingsError, match=message):
         Settings.from_env({"PYDOTORG_VAR_DIR": str(tmp_path / "var"), **env})
     assert not (tmp_path / "var").exists()  # refused before anything was written
+
+
+def test_metrics_are_off_and_allowed_only_from_loopback_by_default(tmp_path: Path) -> None:
+    base = {"PYDOTORG_VAR_DIR": str(tmp_path)}
+    default = Settings.from_env(base)
+    assert (default.metrics_enabled, default.metrics_allow) == (False, ("127.0.0.0/8", "::1/128"))
+    listed = Settings.from_env({**base, "METRICS_ALLOW": " 10.1.2.3/8, 192.0.2.7 ,fd00::/8"})
+    assert listed.metrics_allow == ("10.0.0.0/8", "192.0.2.7/32", "fd00::/8")
+    for wrong in ("10.0.0.0/33", "localhost", "*"):
+        with pytest.raises(SettingsError, match="METRICS_ALLOW must be addresses or networks"):
+            Settings.from_env({**base, "METRICS_ALLOW": wrong})
 
 
 def test_a_file_for_a_var_dir_is_refused(tmp_path: Path) -> None:

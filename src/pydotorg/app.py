@@ -2,7 +2,9 @@
 
 Middlewares are plain ASGI classes configured in ``__init__``, outermost first: the request id
 (and the response headers inner layers collect), HTTP caching, authentication, rate limiting,
-the response cache and the request's database (closed after the response).
+the response cache and the request's database (closed after the response). Around them all,
+in ``asgi_handler``: the edge, CORS and the front cache, and outermost, when metrics are on,
+the layer that counts every request and answers ``/metrics`` (``core.metrics``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pydotorg.core.errors import EXCEPTION_HANDLERS
 from pydotorg.core.health import HealthController
 from pydotorg.core.links import Routes
 from pydotorg.core.logging import configure_logging
+from pydotorg.core.metrics import Metrics, cache_lookup, rate_limited
 from pydotorg.core.openapi import PageSchemaPlugin, docs_assets_router, openapi_config
 from pydotorg.core.pagination import LIMIT_OFFSET
 from pydotorg.core.paths import ascii_path_integers
@@ -66,9 +69,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     clock.start_at(settings.clock_start)
     limits = Limits.parse(settings.rate_limits)
     store = counter_store(settings)
-    cache = ResponseCache()
+    cache = ResponseCache(lookups=cache_lookup if settings.metrics_enabled else None)
+    refused = rate_limited if settings.metrics_enabled else None
     limiter = (
-        RateLimiter(store=store, limits=limits, trusted_hops=settings.trusted_proxy_hops)
+        RateLimiter(
+            store=store,
+            limits=limits,
+            trusted_hops=settings.trusted_proxy_hops,
+            refused=refused,
+        )
         if settings.rate_limit_enabled
         else None
     )
@@ -105,7 +114,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "rate_limit_store": store,
                 "response_cache": cache,
                 "search": search_engine(settings.database_url),
-                "throttle": Throttle(store if settings.rate_limit_enabled else None, limits),
+                "throttle": Throttle(
+                    store if settings.rate_limit_enabled else None, limits, refused
+                ),
             }
         ),
         debug=False,
@@ -124,4 +135,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.asgi_handler = Edge(
         handler, limiter=limiter, access_log=settings.access_log, slashed=SlashedPaths(app)
     )
+    if settings.metrics_enabled:
+        app.asgi_handler = Metrics(
+            app.asgi_handler,
+            allow=settings.metrics_allow,
+            trusted_hops=settings.trusted_proxy_hops,
+        )
     return app

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import errno
 import fcntl
 import getpass
 import json
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -110,11 +112,44 @@ def check_port_free(host: str, port: int) -> None:
             ) from exc
 
 
+MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def prepare_metrics(settings: Settings, workers: int) -> Path | None:
+    """prometheus-client's multiprocess mode, so that a scrape of ``/metrics`` adds up every
+    worker's values (``core.metrics``): each process writes its values to files in
+    ``PROMETHEUS_MULTIPROC_DIR``, which must be set, and emptied of an earlier run's files,
+    before any process imports prometheus_client. The operator's directory when the variable
+    is set (kept afterwards); else, for several workers, a temporary one, removed when this
+    process ends. With metrics off the variable is dropped: nothing is written. The directory,
+    or None for one worker's own values."""
+    given = os.environ.get(MULTIPROCESS_VARIABLE, "").strip()
+    if not settings.metrics_enabled:
+        os.environ.pop(MULTIPROCESS_VARIABLE, None)
+        return None
+    if not given and workers < 2:
+        return None
+    try:
+        directory = Path(given or tempfile.mkdtemp(prefix="pydotorg-metrics-"))
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+    except OSError as exc:
+        raise CommandError(
+            f"{MULTIPROCESS_VARIABLE} must be a directory this user can write ({exc})"
+        ) from exc
+    if not given:
+        atexit.register(shutil.rmtree, directory, True)
+    os.environ[MULTIPROCESS_VARIABLE] = str(directory)
+    return directory
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.access_log:
         os.environ["ACCESS_LOG"] = "1"
     settings = _settings()
     hold_port(args.host, args.port)  # until this process ends
+    prepare_metrics(settings, args.workers)  # before the database step imports prometheus_client
     prepare_database(settings)
     from granian import Granian
     from granian.constants import Interfaces

@@ -39,6 +39,9 @@ def _read_or_create_secret(var_dir: Path) -> str:
     return secret
 
 
+LOOPBACK = ("127.0.0.0/8", "::1/128")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment."""
@@ -68,6 +71,8 @@ class Settings:
     render_workers: int = 2
     database_pool_size: int = 10
     database_pool_timeout: float = 3.0
+    metrics_enabled: bool = False
+    metrics_allow: tuple[str, ...] = LOOPBACK
 
     @property
     def is_prod(self) -> bool:
@@ -131,6 +136,8 @@ class Settings:
             render_workers=_number(env, "RENDER_WORKERS", "2", int, low=1),
             database_pool_size=_number(env, "DATABASE_POOL_SIZE", "10", int, low=1),
             database_pool_timeout=_number(env, "DATABASE_POOL_TIMEOUT", "3", float, low=0.1),
+            metrics_enabled=_bool(env, "METRICS_ENABLED", False),
+            metrics_allow=_networks(env.get("METRICS_ALLOW", "")),
         )
         # Last, once everything else is known good: the only step that writes (a new secret).
         if not secret:
@@ -259,6 +266,23 @@ def _origins(value: str) -> tuple[str, ...]:
     if "*" in origins and len(origins) > 1:
         raise SettingsError("CORS_ORIGINS is either * or a list of origins, not both")
     return origins
+
+
+def _networks(value: str) -> tuple[str, ...]:
+    """``METRICS_ALLOW``: comma-separated addresses or networks (``10.0.0.0/8``); loopback if
+    empty."""
+    import ipaddress
+
+    networks = []
+    for part in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError as exc:
+            raise SettingsError(
+                f"METRICS_ALLOW must be addresses or networks such as 10.0.0.0/8 or ::1, "
+                f"separated by commas; not {part!r}"
+            ) from exc
+    return tuple(networks) or LOOPBACK
 
 
 def _instant(value: str, name: str) -> datetime | None:

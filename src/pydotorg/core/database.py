@@ -50,6 +50,7 @@ from pydotorg.core.exceptions import (
     DuplicateError,
     FieldError,
 )
+from pydotorg.core.metrics import TimedPool
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.settings import Settings
 
@@ -112,13 +113,14 @@ def serving_engine(
     """The engine requests use: a SQLite file must exist (migrating made it), a connection
     that cannot be opened, for whatever reason, is :class:`DatabaseUnavailableError`, and a
     request waits at most ``pool_timeout`` seconds for a pooled one (``DATABASE_POOL_TIMEOUT``)
-    before it is answered 503."""
+    before it is answered 503. The wait is measured (``core.metrics``)."""
     engine = create_engine(
         database_url,
         pool=pool,
         must_exist=True,
         pool_size=pool_size,
         pool_timeout=pool_timeout,
+        pool_class=TimedPool if pool else None,
     )
     event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
     return engine

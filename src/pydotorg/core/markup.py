@@ -101,11 +101,16 @@ def rendered(content: str, content_type: Markup | str, field: str = "content") -
 async def render_off_loop(content: str, content_type: Markup | str) -> str:
     """:func:`rendered` in a server's worker process, within the render budget
     (``core.render_pool``): a body may take seconds of CPU, which must neither stop the event
-    loop's other requests nor run on unbounded. In a command, on a thread."""
-    pool = render_pool()
-    if pool is None:  # a command's own bodies (the seed, an import): no server to keep answering
-        return await to_thread.run_sync(rendered, content, content_type)
-    return await to_thread.run_sync(pool.render, content, str(content_type))
+    loop's other requests nor run on unbounded. In a command, on a thread. Timed for
+    ``core.metrics``, imported here rather than at the top: render workers import this module,
+    and must not open metric files of their own."""
+    from pydotorg.core.metrics import RENDER_SECONDS
+
+    with RENDER_SECONDS.time():
+        pool = render_pool()
+        if pool is None:  # a command's own bodies (the seed, an import): no server to answer
+            return await to_thread.run_sync(rendered, content, content_type)
+        return await to_thread.run_sync(pool.render, content, str(content_type))
 
 
 def text_of(html_text: str) -> str:

@@ -19,7 +19,7 @@ import enum
 import ipaddress
 import math
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -202,13 +202,22 @@ class RateLimiter:
     (``core.edge``) writes into whatever response the request gets, a 429 included. The headers
     that only change with the window are built once a minute. A shared store is only awaited
     when it answers with a future. One limiter serves the whole app: the middleware counts
-    routed requests against their endpoint's limit, the edge counts the rest.
+    routed requests against their endpoint's limit, the edge counts the rest. ``refused`` is
+    told the tier of every request it refuses (``core.metrics`` counts them).
     """
 
-    def __init__(self, *, store: CounterStore, limits: Limits, trusted_hops: int) -> None:
+    def __init__(
+        self,
+        *,
+        store: CounterStore,
+        limits: Limits,
+        trusted_hops: int,
+        refused: Callable[[Tier], None] | None = None,
+    ) -> None:
         self.store = store
         self.limits = limits
         self.trusted_hops = trusted_hops
+        self.refused = refused
         self._window = -1
         # a Limit -> per role (ANONYMOUS, USER, STAFF): limit, key prefix, fixed headers
         self._rules: dict[Limit, tuple[Rule, Rule, Rule]] = {}
@@ -251,6 +260,8 @@ class RateLimiter:
             extra.append((b"ratelimit-remaining", b"%d" % (limit - count)))
         else:
             extra.append((b"ratelimit-remaining", b"0"))
+            if self.refused is not None:
+                self.refused(spec.tier)
             return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
         return None
 
@@ -294,11 +305,18 @@ class RateLimitMiddleware:
 class Throttle:
     """Counts, for a service, what the middleware cannot see: ``hit("sign-in:account:ada",
     Tier.CRITICAL)`` allows the tier's anonymous number of hits per window on that key, then
-    raises :class:`RateLimitedError` (a 429). With limiting off it allows everything."""
+    raises :class:`RateLimitedError` (a 429), telling ``refused`` its tier. With limiting off it
+    allows everything."""
 
-    def __init__(self, store: CounterStore | None, limits: Limits) -> None:
+    def __init__(
+        self,
+        store: CounterStore | None,
+        limits: Limits,
+        refused: Callable[[Tier], None] | None = None,
+    ) -> None:
         self.store = store
         self.limits = limits
+        self.refused = refused
 
     async def hit(self, key: str, tier: Tier) -> None:
         if self.store is None:
@@ -309,4 +327,6 @@ class Throttle:
         if count is not None and not isinstance(count, int):
             count = await count
         if count is not None and count > self.limits.table[tier][ANONYMOUS]:
+            if self.refused is not None:
+                self.refused(tier)
             raise RateLimitedError(max(1, math.ceil((window + 1) * WINDOW_SECONDS - now)))

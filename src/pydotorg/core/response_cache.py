@@ -94,13 +94,22 @@ class Entry:
     limit: Limit | None = None
     dialect: Dialect | None = None
     vary: tuple[tuple[bytes, bytes], ...] = ()
+    route: str = ""  # the route's path template, for the front layer's answers (core.metrics)
 
 
 class ResponseCache:
     """A bounded LRU of response bytes, each valid while the tables it read keep their tokens,
-    and for ``ttl`` seconds."""
+    and for ``ttl`` seconds. ``lookups`` is told each hit and each counted miss, with its layer
+    (``core.metrics`` counts them)."""
 
-    def __init__(self, max_entries: int = 4096, max_body: int = 1_048_576, ttl: float = 60) -> None:
+    def __init__(
+        self,
+        max_entries: int = 4096,
+        max_body: int = 1_048_576,
+        ttl: float = 60,
+        lookups: Callable[[str, bool], None] | None = None,
+    ) -> None:
+        self.lookups = lookups
         self.max_entries = max_entries
         self.max_body = max_body
         self.ttl = ttl
@@ -151,9 +160,13 @@ class ResponseCache:
         entry = self._entries.get(key)
         if entry is None or not self.valid(entry):
             self.misses += counted
+            if counted and self.lookups is not None:
+                self.lookups(key[0], False)
             return None
         self._entries.move_to_end(key)
         self.hits += 1
+        if self.lookups is not None:
+            self.lookups(key[0], True)
         return entry
 
     def put(self, key: tuple[Any, ...], entry: Entry) -> None:
@@ -351,6 +364,7 @@ class FrontCache:
         self, scope: Scope, send: Send, entry: Entry, if_none_match: bytes | None
     ) -> None:
         scope["state"][COUNTED_KEY] = True
+        scope["path_template"] = entry.route
         if self.limiter is not None and entry.limit is not None:
             retry = await self.limiter.count(scope, entry.limit)
             if retry is not None:
@@ -384,6 +398,7 @@ class FrontCache:
                     limit=fill.limit,
                     dialect=fill.dialect,
                     vary=tuple((n, _header(scope, n) or b"") for n in fill.vary),
+                    route=scope.get("path_template", ""),
                 ),
             )
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, Pool
 
 from pydotorg.db.sqlite import connector, follow_the_path
 from pydotorg.db.versioning import install_version_tracking
@@ -43,6 +43,7 @@ def create_engine(
     must_exist: bool = False,
     pool_size: int = 10,
     pool_timeout: float = 3.0,
+    pool_class: type[Pool] | None = None,
 ) -> AsyncEngine:
     """An engine with SQLite's WAL and foreign keys switched on (on connections that take one
     trip to aiosqlite's thread per statement, ``db/sqlite.py``), or an asyncpg pool.
@@ -55,8 +56,9 @@ def create_engine(
     default is 30), then the pool raises its ``TimeoutError``, which is a 503. With
     ``must_exist`` (the serving engine) a SQLite file that is not there is an error, not a new
     empty database, and a connection whose file the path no longer names is never used again
-    (``db/sqlite.py``)."""
+    (``db/sqlite.py``). A pool of connections is a ``pool_class`` if one is given."""
     kwargs: dict[str, Any] = {}
+    pooled = {} if pool_class is None else {"poolclass": pool_class}
     path = None
     if database_url.startswith("sqlite"):
         path = _sqlite_file(database_url)
@@ -66,11 +68,12 @@ def create_engine(
         if not pool:
             kwargs["poolclass"] = NullPool
         elif path is not None:
-            kwargs.update(pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout)
+            kwargs.update(pooled, pool_size=pool_size, max_overflow=0, pool_timeout=pool_timeout)
     else:
         kwargs["connect_args"] = {"timeout": CONNECT_TIMEOUT}
         if pool:
             kwargs.update(
+                pooled,
                 pool_size=pool_size,
                 max_overflow=pool_size,
                 pool_recycle=1800,

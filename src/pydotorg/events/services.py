@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Select, select
 
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.feeds import FeedAbout, feed_document
+from pydotorg.core.metrics import ICAL_SECONDS, timed
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import AnySelect, free_slug, page_of
 from pydotorg.core.resources import CrudService, to_schema
@@ -220,6 +221,7 @@ class EventService(CrudService[Event, EventRead]):
         """Events with their occurrences, rules, categories and venue, in the order of ``ids``."""
         return await self.rows(Event).in_order(ids)
 
+    @timed(ICAL_SECONDS.labels("events"))
     async def ical(self, filters: EventFilters, window: Window) -> bytes:
         """A page of the events the filters match, oldest first, as an iCalendar file."""
         ids = await self.matching_ids(filters, (Event.first_start, Event.id))
@@ -228,6 +230,7 @@ class EventService(CrudService[Event, EventRead]):
         )
         return ical.calendar(shown, name="Python events", url=self.event_url)
 
+    @timed(ICAL_SECONDS.labels("calendar"))
     async def calendar_ical(self, key: str) -> tuple[bytes, str]:
         """Every event of a calendar the caller may see as an iCalendar file, and its name."""
         calendar = await CalendarService(self.context).row(key)
@@ -253,6 +256,7 @@ class EventService(CrudService[Event, EventRead]):
         )
         return feed_document(kind, about, items)
 
+    @timed(ICAL_SECONDS.labels("event"))
     async def event_ical(self, event_id: int) -> tuple[bytes, str]:
         """One event as an iCalendar file, and the file's name."""
         event = await self.row(event_id)

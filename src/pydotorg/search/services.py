@@ -20,6 +20,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import String, bindparam, cast, func, literal, literal_column, select, union_all
 
 from pydotorg.core.exceptions import FieldError, ParameterError
+from pydotorg.core.metrics import SEARCH_SECONDS, timed
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.search import IndexSpec, Role
 from pydotorg.core.services import Service
@@ -261,6 +262,7 @@ class SearchService(Service):
                 fixes[word] = min(scored)[2]
         return fixes
 
+    @timed(SEARCH_SECONDS.labels("search"))
     async def search(self, data: SearchQuery) -> Page[SearchHit]:
         if not data.query.strip():
             raise BodyFieldError("query", "must not be empty")
@@ -307,6 +309,7 @@ class SearchService(Service):
         pageable = sum(pageable for _, pageable in counts.values())
         return Page(hits, pageable, Window(limit=data.limit, offset=data.offset), headers=headers)
 
+    @timed(SEARCH_SECONDS.labels("autocomplete"))
     async def autocomplete(self, q: str, limit: int) -> list[Suggestion]:
         """Words of the titles found completing the last word typed, most frequent first, then
         the titles the caller may see holding what was typed at a word's start."""
