@@ -8,13 +8,13 @@ import contextlib
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.factories import token, unique
 from tests.sponsors.test_controllers import (
     YEAR,
     finalized,
@@ -23,7 +23,6 @@ from tests.sponsors.test_controllers import (
     make_package,
     make_sponsor,
     register,
-    unique,
 )
 from tests.support import LiveServer
 
@@ -36,7 +35,7 @@ def superuser_key(server: LiveServer) -> str:
     """An API key of a superuser made with ``pydotorg createsuperuser`` on the server's
     database (once per server)."""
     if server.base_url not in _superusers:
-        name = f"root{uuid.uuid4().hex[:8]}"
+        name = f"root{token(8)}"
         made = subprocess.run(
             [
                 *(sys.executable, "-m", "pydotorg", "createsuperuser", "--username", name),

@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.events.conftest import create_event, iso, shipped, soon, today, unique
+from tests.events.conftest import create_event, iso, shipped, soon, today
+from tests.factories import unique
 from tests.support import now
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
-import uuid
 from typing import Any
 
 import httpx
+
+from tests.factories import PageFactory, token
 
 SEARCH = "/api/v1/search/"
 PASSWORD = "search passphrase 2026"
@@ -35,7 +36,7 @@ def keys(found: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 def make_page(staff: httpx.Client, title: str, content: str = "", **more: Any) -> dict[str, Any]:
-    body = {"path": f"/s-{uuid.uuid4().hex[:12]}/", "title": title, "content": content, **more}
+    body = PageFactory.body(path=f"/s-{token(12)}/", title=title, content=content, **more)
     response = staff.post("/api/pages/", json=body)
     assert response.status_code == 201, response.text
     page: dict[str, Any] = response.json()
