@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.compat.conftest import FTP, file_body, pk
+from tests.compat.conftest import file_body, pk
 from tests.compat.test_sponsors import superuser_key
 from tests.conftest import ENGINES
-from tests.factories import release_name, token, unique
+from tests.factories import FTP, release_name, token, unique
 from tests.sponsors.test_controllers import register
 from tests.support import LiveServer, seeded_server
 
