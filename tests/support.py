@@ -524,6 +524,13 @@ def log_records(path: Path, logger: str) -> list[dict[str, Any]]:
     return records
 
 
+def created_json(response: httpx.Response) -> dict[str, Any]:
+    """The body of a 201 answer; any other status fails the test with the answer's text."""
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
 def new_user(server: LiveServer, password: str) -> httpx.Client:
     """A client for a user registered just now, signed in with its JWT (close it after use)."""
     with server.client() as anon:

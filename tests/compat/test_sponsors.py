@@ -24,7 +24,7 @@ from tests.sponsors.test_controllers import (
     make_sponsor,
     register,
 )
-from tests.support import LiveServer
+from tests.support import LiveServer, created_json
 
 PLACEMENT = "/api/v2/sponsors/logo-placement/"
 ASSETS = "/api/v2/sponsors/sponsorship-assets/"
@@ -372,10 +372,7 @@ def test_a_write_is_refused_after_the_permission(
 
 
 def make_asset(staff: httpx.Client, **body: object) -> dict[str, Any]:
-    response = staff.post("/api/v1/sponsors/assets", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(staff.post("/api/v1/sponsors/assets", json=body))
 
 
 def test_assets_as_python_org_lists_them(

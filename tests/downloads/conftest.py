@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from tests.factories import ReleaseFactory, unique_number
+from tests.support import created_json
 
 
 def make_release(
@@ -21,7 +22,4 @@ def make_release(
     collide (the caller deletes it)."""
     name = f"Python {major}.{unique_number(50, 950)}.{patch}"
     body = ReleaseFactory.body(name=name, release_date=release_date, is_published=published)
-    response = staff.post("/api/v1/releases/", json=body)
-    assert response.status_code == 201, response.text
-    release: dict[str, Any] = response.json()
-    return release
+    return created_json(staff.post("/api/v1/releases/", json=body))

@@ -3,8 +3,6 @@ only what it created, whatever else the session's shared server holds."""
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,17 +11,10 @@ import httpx
 import icalendar
 import pytest
 
-from pydotorg.data import DATA_DIR
 from tests.factories import CalendarFactory, EventFactory
-from tests.support import LiveServer, new_user, now
+from tests.support import LiveServer, created_json, new_user, now
 
 PASSWORD = "events passphrase 2026"
-
-
-def shipped(name: str) -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / f"{name}.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
 
 
 def today() -> date:
@@ -68,10 +59,7 @@ def vtimezone_of(block: tuple[str, ...]) -> Any:
 def create_event(
     staff: httpx.Client, calendar: dict[str, Any], /, **overrides: Any
 ) -> dict[str, Any]:
-    response = staff.post("/api/v1/events/", json=event_body(calendar, **overrides))
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(staff.post("/api/v1/events/", json=event_body(calendar, **overrides)))
 
 
 @pytest.fixture
@@ -81,10 +69,7 @@ def calendar(staff: httpx.Client) -> dict[str, Any]:
 
 def make_calendar(staff: httpx.Client) -> dict[str, Any]:
     """A calendar of the test's own (the seeded calendars keep their shipped counts)."""
-    response = staff.post("/api/v1/calendars/", json=CalendarFactory.body())
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(staff.post("/api/v1/calendars/", json=CalendarFactory.body()))
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,17 +10,11 @@ import feedparser
 import httpx
 import pytest
 
-from pydotorg.data import DATA_DIR
+from pydotorg.data import load
 from tests.factories import JobFactory, JobTypeFactory, token
-from tests.support import LiveServer, new_user, now
+from tests.support import LiveServer, created_json, new_user, now
 
 PASSWORD = "job board passphrase 2026"
-
-
-def shipped_jobs() -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / "jobs.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
 
 
 @pytest.fixture
@@ -39,10 +31,7 @@ def other(server: LiveServer) -> Iterator[httpx.Client]:
 
 
 def create(poster: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = poster.post("/api/v1/jobs/", json=JobFactory.body(**overrides))
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(poster.post("/api/v1/jobs/", json=JobFactory.body(**overrides)))
 
 
 def approved(poster: httpx.Client, staff: httpx.Client, **overrides: object) -> dict[str, Any]:
@@ -86,7 +75,7 @@ def test_guide_get_all_jobs_pagination(anon: httpx.Client) -> None:
         if len(jobs) < limit:
             break
     total = int(anon.get("/api/v1/jobs", params={"status": "approved"}).headers["x-total-count"])
-    assert len(all_jobs) == total >= len(shipped_jobs())
+    assert len(all_jobs) == total >= len(load("jobs"))
     assert len({job["id"] for job in all_jobs}) == len(all_jobs)
 
 
@@ -100,7 +89,7 @@ def test_guide_search_request(anon: httpx.Client) -> None:
     def text(r: dict[str, Any]) -> str:  # what a seeded posting's title and description name
         return f"{r['title']} {r['company_name']} {' '.join(r['job_types'])}"
 
-    expected = [r for r in shipped_jobs() if r["telecommuting"] and "django" in text(r).lower()]
+    expected = [r for r in load("jobs") if r["telecommuting"] and "django" in text(r).lower()]
     assert matching and len(matching) >= len(expected) > 0
     assert all(job["remote"] for job in matching)
 
@@ -452,7 +441,7 @@ def test_feeds_parse_and_list_the_newest_approved(
 def test_historic_postings_are_loaded(
     anon: httpx.Client, client_with_header: Callable[[str], httpx.Client]
 ) -> None:
-    records = shipped_jobs()
+    records = load("jobs")
     listed = anon.get("/api/v1/jobs", params={"limit": 1000}).json()
     companies = {job["company_name"] for job in listed}
     assert {r["company_name"] for r in records} <= companies

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.factories import BenefitFactory, PackageFactory, unique
-from tests.support import LiveServer, new_user
+from tests.support import LiveServer, created_json, new_user
 
 PASSWORD = "sponsors passphrase 2026"
 FOUNDATION = 1  # the seeded Foundation programme
@@ -54,17 +54,15 @@ def publisher(server: LiveServer, staff: httpx.Client) -> Iterator[httpx.Client]
 
 
 def make_package(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = staff.post("/api/v1/sponsors/packages", json=PackageFactory.body(**overrides))
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(
+        staff.post("/api/v1/sponsors/packages", json=PackageFactory.body(**overrides))
+    )
 
 
 def make_benefit(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = staff.post("/api/v1/sponsors/benefits", json=BenefitFactory.body(**overrides))
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(
+        staff.post("/api/v1/sponsors/benefits", json=BenefitFactory.body(**overrides))
+    )
 
 
 def logo(publisher: str, flight: str, **more: bool) -> dict[str, object]:
@@ -107,10 +105,7 @@ def finalized(
         "benefit_ids": benefit_ids,
     }
     body.update(more)
-    response = staff.post("/api/v1/sponsors/sponsorships", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(staff.post("/api/v1/sponsors/sponsorships", json=body))
 
 
 def make_sponsor(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
@@ -122,10 +117,7 @@ def make_sponsor(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
         "contacts": [{"name": "Bill Lumbergh", "email": "bill@initech.example"}],
     }
     body.update(overrides)
-    response = staff.post("/api/v1/sponsors", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(staff.post("/api/v1/sponsors", json=body))
 
 
 # The catalogue ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from pydotorg.content.blogs.models import BlogEntry
 from pydotorg.data import load
 from tests.factories import EntryFactory, FeedFactory, token
-from tests.support import LiveServer, insert_rows
+from tests.support import LiveServer, created_json, insert_rows
 
 SCRIPTED = (
     '<p onclick="steal()">Hello <b>world</b><script>alert(1)</script>'
@@ -21,19 +21,13 @@ SCRIPTED = (
 
 
 def make_feed(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = staff.post("/api/blogs/feeds/", json=FeedFactory.body(**overrides))
-    assert response.status_code == 201, response.text
-    feed: dict[str, Any] = response.json()
-    return feed
+    return created_json(staff.post("/api/blogs/feeds/", json=FeedFactory.body(**overrides)))
 
 
 def make_entry(staff: httpx.Client, feed_id: int, **overrides: object) -> dict[str, Any]:
-    response = staff.post(
-        "/api/blogs/entries/", json=EntryFactory.body(feed_id=feed_id, **overrides)
+    return created_json(
+        staff.post("/api/blogs/entries/", json=EntryFactory.body(feed_id=feed_id, **overrides))
     )
-    assert response.status_code == 201, response.text
-    entry: dict[str, Any] = response.json()
-    return entry
 
 
 def listed(client: httpx.Client, **params: Any) -> list[dict[str, Any]]:

@@ -10,13 +10,11 @@ import pytest
 
 from tests.core.test_markup import executable_parts
 from tests.factories import PageFactory, token, unique_root
+from tests.support import created_json
 
 
 def make_page(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = staff.post("/api/pages/", json=PageFactory.body(**overrides))
-    assert response.status_code == 201, response.text
-    page: dict[str, Any] = response.json()
-    return page
+    return created_json(staff.post("/api/pages/", json=PageFactory.body(**overrides)))
 
 
 def field_of(response: httpx.Response) -> str | None:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.factories import PostFactory, token
-from tests.support import LiveServer, new_user, seeded_server
+from tests.support import LiveServer, created_json, new_user, seeded_server
 
 POSTS = "/api/v1/community/posts"
 PASSWORD = "community post passphrase 2026"
@@ -26,10 +26,7 @@ def author(server: LiveServer) -> Iterator[httpx.Client]:
 
 
 def create(client: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = client.post(f"{POSTS}/", json=PostFactory.body(**overrides))
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(client.post(f"{POSTS}/", json=PostFactory.body(**overrides)))
 
 
 def published(author: httpx.Client, staff: httpx.Client, **overrides: object) -> dict[str, Any]:

@@ -3,27 +3,19 @@ review of users' submissions, visibility, rendering, search and every guard."""
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from pydotorg.data import DATA_DIR
+from pydotorg.data import load
 from tests.factories import StoryFactory, token
-from tests.support import LiveServer, new_user
+from tests.support import LiveServer, created_json, new_user
 
 STORIES = "/api/v1/success-stories"
 CATEGORIES = "/api/v1/story-categories"
 PASSWORD = "success story passphrase 2026"
-
-
-def shipped() -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / "success_stories.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
 
 
 @pytest.fixture
@@ -34,17 +26,11 @@ def submitter(server: LiveServer) -> Iterator[httpx.Client]:
 
 
 def submit(client: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = client.post(f"{STORIES}/submit", json=StoryFactory.body(**overrides))
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(client.post(f"{STORIES}/submit", json=StoryFactory.body(**overrides)))
 
 
 def create(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = staff.post(f"{STORIES}/", json=StoryFactory.body(**overrides))
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(staff.post(f"{STORIES}/", json=StoryFactory.body(**overrides)))
 
 
 def errors(response: httpx.Response) -> list[str | None]:
@@ -76,8 +62,8 @@ def test_the_legacy_stories_are_seeded_with_their_facts_and_no_prose(anon: httpx
 
     every = anon.get(f"{STORIES}/", params={"limit": 1000}).json()
     seeded = {s["slug"]: s for s in every if s["source_url"].startswith("https://www.python.org")}
-    assert len(seeded) == len(shipped()) == 42
-    for record in shipped():
+    assert len(seeded) == len(load("success_stories")) == 42
+    for record in load("success_stories"):
         assert seeded[record["slug"]]["name"] == record["name"]
         assert seeded[record["slug"]]["summary"] == ""
         assert len(seeded[record["slug"]]["content"]) < 200
