@@ -84,7 +84,7 @@ def _from_field(source: str, template: str) -> PostGenerated:
 
 
 class BodyFactory(MsgspecFactory[S], Generic[S]):
-    """The JSON body of a request whose schema is ``__model__``.
+    """The JSON body of a request whose schema is ``S`` (``class F(BodyFactory[OSCreate])``).
 
     ``body(**overrides)`` holds the fields the factory names (in the schema's order), then each
     override, which may be any value and any key. Fields the factory does not name are left
@@ -120,14 +120,12 @@ class BodyFactory(MsgspecFactory[S], Generic[S]):
 
 
 class UserFactory(BodyFactory[RegisterRequest]):
-    __model__ = RegisterRequest
     username = Use(lambda: f"u{token()}")
     email = _from_field("username", "{}@example.org")
     password = PASSWORD
 
 
 class PostFactory(BodyFactory[PostCreate]):
-    __model__ = PostCreate
     title = Use(lambda: f"My first PyCon {token()}")
     content = "It was *great*."
     links = Use(lambda: ["https://us.pycon.org/"])
@@ -140,7 +138,6 @@ class PostFactory(BodyFactory[PostCreate]):
 
 
 class StoryFactory(BodyFactory[StoryCreate]):
-    __model__ = StoryCreate
     name = Use(lambda: f"Acme Runs on Python {token()}")
     category_id = 2
     company_name = "Acme"
@@ -152,7 +149,6 @@ class StoryFactory(BodyFactory[StoryCreate]):
 
 
 class JobFactory(BodyFactory[JobCreate]):
-    __model__ = JobCreate
     job_title = "Python Developer"
     company_name = Use(lambda: f"Acme {token(6)}")
     description = "Build APIs with Python."
@@ -164,26 +160,22 @@ class JobFactory(BodyFactory[JobCreate]):
 class JobTypeFactory(BodyFactory[NamedCreate]):
     """A job type or a job category (the same body)."""
 
-    __model__ = NamedCreate
     name = Use(lambda: f"Type {token(6)}")
 
 
 class PageFactory(BodyFactory[PageCreate]):
-    __model__ = PageCreate
     path = Use(lambda: unique_root() + "about/")
     title = "About us"
     content = "# Hello\n\nSome *text*."
 
 
 class FeedFactory(BodyFactory[BlogFeedCreate]):
-    __model__ = BlogFeedCreate
     name = Use(lambda: f"Feed {token()}")
     feed_url = Use(lambda: f"https://{token()}.example.org/feed.xml")
     website_url = "https://example.org/"
 
 
 class EntryFactory(BodyFactory[BlogEntryCreate]):
-    __model__ = BlogEntryCreate
     feed_id = Require()
     title = Use(lambda: f"Entry {token()}")
     url = Use(lambda: f"https://example.org/posts/{token()}/")
@@ -191,7 +183,6 @@ class EntryFactory(BodyFactory[BlogEntryCreate]):
 
 
 class CalendarFactory(BodyFactory[CalendarCreate]):
-    __model__ = CalendarCreate
     name = _from_field("slug", "Calendar {}")
     slug = Use(unique, "test-calendar")
 
@@ -199,7 +190,6 @@ class CalendarFactory(BodyFactory[CalendarCreate]):
 class EventFactory(BodyFactory[EventCreate]):
     """An evening event a month from the test servers' today."""
 
-    __model__ = EventCreate
     title = Use(unique, "Python meetup")
     calendar = Require()
     time_zone = "Europe/Berlin"
@@ -207,7 +197,6 @@ class EventFactory(BodyFactory[EventCreate]):
 
 
 class OSFactory(BodyFactory[OSCreate]):
-    __model__ = OSCreate
     name = _from_field("slug", "OS {}")
     slug = Use(unique, "os")
 
@@ -215,7 +204,6 @@ class OSFactory(BodyFactory[OSCreate]):
 class ReleaseFactory(BodyFactory[ReleaseCreate]):
     """A published release, ``Python 9.<n>.<m>``, dated in 2031."""
 
-    __model__ = ReleaseCreate
     name = Use(release_name, 9)
     release_date = "2031-05-01T12:00:00+00:00"
     is_published = True
@@ -224,7 +212,6 @@ class ReleaseFactory(BodyFactory[ReleaseCreate]):
 class ReleaseFileFactory(BodyFactory[ReleaseFileCreate]):
     """A source tarball of a release (``url=source_url(version)`` for one of its own)."""
 
-    __model__ = ReleaseFileCreate
     name = "Gzipped source tarball"
     os = 3
     release = Require()
@@ -232,7 +219,6 @@ class ReleaseFileFactory(BodyFactory[ReleaseFileCreate]):
 
 
 class PackageFactory(BodyFactory[PackageCreate]):
-    __model__ = PackageCreate
     name = "Visionary"
     slug = Use(unique, "visionary", 8)
     sponsorship_amount = 150000
@@ -241,6 +227,5 @@ class PackageFactory(BodyFactory[PackageCreate]):
 
 
 class BenefitFactory(BodyFactory[BenefitCreate]):
-    __model__ = BenefitCreate
     name = Use(unique, "Benefit", 8)
     program_id = 1  # the seeded Foundation programme
