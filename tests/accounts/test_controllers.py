@@ -18,7 +18,7 @@ PASSWORD = "correct horse battery staple 42"
 
 
 def register(anon: httpx.Client, **overrides: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    body = UserFactory.body(password=PASSWORD, **overrides)
+    body = UserFactory.body(**{"password": PASSWORD, **overrides})
     response = anon.post("/api/auth/register", json=body)
     assert response.status_code == 201, response.text
     return body, response.json()

@@ -31,7 +31,7 @@ def soon(days: int) -> date:
 
 def event_body(calendar: dict[str, Any], /, **overrides: Any) -> dict[str, Any]:
     """An event in ``calendar``, an evening a month from today unless ``overrides`` say."""
-    return EventFactory.body(calendar=calendar["id"], **overrides)
+    return EventFactory.body(**{"calendar": calendar["id"], **overrides})
 
 
 def onsets(vtimezone: Any) -> list[tuple[datetime, timedelta, timedelta, str]]:

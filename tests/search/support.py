@@ -37,5 +37,7 @@ def keys(found: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 def make_page(staff: httpx.Client, title: str, content: str = "", **more: Any) -> dict[str, Any]:
-    body = PageFactory.body(path=f"/s-{token(12)}/", title=title, content=content, **more)
+    body = PageFactory.body(
+        **{"path": f"/s-{token(12)}/", "title": title, "content": content, **more}
+    )
     return created_json(staff.post("/api/pages/", json=body))

@@ -26,7 +26,9 @@ def make_feed(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
 
 def make_entry(staff: httpx.Client, feed_id: int, **overrides: object) -> dict[str, Any]:
     return created_json(
-        staff.post("/api/blogs/entries/", json=EntryFactory.body(feed_id=feed_id, **overrides))
+        staff.post(
+            "/api/blogs/entries/", json=EntryFactory.body(**{"feed_id": feed_id, **overrides})
+        )
     )
 
 
