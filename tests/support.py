@@ -29,7 +29,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field, fields, replace
@@ -43,6 +42,7 @@ import pytest
 from pydotorg.db.migrate import upgrade
 from pydotorg.db.seed import seed
 from pydotorg.settings import Settings
+from tests.factories import UserFactory, token
 
 POSTGRES_URL = os.environ.get(
     "PYDOTORG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -78,7 +78,7 @@ async def _admin(url: str, statement: str) -> None:
 @contextmanager
 def postgres_database(template: str | None = None) -> Iterator[str]:
     """A new PostgreSQL database, empty or a copy of ``template``, dropped afterwards."""
-    name = f"pydotorg_test_{uuid.uuid4().hex[:10]}"
+    name = f"pydotorg_test_{token()}"
     copy = f' TEMPLATE "{template}"' if template else ""
     try:
         asyncio.run(_admin(POSTGRES_URL, f'CREATE DATABASE "{name}"{copy}'))
@@ -95,7 +95,7 @@ def migrated_database(engine: str, directory: Path, revision: str = "head") -> I
     """An empty database of ``engine`` (a SQLite file in ``directory``, or a new PostgreSQL
     database, dropped afterwards) migrated to ``revision``; its URL."""
     if engine == "sqlite":
-        url = f"sqlite+aiosqlite:///{directory / f'migrated-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        url = f"sqlite+aiosqlite:///{directory / f'migrated-{token(8)}.sqlite3'}"
         upgrade(url, revision)
         yield url
         return
@@ -128,7 +128,7 @@ TEST_RUN_VARIABLE = "PYDOTORG_TEST_RUN"
 
 def run_id() -> str:
     """This run's id: chosen by the main process, inherited by pytest-xdist's workers."""
-    return os.environ.setdefault(TEST_RUN_VARIABLE, uuid.uuid4().hex[:12])
+    return os.environ.setdefault(TEST_RUN_VARIABLE, token(12))
 
 
 def templates_dir() -> Path:
@@ -295,7 +295,7 @@ def make_settings(database_url: str, var_dir: Path, **overrides: object) -> Sett
     values: dict[str, object] = {
         "app_env": "dev",
         "database_url": database_url,
-        "secret_key": "test-secret-" + uuid.uuid4().hex + uuid.uuid4().hex,
+        "secret_key": "test-secret-" + token(32) + token(32),
         "var_dir": var_dir,
         "rate_limit_enabled": False,
         "clock_start": now(),
@@ -304,7 +304,11 @@ def make_settings(database_url: str, var_dir: Path, **overrides: object) -> Sett
     return Settings(**values)  # type: ignore[arg-type]
 
 
-async def _make_account(database_url: str, username: str, *, staff: bool) -> str:
+async def make_account(
+    database_url: str, username: str, *, staff: bool, active: bool = True
+) -> str:
+    """An account written straight to the database (``active=False``: a deactivated one) and
+    the secret of an API key of its own."""
     from pydotorg.accounts.services import create_api_key, create_user
     from pydotorg.db.engine import create_engine, create_sessionmaker
 
@@ -319,8 +323,9 @@ async def _make_account(database_url: str, username: str, *, staff: bool) -> str
                 is_staff=staff,
             )
             secret = (await create_api_key(session, user, "tests")).secret
+            user.is_active = active
             await session.commit()
-            return secret
+            return str(secret)
     finally:
         await engine.dispose()
 
@@ -332,11 +337,11 @@ def run_server(
     """Create a staff and a plain account on a seeded database (``seeded_database``), and
     serve it on a free port."""
     credentials = {
-        "staff": asyncio.run(_make_account(database_url, "staffer", staff=True)),
-        "user": asyncio.run(_make_account(database_url, "plainuser", staff=False)),
+        "staff": asyncio.run(make_account(database_url, "staffer", staff=True)),
+        "user": asyncio.run(make_account(database_url, "plainuser", staff=False)),
     }
     settings = make_settings(database_url, var_dir, **overrides)
-    log_path = var_dir / f"server-{uuid.uuid4().hex[:8]}.log"
+    log_path = var_dir / f"server-{token(8)}.log"
     with serve_app(settings, log_path) as base_url:
         assert "loaded python.org data" not in read_log(log_path), "the server seeded again"
         yield LiveServer(
@@ -432,7 +437,7 @@ def same_database(live: LiveServer, **overrides: object) -> Iterator[LiveServer]
     """A second server on ``live``'s database and accounts, with some settings changed
     (``clock_start`` to put it on another day, for example)."""
     settings = replace(live.settings, **overrides)  # type: ignore[arg-type]
-    log_path = live.log_path.with_name(f"server-{uuid.uuid4().hex[:8]}.log")
+    log_path = live.log_path.with_name(f"server-{token(8)}.log")
     with serve_app(settings, log_path, prepare_database=False) as base_url:
         yield replace(live, base_url=base_url, settings=settings, log_path=log_path)
 
@@ -521,14 +526,17 @@ def log_records(path: Path, logger: str) -> list[dict[str, Any]]:
     return records
 
 
+def created_json(response: httpx.Response) -> dict[str, Any]:
+    """The body of a 201 answer; any other status fails the test with the answer's text."""
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
 def new_user(server: LiveServer, password: str) -> httpx.Client:
     """A client for a user registered just now, signed in with its JWT (close it after use)."""
     with server.client() as anon:
-        name = f"u{uuid.uuid4().hex[:10]}"
-        tokens = anon.post(
-            "/api/auth/register",
-            json={"username": name, "email": f"{name}@example.org", "password": password},
-        ).json()
+        tokens = anon.post("/api/auth/register", json=UserFactory.body(password=password)).json()
     return httpx.Client(
         base_url=server.base_url,
         headers={"Authorization": f"Bearer {tokens['access_token']}"},

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import uuid
 
 import httpx
 import pytest
 
 from tests import guide_examples
+from tests.factories import token
 from tests.support import LiveServer
 
 
@@ -60,7 +60,7 @@ def test_jobs_examples(server: LiveServer, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_search_example(server: LiveServer, staff: httpx.Client) -> None:
-    path = f"/guide-{uuid.uuid4().hex[:12]}/"
+    path = f"/guide-{token(12)}/"
     body = {"path": path, "title": "An asyncio tutorial", "content": "Start an event loop."}
     page = staff.post("/api/pages/", json=body).json()
     response = guide_examples.search_content(server.base_url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,15 +11,14 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.factories import UserFactory, token
 from tests.support import LiveServer, read_log, serve_app
 
 PASSWORD = "correct horse battery staple 42"
 
 
 def register(anon: httpx.Client, **overrides: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    name = f"u{uuid.uuid4().hex[:10]}"
-    body = {"username": name, "email": f"{name}@example.org", "password": PASSWORD}
-    body.update(overrides)
+    body = UserFactory.body(**{"password": PASSWORD, **overrides})
     response = anon.post("/api/auth/register", json=body)
     assert response.status_code == 201, response.text
     return body, response.json()
@@ -79,7 +77,7 @@ def test_login_failures_look_the_same(anon: httpx.Client) -> None:
 def test_register_returns_tokens_and_applies_the_password_policy(anon: httpx.Client) -> None:
     _, tokens = register(anon)
     assert anon.get("/api/auth/me", headers=bearer(tokens["access_token"])).status_code == 200
-    name = f"p{uuid.uuid4().hex[:8]}"
+    name = f"p{token(8)}"
     cases = {
         "short7!": "8 characters",
         "password123": "too common",
@@ -125,7 +123,7 @@ def test_usernames_and_emails_are_unique_case_insensitively(anon: httpx.Client) 
     email = anon.post(
         "/api/auth/register",
         json={
-            "username": "another" + uuid.uuid4().hex[:6],
+            "username": "another" + token(6),
             "email": body["email"].upper(),
             "password": PASSWORD,
         },
@@ -138,7 +136,7 @@ def test_simultaneous_registrations_of_one_username_are_one_201_and_422s(
 ) -> None:
     """Duplicates that only the database catches (a concurrent registration won the race) are
     the same 422 as the ones found before writing, and nothing about them reaches the log."""
-    name = f"race{uuid.uuid4().hex[:8]}"
+    name = f"race{token(8)}"
     attempts = 16
     start = threading.Barrier(attempts)
     statuses: list[int] = []
@@ -177,7 +175,7 @@ def test_register_validates_fields(anon: httpx.Client, field: str, value: object
 
 
 def test_register_cannot_grant_roles(anon: httpx.Client) -> None:
-    name = f"r{uuid.uuid4().hex[:8]}"
+    name = f"r{token(8)}"
     response = anon.post(
         "/api/auth/register",
         json={
@@ -203,8 +201,8 @@ def test_a_refresh_token_works_once_and_reuse_revokes_the_family(anon: httpx.Cli
     reused = anon.post("/api/auth/refresh", json={"refresh_token": first["refresh_token"]})
     assert reused.status_code == 401
     assert "already used" in reused.json()["detail"]
-    for token in (first["access_token"], second["access_token"]):
-        assert anon.get("/api/auth/me", headers=bearer(token)).status_code == 401
+    for access in (first["access_token"], second["access_token"]):
+        assert anon.get("/api/auth/me", headers=bearer(access)).status_code == 401
     latest = anon.post("/api/auth/refresh", json={"refresh_token": second["refresh_token"]})
     assert latest.status_code == 401
 
@@ -475,8 +473,7 @@ def test_profiles_are_public_records_are_private(
 def test_staff_creates_users_but_only_superusers_grant_roles(
     staff: httpx.Client, user: httpx.Client, anon: httpx.Client
 ) -> None:
-    name = f"c{uuid.uuid4().hex[:8]}"
-    body = {"username": name, "email": f"{name}@example.org", "password": PASSWORD}
+    body = UserFactory.body(username=f"c{token(8)}", password=PASSWORD)
     assert anon.post("/api/v1/users/", json=body).status_code == 401
     assert user.post("/api/v1/users/", json=body).status_code == 403
     made = staff.post("/api/v1/users/", json=body)
@@ -484,7 +481,12 @@ def test_staff_creates_users_but_only_superusers_grant_roles(
     assert made.headers["location"].endswith(f"/api/v1/users/{made.json()['id']}")
     promoted = staff.post(
         "/api/v1/users/",
-        json={**body, "username": name + "x", "email": "x" + body["email"], "is_staff": True},
+        json={
+            **body,
+            "username": body["username"] + "x",
+            "email": "x" + body["email"],
+            "is_staff": True,
+        },
     )
     assert promoted.status_code == 403
     grant = staff.patch(f"/api/v1/users/{made.json()['id']}", json={"is_staff": True})

@@ -7,7 +7,6 @@ import base64
 import json
 import re
 import threading
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,17 +26,14 @@ from pydotorg.accounts.passwords import (
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.tokens import encode_token
 from pydotorg.db.engine import create_engine, create_sessionmaker
+from tests.factories import UserFactory
 from tests.support import LiveServer
 
 PASSWORD = "a perfectly fine passphrase"
 
 
 def signed_in(anon: httpx.Client) -> tuple[dict[str, Any], dict[str, Any]]:
-    name = f"t{uuid.uuid4().hex[:10]}"
-    response = anon.post(
-        "/api/auth/register",
-        json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
-    )
+    response = anon.post("/api/auth/register", json=UserFactory.body(password=PASSWORD))
     assert response.status_code == 201
     tokens = response.json()
     me = anon.get("/api/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.factories import ReleaseFactory, source_url, unique
 from tests.support import LiveServer
-
-FTP = "https://www.python.org/ftp/python"
 
 
 def scheme_client(server: LiveServer, header: str | None) -> httpx.Client:
@@ -64,14 +62,7 @@ def new_release(staff: httpx.Client) -> Iterator[Callable[..., dict[str, Any]]]:
     made: list[str] = []
 
     def make(**fields: Any) -> dict[str, Any]:
-        number = uuid.uuid4().int
-        body = {
-            "name": f"Python 9.{number % 900 + 100}.{number // 900 % 1000}",
-            "release_date": "2031-05-01T12:00:00+00:00",
-            "is_published": True,
-            **fields,
-        }
-        response = staff.post("/api/v1/releases/", json=body)
+        response = staff.post("/api/v1/releases/", json=ReleaseFactory.body(**fields))
         assert response.status_code == 201, response.text
         made.append(response.json()["resource_uri"])
         return dict(response.json())
@@ -84,11 +75,10 @@ def new_release(staff: httpx.Client) -> Iterator[Callable[..., dict[str, Any]]]:
 def file_body(
     release: dict[str, Any], os_uri: str, release_uri: str, **extra: Any
 ) -> dict[str, Any]:
-    version = release["python_version"]
-    url = f"{FTP}/{version}/Python-{version}-{uuid.uuid4().hex[:8]}.tgz"
+    url = source_url(release["python_version"])
     return {
         "name": "Gzipped source tarball",
-        "slug": f"s-{uuid.uuid4().hex[:12]}",
+        "slug": unique("s", 12),
         "os": os_uri,
         "release": release_uri,
         "description": "",

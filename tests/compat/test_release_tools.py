@@ -9,7 +9,8 @@ from typing import Any
 
 import httpx
 
-from tests.compat.conftest import FTP, pk
+from tests.compat.conftest import pk
+from tests.factories import FTP
 from tests.support import LiveServer
 
 BASE = "/api/v1/"

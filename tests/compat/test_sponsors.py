@@ -8,13 +8,13 @@ import contextlib
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.factories import token, unique
 from tests.sponsors.test_controllers import (
     YEAR,
     finalized,
@@ -23,9 +23,8 @@ from tests.sponsors.test_controllers import (
     make_package,
     make_sponsor,
     register,
-    unique,
 )
-from tests.support import LiveServer
+from tests.support import LiveServer, created_json
 
 PLACEMENT = "/api/v2/sponsors/logo-placement/"
 ASSETS = "/api/v2/sponsors/sponsorship-assets/"
@@ -36,7 +35,7 @@ def superuser_key(server: LiveServer) -> str:
     """An API key of a superuser made with ``pydotorg createsuperuser`` on the server's
     database (once per server)."""
     if server.base_url not in _superusers:
-        name = f"root{uuid.uuid4().hex[:8]}"
+        name = f"root{token(8)}"
         made = subprocess.run(
             [
                 *(sys.executable, "-m", "pydotorg", "createsuperuser", "--username", name),
@@ -373,10 +372,7 @@ def test_a_write_is_refused_after_the_permission(
 
 
 def make_asset(staff: httpx.Client, **body: object) -> dict[str, Any]:
-    response = staff.post("/api/v1/sponsors/assets", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(staff.post("/api/v1/sponsors/assets", json=body))
 
 
 def test_assets_as_python_org_lists_them(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from tests.compat.conftest import file_body, pk
+from tests.factories import token
 from tests.support import LiveServer
 
 V1 = "/api/v1/downloads/"
@@ -69,13 +69,13 @@ def test_a_signed_in_staff_session_cannot_write(
 ) -> None:
     """python.org's ``test_staff_session_cannot_write_without_api_key``: a staff member's
     sign-in (here a JWT from ``/api/auth/login``) is no API key, so a v1 write is a 401."""
-    name = f"boss{uuid.uuid4().hex[:8]}"
+    name = f"boss{token(8)}"
     asyncio.run(_staff_with_password(server.database_url, name))
     login = anon.post("/api/auth/login", json={"username": name, "password": STAFF_PASSWORD})
     assert login.status_code == 200, login.text
     signed_in = as_client(f"Bearer {login.json()['access_token']}")
     assert signed_in.get("/api/v1/releases/latest").status_code == 200  # the token is good
-    slug = f"session-only-{uuid.uuid4().hex[:8]}"
+    slug = f"session-only-{token(8)}"
     refused = signed_in.post(f"{V1}os/", json={"name": "Session-only OS", "slug": slug})
     assert refused.status_code == 401
     assert refused.headers["www-authenticate"] == "ApiKey"
@@ -86,7 +86,7 @@ def test_a_staff_key_writes_as_an_api_key_only(
     server: LiveServer, anon: httpx.Client, as_client: Callable[[str | None], httpx.Client]
 ) -> None:
     key = server.credentials["staff"]
-    slug = f"key-{uuid.uuid4().hex[:8]}"
+    slug = f"key-{token(8)}"
     for header in (f"Bearer {key}", f"Token {key}"):
         answer = as_client(header).post(f"{V1}os/", json={"name": "Key OS", "slug": slug})
         assert answer.status_code == 401, header
@@ -621,7 +621,7 @@ def test_an_http_file_url_is_refused(
 
 def test_an_os_posted_reads_back_and_deletes(v1_staff: httpx.Client, anon: httpx.Client) -> None:
     """python.org's ``test_post_os`` and ``test_delete_os``."""
-    slug = f"beos-{uuid.uuid4().hex[:8]}"
+    slug = f"beos-{token(8)}"
     assert anon.post(f"{V1}os/", json={"name": "BeOS", "slug": slug}).status_code == 401
     created = v1_staff.post(f"{V1}os/", json={"name": "BeOS", "slug": slug})
     assert created.status_code == 201

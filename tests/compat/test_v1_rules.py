@@ -4,14 +4,14 @@ versions, and the throttled answer, over HTTP on both engines."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from tests.compat.conftest import file_body, pk
-from tests.support import LiveServer, same_database
+from tests.factories import token
+from tests.support import LiveServer, make_account, same_database
 
 V1 = "/api/v1/downloads/"
 
@@ -77,8 +77,8 @@ def test_inactive_staff_cannot_write(
     as_client: Callable[[str | None], httpx.Client],
     new_release: Callable[..., dict[str, Any]],
 ) -> None:
-    name = f"gone{uuid.uuid4().hex[:8]}"
-    key = asyncio.run(_inactive_staff(server.database_url, name))
+    name = f"gone{token(8)}"
+    key = asyncio.run(make_account(server.database_url, name, staff=True, active=False))
     release = new_release()
     body = file_body(
         release, "/api/v1/downloads/os/3/", f"/api/v1/downloads/release/{release['id']}/"
@@ -86,28 +86,6 @@ def test_inactive_staff_cannot_write(
     assert (
         as_client(f"ApiKey {name}:{key}").post(f"{V1}release_file/", json=body).status_code == 401
     )
-
-
-async def _inactive_staff(database_url: str, username: str) -> str:
-    from pydotorg.accounts.services import create_api_key, create_user
-    from pydotorg.db.engine import create_engine, create_sessionmaker
-
-    engine = create_engine(database_url, pool=False)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            user = await create_user(
-                session,
-                username=username,
-                email=f"{username}@example.org",
-                password=None,
-                is_staff=True,
-            )
-            secret = (await create_api_key(session, user, "tests")).secret
-            user.is_active = False
-            await session.commit()
-            return str(secret)
-    finally:
-        await engine.dispose()
 
 
 def test_list_delete_is_scoped_to_one_release(
@@ -148,7 +126,7 @@ def test_unpublished_release_is_401_in_v1(
 
 
 def test_pages_in_both_versions(v1_staff: httpx.Client, anon: httpx.Client) -> None:
-    path = f"/compat-{uuid.uuid4().hex[:8]}/"
+    path = f"/compat-{token(8)}/"
     body = {"title": "Compat", "path": path, "content": "Hi", "keywords": "a, b"}
     created = v1_staff.post("/api/v1/pages/page/", json=body)
     assert created.status_code == 201, created.text

@@ -6,7 +6,6 @@ then the method), its filters, its write paths and its messages (``apps/download
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.compat.conftest import FTP, file_body, pk
+from tests.compat.conftest import file_body, pk
 from tests.compat.test_sponsors import superuser_key
 from tests.conftest import ENGINES
+from tests.factories import FTP, release_name, token, unique
 from tests.sponsors.test_controllers import register
 from tests.support import LiveServer, seeded_server
 
@@ -37,9 +37,7 @@ HTTPS_ONLY = "Release file URLs must begin with 'https://www.python.org/'."
 
 def unique_name() -> tuple[str, str]:
     """A release name of a test's own (``Python 8.<n>.<m>``) and a slug for it."""
-    number = uuid.uuid4().int
-    name = f"Python 8.{number % 900 + 100}.{number // 900 % 1000}"
-    return name, "v2-" + uuid.uuid4().hex[:12]
+    return release_name(8), unique("v2", 12)
 
 
 @pytest.fixture
@@ -62,7 +60,7 @@ def v2_releases(v2_staff: httpx.Client) -> Iterator[Callable[..., httpx.Response
 @pytest.fixture
 def v2_os(v2_staff: httpx.Client) -> Iterator[dict[str, Any]]:
     """An OS of the test's own, made through v2 (deleted afterwards if the test did not)."""
-    slug = "os-" + uuid.uuid4().hex[:10]
+    slug = "os-" + token()
     created = v2_staff.post(f"{V2}os/", json={"name": f"OS {slug}", "slug": slug})
     assert created.status_code == 201, created.text
     yield dict(created.json())
@@ -165,7 +163,7 @@ def test_writes_take_only_a_token(
     writes nothing."""
     key = server.credentials["staff"]
     client = as_client(f"Bearer {key}" if scheme == "Bearer" else f"ApiKey staffer:{key}")
-    slug = "never-" + uuid.uuid4().hex[:8]
+    slug = "never-" + token(8)
     answer = client.post(f"{V2}os/", json={"name": "Never", "slug": slug})
     assert answer.status_code == 401
     assert answer.json() == NOT_PROVIDED
@@ -181,7 +179,7 @@ def test_a_staff_sign_in_token_does_not_write(server: LiveServer) -> None:
         promoted = client.patch(f"/api/v1/users/{user_id}", headers=root, json={"is_staff": True})
         assert promoted.status_code == 200, promoted.text
         assert client.get("/api/auth/me").json()["is_staff"] is True
-        slug = "jwt-" + uuid.uuid4().hex[:8]
+        slug = "jwt-" + token(8)
         answer = client.post(f"{V2}os/", json={"name": "JWT", "slug": slug})
         assert answer.status_code == 401
         assert answer.json() == NOT_PROVIDED
@@ -583,7 +581,7 @@ def v1_page(v1_staff: httpx.Client) -> Iterator[Callable[..., httpx.Response]]:
     made: list[str] = []
 
     def post(**fields: Any) -> httpx.Response:
-        path = f"/v2-{uuid.uuid4().hex[:10]}/"
+        path = f"/v2-{token()}/"
         response = v1_staff.post("/api/v1/pages/page/", json={"title": "T", "path": path, **fields})
         if response.status_code == 201:
             made.append(response.headers["location"])
@@ -631,7 +629,7 @@ def test_unpublished_pages_are_listed_to_staff_only(
     anon: httpx.Client, v2_staff: httpx.Client, v1_page: Callable[..., httpx.Response]
 ) -> None:
     """python.org's ``test_get_all_pages`` and ``test_filter_page``."""
-    word = uuid.uuid4().hex[:10]
+    word = token()
     assert v1_page(keywords=f"python, {word}").status_code == 201
     assert v1_page(keywords=word.upper(), is_published=False).status_code == 201
     mine = {"keywords__icontains": word}
@@ -690,7 +688,7 @@ def test_oses_are_by_name_with_python_orgs_fields(anon: httpx.Client) -> None:
 def test_a_new_os_is_at_its_location(anon: httpx.Client, v2_staff: httpx.Client) -> None:
     """python.org's ``test_post_os``: anonymous 401; staff 201, the new object's URI in
     ``Location``, where it reads back."""
-    slug = "beos-" + uuid.uuid4().hex[:8]
+    slug = "beos-" + token(8)
     body = {"name": "BeOS", "slug": slug}
     assert anon.post(f"{V2}os/", json=body).status_code == 401
     created = v2_staff.post(f"{V2}os/", json=body)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,6 +21,7 @@ from pydotorg.db.base import Base
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.downloads.models import OS
 from pydotorg.search.models import SearchDocument
+from tests.factories import token
 from tests.support import LiveServer, same_database
 
 
@@ -47,7 +47,7 @@ def refusal(server: LiveServer, *rows: Base) -> DomainError:
 
 
 def names() -> tuple[str, str]:
-    name = f"c{uuid.uuid4().hex[:10]}"
+    name = f"c{token()}"
     return name, f"{name}@example.org"
 
 
@@ -72,13 +72,13 @@ def test_an_email_taken_meanwhile_is_a_422_naming_it(server: LiveServer) -> None
 
 def test_a_unique_column_is_named_too(server: LiveServer) -> None:
     """SQLite names a constraint declared on a column by its table and column."""
-    slug = f"os-{uuid.uuid4().hex[:8]}"
+    slug = f"os-{token(8)}"
     error = refusal(server, OS(name="A", slug=slug), OS(name="B", slug=slug))
     assert isinstance(error, FieldError) and error.field == "slug"
 
 
 def test_a_constraint_over_several_columns_is_a_422_naming_no_field(server: LiveServer) -> None:
-    kind = f"k{uuid.uuid4().hex[:8]}"
+    kind = f"k{token(8)}"
     error = refusal(
         server, SearchDocument(kind=kind, object_id=1), SearchDocument(kind=kind, object_id=1)
     )
@@ -87,9 +87,7 @@ def test_a_constraint_over_several_columns_is_a_422_naming_no_field(server: Live
 
 
 def test_a_row_referred_to_that_is_gone_is_a_409(server: LiveServer) -> None:
-    error = refusal(
-        server, ApiKey(user_id=2_000_000_000, name="k", prefix=uuid.uuid4().hex[:12], key_hash="x")
-    )
+    error = refusal(server, ApiKey(user_id=2_000_000_000, name="k", prefix=token(12), key_hash="x"))
     assert isinstance(error, ConflictError) and error.status_code == 409
 
 
@@ -152,7 +150,7 @@ def test_a_request_waits_for_a_pooled_connection_a_few_seconds_at_most(
                     asyncio.create_task(
                         staff.post(
                             "/api/v1/calendars/",
-                            json={"name": "Held", "slug": f"held-{uuid.uuid4().hex[:8]}"},
+                            json={"name": "Held", "slug": f"held-{token(8)}"},
                         )
                     )
                     for _ in range(holders)

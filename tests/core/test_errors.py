@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -12,6 +11,7 @@ import httpx
 import pytest
 
 from pydotorg.db.engine import create_engine
+from tests.factories import token
 from tests.support import LiveServer, read_log
 
 
@@ -141,7 +141,7 @@ def run_ddl(server: LiveServer, statements: list[str]) -> None:
 def test_database_errors_are_logged_without_the_values(
     anon: httpx.Client, server: LiveServer
 ) -> None:
-    name = f"boom{uuid.uuid4().hex[:8]}"
+    name = f"boom{token(8)}"
     email = f"{name}@example.org"
     start = server.log_path.stat().st_size
     run_ddl(server, REFUSE_BOOM[server.engine])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import time
-import uuid
 from datetime import timedelta
 from xml.etree import ElementTree
 
@@ -19,6 +18,7 @@ from pydotorg.core.feeds import ATOM_NS as ATOM
 from pydotorg.events.models import Event, EventOccurrence
 from pydotorg.jobs.models import Job, JobStatus
 from tests.core.test_markup import executable_parts
+from tests.factories import token
 from tests.support import LiveServer, insert_rows, now
 
 STORED = "Sprint \uffff\ufffe\x0bdone"  # what an older version (or another program) stored
@@ -38,7 +38,7 @@ def parsed_feed(client: httpx.Client, path: str) -> feedparser.FeedParserDict:
 def test_a_calendar_feed_with_a_stored_non_character_parses(
     server: LiveServer, staff: httpx.Client, anon: httpx.Client, kind: str
 ) -> None:
-    slug = f"xml-{uuid.uuid4().hex[:10]}"
+    slug = f"xml-{token()}"
     calendar = staff.post("/api/v1/calendars/", json={"name": "Feeds", "slug": slug}).json()
     start = now().replace(microsecond=0) + timedelta(days=10)
     end = start + timedelta(hours=2)
@@ -68,7 +68,7 @@ def test_a_calendar_feed_with_a_stored_non_character_parses(
 def test_the_jobs_feeds_with_a_stored_non_character_parse(
     server: LiveServer, anon: httpx.Client
 ) -> None:
-    tag = uuid.uuid4().hex[:10]
+    tag = token()
     job = Job(
         slug=f"xml-{tag}",
         job_title=f"{JOB_STORED}{tag}",
@@ -121,7 +121,7 @@ def assert_inert(client: httpx.Client, path: str, words: str) -> None:
 def test_a_calendar_feed_never_carries_markup_from_a_description(
     server: LiveServer, staff: httpx.Client, anon: httpx.Client, kind: str
 ) -> None:
-    slug = f"xss-{uuid.uuid4().hex[:10]}"
+    slug = f"xss-{token()}"
     calendar = staff.post("/api/v1/calendars/", json={"name": "Feeds", "slug": slug}).json()
     start = now().replace(microsecond=0) + timedelta(days=10)
     end = start + timedelta(hours=2)
@@ -148,7 +148,7 @@ def test_a_calendar_feed_never_carries_markup_from_a_description(
 def test_the_jobs_feeds_never_carry_markup_from_a_description(
     server: LiveServer, anon: httpx.Client, kind: str
 ) -> None:
-    tag = uuid.uuid4().hex[:10]
+    tag = token()
     jobs = [
         Job(
             slug=f"xss-{tag}-{number}",
@@ -173,7 +173,7 @@ def test_the_jobs_feeds_never_carry_markup_from_a_description(
 def test_the_blog_feeds_carry_only_sanitised_summaries(
     server: LiveServer, anon: httpx.Client, kind: str
 ) -> None:
-    tag = uuid.uuid4().hex[:10]
+    tag = token()
     (feed_id,) = insert_rows(
         server.database_url,
         BlogFeed(name=tag, slug=tag, feed_url=f"https://example.org/{tag}.xml"),

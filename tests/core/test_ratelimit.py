@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import time
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +16,7 @@ import httpx
 import pytest
 
 from pydotorg.core.ratelimit import Limits, Tier, client_address
+from tests.factories import UserFactory, token, unique_number
 from tests.support import CACHE_MODES, LiveServer, both_ways, require_redis, seeded_server
 
 LIMITS = "LOW=4/6/8;CRITICAL=2/3/4;HIGH=3/4/5;MEDIUM=4/5/6"
@@ -34,7 +34,7 @@ def limited_server(
             yield live
     else:
         redis_url = require_redis()
-        prefix = f"pydotorg-test-{uuid.uuid4().hex[:8]}:"
+        prefix = f"pydotorg-test-{token(8)}:"
         with seeded_server(
             "postgresql", var_dir, redis_url=redis_url, redis_key_prefix=prefix, **options
         ) as live:
@@ -54,7 +54,7 @@ modes: dict[str, str] = {}
 
 
 def fresh_ip() -> str:
-    n = next(_addresses) + int(uuid.uuid4().int % 200) * 1000
+    n = next(_addresses) + unique_number(0, 200) * 1000
     return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
 
@@ -198,7 +198,7 @@ def test_staff_get_the_staff_limit(limited_server: LiveServer) -> None:
 
 def nobody() -> dict[str, str]:
     """A sign-in for an account no other test names (sign-ins are also counted per account)."""
-    return {"username": f"nobody-{uuid.uuid4().hex[:8]}", "password": "wrong-password"}
+    return {"username": f"nobody-{token(8)}", "password": "wrong-password"}
 
 
 def test_auth_endpoints_are_critical(limited_server: LiveServer) -> None:
@@ -225,15 +225,14 @@ def test_a_token_buys_no_more_sign_ins_or_registrations(limited_server: LiveServ
         statuses = [signed_in.post("/api/auth/login", json=nobody()).status_code for _ in range(3)]
         assert statuses == [401, 401, 429]
         bodies = [
-            {"username": f"u{uuid.uuid4().hex[:8]}", "email": f"{uuid.uuid4().hex}@e.org"}
+            UserFactory.body(
+                username=f"u{token(8)}",
+                email=f"{token(32)}@e.org",
+                password="correct horse battery",
+            )
             for _ in range(3)
         ]
-        made = [
-            signed_in.post(
-                "/api/auth/register", json={**b, "password": "correct horse battery"}
-            ).status_code
-            for b in bodies
-        ]
+        made = [signed_in.post("/api/auth/register", json=body).status_code for body in bodies]
         assert made == [201, 201, 429]
     with client(limited_server, ip=ip) as anon:  # the same address, anonymous: the same counters
         assert anon.post("/api/auth/login", json=nobody()).status_code == 429
@@ -242,7 +241,7 @@ def test_a_token_buys_no_more_sign_ins_or_registrations(limited_server: LiveServ
 def test_one_account_is_one_count_by_username_or_e_mail(limited_server: LiveServer) -> None:
     """Issue 24: the username and the e-mail were counted apart (twice the tries)."""
     away_from_window_edge(20)
-    name = f"u{uuid.uuid4().hex[:8]}"
+    name = f"u{token(8)}"
     with client(limited_server) as anon:
         made = anon.post(
             "/api/auth/register",

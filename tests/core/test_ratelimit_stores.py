@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-import uuid
 from pathlib import Path
 
 import httpx
 
 from tests.core.test_ratelimit import away_from_window_edge, fresh_ip
+from tests.factories import token
 from tests.support import free_port, redis_server, require_redis, seeded_server, serve_app
 
 
@@ -16,7 +16,7 @@ def test_two_server_processes_share_one_limit_through_redis(tmp_path: Path) -> N
     options = {
         "rate_limit_enabled": True,
         "redis_url": require_redis(),
-        "redis_key_prefix": f"pydotorg-test-{uuid.uuid4().hex[:8]}:",
+        "redis_key_prefix": f"pydotorg-test-{token(8)}:",
         "rate_limits": "LOW=10/20/30",
         "trusted_proxy_hops": 1,
     }

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import ssl
 import types
-import uuid
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from redis.utils import HIREDIS_AVAILABLE
 
 from pydotorg.core import redis_counters
 from pydotorg.core.redis_counters import RedisStore
+from tests.factories import token
 from tests.support import free_port, redis_server, require_redis
 
 
@@ -70,7 +70,7 @@ async def count(store: RedisStore, key: str, window: int = 1) -> int | None:
 
 
 def unique_prefix() -> str:
-    return f"pydotorg-test-{uuid.uuid4().hex[:8]}:"
+    return f"pydotorg-test-{token(8)}:"
 
 
 def test_concurrent_hits_get_one_place_each_in_few_round_trips() -> None:

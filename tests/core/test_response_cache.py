@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from typing import Any
 
 import httpx
@@ -12,6 +11,7 @@ from sqlalchemy import delete, update
 
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.downloads.models import OS
+from tests.factories import token
 from tests.support import LiveServer
 
 
@@ -92,7 +92,7 @@ def test_a_write_ends_only_the_answers_that_read_its_table(
     events = anon.get("/api/v1/events")
     assert anon.get("/api/v1/events").content == events.content
     anon.get("/api/v1/os/")
-    slug = f"cache-{uuid.uuid4().hex[:8]}"
+    slug = f"cache-{token(8)}"
 
     async def create() -> int:
         engine = create_engine(server.database_url, pool=False)

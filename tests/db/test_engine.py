@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from pydotorg.db.engine import create_engine
+from tests.factories import token
 from tests.support import LiveServer
 
 
 def test_errors_never_show_a_statements_values(server: LiveServer) -> None:
-    secret = f"secret-{uuid.uuid4().hex}"
+    secret = f"secret-{token(32)}"
 
     async def fail() -> str:
         engine = create_engine(server.database_url, pool=False)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
+
+from tests.factories import ReleaseFactory, unique_number
+from tests.support import created_json
 
 
 def make_release(
@@ -18,15 +20,6 @@ def make_release(
 ) -> dict[str, Any]:
     """A release of the test's own, ``Python <major>.<random minor>.<patch>``, so tests never
     collide (the caller deletes it)."""
-    minor = uuid.uuid4().int % 900 + 50
-    response = staff.post(
-        "/api/v1/releases/",
-        json={
-            "name": f"Python {major}.{minor}.{patch}",
-            "release_date": release_date,
-            "is_published": published,
-        },
-    )
-    assert response.status_code == 201, response.text
-    release: dict[str, Any] = response.json()
-    return release
+    name = f"Python {major}.{unique_number(50, 950)}.{patch}"
+    body = ReleaseFactory.body(name=name, release_date=release_date, is_published=published)
+    return created_json(staff.post("/api/v1/releases/", json=body))

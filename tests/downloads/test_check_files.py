@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import httpx
 
+from tests.factories import FTP, token, unique_number
 from tests.support import LiveServer
-
-FTP = "https://www.python.org/ftp/python"
 
 
 def check_files(cwd: Path, *command: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -43,12 +41,12 @@ def test_check_files_on_the_shipped_data(tmp_path: Path) -> None:
 def test_check_files_names_a_file_no_rule_knows(
     server: LiveServer, staff: httpx.Client, tmp_path: Path
 ) -> None:
-    minor = uuid.uuid4().int % 900 + 50
+    minor = unique_number(50, 950)
     release = staff.post(
         "/api/v1/releases/",
         json={"name": f"Python 6.{minor}.0", "release_date": "2031-05-01T12:00:00+00:00"},
     ).json()
-    url = f"{FTP}/6.{minor}.0/mystery-{uuid.uuid4().hex[:8]}.bin"
+    url = f"{FTP}/6.{minor}.0/mystery-{token(8)}.bin"
     created = staff.post(
         "/api/v1/files/", json={"name": "Mystery", "os": 1, "release": release["id"], "url": url}
     )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from typing import Any
 
 import pytest
 
-from pydotorg.data import DATA_DIR
+from pydotorg.data import load
 from pydotorg.downloads.classify import (
     RULES,
     UNCLASSIFIED,
@@ -72,12 +70,6 @@ EXPECTED = {
 }
 
 
-def shipped_files() -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / "release_files.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
-
-
 def pattern(record: dict[str, Any]) -> str:
     """The file's name with its release's version (and a help file's digits) generalised."""
     name, version = record["filename"], record["release"]
@@ -89,13 +81,13 @@ def pattern(record: dict[str, Any]) -> str:
 
 def patterns() -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
-    for record in shipped_files():
+    for record in load("release_files"):
         found.setdefault(pattern(record), []).append(record)
     return found
 
 
 def test_the_table_names_every_pattern_of_the_shipped_files() -> None:
-    assert len(shipped_files()) == 3359
+    assert len(load("release_files")) == 3359
     assert set(patterns()) == set(EXPECTED)
 
 

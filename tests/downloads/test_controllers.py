@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from pydotorg.data import DATA_DIR
+from pydotorg.data import load
 from tests.support import LiveServer, same_database
 
 RELEASE_FIELDS = {
@@ -61,12 +59,6 @@ FILE_FIELDS = {
 }
 
 
-def shipped(name: str) -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / f"{name}.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
-
-
 def version_key(release: dict[str, Any]) -> tuple[int, ...]:
     v = release["python_version"]
     base, stage, number = v, 3, 0
@@ -82,7 +74,7 @@ def expected_latest(series_prefix: str) -> str:
     """The newest published final release, computed from the shipped data, not the API."""
     candidates = [
         r
-        for r in shipped("releases")
+        for r in load("releases")
         if r["state"] == "actual"
         and not r["pre_release"]
         and (r["series"] == series_prefix or str(r["major"]) == series_prefix)
@@ -182,7 +174,7 @@ def test_support_status_and_end_of_life_come_from_the_release_cycle(anon: httpx.
     cycles = {c["series"]: c for c in anon.get("/api/v1/release-cycle/").json()}
     release = anon.get("/api/v1/releases/latest/2.7").json()
     assert release["support_status"] == "end-of-life" == cycles["2.7"]["status"]
-    source = {c["series"]: c for c in shipped("release_cycle")}
+    source = {c["series"]: c for c in load("release_cycle")}
     assert release["end_of_life"] == cycles["2.7"]["end_of_life"] == source["2.7"]["end_of_life"]
     assert cycles["3.16"]["status"] == "prerelease"
     assert {c["status"] for c in cycles.values()} <= {
@@ -196,7 +188,7 @@ def test_support_status_and_end_of_life_come_from_the_release_cycle(anon: httpx.
 
 
 def test_release_list_is_page_based_with_total_and_links(anon: httpx.Client) -> None:
-    published = sum(1 for r in shipped("releases") if r["state"] == "actual")
+    published = sum(1 for r in load("releases") if r["state"] == "actual")
     first = anon.get("/api/v1/releases", params={"currentPage": 1, "pageSize": 20})
     second = anon.get("/api/v1/releases", params={"currentPage": 2, "pageSize": 20})
     assert first.status_code == second.status_code == 200
@@ -235,7 +227,7 @@ def test_release_filter_by_os(anon: httpx.Client) -> None:
     android = anon.get("/api/v1/releases", params={"os": "android", "pageSize": 1000}).json()
     by_id = anon.get("/api/v1/releases", params={"os": "4", "pageSize": 1000}).json()
     assert android and android == by_id
-    expected = {f["release"] for f in shipped("release_files") if f["os"] == "android"}
+    expected = {f["release"] for f in load("release_files") if f["os"] == "android"}
     assert {r["python_version"] for r in android} == expected
 
 
@@ -293,7 +285,7 @@ def test_the_largest_window_is_an_empty_page(
 def test_unpublished_releases_are_for_staff_only(
     anon: httpx.Client, staff: httpx.Client, user: httpx.Client
 ) -> None:
-    scheduled = [r for r in shipped("releases") if r["state"] == "expected"]
+    scheduled = [r for r in load("releases") if r["state"] == "expected"]
     slug = scheduled[0]["slug"]
     assert anon.get(f"/api/v1/releases/slug/{slug}").status_code == 404
     assert user.get(f"/api/v1/releases/slug/{slug}").status_code == 404
@@ -321,7 +313,7 @@ def test_file_by_id_has_every_field_and_checksums(anon: httpx.Client, server: Li
     one = anon.get(f"/api/v1/files/{files[0]['id']}").json()
     assert set(one) == FILE_FIELDS
     assert one["resource_uri"] == f"{server.base_url}/api/v1/files/{one['id']}"
-    source = {f["url"]: f for f in shipped("release_files")}[one["url"]]
+    source = {f["url"]: f for f in load("release_files")}[one["url"]]
     assert one["sha256_sum"] == source["sha256_sum"] and one["md5_sum"] == source["md5_sum"]
     assert one["filesize"] == source["filesize"]
     assert anon.get("/api/v1/files/99999999").status_code == 404
@@ -330,7 +322,7 @@ def test_file_by_id_has_every_field_and_checksums(anon: httpx.Client, server: Li
 def test_files_of_a_release_match_the_shipped_data(anon: httpx.Client) -> None:
     release = anon.get("/api/v1/releases/slug/python-3120").json()
     response = anon.get(f"/api/v1/files/release/{release['id']}")
-    expected = {f["url"] for f in shipped("release_files") if f["release"] == "3.12.0"}
+    expected = {f["url"] for f in load("release_files") if f["release"] == "3.12.0"}
     assert {f["url"] for f in response.json()} == expected
     assert int(response.headers["x-total-count"]) == len(expected)
     assert all(f["release"] == release["id"] for f in response.json())

@@ -10,6 +10,8 @@ from xml.etree import ElementTree as ET
 import httpx
 import pytest
 
+from tests.support import created_json
+
 PAGE = "https://www.python.org/downloads/release/{}/"
 
 
@@ -20,10 +22,7 @@ def make_release(staff: httpx.Client, name: str, date: str, **more: object) -> d
         "is_published": True,
         **more,
     }
-    response = staff.post("/api/v1/releases", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(staff.post("/api/v1/releases", json=body))
 
 
 @pytest.fixture

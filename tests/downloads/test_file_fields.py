@@ -3,7 +3,6 @@ matrix, over HTTP on both engines. Expectations are computed from the shipped da
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -12,26 +11,20 @@ from typing import Any
 import httpx
 import pytest
 
-from pydotorg.data import DATA_DIR
+from pydotorg.data import load
 from pydotorg.downloads.classify import classify
 from pydotorg.downloads.models import ReleaseCycle
 from pydotorg.downloads.services import support_status
 from tests.downloads.conftest import make_release
 from tests.downloads.test_classify import EXPECTED, patterns
-from tests.support import now
+from tests.support import created_json, now
 
 FTP = "https://www.python.org/ftp/python"
 STAGES = {"alpha": 0, "beta": 1, "candidate": 2, "final": 3}
 
 
-def shipped(name: str) -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / f"{name}.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
-
-
 def releases() -> dict[str, dict[str, Any]]:
-    return {r["version"]: r for r in shipped("releases")}
+    return {r["version"]: r for r in load("releases")}
 
 
 def published_files() -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
@@ -39,7 +32,7 @@ def published_files() -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
     by_version = releases()
     return [
         (record["id"], record, by_version[record["release"]])
-        for record in shipped("release_files")
+        for record in load("release_files")
         if by_version[record["release"]]["state"] == "actual"
     ]
 
@@ -197,10 +190,7 @@ def add_file(
 ) -> dict[str, Any]:
     url = f"{FTP}/{release['python_version']}/{name}"
     body = {"name": name, "os": os, "release": release["id"], "url": url, **extra}
-    response = staff.post("/api/v1/files/", json=body)
-    assert response.status_code == 201, response.text
-    item: dict[str, Any] = response.json()
-    return item
+    return created_json(staff.post("/api/v1/files/", json=body))
 
 
 def test_a_new_file_is_classified_from_its_url(
@@ -382,9 +372,9 @@ def test_an_unpublished_release_has_no_download_for_the_public(
 def expected_matrix(platform: str | None = None) -> list[tuple[str, str, set[tuple[Any, ...]]]]:
     today = now().date()
     by_version = releases()
-    files = shipped("release_files")
+    files = load("release_files")
     result = []
-    for record in shipped("release_cycle"):
+    for record in load("release_cycle"):
         cycle = ReleaseCycle(
             series=record["series"],
             status=record["status"],

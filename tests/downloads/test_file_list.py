@@ -3,7 +3,6 @@ release's number of files (kept by the database on every write), on both engines
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,8 +10,7 @@ import httpx
 import pytest
 
 from tests.downloads.conftest import make_release
-
-FTP = "https://www.python.org/ftp/python"
+from tests.factories import ReleaseFileFactory, source_url
 
 
 def every(client: httpx.Client, path: str, **params: Any) -> tuple[list[dict[str, Any]], int]:
@@ -94,16 +92,9 @@ def test_counts_follow_every_write(
     staff_before, anon_before = total(staff, "/api/v1/files/"), total(anon, "/api/v1/files/")
     made = []
     for n in range(3):
-        version = shown["python_version"]
-        response = staff.post(
-            "/api/v1/files/",
-            json={
-                "name": f"File {n}",
-                "os": 3,
-                "release": shown["id"],
-                "url": f"{FTP}/{version}/Python-{version}-{uuid.uuid4().hex[:6]}.tgz",
-            },
-        )
+        url = source_url(shown["python_version"], 6)
+        body = ReleaseFileFactory.body(name=f"File {n}", release=shown["id"], url=url)
+        response = staff.post("/api/v1/files/", json=body)
         assert response.status_code == 201, response.text
         made.append(response.json())
     assert total(staff, f"/api/v1/files/release/{shown['id']}") == 3

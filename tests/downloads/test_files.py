@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,8 +9,7 @@ import httpx
 import pytest
 
 from tests.downloads.conftest import make_release
-
-FTP = "https://www.python.org/ftp/python"
+from tests.factories import FTP, ReleaseFileFactory, source_url
 
 
 @pytest.fixture
@@ -23,11 +21,8 @@ def release(staff: httpx.Client) -> Iterator[dict[str, Any]]:
 
 
 def payload(release: dict[str, Any], /, **overrides: object) -> dict[str, Any]:
-    version = release["python_version"]
-    url = f"{FTP}/{version}/Python-{version}-{uuid.uuid4().hex[:6]}.tgz"
-    body = {
-        "name": "Gzipped source tarball",
-        "os": 3,
+    url = source_url(release["python_version"], 6)
+    fields: dict[str, object] = {
         "release": release["id"],
         "url": url,
         "sha256_sum": "a" * 64,
@@ -36,8 +31,7 @@ def payload(release: dict[str, Any], /, **overrides: object) -> dict[str, Any]:
         "sigstore_bundle_file": url + ".sigstore",
         "sbom_spdx2_file": url + ".spdx.json",
     }
-    body.update(overrides)
-    return body
+    return ReleaseFileFactory.body(**{**fields, **overrides})
 
 
 def assert_field_error(response: httpx.Response, field: str) -> None:

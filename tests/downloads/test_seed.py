@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import gzip
-import json
-from typing import Any
 
 import httpx
 
-from pydotorg.data import DATA_DIR
+from pydotorg.data import load
 from pydotorg.db.seed import seed
 from tests.support import LiveServer
-
-
-def shipped(name: str) -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / f"{name}.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
 
 
 def test_every_release_and_file_is_loaded(staff: httpx.Client) -> None:
     releases = staff.get("/api/v1/releases", params={"pageSize": 1000}).json()
     names = {r["name"] for r in releases}
-    assert {r["name"] for r in shipped("releases")} <= names
+    assert {r["name"] for r in load("releases")} <= names
     files = staff.get("/api/v1/files/", params={"limit": 1}).headers["x-total-count"]
-    assert int(files) >= len(shipped("release_files")) == 3359
+    assert int(files) >= len(load("release_files")) == 3359
 
 
 def test_seeding_again_changes_nothing(server: LiveServer) -> None:
@@ -44,14 +35,14 @@ def test_new_rows_get_ids_after_the_shipped_ones(staff: httpx.Client) -> None:
         json={"name": "Python 4.0.0a1", "release_date": "2040-01-01T00:00:00Z"},
     )
     assert created.status_code == 201, created.text
-    assert created.json()["id"] > len(shipped("releases"))
+    assert created.json()["id"] > len(load("releases"))
     staff.delete(created.json()["resource_uri"])
 
 
 def test_checksums_and_signature_urls_survive_loading(anon: httpx.Client) -> None:
     release = anon.get("/api/v1/releases/slug/python-3130").json()
     files = anon.get(f"/api/v1/files/release/{release['id']}").json()
-    source = {f["url"]: f for f in shipped("release_files") if f["release"] == "3.13.0"}
+    source = {f["url"]: f for f in load("release_files") if f["release"] == "3.13.0"}
     assert {f["url"] for f in files} == set(source)
     for item in files:
         record = source[item["url"]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 import httpx
@@ -10,6 +9,7 @@ import pytest
 
 from pydotorg.core.exceptions import FieldError
 from pydotorg.downloads.services import parse_release_name, slugify_release_name
+from tests.factories import unique, unique_number
 
 
 @pytest.mark.parametrize(
@@ -46,12 +46,8 @@ def test_release_slugs_follow_python_org() -> None:
     assert slugify_release_name("Python 3.14.0rc2") == "python-3140rc2"
 
 
-def _unique_minor() -> int:
-    return uuid.uuid4().int % 800 + 100
-
-
 def test_os_crud_for_staff(staff: httpx.Client, anon: httpx.Client) -> None:
-    slug = f"beos-{uuid.uuid4().hex[:6]}"
+    slug = unique("beos", 6)
     created = staff.post("/api/v1/os/", json={"name": "BeOS", "slug": slug})
     assert created.status_code == 201, created.text
     uri = created.headers["location"]
@@ -99,7 +95,7 @@ def test_invalid_credentials_are_401_even_for_reads(
 
 
 def test_create_release_derives_version_fields(staff: httpx.Client) -> None:
-    minor = _unique_minor()
+    minor = unique_number(100, 900)
     response = staff.post(
         "/api/v1/releases/",
         json={"name": f"Python 6.{minor}.0rc1", "release_date": "2035-03-01T09:30:00-05:00"},
@@ -150,7 +146,7 @@ def test_is_latest_follows_publishing(staff: httpx.Client, anon: httpx.Client) -
 
 
 def test_renaming_a_release_rederives_its_version(staff: httpx.Client) -> None:
-    minor = _unique_minor()
+    minor = unique_number(100, 900)
     created = staff.post(
         "/api/v1/releases/",
         json={"name": f"Python 5.{minor}.0b1", "release_date": "2034-01-01T00:00:00Z"},

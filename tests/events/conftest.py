@@ -3,9 +3,6 @@ only what it created, whatever else the session's shared server holds."""
 
 from __future__ import annotations
 
-import gzip
-import json
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -14,20 +11,10 @@ import httpx
 import icalendar
 import pytest
 
-from pydotorg.data import DATA_DIR
-from tests.support import LiveServer, now
+from tests.factories import CalendarFactory, EventFactory
+from tests.support import LiveServer, created_json, new_user, now
 
 PASSWORD = "events passphrase 2026"
-
-
-def shipped(name: str) -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / f"{name}.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 def today() -> date:
@@ -43,15 +30,8 @@ def soon(days: int) -> date:
 
 
 def event_body(calendar: dict[str, Any], /, **overrides: Any) -> dict[str, Any]:
-    start = soon(30)
-    body: dict[str, Any] = {
-        "title": unique("Python meetup"),
-        "calendar": calendar["id"],
-        "time_zone": "Europe/Berlin",
-        "occurrences": [{"dt_start": f"{iso(start)}T18:00:00", "dt_end": f"{iso(start)}T20:00:00"}],
-    }
-    body.update(overrides)
-    return body
+    """An event in ``calendar``, an evening a month from today unless ``overrides`` say."""
+    return EventFactory.body(**{"calendar": calendar["id"], **overrides})
 
 
 def onsets(vtimezone: Any) -> list[tuple[datetime, timedelta, timedelta, str]]:
@@ -79,10 +59,7 @@ def vtimezone_of(block: tuple[str, ...]) -> Any:
 def create_event(
     staff: httpx.Client, calendar: dict[str, Any], /, **overrides: Any
 ) -> dict[str, Any]:
-    response = staff.post("/api/v1/events/", json=event_body(calendar, **overrides))
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(staff.post("/api/v1/events/", json=event_body(calendar, **overrides)))
 
 
 @pytest.fixture
@@ -92,22 +69,11 @@ def calendar(staff: httpx.Client) -> dict[str, Any]:
 
 def make_calendar(staff: httpx.Client) -> dict[str, Any]:
     """A calendar of the test's own (the seeded calendars keep their shipped counts)."""
-    slug = unique("test-calendar")
-    response = staff.post("/api/v1/calendars/", json={"name": f"Calendar {slug}", "slug": slug})
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(staff.post("/api/v1/calendars/", json=CalendarFactory.body()))
 
 
 @pytest.fixture(scope="module")
 def submitter(server: LiveServer) -> Iterator[httpx.Client]:
     """A freshly registered user, signed in with a JWT (one per module: hashing is slow)."""
-    name = unique("sub").replace("-", "")
-    with server.client() as anon:
-        tokens = anon.post(
-            "/api/auth/register",
-            json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
-        ).json()
-    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
-    with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as client:
+    with new_user(server, PASSWORD) as client:
         yield client

@@ -7,7 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.events.conftest import create_event, unique
+from tests.events.conftest import create_event
+from tests.factories import unique
 
 
 def test_the_two_python_org_calendars(anon: httpx.Client, server: Any) -> None:

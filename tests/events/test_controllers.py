@@ -9,7 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.events.conftest import create_event, iso, shipped, soon, today, unique
+from pydotorg.data import load
+from tests.events.conftest import create_event, iso, soon, today
+from tests.factories import unique
 from tests.support import now
 
 
@@ -21,7 +23,7 @@ def shipped_spans() -> list[tuple[dict[str, Any], datetime, datetime]]:
         return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
 
     spans = []
-    for record in shipped("events_calendar"):
+    for record in load("events_calendar"):
         if len(record["start"]) == 10:
             spans.append((record, day(record["start"]), day(record["end"])))
         else:
@@ -29,7 +31,7 @@ def shipped_spans() -> list[tuple[dict[str, Any], datetime, datetime]]:
             spans.append(
                 (record, start, datetime.fromisoformat(record["end"].replace("Z", "+00:00")))
             )
-    for record in shipped("conferences"):
+    for record in load("conferences"):
         start = day(record["start"])
         end = max(day(record["end"]), start) + timedelta(days=1)
         spans.append((record, start, end))

@@ -3,7 +3,6 @@ give the same events, UIDs and times as the JSON API."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,7 +13,8 @@ from dateutil.rrule import rrulestr
 
 from pydotorg.events.ical import escape, fold
 from pydotorg.events.models import Event, EventOccurrence
-from tests.events.conftest import create_event, iso, onsets, soon, unique
+from tests.events.conftest import create_event, iso, onsets, soon
+from tests.factories import token, unique
 from tests.support import LiveServer, insert_rows
 
 
@@ -224,7 +224,7 @@ def test_vtimezone_covers_the_years_of_the_events_with_their_real_changes(
 
 def legacy_submission(calendar_id: int, zone: str, start: datetime, end: datetime) -> Event:
     """A pending event as an older version of the API let any signed-in user submit it."""
-    tag = uuid.uuid4().hex[:10]
+    tag = token()
     return Event(
         uid=f"legacy-{tag}@python.org",
         slug=f"legacy-{tag}",

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from tests.events.conftest import create_event, event_body, iso, shipped, soon, today
+from pydotorg.data import load
+from tests.events.conftest import create_event, event_body, iso, soon, today
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -22,7 +23,7 @@ def occurrences(client: httpx.Client, **params: Any) -> httpx.Response:
 def test_default_range_is_the_next_year_of_real_conferences(anon: httpx.Client) -> None:
     first, last = today(), today() + timedelta(days=365)
     expected = []
-    for record in shipped("conferences"):
+    for record in load("conferences"):
         start = date.fromisoformat(record["start"])
         end = max(date.fromisoformat(record["end"]), start)
         if start <= last and end >= first:

@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
+from pydotorg.data import load
 from pydotorg.db.seed import seed
-from tests.events.conftest import shipped
 from tests.support import LiveServer, now
 
 
@@ -26,8 +26,8 @@ def find(client: httpx.Client, title: str, day: str, calendar: str) -> list[dict
 
 
 def test_every_shipped_event_is_loaded(anon: httpx.Client) -> None:
-    records = shipped("events_calendar")
-    conferences = shipped("conferences")
+    records = load("events_calendar")
+    conferences = load("conferences")
     assert (len(records), len(conferences)) == (1777, 451)
     groups = anon.get("/api/v1/events/", params={"calendar": "python-user-groups", "limit": 1})
     events = anon.get("/api/v1/events/", params={"calendar": "python-events", "limit": 1})
@@ -44,7 +44,7 @@ def test_seeding_again_changes_nothing(server: LiveServer) -> None:
 
 
 def test_calendar_all_day_ends_are_exclusive_and_times_are_utc(anon: httpx.Client) -> None:
-    records = shipped("events_calendar")
+    records = load("events_calendar")
     for record in records[::97]:
         day = record["start"][:10]
         (event,) = [
@@ -70,7 +70,7 @@ def test_calendar_all_day_ends_are_exclusive_and_times_are_utc(anon: httpx.Clien
 
 
 def test_conference_end_dates_are_inclusive(anon: httpx.Client) -> None:
-    for record in shipped("conferences")[::23]:
+    for record in load("conferences")[::23]:
         matches = find(anon, record["title"], record["start"], "python-events")
         assert matches, record
         ends = {e["occurrences"][0]["end_date"] for e in matches}
@@ -91,21 +91,21 @@ def test_new_events_get_ids_after_the_shipped_ones(staff: httpx.Client) -> None:
     }
     created = staff.post("/api/v1/events/", json=body)
     assert created.status_code == 201, created.text
-    assert created.json()["id"] > len(shipped("events_calendar")) + len(shipped("conferences"))
+    assert created.json()["id"] > len(load("events_calendar")) + len(load("conferences"))
     assert staff.delete(created.json()["resource_uri"]).status_code == 204
 
 
 def test_a_seeded_event_describes_itself_from_its_facts(anon: httpx.Client) -> None:
     """The organisers' descriptions are not shipped: the seed writes a line of facts."""
-    first = shipped("events_calendar")[0]
+    first = load("events_calendar")[0]
     event = anon.get("/api/v1/events/1").json()
     assert (event["uid"], event["title"]) == (first["uid"], "PyCon PL 2012")
     assert event["description"] == (
         'PyCon PL 2012, Masłów, Poland: an entry of python.org\'s "Python Events" calendar. '
         "Details: http://pl.pycon.org/2012/"
     )
-    conference = anon.get(f"/api/v1/events/{len(shipped('events_calendar')) + 1}").json()
-    record = shipped("conferences")[0]
+    conference = anon.get(f"/api/v1/events/{len(load('events_calendar')) + 1}").json()
+    record = load("conferences")[0]
     assert conference["title"] == record["title"]
     assert conference["description"] == f"Location: {record['location']}\nSponsorship: " + str(
         record["sponsorship_url"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,7 +9,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tests.events.conftest import create_event, event_body, iso, soon, unique
+from tests.events.conftest import create_event, event_body, iso, soon
+from tests.factories import token, unique
 from tests.support import LiveServer
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -20,7 +20,7 @@ def test_staff_creates_a_timed_event_in_its_own_time_zone(
     staff: httpx.Client, anon: httpx.Client, calendar: dict[str, Any]
 ) -> None:
     day = soon(40)
-    tag = uuid.uuid4().hex[:10]
+    tag = token()
     created = staff.post(
         "/api/v1/events/",
         json=event_body(

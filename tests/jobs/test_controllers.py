@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,43 +10,17 @@ import feedparser
 import httpx
 import pytest
 
-from pydotorg.data import DATA_DIR
-from tests.support import LiveServer, now
+from pydotorg.data import load
+from tests.factories import JobFactory, JobTypeFactory, token
+from tests.support import LiveServer, created_json, new_user, now
 
 PASSWORD = "job board passphrase 2026"
-
-
-def shipped_jobs() -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / "jobs.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
-
-
-def posting(**overrides: object) -> dict[str, Any]:
-    body: dict[str, object] = {
-        "job_title": "Python Developer",
-        "company_name": f"Acme {uuid.uuid4().hex[:6]}",
-        "description": "Build APIs with Python.",
-        "contact_email": "hiring@acme.example",
-        "country": "Netherlands",
-        "city": "Amsterdam",
-    }
-    body.update(overrides)
-    return body
 
 
 @pytest.fixture
 def poster(server: LiveServer) -> Iterator[httpx.Client]:
     """A freshly registered user, signed in with a JWT."""
-    with server.client() as anon:
-        name = f"p{uuid.uuid4().hex[:10]}"
-        tokens = anon.post(
-            "/api/auth/register",
-            json={"username": name, "email": f"{name}@example.org", "password": PASSWORD},
-        ).json()
-    with httpx.Client(
-        base_url=server.base_url, headers={"Authorization": f"Bearer {tokens['access_token']}"}
-    ) as client:
+    with new_user(server, PASSWORD) as client:
         yield client
 
 
@@ -60,10 +31,7 @@ def other(server: LiveServer) -> Iterator[httpx.Client]:
 
 
 def create(poster: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = poster.post("/api/v1/jobs/", json=posting(**overrides))
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(poster.post("/api/v1/jobs/", json=JobFactory.body(**overrides)))
 
 
 def approved(poster: httpx.Client, staff: httpx.Client, **overrides: object) -> dict[str, Any]:
@@ -107,7 +75,7 @@ def test_guide_get_all_jobs_pagination(anon: httpx.Client) -> None:
         if len(jobs) < limit:
             break
     total = int(anon.get("/api/v1/jobs", params={"status": "approved"}).headers["x-total-count"])
-    assert len(all_jobs) == total >= len(shipped_jobs())
+    assert len(all_jobs) == total >= len(load("jobs"))
     assert len({job["id"] for job in all_jobs}) == len(all_jobs)
 
 
@@ -121,7 +89,7 @@ def test_guide_search_request(anon: httpx.Client) -> None:
     def text(r: dict[str, Any]) -> str:  # what a seeded posting's title and description name
         return f"{r['title']} {r['company_name']} {' '.join(r['job_types'])}"
 
-    expected = [r for r in shipped_jobs() if r["telecommuting"] and "django" in text(r).lower()]
+    expected = [r for r in load("jobs") if r["telecommuting"] and "django" in text(r).lower()]
     assert matching and len(matching) >= len(expected) > 0
     assert all(job["remote"] for job in matching)
 
@@ -288,7 +256,7 @@ def test_contact_email_is_public_only_when_chosen(
 def test_write_guards(
     poster: httpx.Client, other: httpx.Client, staff: httpx.Client, anon: httpx.Client
 ) -> None:
-    assert anon.post("/api/v1/jobs/", json=posting()).status_code == 401
+    assert anon.post("/api/v1/jobs/", json=JobFactory.body()).status_code == 401
     job = create(poster)
     uri = job["resource_uri"]
     for client, status in ((anon, 401),):
@@ -313,13 +281,18 @@ def test_write_guards(
 
 
 def test_bad_input_is_refused(poster: httpx.Client) -> None:
-    assert poster.post("/api/v1/jobs/", json=posting(contact_email="nope")).status_code == 400
-    assert poster.post("/api/v1/jobs/", json=posting(job_title="")).status_code == 400
-    unknown_type = poster.post("/api/v1/jobs/", json=posting(job_type_ids=[424242]))
+    assert (
+        poster.post("/api/v1/jobs/", json=JobFactory.body(contact_email="nope")).status_code == 400
+    )
+    assert poster.post("/api/v1/jobs/", json=JobFactory.body(job_title="")).status_code == 400
+    unknown_type = poster.post("/api/v1/jobs/", json=JobFactory.body(job_type_ids=[424242]))
     assert unknown_type.status_code == 422
     assert unknown_type.json()["extra"]["errors"][0]["field"] == "job_type_ids"
-    assert poster.post("/api/v1/jobs/", json=posting(category_id=424242)).status_code == 422
-    assert poster.post("/api/v1/jobs/", json=posting(url="javascript:alert(1)")).status_code == 400
+    assert poster.post("/api/v1/jobs/", json=JobFactory.body(category_id=424242)).status_code == 422
+    assert (
+        poster.post("/api/v1/jobs/", json=JobFactory.body(url="javascript:alert(1)")).status_code
+        == 400
+    )
 
 
 # Search -------------------------------------------------------------------------------------
@@ -349,7 +322,7 @@ def test_search_ranks_title_matches_first_and_filters(
 
 
 def test_search_only_finds_public_postings(poster: httpx.Client, anon: httpx.Client) -> None:
-    word = f"qqq{uuid.uuid4().hex[:6]}"
+    word = f"qqq{token(6)}"
     create(poster, job_title=f"{word} role")
     assert anon.post("/api/v1/jobs/search", json={"query": word}).json() == []
 
@@ -385,8 +358,10 @@ def test_a_query_without_known_words_finds_nothing(anon: httpx.Client, query: st
 def test_search_filters_by_type_and_category(
     poster: httpx.Client, staff: httpx.Client, anon: httpx.Client
 ) -> None:
-    kind = staff.post("/api/v1/job-types/", json={"name": f"Type {uuid.uuid4().hex[:6]}"}).json()
-    cat = staff.post("/api/v1/job-categories/", json={"name": f"Cat {uuid.uuid4().hex[:6]}"}).json()
+    kind = staff.post("/api/v1/job-types/", json=JobTypeFactory.body()).json()
+    cat = staff.post(
+        "/api/v1/job-categories/", json=JobTypeFactory.body(name=f"Cat {token(6)}")
+    ).json()
     tagged = approved(poster, staff, job_type_ids=[kind["id"]], category_id=cat["id"])
     approved(poster, staff)
     by_type = anon.post("/api/v1/jobs/search", json={"job_type_ids": [kind["id"]]}).json()
@@ -403,7 +378,7 @@ def test_search_takes_type_ids_written_as_the_guide_writes_them(
 ) -> None:
     """Issue 25: the guide's search example sends ids as strings; a real id written that way
     (``"3"``) was a 400. The search body takes an integer or a string of ASCII digits."""
-    kind = staff.post("/api/v1/job-types/", json={"name": f"Type {uuid.uuid4().hex[:6]}"}).json()
+    kind = staff.post("/api/v1/job-types/", json=JobTypeFactory.body()).json()
     tagged = approved(poster, staff, job_type_ids=[kind["id"]])
     approved(poster, staff)
     for written in (str(kind["id"]), f"00{kind['id']}"):
@@ -414,7 +389,7 @@ def test_search_takes_type_ids_written_as_the_guide_writes_them(
         refused = anon.post("/api/v1/jobs/search", json={"job_type_ids": [wrong]})
         assert refused.status_code == 400, (wrong, refused.text)
         assert refused.json()["extra"]["errors"][0]["field"] == "job_type_ids[0]", wrong
-    as_text = poster.post("/api/v1/jobs/", json=posting(job_type_ids=[str(kind["id"])]))
+    as_text = poster.post("/api/v1/jobs/", json=JobFactory.body(job_type_ids=[str(kind["id"])]))
     assert as_text.status_code == 400, as_text.text  # every other body takes integers only
 
 
@@ -427,7 +402,7 @@ def test_taxonomy_crud_and_guards(
 ) -> None:
     seeded = anon.get(f"{path}/").json()
     assert seeded and all({"id", "name", "slug"} == set(item) for item in seeded)
-    name = f"Thing {uuid.uuid4().hex[:6]}"
+    name = f"Thing {token(6)}"
     assert anon.post(f"{path}/", json={"name": name}).status_code == 401
     assert other.post(f"{path}/", json={"name": name}).status_code == 403
     made = staff.post(f"{path}/", json={"name": name})
@@ -466,7 +441,7 @@ def test_feeds_parse_and_list_the_newest_approved(
 def test_historic_postings_are_loaded(
     anon: httpx.Client, client_with_header: Callable[[str], httpx.Client]
 ) -> None:
-    records = shipped_jobs()
+    records = load("jobs")
     listed = anon.get("/api/v1/jobs", params={"limit": 1000}).json()
     companies = {job["company_name"] for job in listed}
     assert {r["company_name"] for r in records} <= companies

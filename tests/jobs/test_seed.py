@@ -7,9 +7,9 @@ import asyncio
 
 import httpx
 
+from pydotorg.data import load
 from pydotorg.db.seed import seed
 from pydotorg.jobs.seed import JOB_TYPES, description
-from tests.jobs.test_controllers import shipped_jobs
 from tests.support import LiveServer
 
 TYPE_NAMES = {slug: name for _, name, slug in JOB_TYPES}
@@ -31,7 +31,7 @@ def test_a_seeded_posting_is_composed_from_its_facts(anon: httpx.Client) -> None
 def test_every_seeded_posting_matches_its_shipped_record(anon: httpx.Client) -> None:
     listed = anon.get("/api/v1/jobs", params={"limit": 1000, "status": "approved"}).json()
     seeded = {job["id"]: job for job in listed if job["id"] <= 196}
-    records = shipped_jobs()
+    records = load("jobs")
     assert sorted(seeded) == list(range(1, len(records) + 1))
     for number, record in enumerate(records, start=1):
         job = seeded[number]
@@ -46,7 +46,7 @@ def test_every_seeded_posting_matches_its_shipped_record(anon: httpx.Client) -> 
 
 
 def test_a_composed_description_says_what_is_known() -> None:
-    (record,) = [r for r in shipped_jobs() if r["telecommuting"] and not r["job_types"]][:1]
+    (record,) = [r for r in load("jobs") if r["telecommuting"] and not r["job_types"]][:1]
     line = description(record)
     assert line.startswith(f"{record['title']} at {record['company_name']} in ")
     assert "(telecommuting possible)" in line and "job types" not in line

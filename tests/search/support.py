@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
-import uuid
 from typing import Any
 
 import httpx
+
+from tests.factories import PageFactory, token
+from tests.support import created_json
 
 SEARCH = "/api/v1/search/"
 PASSWORD = "search passphrase 2026"
@@ -35,8 +37,7 @@ def keys(found: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 def make_page(staff: httpx.Client, title: str, content: str = "", **more: Any) -> dict[str, Any]:
-    body = {"path": f"/s-{uuid.uuid4().hex[:12]}/", "title": title, "content": content, **more}
-    response = staff.post("/api/pages/", json=body)
-    assert response.status_code == 201, response.text
-    page: dict[str, Any] = response.json()
-    return page
+    body = PageFactory.body(
+        **{"path": f"/s-{token(12)}/", "title": title, "content": content, **more}
+    )
+    return created_json(staff.post("/api/pages/", json=body))

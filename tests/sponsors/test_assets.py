@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from tests.sponsors.test_controllers import finalized, make_package, make_sponsor, unique
+from tests.factories import unique
+from tests.sponsors.test_controllers import finalized, make_package, make_sponsor
 
 ASSETS = "/api/v1/sponsors/assets"
 

@@ -4,22 +4,18 @@ review, every guard, contacts kept to staff, and logo placements."""
 from __future__ import annotations
 
 import contextlib
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support import LiveServer, new_user
+from tests.factories import BenefitFactory, PackageFactory, unique
+from tests.support import LiveServer, created_json, new_user
 
 PASSWORD = "sponsors passphrase 2026"
 FOUNDATION = 1  # the seeded Foundation programme
 YEAR = 2026  # the test servers' clock stands in November 2026
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def register(server: LiveServer) -> tuple[httpx.Client, int]:
@@ -58,27 +54,15 @@ def publisher(server: LiveServer, staff: httpx.Client) -> Iterator[httpx.Client]
 
 
 def make_package(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
-    body: dict[str, object] = {
-        "name": "Visionary",
-        "slug": unique("visionary"),
-        "sponsorship_amount": 150000,
-        "order": 0,
-        "year": YEAR,
-    }
-    body.update(overrides)
-    response = staff.post("/api/v1/sponsors/packages", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(
+        staff.post("/api/v1/sponsors/packages", json=PackageFactory.body(**overrides))
+    )
 
 
 def make_benefit(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
-    body: dict[str, object] = {"name": unique("Benefit"), "program_id": FOUNDATION}
-    body.update(overrides)
-    response = staff.post("/api/v1/sponsors/benefits", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(
+        staff.post("/api/v1/sponsors/benefits", json=BenefitFactory.body(**overrides))
+    )
 
 
 def logo(publisher: str, flight: str, **more: bool) -> dict[str, object]:
@@ -121,10 +105,7 @@ def finalized(
         "benefit_ids": benefit_ids,
     }
     body.update(more)
-    response = staff.post("/api/v1/sponsors/sponsorships", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(staff.post("/api/v1/sponsors/sponsorships", json=body))
 
 
 def make_sponsor(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
@@ -136,10 +117,7 @@ def make_sponsor(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
         "contacts": [{"name": "Bill Lumbergh", "email": "bill@initech.example"}],
     }
     body.update(overrides)
-    response = staff.post("/api/v1/sponsors", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
+    return created_json(staff.post("/api/v1/sponsors", json=body))
 
 
 # The catalogue ---------------------------------------------------------------------------------

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
-import json
-from typing import Any
-
 import httpx
 
-from pydotorg.data import DATA_DIR
-
-
-def shipped(name: str) -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / f"{name}.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
+from pydotorg.data import load
 
 
 def test_the_2022_packages_are_served_in_order(anon: httpx.Client) -> None:
@@ -27,16 +17,14 @@ def test_the_2022_packages_are_served_in_order(anon: httpx.Client) -> None:
     )
     assert packages["sustainability"]["sponsorship_amount"] == 90000
     assert packages["partner"]["order"] == 5
-    assert len(shipped("sponsorship_packages")) == 11
-    assert {p["slug"] for p in shipped("sponsorship_packages")} <= set(packages)
+    assert len(load("sponsorship_packages")) == 11
+    assert {p["slug"] for p in load("sponsorship_packages")} <= set(packages)
 
 
 def test_the_2022_benefits_carry_their_logo_placements(anon: httpx.Client) -> None:
     benefits = anon.get("/api/v1/sponsors/benefits?limit=200").json()
     seeded = {
-        b["id"]: b
-        for b in benefits
-        if b["id"] in {r["id"] for r in shipped("sponsorship_benefits")}
+        b["id"]: b for b in benefits if b["id"] in {r["id"] for r in load("sponsorship_benefits")}
     }
     assert len(seeded) == 47
     placements = sorted(
@@ -63,7 +51,7 @@ def test_the_2022_benefits_carry_their_logo_placements(anon: httpx.Client) -> No
 
 
 def test_the_sponsor_members_of_2018(anon: httpx.Client, staff: httpx.Client) -> None:
-    members = shipped("sponsors")
+    members = load("sponsors")
     assert len(members) == 85
     approved = [m for m in members if m["status"] == "approved"]
     assert len(approved) == 57

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +11,8 @@ import pytest
 
 from pydotorg.content.blogs.models import BlogEntry
 from pydotorg.data import load
-from tests.support import LiveServer, insert_rows
+from tests.factories import EntryFactory, FeedFactory, token
+from tests.support import LiveServer, created_json, insert_rows
 
 SCRIPTED = (
     '<p onclick="steal()">Hello <b>world</b><script>alert(1)</script>'
@@ -20,36 +20,16 @@ SCRIPTED = (
 )
 
 
-def token() -> str:
-    return uuid.uuid4().hex[:10]
-
-
 def make_feed(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
-    name = f"Feed {token()}"
-    body: dict[str, object] = {
-        "name": name,
-        "feed_url": f"https://{token()}.example.org/feed.xml",
-        "website_url": "https://example.org/",
-    }
-    body.update(overrides)
-    response = staff.post("/api/blogs/feeds/", json=body)
-    assert response.status_code == 201, response.text
-    feed: dict[str, Any] = response.json()
-    return feed
+    return created_json(staff.post("/api/blogs/feeds/", json=FeedFactory.body(**overrides)))
 
 
 def make_entry(staff: httpx.Client, feed_id: int, **overrides: object) -> dict[str, Any]:
-    body: dict[str, object] = {
-        "feed_id": feed_id,
-        "title": f"Entry {token()}",
-        "url": f"https://example.org/posts/{token()}/",
-        "pub_date": "2025-05-05T10:00:00Z",
-    }
-    body.update(overrides)
-    response = staff.post("/api/blogs/entries/", json=body)
-    assert response.status_code == 201, response.text
-    entry: dict[str, Any] = response.json()
-    return entry
+    return created_json(
+        staff.post(
+            "/api/blogs/entries/", json=EntryFactory.body(**{"feed_id": feed_id, **overrides})
+        )
+    )
 
 
 def listed(client: httpx.Client, **params: Any) -> list[dict[str, Any]]:

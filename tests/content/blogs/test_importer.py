@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import httpx
 import pytest
 
 from pydotorg.content.blogs.importer import FeedImportError, read_source
+from tests.factories import token
 from tests.support import LiveServer, free_port, settings_env
 
 PSF_EXAMPLE = "pythondotorg/apps/blogs/tests/psf_feed_example.xml"
@@ -126,7 +126,7 @@ def totals(staff: httpx.Client) -> tuple[str, str, str]:
 def test_an_atom_file_is_imported_once_and_then_left_alone(
     server: LiveServer, staff: httpx.Client, tmp_path: Path
 ) -> None:
-    tag = uuid.uuid4().hex[:10]
+    tag = token()
     path = tmp_path / "feed.atom"
     path.write_text(atom(tag))
     first = run_import(server, tmp_path, str(path))
@@ -168,7 +168,7 @@ def test_an_atom_file_is_imported_once_and_then_left_alone(
 def test_an_rss_file_is_matched_by_guid_else_link_under_the_name_given(
     server: LiveServer, staff: httpx.Client, tmp_path: Path
 ) -> None:
-    tag = uuid.uuid4().hex[:10]
+    tag = token()
     path = tmp_path / "feed.rss"
     path.write_text(rss(tag))
     name = f"Named {tag}"
@@ -189,7 +189,7 @@ def test_an_rss_file_is_matched_by_guid_else_link_under_the_name_given(
 def test_a_terminal_gets_a_progress_bar(
     server: LiveServer, staff: httpx.Client, tmp_path: Path
 ) -> None:
-    tag = uuid.uuid4().hex[:10]
+    tag = token()
     path = tmp_path / "feed.atom"
     path.write_text(atom(tag))
     leader, follower = pty.openpty()
@@ -228,7 +228,7 @@ def test_a_terminal_gets_a_progress_bar(
 @pytest.fixture
 def served_feed() -> Iterator[tuple[str, str]]:
     """An RSS feed on a local HTTP server of the test's own: its URL and its tag."""
-    tag = uuid.uuid4().hex[:10]
+    tag = token()
     body = rss(tag).encode()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -334,7 +334,7 @@ def test_python_orgs_example_feed_imports_when_present(
             "(set PYDOTORG_SHARED_DATA to the folder holding pythondotorg/)"
         )
     expected = feedparser.parse(example.read_bytes())
-    name = f"PSF example {uuid.uuid4().hex[:10]}"
+    name = f"PSF example {token()}"
     first = run_import(server, tmp_path, str(example), "--feed-name", name)
     assert first.returncode == 0, first.stderr
     count = len(expected.entries)
@@ -353,7 +353,7 @@ def test_python_orgs_example_feed_imports_when_present(
 def test_an_entry_is_matched_by_its_link_when_its_guid_changed(
     server: LiveServer, staff: httpx.Client, tmp_path: Path
 ) -> None:
-    tag = uuid.uuid4().hex[:10]
+    tag = token()
     feed_url = f"https://moved-{tag}.example.org/feed.atom"
     created = staff.post(
         "/api/blogs/feeds/", json={"name": f"Moved {tag}", "feed_url": feed_url}

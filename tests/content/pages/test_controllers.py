@@ -3,30 +3,18 @@ rendered on write, paths checked and normalised, and search finding published pa
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.core.test_markup import executable_parts
-
-
-def unique_root() -> str:
-    return f"/t-{uuid.uuid4().hex[:12]}/"
+from tests.factories import PageFactory, token, unique_root
+from tests.support import created_json
 
 
 def make_page(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
-    body: dict[str, object] = {
-        "path": unique_root() + "about/",
-        "title": "About us",
-        "content": "# Hello\n\nSome *text*.",
-    }
-    body.update(overrides)
-    response = staff.post("/api/pages/", json=body)
-    assert response.status_code == 201, response.text
-    page: dict[str, Any] = response.json()
-    return page
+    return created_json(staff.post("/api/pages/", json=PageFactory.body(**overrides)))
 
 
 def field_of(response: httpx.Response) -> str | None:
@@ -305,7 +293,7 @@ def test_is_published_filter_narrows_what_the_caller_may_see(
 def test_search_finds_published_pages_only(
     staff: httpx.Client, anon: httpx.Client, user: httpx.Client
 ) -> None:
-    word = f"zq{uuid.uuid4().hex[:10]}"
+    word = f"zq{token()}"
     shown = make_page(staff, content=f"All about {word} here.")
     hidden = make_page(staff, content=f"Secret {word} plans.", is_published=False)
     titled = make_page(staff, title=f"The {word} page", content="Nothing.")
@@ -327,7 +315,7 @@ def test_search_finds_published_pages_only(
 def test_search_reads_text_not_markup_and_changes_with_the_content(
     staff: httpx.Client, anon: httpx.Client
 ) -> None:
-    word = f"zr{uuid.uuid4().hex[:10]}"
+    word = f"zr{token()}"
     page = make_page(staff, content=f"<p class='{word}'>plain</p>", content_type="html")
     assert anon.get("/api/pages/", params={"q": word}).json() == []
     staff.patch(page["resource_uri"], json={"content": f"<p>{word}</p>"})

@@ -8,7 +8,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import httpx
@@ -21,6 +20,7 @@ from pydotorg.content.pages.importer import (
     site_path_of,
 )
 from pydotorg.db.engine import create_engine, create_sessionmaker
+from tests.factories import token
 from tests.support import LiveServer
 
 
@@ -44,7 +44,7 @@ def write(path: Path, text: str) -> None:
 def build_tree(directory: Path) -> str:
     """Three pages under a folder of the test's own, plus files the importer skips; returns
     the folder's site path."""
-    root = f"t-{uuid.uuid4().hex[:12]}"
+    root = f"t-{token(12)}"
     write(
         directory / root / "about" / "index.md",
         "---\ntitle: About\nkeywords: [python, community]\ndescription: Who we are.\n---\n"
@@ -116,7 +116,7 @@ def test_a_changed_file_updates_its_page_only(
     root = build_tree(tmp_path)
     run_import(server, tmp_path)
     home = lookup(staff, root).json()
-    word = f"zi{uuid.uuid4().hex[:10]}"
+    word = f"zi{token()}"
     write(
         tmp_path / root.strip("/") / "about" / "index.md",
         f"---\ntitle: About us\n---\nNow about {word}.\n",

@@ -4,7 +4,6 @@ link URLs, search and every guard."""
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -12,14 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import LiveServer, new_user, seeded_server
+from tests.factories import PostFactory, token
+from tests.support import LiveServer, created_json, new_user, seeded_server
 
 POSTS = "/api/v1/community/posts"
 PASSWORD = "community post passphrase 2026"
-
-
-def token() -> str:
-    return uuid.uuid4().hex[:10]
 
 
 @pytest.fixture
@@ -29,25 +25,8 @@ def author(server: LiveServer) -> Iterator[httpx.Client]:
         yield client
 
 
-def post_body(**overrides: object) -> dict[str, Any]:
-    body: dict[str, object] = {
-        "title": f"My first PyCon {token()}",
-        "content": "It was *great*.",
-        "links": ["https://us.pycon.org/"],
-        "media": [
-            {"kind": "image", "url": "https://example.org/talk.png", "caption": "The talk"},
-            {"kind": "video", "url": "http://example.org/talk.mp4"},
-        ],
-    }
-    body.update(overrides)
-    return body
-
-
 def create(client: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = client.post(f"{POSTS}/", json=post_body(**overrides))
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(client.post(f"{POSTS}/", json=PostFactory.body(**overrides)))
 
 
 def published(author: httpx.Client, staff: httpx.Client, **overrides: object) -> dict[str, Any]:
@@ -189,7 +168,7 @@ def test_content_is_rendered_on_write_per_markup(
 def test_unsafe_urls_are_refused_naming_the_field(
     author: httpx.Client, staff: httpx.Client, overrides: dict[str, Any], field: str
 ) -> None:
-    response = author.post(f"{POSTS}/", json=post_body(**overrides))
+    response = author.post(f"{POSTS}/", json=PostFactory.body(**overrides))
     assert response.status_code == 422
     assert errors(response) == [field]
     uri = create(author)["resource_uri"]
@@ -200,19 +179,19 @@ def test_unsafe_urls_are_refused_naming_the_field(
 
 def test_malformed_media_is_refused(author: httpx.Client) -> None:
     response = author.post(
-        f"{POSTS}/", json=post_body(media=[{"kind": "audio", "url": "https://a.b/"}])
+        f"{POSTS}/", json=PostFactory.body(media=[{"kind": "audio", "url": "https://a.b/"}])
     )
     assert response.status_code == 400
-    response = author.post(f"{POSTS}/", json=post_body(media=[{"kind": "image"}]))
+    response = author.post(f"{POSTS}/", json=PostFactory.body(media=[{"kind": "image"}]))
     assert response.status_code == 400
-    response = author.post(f"{POSTS}/", json=post_body(title=""))
+    response = author.post(f"{POSTS}/", json=PostFactory.body(title=""))
     assert response.status_code == 400 and errors(response) == ["title"]
 
 
 def test_write_guards(
     author: httpx.Client, user: httpx.Client, staff: httpx.Client, anon: httpx.Client
 ) -> None:
-    assert anon.post(f"{POSTS}/", json=post_body()).status_code == 401
+    assert anon.post(f"{POSTS}/", json=PostFactory.body()).status_code == 401
     public = published(author, staff)["resource_uri"]
     for response in (
         anon.patch(public, json={"title": "X"}),
@@ -283,7 +262,7 @@ def test_a_taken_slug_never_names_another_users_draft(
     draft = create(author)
     with new_user(server, PASSWORD) as someone:
         assert someone.get(f"{POSTS}/slug/{draft['slug']}").status_code == 404
-        response = someone.post(f"{POSTS}/", json=post_body(slug=draft["slug"]))
+        response = someone.post(f"{POSTS}/", json=PostFactory.body(slug=draft["slug"]))
         assert response.status_code == 201, response.text
         assert response.json()["slug"] == f"{draft['slug']}-2"
         assert "already exists" not in response.text
@@ -335,7 +314,7 @@ def test_a_body_over_the_render_budget_is_refused_naming_content(
 
 
 def refused_then_kept(author: httpx.Client, staff: httpx.Client, content_type: str) -> None:
-    body = post_body(content=COSTLY_BODIES[content_type], content_type=content_type)
+    body = PostFactory.body(content=COSTLY_BODIES[content_type], content_type=content_type)
     response = author.post(f"{POSTS}/", json=body)
     assert response.status_code == 422, response.text[:300]
     assert errors(response) == ["content"]
@@ -356,7 +335,9 @@ def one_renderer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
 
 
 def test_renders_beyond_the_workers_wait_briefly_then_503(one_renderer: LiveServer) -> None:
-    slow = post_body(content=COSTLY_BODIES["restructuredtext"], content_type="restructuredtext")
+    slow = PostFactory.body(
+        content=COSTLY_BODIES["restructuredtext"], content_type="restructuredtext"
+    )
     with (
         new_user(one_renderer, PASSWORD) as first,
         new_user(one_renderer, PASSWORD) as second,
@@ -364,8 +345,8 @@ def test_renders_beyond_the_workers_wait_briefly_then_503(one_renderer: LiveServ
     ):
         running = pool.submit(first.post, f"{POSTS}/", json=slow)
         time.sleep(0.8)  # the first render holds the only worker for its 2 s budget
-        refused = second.post(f"{POSTS}/", json=post_body())
+        refused = second.post(f"{POSTS}/", json=PostFactory.body())
         assert refused.status_code == 503, refused.text[:300]
         assert refused.headers["Retry-After"] == "1"
         assert running.result().status_code == 422
-        assert second.post(f"{POSTS}/", json=post_body()).status_code == 201
+        assert second.post(f"{POSTS}/", json=PostFactory.body()).status_code == 201

@@ -3,31 +3,19 @@ review of users' submissions, visibility, rendering, search and every guard."""
 
 from __future__ import annotations
 
-import gzip
-import json
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from pydotorg.data import DATA_DIR
-from tests.support import LiveServer, new_user
+from pydotorg.data import load
+from tests.factories import StoryFactory, token
+from tests.support import LiveServer, created_json, new_user
 
 STORIES = "/api/v1/success-stories"
 CATEGORIES = "/api/v1/story-categories"
 PASSWORD = "success story passphrase 2026"
-
-
-def shipped() -> list[dict[str, Any]]:
-    with gzip.open(DATA_DIR / "success_stories.json.gz", "rt") as handle:
-        records: list[dict[str, Any]] = json.load(handle)
-    return records
-
-
-def token() -> str:
-    return uuid.uuid4().hex[:10]
 
 
 @pytest.fixture
@@ -37,33 +25,12 @@ def submitter(server: LiveServer) -> Iterator[httpx.Client]:
         yield client
 
 
-def story(**overrides: object) -> dict[str, Any]:
-    body: dict[str, object] = {
-        "name": f"Acme Runs on Python {token()}",
-        "category_id": 2,
-        "company_name": "Acme",
-        "company_url": "https://acme.example/",
-        "author": "Ada Lovelace",
-        "author_email": "ada@acme.example",
-        "date": "2026-11-01",
-        "content": "Python *everywhere*.",
-    }
-    body.update(overrides)
-    return body
-
-
 def submit(client: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = client.post(f"{STORIES}/submit", json=story(**overrides))
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(client.post(f"{STORIES}/submit", json=StoryFactory.body(**overrides)))
 
 
 def create(staff: httpx.Client, **overrides: object) -> dict[str, Any]:
-    response = staff.post(f"{STORIES}/", json=story(**overrides))
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return created_json(staff.post(f"{STORIES}/", json=StoryFactory.body(**overrides)))
 
 
 def errors(response: httpx.Response) -> list[str | None]:
@@ -95,8 +62,8 @@ def test_the_legacy_stories_are_seeded_with_their_facts_and_no_prose(anon: httpx
 
     every = anon.get(f"{STORIES}/", params={"limit": 1000}).json()
     seeded = {s["slug"]: s for s in every if s["source_url"].startswith("https://www.python.org")}
-    assert len(seeded) == len(shipped()) == 42
-    for record in shipped():
+    assert len(seeded) == len(load("success_stories")) == 42
+    for record in load("success_stories"):
         assert seeded[record["slug"]]["name"] == record["name"]
         assert seeded[record["slug"]]["summary"] == ""
         assert len(seeded[record["slug"]]["content"]) < 200
@@ -197,7 +164,8 @@ def test_a_body_nested_too_deep_to_render_is_refused_naming_content(
     name = f"Too Deep {token()}"
     nested = "\n\n".join("  " * depth + "* x" for depth in range(250))
     response = staff.post(
-        f"{STORIES}/", json=story(name=name, content=nested, content_type="restructuredtext")
+        f"{STORIES}/",
+        json=StoryFactory.body(name=name, content=nested, content_type="restructuredtext"),
     )
     assert response.status_code == 422 and errors(response) == ["content"]
     assert anon.get(f"{STORIES}/", params={"q": name.split()[-1]}).json() == []
@@ -219,22 +187,22 @@ def test_slugs_are_made_from_names_and_kept_unique(staff: httpx.Client) -> None:
     first, second = create(staff, name=name), create(staff, name=name)
     assert first["slug"] == name.lower().replace(" ", "-")
     assert second["slug"] == f"{first['slug']}-2"
-    duplicate = staff.post(f"{STORIES}/", json=story(slug=first["slug"]))
+    duplicate = staff.post(f"{STORIES}/", json=StoryFactory.body(slug=first["slug"]))
     assert duplicate.status_code == 422 and errors(duplicate) == ["slug"]
 
 
 def test_bad_input_is_refused_naming_the_field(staff: httpx.Client) -> None:
-    response = staff.post(f"{STORIES}/", json=story(category_id=999999))
+    response = staff.post(f"{STORIES}/", json=StoryFactory.body(category_id=999999))
     assert response.status_code == 422 and errors(response) == ["category_id"]
-    response = staff.post(f"{STORIES}/", json=story(date="1066-10-14"))
+    response = staff.post(f"{STORIES}/", json=StoryFactory.body(date="1066-10-14"))
     assert response.status_code == 422 and errors(response) == ["date"]
-    response = staff.post(f"{STORIES}/", json=story(company_url="javascript:alert(1)"))
+    response = staff.post(f"{STORIES}/", json=StoryFactory.body(company_url="javascript:alert(1)"))
     assert response.status_code == 400 and errors(response) == ["company_url"]
-    response = staff.post(f"{STORIES}/", json=story(content_type="latex"))
+    response = staff.post(f"{STORIES}/", json=StoryFactory.body(content_type="latex"))
     assert response.status_code == 400 and errors(response) == ["content_type"]
-    response = staff.post(f"{STORIES}/", json=story(name=""))
+    response = staff.post(f"{STORIES}/", json=StoryFactory.body(name=""))
     assert response.status_code == 400 and errors(response) == ["name"]
-    response = staff.post(f"{STORIES}/", json=story(status="approved"))
+    response = staff.post(f"{STORIES}/", json=StoryFactory.body(status="approved"))
     assert response.status_code == 400
 
 
@@ -332,9 +300,9 @@ def test_a_submitters_slug_never_names_a_hidden_story(
 def test_write_guards(
     submitter: httpx.Client, user: httpx.Client, staff: httpx.Client, anon: httpx.Client
 ) -> None:
-    assert anon.post(f"{STORIES}/", json=story()).status_code == 401
-    assert user.post(f"{STORIES}/", json=story()).status_code == 403
-    assert anon.post(f"{STORIES}/submit", json=story()).status_code == 401
+    assert anon.post(f"{STORIES}/", json=StoryFactory.body()).status_code == 401
+    assert user.post(f"{STORIES}/", json=StoryFactory.body()).status_code == 403
+    assert anon.post(f"{STORIES}/submit", json=StoryFactory.body()).status_code == 401
     public = create(staff)["resource_uri"]
     for response in (
         anon.patch(public, json={"author": "X"}),
