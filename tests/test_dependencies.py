@@ -17,15 +17,13 @@ def _private_imports(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [alias.name for alias in node.names]
-            modules = [node.module]
+            imported = [node.module]
+            imported += [f"{node.module}.{alias.name}" for alias in node.names]
         elif isinstance(node, ast.Import):
-            names = []
-            modules = [alias.name for alias in node.names]
+            imported = [alias.name for alias in node.names]
         else:
             continue
-        private = [m for m in modules if any(_private(part) for part in m.split("."))]
-        private += [f"{node.module}.{name}" for name in names if _private(name)]
+        private = [name for name in imported if any(map(_private, name.split(".")))]
         found += [f"{path.relative_to(SRC)}:{node.lineno}: {name}" for name in private]
     return found
 

@@ -50,8 +50,8 @@ RULES: tuple[tuple[str, str, str, str], ...] = (
     (rf"^python-{_VERSION}\.(?:tar\.xz|tgz|tar\.bz2|tar\.gz)$", "source", "none", "source"),
 )  # fmt: skip
 # Longest suffix first, so ``.tar.gz`` wins over ``.gz``.
-SUFFIXES = (".tar.xz", ".tar.gz", ".tar.bz2", ".tgz", ".exe", ".msi", ".pkg", ".dmg", ".zip")
-SUFFIXES += (".nupkg", ".chm", ".json")
+SUFFIXES: tuple[str, ...] = (".tar.xz", ".tar.gz", ".tar.bz2", ".tgz", ".exe", ".msi", ".pkg")
+SUFFIXES += (".dmg", ".zip", ".nupkg", ".chm", ".json")
 _FREE_THREADED = re.compile(r"free-?threaded|[0-9](?:a|b|rc)?[0-9]*t(?=[-.])", re.IGNORECASE)
 _COMPILED = tuple((re.compile(rule[0], re.IGNORECASE), rule) for rule in RULES)
 UNCLASSIFIED: dict[str, Any] = dict.fromkeys((*COLUMNS, "free_threaded"))
