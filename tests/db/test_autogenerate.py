@@ -14,9 +14,6 @@ from pydotorg.db.autogenerate import differences
 from pydotorg.db.engine import create_engine
 from tests.support import migrated_database
 
-# SQLite cannot reflect expression indexes (lower(email)); Alembic says so as it skips them.
-pytestmark = pytest.mark.filterwarnings("ignore:.*expression-based index")
-
 
 async def _execute(url: str, statement: str) -> None:
     engine = create_engine(url, pool=False)

@@ -17,8 +17,6 @@ from pydotorg.db.engine import create_engine
 from pydotorg.db.migrate import MIGRATIONS_DIR, alembic_config, revision
 from tests.support import migrated_database
 
-pytestmark = pytest.mark.filterwarnings("ignore:.*expression-based index")
-
 
 def _upgrade_body(path: Path) -> list[str]:
     tree = ast.parse(path.read_text())

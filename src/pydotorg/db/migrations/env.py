@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from pydotorg.db.autogenerate import configure_options
+from pydotorg.db.autogenerate import configure_options, sqlite_limits_known
 from pydotorg.db.engine import create_engine
 from pydotorg.db.models import metadata
 
@@ -20,7 +20,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         **configure_options(connection),
     )
-    with context.begin_transaction():
+    with context.begin_transaction(), sqlite_limits_known():
         context.run_migrations()
 
 
