@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,7 +38,10 @@ SEARCH_INDEXES = {
 }
 
 
-def include_object(dialect: str) -> Any:
+ObjectFilter = Callable[[SchemaItem, str | None, str, bool, Any], bool]
+
+
+def include_object(dialect: str) -> ObjectFilter:
     """Alembic's ``include_object`` hook for a database of ``dialect``."""
 
     def include(
