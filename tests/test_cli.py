@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pydotorg.db.migrate import head_revision
+from pydotorg.db.migrate import MIGRATIONS_DIR, head_revision
 from tests.support import free_port, seeded_sqlite
 
 PYDOTORG = [sys.executable, "-m", "pydotorg"]
@@ -88,10 +88,26 @@ def test_db_seed_and_openapi_commands(tmp_path: Path) -> None:
     again = run(["seed"], tmp_path)
     added = again.stdout.removeprefix("added: ").strip().split(", ")
     assert added and all(item.startswith("0 ") for item in added), again.stdout
+    backed_up = run(["db", "backup", "backup.sqlite3"], tmp_path)
+    assert backed_up.stdout.startswith("backed up "), backed_up.stderr
+    assert (tmp_path / "backup.sqlite3").stat().st_size > 0
     down = run(["db", "downgrade", "base"], tmp_path)
     assert "current: (empty database)" in down.stdout
     spec = run(["openapi"], tmp_path)
     assert json.loads(spec.stdout)["info"]["title"] == "Python.org API"
+
+
+def test_db_revision_needs_the_database_at_the_head(tmp_path: Path) -> None:
+    """Autogenerate compares the models with a database at the newest migration; one behind
+    is a one-line refusal, and no migration is written."""
+    shipped = sorted(path.name for path in (MIGRATIONS_DIR / "versions").glob("*.py"))
+    assert run(["db", "upgrade", "0018"], tmp_path).returncode == 0
+    result = run(["db", "revision", "-m", "Something"], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "pydotorg: cannot write a migration: Target database is not up to date.\n"
+    )
+    assert sorted(path.name for path in (MIGRATIONS_DIR / "versions").glob("*.py")) == shipped
 
 
 def test_seed_without_demo_content_then_with_it(tmp_path: Path) -> None:
@@ -343,6 +359,13 @@ def test_version_and_defaults_in_help(tmp_path: Path) -> None:
         (["db", "downgrade", "zzz"], {}, "cannot downgrade to 'zzz': Can't locate revision"),
         (["import", "pages", "/nonexistent"], {}, "/nonexistent is not a directory"),
         (["db", "current"], {}, "no database at "),
+        (["db", "revision", "-m", "x"], {}, "no database at "),
+        (["db", "backup", "b.sqlite3"], {}, "no database at "),
+        (
+            ["db", "backup", "b.dump"],
+            {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "PATH": "/nonexistent"},
+            "pg_dump is not on PATH",
+        ),
         (
             ["createsuperuser", "--username", "root", "--email", "notanemail", "--no-password"],
             {},

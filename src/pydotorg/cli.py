@@ -175,17 +175,29 @@ def cmd_db(args: argparse.Namespace) -> int:
     from alembic.util import CommandError as AlembicError
 
     from pydotorg.db import migrate
+    from pydotorg.db.backup import BackupError, backup
 
     settings = _settings()
-    if args.action == "current":
+    if args.action in ("current", "revision", "backup"):
         require_database(settings)
     try:
         if args.action == "upgrade":
             migrate.upgrade(settings.database_url, args.revision or "head")
         elif args.action == "downgrade":
             migrate.downgrade(settings.database_url, args.revision or "-1")
+        elif args.action == "revision":
+            print(f"wrote {migrate.revision(settings.database_url, args.message)}")
+            return 0
+        elif args.action == "backup":
+            print(backup(settings.database_url, args.path))
+            return 0
     except AlembicError as exc:
-        raise CommandError(f"cannot {args.action} to {args.revision!r}: {exc}") from exc
+        if args.action == "revision":
+            raise CommandError(f"cannot write a migration: {exc}") from exc
+        target = f" to {args.revision!r}" if args.revision else ""
+        raise CommandError(f"cannot {args.action}{target}: {exc}") from exc
+    except BackupError as exc:
+        raise CommandError(str(exc)) from exc
     current = migrate.current(settings.database_url)
     head = migrate.head_revision()
     print(f"current: {current or '(empty database)'}; head: {head}")
@@ -490,10 +502,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(func=cmd_serve)
 
-    db = command("db", "database schema migrations")
-    db.add_argument("action", choices=["upgrade", "downgrade", "current"], help="what to do")
-    db.add_argument("revision", nargs="?", help="target revision (default: head / -1)")
+    db = command("db", "database schema migrations and backups")
     db.set_defaults(func=cmd_db)
+    actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    def action(name: str, help: str) -> argparse.ArgumentParser:
+        return actions.add_parser(name, help=help, description=help, formatter_class=formatter)
+
+    action("upgrade", "migrate to a revision").add_argument(
+        "revision", nargs="?", help="target revision (default: head)"
+    )
+    action("downgrade", "migrate back to a revision").add_argument(
+        "revision", nargs="?", help="target revision (default: -1, the one before)"
+    )
+    action("current", "show the database's revision and the newest one")
+    action(
+        "revision",
+        "write the next migration from what the models have that the database (at the head) "
+        "has not (Alembic autogenerate; review it before committing)",
+    ).add_argument("-m", "--message", required=True, help="what the migration does")
+    action(
+        "backup",
+        "copy the database while it serves: SQLite's online backup API, or pg_dump's custom "
+        "format for PostgreSQL (docs/migrations.md has the restore)",
+    ).add_argument("path", type=Path, help="file to write (replaced if it exists)")
 
     seed = command("seed", "load the shipped python.org data (idempotent)")
     seed.add_argument(

@@ -3,6 +3,7 @@ rows, leaves what the application at its own revision would have written."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from pydotorg.db.engine import create_engine
-from pydotorg.db.migrate import downgrade, upgrade
+from pydotorg.db.migrate import MIGRATIONS_DIR, downgrade, upgrade
 from pydotorg.events.recurrence import Rule
 from tests.support import migrated_database
 
@@ -91,3 +92,29 @@ def test_0018_writes_out_the_occurrences_of_the_rules_stored_before(
             else "SELECT tablename FROM pg_tables WHERE tablename = 'event_rule_occurrence'"
         )
         assert asyncio.run(_run(url, tables)) == []
+
+
+def _imported_modules(path: Path) -> list[str]:
+    modules: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            modules += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            modules.append("." * node.level + (node.module or ""))
+    return modules
+
+
+def test_no_migration_imports_the_application() -> None:
+    """A migration is frozen history: what it writes cannot change when the application does,
+    so it imports nothing of ``pydotorg`` but the migrations' own package (0012 and 0016 carry
+    copies of the functions they once imported)."""
+    versions = sorted((MIGRATIONS_DIR / "versions").glob("*.py"))
+    assert len(versions) >= 19
+    imports = {
+        f"{path.name}: {module}"
+        for path in versions
+        for module in _imported_modules(path)
+        if module.startswith(".")
+        or (module.split(".")[0] == "pydotorg" and not module.startswith("pydotorg.db.migrations"))
+    }
+    assert imports == set()

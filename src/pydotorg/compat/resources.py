@@ -21,7 +21,7 @@ from litestar.handlers import HTTPRouteHandler
 
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.queries import article
-from pydotorg.core.resources import Id, _handler, dependency, words
+from pydotorg.core.resources import Id, dependency, typed_handler, words
 from pydotorg.core.services import services
 
 ROUTE = {"list": get, "get": get, "create": post, "replace": put, "update": patch, "delete": delete}
@@ -79,7 +79,9 @@ class PythonOrgResource(ApiController):
         function.__name__ = NAMES.get(operation, operation)
         function.__module__ = cls.__module__
         function.__qualname__ = f"{cls.__qualname__}.{function.__name__}"
-        made: HTTPRouteHandler = method(path, **options)(_handler(function, parameters, returns))
+        made: HTTPRouteHandler = method(path, **options)(
+            typed_handler(function, parameters, returns)
+        )
         return made
 
     @classmethod

@@ -16,10 +16,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, get_origin
+from typing import Any, Protocol, get_origin
 
 from litestar import Request, Response, Router, route
-from litestar._openapi.schema_generation import SchemaCreator
 from litestar.enums import HttpMethod
 from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
@@ -29,7 +28,7 @@ from litestar.openapi.plugins import (
     ScalarRenderPlugin,
     SwaggerRenderPlugin,
 )
-from litestar.openapi.spec import Components, Schema, SecurityScheme, Tag
+from litestar.openapi.spec import Components, Reference, Schema, SecurityScheme, Tag
 from litestar.params import FromPath
 from litestar.plugins import OpenAPISchemaPlugin
 from litestar.static_files import create_static_files_router
@@ -55,6 +54,13 @@ accounts and site-wide search; and python.org's own v1 and v2 endpoints, in its 
 * **Caching**: every GET carries a strong `ETag`; send it back in `If-None-Match` to get `304`.
 * **Authentication**: writes need `Authorization: Bearer <token>`; see the security scheme.
 """
+
+
+class SchemaCreator(Protocol):
+    """What a schema plugin asks of the schema creator Litestar passes it (Litestar's own
+    class lives in a private module)."""
+
+    def for_field_definition(self, field_definition: FieldDefinition) -> Schema | Reference: ...
 
 
 class PageSchemaPlugin(OpenAPISchemaPlugin):

@@ -191,14 +191,15 @@ def body(kind: Any) -> Any:
     return JSONBody[kind]  # type: ignore[misc]
 
 
-def _handler(
+def typed_handler(
     body: Callable[..., Any],
     parameters: dict[str, Any],
     returns: Any,
     defaults: Mapping[str, Any] | None = None,
 ) -> Callable[..., Any]:
-    """A handler function with the given keyword parameters (name -> annotation), and the
-    given defaults."""
+    """``body`` as a route handler function with the given keyword parameters (name ->
+    annotation), defaults and return annotation: how the kit (and python.org's adapters in
+    ``compat/``) declares handlers whose types are known only at run time."""
     defaults = defaults or {}
     signature = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     signature += [
@@ -311,7 +312,7 @@ class ResourceController(ApiController):
             status_code=200,
             access=access,
             errors=(404,),
-        )(_handler(make_move, parameters, cls.service.read_schema))
+        )(typed_handler(make_move, parameters, cls.service.read_schema))
 
     @classmethod
     def _make(cls, operation: str) -> HTTPRouteHandler:
@@ -349,7 +350,7 @@ class ResourceController(ApiController):
                 return await kw["service"].page(made["window"], made.get("filters"))
 
             parameters = {"service": service, **parameters}
-            handler = _handler(list_all, parameters, Page[read], defaults)  # type: ignore[valid-type]
+            handler = typed_handler(list_all, parameters, Page[read], defaults)  # type: ignore[valid-type]
             return get("/", **options)(handler)
         if operation in ("get", "get_by_slug"):
             slug = operation == "get_by_slug"
@@ -359,7 +360,7 @@ class ResourceController(ApiController):
 
             parameters = {"slug": Slug} if slug else {key: Id}
             return get("/slug/{slug:str}" if slug else by_id, **options)(
-                _handler(get_one, {**parameters, "service": service}, read)
+                typed_handler(get_one, {**parameters, "service": service}, read)
             )
         if operation == "create":
 
@@ -367,19 +368,19 @@ class ResourceController(ApiController):
                 return await kw["service"].create(kw["data"])
 
             parameters = {"data": body(cls.service.create_schema), "service": service}
-            return post("/", **options)(_handler(create, parameters, read))
+            return post("/", **options)(typed_handler(create, parameters, read))
         if operation == "update":
 
             async def update(self: Any, **kw: Any) -> Any:
                 return await kw["service"].update(kw[key], kw["data"])
 
             parameters = {key: Id, "data": body(cls.service.update_schema), "service": service}
-            return patch(by_id, **options)(_handler(update, parameters, read))
+            return patch(by_id, **options)(typed_handler(update, parameters, read))
 
         async def remove(self: Any, **kw: Any) -> None:
             await kw["service"].delete(kw[key])
 
-        return delete(by_id, **options)(_handler(remove, {key: Id, "service": service}, None))
+        return delete(by_id, **options)(typed_handler(remove, {key: Id, "service": service}, None))
 
 
 def feed_endpoints(
@@ -422,7 +423,7 @@ def feed_endpoints(
             media_type=media_type,
             also_as=(XML_MEDIA_TYPE,),
             vary=(b"accept",),
-        )(_handler(feed, {**parameters, "request": Request[Any, Any, Any]}, Response[bytes]))
+        )(typed_handler(feed, {**parameters, "request": Request[Any, Any, Any]}, Response[bytes]))
 
     return (
         endpoint("rss", "RSS 2.0", RSS_MEDIA_TYPE),

@@ -10,6 +10,10 @@ the pool's reset). This connection runs a statement's four steps in one trip and
 commit or rollback when sqlite3 has no transaction open, which is what sqlite3 itself would do
 on the thread (``in_transaction`` is read directly; nothing else uses the connection while
 SQLAlchemy waits on it). Everything else is aiosqlite's, under SQLAlchemy's own adapter.
+aiosqlite has no public way to run a function on its thread, so :class:`Cursor` and
+:func:`connector` use three of its private names (``_execute``, ``_conn``, ``_thread``, as
+SQLAlchemy's adapter itself uses ``_conn`` and ``_tx``): ``pyproject.toml`` bounds aiosqlite
+below its next minor version, and ``tests/db/test_sqlite.py`` fails if the names go.
 ``bench/README.md`` (``bench/uncached.sh``) has the figures.
 
 A pooled connection keeps the file it opened, whatever happens to the path: a file deleted or
@@ -103,11 +107,11 @@ class Connection(aiosqlite.Connection):
         return Cursor(self)
 
     async def commit(self) -> None:
-        if self._conn.in_transaction:
+        if self.in_transaction:
             await super().commit()
 
     async def rollback(self) -> None:
-        if self._conn.in_transaction:
+        if self.in_transaction:
             await super().rollback()
 
 

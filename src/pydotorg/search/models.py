@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pydotorg.db.base import Base, Id, UTCDateTime
@@ -21,7 +21,9 @@ class SearchDocument(Base):
     __tablename__ = "search_documents"
     __table_args__ = (
         UniqueConstraint("kind", "object_id", name="uq_search_documents_object"),
-        Index("ix_search_documents_newest", "kind", "at", "id"),
+        # A kind's documents newest first, as PostgreSQL's index has them (0017). SQLite's is
+        # (kind, at, id), read backwards: the same order, since SQLite sorts NULLs first.
+        Index("ix_search_documents_newest", "kind", text("at DESC NULLS LAST"), text("id DESC")),
     )
     cache_versioned = False
 

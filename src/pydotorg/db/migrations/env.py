@@ -7,6 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from pydotorg.db.autogenerate import configure_options, sqlite_limits_known
 from pydotorg.db.engine import create_engine
 from pydotorg.db.models import metadata
 
@@ -17,10 +18,9 @@ def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
+        **configure_options(connection),
     )
-    with context.begin_transaction():
+    with context.begin_transaction(), sqlite_limits_known():
         context.run_migrations()
 
 

@@ -13,23 +13,23 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from pydotorg.db.base import UTCDateTime
-
 revision: str = "0016"
 down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# The application's times, stored in UTC (naive on SQLite, where ``moment`` reads them as UTC).
+UTC_TIME = sa.DateTime(timezone=True)
 # Each kind of document at this revision: its table and the column that dates it.
 DATED: list[tuple[str, str, str, sa.types.TypeEngine[Any]]] = [
-    ("release", "download_release", "release_date", UTCDateTime()),
-    ("event", "event", "first_start", UTCDateTime()),
-    ("job", "jobs", "approved", UTCDateTime()),
-    ("page", "pages", "updated", UTCDateTime()),
-    ("blog_entry", "blog_entries", "pub_date", UTCDateTime()),
+    ("release", "download_release", "release_date", UTC_TIME),
+    ("event", "event", "first_start", UTC_TIME),
+    ("job", "jobs", "approved", UTC_TIME),
+    ("page", "pages", "updated", UTC_TIME),
+    ("blog_entry", "blog_entries", "pub_date", UTC_TIME),
     ("story", "success_stories", "date", sa.Date()),
-    ("post", "community_posts", "published", UTCDateTime()),
-    ("sponsor", "sponsors", "created", UTCDateTime()),
+    ("post", "community_posts", "published", UTC_TIME),
+    ("sponsor", "sponsors", "created", UTC_TIME),
 ]
 BATCH = 5000
 

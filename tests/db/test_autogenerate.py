@@ -1,0 +1,39 @@
+"""The drift test: the models and the migrations agree on both engines, and what
+``db/autogenerate.py`` leaves out (the search engines' own tables, columns and indexes) is
+all it leaves out."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from pydotorg.db.autogenerate import differences
+from pydotorg.db.engine import create_engine
+from tests.support import migrated_database
+
+
+async def _execute(url: str, statement: str) -> None:
+    engine = create_engine(url, pool=False)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_database_migrated_to_the_head_is_what_the_models_declare(
+    engine: str, tmp_path: Path
+) -> None:
+    with migrated_database(engine, tmp_path) as url:
+        assert asyncio.run(differences(url)) == []
+        asyncio.run(_execute(url, "DROP INDEX ix_pages_updated_id"))
+        asyncio.run(_execute(url, "CREATE TABLE search_notes (id INTEGER PRIMARY KEY)"))
+        found = asyncio.run(differences(url))
+    assert sorted((change[0], change[1].name) for change in found) == [
+        ("add_index", "ix_pages_updated_id"),
+        ("remove_table", "search_notes"),
+    ]
