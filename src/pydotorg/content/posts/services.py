@@ -21,7 +21,6 @@ from pydotorg.core.exceptions import FieldError, PermissionDeniedError
 from pydotorg.core.markup import render_off_loop
 from pydotorg.core.queries import free_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
-from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
 from pydotorg.core.text import slugify
 from pydotorg.core.workflow import Move, Workflow
@@ -78,6 +77,7 @@ class PostService(CrudService[Post, PostRead]):
     model, read_schema, create_schema, update_schema = Post, PostRead, PostCreate, PostUpdate
     detail_route = "getCommunityPost"
     workflow = WORKFLOW
+    reread = ("create", "update", "move")
 
     def owns(self, post: Post) -> bool:
         return self.caller is not None and post.creator_id == self.caller.id
@@ -111,35 +111,9 @@ class PostService(CrudService[Post, PostRead]):
 
     # Writing ------------------------------------------------------------------------------
 
-    async def create(self, data: msgspec.Struct) -> PostRead:
-        """A draft of the caller's."""
-        values = await self._values(changed_fields(data), None)
-        post = Post(**values, status=DRAFT, creator_id=self.user.id)
-        self.session.add(post)
-        return await self._saved(post)
-
-    async def update(self, key: int, data: msgspec.Struct) -> PostRead:
-        post = await self.row(key)
-        if not self.staff:
-            if not self.owns(post):
-                raise PermissionDeniedError("Only the author or staff can change this post.")
-            if post.status not in OWNER_EDITABLE:
-                raise WORKFLOW.conflict(
-                    "An author can edit a post only while it is a draft or rejected.",
-                    post.status,
-                    staff=False,
-                    owner=True,
-                )
-        for name, value in (await self._values(changed_fields(data), post)).items():
-            setattr(post, name, value)
-        return await self._saved(post)
-
-    async def delete(self, key: int) -> None:
-        post = await self.row(key)
-        if not (self.staff or self.owns(post)):
+    async def before_delete(self, row: Post) -> None:
+        if not (self.staff or self.owns(row)):
             raise PermissionDeniedError("Only the author or staff can delete this post.")
-        await self.session.delete(post)
-        await self.commit()
 
     async def move(self, key: int, name: str, reason: str | None = None) -> PostRead:
         post = await self.row(key)
@@ -152,11 +126,21 @@ class PostService(CrudService[Post, PostRead]):
             post.review_note = ""
         if reason:
             post.review_note = reason
-        return await self._saved(post)
+        return await self.saved(post, "move")
 
-    async def _values(self, changes: dict[str, Any], current: Post | None) -> dict[str, Any]:
-        """The columns a body sets, checked: URLs, a free slug; the body rendered."""
-        values = dict(changes)
+    async def validate(self, values: dict[str, Any], current: Post | None) -> None:
+        """An author changes their own post while it is a draft or rejected; the URLs, a free
+        slug; the body rendered; a new post is the caller's draft."""
+        if current is not None and not self.staff:
+            if not self.owns(current):
+                raise PermissionDeniedError("Only the author or staff can change this post.")
+            if current.status not in OWNER_EDITABLE:
+                raise WORKFLOW.conflict(
+                    "An author can edit a post only while it is a draft or rejected.",
+                    current.status,
+                    staff=False,
+                    owner=True,
+                )
         for index, link in enumerate(values.get("links", [])):
             check_url(link, f"links[{index}]")
         if "media" in values:
@@ -177,8 +161,5 @@ class PostService(CrudService[Post, PostRead]):
             content = values.get("content", current.content if current else "")
             content_type = values.get("content_type", current.content_type if current else "")
             values["content_html"] = await render_off_loop(content, content_type)
-        return values
-
-    async def _saved(self, post: Post) -> PostRead:
-        await self.commit()
-        return self.read(await self.rows(Post).get(post.id, fresh=True))
+        if current is None:
+            values.update(status=DRAFT, creator_id=self.user.id)

@@ -31,7 +31,6 @@ from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDenied
 from pydotorg.core.markup import render_off_loop
 from pydotorg.core.queries import free_slug, id_or_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
-from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify
@@ -85,6 +84,7 @@ class StoryService(CrudService[Story, StoryRead]):
     model, read_schema, create_schema, update_schema = Story, StoryRead, StoryCreate, StoryUpdate
     detail_route = "getSuccessStory"
     workflow = WORKFLOW
+    reread = ("create", "update", "move")
 
     def owns(self, story: Story) -> bool:
         return self.caller is not None and story.creator_id == self.caller.id
@@ -123,48 +123,15 @@ class StoryService(CrudService[Story, StoryRead]):
 
     async def create(self, data: msgspec.Struct) -> StoryRead:
         """A staff-made story: public at once."""
-        return await self._create(data, APPROVED)
+        return await self.insert(self.values(data), status=APPROVED, submitted=None)
 
     async def submit(self, data: StorySubmit) -> StoryRead:
         """A signed-in user's story: pending until staff review it."""
-        return await self._create(data, PENDING)
+        return await self.insert(self.values(data), status=PENDING, submitted=self.now)
 
-    async def _create(self, data: msgspec.Struct, status: str) -> StoryRead:
-        values = await self._values(changed_fields(data), None)
-        story = Story(
-            **values,
-            status=status,
-            creator_id=self.user.id,
-            submitted=self.now if status == PENDING else None,
-        )
-        self.session.add(story)
-        return await self._saved(story)
-
-    async def update(self, key: int, data: msgspec.Struct) -> StoryRead:
-        story = await self.row(key)
-        changes = changed_fields(data)
-        if not self.staff:
-            if not self.owns(story):
-                raise PermissionDeniedError("Only the submitter or staff can change this story.")
-            if "featured" in changes:
-                raise PermissionDeniedError("Only staff can feature a story.")
-            if story.status not in OWNER_EDITABLE:
-                raise WORKFLOW.conflict(
-                    "A submitter can edit a story only while it is pending or rejected.",
-                    story.status,
-                    staff=False,
-                    owner=True,
-                )
-        for name, value in (await self._values(changes, story)).items():
-            setattr(story, name, value)
-        return await self._saved(story)
-
-    async def delete(self, key: int) -> None:
-        story = await self.row(key)
-        if not (self.staff or self.owns(story)):
+    async def before_delete(self, row: Story) -> None:
+        if not (self.staff or self.owns(row)):
             raise PermissionDeniedError("Only the submitter or staff can delete this story.")
-        await self.session.delete(story)
-        await self.commit()
 
     async def move(self, key: int, name: str, reason: str | None = None) -> StoryRead:
         story = await self.row(key)
@@ -176,12 +143,24 @@ class StoryService(CrudService[Story, StoryRead]):
             story.review_note = reason
         elif move.target == APPROVED:
             story.review_note = ""
-        return await self._saved(story)
+        return await self.saved(story, "move")
 
-    async def _values(self, changes: dict[str, Any], current: Story | None) -> dict[str, Any]:
-        """The columns a body sets, checked: the category exists, the slug is free, the date
-        in range; the body rendered."""
-        values = dict(changes)
+    async def validate(self, values: dict[str, Any], current: Story | None) -> None:
+        """A submitter changes their own story while it is pending or rejected, and never
+        features it; the category exists, the slug is free, the date in range; the body
+        rendered; a new story is the caller's."""
+        if current is not None and not self.staff:
+            if not self.owns(current):
+                raise PermissionDeniedError("Only the submitter or staff can change this story.")
+            if "featured" in values:
+                raise PermissionDeniedError("Only staff can feature a story.")
+            if current.status not in OWNER_EDITABLE:
+                raise WORKFLOW.conflict(
+                    "A submitter can edit a story only while it is pending or rejected.",
+                    current.status,
+                    staff=False,
+                    owner=True,
+                )
         if "author_email" in values:
             values["author_email"] = values["author_email"] or ""
         if values.get("category_id") is not None:
@@ -203,11 +182,8 @@ class StoryService(CrudService[Story, StoryRead]):
             content = values.get("content", current.content if current else "")
             content_type = values.get("content_type", current.content_type if current else "")
             values["content_html"] = await render_off_loop(content, content_type)
-        return values
-
-    async def _saved(self, story: Story) -> StoryRead:
-        await self.commit()
-        return self.read(await self.rows(Story).get(story.id, fresh=True))
+        if current is None:
+            values["creator_id"] = self.user.id
 
 
 class StoryCategoryService(CrudService[StoryCategory, StoryCategoryRead]):
