@@ -341,6 +341,17 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, formatter_class=formatter)
 
+    def subcommand(
+        group: argparse._SubParsersAction[argparse.ArgumentParser],
+        name: str,
+        help: str,
+        description: str,
+        func: Callable[[argparse.Namespace], int],
+    ) -> argparse.ArgumentParser:
+        made = group.add_parser(name, help=help, description=description, formatter_class=formatter)
+        made.set_defaults(func=func)
+        return made
+
     serve = command("serve", "migrate, seed on first start, and serve the API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=_number(1, 65535), default=8000, help="port to listen on")
@@ -379,21 +390,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = command("import", "import content from its sources (pages, blog feeds)")
     imports = importer.add_subparsers(dest="kind", required=True, metavar="KIND")
-    pages = imports.add_parser(
+    pages = subcommand(
+        imports,
         "pages",
-        help="import a tree of .md/.rst/.html files with YAML front matter as pages",
-        description="Import DIR/about/index.md as /about/, DIR/psf/sponsorship.md as "
+        "import a tree of .md/.rst/.html files with YAML front matter as pages",
+        "Import DIR/about/index.md as /about/, DIR/psf/sponsorship.md as "
         "/psf/sponsorship/ (idempotent; all or nothing)",
-        formatter_class=formatter,
+        cmd_import_pages,
     )
     pages.add_argument("directory", metavar="DIR", type=Path, help="the tree of page files")
-    pages.set_defaults(func=cmd_import_pages)
-    feed = imports.add_parser(
+    feed = subcommand(
+        imports,
         "feed",
-        help="upsert a blog feed's entries (RSS or Atom; idempotent)",
-        description="Read an RSS or Atom feed from a file or an http(s) URL and upsert its "
+        "upsert a blog feed's entries (RSS or Atom; idempotent)",
+        "Read an RSS or Atom feed from a file or an http(s) URL and upsert its "
         "entries by guid (else link); the feed's record is made if missing.",
-        formatter_class=formatter,
+        cmd_import_feed,
     )
     feed.add_argument("source", metavar="URL_OR_FILE", help="the feed's URL or a local file")
     feed.add_argument(
@@ -402,30 +414,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="find the feed's record by this name when its URL does not, or name a new one "
         "(else the feed's title)",
     )
-    feed.set_defaults(func=cmd_import_feed)
 
     check = command("check", "report on the data (read-only)")
     checks = check.add_subparsers(dest="what", required=True, metavar="WHAT")
-    files = checks.add_parser(
+    subcommand(
+        checks,
         "files",
-        help="count release files by platform and list those the rules cannot classify",
-        description="Count the release files, those the rules of downloads/classify.py left "
+        "count release files by platform and list those the rules cannot classify",
+        "Count the release files, those the rules of downloads/classify.py left "
         "unclassified (all and of 3.x releases), and name each unclassified file.",
-        formatter_class=formatter,
+        cmd_check_files,
     )
-    files.set_defaults(func=cmd_check_files)
 
     search = command("search", "the site-wide search index")
     searches = search.add_subparsers(dest="action", required=True, metavar="ACTION")
-    rebuild = searches.add_parser(
+    rebuild = subcommand(
+        searches,
         "reindex",
-        help="rebuild the search index from the tables (idempotent)",
-        description="Rebuild one index (releases, jobs, events, pages, blogs, success_stories, "
+        "rebuild the search index from the tables (idempotent)",
+        "Rebuild one index (releases, jobs, events, pages, blogs, success_stories, "
         "community, ...) or every one from the tables; a progress bar on a terminal.",
-        formatter_class=formatter,
+        cmd_search_reindex,
     )
     rebuild.add_argument("index", metavar="INDEX", nargs="?", help="one index (default: all)")
-    rebuild.set_defaults(func=cmd_search_reindex)
 
     sync = command(
         "sync",

@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Select, select
 
+from pydotorg.content.services import ReviewedContentService
 from pydotorg.content.stories.models import APPROVED, PENDING, REJECTED, Story, StoryCategory
 from pydotorg.content.stories.schemas import (
     CategoryRef,
@@ -27,9 +28,8 @@ from pydotorg.content.stories.schemas import (
     StorySubmit,
     StoryUpdate,
 )
-from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDeniedError
-from pydotorg.core.markup import render_off_loop
-from pydotorg.core.queries import free_slug, id_or_slug, where_given
+from pydotorg.core.exceptions import ConflictError, FieldError
+from pydotorg.core.queries import id_or_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
@@ -78,16 +78,15 @@ class StoryFilters:
     q: str | None = None
 
 
-class StoryService(CrudService[Story, StoryRead]):
+class StoryService(ReviewedContentService[Story, StoryRead]):
     """Success stories as one caller may see and change them."""
 
     model, read_schema, create_schema, update_schema = Story, StoryRead, StoryCreate, StoryUpdate
     detail_route = "getSuccessStory"
-    workflow = WORKFLOW
+    workflow, owner_editable, editable_while = WORKFLOW, OWNER_EDITABLE, "pending or rejected"
+    writer, called, slug_source = "submitter", "story", "name"
+    staff_only = {"featured": "Only staff can feature a story."}
     reread = ("create", "update", "move")
-
-    def owns(self, story: Story) -> bool:
-        return self.caller is not None and story.creator_id == self.caller.id
 
     # Reading ------------------------------------------------------------------------------
 
@@ -129,10 +128,6 @@ class StoryService(CrudService[Story, StoryRead]):
         """A signed-in user's story: pending until staff review it."""
         return await self.insert(self.values(data), status=PENDING, submitted=self.now)
 
-    async def before_delete(self, row: Story) -> None:
-        if not (self.staff or self.owns(row)):
-            raise PermissionDeniedError("Only the submitter or staff can delete this story.")
-
     async def move(self, key: int, name: str, reason: str | None = None) -> StoryRead:
         story = await self.row(key)
         move = WORKFLOW.check(name, story.status, staff=self.staff, owner=self.owns(story))
@@ -149,18 +144,7 @@ class StoryService(CrudService[Story, StoryRead]):
         """A submitter changes their own story while it is pending or rejected, and never
         features it; the category exists, the slug is free, the date in range; the body
         rendered; a new story is the caller's."""
-        if current is not None and not self.staff:
-            if not self.owns(current):
-                raise PermissionDeniedError("Only the submitter or staff can change this story.")
-            if "featured" in values:
-                raise PermissionDeniedError("Only staff can feature a story.")
-            if current.status not in OWNER_EDITABLE:
-                raise WORKFLOW.conflict(
-                    "A submitter can edit a story only while it is pending or rejected.",
-                    current.status,
-                    staff=False,
-                    owner=True,
-                )
+        self.check_editable(values, current)
         if "author_email" in values:
             values["author_email"] = values["author_email"] or ""
         if values.get("category_id") is not None:
@@ -168,22 +152,7 @@ class StoryService(CrudService[Story, StoryRead]):
         day: date | None = values.get("date")
         if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise FieldError("date", f"must be a day of the years {FIRST_YEAR} to {LAST_YEAR}")
-        wanted = values.get("slug")
-        if wanted is not None and self.staff:  # staff see every story: a taken slug is a 422
-            await self.rows(Story).check_unique(values, ("slug",), current=current)
-        elif wanted is not None and (current is None or wanted != current.slug):
-            # A submitter is never told the slugs of stories hidden from them: the next free one
-            values["slug"] = await free_slug(self.session, Story.slug, wanted)
-        elif current is None:
-            values["slug"] = await free_slug(
-                self.session, Story.slug, slugify(values["name"], fallback="story", max_length=150)
-            )
-        if "content" in values or "content_type" in values:
-            content = values.get("content", current.content if current else "")
-            content_type = values.get("content_type", current.content_type if current else "")
-            values["content_html"] = await render_off_loop(content, content_type)
-        if current is None:
-            values["creator_id"] = self.user.id
+        await self.settle(values, current)
 
 
 class StoryCategoryService(CrudService[StoryCategory, StoryCategoryRead]):
