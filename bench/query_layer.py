@@ -146,10 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pydotorg-query-layer-") as temp:
         var_dir = args.var_dir or Path(temp) / "var"
         if args.var_dir is None:
-            from pydotorg.cli import prepare_database
+            from pydotorg.db.seed import prepare_database
             from pydotorg.settings import Settings
 
-            prepare_database(Settings.from_env({"PYDOTORG_VAR_DIR": str(var_dir)}))
+            prepare_database(
+                Settings.from_env({"PYDOTORG_VAR_DIR": str(var_dir)}).database_url, demo=True
+            )
         return asyncio.run(run(args, var_dir))
 
 

@@ -204,9 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pydotorg-inproc-") as temp:
         var_dir = args.var_dir or Path(temp) / "var"
         if args.var_dir is None:
-            from pydotorg.cli import prepare_database
+            from pydotorg.db.seed import prepare_database
 
-            prepare_database(settings_for(var_dir, "unused:", {}, args.redis_url))
+            prepare_database(
+                settings_for(var_dir, "unused:", {}, args.redis_url).database_url, demo=True
+            )
         return asyncio.run(run(args, var_dir))
 
 

@@ -15,6 +15,7 @@ import socket
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from pydotorg import __version__
@@ -33,16 +34,12 @@ def _settings() -> Settings:
         raise SystemExit(2) from exc
 
 
-def prepare_database(settings: Settings) -> None:
+def _prepare_database(settings: Settings) -> None:
     """Bring the schema to the newest migration and, on first start, load the real data."""
-    from pydotorg.db.migrate import upgrade
-    from pydotorg.db.seed import is_seeded, seed
+    from pydotorg.db.seed import prepare_database
 
-    upgrade(settings.database_url)
-    if not asyncio.run(is_seeded(settings.database_url)):
-        demo = settings.demo_content
-        counts = asyncio.run(seed(settings.database_url, demo=demo))
-        loaded = f"{_describe(counts)}{_no_demo(demo)}"
+    loaded = prepare_database(settings.database_url, demo=settings.demo_content)
+    if loaded is not None:
         print(f"pydotorg: loaded python.org data: {loaded}", file=sys.stderr)
 
 
@@ -56,14 +53,6 @@ def require_database(settings: Settings) -> None:
         raise CommandError(
             f"no database at {url.database}; `pydotorg db upgrade` or `pydotorg serve` makes one"
         )
-
-
-def _no_demo(demo: bool) -> str:
-    return "" if demo else " (no demo content: events, jobs and content left empty)"
-
-
-def _describe(counts: dict[str, int]) -> str:
-    return ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
 
 
 def hold_port(host: str, port: int) -> int:
@@ -150,7 +139,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings()
     hold_port(args.host, args.port)  # until this process ends
     prepare_metrics(settings, args.workers)  # before the database step imports prometheus_client
-    prepare_database(settings)
+    _prepare_database(settings)
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -198,21 +187,19 @@ def cmd_db(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot {args.action}{target}: {exc}") from exc
     except BackupError as exc:
         raise CommandError(str(exc)) from exc
-    current = migrate.current(settings.database_url)
-    head = migrate.head_revision()
-    print(f"current: {current or '(empty database)'}; head: {head}")
+    print(migrate.status(settings.database_url))
     return 0
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
     from pydotorg.db.migrate import upgrade
-    from pydotorg.db.seed import seed
+    from pydotorg.db.seed import described, seed
 
     settings = _settings()
     upgrade(settings.database_url)
     demo = settings.demo_content and not args.no_demo
     counts = asyncio.run(seed(settings.database_url, demo=demo))
-    print(f"added: {_describe(counts)}{_no_demo(demo)}")
+    print(f"added: {described(counts, demo)}")
     return 0
 
 
@@ -224,27 +211,6 @@ def cmd_openapi(_args: argparse.Namespace) -> int:
     schema = json.loads(encode_json(create_app(_settings()).openapi_schema.to_schema()))
     print(json.dumps(schema, indent=2, sort_keys=True))
     return 0
-
-
-async def _create_superuser(
-    settings: Settings, username: str, email: str, password: str | None, key_name: str | None
-) -> str | None:
-    from pydotorg.accounts.services import create_api_key, create_user
-    from pydotorg.db.engine import create_engine, create_sessionmaker
-
-    engine = create_engine(settings.database_url, pool=False)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            user = await create_user(
-                session, username=username, email=email, password=password, is_superuser=True
-            )
-            secret = None
-            if key_name:
-                secret = (await create_api_key(session, user, key_name)).secret
-            await session.commit()
-            return secret
-    finally:
-        await engine.dispose()
 
 
 def _checked(name: str, value: str, field: str) -> str:
@@ -266,7 +232,9 @@ def _checked(name: str, value: str, field: str) -> str:
 
 
 def cmd_createsuperuser(args: argparse.Namespace) -> int:
+    from pydotorg.accounts.services import create_superuser
     from pydotorg.core.exceptions import DomainError
+    from pydotorg.db.engine import run_in_session
     from pydotorg.db.migrate import upgrade
 
     settings = _settings()
@@ -290,7 +258,16 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
             "(or --no-password)"
         ) from exc
     try:
-        secret = asyncio.run(_create_superuser(settings, username, email, password, args.api_key))
+        secret = run_in_session(
+            settings.database_url,
+            partial(
+                create_superuser,
+                username=username,
+                email=email,
+                password=password,
+                key_name=args.api_key,
+            ),
+        )
     except DomainError as exc:
         print(f"pydotorg: {exc.detail}", file=sys.stderr)
         return 1
@@ -300,32 +277,21 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _import_pages(database_url: str, directory: Path) -> str:
-    from pydotorg.content.pages.importer import PageImportError, SourcePage, import_pages
-    from pydotorg.db.engine import create_engine, create_sessionmaker
-
-    def progress(outcome: str, page: SourcePage) -> None:
-        print(f"{outcome:9} {page.path}  ({page.file})")
-
-    engine = create_engine(database_url, pool=False)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            report = await import_pages(session, directory, progress)
-    except PageImportError as exc:
-        raise CommandError(f"{exc}; nothing was imported") from exc
-    finally:
-        await engine.dispose()
-    return report.summary()
-
-
 def cmd_import_pages(args: argparse.Namespace) -> int:
+    from pydotorg.content.pages.importer import PageImportError, import_pages, print_progress
+    from pydotorg.db.engine import run_in_session
     from pydotorg.db.migrate import upgrade
 
     settings = _settings()
     if not args.directory.is_dir():
         raise CommandError(f"{args.directory} is not a directory of page files")
     upgrade(settings.database_url)
-    print(asyncio.run(_import_pages(settings.database_url, args.directory)))
+    work = partial(import_pages, directory=args.directory, progress=print_progress)
+    try:
+        report = run_in_session(settings.database_url, work)
+    except PageImportError as exc:
+        raise CommandError(f"{exc}; nothing was imported") from exc
+    print(report.summary())
     return 0
 
 
@@ -337,7 +303,7 @@ def cmd_import_feed(args: argparse.Namespace) -> int:
         feed, feed_url = load_feed(args.source)
     except FeedImportError as exc:
         raise CommandError(f"cannot import {args.source}: {exc}") from exc
-    prepare_database(settings)
+    _prepare_database(settings)
     result = asyncio.run(
         import_feed(
             settings.database_url,
@@ -351,117 +317,48 @@ def cmd_import_feed(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _check_files(database_url: str) -> list[str]:
-    from pydotorg.db.engine import create_engine, create_sessionmaker
+def cmd_check_files(_args: argparse.Namespace) -> int:
+    from pydotorg.db.engine import run_in_session
     from pydotorg.downloads.files import unclassified_report
 
-    engine = create_engine(database_url, pool=False)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            return await unclassified_report(session)
-    finally:
-        await engine.dispose()
-
-
-def cmd_check_files(_args: argparse.Namespace) -> int:
     settings = _settings()
     require_database(settings)
-    prepare_database(settings)
-    for line in asyncio.run(_check_files(settings.database_url)):
+    _prepare_database(settings)
+    for line in run_in_session(settings.database_url, unclassified_report):
         print(line)
     return 0
-
-
-async def _reindex(database_url: str, name: str | None, progress: bool) -> list[str]:
-    from rich.progress import Progress, TaskID
-    from sqlalchemy import text
-
-    from pydotorg.db.engine import create_engine, create_sessionmaker
-    from pydotorg.search.indexing import indexable, registry, reindex
-
-    specs = registry()
-    if name is not None and name not in specs:
-        raise CommandError(f"unknown index {name!r}; one of {', '.join(specs)}")
-    chosen = [specs[name]] if name is not None else list(specs.values())
-    lines = []
-    engine = create_engine(database_url, pool=False)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            with Progress(disable=not progress, transient=True) as bar:
-                for spec in chosen:
-                    task = bar.add_task(spec.name, total=await indexable(session, spec))
-
-                    def advance(steps: int, task: TaskID = task) -> None:
-                        bar.advance(task, steps)
-
-                    count = await reindex(session, spec, advance)
-                    lines.append(f"{spec.name}: {count} documents")
-            await session.commit()
-        # Fresh planner statistics for the rebuilt index (SQLite keeps none by itself).
-        async with engine.begin() as connection:
-            await connection.execute(
-                text("ANALYZE" if database_url.startswith("sqlite") else "ANALYZE search_documents")
-            )
-    finally:
-        await engine.dispose()
-    return lines
 
 
 def cmd_search_reindex(args: argparse.Namespace) -> int:
+    from pydotorg.db.engine import run_in_session
     from pydotorg.db.migrate import upgrade
+    from pydotorg.search.indexing import UnknownIndexError, reindex_all
 
     settings = _settings()
     upgrade(settings.database_url)
-    for line in asyncio.run(_reindex(settings.database_url, args.index, sys.stdout.isatty())):
+    work = partial(reindex_all, name=args.index, progress=sys.stdout.isatty())
+    try:
+        lines = run_in_session(settings.database_url, work)
+    except UnknownIndexError as exc:
+        raise CommandError(str(exc)) from exc
+    for line in lines:
         print(line)
     return 0
 
 
-async def _sync(database_url: str, base_url: str, dry_run: bool, progress: bool) -> str:
-    import httpx
-    from rich.progress import Progress
-
-    from pydotorg.compat.sync import sync
-    from pydotorg.compat.upstream import TIMEOUT, Upstream
-    from pydotorg.db.engine import create_engine, create_sessionmaker
-
-    with Progress(disable=not progress, transient=True) as bar:
-        tasks = {kind: bar.add_task(f"fetching {kind}", total=None) for kind in ("os", "release")}
-        tasks["release_file"] = bar.add_task("fetching release_file", total=None)
-
-        def fetched(kind: str, done: int, expected: int | None) -> None:
-            bar.update(tasks[kind], completed=done, total=expected)
-
-        headers = {"User-Agent": f"pydotorg/{__version__} (pydotorg sync)"}
-        async with httpx.AsyncClient(
-            timeout=TIMEOUT, headers=headers, follow_redirects=True, max_redirects=5
-        ) as client:
-            source = await Upstream(base_url, client, progress=fetched).downloads()
-        writing = bar.add_task("writing", total=None)
-
-        def wrote(done: int, total: int) -> None:
-            bar.update(writing, completed=done, total=total)
-
-        engine = create_engine(database_url, pool=False)
-        try:
-            async with create_sessionmaker(engine)() as session:
-                report = await sync(session, source, dry_run=dry_run, progress=wrote)
-        finally:
-            await engine.dispose()
-    return report.summary()
-
-
 def cmd_sync(args: argparse.Namespace) -> int:
-    from pydotorg.compat.sync import SyncError
+    from pydotorg.compat.sync import SyncError, sync_from
     from pydotorg.compat.upstream import UpstreamError
+    from pydotorg.db.engine import run_in_session
     from pydotorg.db.migrate import upgrade
 
     settings = _settings()
     upgrade(settings.database_url)
+    work = partial(
+        sync_from, base_url=args.source, dry_run=args.dry_run, progress=sys.stdout.isatty()
+    )
     try:
-        summary = asyncio.run(
-            _sync(settings.database_url, args.source, args.dry_run, sys.stdout.isatty())
-        )
+        summary = run_in_session(settings.database_url, work)
     except (SyncError, UpstreamError) as exc:
         print(f"pydotorg: sync failed, nothing was changed: {exc}", file=sys.stderr)
         return 1
@@ -490,6 +387,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, formatter_class=formatter)
+
+    def subcommand(
+        group: argparse._SubParsersAction[argparse.ArgumentParser],
+        name: str,
+        help: str,
+        description: str,
+        func: Callable[[argparse.Namespace], int],
+    ) -> argparse.ArgumentParser:
+        made = group.add_parser(name, help=help, description=description, formatter_class=formatter)
+        made.set_defaults(func=func)
+        return made
 
     serve = command("serve", "migrate, seed on first start, and serve the API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -549,21 +457,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = command("import", "import content from its sources (pages, blog feeds)")
     imports = importer.add_subparsers(dest="kind", required=True, metavar="KIND")
-    pages = imports.add_parser(
+    pages = subcommand(
+        imports,
         "pages",
-        help="import a tree of .md/.rst/.html files with YAML front matter as pages",
-        description="Import DIR/about/index.md as /about/, DIR/psf/sponsorship.md as "
+        "import a tree of .md/.rst/.html files with YAML front matter as pages",
+        "Import DIR/about/index.md as /about/, DIR/psf/sponsorship.md as "
         "/psf/sponsorship/ (idempotent; all or nothing)",
-        formatter_class=formatter,
+        cmd_import_pages,
     )
     pages.add_argument("directory", metavar="DIR", type=Path, help="the tree of page files")
-    pages.set_defaults(func=cmd_import_pages)
-    feed = imports.add_parser(
+    feed = subcommand(
+        imports,
         "feed",
-        help="upsert a blog feed's entries (RSS or Atom; idempotent)",
-        description="Read an RSS or Atom feed from a file or an http(s) URL and upsert its "
+        "upsert a blog feed's entries (RSS or Atom; idempotent)",
+        "Read an RSS or Atom feed from a file or an http(s) URL and upsert its "
         "entries by guid (else link); the feed's record is made if missing.",
-        formatter_class=formatter,
+        cmd_import_feed,
     )
     feed.add_argument("source", metavar="URL_OR_FILE", help="the feed's URL or a local file")
     feed.add_argument(
@@ -572,30 +481,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="find the feed's record by this name when its URL does not, or name a new one "
         "(else the feed's title)",
     )
-    feed.set_defaults(func=cmd_import_feed)
 
     check = command("check", "report on the data (read-only)")
     checks = check.add_subparsers(dest="what", required=True, metavar="WHAT")
-    files = checks.add_parser(
+    subcommand(
+        checks,
         "files",
-        help="count release files by platform and list those the rules cannot classify",
-        description="Count the release files, those the rules of downloads/classify.py left "
+        "count release files by platform and list those the rules cannot classify",
+        "Count the release files, those the rules of downloads/classify.py left "
         "unclassified (all and of 3.x releases), and name each unclassified file.",
-        formatter_class=formatter,
+        cmd_check_files,
     )
-    files.set_defaults(func=cmd_check_files)
 
     search = command("search", "the site-wide search index")
     searches = search.add_subparsers(dest="action", required=True, metavar="ACTION")
-    rebuild = searches.add_parser(
+    rebuild = subcommand(
+        searches,
         "reindex",
-        help="rebuild the search index from the tables (idempotent)",
-        description="Rebuild one index (releases, jobs, events, pages, blogs, success_stories, "
+        "rebuild the search index from the tables (idempotent)",
+        "Rebuild one index (releases, jobs, events, pages, blogs, success_stories, "
         "community, ...) or every one from the tables; a progress bar on a terminal.",
-        formatter_class=formatter,
+        cmd_search_reindex,
     )
     rebuild.add_argument("index", metavar="INDEX", nargs="?", help="one index (default: all)")
-    rebuild.set_defaults(func=cmd_search_reindex)
 
     sync = command(
         "sync",

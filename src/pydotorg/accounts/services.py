@@ -330,6 +330,26 @@ async def create_api_key(
     return NewApiKey(key=key, secret=secret)
 
 
+async def create_superuser(
+    session: AsyncSession,
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    key_name: str | None,
+) -> str | None:
+    """``pydotorg createsuperuser``: a superuser, and an API key named ``key_name`` if one is
+    asked for; the key's secret (shown once)."""
+    user = await create_user(
+        session, username=username, email=email, password=password, is_superuser=True
+    )
+    secret = None
+    if key_name:
+        secret = (await create_api_key(session, user, key_name)).secret
+    await session.commit()
+    return secret
+
+
 def key_scopes(key: ApiKey) -> list[str]:
     scopes: list[str] = json.loads(key.scopes or "[]")
     return scopes

@@ -46,6 +46,10 @@ from pydotorg.downloads.services import PYTHON_ORG_ORDER, OSService, ReleaseServ
 Conditions = Sequence[ColumnElement[bool]]
 FIELD_LABELS = {"url": "URL"}
 """python.org's fields whose ``verbose_name`` is not their name."""
+RELEASE_COLUMNS = {"version": "major"}
+"""python.org's release fields -> the release's columns, where they differ (v1 and v2)."""
+PAGE_COLUMNS = {"content": "content_html"}
+"""python.org's page ``content`` is the page rendered (v1 and v2)."""
 EVERYTHING = Window(limit=MAX_OFFSET, offset=0, style="body")
 SOME_AT_ONCE = 500
 

@@ -30,11 +30,14 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydotorg import __version__
 from pydotorg.compat.upstream import (
+    TIMEOUT,
     Downloads,
     RemoteFile,
     RemoteOS,
     RemoteRelease,
+    Upstream,
     UpstreamError,
     link_id,
 )
@@ -474,3 +477,30 @@ async def sync(
         reason = str(exc.orig).splitlines()[0] if exc.orig else "a constraint"
         raise SyncError(f"the database refused the source's records ({reason})") from exc
     return report
+
+
+async def sync_from(session: AsyncSession, base_url: str, *, dry_run: bool, progress: bool) -> str:
+    """``pydotorg sync``: fetch the downloads of the python.org-compatible site at ``base_url``
+    and :func:`sync` them, with progress bars on a terminal; the report."""
+    import httpx
+    from rich.progress import Progress
+
+    with Progress(disable=not progress, transient=True) as bar:
+        tasks = {kind: bar.add_task(f"fetching {kind}", total=None) for kind in ("os", "release")}
+        tasks["release_file"] = bar.add_task("fetching release_file", total=None)
+
+        def fetched(kind: str, done: int, expected: int | None) -> None:
+            bar.update(tasks[kind], completed=done, total=expected)
+
+        headers = {"User-Agent": f"pydotorg/{__version__} (pydotorg sync)"}
+        async with httpx.AsyncClient(
+            timeout=TIMEOUT, headers=headers, follow_redirects=True, max_redirects=5
+        ) as client:
+            source = await Upstream(base_url, client, progress=fetched).downloads()
+        writing = bar.add_task("writing", total=None)
+
+        def wrote(done: int, total: int) -> None:
+            bar.update(writing, completed=done, total=total)
+
+        report = await sync(session, source, dry_run=dry_run, progress=wrote)
+    return report.summary()

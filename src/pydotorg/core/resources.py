@@ -3,11 +3,13 @@
 :class:`CrudService` lists, gets (by id or slug), creates, updates and deletes rows of one
 model and answers with its read schema; a subclass names the model and schemas and overrides
 only what is particular (a visibility rule in ``query``, a check in ``validate``, a refusal in
-``before_delete``). :class:`ResourceController` makes the endpoints from that service, at
-``path`` and ``path/{id}`` (``path/slug/{slug}``), with operation ids ``list{Plural}``,
-``get{Noun}``, ``get{Noun}BySlug``, ``create{Noun}``, ``update{Noun}`` and ``delete{Noun}``, the
-access and tier defaults of ``core.endpoints``, and summaries that say who may call; ``options``
-changes any of that per operation. Handlers the subclass writes itself sit beside the generated
+``before_delete``, what follows a write in ``after_write``, relationships set in ``new`` and
+``change``) and names in ``reread`` the writes after which its answer is read again.
+:class:`ResourceController` makes the endpoints from that service, at ``path`` and ``path/{id}``
+(``path/slug/{slug}``), with operation ids ``list{Plural}``, ``get{Noun}``, ``get{Noun}BySlug``,
+``create{Noun}``, ``update{Noun}`` and ``delete{Noun}``, the access and tier defaults of
+``core.endpoints``, and summaries that say who may call; ``options`` changes any of that per
+operation. Handlers the subclass writes itself sit beside the generated
 ones (and replace one of the same name).
 """
 
@@ -61,17 +63,7 @@ def to_schema(
     key = (schema, tuple(columns.items()) if columns else (), tuple(values))
     plan = _PLANS.get(key)
     if plan is None:
-        fields = [field.name for field in msgspec.structs.fields(schema)]
-        unknown = set(values) - set(fields)
-        if unknown:
-            raise TypeError(f"{schema.__name__} has no field {sorted(unknown)[0]!r}")
-        paths = [(columns or {}).get(name, name) for name in fields if name not in values]
-        places = tuple((place, name) for place, name in enumerate(fields) if name in values)
-        by_keyword = any(
-            parameter.kind is inspect.Parameter.KEYWORD_ONLY
-            for parameter in inspect.signature(schema).parameters.values()
-        )
-        plan = _PLANS[key] = (_getter(paths), places, tuple(fields) if by_keyword else ())
+        plan = _PLANS[key] = _plan(schema, columns, tuple(values))
     read, places, keywords = plan
     arguments = list(read(row))
     for place, name in places:
@@ -79,6 +71,39 @@ def to_schema(
     if keywords:
         return schema(**dict(zip(keywords, arguments, strict=True)))
     return schema(*arguments)
+
+
+def reader(
+    schema: type[R], columns: Mapping[str, str] | None = None, *given: str
+) -> Callable[..., R]:
+    """:func:`to_schema` worked out ahead, for a list of thousands of rows: a function of a
+    row and the values of the ``given`` fields, in that order, that makes ``schema``."""
+    read, places, keywords = _plan(schema, columns, given)
+    order = [given.index(name) for _place, name in places]
+
+    def make(row: Any, *values: Any) -> R:
+        arguments = list(read(row))
+        for (place, _name), index in zip(places, order, strict=True):
+            arguments.insert(place, values[index])
+        if keywords:
+            return schema(**dict(zip(keywords, arguments, strict=True)))
+        return schema(*arguments)
+
+    return make
+
+
+def _plan(schema: type[Any], columns: Mapping[str, str] | None, given: tuple[str, ...]) -> Plan:
+    fields = [field.name for field in msgspec.structs.fields(schema)]
+    unknown = set(given) - set(fields)
+    if unknown:
+        raise TypeError(f"{schema.__name__} has no field {sorted(unknown)[0]!r}")
+    paths = [(columns or {}).get(name, name) for name in fields if name not in given]
+    places = tuple((place, name) for place, name in enumerate(fields) if name in given)
+    by_keyword = any(
+        parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        for parameter in inspect.signature(schema).parameters.values()
+    )
+    return _getter(paths), places, tuple(fields) if by_keyword else ()
 
 
 def _getter(paths: list[str]) -> Callable[[Any], tuple[Any, ...]]:
@@ -103,6 +128,9 @@ class CrudService(Service, Generic[M, R]):
     unique: ClassVar[tuple[str, ...]] = ("slug",)
     columns: ClassVar[Mapping[str, str]] = {}
     """Schema field -> model attribute (or dotted path, ``"os.slug"``) where they differ."""
+    reread: ClassVar[tuple[str, ...]] = ()
+    """The writes after which the row is read again from the database to answer (its
+    relationships and the columns the database made): ``("create", "update")``."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -133,11 +161,28 @@ class CrudService(Service, Generic[M, R]):
         return {self.columns.get(k, k): v for k, v in changed_fields(data).items()}
 
     async def validate(self, values: dict[str, Any], current: M | None) -> None:
-        """Refuse a create (``current`` None) or an update with 422; unique fields by default."""
+        """Check a create (``current`` None) or an update, and complete its values (a derived
+        column, the rows an id list names); raise to refuse it (unique fields, 422, by
+        default)."""
         await self.rows(self.model).check_unique(values, self.unique, current=current)
 
+    def new(self, values: dict[str, Any]) -> M:
+        """The row a create makes of its checked values."""
+        row: M = self.model(**values)
+        return row
+
+    def change(self, row: M, values: dict[str, Any]) -> None:
+        """Set an update's checked values on the row."""
+        for name, value in values.items():
+            setattr(row, name, value)
+
     async def before_delete(self, row: M) -> None:
-        """Refuse a delete (409) while something depends on the row."""
+        """Refuse a delete (403, 409) while something depends on the row, or for this caller."""
+
+    async def after_write(self, row: M, action: str) -> None:
+        """What follows a write of ``row`` (``action``: ``"create"``, ``"update"``, ``"delete"``
+        or a service's own, such as a workflow's ``"move"``), in its transaction, before the
+        commit: a column other rows derive from it, a cache to forget. Nothing by default."""
 
     async def page(self, window: Window, filters: Any = None) -> Page[R]:
         rows, total = await self.rows(self.model).page(window, self.filtered(self.query(), filters))
@@ -152,27 +197,38 @@ class CrudService(Service, Generic[M, R]):
         return self.read(await repository.view(key))
 
     async def create(self, data: msgspec.Struct) -> R:
-        values = self.values(data)
+        return await self.insert(self.values(data))
+
+    async def insert(self, values: dict[str, Any], **settled: Any) -> R:
+        """Create a row of a body's ``values`` (:meth:`values`) once :meth:`validate` has
+        checked them, with the ``settled`` columns the service sets itself (a status)."""
         await self.validate(values, None)
-        row = self.model(**values)
+        row = self.new({**values, **settled} if settled else values)
         self.session.add(row)
-        await self.commit()
-        return self.read(row)
+        return await self.saved(row, "create")
 
     async def update(self, key: int, data: msgspec.Struct) -> R:
         row = await self.row(key)
         values = self.values(data)
         await self.validate(values, row)
-        for name, value in values.items():
-            setattr(row, name, value)
-        await self.commit()
-        return self.read(row)
+        self.change(row, values)
+        return await self.saved(row, "update")
 
     async def delete(self, key: int) -> None:
         row = await self.row(key)
         await self.before_delete(row)
         await self.session.delete(row)
+        await self.after_write(row, "delete")
         await self.commit()
+
+    async def saved(self, row: M, action: str) -> R:
+        """Finish a write of ``row``: its :meth:`after_write`, the commit, and the answer (read
+        again when ``action`` is one of :attr:`reread`)."""
+        await self.after_write(row, action)
+        await self.commit()
+        if action in self.reread:
+            row = await self.row(row.id, fresh=True)  # type: ignore[attr-defined]
+        return self.read(row)
 
 
 def words(name: str) -> str:

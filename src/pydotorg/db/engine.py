@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import (
@@ -16,6 +19,8 @@ from sqlalchemy.pool import NullPool, Pool
 
 from pydotorg.db.sqlite import connector, follow_the_path
 from pydotorg.db.versioning import install_version_tracking
+
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -94,3 +99,25 @@ def create_sessionmaker(
 ) -> async_sessionmaker[AsyncSession]:
     install_version_tracking()
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)
+
+
+@asynccontextmanager
+async def command_session(database_url: str) -> AsyncIterator[AsyncSession]:
+    """A session for a command that runs once (``pydotorg import``, ``seed``, ``sync``): on an
+    engine of its own, without a pool, disposed of when the session ends."""
+    engine = create_engine(database_url, pool=False)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        await engine.dispose()
+
+
+def run_in_session(database_url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` on a :func:`command_session`, in an event loop of its own."""
+
+    async def run() -> T:
+        async with command_session(database_url) as session:
+            return await work(session)
+
+    return asyncio.run(run())

@@ -82,4 +82,9 @@ def current(database_url: str) -> str | None:
     return asyncio.run(current_revision(database_url))
 
 
-__all__ = ["current", "downgrade", "head_revision", "revision", "upgrade"]
+def status(database_url: str) -> str:
+    """What ``pydotorg db`` says: the database's revision and the newest there is."""
+    return f"current: {current(database_url) or '(empty database)'}; head: {head_revision()}"
+
+
+__all__ = ["current", "downgrade", "head_revision", "revision", "status", "upgrade"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy import Integer, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.meta import get_meta, set_meta
-from pydotorg.db.engine import create_engine, create_sessionmaker
+from pydotorg.db.engine import command_session
 from pydotorg.db.models import metadata
 from pydotorg.domains import DOMAINS
 
@@ -44,26 +45,35 @@ async def seed(database_url: str, *, demo: bool = True) -> dict[str, int]:
 
     Without ``demo``, the domains whose records are demo content (events, jobs, content) are
     skipped: only the downloads data is loaded. Seeding again with ``demo`` adds them."""
-    engine = create_engine(database_url, pool=False)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            counts: dict[str, int] = {}
-            for domain in DOMAINS:
-                if demo or not domain.demo:
-                    counts.update(await domain.seed(session))
-            await reset_sequences(session)
-            if await get_meta(session, SEEDED_KEY) is None:
-                await set_meta(session, SEEDED_KEY, datetime.now(UTC).isoformat())
-            await session.commit()
-            return counts
-    finally:
-        await engine.dispose()
+    async with command_session(database_url) as session:
+        counts: dict[str, int] = {}
+        for domain in DOMAINS:
+            if demo or not domain.demo:
+                counts.update(await domain.seed(session))
+        await reset_sequences(session)
+        if await get_meta(session, SEEDED_KEY) is None:
+            await set_meta(session, SEEDED_KEY, datetime.now(UTC).isoformat())
+        await session.commit()
+        return counts
 
 
 async def is_seeded(database_url: str) -> bool:
-    engine = create_engine(database_url, pool=False)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            return await get_meta(session, SEEDED_KEY) is not None
-    finally:
-        await engine.dispose()
+    async with command_session(database_url) as session:
+        return await get_meta(session, SEEDED_KEY) is not None
+
+
+def described(counts: dict[str, int], demo: bool) -> str:
+    """What a seed added, as the commands say it: ``5 os, 667 releases, ...``."""
+    added = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+    return added + ("" if demo else " (no demo content: events, jobs and content left empty)")
+
+
+def prepare_database(database_url: str, *, demo: bool) -> str | None:
+    """Bring the schema to the newest migration and, on first start, load the real data;
+    what was loaded, if anything."""
+    from pydotorg.db.migrate import upgrade
+
+    upgrade(database_url)
+    if asyncio.run(is_seeded(database_url)):
+        return None
+    return described(asyncio.run(seed(database_url, demo=demo)), demo)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Response, get
 from litestar.di import NamedDependency, Provide
@@ -79,6 +79,16 @@ DOWNLOAD_DESCRIPTION = (
     "tgz, ...), then the download button, then the lowest id. 404 names the filters nothing "
     "matched."
 )
+
+
+def download_options() -> dict[str, Any]:
+    """What both ``download`` endpoints declare besides their path, id and summary."""
+    return {
+        "description": DOWNLOAD_DESCRIPTION,
+        "errors": (404,),
+        "responses": DOWNLOAD_RESPONSES,
+        "dependencies": services(files=ReleaseFileService),
+    }
 
 
 async def file_kinds(
@@ -213,10 +223,7 @@ class ReleaseController(ResourceController):
         "/latest/{ver:str}/download",
         operation_id="downloadLatestRelease",
         summary="Which file to download from the newest release of a version",
-        description=DOWNLOAD_DESCRIPTION,
-        errors=(404,),
-        responses=DOWNLOAD_RESPONSES,
-        dependencies=services(files=ReleaseFileService),
+        **download_options(),
     )
     async def download_latest(
         self,
@@ -231,10 +238,7 @@ class ReleaseController(ResourceController):
         "/{release_id:int}/download",
         operation_id="downloadRelease",
         summary="Which file to download from a release",
-        description=DOWNLOAD_DESCRIPTION,
-        errors=(404,),
-        responses=DOWNLOAD_RESPONSES,
-        dependencies=services(files=ReleaseFileService),
+        **download_options(),
     )
     async def download_release(
         self,

@@ -219,6 +219,7 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
     detail_route = "getReleaseFile"
     unique = ("url", "slug")
     in_release_order = True  # the list keeps each release's files together (see ``page``)
+    reread = ("create", "update")
     columns = {
         "os": "os_id",
         "release": "release_id",
@@ -371,42 +372,6 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
         await self.rows(OS).get(os_id)
         return await self.page(window, replace(filters, os=os_id))
 
-    async def create(self, data: Any) -> ReleaseFileRead:
-        values = self.values(data)
-        os = await self.rows(OS).reference(values["os_id"], field="os")
-        release = await self.rows(Release).reference(values["release_id"], field="release")
-        check_urls(values)
-        values["slug"] = values.get("slug") or slugify_file(release.slug, values["name"])
-        classified(values, values["url"], derive_all=True)
-        if values.get("is_source") is None:
-            values["is_source"] = os.slug == SOURCE_OS_SLUG
-        await self.validate(values, None)
-        row = ReleaseFile(**values)
-        self.session.add(row)
-        await self.commit()
-        return self.read(await self.row(row.id, fresh=True))
-
-    async def update(self, key: int, data: Any) -> ReleaseFileRead:
-        row = await self.row(key)
-        values = self.values(data)
-        if "os_id" in values:
-            await self.rows(OS).reference(values["os_id"], field="os")
-        if "release_id" in values:
-            await self.rows(Release).reference(values["release_id"], field="release")
-        if any(field in values for field in URL_FIELDS):
-            stored = {field: getattr(row, field) for field in URL_FIELDS}
-            check_urls({**stored, **{f: values[f] for f in URL_FIELDS if f in values}}, stored)
-        classified(values, values.get("url", row.url), derive_all="url" in values)
-        merged = {
-            name: values.get(name, getattr(row, name))
-            for name in ("release_id", "os_id", "download_button")
-        }
-        await self.validate({**values, **merged}, row)
-        for name, value in values.items():
-            setattr(row, name, value)
-        await self.commit()
-        return self.read(await self.row(row.id, fresh=True))
-
     async def delete_of_release(self, release_id: int) -> int:
         """Delete every file of a release, as release tooling does before it uploads a
         release's files again; how many there were (none, for an unknown release)."""
@@ -417,12 +382,37 @@ class ReleaseFileService(CrudService[ReleaseFile, ReleaseFileRead]):
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def validate(self, values: dict[str, Any], current: ReleaseFile | None) -> None:
-        await super().validate(values, current)
-        if not values.get("download_button"):
+        """The OS and release exist, the URLs are python.org's, the kind follows from the URL
+        (and a slug from the release and name); one download button per release and OS."""
+        if current is None:
+            os = await self.rows(OS).reference(values["os_id"], field="os")
+            release = await self.rows(Release).reference(values["release_id"], field="release")
+            check_urls(values)
+            values["slug"] = values.get("slug") or slugify_file(release.slug, values["name"])
+            classified(values, values["url"], derive_all=True)
+            if values.get("is_source") is None:
+                values["is_source"] = os.slug == SOURCE_OS_SLUG
+            checked = values
+        else:
+            if "os_id" in values:
+                await self.rows(OS).reference(values["os_id"], field="os")
+            if "release_id" in values:
+                await self.rows(Release).reference(values["release_id"], field="release")
+            if any(field in values for field in URL_FIELDS):
+                stored = {field: getattr(current, field) for field in URL_FIELDS}
+                check_urls({**stored, **{f: values[f] for f in URL_FIELDS if f in values}}, stored)
+            classified(values, values.get("url", current.url), derive_all="url" in values)
+            merged = {
+                name: values.get(name, getattr(current, name))
+                for name in ("release_id", "os_id", "download_button")
+            }
+            checked = {**values, **merged}
+        await super().validate(checked, current)
+        if not checked.get("download_button"):
             return
         query = select(ReleaseFile.id).where(
-            ReleaseFile.release_id == values["release_id"],
-            ReleaseFile.os_id == values["os_id"],
+            ReleaseFile.release_id == checked["release_id"],
+            ReleaseFile.os_id == checked["os_id"],
             ReleaseFile.download_button.is_(True),
         )
         if current is not None:

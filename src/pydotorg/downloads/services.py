@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core.exceptions import ConflictError, FieldError, NotFoundError
@@ -173,6 +173,7 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
     detail_route = "getRelease"
     unique = ("name", "slug")
     columns = {"release_page": "release_page_url"}
+    reread = ("create", "update")
 
     @by_role
     def query(self) -> Select[Release]:
@@ -235,37 +236,19 @@ class ReleaseService(CrudService[Release, ReleaseRead]):
             raise NotFoundError(f"No published final release of Python {version}.")
         return self.read(release)
 
-    async def create(self, data: Any) -> ReleaseRead:
-        values = self.values(data)
-        values["slug"] = values.get("slug") or slugify_release_name(values["name"])
-        await self.validate(values, None)
-        release = Release(**values, **parse_release_name(values["name"]).columns())
-        self.session.add(release)
-        return await self._saved(release, {release.major})
-
-    async def update(self, key: int, data: Any) -> ReleaseRead:
-        release = await self.row(key)
-        values = self.values(data)
-        await self.validate(values, release)
-        majors = {release.major}
+    async def validate(self, values: dict[str, Any], current: Release | None) -> None:
+        """A name's slug when none is given; unique names and slugs; the version a name says."""
+        if current is None:
+            values["slug"] = values.get("slug") or slugify_release_name(values["name"])
+        await super().validate(values, current)
         if "name" in values:
             values.update(parse_release_name(values["name"]).columns())
-        for name, value in values.items():
-            setattr(release, name, value)
-        return await self._saved(release, majors | {release.major})
 
-    async def delete(self, key: int) -> None:
-        release = await self.row(key)
-        await self.session.delete(release)
-        await self.session.flush()
-        await refresh_latest(self.session, {release.major})
-        await self.commit()
-
-    async def _saved(self, release: Release, majors: set[int]) -> ReleaseRead:
+    async def after_write(self, row: Release, action: str) -> None:
+        """Keep ``is_latest`` on the newest release of the major it was and the one it is."""
+        majors = {row.major, *inspect(row).attrs.major.history.deleted}
         await self.session.flush()
         await refresh_latest(self.session, majors)
-        await self.commit()
-        return self.read(await self.row(release.id, fresh=True))
 
 
 class ReleaseCycleService(Service):

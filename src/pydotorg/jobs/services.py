@@ -21,7 +21,6 @@ from pydotorg.core.feeds import FeedAbout, FeedItem, feed_document
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import article, contains, noun, where_given
 from pydotorg.core.resources import CrudService, to_schema
-from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify as slugify_text
@@ -125,6 +124,7 @@ class JobService(CrudService[Job, JobRead]):
 
     model, read_schema, create_schema, update_schema = Job, JobRead, JobCreate, JobUpdate
     workflow = WORKFLOW
+    reread = ("create", "update", "move")
 
     def owns(self, job: Job) -> bool:
         return self.caller is not None and job.creator_id == self.caller.id
@@ -219,66 +219,47 @@ class JobService(CrudService[Job, JobRead]):
         if category_id is not None:
             await self.rows(JobCategory).reference(category_id, field="category_id")
 
-    async def _reload(self, job_id: int) -> JobRead:
-        return self.read(await self.rows(Job).get(job_id, fresh=True))
-
-    async def create(self, data: msgspec.Struct) -> JobRead:
-        values = changed_fields(data)
-        types = await self._types(values.pop("job_type_ids"))
+    async def validate(self, values: dict[str, Any], current: Job | None) -> None:
+        """A poster edits their own draft or rejected posting, staff any but a removed one, and
+        only staff feature one; the types and category exist; a new posting is the caller's
+        draft."""
+        if current is not None:
+            self._check_editable(current)
+            if "is_featured" in values and not self.staff:
+                raise PermissionDeniedError("Only staff can feature a posting.")
+        if "job_type_ids" in values:
+            values["job_types"] = await self._types(values.pop("job_type_ids"))
         await self._check_category(values.get("category_id"))
-        job = Job(
-            **values,
-            slug=f"{slugify(values['job_title'])}-{uuid.uuid4().hex[:8]}",
-            creator_id=self.user.id,
-            status=S.DRAFT,
-        )
-        job.job_types = types
-        self.session.add(job)
-        await self.commit()
-        return await self._reload(job.id)
-
-    async def update(self, key: int, data: msgspec.Struct) -> JobRead:
-        job = await self._editable(key)
-        changes = changed_fields(data)
-        if "is_featured" in changes and not self.staff:
-            raise PermissionDeniedError("Only staff can feature a posting.")
-        if "job_type_ids" in changes:
-            job.job_types = await self._types(changes.pop("job_type_ids"))
-        if "category_id" in changes:
-            await self._check_category(changes["category_id"])
-        for name, value in changes.items():
-            setattr(job, name, value)
-        await self.commit()
-        return await self._reload(job.id)
+        if current is None:
+            values.update(
+                slug=f"{slugify(values['job_title'])}-{uuid.uuid4().hex[:8]}",
+                creator_id=self.user.id,
+                status=S.DRAFT,
+            )
 
     def _conflict(self, job: Job, message: str) -> ConflictError:
         return WORKFLOW.conflict(
             message, job.status, staff=self.staff, owner=self.owns(job), shown=effective_status(job)
         )
 
-    async def _editable(self, job_id: int) -> Job:
-        job = await self.row(job_id)
+    def _check_editable(self, job: Job) -> None:
         if self.staff:
             if job.status == S.REMOVED:
                 raise self._conflict(job, "A removed posting cannot be edited.")
-            return job
+            return
         if not self.owns(job):
             raise PermissionDeniedError("Only the poster or staff can change this posting.")
         if job.status not in OWNER_EDITABLE:
             raise self._conflict(
                 job, "A posting can be edited only while it is a draft or rejected."
             )
-        return job
 
-    async def delete(self, key: int) -> None:
-        job = await self.row(key)
+    async def before_delete(self, row: Job) -> None:
         if not self.staff:
-            if not self.owns(job):
+            if not self.owns(row):
                 raise PermissionDeniedError("Only the poster or staff can delete this posting.")
-            if job.status != S.DRAFT:
-                raise self._conflict(job, "Only drafts can be deleted; withdraw it instead.")
-        await self.session.delete(job)
-        await self.commit()
+            if row.status != S.DRAFT:
+                raise self._conflict(row, "Only drafts can be deleted; withdraw it instead.")
 
     async def move(self, key: int, name: str, reason: str | None = None) -> JobRead:
         """Make the workflow move ``name`` (a rejection's reason becomes a review comment)."""
@@ -296,8 +277,7 @@ class JobService(CrudService[Job, JobRead]):
         if reason:
             comment = JobReviewComment(job_id=job.id, author_id=self.user.id, comment=reason)
             self.session.add(comment)
-        await self.commit()
-        return await self._reload(job.id)
+        return await self.saved(job, "move")
 
     # Review comments -----------------------------------------------------------------------
 

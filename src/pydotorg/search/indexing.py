@@ -234,7 +234,39 @@ async def indexable(session: AsyncSession, spec: IndexSpec) -> int:
     )
 
 
+class UnknownIndexError(LookupError):
+    """A command named an index the registry does not have."""
+
+
+async def reindex_all(session: AsyncSession, name: str | None, progress: bool) -> list[str]:
+    """``pydotorg search reindex [NAME]``: rebuild one index or every one, with a progress bar
+    on a terminal, then fresh planner statistics (SQLite keeps none by itself); a line for
+    each index. An unknown name is an :class:`UnknownIndexError`."""
+    from rich.progress import Progress, TaskID
+
+    specs = registry()
+    if name is not None and name not in specs:
+        raise UnknownIndexError(f"unknown index {name!r}; one of {', '.join(specs)}")
+    chosen = [specs[name]] if name is not None else list(specs.values())
+    lines = []
+    with Progress(disable=not progress, transient=True) as bar:
+        for spec in chosen:
+            task = bar.add_task(spec.name, total=await indexable(session, spec))
+
+            def advance(steps: int, task: TaskID = task) -> None:
+                bar.advance(task, steps)
+
+            count = await reindex(session, spec, advance)
+            lines.append(f"{spec.name}: {count} documents")
+    await session.commit()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    await session.execute(text("ANALYZE" if sqlite else "ANALYZE search_documents"))
+    await session.commit()
+    return lines
+
+
 __all__ = [
+    "UnknownIndexError",
     "count_words",
     "index_missing",
     "index_rows",
@@ -243,4 +275,5 @@ __all__ = [
     "refresh",
     "registry",
     "reindex",
+    "reindex_all",
 ]

@@ -9,12 +9,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import msgspec
 from sqlalchemy import Select, select
 
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.resources import CrudService, to_schema
-from pydotorg.core.schemas import changed_fields
 from pydotorg.core.services import by_role
 from pydotorg.sponsors.models import Sponsor, SponsorAsset, Sponsorship
 from pydotorg.sponsors.placements import LogoPlacementService
@@ -30,37 +28,28 @@ class AssetService(CrudService[SponsorAsset, AssetRead]):
     )
     detail_route = "getSponsorAsset"
     unique = ()
+    reread = ("create", "update")
 
     @by_role
     def query(self) -> Select[SponsorAsset]:
         return select(SponsorAsset).order_by(SponsorAsset.id)
 
-    async def create(self, data: msgspec.Struct) -> AssetRead:
-        values = changed_fields(data)
-        sponsorship_id, sponsor_id = values.get("sponsorship_id"), values.get("sponsor_id")
-        if (sponsorship_id is None) == (sponsor_id is None):
-            raise FieldError("sponsor_id", "give either sponsor_id or sponsorship_id")
-        if sponsorship_id is not None:
-            sponsorship = await self.rows(Sponsorship).reference(
-                sponsorship_id, field="sponsorship_id"
-            )
-            values["sponsor_id"] = sponsorship.sponsor_id
-        elif sponsor_id is not None:
-            await self.rows(Sponsor).reference(sponsor_id, field="sponsor_id")
-        await self._check_name_free(values, None)
-        row = SponsorAsset(uuid=str(uuid.uuid4()), **values)
-        self.session.add(row)
-        await self.commit()
-        return self.read(await self.row(row.id, fresh=True))
-
-    async def update(self, key: int, data: msgspec.Struct) -> AssetRead:
-        row = await self.row(key)
-        values = changed_fields(data)
-        await self._check_name_free(values, row)
-        for name, value in values.items():
-            setattr(row, name, value)
-        await self.commit()
-        return self.read(await self.row(row.id, fresh=True))
+    async def validate(self, values: dict[str, Any], current: SponsorAsset | None) -> None:
+        """A new asset belongs to a sponsor or to one of its sponsorships, and gets its uuid."""
+        if current is None:
+            sponsorship_id, sponsor_id = values.get("sponsorship_id"), values.get("sponsor_id")
+            if (sponsorship_id is None) == (sponsor_id is None):
+                raise FieldError("sponsor_id", "give either sponsor_id or sponsorship_id")
+            if sponsorship_id is not None:
+                sponsorship = await self.rows(Sponsorship).reference(
+                    sponsorship_id, field="sponsorship_id"
+                )
+                values["sponsor_id"] = sponsorship.sponsor_id
+            elif sponsor_id is not None:
+                await self.rows(Sponsor).reference(sponsor_id, field="sponsor_id")
+        await self._check_name_free(values, current)
+        if current is None:
+            values["uuid"] = str(uuid.uuid4())
 
     async def _check_name_free(self, values: dict[str, Any], current: SponsorAsset | None) -> None:
         """An owner (the sponsor, or one sponsorship) has one asset of each name: 422."""

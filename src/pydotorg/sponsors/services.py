@@ -122,6 +122,7 @@ class BenefitService(CrudService[SponsorshipBenefit, BenefitRead]):
     model, read_schema, create_schema = SponsorshipBenefit, BenefitRead, BenefitCreate
     detail_route = "getSponsorshipBenefit"
     unique = ()
+    reread = ("create", "update")
 
     @by_role
     def query(self) -> Select[SponsorshipBenefit]:
@@ -149,23 +150,6 @@ class BenefitService(CrudService[SponsorshipBenefit, BenefitRead]):
     async def validate(self, values: dict[str, Any], current: Any) -> None:
         if "program_id" in values:
             await self.rows(SponsorshipProgram).reference(values["program_id"], field="program_id")
-
-    async def create(self, data: msgspec.Struct) -> BenefitRead:
-        values = self.values(data)
-        await self.validate(values, None)
-        row = SponsorshipBenefit(**values)
-        self.session.add(row)
-        await self.commit()
-        return self.read(await self.row(row.id, fresh=True))
-
-    async def update(self, key: int, data: msgspec.Struct) -> BenefitRead:
-        row = await self.row(key)
-        values = self.values(data)
-        await self.validate(values, row)
-        for name, value in values.items():
-            setattr(row, name, value)
-        await self.commit()
-        return self.read(await self.row(key, fresh=True))
 
 
 def benefit_read(row: SponsorshipBenefit, uri: str) -> BenefitRead:
@@ -202,6 +186,7 @@ def contact_reads(sponsor: Sponsor) -> list[ContactRead]:
 class SponsorService(CrudService[Sponsor, SponsorRead]):
     model, read_schema, create_schema = Sponsor, SponsorRead, SponsorCreate
     detail_route = "getSponsor"
+    reread = ("create", "update")
 
     def read(self, row: Sponsor) -> SponsorRead:
         return to_schema(
@@ -250,27 +235,14 @@ class SponsorService(CrudService[Sponsor, SponsorRead]):
 
     async def create(self, data: msgspec.Struct) -> SponsorRead:
         assert isinstance(data, SponsorCreate)
-        sponsor = await self.add(data, None)
-        await self.commit()
-        return self.read(await self.row(sponsor.id, fresh=True))
+        return await self.saved(await self.add(data, None), "create")
 
-    async def update(self, key: int, data: msgspec.Struct) -> SponsorRead:
-        sponsor = await self.row(key)
-        values = changed_fields(data)
-        await self.validate(values, sponsor)
+    def change(self, row: Sponsor, values: dict[str, Any]) -> None:
         if "contacts" in values:
-            sponsor.contacts = [
+            row.contacts = [
                 SponsorContact(**msgspec.structs.asdict(c)) for c in values.pop("contacts")
             ]
-        for name, value in values.items():
-            setattr(sponsor, name, value)
-        await self.commit()
-        return self.read(await self.row(key, fresh=True))
-
-    async def delete(self, key: int) -> None:
-        sponsor = await self.row(key)
-        await self.session.delete(sponsor)
-        await self.commit()
+        super().change(row, values)
 
 
 @dataclass(frozen=True)
@@ -286,6 +258,7 @@ class SponsorshipService(CrudService[Sponsorship, SponsorshipRead]):
     model, read_schema, create_schema = Sponsorship, SponsorshipRead, SponsorshipCreate
     detail_route = "getSponsorship"
     workflow = WORKFLOW
+    reread = ("create", "apply", "move")
 
     def owns(self, row: Sponsorship) -> bool:
         return self.caller is not None and row.applicant_id == self.caller.id
@@ -325,9 +298,6 @@ class SponsorshipService(CrudService[Sponsorship, SponsorshipRead]):
             query = query.where(Sponsorship.sponsor_id == f.sponsor)
         return query
 
-    async def _reload(self, key: int) -> SponsorshipRead:
-        return self.read(await self.rows(Sponsorship).get(key, fresh=True))
-
     async def _benefits(self, ids: list[int]) -> list[SponsorshipBenefit]:
         return await self.rows(SponsorshipBenefit).references(ids, field="benefit_ids")
 
@@ -355,8 +325,7 @@ class SponsorshipService(CrudService[Sponsorship, SponsorshipRead]):
         )
         row.benefits = await self._benefits(data.benefit_ids)
         self.session.add(row)
-        await self.commit()
-        return await self._reload(row.id)
+        return await self.saved(row, "create")
 
     async def apply(self, data: SponsorApplication) -> SponsorshipRead:
         """A signed-in user's application: a new sponsor and an ``applied`` sponsorship."""
@@ -376,8 +345,7 @@ class SponsorshipService(CrudService[Sponsorship, SponsorshipRead]):
         row.benefits = benefits
         self.session.add(row)
         await self.session.flush()
-        await self.commit()
-        return await self._reload(row.id)
+        return await self.saved(row, "apply")
 
     async def mine(self, window: Window) -> Page[SponsorshipRead]:
         query = (
@@ -399,5 +367,4 @@ class SponsorshipService(CrudService[Sponsorship, SponsorshipRead]):
             row.rejection_reason = reason or ""
         elif move.target == FINALIZED:
             row.finalized_on = self.now
-        await self.commit()
-        return await self._reload(row.id)
+        return await self.saved(row, "move")

@@ -18,7 +18,12 @@ from litestar import Request, delete
 from litestar.di import NamedDependency
 
 from pydotorg.compat.lookups import Field, Filtering, Relation
-from pydotorg.compat.services import PythonOrgFiles, PythonOrgOSes, PythonOrgReleases
+from pydotorg.compat.services import (
+    RELEASE_COLUMNS,
+    PythonOrgFiles,
+    PythonOrgOSes,
+    PythonOrgReleases,
+)
 from pydotorg.compat.v1 import filters
 from pydotorg.compat.v1.discovery import RESOURCE_URI, Described, optional
 from pydotorg.compat.v1.filters import ALL_SERVED
@@ -40,6 +45,7 @@ from pydotorg.compat.v1.tastypie import (
     query_of,
 )
 from pydotorg.core.auth import Access, require_declared
+from pydotorg.core.resources import to_schema
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 
 OS_FILTERING = Filtering(
@@ -141,25 +147,20 @@ class V1OSService(TastypieService, PythonOrgOSes):
     stem = "tastypie"
 
     def read(self, row: Any) -> Any:
-        return V1OS(name=row.name, resource_uri=self.uri("tastypieGetOS")(row.id), slug=row.slug)
+        return to_schema(V1OS, row, resource_uri=self.uri("tastypieGetOS")(row.id))
 
 
 class V1ReleaseService(TastypieService, PythonOrgReleases):
     stem = "tastypie"
 
     def read(self, row: Any) -> Any:
-        return V1Release(
-            is_latest=row.is_latest,
-            is_published=row.is_published,
-            name=row.name,
-            pre_release=row.pre_release,
+        return to_schema(
+            V1Release,
+            row,
+            RELEASE_COLUMNS,
             release_date=naive(row.release_date),
-            release_notes_url=row.release_notes_url,
             release_page=None,
             resource_uri=self.uri("tastypieGetRelease")(row.id),
-            show_on_download_page=row.show_on_download_page,
-            slug=row.slug,
-            version=row.major,
         )
 
 
@@ -168,24 +169,12 @@ class V1ReleaseFileService(TastypieService, PythonOrgFiles):
     relations = {"os": ("downloads/os", OS), "release": ("downloads/release", Release)}
 
     def read(self, row: Any) -> Any:
-        return V1ReleaseFile(
-            description=row.description,
-            download_button=row.download_button,
-            filesize=row.filesize,
-            gpg_signature_file=row.gpg_signature_file,
-            is_source=row.is_source,
-            md5_sum=row.md5_sum,
-            name=row.name,
+        return to_schema(
+            V1ReleaseFile,
+            row,
             os=self.uri("tastypieGetOS")(row.os_id),
             release=self.uri("tastypieGetRelease")(row.release_id),
             resource_uri=self.uri("tastypieGetReleaseFile")(row.id),
-            sbom_spdx2_file=row.sbom_spdx2_file,
-            sha256_sum=row.sha256_sum,
-            sigstore_bundle_file=row.sigstore_bundle_file,
-            sigstore_cert_file=row.sigstore_cert_file,
-            sigstore_signature_file=row.sigstore_signature_file,
-            slug=row.slug,
-            url=row.url,
         )
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from pydotorg.compat.pages import PAGE_FILTERING
-from pydotorg.compat.services import PythonOrgPages
+from pydotorg.compat.services import PAGE_COLUMNS, PythonOrgPages
 from pydotorg.compat.v1.discovery import RESOURCE_URI, Described, optional
 from pydotorg.compat.v1.schemas import V1Page, V1PageList, V1PageSet
 from pydotorg.compat.v1.tastypie import TastypieController, TastypieService
+from pydotorg.core.resources import to_schema
 
 PAGE_FIELDS = {
     "title": Described("string"),
@@ -34,15 +35,8 @@ class V1PageService(TastypieService, PythonOrgPages):
     stem = "tastypie"
 
     def read(self, row: Any) -> Any:
-        return V1Page(
-            content=row.content_html,
-            description=row.description,
-            is_published=row.is_published,
-            keywords=row.keywords,
-            path=row.path,
-            resource_uri=self.uri("tastypieGetPage")(row.id),
-            template_name=row.template_name,
-            title=row.title,
+        return to_schema(
+            V1Page, row, PAGE_COLUMNS, resource_uri=self.uri("tastypieGetPage")(row.id)
         )
 
 

@@ -17,6 +17,7 @@ from litestar.params import Parameter
 
 from pydotorg.compat.lookups import Field, Filtering, Relation, one_release
 from pydotorg.compat.services import (
+    RELEASE_COLUMNS,
     Conditions,
     PythonOrgFiles,
     PythonOrgOSes,
@@ -24,6 +25,7 @@ from pydotorg.compat.services import (
 )
 from pydotorg.compat.v2.drf import DRFController
 from pydotorg.compat.v2.schemas import V2OS, V2Release, V2ReleaseFile
+from pydotorg.core.resources import reader, to_schema
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 
 BOOLEAN = "boolean"
@@ -53,25 +55,19 @@ FILE_FILTERS = Filtering(
 
 class V2OSService(PythonOrgOSes):
     def read(self, row: Any) -> Any:
-        return V2OS(row.name, row.slug, self.uri("drfGetOS")(row.id))
+        return to_schema(V2OS, row, resource_uri=self.uri("drfGetOS")(row.id))
 
 
 class V2ReleaseService(PythonOrgReleases):
     required: ClassVar[tuple[str, ...]] = ("name", "slug")  # DRF's: the model's slug has no default
 
     def read(self, row: Any) -> Any:
-        return V2Release(
-            row.name,
-            row.slug,
-            row.major,
-            row.is_published,
-            row.is_latest,
-            row.release_date,
-            row.pre_release,
-            None,
-            row.release_notes_url,
-            row.show_on_download_page,
-            self.uri("drfGetRelease")(row.id),
+        return to_schema(
+            V2Release,
+            row,
+            RELEASE_COLUMNS,
+            release_page=None,
+            resource_uri=self.uri("drfGetRelease")(row.id),
         )
 
 
@@ -85,6 +81,9 @@ FILE_COLUMNS = tuple(
     )
     if name != "resource_uri"
 )
+
+
+FILE_READER = reader(V2ReleaseFile, None, "os", "release", "resource_uri")
 
 
 class V2ReleaseFileService(PythonOrgFiles):
@@ -105,25 +104,8 @@ class V2ReleaseFileService(PythonOrgFiles):
         file_uri = self.uri("drfGetReleaseFile")
 
         def read(row: Any) -> V2ReleaseFile:
-            return V2ReleaseFile(
-                row.name,
-                row.slug,
-                os_uri(row.os_id),
-                release_uri(row.release_id),
-                row.description,
-                row.is_source,
-                row.url,
-                row.gpg_signature_file,
-                row.md5_sum,
-                row.sha256_sum,
-                row.filesize,
-                row.download_button,
-                file_uri(row.id),
-                row.sigstore_signature_file,
-                row.sigstore_cert_file,
-                row.sigstore_bundle_file,
-                row.sbom_spdx2_file,
-            )
+            uris = os_uri(row.os_id), release_uri(row.release_id), file_uri(row.id)
+            return FILE_READER(row, *uris)
 
         return read
 

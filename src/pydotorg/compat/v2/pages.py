@@ -11,23 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from pydotorg.compat.pages import PAGE_FILTERING
-from pydotorg.compat.services import PythonOrgPages
+from pydotorg.compat.services import PAGE_COLUMNS, PythonOrgPages
 from pydotorg.compat.v2.drf import DRFController
 from pydotorg.compat.v2.schemas import V2Page
+from pydotorg.core.resources import to_schema
 
 
 class V2PageService(PythonOrgPages):
     def read(self, row: Any) -> Any:
-        return V2Page(
-            row.title,
-            row.path,
-            row.keywords,
-            row.description,
-            row.content_html,
-            row.is_published,
-            row.template_name,
-            self.uri("drfGetPage")(row.id),
-        )
+        return to_schema(V2Page, row, PAGE_COLUMNS, resource_uri=self.uri("drfGetPage")(row.id))
 
 
 class V2PageController(DRFController):

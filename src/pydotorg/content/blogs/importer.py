@@ -370,15 +370,13 @@ async def import_feed(
     database_url: str, feed: ParsedFeed, feed_url: str, *, name: str | None, progress: bool
 ) -> ImportResult:
     """Upsert the feed's entries into the database at ``database_url``, in one transaction."""
-    from pydotorg.db.engine import create_engine, create_sessionmaker
+    from pydotorg.db.engine import command_session
 
-    engine = create_engine(database_url, pool=False)
     advance, stop = progress_steps(len(feed.entries), progress)
     try:
-        async with create_sessionmaker(engine)() as session:
+        async with command_session(database_url) as session:
             result = await upsert(session, feed, feed_url, name, advance)
             await session.commit()
             return result
     finally:
         stop()
-        await engine.dispose()

@@ -33,7 +33,6 @@ from pydotorg.core.feeds import FeedAbout, FeedItem, feed_document
 from pydotorg.core.markup import sanitize, text_of
 from pydotorg.core.queries import id_or_slug
 from pydotorg.core.resources import CrudService
-from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify
@@ -119,6 +118,7 @@ class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):
     update_schema, detail_route = BlogEntryUpdate, "getBlogEntry"
     unique = ()
     columns = {"feed_name": "feed.name"}
+    reread = ("create", "update")
 
     @by_role
     def query(self) -> Select[BlogEntry]:
@@ -145,7 +145,11 @@ class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):
             query = ENTRY_INDEX.narrow(self.search_engine, query, f.q, BlogEntry.id, ranked=False)
         return query
 
-    async def _checked(self, values: dict[str, Any], current: BlogEntry | None) -> None:
+    async def validate(self, values: dict[str, Any], current: BlogEntry | None) -> None:
+        """The feed exists and has no other entry of the guid (the URL, when none is given);
+        the dates are in range; the summary sanitised."""
+        if current is None and values.get("guid") is None:
+            values["guid"] = values["url"]
         feed_id = values.get("feed_id", current.feed_id if current else None)
         if "feed_id" in values:
             await self.rows(BlogFeed).reference(values["feed_id"], field="feed_id")
@@ -159,37 +163,19 @@ class BlogEntryService(CrudService[BlogEntry, BlogEntryRead]):
             )
             if taken is not None:
                 raise FieldError("guid", f"the feed already has an entry with guid {guid!r}")
-
-    async def create(self, data: msgspec.Struct) -> BlogEntryRead:
-        values = changed_fields(data)
-        if values.get("guid") is None:
-            values["guid"] = values["url"]
-        await self._checked(values, None)
-        tags = values.pop("tags")
-        values["summary"] = sanitize(values["summary"])
-        entry = BlogEntry(**values)
-        set_tags(entry, tags)
-        self.session.add(entry)
-        await self.commit()
-        return self.read(await self.row(entry.id, fresh=True))
-
-    async def update(self, key: int, data: msgspec.Struct) -> BlogEntryRead:
-        entry = await self.row(key)
-        values = changed_fields(data)
-        await self._checked(values, entry)
-        if "tags" in values:
-            set_tags(entry, values.pop("tags"))
         if "summary" in values:
             values["summary"] = sanitize(values["summary"])
-        for name, value in values.items():
-            setattr(entry, name, value)
-        await self.commit()
-        return self.read(await self.row(entry.id, fresh=True))
 
-    async def delete(self, key: int) -> None:
-        entry = await self.row(key)
-        await self.session.delete(entry)
-        await self.commit()
+    def new(self, values: dict[str, Any]) -> BlogEntry:
+        tags = values.pop("tags")
+        entry = BlogEntry(**values)
+        set_tags(entry, tags)
+        return entry
+
+    def change(self, row: BlogEntry, values: dict[str, Any]) -> None:
+        if "tags" in values:
+            set_tags(row, values.pop("tags"))
+        super().change(row, values)
 
     async def feed(self, kind: str) -> bytes:
         """The ``FEED_SIZE`` newest entries as an ``"rss"`` or ``"atom"`` document."""

@@ -176,6 +176,11 @@ def read_tree(directory: Path) -> list[SourcePage]:
     return list(pages.values())
 
 
+def print_progress(outcome: str, page: SourcePage) -> None:
+    """The command's ``progress``: a line for each page."""
+    print(f"{outcome:9} {page.path}  ({page.file})")
+
+
 async def import_pages(
     session: AsyncSession,
     directory: Path,

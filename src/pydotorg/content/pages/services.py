@@ -41,6 +41,7 @@ class PageService(CrudService[Page, PageRead]):
     model, read_schema, create_schema, update_schema = Page, PageRead, PageCreate, PageUpdate
     detail_route = "getPage"
     unique = ("path",)
+    reread = ("update",)
 
     @by_role
     def query(self) -> Select[Page]:
@@ -72,27 +73,12 @@ class PageService(CrudService[Page, PageRead]):
             values["path"] = normalise_path(values["path"])
         return values
 
-    async def create(self, data: msgspec.Struct) -> PageRead:
-        values = self.values(data)
-        await self.validate(values, None)
-        page = Page(**values, creator_id=self.user.id)
-        await render_page(page)
-        self.session.add(page)
-        await self.commit()
-        return self.read(page)
-
-    async def update(self, key: int, data: msgspec.Struct) -> PageRead:
-        page = await self.row(key)
-        values = self.values(data)
-        await self.validate(values, page)
-        for name, value in values.items():
-            setattr(page, name, value)
-        if {"content", "content_type"} & values.keys():
-            await render_page(page)
-        await self.commit()
-        return self.read(await self.row(key, fresh=True))
-
-    async def delete(self, key: int) -> None:
-        page = await self.row(key)
-        await self.session.delete(page)
-        await self.commit()
+    async def validate(self, values: dict[str, Any], current: Page | None) -> None:
+        """A free path; a new page's creator; the content rendered when it changes."""
+        await super().validate(values, current)
+        if current is None:
+            values["creator_id"] = self.user.id
+        if "content" in values or "content_type" in values:
+            content = values.get("content", current.content if current else "")
+            content_type = values.get("content_type", current.content_type if current else "")
+            values["content_html"] = await render_off_loop(content, content_type)

@@ -17,13 +17,11 @@ from sqlalchemy import Select, select
 
 from pydotorg.content.posts.models import APPROVED, DRAFT, PENDING, REJECTED, Post
 from pydotorg.content.posts.schemas import MediaItem, PostAuthor, PostCreate, PostRead, PostUpdate
-from pydotorg.core.exceptions import FieldError, PermissionDeniedError
-from pydotorg.core.markup import render_off_loop
-from pydotorg.core.queries import free_slug, where_given
-from pydotorg.core.resources import CrudService, to_schema
-from pydotorg.core.schemas import changed_fields
+from pydotorg.content.services import ReviewedContentService
+from pydotorg.core.exceptions import FieldError
+from pydotorg.core.queries import where_given
+from pydotorg.core.resources import to_schema
 from pydotorg.core.search import SearchIndex
-from pydotorg.core.text import slugify
 from pydotorg.core.workflow import Move, Workflow
 
 POST_INDEX = SearchIndex("post", 7)
@@ -72,15 +70,14 @@ class PostFilters:
     q: str | None = None
 
 
-class PostService(CrudService[Post, PostRead]):
+class PostService(ReviewedContentService[Post, PostRead]):
     """Community posts as one caller may see and change them."""
 
     model, read_schema, create_schema, update_schema = Post, PostRead, PostCreate, PostUpdate
     detail_route = "getCommunityPost"
-    workflow = WORKFLOW
-
-    def owns(self, post: Post) -> bool:
-        return self.caller is not None and post.creator_id == self.caller.id
+    workflow, owner_editable, editable_while = WORKFLOW, OWNER_EDITABLE, "a draft or rejected"
+    writer, called, slug_source = "author", "post", "title"
+    reread = ("create", "update", "move")
 
     # Reading ------------------------------------------------------------------------------
 
@@ -111,36 +108,6 @@ class PostService(CrudService[Post, PostRead]):
 
     # Writing ------------------------------------------------------------------------------
 
-    async def create(self, data: msgspec.Struct) -> PostRead:
-        """A draft of the caller's."""
-        values = await self._values(changed_fields(data), None)
-        post = Post(**values, status=DRAFT, creator_id=self.user.id)
-        self.session.add(post)
-        return await self._saved(post)
-
-    async def update(self, key: int, data: msgspec.Struct) -> PostRead:
-        post = await self.row(key)
-        if not self.staff:
-            if not self.owns(post):
-                raise PermissionDeniedError("Only the author or staff can change this post.")
-            if post.status not in OWNER_EDITABLE:
-                raise WORKFLOW.conflict(
-                    "An author can edit a post only while it is a draft or rejected.",
-                    post.status,
-                    staff=False,
-                    owner=True,
-                )
-        for name, value in (await self._values(changed_fields(data), post)).items():
-            setattr(post, name, value)
-        return await self._saved(post)
-
-    async def delete(self, key: int) -> None:
-        post = await self.row(key)
-        if not (self.staff or self.owns(post)):
-            raise PermissionDeniedError("Only the author or staff can delete this post.")
-        await self.session.delete(post)
-        await self.commit()
-
     async def move(self, key: int, name: str, reason: str | None = None) -> PostRead:
         post = await self.row(key)
         move = WORKFLOW.check(name, post.status, staff=self.staff, owner=self.owns(post))
@@ -152,33 +119,18 @@ class PostService(CrudService[Post, PostRead]):
             post.review_note = ""
         if reason:
             post.review_note = reason
-        return await self._saved(post)
+        return await self.saved(post, "move")
 
-    async def _values(self, changes: dict[str, Any], current: Post | None) -> dict[str, Any]:
-        """The columns a body sets, checked: URLs, a free slug; the body rendered."""
-        values = dict(changes)
+    async def validate(self, values: dict[str, Any], current: Post | None) -> None:
+        """An author changes their own post while it is a draft or rejected; the URLs, a free
+        slug; the body rendered; a new post is the caller's draft."""
+        self.check_editable(values, current)
         for index, link in enumerate(values.get("links", [])):
             check_url(link, f"links[{index}]")
         if "media" in values:
             for index, item in enumerate(values["media"]):
                 check_url(item.url, f"media[{index}].url")
             values["media"] = [msgspec.structs.asdict(item) for item in values["media"]]
-        wanted = values.get("slug")
-        if wanted is not None and self.staff:  # staff see every post: a taken slug is a 422
-            await self.rows(Post).check_unique(values, ("slug",), current=current)
-        elif wanted is not None and (current is None or wanted != current.slug):
-            # An author is never told the slugs of others' drafts: the next free one (-2, -3)
-            values["slug"] = await free_slug(self.session, Post.slug, wanted)
-        elif current is None:
-            values["slug"] = await free_slug(
-                self.session, Post.slug, slugify(values["title"], fallback="post", max_length=150)
-            )
-        if "content" in values or "content_type" in values:
-            content = values.get("content", current.content if current else "")
-            content_type = values.get("content_type", current.content_type if current else "")
-            values["content_html"] = await render_off_loop(content, content_type)
-        return values
-
-    async def _saved(self, post: Post) -> PostRead:
-        await self.commit()
-        return self.read(await self.rows(Post).get(post.id, fresh=True))
+        await self.settle(values, current)
+        if current is None:
+            values["status"] = DRAFT

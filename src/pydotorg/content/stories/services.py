@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Select, select
 
+from pydotorg.content.services import ReviewedContentService
 from pydotorg.content.stories.models import APPROVED, PENDING, REJECTED, Story, StoryCategory
 from pydotorg.content.stories.schemas import (
     CategoryRef,
@@ -27,11 +28,9 @@ from pydotorg.content.stories.schemas import (
     StorySubmit,
     StoryUpdate,
 )
-from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDeniedError
-from pydotorg.core.markup import render_off_loop
-from pydotorg.core.queries import free_slug, id_or_slug, where_given
+from pydotorg.core.exceptions import ConflictError, FieldError
+from pydotorg.core.queries import id_or_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
-from pydotorg.core.schemas import changed_fields
 from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify
@@ -79,15 +78,15 @@ class StoryFilters:
     q: str | None = None
 
 
-class StoryService(CrudService[Story, StoryRead]):
+class StoryService(ReviewedContentService[Story, StoryRead]):
     """Success stories as one caller may see and change them."""
 
     model, read_schema, create_schema, update_schema = Story, StoryRead, StoryCreate, StoryUpdate
     detail_route = "getSuccessStory"
-    workflow = WORKFLOW
-
-    def owns(self, story: Story) -> bool:
-        return self.caller is not None and story.creator_id == self.caller.id
+    workflow, owner_editable, editable_while = WORKFLOW, OWNER_EDITABLE, "pending or rejected"
+    writer, called, slug_source = "submitter", "story", "name"
+    staff_only = {"featured": "Only staff can feature a story."}
+    reread = ("create", "update", "move")
 
     # Reading ------------------------------------------------------------------------------
 
@@ -123,48 +122,11 @@ class StoryService(CrudService[Story, StoryRead]):
 
     async def create(self, data: msgspec.Struct) -> StoryRead:
         """A staff-made story: public at once."""
-        return await self._create(data, APPROVED)
+        return await self.insert(self.values(data), status=APPROVED, submitted=None)
 
     async def submit(self, data: StorySubmit) -> StoryRead:
         """A signed-in user's story: pending until staff review it."""
-        return await self._create(data, PENDING)
-
-    async def _create(self, data: msgspec.Struct, status: str) -> StoryRead:
-        values = await self._values(changed_fields(data), None)
-        story = Story(
-            **values,
-            status=status,
-            creator_id=self.user.id,
-            submitted=self.now if status == PENDING else None,
-        )
-        self.session.add(story)
-        return await self._saved(story)
-
-    async def update(self, key: int, data: msgspec.Struct) -> StoryRead:
-        story = await self.row(key)
-        changes = changed_fields(data)
-        if not self.staff:
-            if not self.owns(story):
-                raise PermissionDeniedError("Only the submitter or staff can change this story.")
-            if "featured" in changes:
-                raise PermissionDeniedError("Only staff can feature a story.")
-            if story.status not in OWNER_EDITABLE:
-                raise WORKFLOW.conflict(
-                    "A submitter can edit a story only while it is pending or rejected.",
-                    story.status,
-                    staff=False,
-                    owner=True,
-                )
-        for name, value in (await self._values(changes, story)).items():
-            setattr(story, name, value)
-        return await self._saved(story)
-
-    async def delete(self, key: int) -> None:
-        story = await self.row(key)
-        if not (self.staff or self.owns(story)):
-            raise PermissionDeniedError("Only the submitter or staff can delete this story.")
-        await self.session.delete(story)
-        await self.commit()
+        return await self.insert(self.values(data), status=PENDING, submitted=self.now)
 
     async def move(self, key: int, name: str, reason: str | None = None) -> StoryRead:
         story = await self.row(key)
@@ -176,12 +138,13 @@ class StoryService(CrudService[Story, StoryRead]):
             story.review_note = reason
         elif move.target == APPROVED:
             story.review_note = ""
-        return await self._saved(story)
+        return await self.saved(story, "move")
 
-    async def _values(self, changes: dict[str, Any], current: Story | None) -> dict[str, Any]:
-        """The columns a body sets, checked: the category exists, the slug is free, the date
-        in range; the body rendered."""
-        values = dict(changes)
+    async def validate(self, values: dict[str, Any], current: Story | None) -> None:
+        """A submitter changes their own story while it is pending or rejected, and never
+        features it; the category exists, the slug is free, the date in range; the body
+        rendered; a new story is the caller's."""
+        self.check_editable(values, current)
         if "author_email" in values:
             values["author_email"] = values["author_email"] or ""
         if values.get("category_id") is not None:
@@ -189,25 +152,7 @@ class StoryService(CrudService[Story, StoryRead]):
         day: date | None = values.get("date")
         if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise FieldError("date", f"must be a day of the years {FIRST_YEAR} to {LAST_YEAR}")
-        wanted = values.get("slug")
-        if wanted is not None and self.staff:  # staff see every story: a taken slug is a 422
-            await self.rows(Story).check_unique(values, ("slug",), current=current)
-        elif wanted is not None and (current is None or wanted != current.slug):
-            # A submitter is never told the slugs of stories hidden from them: the next free one
-            values["slug"] = await free_slug(self.session, Story.slug, wanted)
-        elif current is None:
-            values["slug"] = await free_slug(
-                self.session, Story.slug, slugify(values["name"], fallback="story", max_length=150)
-            )
-        if "content" in values or "content_type" in values:
-            content = values.get("content", current.content if current else "")
-            content_type = values.get("content_type", current.content_type if current else "")
-            values["content_html"] = await render_off_loop(content, content_type)
-        return values
-
-    async def _saved(self, story: Story) -> StoryRead:
-        await self.commit()
-        return self.read(await self.rows(Story).get(story.id, fresh=True))
+        await self.settle(values, current)
 
 
 class StoryCategoryService(CrudService[StoryCategory, StoryCategoryRead]):
