@@ -35,11 +35,12 @@ def prepare_database(settings: Settings) -> None:
     """Bring the schema to the newest migration and, on first start, load the real data."""
     from pydotorg.db.migrate import upgrade
     from pydotorg.db.seed import is_seeded, seed
+    from pydotorg.domains import DOMAINS
 
     upgrade(settings.database_url)
     if not asyncio.run(is_seeded(settings.database_url)):
         demo = settings.demo_content
-        counts = asyncio.run(seed(settings.database_url, demo=demo))
+        counts = asyncio.run(seed(settings.database_url, DOMAINS, demo=demo))
         loaded = f"{_describe(counts)}{_no_demo(demo)}"
         print(f"pydotorg: loaded python.org data: {loaded}", file=sys.stderr)
 
@@ -160,11 +161,12 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     from pydotorg.db.migrate import upgrade
     from pydotorg.db.seed import seed
+    from pydotorg.domains import DOMAINS
 
     settings = _settings()
     upgrade(settings.database_url)
     demo = settings.demo_content and not args.no_demo
-    counts = asyncio.run(seed(settings.database_url, demo=demo))
+    counts = asyncio.run(seed(settings.database_url, DOMAINS, demo=demo))
     print(f"added: {_describe(counts)}{_no_demo(demo)}")
     return 0
 
@@ -551,6 +553,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from pydotorg import domains  # noqa: F401  (names every domain to the search, as the app does)
+
     try:
         result: int = args.func(args)
         sys.stdout.flush()

@@ -24,8 +24,8 @@ from pydotorg.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
+from pydotorg.accounts.tokens import encode_token
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.tokens import encode_token
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from tests.support import LiveServer
 

@@ -1,22 +1,28 @@
-"""Seeding the database with the shipped real data, once, idempotently."""
+"""Seeding the database with the shipped real data, once, idempotently.
+
+The domains to seed are passed in (``pydotorg.domains.DOMAINS``, by the CLI and the tests): the
+database layer sits below the domains and never imports them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Integer, text
+from sqlalchemy import Integer, MetaData, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pydotorg.core.meta import get_meta, set_meta
+from pydotorg.core.domain import Domain
+from pydotorg.db.base import Base
 from pydotorg.db.engine import create_engine, create_sessionmaker
-from pydotorg.db.models import metadata
-from pydotorg.domains import DOMAINS
+from pydotorg.db.meta import get_meta, set_meta
 
 SEEDED_KEY = "seeded_at"
 
 
-def sequenced_tables() -> list[str]:
-    """Tables whose integer ``id`` comes from a sequence on PostgreSQL."""
+def sequenced_tables(metadata: MetaData = Base.metadata) -> list[str]:
+    """Tables of ``metadata`` (every model imported) whose integer ``id`` comes from a
+    sequence on PostgreSQL."""
     return [
         table.name
         for table in metadata.sorted_tables
@@ -39,16 +45,21 @@ async def reset_sequences(session: AsyncSession) -> None:
         )
 
 
-async def seed(database_url: str, *, demo: bool = True) -> dict[str, int]:
-    """Add every shipped record that is missing; return how many rows each table gained.
+async def seed(
+    database_url: str, domains: Sequence[Domain], *, demo: bool = True
+) -> dict[str, int]:
+    """Add every shipped record of ``domains`` that is missing; return how many rows each
+    table gained.
 
     Without ``demo``, the domains whose records are demo content (events, jobs, content) are
     skipped: only the downloads data is loaded. Seeding again with ``demo`` adds them."""
+    for domain in domains:
+        domain.load_models()  # every table's sequence is moved past the ids seeded
     engine = create_engine(database_url, pool=False)
     try:
         async with create_sessionmaker(engine)() as session:
             counts: dict[str, int] = {}
-            for domain in DOMAINS:
+            for domain in domains:
                 if demo or not domain.demo:
                     counts.update(await domain.seed(session))
             await reset_sequences(session)

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.core.test_markup import executable_parts
+from tests.content.test_markup import executable_parts
 
 
 def unique_root() -> str:

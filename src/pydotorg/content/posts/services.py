@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 import msgspec
 from sqlalchemy import Select, select
 
+from pydotorg.content.markup import render_off_loop
 from pydotorg.content.posts.models import APPROVED, DRAFT, PENDING, REJECTED, Post
 from pydotorg.content.posts.schemas import MediaItem, PostAuthor, PostCreate, PostRead, PostUpdate
 from pydotorg.core.exceptions import FieldError, PermissionDeniedError
-from pydotorg.core.markup import render_off_loop
 from pydotorg.core.queries import free_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields

@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Select, select
 
+from pydotorg.content.markup import render_off_loop
 from pydotorg.content.stories.models import APPROVED, PENDING, REJECTED, Story, StoryCategory
 from pydotorg.content.stories.schemas import (
     CategoryRef,
@@ -28,7 +29,6 @@ from pydotorg.content.stories.schemas import (
     StoryUpdate,
 )
 from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDeniedError
-from pydotorg.core.markup import render_off_loop
 from pydotorg.core.queries import free_slug, id_or_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.schemas import changed_fields

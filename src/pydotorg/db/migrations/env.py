@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from pydotorg import domains
 from pydotorg.db.engine import create_engine
-from pydotorg.db.models import metadata
 
 config = context.config
 
@@ -16,7 +16,7 @@ config = context.config
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        target_metadata=domains.metadata(),
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
