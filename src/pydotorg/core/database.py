@@ -1,5 +1,5 @@
-"""The database as the web app sees it: one engine per process, one :class:`Database` per
-request, and what a failed write means to the client (and to the log).
+"""The database as the web app's kit sees it: one :class:`Database` per request, and what a
+failed write means to the client (and to the log).
 
 A request's :class:`Database` opens nothing until a service needs it, then one pooled
 connection: views (``core.views``) are read on it directly, and the ORM session, made on first
@@ -12,16 +12,17 @@ A value that must be unique is checked before writing (``Repository.check_unique
 concurrent request can take it between the check and the commit; the database's unique
 constraint then refuses the write. That answer must not depend on who won the race, nor on the
 engine: :func:`conflict_of` turns the refusal into the same 422 naming the field. The field is
-read from the schema itself (:func:`unique_fields`), by the name each engine reports for the
-constraint, so no service or call site ever asks which engine is live.
+read from the schema itself (:func:`unique_fields`, over the metadata the session names), by
+the name each engine reports for the constraint, so no service or call site ever asks which
+engine is live.
 
 When the database cannot answer (the server is down or restarting, the SQLite file cannot be
 opened, every connection is busy), the request is not the client's fault nor a bug: it answers
 503 with ``Retry-After`` (:func:`unavailable` tells which errors mean that; any other database
-error stays a 500). The serving engine never creates a SQLite file that vanished, and a
-connection lost is replaced on the next request, so the service recovers without a restart.
-``/ready`` asks the database on a connection of its own (:class:`ReadinessProbe`). The engines
-themselves are the ``db`` package's (``db/serving.py``), which sits above this kernel.
+error stays a 500). The serving engine (one per process, ``db/serving.py``: the ``db``
+package sits above this kernel) never creates a SQLite file that vanished, and a connection
+lost is replaced on the next request, so the service recovers without a restart. ``/ready``
+asks the database on a connection of its own (:class:`ReadinessProbe`).
 """
 
 from __future__ import annotations
