@@ -256,6 +256,7 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
 
 
 async def _import_pages(database_url: str, directory: Path) -> str:
+    from pydotorg import domains  # noqa: F401  (names every domain to the search)
     from pydotorg.content.pages.importer import PageImportError, SourcePage, import_pages
     from pydotorg.db.engine import create_engine, create_sessionmaker
 
@@ -285,6 +286,7 @@ def cmd_import_pages(args: argparse.Namespace) -> int:
 
 
 def cmd_import_feed(args: argparse.Namespace) -> int:
+    from pydotorg import domains  # noqa: F401  (names every domain to the search)
     from pydotorg.content.blogs.importer import FeedImportError, import_feed, load_feed
 
     settings = _settings()
@@ -331,6 +333,7 @@ async def _reindex(database_url: str, name: str | None, progress: bool) -> list[
     from rich.progress import Progress, TaskID
     from sqlalchemy import text
 
+    from pydotorg import domains  # noqa: F401  (names every domain to the search)
     from pydotorg.db.engine import create_engine, create_sessionmaker
     from pydotorg.search.indexing import indexable, registry, reindex
 
@@ -376,6 +379,7 @@ async def _sync(database_url: str, base_url: str, dry_run: bool, progress: bool)
     import httpx
     from rich.progress import Progress
 
+    from pydotorg import domains  # noqa: F401  (names every domain to the search)
     from pydotorg.compat.sync import sync
     from pydotorg.compat.upstream import TIMEOUT, Upstream
     from pydotorg.db.engine import create_engine, create_sessionmaker
@@ -553,8 +557,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from pydotorg import domains  # noqa: F401  (names every domain to the search, as the app does)
-
     try:
         result: int = args.func(args)
         sys.stdout.flush()
