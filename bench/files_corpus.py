@@ -21,6 +21,7 @@ from sqlalchemy import insert, select, text
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.db.migrate import upgrade
 from pydotorg.db.seed import seed
+from pydotorg.domains import DOMAINS
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 from pydotorg.settings import get_settings
 
@@ -117,7 +118,7 @@ def main() -> None:
     seed_value = int(sys.argv[2]) if len(sys.argv) > 2 else 2026
     url = get_settings().database_url
     upgrade(url)
-    asyncio.run(seed(url, demo=True))
+    asyncio.run(seed(url, DOMAINS, demo=True))
     asyncio.run(build(url, count, seed_value))
 
 

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.db.migrate import upgrade
 from pydotorg.db.seed import seed
+from pydotorg.domains import DOMAINS
 from pydotorg.events import ical
 from pydotorg.events.exports import ExportedEvent, exported_events
 from pydotorg.events.models import Event
@@ -147,7 +148,7 @@ def compare_writers() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
         upgrade(url)
-        asyncio.run(seed(url))
+        asyncio.run(seed(url, DOMAINS))
         events = asyncio.run(user_groups(url))
     for name, write in (
         ("this project's writer", lambda: ical.calendar(events, name="x", url=str)),

@@ -3,7 +3,7 @@
     .venv/bin/python bench/markup_render.py
 
 Renders generated bodies (headings, paragraphs with emphasis and links, lists, code blocks) of
-about 1 KB, 10 KB and 100 KB (the largest a content body may be) with ``core.markup.rendered``
+about 1 KB, 10 KB and 100 KB (the largest a content body may be) with ``content.markup.rendered``
 (render + sanitise), five times each, and prints the median wall time per body. A read never
 pays this: ``content_html`` is stored; a write pays it once, on a worker thread.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from pydotorg.core.markup import Markup, rendered
+from pydotorg.content.markup import Markup, rendered
 
 SECTION = {
     Markup.MARKDOWN: (

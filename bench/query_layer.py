@@ -147,10 +147,13 @@ def main(argv: list[str] | None = None) -> int:
         var_dir = args.var_dir or Path(temp) / "var"
         if args.var_dir is None:
             from pydotorg.db.seed import prepare_database
+            from pydotorg.domains import DOMAINS
             from pydotorg.settings import Settings
 
             prepare_database(
-                Settings.from_env({"PYDOTORG_VAR_DIR": str(var_dir)}).database_url, demo=True
+                Settings.from_env({"PYDOTORG_VAR_DIR": str(var_dir)}).database_url,
+                DOMAINS,
+                demo=True,
             )
         return asyncio.run(run(args, var_dir))
 

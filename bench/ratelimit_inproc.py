@@ -205,9 +205,12 @@ def main(argv: list[str] | None = None) -> int:
         var_dir = args.var_dir or Path(temp) / "var"
         if args.var_dir is None:
             from pydotorg.db.seed import prepare_database
+            from pydotorg.domains import DOMAINS
 
             prepare_database(
-                settings_for(var_dir, "unused:", {}, args.redis_url).database_url, demo=True
+                settings_for(var_dir, "unused:", {}, args.redis_url).database_url,
+                DOMAINS,
+                demo=True,
             )
         return asyncio.run(run(args, var_dir))
 

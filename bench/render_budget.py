@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from markup_render import body
 
-from pydotorg.core.markup import Markup
+from pydotorg.content.markup import Markup
 from tests.support import new_user, seeded_server
 
 COSTLY = {

@@ -31,6 +31,7 @@ from pydotorg.data import DATA_DIR
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.db.migrate import upgrade
 from pydotorg.db.seed import reset_sequences, seed
+from pydotorg.domains import DOMAINS
 from pydotorg.search.indexing import index_missing, registry
 from pydotorg.search.query import words
 from pydotorg.settings import get_settings
@@ -165,7 +166,7 @@ def main() -> None:
     url = get_settings().database_url
     started = time.perf_counter()
     upgrade(url)
-    asyncio.run(seed(url, demo=True))
+    asyncio.run(seed(url, DOMAINS, demo=True))
     print(f"migrated and seeded in {time.perf_counter() - started:.1f} s")
     asyncio.run(build(url, count, seed_value))
 

@@ -169,10 +169,11 @@ def main(argv: list[str] | None = None) -> int:
         database_url = args.database_url or f"sqlite:///{var_dir / 'pydotorg.sqlite3'}"
         if args.var_dir is None or args.database_url:
             from pydotorg.db.seed import prepare_database
+            from pydotorg.domains import DOMAINS
             from pydotorg.settings import Settings
 
             env = {"PYDOTORG_VAR_DIR": str(var_dir), "DATABASE_URL": database_url}
-            prepare_database(Settings.from_env(env).database_url, demo=True)
+            prepare_database(Settings.from_env(env).database_url, DOMAINS, demo=True)
         import uvloop
 
         return uvloop.run(run(args, database_url, var_dir))

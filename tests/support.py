@@ -41,6 +41,7 @@ import pytest
 
 from pydotorg.db.migrate import upgrade
 from pydotorg.db.seed import seed
+from pydotorg.domains import DOMAINS
 from pydotorg.settings import Settings
 from tests.factories import UserFactory, token
 
@@ -143,7 +144,7 @@ def postgres_template_name() -> str:
 
 def _migrate_and_seed(database_url: str) -> None:
     upgrade(database_url)
-    asyncio.run(seed(database_url))
+    asyncio.run(seed(database_url, DOMAINS))
 
 
 def _build_sqlite_template(directory: Path) -> None:

@@ -14,11 +14,12 @@ from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 
 from pydotorg.accounts.services import authenticate
+from pydotorg.content.render_pool import render_lifespan
 from pydotorg.core import clock
 from pydotorg.core.auth import AuthenticationMiddleware, authorize
 from pydotorg.core.caching import CachingMiddleware
 from pydotorg.core.cors import CorsMiddleware
-from pydotorg.core.database import DatabaseMiddleware, database_lifespan
+from pydotorg.core.database import DatabaseMiddleware
 from pydotorg.core.edge import Edge
 from pydotorg.core.endpoints import configure_endpoints
 from pydotorg.core.errors import EXCEPTION_HANDLERS
@@ -40,7 +41,6 @@ from pydotorg.core.ratelimit import (
     store_lifespan,
 )
 from pydotorg.core.redis_counters import RedisStore
-from pydotorg.core.render_pool import render_lifespan
 from pydotorg.core.requests import ApiRequest
 from pydotorg.core.response_cache import (
     FrontCache,
@@ -50,6 +50,8 @@ from pydotorg.core.response_cache import (
 )
 from pydotorg.core.responses import ApiResponse
 from pydotorg.core.slashes import SlashedPaths, document_slashes
+from pydotorg.db.serving import database_lifespan
+from pydotorg.db.versioning import read_versions
 from pydotorg.domains import DOMAINS
 from pydotorg.search.engines import search_engine
 from pydotorg.settings import Settings, get_settings
@@ -99,7 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies=LIMIT_OFFSET,
         lifespan=[database_lifespan(settings), store_lifespan(store), render_lifespan(settings)]
-        + ([version_poller] if settings.response_cache else []),
+        + ([version_poller(read_versions)] if settings.response_cache else []),
         middleware=middleware,
         guards=[authorize, check_query],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -37,8 +37,9 @@ def _settings() -> Settings:
 def _prepare_database(settings: Settings) -> None:
     """Bring the schema to the newest migration and, on first start, load the real data."""
     from pydotorg.db.seed import prepare_database
+    from pydotorg.domains import DOMAINS
 
-    loaded = prepare_database(settings.database_url, demo=settings.demo_content)
+    loaded = prepare_database(settings.database_url, DOMAINS, demo=settings.demo_content)
     if loaded is not None:
         print(f"pydotorg: loaded python.org data: {loaded}", file=sys.stderr)
 
@@ -194,11 +195,12 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     from pydotorg.db.migrate import upgrade
     from pydotorg.db.seed import described, seed
+    from pydotorg.domains import DOMAINS
 
     settings = _settings()
     upgrade(settings.database_url)
     demo = settings.demo_content and not args.no_demo
-    counts = asyncio.run(seed(settings.database_url, demo=demo))
+    counts = asyncio.run(seed(settings.database_url, DOMAINS, demo=demo))
     print(f"added: {described(counts, demo)}")
     return 0
 
@@ -278,6 +280,7 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
 
 
 def cmd_import_pages(args: argparse.Namespace) -> int:
+    from pydotorg import domains  # noqa: F401  (names every domain to the search)
     from pydotorg.content.pages.importer import PageImportError, import_pages, print_progress
     from pydotorg.db.engine import run_in_session
     from pydotorg.db.migrate import upgrade
@@ -296,6 +299,7 @@ def cmd_import_pages(args: argparse.Namespace) -> int:
 
 
 def cmd_import_feed(args: argparse.Namespace) -> int:
+    from pydotorg import domains  # noqa: F401  (names every domain to the search)
     from pydotorg.content.blogs.importer import FeedImportError, import_feed, load_feed
 
     settings = _settings()
@@ -330,6 +334,7 @@ def cmd_check_files(_args: argparse.Namespace) -> int:
 
 
 def cmd_search_reindex(args: argparse.Namespace) -> int:
+    from pydotorg import domains  # noqa: F401  (names every domain to the search)
     from pydotorg.db.engine import run_in_session
     from pydotorg.db.migrate import upgrade
     from pydotorg.search.indexing import UnknownIndexError, reindex_all
@@ -347,6 +352,7 @@ def cmd_search_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from pydotorg import domains  # noqa: F401  (names every domain to the search)
     from pydotorg.compat.sync import SyncError, sync_from
     from pydotorg.compat.upstream import UpstreamError
     from pydotorg.db.engine import run_in_session

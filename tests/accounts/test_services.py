@@ -23,8 +23,8 @@ from pydotorg.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
+from pydotorg.accounts.tokens import encode_token
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.tokens import encode_token
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from tests.factories import UserFactory
 from tests.support import LiveServer

@@ -17,7 +17,7 @@ from pydotorg.content.blogs.models import BlogEntry, BlogFeed
 from pydotorg.core.feeds import ATOM_NS as ATOM
 from pydotorg.events.models import Event, EventOccurrence
 from pydotorg.jobs.models import Job, JobStatus
-from tests.core.test_markup import executable_parts
+from tests.content.test_markup import executable_parts
 from tests.factories import token
 from tests.support import LiveServer, insert_rows, now
 

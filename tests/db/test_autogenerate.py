@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from pydotorg.db.autogenerate import differences
 from pydotorg.db.engine import create_engine
+from pydotorg.domains import metadata
 from tests.support import migrated_database
 
 
@@ -29,10 +30,10 @@ def test_a_database_migrated_to_the_head_is_what_the_models_declare(
     engine: str, tmp_path: Path
 ) -> None:
     with migrated_database(engine, tmp_path) as url:
-        assert asyncio.run(differences(url)) == []
+        assert asyncio.run(differences(url, metadata())) == []
         asyncio.run(_execute(url, "DROP INDEX ix_pages_updated_id"))
         asyncio.run(_execute(url, "CREATE TABLE search_notes (id INTEGER PRIMARY KEY)"))
-        found = asyncio.run(differences(url))
+        found = asyncio.run(differences(url, metadata()))
     assert sorted((change[0], change[1].name) for change in found) == [
         ("add_index", "ix_pages_updated_id"),
         ("remove_table", "search_notes"),

@@ -18,9 +18,8 @@ from sqlalchemy import Table, func, select
 
 from pydotorg.db.base import Base
 from pydotorg.db.engine import create_engine
-from pydotorg.db.models import metadata
 from pydotorg.db.seed import seed
-from pydotorg.domains import DOMAINS
+from pydotorg.domains import DOMAINS, metadata
 from tests.conftest import ENGINES
 from tests.support import make_settings, postgres_database, read_log, serve_app
 
@@ -37,7 +36,7 @@ def demo_tables() -> list[Table]:
     }
     links = {
         table
-        for table in metadata.sorted_tables
+        for table in metadata().sorted_tables
         if table not in tables
         and table.foreign_keys
         and all(key.column.table in tables for key in table.foreign_keys)
@@ -97,7 +96,7 @@ def test_no_demo_content_then_demo_content(fresh_database: str, tmp_path: Path) 
         assert {path: total(anon, path) for path in DEMO_LISTS} == dict.fromkeys(DEMO_LISTS, 0)
         assert row_counts(fresh_database) == dict.fromkeys(row_counts(fresh_database), 0)
 
-        added = asyncio.run(seed(fresh_database))
+        added = asyncio.run(seed(fresh_database, DOMAINS))
         assert (added["events"], added["jobs"], added["job_types"]) == (1777 + 451, 196, 5)
         assert added["releases"] == added["release_files"] == 0
         assert total(anon, "/api/v1/events/") == 1777 + 451
@@ -106,6 +105,6 @@ def test_no_demo_content_then_demo_content(fresh_database: str, tmp_path: Path) 
         counts = row_counts(fresh_database)
         assert counts["event"] == 1777 + 451 and counts["jobs"] == 196
 
-    assert set(asyncio.run(seed(fresh_database)).values()) == {0}
-    assert set(asyncio.run(seed(fresh_database, demo=False)).values()) == {0}
+    assert set(asyncio.run(seed(fresh_database, DOMAINS)).values()) == {0}
+    assert set(asyncio.run(seed(fresh_database, DOMAINS, demo=False)).values()) == {0}
     assert row_counts(fresh_database) == counts

@@ -11,6 +11,7 @@ import httpx
 
 from pydotorg.data import load
 from pydotorg.db.seed import seed
+from pydotorg.domains import DOMAINS
 from tests.support import LiveServer, now
 
 
@@ -37,7 +38,7 @@ def test_every_shipped_event_is_loaded(anon: httpx.Client) -> None:
 
 
 def test_seeding_again_changes_nothing(server: LiveServer) -> None:
-    counts = asyncio.run(seed(server.database_url))
+    counts = asyncio.run(seed(server.database_url, DOMAINS))
     keys = {"event_calendars", "event_categories", "event_locations", "events"}
     assert keys <= set(counts)
     assert {counts[k] for k in keys} == {0}

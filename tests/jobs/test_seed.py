@@ -9,6 +9,7 @@ import httpx
 
 from pydotorg.data import load
 from pydotorg.db.seed import seed
+from pydotorg.domains import DOMAINS
 from pydotorg.jobs.seed import JOB_TYPES, description
 from tests.support import LiveServer
 
@@ -55,5 +56,5 @@ def test_a_composed_description_says_what_is_known() -> None:
 
 
 def test_seeding_again_adds_no_posting(server: LiveServer) -> None:
-    counts = asyncio.run(seed(server.database_url))
+    counts = asyncio.run(seed(server.database_url, DOMAINS))
     assert (counts["jobs"], counts["job_types"], counts["job_categories"]) == (0, 0, 0)

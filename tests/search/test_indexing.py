@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,9 +15,10 @@ from pydotorg.content.blogs.models import BlogEntry, BlogFeed
 from pydotorg.content.pages.models import Page
 from pydotorg.core import clock
 from pydotorg.db.engine import create_engine, create_sessionmaker
+from pydotorg.domains import DOMAINS
 from pydotorg.jobs.models import Job, JobStatus
 from pydotorg.jobs.services import JOB_INDEX
-from pydotorg.search.indexing import registry, reindex
+from pydotorg.search.indexing import index_domains, registry, reindex
 from pydotorg.search.models import SearchDocument, SearchWord
 from tests.search.support import word
 from tests.support import LiveServer, on_both_engines
@@ -268,3 +270,17 @@ def test_autocomplete_finds_old_titles_of_a_large_kind(tmp_path: Path) -> None:
         rare, common = seen["words"]
         assert seen["rare"] == [f"{common} {n} {rare}{n}" for n in range(3)]
         assert len(seen["common"]) == 12
+
+
+def test_the_registry_holds_the_indexes_of_the_domains_it_is_given() -> None:
+    """The search never imports the composition root: it is given the domains
+    (``pydotorg.domains`` names them), and says so when it has not been."""
+    try:
+        index_domains([])
+        with pytest.raises(RuntimeError, match=r"import pydotorg\.domains"):
+            registry()
+        index_domains([domain for domain in DOMAINS if domain.package != "pydotorg.jobs"])
+        assert "jobs" not in registry()
+    finally:
+        index_domains(DOMAINS)
+    assert "jobs" in registry()

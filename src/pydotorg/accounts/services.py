@@ -41,6 +41,7 @@ from pydotorg.accounts.schemas import (
     UserRecord,
     UserUpdate,
 )
+from pydotorg.accounts.tokens import InvalidTokenError, decode_token, encode_token
 from pydotorg.core import clock
 from pydotorg.core.auth import Credential, Identity
 from pydotorg.core.exceptions import (
@@ -55,7 +56,6 @@ from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import to_schema
 from pydotorg.core.schemas import changed_fields
 from pydotorg.core.services import Service
-from pydotorg.core.tokens import InvalidTokenError, decode_token, encode_token
 from pydotorg.db.base import utcnow
 from pydotorg.settings import Settings
 

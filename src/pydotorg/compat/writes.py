@@ -16,10 +16,10 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from pydotorg.compat.lookups import InvalidFilter
+from pydotorg.content.markup import Markup
 from pydotorg.content.pages.schemas import Body, Keywords, PageCreate, SitePath, Title
 from pydotorg.core import clock
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.markup import Markup
 from pydotorg.core.schemas import Description, LenientSchema, Name, OptionalUrl, Url, one_line
 from pydotorg.downloads.schemas import (
     FileSize,

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement
 
 from pydotorg.content.blogs.models import BlogEntry, BlogEntryTag
 from pydotorg.content.blogs.services import ENTRY_INDEX, search_text
+from pydotorg.content.markup import text_of
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.services import PAGE_INDEX
 from pydotorg.content.posts.models import APPROVED as POST_APPROVED
@@ -17,7 +18,6 @@ from pydotorg.content.posts.services import POST_INDEX
 from pydotorg.content.stories.models import APPROVED as STORY_APPROVED
 from pydotorg.content.stories.models import Story
 from pydotorg.content.stories.services import STORY_INDEX
-from pydotorg.core.markup import text_of
 from pydotorg.core.search import IndexSpec, everyone, staff_or
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from pydotorg.content.markup import render_off_loop
 from pydotorg.core.exceptions import PermissionDeniedError
-from pydotorg.core.markup import render_off_loop
 from pydotorg.core.queries import M, article, free_slug
 from pydotorg.core.resources import CrudService, R
 from pydotorg.core.text import slugify

@@ -1,5 +1,5 @@
-"""The database as the web app sees it: one engine per process, one :class:`Database` per
-request, and what a failed write means to the client (and to the log).
+"""The database as the web app's kit sees it: one :class:`Database` per request, and what a
+failed write means to the client (and to the log).
 
 A request's :class:`Database` opens nothing until a service needs it, then one pooled
 connection: views (``core.views``) are read on it directly, and the ORM session, made on first
@@ -12,15 +12,17 @@ A value that must be unique is checked before writing (``Repository.check_unique
 concurrent request can take it between the check and the commit; the database's unique
 constraint then refuses the write. That answer must not depend on who won the race, nor on the
 engine: :func:`conflict_of` turns the refusal into the same 422 naming the field. The field is
-read from the schema itself (:func:`unique_fields`), by the name each engine reports for the
-constraint, so no service or call site ever asks which engine is live.
+read from the schema itself (:func:`unique_fields`, over the metadata the session names), by
+the name each engine reports for the constraint, so no service or call site ever asks which
+engine is live.
 
 When the database cannot answer (the server is down or restarting, the SQLite file cannot be
 opened, every connection is busy), the request is not the client's fault nor a bug: it answers
 503 with ``Retry-After`` (:func:`unavailable` tells which errors mean that; any other database
-error stays a 500). The serving engine never creates a SQLite file that vanished, and a
-connection lost is replaced on the next request, so the service recovers without a restart.
-``/ready`` asks the database on a connection of its own (:class:`ReadinessProbe`).
+error stays a 500). The serving engine (one per process, ``db/serving.py``: the ``db``
+package sits above this kernel) never creates a SQLite file that vanished, and a connection
+lost is replaced on the next request, so the service recovers without a restart. ``/ready``
+asks the database on a connection of its own (:class:`ReadinessProbe`).
 """
 
 from __future__ import annotations
@@ -28,15 +30,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
 from functools import cache
 from typing import Any
 
-from litestar import Litestar
 from litestar.datastructures import State
 from litestar.types import ASGIApp, Receive, Scope, Send
-from sqlalchemy import Column, Index, UniqueConstraint, event, text
+from sqlalchemy import Column, Index, MetaData, UniqueConstraint, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -50,9 +49,6 @@ from pydotorg.core.exceptions import (
     DuplicateError,
     FieldError,
 )
-from pydotorg.core.metrics import TimedPool
-from pydotorg.db.engine import create_engine, create_sessionmaker
-from pydotorg.settings import Settings
 
 # What the drivers report for a unique violation: PostgreSQL's SQLSTATE (asyncpg also gives the
 # constraint's name), SQLite's extended result codes (its message names the index, or the
@@ -79,60 +75,6 @@ SQLITE_UNAVAILABLE = (
 )
 
 logger = logging.getLogger("pydotorg.database")
-
-
-def database_lifespan(settings: Settings) -> Any:
-    """Open the engines (requests' pool, and ``/ready``'s) at start-up; close them at shutdown."""
-
-    @asynccontextmanager
-    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
-        engine = serving_engine(
-            settings.database_url,
-            pool_size=settings.database_pool_size,
-            pool_timeout=settings.database_pool_timeout,
-        )
-        app.state.engine = engine
-        app.state.sessionmaker = create_sessionmaker(
-            engine, info={"response_cache": app.state.get("response_cache")}
-        )
-        probe = app.state.readiness = ReadinessProbe(
-            serving_engine(settings.database_url, pool=False)
-        )
-        try:
-            yield
-        finally:
-            await engine.dispose()
-            await probe.engine.dispose()
-
-    return lifespan
-
-
-def serving_engine(
-    database_url: str, *, pool: bool = True, pool_size: int = 10, pool_timeout: float = 3.0
-) -> AsyncEngine:
-    """The engine requests use: a SQLite file must exist (migrating made it), a connection
-    that cannot be opened, for whatever reason, is :class:`DatabaseUnavailableError`, and a
-    request waits at most ``pool_timeout`` seconds for a pooled one (``DATABASE_POOL_TIMEOUT``)
-    before it is answered 503. The wait is measured (``core.metrics``)."""
-    engine = create_engine(
-        database_url,
-        pool=pool,
-        must_exist=True,
-        pool_size=pool_size,
-        pool_timeout=pool_timeout,
-        pool_class=TimedPool if pool else None,
-    )
-    event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
-    return engine
-
-
-def _connect_or_unavailable(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-    # A refused or timed-out socket arrives as the OS's own error, not the driver's: SQLAlchemy
-    # passes it on unwrapped. Either way the request cannot reach the database.
-    try:
-        return dialect.connect(*cargs, **cparams)
-    except Exception as exc:
-        raise DatabaseUnavailableError() from exc
 
 
 def write_conflict(error: BaseException) -> bool:
@@ -328,26 +270,38 @@ class DatabaseMiddleware:
                 await database.close()
 
 
+SCHEMA_KEY = "schema"
+"""Where a session's ``info`` holds the metadata of the tables it writes (the sessionmaker puts
+it there, ``db.engine.create_sessionmaker``): the unique constraints :func:`conflict_of` names."""
+
+
+def schema_of(session: AsyncSession) -> MetaData | None:
+    """The metadata of the tables ``session`` writes, if its sessionmaker named it."""
+    schema: MetaData | None = session.info.get(SCHEMA_KEY)
+    return schema
+
+
 async def commit_or_conflict(session: AsyncSession) -> None:
     """Commit; a constraint that a concurrent write broke becomes a 422 or a 409, never a 500."""
     try:
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        raise conflict_of(exc) from exc
+        raise conflict_of(exc, schema_of(session)) from exc
 
 
-def conflict_of(error: IntegrityError) -> DomainError:
+def conflict_of(error: IntegrityError, schema: MetaData | None) -> DomainError:
     """What a write the database refused means to the client.
 
     A unique value already taken is a 422 naming the field (or naming none, for a constraint
-    over several columns); any other constraint a concurrent write broke (a referenced row
-    deleted meanwhile) is a 409: the request may succeed if sent again.
+    over several columns, or one ``schema`` does not hold); any other constraint a concurrent
+    write broke (a referenced row deleted meanwhile) is a 409: the request may succeed if sent
+    again.
     """
     constraint = unique_violation(error)
     if constraint is None:
         return conflict_of_writes()
-    field = unique_fields().get(constraint)
+    field = None if schema is None else unique_fields(schema).get(constraint)
     if field is None:
         return DuplicateError("A value that must be unique is already taken.")
     return FieldError(field, "is already taken")
@@ -365,19 +319,22 @@ def unique_violation(error: IntegrityError) -> str | None:
     return None
 
 
-@cache
-def unique_fields() -> dict[str, str | None]:
-    """Every unique constraint and unique index of the schema, by each name an engine reports
+def unique_fields(schema: MetaData) -> dict[str, str | None]:
+    """Every unique constraint and unique index of ``schema``, by each name an engine reports
     for it, to the one column it keeps unique (None for a constraint over several columns).
 
     The names are the constraint's or index's own (PostgreSQL always, SQLite for indexes) and,
     for a constraint declared on columns, SQLite's ``table.column[, table.column]``. An index on
-    an expression, such as ``lower(username)``, keeps the column it reads unique.
+    an expression, such as ``lower(username)``, keeps the column it reads unique. Read once per
+    schema and number of tables (a domain's models imported later add theirs).
     """
-    from pydotorg.db.models import metadata  # every domain's tables; loaded on first conflict
+    return _unique_fields(schema, len(schema.tables))
 
+
+@cache
+def _unique_fields(schema: MetaData, _tables: int) -> dict[str, str | None]:
     fields: dict[str, str | None] = {}
-    for table in metadata.tables.values():
+    for table in schema.tables.values():
         unique: list[UniqueConstraint | Index] = [
             *(c for c in table.constraints if isinstance(c, UniqueConstraint)),
             *(index for index in table.indexes if index.unique),

@@ -39,7 +39,7 @@ from litestar.types import (
     Send,
 )
 
-from pydotorg.core.errors import ErrorBody
+from pydotorg.core.dialects import ErrorBody
 from pydotorg.core.logging import log_access
 from pydotorg.core.ratelimit import Limit, RateLimiter, Tier, too_many_response
 from pydotorg.core.request_id import HEADERS_KEY, STATE_KEY

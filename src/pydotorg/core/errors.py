@@ -17,7 +17,6 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
@@ -29,7 +28,9 @@ from pydotorg.core.database import (
     OUTAGES,
     conflict_of,
     conflict_of_writes,
+    database_of,
     loggable,
+    schema_of,
     unavailable,
     write_conflict,
 )
@@ -46,14 +47,6 @@ from pydotorg.core.request_id import get_request_id
 from pydotorg.core.requests import ClientDisconnectedError
 
 logger = logging.getLogger("pydotorg.errors")
-
-
-class ErrorBody(msgspec.Struct):
-    """The error body every endpoint answers with when something goes wrong."""
-
-    detail: str
-    status_code: int
-    extra: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 def error_response(
@@ -156,7 +149,8 @@ def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Re
 
 
 def handle_integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
-    return handle_domain_error(request, conflict_of(exc))
+    schema = schema_of(database_of(request.scope).session)
+    return handle_domain_error(request, conflict_of(exc, schema))
 
 
 def handle_stale_data(request: Request[Any, Any, Any], exc: StaleDataError) -> Response[Any]:

@@ -8,7 +8,7 @@ rule, or by another program) must not make the feed unparseable for every reader
 Readers render an RSS ``description`` (and an Atom ``summary`` of type ``html``) as HTML: an
 item's summary is written there either as escaped text (:func:`html.escape`, so that an event
 description reading ``&lt;img ...&gt;`` shows those characters rather than becoming an element)
-or, when it is HTML, sanitised with the policy of every body (``core.markup.sanitize``), however
+or, when it is HTML, sanitised with the policy of every body (``core.text.sanitize``), however
 it was stored. An Atom summary that is text is sent as ``type="text"``, which readers never
 render as HTML.
 """
@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from xml.etree import ElementTree as ET
 
-from pydotorg.core.markup import sanitize
+from pydotorg.core.text import sanitize
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 RSS_MEDIA_TYPE = "application/rss+xml; charset=utf-8"

@@ -24,20 +24,20 @@ from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, func, inspe
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import DeclarativeBase
 
 from pydotorg.core.database import Database
 from pydotorg.core.exceptions import DOES_NOT_EXIST, UNIQUE, FieldError, NotFoundError
 from pydotorg.core.pagination import Window
 from pydotorg.core.text import ascii_digits
 from pydotorg.core.views import ViewStatement, view_of
-from pydotorg.db.base import Base
 
-M = TypeVar("M", bound=Base)
+M = TypeVar("M", bound=DeclarativeBase)
 AnySelect = Select[*tuple[Any, ...]]
 SelectT = TypeVar("SelectT", bound=AnySelect)
 
 
-def noun(model: type[Base]) -> str:
+def noun(model: type[DeclarativeBase]) -> str:
     return str(getattr(model, "noun", model.__name__.lower()))
 
 

@@ -39,7 +39,7 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -48,7 +48,7 @@ from weakref import WeakKeyDictionary
 from litestar import Litestar
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import visitors
@@ -58,10 +58,8 @@ from sqlalchemy.sql.selectable import TableClause
 from pydotorg.core.auth import credentials_refused
 from pydotorg.core.caching import etag_matches
 from pydotorg.core.dialects import Dialect, dialect_of
-from pydotorg.core.meta import ServiceMeta
 from pydotorg.core.query_strings import QUERY_KEY, cache_key, canonical
 from pydotorg.core.ratelimit import LIMIT_KEY, Limit, RateLimiter, too_many_response
-from pydotorg.db.versioning import VERSION_PREFIX
 
 logger = logging.getLogger("pydotorg.cache")
 CACHE_KEY = "cacheable"
@@ -223,19 +221,26 @@ def entry_reads(
 # Following the data versions ------------------------------------------------------------------
 
 
-async def read_versions(engine: AsyncEngine) -> dict[str, str]:
-    async with engine.connect() as connection:
-        rows = await connection.execute(
-            select(ServiceMeta.key, ServiceMeta.value).where(
-                ServiceMeta.key.startswith(VERSION_PREFIX)
-            )
-        )
-        return {key.removeprefix(VERSION_PREFIX): value for key, value in rows}
+VersionReader = Callable[[AsyncEngine], Awaitable[dict[str, str]]]
+"""Reads every table's data version token, by table name (``db.versioning.read_versions``)."""
+
+
+def version_poller(
+    read_versions: VersionReader,
+) -> Callable[[Litestar], contextlib.AbstractAsyncContextManager[None]]:
+    """A lifespan (after the engine's) that keeps this worker's cache on the database's
+    tokens, as ``read_versions`` reads them."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        async with _polling(app, read_versions):
+            yield
+
+    return lifespan
 
 
 @contextlib.asynccontextmanager
-async def version_poller(app: Litestar) -> AsyncGenerator[None, None]:
-    """Keep this worker's cache on the database's tokens (lifespan, after the engine)."""
+async def _polling(app: Litestar, read_versions: VersionReader) -> AsyncGenerator[None, None]:
     cache: ResponseCache = app.state.response_cache
     engine: AsyncEngine = app.state.engine
     install_read_tracking()

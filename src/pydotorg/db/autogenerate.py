@@ -16,7 +16,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Connection, Index
+from sqlalchemy import Column, Connection, Index, MetaData
 from sqlalchemy.schema import SchemaItem
 
 from pydotorg.db.base import UTCDateTime
@@ -93,21 +93,20 @@ def configure_options(connection: Connection) -> dict[str, Any]:
     }
 
 
-def _differences(connection: Connection) -> list[Any]:
-    from pydotorg.db.models import metadata
-
+def _differences(connection: Connection, metadata: MetaData) -> list[Any]:
     context = MigrationContext.configure(connection, opts=configure_options(connection))
     with sqlite_limits_known():
         return list(compare_metadata(context, metadata))
 
 
-async def differences(database_url: str) -> list[Any]:
+async def differences(database_url: str, metadata: MetaData) -> list[Any]:
     """What autogenerate would change to make the database at ``database_url`` match the
-    models: nothing, on a database migrated to the head, when models and migrations agree."""
+    models' ``metadata`` (``pydotorg.domains.metadata()``): nothing, on a database migrated to
+    the head, when models and migrations agree."""
     engine = create_engine(database_url, pool=False)
     try:
         async with engine.connect() as connection:
-            return await connection.run_sync(_differences)
+            return await connection.run_sync(_differences, metadata)
     finally:
         await engine.dispose()
 

@@ -1,23 +1,29 @@
-"""Seeding the database with the shipped real data, once, idempotently."""
+"""Seeding the database with the shipped real data, once, idempotently.
+
+The domains to seed are passed in (``pydotorg.domains.DOMAINS``, by the CLI and the tests): the
+database layer sits below the domains and never imports them.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Integer, text
+from sqlalchemy import Integer, MetaData, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pydotorg.core.meta import get_meta, set_meta
+from pydotorg.core.domain import Domain
+from pydotorg.db.base import Base
 from pydotorg.db.engine import command_session
-from pydotorg.db.models import metadata
-from pydotorg.domains import DOMAINS
+from pydotorg.db.meta import get_meta, set_meta
 
 SEEDED_KEY = "seeded_at"
 
 
-def sequenced_tables() -> list[str]:
-    """Tables whose integer ``id`` comes from a sequence on PostgreSQL."""
+def sequenced_tables(metadata: MetaData = Base.metadata) -> list[str]:
+    """Tables of ``metadata`` (every model imported) whose integer ``id`` comes from a
+    sequence on PostgreSQL."""
     return [
         table.name
         for table in metadata.sorted_tables
@@ -40,14 +46,19 @@ async def reset_sequences(session: AsyncSession) -> None:
         )
 
 
-async def seed(database_url: str, *, demo: bool = True) -> dict[str, int]:
-    """Add every shipped record that is missing; return how many rows each table gained.
+async def seed(
+    database_url: str, domains: Sequence[Domain], *, demo: bool = True
+) -> dict[str, int]:
+    """Add every shipped record of ``domains`` that is missing; return how many rows each
+    table gained.
 
     Without ``demo``, the domains whose records are demo content (events, jobs, content) are
     skipped: only the downloads data is loaded. Seeding again with ``demo`` adds them."""
+    for domain in domains:
+        domain.load_models()  # every table's sequence is moved past the ids seeded
     async with command_session(database_url) as session:
         counts: dict[str, int] = {}
-        for domain in DOMAINS:
+        for domain in domains:
             if demo or not domain.demo:
                 counts.update(await domain.seed(session))
         await reset_sequences(session)
@@ -68,12 +79,12 @@ def described(counts: dict[str, int], demo: bool) -> str:
     return added + ("" if demo else " (no demo content: events, jobs and content left empty)")
 
 
-def prepare_database(database_url: str, *, demo: bool) -> str | None:
-    """Bring the schema to the newest migration and, on first start, load the real data;
-    what was loaded, if anything."""
+def prepare_database(database_url: str, domains: Sequence[Domain], *, demo: bool) -> str | None:
+    """Bring the schema to the newest migration and, on first start, load the real data of
+    ``domains``; what was loaded, if anything."""
     from pydotorg.db.migrate import upgrade
 
     upgrade(database_url)
     if asyncio.run(is_seeded(database_url)):
         return None
-    return described(asyncio.run(seed(database_url, demo=demo)), demo)
+    return described(asyncio.run(seed(database_url, domains, demo=demo)), demo)

@@ -20,12 +20,13 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, event
+from sqlalchemy import Table, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapper, Session, UOWTransaction
 
-from pydotorg.core.meta import ServiceMeta
+from pydotorg.db.meta import ServiceMeta
 
 VERSION_PREFIX = "data_version:"
 SESSION_INFO_KEY = "response_cache"
@@ -114,3 +115,14 @@ def install_version_tracking() -> None:
         event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+
+
+async def read_versions(engine: AsyncEngine) -> dict[str, str]:
+    """Every table's current token, by table name: what the response cache follows."""
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            select(ServiceMeta.key, ServiceMeta.value).where(
+                ServiceMeta.key.startswith(VERSION_PREFIX)
+            )
+        )
+        return {key.removeprefix(VERSION_PREFIX): value for key, value in rows}

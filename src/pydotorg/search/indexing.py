@@ -11,7 +11,7 @@ nothing written without approval grows the vocabulary.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from functools import cache
 from itertools import chain
@@ -21,6 +21,7 @@ from sqlalchemy import Table, delete, event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
+from pydotorg.core.domain import Domain
 from pydotorg.core.search import IndexSpec
 from pydotorg.search.engines import SAME_SECOND, sqlite_rowid
 from pydotorg.search.models import SearchDocument
@@ -35,12 +36,25 @@ TOUCHED = "search_touched"  # session.info: the rows a flush touched, by index n
 Owner = Callable[[Any], int | None]
 
 
+_DOMAINS: list[Domain] = []  # every domain of the service, as the composition root names them
+
+
+def index_domains(domains: Sequence[Domain]) -> None:
+    """Name every domain of the service, in order: the search holds the indexes they declare.
+
+    The composition root (``pydotorg/domains.py``) passes its list when it is imported; the
+    search, a domain itself, never imports it."""
+    _DOMAINS[:] = domains
+    registry.cache_clear()
+    _watched.cache_clear()
+
+
 @cache
 def registry() -> dict[str, IndexSpec]:
     """Every index the domains declare, by name, in the domains' order."""
-    from pydotorg.domains import DOMAINS  # the registry imports this domain
-
-    specs = {spec.name: spec for domain in DOMAINS for spec in domain.search_indexes()}
+    if not _DOMAINS:
+        raise RuntimeError("no domains named to the search yet: import pydotorg.domains first")
+    specs = {spec.name: spec for domain in _DOMAINS for spec in domain.search_indexes()}
     numbers = [spec.index.number for spec in specs.values()]
     if len(set(numbers)) != len(numbers) or not all(0 < n < 128 for n in numbers):
         raise RuntimeError(f"search indexes need distinct numbers from 1 to 127: {numbers}")
@@ -268,6 +282,7 @@ async def reindex_all(session: AsyncSession, name: str | None, progress: bool) -
 __all__ = [
     "UnknownIndexError",
     "count_words",
+    "index_domains",
     "index_missing",
     "index_rows",
     "indexable",

@@ -8,12 +8,13 @@ import httpx
 
 from pydotorg.data import load
 from pydotorg.db.seed import seed
+from pydotorg.domains import DOMAINS
 from tests.support import LiveServer
 
 
 def test_seeding_again_changes_nothing(server: LiveServer, staff: httpx.Client) -> None:
     before = staff.get("/api/blogs/", params={"limit": 1000}).json()
-    counts = asyncio.run(seed(server.database_url))
+    counts = asyncio.run(seed(server.database_url, DOMAINS))
     assert (counts["blog_feeds"], counts["blog_entries"]) == (0, 0)
     assert staff.get("/api/blogs/", params={"limit": 1000}).json() == before
 

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.core.test_markup import executable_parts
+from tests.content.test_markup import executable_parts
 from tests.factories import PageFactory, token, unique_root
 from tests.support import created_json
 

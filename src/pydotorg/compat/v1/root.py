@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from litestar import get
 from litestar.params import Parameter
 
+from pydotorg.compat.dialects import tastypie
 from pydotorg.compat.v1.discovery import full_schema_asked
 from pydotorg.compat.v1.downloads import (
     V1OSController,
@@ -17,7 +18,7 @@ from pydotorg.compat.v1.downloads import (
 from pydotorg.compat.v1.pages import V1PageController
 from pydotorg.compat.v1.schemas import IndexEntry
 from pydotorg.compat.v1.tastypie import ROOT, TAG
-from pydotorg.core.dialects import DIALECT_KEY, tastypie
+from pydotorg.core.dialects import DIALECT_KEY
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.slashes import SLASHED_KEY
 

@@ -24,13 +24,14 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import PathParameter
 from msgspec import UNSET
 
+from pydotorg.compat.dialects import tastypie
 from pydotorg.compat.lookups import Filtering, InvalidFilter
 from pydotorg.compat.resources import Made, PythonOrgResource
 from pydotorg.compat.v1 import filters
 from pydotorg.compat.v1.discovery import Described, resource_schema
 from pydotorg.compat.v1.schemas import Meta, ResourceSchema
 from pydotorg.core.auth import AFTER_LOOKUP_KEY, require_declared
-from pydotorg.core.dialects import DIALECT_KEY, tastypie
+from pydotorg.core.dialects import DIALECT_KEY
 from pydotorg.core.exceptions import NotAuthenticatedError, NotFoundError
 from pydotorg.core.pagination import MAX_LIMIT, MAX_OFFSET, Window
 from pydotorg.core.resources import Id, body, dependency

@@ -12,12 +12,13 @@ from typing import Any, ClassVar
 from litestar import Controller, HttpMethod, Request, Response, route
 from litestar.handlers import HTTPRouteHandler
 
+from pydotorg.compat.dialects import DRF
 from pydotorg.compat.lookups import Filtering, drf_conditions
 from pydotorg.compat.resources import Made, PythonOrgResource
 from pydotorg.compat.v2.authentication import token_credentials
 from pydotorg.compat.writes import given
 from pydotorg.core.auth import CREDENTIALS_KEY, Access
-from pydotorg.core.dialects import DIALECT_KEY, DRF
+from pydotorg.core.dialects import DIALECT_KEY
 from pydotorg.core.endpoints import DATABASE_KEY, REFUSES_KEY
 from pydotorg.core.exceptions import MethodNotAllowedError
 from pydotorg.core.resources import Id, body, dependency

@@ -18,10 +18,11 @@ from litestar import Request, get, route
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
+from pydotorg.compat.dialects import DRF
 from pydotorg.compat.v2.authentication import token_or_guide_credentials
 from pydotorg.compat.v2.drf import refusals
 from pydotorg.core.auth import CREDENTIALS_KEY, Access
-from pydotorg.core.dialects import DIALECT_KEY, DRF
+from pydotorg.core.dialects import DIALECT_KEY
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.exceptions import DomainError, MethodNotAllowedError
 from pydotorg.core.services import services

@@ -32,9 +32,8 @@ from pydotorg import __version__
 from pydotorg.content.blogs.models import BlogEntry, BlogFeed
 from pydotorg.content.blogs.services import set_tags, unique_tags
 from pydotorg.core.days import FIRST_YEAR, LAST_YEAR
-from pydotorg.core.markup import sanitize
 from pydotorg.core.schemas import NOT_IN_FREE_TEXT, NOT_IN_TEXT
-from pydotorg.core.text import slugify
+from pydotorg.core.text import sanitize, slugify
 
 MAX_BYTES = 10 * 1024 * 1024
 TIMEOUT_SECONDS = 30.0

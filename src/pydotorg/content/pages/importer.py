@@ -36,10 +36,10 @@ from frontmatter.default_handlers import YAMLHandler
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydotorg.content.markup import Markup, rendered
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.schemas import PageCreate, is_site_path, normalise_path
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.markup import Markup, rendered
 from pydotorg.core.schemas import changed_fields
 
 MARKUP_OF_SUFFIX = {

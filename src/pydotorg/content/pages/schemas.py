@@ -8,8 +8,8 @@ from typing import Annotated
 
 import msgspec
 
+from pydotorg.content.markup import Markup
 from pydotorg.content.pages.models import DEFAULT_TEMPLATE
-from pydotorg.core.markup import Markup
 from pydotorg.core.schemas import WriteSchema, free_text, one_line, patch_of
 
 _SEGMENT = r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydotorg.content.markup import Markup
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.services import render_page
-from pydotorg.core.markup import Markup
 
 ABOUT_PATH = "/about/api/"
 ABOUT_CONTENT = """\

@@ -1,6 +1,6 @@
 """Pages as one caller may see and change them: staff write, everyone reads published ones.
 
-A page's HTML is rendered when it is written (``core.markup``), and a published page is in the
+A page's HTML is rendered when it is written (``content.markup``), and a published page is in the
 search index (kind ``"page"``) from the same transaction; an unpublished one is taken out of it,
 so no search of anyone's finds it.
 """
@@ -13,10 +13,10 @@ from typing import Any
 import msgspec
 from sqlalchemy import Select, select
 
+from pydotorg.content.markup import render_off_loop
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.schemas import PageCreate, PageRead, PageUpdate, normalise_path
 from pydotorg.core.exceptions import NotFoundError
-from pydotorg.core.markup import render_off_loop
 from pydotorg.core.queries import contains, where_given
 from pydotorg.core.resources import CrudService
 from pydotorg.core.search import SearchIndex

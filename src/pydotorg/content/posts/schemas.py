@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from pydotorg.core.markup import Markup
+from pydotorg.content.markup import Markup
 from pydotorg.core.schemas import Slug, WriteSchema, free_text, one_line, patch_of
 
 Link = Annotated[

@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 
 from pydotorg.accounts.schemas import Email
-from pydotorg.core.markup import Markup
+from pydotorg.content.markup import Markup
 from pydotorg.core.schemas import OptionalUrl, Ref, Slug, WriteSchema, free_text, one_line, patch_of
 
 StoryName = Annotated[

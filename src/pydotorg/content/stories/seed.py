@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydotorg.content.markup import render_off_loop
 from pydotorg.content.stories.models import APPROVED, Story, StoryCategory
-from pydotorg.core.markup import render_off_loop
 from pydotorg.core.text import slugify
 from pydotorg.data import load
 

@@ -7,9 +7,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from pydotorg import domains
 from pydotorg.db.autogenerate import configure_options, sqlite_limits_known
 from pydotorg.db.engine import create_engine
-from pydotorg.db.models import metadata
 
 config = context.config
 
@@ -17,7 +17,7 @@ config = context.config
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        target_metadata=domains.metadata(),
         **configure_options(connection),
     )
     with context.begin_transaction(), sqlite_limits_known():

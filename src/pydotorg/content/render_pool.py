@@ -59,7 +59,7 @@ class RenderBusyError(ServiceUnavailableError):
 def _serve(connection: Connection) -> None:
     """A worker's life: render what arrives, each within its CPU budget (past it, ``SIGPROF``
     ends the process), until the pool closes its end of the pipe."""
-    from pydotorg.core.markup import render
+    from pydotorg.content.markup import render
 
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
@@ -124,7 +124,7 @@ class RenderPool:
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["pydotorg.core.markup"])
+        self._context.set_forkserver_preload(["pydotorg.content.markup"])
 
     def start(self) -> None:
         """Start every worker now rather than at the first renders."""

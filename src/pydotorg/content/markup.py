@@ -8,17 +8,16 @@ the HTML made from it (``content_html``), rendered when it is written, never per
   without its error reports in the output (a body is text, not a document to debug);
 - HTML as written.
 
-Every result then passes :func:`sanitize` (nh3, ammonia's rules): scripts, styles, event
-handlers, ``javascript:`` and other unknown URL schemes, forms and frames are removed; links
-get ``rel="noopener noreferrer"``. Text that is not HTML at all (a feed's plain summary) is
-escaped with :func:`html.escape` by its caller, never sanitised.
+Every result then passes :func:`~pydotorg.core.text.sanitize` (nh3, ammonia's rules):
+scripts, styles, event handlers, ``javascript:`` and other unknown URL schemes, forms and
+frames are removed; links get ``rel="noopener noreferrer"``. Text that is not HTML at all (a
+feed's plain summary) is escaped with :func:`html.escape` by its caller, never sanitised.
 """
 
 from __future__ import annotations
 
 import enum
 import html
-import re
 from typing import Any
 
 import nh3
@@ -26,8 +25,9 @@ from anyio import to_thread
 from docutils.core import publish_parts
 from markdown_it import MarkdownIt
 
+from pydotorg.content.render_pool import render_pool
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.render_pool import render_pool
+from pydotorg.core.text import sanitize
 
 
 class Markup(enum.StrEnum):
@@ -37,19 +37,6 @@ class Markup(enum.StrEnum):
     RESTRUCTUREDTEXT = "restructuredtext"
     HTML = "html"
 
-
-# ammonia's defaults, plus what docutils writes (sections, definition lists, footnotes) and the
-# ``class`` attribute it and syntax highlighting use; ``id`` for in-page anchors.
-ALLOWED_TAGS = nh3.ALLOWED_TAGS | {"section", "aside", "tfoot", "th"}
-ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
-    **{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
-    "*": {"class", "id", "title", "lang"},
-}
-URL_SCHEMES = {"http", "https", "mailto"}
-URL_ATTRIBUTES = {"href", "src", "cite", "longdesc"}
-# What old browsers skipped before a URL's scheme (IE read backticks as quotes).
-_URL_PREFIX_NOISE = re.compile(r"^[\s`'\"\x00-\x1f\x7f]+")
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 
 _MARKDOWN = MarkdownIt("commonmark")
 _RST_SETTINGS: dict[str, Any] = {
@@ -79,16 +66,6 @@ def render(content: str, content_type: Markup | str) -> str:
     return sanitize(html)
 
 
-def _url_filter(tag: str, attribute: str, value: str) -> str | None:
-    """Drop a URL that nh3 reads as relative but an old browser would not: one whose scheme
-    (``javascript:``) follows quotes, backticks or spaces nh3 takes for part of a path."""
-    if attribute in URL_ATTRIBUTES:
-        scheme = _SCHEME.match(_URL_PREFIX_NOISE.sub("", value).lower())
-        if scheme is not None and scheme.group(1) not in URL_SCHEMES:
-            return None
-    return value
-
-
 def rendered(content: str, content_type: Markup | str, field: str = "content") -> str:
     """:func:`render`, or a 422 naming ``field`` when a renderer gives up on the body (one
     nested too deep for docutils): a renderer's failure is the body's, never a 500."""
@@ -100,7 +77,7 @@ def rendered(content: str, content_type: Markup | str, field: str = "content") -
 
 async def render_off_loop(content: str, content_type: Markup | str) -> str:
     """:func:`rendered` in a server's worker process, within the render budget
-    (``core.render_pool``): a body may take seconds of CPU, which must neither stop the event
+    (``content.render_pool``): a body may take seconds of CPU, which must neither stop the event
     loop's other requests nor run on unbounded. In a command, on a thread. Timed for
     ``core.metrics``, imported here rather than at the top: render workers import this module,
     and must not open metric files of their own."""
@@ -116,16 +93,3 @@ async def render_off_loop(content: str, content_type: Markup | str) -> str:
 def text_of(html_text: str) -> str:
     """The words of (sanitised) HTML without its tags: what the search index reads."""
     return html.unescape(nh3.clean(html_text, tags=set()))
-
-
-def sanitize(html: str) -> str:
-    """HTML with nothing that runs, loads from an unknown scheme or changes the page around it."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-        attribute_filter=_url_filter,
-    ).strip()

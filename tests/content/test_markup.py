@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from pydotorg.content.markup import Markup, render, rendered, text_of
 from pydotorg.core.exceptions import FieldError
-from pydotorg.core.markup import Markup, render, rendered, sanitize, text_of
+from pydotorg.core.text import sanitize
 
 
 def test_markdown_is_commonmark() -> None:

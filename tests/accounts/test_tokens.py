@@ -10,7 +10,7 @@ from typing import Any
 import jwt
 import pytest
 
-from pydotorg.core.tokens import InvalidTokenError, decode_token, encode_token
+from pydotorg.accounts.tokens import InvalidTokenError, decode_token, encode_token
 
 SECRET = "s" * 64
 
