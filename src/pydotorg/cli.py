@@ -323,7 +323,7 @@ def cmd_import_feed(args: argparse.Namespace) -> int:
 
 def cmd_check_files(_args: argparse.Namespace) -> int:
     from pydotorg.db.engine import run_in_session
-    from pydotorg.downloads.files import unclassified_report
+    from pydotorg.downloads.file_services import unclassified_report
 
     settings = _settings()
     require_database(settings)

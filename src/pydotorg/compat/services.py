@@ -39,7 +39,7 @@ from pydotorg.core.pagination import Page as Window_Page
 from pydotorg.core.queries import in_byte_order
 from pydotorg.core.services import by_role
 from pydotorg.core.text import ascii_digits
-from pydotorg.downloads.files import ReleaseFileService, python_org_files
+from pydotorg.downloads.file_services import ReleaseFileService, python_org_files
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 from pydotorg.downloads.services import PYTHON_ORG_ORDER, OSService, ReleaseService
 

@@ -44,7 +44,7 @@ from pydotorg.compat.upstream import (
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.schemas import Description, Name, OptionalUrl, Slug, Url
 from pydotorg.db.seed import reset_sequences
-from pydotorg.downloads.files import classified
+from pydotorg.downloads.file_services import classified
 from pydotorg.downloads.models import OS, Release, ReleaseFile
 from pydotorg.downloads.schemas import AwareDatetime, FileSize, Md5, Sha256
 from pydotorg.downloads.services import parse_release_name, refresh_latest

@@ -16,7 +16,12 @@ from pydotorg.core.resources import Id, ResourceController
 from pydotorg.core.services import services
 from pydotorg.downloads import feed_controllers
 from pydotorg.downloads.classify import Arch, Format, Kind, Platform, Signature
-from pydotorg.downloads.files import FileFilters, FileKinds, MatrixService, ReleaseFileService
+from pydotorg.downloads.file_services import (
+    FileFilters,
+    FileKinds,
+    MatrixService,
+    ReleaseFileService,
+)
 from pydotorg.downloads.schemas import (
     BestFileRead,
     MatrixSeries,

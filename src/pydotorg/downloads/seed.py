@@ -12,7 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from pydotorg.data import load
 from pydotorg.downloads.classify import classify
-from pydotorg.downloads.files import slugify_file
+from pydotorg.downloads.file_services import slugify_file
 from pydotorg.downloads.models import OS, Release, ReleaseCycle, ReleaseFile
 from pydotorg.downloads.services import parse_release_name, refresh_latest
 

@@ -25,8 +25,8 @@ from pydotorg.events.models import (
     RecurringRule,
 )
 from pydotorg.events.models import event_event_category as tagged
-from pydotorg.events.occurrences import rule_of
 from pydotorg.events.recurrence import Occurrence, Rule
+from pydotorg.events.schedule import rule_of
 
 Ids = Sequence[int] | Select[tuple[int]]
 

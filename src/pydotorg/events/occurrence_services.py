@@ -17,8 +17,8 @@ from pydotorg.core.pagination import Page, Window
 from pydotorg.core.services import Service
 from pydotorg.events.filters import EventFilters, in_range
 from pydotorg.events.models import Event, EventOccurrence, RuleOccurrence
-from pydotorg.events.occurrences import longest_occurrence
 from pydotorg.events.recurrence import Occurrence
+from pydotorg.events.schedule import longest_occurrence
 from pydotorg.events.schemas import ExpandedOccurrenceRead
 from pydotorg.events.services import EventService, occurrence_read
 

@@ -46,7 +46,8 @@ from pydotorg.events.models import (
     EventOccurrence,
     RecurringRule,
 )
-from pydotorg.events.occurrences import (
+from pydotorg.events.recurrence import Occurrence, Rule, zone
+from pydotorg.events.schedule import (
     Schedule,
     longest_occurrence,
     next_occurrences,
@@ -54,7 +55,6 @@ from pydotorg.events.occurrences import (
     schedule,
     write_out,
 )
-from pydotorg.events.recurrence import Occurrence, Rule, zone
 from pydotorg.events.schemas import (
     EventCreate,
     EventRead,

@@ -14,8 +14,8 @@ from pydotorg.core.pagination import Page, Window
 from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import MAX_ID, ResourceController
 from pydotorg.core.services import services
-from pydotorg.sponsors.assets import AssetService
-from pydotorg.sponsors.placements import LogoPlacementService
+from pydotorg.sponsors.asset_services import AssetService
+from pydotorg.sponsors.placement_services import LogoPlacementService
 from pydotorg.sponsors.schemas import (
     Flight,
     LogoPlacementRead,

@@ -5,7 +5,8 @@ What is python.org's here and nowhere else: the shape of an item (``sponsor_id``
 contacts without ids or phones), Django REST framework's reading of the query (a blank optional
 parameter is no parameter; each invalid one is named in one 400 body with DRF's words), and
 its order of checks (the permission before the query). Who may read, what is listed and how
-descriptions and links are made stay in ``sponsors.placements`` and ``sponsors.assets``.
+descriptions and links are made stay in ``sponsors.placement_services`` and
+``sponsors.asset_services``.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from pydotorg.core.dialects import DIALECT_KEY
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.exceptions import DomainError, MethodNotAllowedError
 from pydotorg.core.services import services
-from pydotorg.sponsors.assets import AssetService
+from pydotorg.sponsors.asset_services import AssetService
 from pydotorg.sponsors.models import FLIGHTS, PUBLISHERS
-from pydotorg.sponsors.placements import LogoPlacementService
+from pydotorg.sponsors.placement_services import LogoPlacementService
 from pydotorg.sponsors.schemas import (
     LogoPlacementFields,
     LogoPlacementRead,

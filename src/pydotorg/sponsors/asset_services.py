@@ -15,7 +15,7 @@ from pydotorg.core.exceptions import FieldError
 from pydotorg.core.resources import CrudService, to_schema
 from pydotorg.core.services import by_role
 from pydotorg.sponsors.models import Sponsor, SponsorAsset, Sponsorship
-from pydotorg.sponsors.placements import LogoPlacementService
+from pydotorg.sponsors.placement_services import LogoPlacementService
 from pydotorg.sponsors.schemas import AssetCreate, AssetRead, AssetUpdate, PublishedAssetRead
 
 
