@@ -29,7 +29,8 @@ import pytest
 from tests.support import LiveServer, missing_service
 
 TITLE = "Python.org API"
-OPERATION = "The latest Python 3 release"  # summary of getLatestRelease
+OPERATION = "List releases"  # summary of listReleases, the first operation (Swagger UI draws only
+# the operations in view: its list is virtualised)
 
 # page name -> (path, a vendored script the page must load from the app)
 PAGES = {
