@@ -260,3 +260,21 @@ def test_the_document_declares_the_rules_the_service_checks(
     indexes = bodies["SearchQuery"]["properties"]["indexes"]["anyOf"][0]["items"]
     assert indexes["enum"] == list(registry())
     assert bodies["SearchQuery"]["properties"]["query"]["pattern"] == "\\S"  # not blank
+
+
+def test_bodies_declare_what_msgspec_checks_and_litestar_leaves_out(
+    spec: dict[str, Any],
+) -> None:
+    """A zero lower bound, a mapping's keys and values, and a nested struct that refuses
+    unknown fields: each was a valid request by the document that the service answered 400."""
+    schemas = spec["components"]["schemas"]
+    amount = schemas["PackageUpdate"]["properties"]["sponsorship_amount"]
+    assert (amount["minimum"], amount["maximum"]) == (0, 100_000_000)
+    (quantities,) = schemas["BenefitUpdate"]["properties"]["quantities"]["anyOf"]
+    assert quantities["propertyNames"]["pattern"].startswith("^[^\\x00-\\x1f")
+    assert quantities["additionalProperties"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 100_000,
+    }
+    assert schemas["MediaItem"]["additionalProperties"] is False

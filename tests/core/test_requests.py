@@ -11,8 +11,11 @@ import time
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
+from litestar.exceptions import ValidationException
 
+from pydotorg.core.requests import decode_body
 from tests.support import LiveServer, log_records, wait_until
 
 SEARCH = "/api/v1/jobs/search"
@@ -206,3 +209,18 @@ def test_a_datetime_utc_cannot_hold_is_400_naming_the_field(
         else:
             assert [e["field"] for e in response.json()["extra"]["errors"]] == [field]
         assert client.get("/api/v1/releases/slug/python-69990").status_code == 404
+
+
+class _Fee(msgspec.Struct, forbid_unknown_fields=True):
+    fee: int | None = None
+
+
+@pytest.mark.parametrize(("body", "fee"), [(b'{"fee": 5000.0}', 5000), (b'{"fee": null}', None)])
+def test_a_whole_number_is_an_integer_where_null_is_allowed_too(body: bytes, fee: int) -> None:
+    assert decode_body(body, _Fee) == _Fee(fee=fee)
+
+
+def test_a_fraction_is_no_integer_where_null_is_allowed_too() -> None:
+    with pytest.raises(ValidationException) as refused:
+        decode_body(b'{"fee": 5000.5}', _Fee)
+    assert "Expected `int | null`, got `float`" in str(refused.value.extra)

@@ -8,8 +8,11 @@ read. Litestar writes what a handler's signature says, but not:
   control characters, U+FFFE, U+FFFF;
 - the years a day filter may name (``core.days``): 1970 to 2100;
 - constraints on the items of a list in a request body (``list[Ref]``: ids of at least 1; a
-  search's index names): Litestar drops an item type's own metadata, so the items are taken
-  from msgspec's own schema of the body;
+  search's index names), on the keys and values of a mapping (a benefit's quantities), and a
+  lower bound of 0 (``ge=0``: Litestar drops a bound that is zero): these are taken from
+  msgspec's own schema of the body, which is what checks it;
+- that a struct nested in a body (a post's media items) refuses unknown fields, as the body
+  itself does;
 - a few rules checked by a service on a parameter whose handler cannot declare them itself
   (``QUERY_RULES``).
 """
@@ -74,7 +77,8 @@ def _is_day(schema: Schema) -> bool:
 
 
 def declare_item_constraints(document: OpenAPI) -> None:
-    """Give the arrays of every request body the item schemas msgspec checks them against."""
+    """Give every request body's fields the constraints msgspec checks them against and
+    Litestar leaves out (see the module's docstring)."""
     bodies: list[type[WriteSchema]] = []
     pending: list[type[WriteSchema]] = [WriteSchema]
     while pending:
@@ -82,17 +86,41 @@ def declare_item_constraints(document: OpenAPI) -> None:
         bodies.append(kind)
         pending += kind.__subclasses__()
     components = document.components.schemas or {}
-    for kind in bodies:
-        component = components.get(kind.__name__)
-        if not isinstance(component, Schema) or not component.properties:
-            continue
+    for kind in bodies:  # one at a time: two bodies may share a name (a PATCH body made twice)
         _, definitions = msgspec.json.schema_components([kind])
-        declared = definitions.get(kind.__name__, {}).get("properties", {})
-        for name, prop in component.properties.items():
-            items = _array_items(declared.get(name, {}))
-            array = _array_of(prop)
-            if items is not None and array is not None:
-                array.items = items
+        for name, definition in definitions.items():
+            component = components.get(name)
+            if not isinstance(component, Schema) or not component.properties:
+                continue
+            if definition.get("additionalProperties") is False:
+                component.additional_properties = False
+            declared = definition.get("properties", {})
+            for field, prop in component.properties.items():
+                _declare_field(prop, declared.get(field, {}))
+
+
+def _declare_field(prop: Any, declared: dict[str, Any]) -> None:
+    items = _array_items(declared)
+    array = _array_of(prop)
+    if items is not None and array is not None:
+        array.items = items
+    numbers = [declared, *declared.get("anyOf", [])]
+    lowest = [option["minimum"] for option in numbers if "minimum" in option]
+    if lowest and isinstance(prop, Schema) and prop.minimum is None:
+        prop.minimum = lowest[0]
+    mapping = next(
+        (o for o in numbers if o.get("type") == "object" and "properties" not in o), None
+    )
+    target = _object_of(prop)
+    if mapping is not None and target is not None:
+        if isinstance(mapping.get("propertyNames"), dict):
+            target.property_names = _simple({"type": "string", **mapping["propertyNames"]})
+        if isinstance(mapping.get("additionalProperties"), dict):
+            values = _simple(mapping["additionalProperties"])
+            if values is not None:
+                target.additional_properties = values
+        if "maxProperties" in mapping:
+            target.max_properties = mapping["maxProperties"]
 
 
 def _array_items(schema: dict[str, Any]) -> Schema | None:
@@ -128,6 +156,13 @@ def _simple(items: dict[str, Any]) -> Schema | None:
         return None
     values = {_KEYWORDS[key]: value for key, value in items.items() if key in _KEYWORDS}
     return Schema(type=OpenAPIType(kind), **values)
+
+
+def _object_of(prop: Any) -> Schema | None:
+    for option in [prop, *(getattr(prop, "any_of", None) or [])]:
+        if isinstance(option, Schema) and option.type == OpenAPIType.OBJECT:
+            return option
+    return None
 
 
 def _array_of(prop: Any) -> Schema | None:

@@ -76,7 +76,7 @@ def decode_body(body: bytes, target: Any) -> Any:
         try:
             decoded = msgspec.json.decode(body, type=target, strict=True)
         except msgspec.ValidationError as exc:
-            if not str(exc).startswith(_FLOAT_FOR_INT):
+            if not _FLOAT_FOR_INT.match(str(exc)):
                 raise
             decoded = _whole_numbers_as_integers(body, target)
     except msgspec.ValidationError as exc:
@@ -103,7 +103,7 @@ class ClientDisconnectedError(Exception):
     """The client closed the connection before its request body was complete."""
 
 
-_FLOAT_FOR_INT = "Expected `int`, got `float`"
+_FLOAT_FOR_INT = re.compile(r"Expected `int(?: \| null)?`, got `float`")
 
 
 def _whole(text: str) -> int | float:
