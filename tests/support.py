@@ -105,6 +105,24 @@ def migrated_database(engine: str, directory: Path, revision: str = "head") -> I
         yield url
 
 
+def execute_sql(url: str, statement: str) -> None:
+    """Run one SQL statement on the database at ``url`` and commit it."""
+
+    async def run() -> None:
+        from sqlalchemy import text
+
+        from pydotorg.db.engine import create_engine
+
+        engine = create_engine(url, pool=False)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
 def on_both_engines(directory: Path, run: Callable[[str], Coroutine[Any, Any, T]]) -> tuple[T, T]:
     """``run(url)`` on a migrated SQLite database, then on a migrated PostgreSQL one."""
     results: list[T] = []

@@ -151,7 +151,7 @@ def test_anonymous_fuzzing_finds_nothing_and_valid_data_is_accepted(fuzzed: Live
     """Every check, positive data acceptance too: a request the document calls valid is never
     a 400. The boundary values of the coverage phase are the staff run's: anonymous, every
     write stops at its 401 before its body is read."""
-    assert_clean(fuzz(fuzzed, 4, "--phases", "examples,fuzzing", checks=ACCEPTING))
+    assert_clean(fuzz(fuzzed, 3, "--phases", "examples,fuzzing", checks=ACCEPTING))
 
 
 def test_staff_fuzzing_finds_nothing_and_valid_data_is_accepted(fuzzed: LiveServer) -> None:
@@ -183,7 +183,7 @@ def test_staff_fuzzing_of_python_orgs_v1_finds_nothing(fuzzed: LiveServer) -> No
 def test_anonymous_fuzzing_on_postgresql_finds_nothing(fuzzed_postgresql: LiveServer) -> None:
     # the boundary values of the coverage phase are the engine-independent part: SQLite's
     # runs have them; this one keeps to examples and random cases (a later --phases wins)
-    assert_clean(fuzz(fuzzed_postgresql, 3, "--phases", "examples,fuzzing"))
+    assert_clean(fuzz(fuzzed_postgresql, 2, "--phases", "examples,fuzzing"))
 
 
 TOOL_RACE = """\

@@ -8,21 +8,10 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from pydotorg.db.autogenerate import differences
-from pydotorg.db.engine import create_engine
 from pydotorg.domains import metadata
-from tests.support import migrated_database
-
-
-async def _execute(url: str, statement: str) -> None:
-    engine = create_engine(url, pool=False)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
+from tests.support import execute_sql, migrated_database
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
@@ -31,8 +20,8 @@ def test_a_database_migrated_to_the_head_is_what_the_models_declare(
 ) -> None:
     with migrated_database(engine, tmp_path) as url:
         assert asyncio.run(differences(url, metadata())) == []
-        asyncio.run(_execute(url, "DROP INDEX ix_pages_updated_id"))
-        asyncio.run(_execute(url, "CREATE TABLE search_notes (id INTEGER PRIMARY KEY)"))
+        execute_sql(url, "DROP INDEX ix_pages_updated_id")
+        execute_sql(url, "CREATE TABLE search_notes (id INTEGER PRIMARY KEY)")
         found = asyncio.run(differences(url, metadata()))
     assert sorted((change[0], change[1].name) for change in found) == [
         ("add_index", "ix_pages_updated_id"),

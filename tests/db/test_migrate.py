@@ -10,28 +10,17 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import text
 
 from pydotorg.db.autogenerate import differences
-from pydotorg.db.engine import create_engine
 from pydotorg.db.migrate import MIGRATIONS_DIR, alembic_config, revision
 from pydotorg.domains import metadata
-from tests.support import migrated_database
+from tests.support import execute_sql, migrated_database
 
 
 def _upgrade_body(path: Path) -> list[str]:
     tree = ast.parse(path.read_text())
     (function,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "upgrade"]
     return [ast.unparse(statement) for statement in function.body]
-
-
-async def _execute(url: str, statement: str) -> None:
-    engine = create_engine(url, pool=False)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
@@ -47,7 +36,7 @@ def test_revision_writes_the_next_migration_from_the_models(engine: str, tmp_pat
         assert _upgrade_body(empty) == ["pass"]
         empty.unlink()
 
-        asyncio.run(_execute(url, "DROP INDEX ix_pages_updated_id"))
+        execute_sql(url, "DROP INDEX ix_pages_updated_id")
         made = revision(url, "Index pages by update", versions)
         (made_upgrade,) = _upgrade_body(made)  # SQLite's in a batch_alter_table block
         assert "create_index('ix_pages_updated_id', " in made_upgrade
