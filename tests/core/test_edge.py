@@ -109,3 +109,15 @@ def test_a_path_with_a_control_character_is_404(server: LiveServer, path: str) -
     assert response.status_code == 404
     assert response.json()["detail"] == "Not Found"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_answer_before_the_body_is_read_closes_the_connection(server: LiveServer) -> None:
+    """A 405 answers before reading the body: the connection is closed, and said to be, so a
+    client's next request goes on a new one rather than meeting a connection already gone."""
+    with server.client() as client:
+        refused = client.put("/api/v1/releases", json={"name": "x" * 5000})
+        assert refused.status_code == 405
+        assert refused.headers["connection"] == "close"
+        after = client.get("/api/v1/os")
+        assert after.status_code == 200
+        assert "close" not in after.headers.get("connection", "")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Iterable
 
 import msgspec
 from litestar.enums import ScopeType
@@ -35,6 +36,7 @@ from litestar.types import (
     HTTPResponseStartEvent,
     Message,
     Receive,
+    ReceiveMessage,
     Scope,
     Send,
 )
@@ -70,6 +72,16 @@ def not_found() -> tuple[list[tuple[bytes, bytes]], bytes]:
     body = msgspec.json.encode(ErrorBody(detail="Not Found", status_code=404))
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
     return headers, body
+
+
+def _declares_body(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether a request's headers announce a body (a length above 0, or chunks)."""
+    for name, value in headers:
+        if name == b"content-length":
+            return value.strip() not in (b"0", b"")
+        if name == b"transfer-encoding":
+            return True
+    return False
 
 
 class Edge:
@@ -108,9 +120,22 @@ class Edge:
             scope["method"] = "GET"
         status = 500
         replaced = False  # a 429 went out in place of what the app answered
+        unread = _declares_body(scope["headers"])  # a body the app has not read to its end
+
+        async def receive_at_edge() -> ReceiveMessage:
+            nonlocal unread
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                unread = False
+            return message
 
         async def send_at_edge(message: Message) -> None:
             nonlocal status, replaced
+            if message["type"] == "http.response.start" and unread:
+                # Answered before its body was read (a 405, a 401, a 413): the server cannot
+                # tell where the next request on this connection starts, so it closes it, and
+                # says so, or a client sending its next request meanwhile finds it gone.
+                message["headers"] = [*message.get("headers", ()), (b"connection", b"close")]
             if message["type"] == "http.response.start":
                 if self.limiter is not None and not counted(scope):
                     retry = await self.limiter.count(scope, UNROUTED)
@@ -171,7 +196,7 @@ class Edge:
                     HTTPResponseBodyEvent(type="http.response.body", body=b"", more_body=False)
                 )
             else:
-                await self.app(scope, receive, send_at_edge)
+                await self.app(scope, receive_at_edge, send_at_edge)
         finally:
             if self.access_log:
                 client = scope.get("client")
