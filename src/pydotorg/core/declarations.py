@@ -101,17 +101,17 @@ def declare_item_constraints(document: OpenAPI) -> None:
 
 def _declare_field(prop: Any, declared: dict[str, Any]) -> None:
     items = _array_items(declared)
-    array = _array_of(prop)
+    array = _option_of(prop, OpenAPIType.ARRAY)
     if items is not None and array is not None:
         array.items = items
-    numbers = [declared, *declared.get("anyOf", [])]
-    lowest = [option["minimum"] for option in numbers if "minimum" in option]
+    options = _declared_options(declared)
+    lowest = [option["minimum"] for option in options if "minimum" in option]
     if lowest and isinstance(prop, Schema) and prop.minimum is None:
         prop.minimum = lowest[0]
     mapping = next(
-        (o for o in numbers if o.get("type") == "object" and "properties" not in o), None
+        (o for o in options if o.get("type") == "object" and "properties" not in o), None
     )
-    target = _object_of(prop)
+    target = _option_of(prop, OpenAPIType.OBJECT)
     if mapping is not None and target is not None:
         if isinstance(mapping.get("propertyNames"), dict):
             target.property_names = _simple({"type": "string", **mapping["propertyNames"]})
@@ -126,7 +126,7 @@ def _declare_field(prop: Any, declared: dict[str, Any]) -> None:
 def _array_items(schema: dict[str, Any]) -> Schema | None:
     """The item schema of msgspec's ``schema`` of a field (an array, or an array or null), if
     it is simple enough to copy: a string or integer with constraints, or a union of them."""
-    for option in [schema, *schema.get("anyOf", [])]:
+    for option in _declared_options(schema):
         if option.get("type") == "array" and isinstance(option.get("items"), dict):
             return _simple(option["items"])
     return None
@@ -158,15 +158,14 @@ def _simple(items: dict[str, Any]) -> Schema | None:
     return Schema(type=OpenAPIType(kind), **values)
 
 
-def _object_of(prop: Any) -> Schema | None:
+def _option_of(prop: Any, kind: OpenAPIType) -> Schema | None:
+    """The schema of ``kind`` among Litestar's ``prop`` and its ``anyOf`` options."""
     for option in [prop, *(getattr(prop, "any_of", None) or [])]:
-        if isinstance(option, Schema) and option.type == OpenAPIType.OBJECT:
+        if isinstance(option, Schema) and option.type == kind:
             return option
     return None
 
 
-def _array_of(prop: Any) -> Schema | None:
-    for option in [prop, *(getattr(prop, "any_of", None) or [])]:
-        if isinstance(option, Schema) and option.type == OpenAPIType.ARRAY:
-            return option
-    return None
+def _declared_options(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """msgspec's ``schema`` of a field and its ``anyOf`` options."""
+    return [schema, *schema.get("anyOf", [])]

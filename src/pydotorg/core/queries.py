@@ -150,6 +150,23 @@ async def views(
     return found, rows
 
 
+async def answered(
+    database: Database,
+    query: AnySelect,
+    params: dict[str, Any],
+    statement: AnySelect | None = None,
+) -> list[Any]:
+    """The rows of ``query`` to answer with: views where its model has them (``core.views``),
+    else its entities. ``statement`` is the form of ``query`` to run, if not ``query`` itself
+    (or its view statement): made from the view statement where there is one."""
+    view = view_of(query)
+    if view is None:
+        ran = query if statement is None else statement
+        return list((await database.session.scalars(ran, params)).unique())
+    ran = view.statement if statement is None else statement
+    return (await views(database, view, ran, params))[0]
+
+
 async def page_of(database: Database, query: AnySelect, window: Window) -> tuple[list[Any], int]:
     """One window of ``query`` and its total, in one statement: views of a model's rows when it
     has them (``core.views``), else its first column (entities, or values). Only a window past
@@ -233,20 +250,13 @@ async def page_in_groups(
     if not span:
         return [], total
     one, several = _in_groups(query, group, within)
-    view = view_of(query)
-
-    async def run(statement: AnySelect, params: dict[str, Any]) -> list[Any]:
-        if view is not None:
-            return (await views(database, view, statement, params))[0]
-        return list((await database.session.scalars(statement, params)).unique())
-
     if len(span) > FEW_GROUPS:
         params = {"page_groups": span, "page_limit": window.limit, "page_offset": skip}
-        return await run(several, params), total
+        return await answered(database, query, params, several), total
     items: list[Any] = []
     for key in span:
         params = {"page_group": key, "page_limit": window.limit - len(items), "page_offset": skip}
-        items += await run(one, params)
+        items += await answered(database, query, params, one)
         skip = 0
     return items, total
 
@@ -295,11 +305,7 @@ class Repository(Generic[M]):
     async def first(self, query: AnySelect, params: dict[str, Any] | None = None) -> M | None:
         """The first row of ``query`` to answer with: its view if the model has views, else
         its entity (typed as the model: a view has the same attributes to read)."""
-        view = view_of(query)
-        if view is None:
-            row: M | None = await self.session.scalar(query, params)
-            return row
-        found, _rows = await views(self.database, view, view.statement, params or {})
+        found = await answered(self.database, query, params or {})
         return cast(M | None, found[0] if found else None)
 
     async def view(self, key: int | str) -> M:
@@ -315,14 +321,7 @@ class Repository(Generic[M]):
         (one found by a list query of ids, then read whole)."""
         if not ids:
             return []
-        query = _by_ids(self.model)
-        view = view_of(query)
-        params = {"ids": list(ids)}
-        found: list[Any]
-        if view is None:
-            found = list((await self.session.scalars(query, params)).unique())
-        else:
-            found = (await views(self.database, view, view.statement, params))[0]
+        found = await answered(self.database, _by_ids(self.model), {"ids": list(ids)})
         by_id = {row.id: row for row in found}
         return [by_id[i] for i in ids if i in by_id]
 
