@@ -16,8 +16,8 @@ from pydotorg.content.pages.models import Page
 from pydotorg.core import clock
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.domains import DOMAINS
+from pydotorg.jobs.indexes import JOB_INDEX
 from pydotorg.jobs.models import Job, JobStatus
-from pydotorg.jobs.services import JOB_INDEX
 from pydotorg.search.indexing import index_domains, registry, reindex
 from pydotorg.search.models import SearchDocument, SearchWord
 from tests.search.support import word

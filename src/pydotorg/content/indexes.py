@@ -8,17 +8,22 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement
 
 from pydotorg.content.blogs.models import BlogEntry, BlogEntryTag
-from pydotorg.content.blogs.services import ENTRY_INDEX, search_text
 from pydotorg.content.markup import text_of
 from pydotorg.content.pages.models import Page
-from pydotorg.content.pages.services import PAGE_INDEX
 from pydotorg.content.posts.models import APPROVED as POST_APPROVED
 from pydotorg.content.posts.models import Post
-from pydotorg.content.posts.services import POST_INDEX
 from pydotorg.content.stories.models import APPROVED as STORY_APPROVED
 from pydotorg.content.stories.models import Story
-from pydotorg.content.stories.services import STORY_INDEX
-from pydotorg.core.search import IndexSpec, everyone, staff_or
+from pydotorg.core.search import IndexSpec, SearchIndex, everyone, staff_or
+
+PAGE_INDEX = SearchIndex("page", 4)
+ENTRY_INDEX = SearchIndex("blog_entry", 5)
+STORY_INDEX = SearchIndex("story", 6)
+POST_INDEX = SearchIndex("post", 7)
+
+
+def entry_document(entry: BlogEntry) -> tuple[str, str]:
+    return entry.title, f"{text_of(entry.summary)}\n{' '.join(entry.tags)}"
 
 
 def page_document(page: Page) -> tuple[str, str]:
@@ -69,7 +74,7 @@ INDEXES = [
         date=BlogEntry.pub_date,
         route="getBlogEntry",
         visible=everyone,
-        document=search_text,
+        document=entry_document,
         follows={BlogEntryTag: lambda tag: tag.entry_id},
     ),
     IndexSpec(

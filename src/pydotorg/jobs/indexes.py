@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_, true
 
-from pydotorg.core.search import IndexSpec, Role
-from pydotorg.jobs.models import Job
-from pydotorg.jobs.services import JOB_INDEX, document, public_clause
+from pydotorg.core.search import IndexSpec, Role, SearchIndex
+from pydotorg.jobs.models import Job, public_clause
+
+JOB_INDEX = SearchIndex("job", 3)
+
+
+def document(job: Job) -> tuple[str, str]:
+    """The title and the body a posting is indexed under."""
+    return (
+        f"{job.job_title} {job.company_name}",
+        f"{job.description}\n{job.requirements}\n{job.company_description}",
+    )
 
 
 def visible(role: Role, user_id: int | None) -> ColumnElement[bool]:

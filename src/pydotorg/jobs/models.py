@@ -5,10 +5,22 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Enum,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime, utcnow
 
 
 class JobStatus(enum.StrEnum):
@@ -105,3 +117,10 @@ class JobReviewComment(TimestampMixin, Base):
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     comment: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+def public_clause() -> ColumnElement[bool]:
+    """Approved and not yet expired: what anyone may see. The time is read when the statement
+    runs, so a statement made once (the site-wide search's) stays right as time passes."""
+    now = bindparam("now", callable_=utcnow, type_=Job.expires.type, unique=True)
+    return and_(Job.status == JobStatus.APPROVED, or_(Job.expires.is_(None), Job.expires > now))

@@ -14,19 +14,26 @@ from datetime import timedelta
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
+from sqlalchemy import Select, or_, select
 
 from pydotorg.core.exceptions import ConflictError, FieldError, PermissionDeniedError
 from pydotorg.core.feeds import FeedAbout, FeedItem, feed_document
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.queries import article, contains, noun, where_given
 from pydotorg.core.resources import CrudService, to_schema
-from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify as slugify_text
 from pydotorg.core.workflow import Move, Workflow
 from pydotorg.db.base import utcnow
-from pydotorg.jobs.models import Job, JobCategory, JobReviewComment, JobStatus, JobType
+from pydotorg.jobs.indexes import JOB_INDEX
+from pydotorg.jobs.models import (
+    Job,
+    JobCategory,
+    JobReviewComment,
+    JobStatus,
+    JobType,
+    public_clause,
+)
 from pydotorg.jobs.schemas import (
     CommentRead,
     JobCategoryRead,
@@ -39,7 +46,6 @@ from pydotorg.jobs.schemas import (
     NamedUpdate,
 )
 
-JOB_INDEX = SearchIndex("job", 3)
 FEED_TITLE = "Python Job Board"
 EXPIRED = "expired"
 S = JobStatus
@@ -83,21 +89,6 @@ WORKFLOW = Workflow(
     },
 )
 OWNER_EDITABLE = frozenset({S.DRAFT, S.REJECTED})
-
-
-def public_clause() -> ColumnElement[bool]:
-    """Approved and not yet expired: what anyone may see. The time is read when the statement
-    runs, so a statement made once (the site-wide search's) stays right as time passes."""
-    now = bindparam("now", callable_=utcnow, type_=Job.expires.type, unique=True)
-    return and_(Job.status == S.APPROVED, or_(Job.expires.is_(None), Job.expires > now))
-
-
-def document(job: Job) -> tuple[str, str]:
-    """The title and the body a posting is indexed under."""
-    return (
-        f"{job.job_title} {job.company_name}",
-        f"{job.description}\n{job.requirements}\n{job.company_description}",
-    )
 
 
 def effective_status(job: Job) -> str:

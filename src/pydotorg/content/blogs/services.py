@@ -27,24 +27,17 @@ from pydotorg.content.blogs.schemas import (
     RelatedBlogRead,
     RelatedBlogUpdate,
 )
-from pydotorg.content.markup import text_of
+from pydotorg.content.indexes import ENTRY_INDEX
 from pydotorg.core.days import FIRST_YEAR, LAST_YEAR, DateRange
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.feeds import FeedAbout, FeedItem, feed_document
 from pydotorg.core.queries import id_or_slug
 from pydotorg.core.resources import CrudService
-from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import sanitize, slugify
 
-ENTRY_INDEX = SearchIndex("blog_entry", 5)
 FEED_SIZE = 50
 FEED_TITLE = "Python blogs"
-
-
-def search_text(entry: BlogEntry) -> tuple[str, str]:
-    """The title and the body an entry is indexed under."""
-    return entry.title, f"{text_of(entry.summary)}\n{' '.join(entry.tags)}"
 
 
 def unique_tags(tags: Iterable[str]) -> list[str]:

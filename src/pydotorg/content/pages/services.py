@@ -13,16 +13,14 @@ from typing import Any
 import msgspec
 from sqlalchemy import Select, select
 
+from pydotorg.content.indexes import PAGE_INDEX
 from pydotorg.content.markup import render_off_loop
 from pydotorg.content.pages.models import Page
 from pydotorg.content.pages.schemas import PageCreate, PageRead, PageUpdate, normalise_path
 from pydotorg.core.exceptions import NotFoundError
 from pydotorg.core.queries import contains, where_given
 from pydotorg.core.resources import CrudService
-from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
-
-PAGE_INDEX = SearchIndex("page", 4)
 
 
 async def render_page(page: Page) -> None:

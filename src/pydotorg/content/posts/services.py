@@ -15,16 +15,15 @@ from urllib.parse import urlsplit
 import msgspec
 from sqlalchemy import Select, select
 
+from pydotorg.content.indexes import POST_INDEX
 from pydotorg.content.posts.models import APPROVED, DRAFT, PENDING, REJECTED, Post
 from pydotorg.content.posts.schemas import MediaItem, PostAuthor, PostCreate, PostRead, PostUpdate
 from pydotorg.content.services import ReviewedContentService
 from pydotorg.core.exceptions import FieldError
 from pydotorg.core.queries import where_given
 from pydotorg.core.resources import to_schema
-from pydotorg.core.search import SearchIndex
 from pydotorg.core.workflow import Move, Workflow
 
-POST_INDEX = SearchIndex("post", 7)
 OWNER_EDITABLE = frozenset({DRAFT, REJECTED})
 WORKFLOW = Workflow(
     "community post",

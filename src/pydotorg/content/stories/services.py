@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Select, select
 
+from pydotorg.content.indexes import STORY_INDEX
 from pydotorg.content.services import ReviewedContentService
 from pydotorg.content.stories.models import APPROVED, PENDING, REJECTED, Story, StoryCategory
 from pydotorg.content.stories.schemas import (
@@ -31,12 +32,10 @@ from pydotorg.content.stories.schemas import (
 from pydotorg.core.exceptions import ConflictError, FieldError
 from pydotorg.core.queries import id_or_slug, where_given
 from pydotorg.core.resources import CrudService, to_schema
-from pydotorg.core.search import SearchIndex
 from pydotorg.core.services import by_role
 from pydotorg.core.text import slugify
 from pydotorg.core.workflow import Move, Workflow
 
-STORY_INDEX = SearchIndex("story", 6)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 OWNER_EDITABLE = frozenset({PENDING, REJECTED})
 WORKFLOW = Workflow(
