@@ -41,9 +41,9 @@ async def run(args: argparse.Namespace, var_dir: Path) -> int:
     from advanced_alchemy.repository import SQLAlchemyAsyncRepository
     from sqlalchemy import select
 
-    from pydotorg.core.database import Database
     from pydotorg.core.pagination import Window
     from pydotorg.core.queries import Repository
+    from pydotorg.db.database import Database
     from pydotorg.db.engine import create_engine, create_sessionmaker
     from pydotorg.downloads.models import Release
     from pydotorg.downloads.services import NEWEST_FIRST

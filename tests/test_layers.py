@@ -2,20 +2,28 @@
 
 From the bottom up:
 
-1. ``core``: the shared kernel (HTTP layers, the domain kit, errors, time and text helpers).
-   It imports no other package of the project: no domain and not ``db``. It may read the
-   configuration (``pydotorg.settings``) and the package's version (``pydotorg``).
-2. ``db``: the database's engines, declarative base, data versions and seeding. It imports
-   ``core`` and no domain: what it needs of the domains (the list to seed) is passed in.
+1. ``core``: the shared kernel (the domain kit, the errors domains raise, access rules and
+   rate-limit tiers, time and text helpers, feeds, workflows, the search declaration). It
+   imports no other package of the project: no domain, not ``db``, not ``web``. It may read the
+   configuration (``pydotorg.settings``) and the package's version (``pydotorg``). And it is
+   shared: every module of it is used by at least two domains, directly or through another
+   module of ``core`` (one used by a single domain belongs in that domain; one used by none,
+   only by the app, belongs in ``web``).
+2. ``db``: the database's engines and sessions, the request's database, declarative base, data
+   versions and seeding. It imports ``core`` and no domain: what it needs of the domains (the
+   list to seed) is passed in.
 3. The domains (``accounts``, ``compat``, ``content``, ``downloads``, ``events``, ``jobs``,
    ``search``, ``sponsors``): each imports ``core``, ``db`` and possibly another domain
-   (``compat`` adapts the others, most read ``accounts``), never in a cycle.
-4. The composition root, the modules at the package's top (``app.py``, ``cli.py``,
+   (``compat`` adapts the others, most read ``accounts``), never in a cycle, and never ``web``.
+4. ``web``: the HTTP serving layers the app assembles around the domains (the edge, CORS,
+   caching, the response cache, errors, health, the OpenAPI document, the endpoints'
+   configuration). It may import ``core``, ``db`` and the domains; nothing below imports it.
+5. The composition root, the modules at the package's top (``app.py``, ``cli.py``,
    ``domains.py``, ``settings.py``): they are not layers of their own. A package that imports
    one imports what it imports, so ``import pydotorg.domains`` from a package counts as
    importing every domain (which it may not: the registry is passed in instead, as
    ``search.indexing.index_domains`` and ``db.seed.seed`` take it).
-5. Alembic's scripts (``db/migrations``): loaded by path, imported by nothing; they sit on
+6. Alembic's scripts (``db/migrations``): loaded by path, imported by nothing; they sit on
    top, as their own node ``migrations``.
 
 Every import counts: at module level, inside a function (a lazy import still makes the
@@ -24,8 +32,9 @@ that names a domain's type knows the domain). ``importlib`` calls with a name co
 time (``core.domain.Domain``) are not seen; the names they import are the domains' own, passed
 in by each domain's ``DOMAIN = Domain(__name__, ...)``.
 
-The test fails on an import from ``core`` into a domain or ``db``, from ``db`` into a domain,
-and on any cycle between the layers' packages.
+The test fails on an import from ``core`` into any other layer, from ``db`` into a domain or
+``web``, from a domain into ``web``, on any cycle between the layers' packages, and on a module
+of ``core`` that fewer than two domains use.
 """
 
 from __future__ import annotations
@@ -41,9 +50,12 @@ DOMAIN_PACKAGES = frozenset(
     {"accounts", "compat", "content", "downloads", "events", "jobs", "search", "sponsors"}
 )
 MIGRATIONS = "migrations"
+WEB = "web"
 MAY_NOT_IMPORT = {
-    "core": DOMAIN_PACKAGES | {"db", MIGRATIONS},
-    "db": DOMAIN_PACKAGES | {MIGRATIONS},
+    "core": DOMAIN_PACKAGES | {"db", WEB, MIGRATIONS},
+    "db": DOMAIN_PACKAGES | {WEB, MIGRATIONS},
+    **{domain: frozenset({WEB, MIGRATIONS}) for domain in DOMAIN_PACKAGES},
+    WEB: frozenset({MIGRATIONS}),
 }
 
 
@@ -91,7 +103,7 @@ def layer_of(module: str) -> str | None:
     parts = module.split(".")
     if parts[1:3] == ["db", "migrations"]:
         return MIGRATIONS
-    if len(parts) > 2 or (len(parts) == 2 and parts[1] in {"core", "db", *DOMAIN_PACKAGES}):
+    if len(parts) > 2 or (len(parts) == 2 and parts[1] in {"core", "db", WEB, *DOMAIN_PACKAGES}):
         return parts[1]
     return None
 
@@ -138,6 +150,46 @@ def forbidden_imports(edges: Mapping[str, Mapping[str, list[str]]]) -> list[str]
     )
 
 
+def users_of_core(graph: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+    """Each module of ``core`` with the domains that use it: those that import it, and those
+    that use a module of ``core`` that imports it."""
+    direct: dict[str, set[str]] = {m: set() for m in graph if layer_of(m) == "core"}
+    importers: dict[str, set[str]] = {m: set() for m in direct}
+    for module, imported in graph.items():
+        layer = layer_of(module)
+        for name in imported:
+            if name not in direct:
+                continue
+            if layer in DOMAIN_PACKAGES:
+                direct[name].add(layer)
+            elif layer == "core":
+                importers[name].add(module)
+    users: dict[str, set[str]] = {}
+
+    def used_by(module: str, seen: frozenset[str]) -> set[str]:
+        if module not in users:
+            found = set(direct[module])
+            for importer in importers[module] - seen:
+                found |= used_by(importer, seen | {module})
+            if not seen:  # a module reached inside a cycle may not have seen all of it yet
+                users[module] = found
+            return found
+        return users[module]
+
+    for module in direct:
+        used_by(module, frozenset())
+    return users
+
+
+def unshared_core_modules(graph: Mapping[str, Iterable[str]]) -> list[str]:
+    """The modules of ``core`` (but the package itself) fewer than two domains use."""
+    return sorted(
+        f"{module}: {', '.join(sorted(domains)) or 'no domain'}"
+        for module, domains in users_of_core(graph).items()
+        if module != "pydotorg.core" and len(domains) < 2
+    )
+
+
 def cycles(edges: Mapping[str, Mapping[str, list[str]]]) -> list[list[str]]:
     """Each cycle between layers, as the layers in order, found once (from its least name)."""
     found: list[list[str]] = []
@@ -162,7 +214,7 @@ def describe(cycle: list[str], edges: Mapping[str, Mapping[str, list[str]]]) -> 
 # The real tree ------------------------------------------------------------------------------
 
 
-def test_core_imports_no_domain_and_db_imports_no_domain() -> None:
+def test_every_import_goes_down_the_layers() -> None:
     edges = layer_graph(import_graph(SOURCE))
     refused = forbidden_imports(edges)
     assert not refused, "imports against the layers:\n" + "\n".join(refused)
@@ -183,6 +235,7 @@ def test_the_walker_sees_the_tree() -> None:
         None,
         "core",
         "db",
+        WEB,
         MIGRATIONS,
         *DOMAIN_PACKAGES,
     }
@@ -190,6 +243,19 @@ def test_the_walker_sees_the_tree() -> None:
     assert "core" not in edges  # the bottom: it imports no other layer
     assert {"core"} <= set(edges["db"]) <= {"core"}
     assert {"core", "db", "downloads", "search"} <= set(edges["compat"])
+    assert {"core", "db"} <= set(edges[WEB])
+    assert not any(WEB in imported for imported in edges.values())  # the top but the root
+    users = users_of_core(graph)
+    assert users["pydotorg.core.resources"] >= {"downloads", "events", "compat"}
+    assert users["pydotorg.core.views"] >= {"downloads", "events"}  # through core.queries
+
+
+def test_every_core_module_is_shared_by_domains() -> None:
+    unshared = unshared_core_modules(import_graph(SOURCE))
+    assert not unshared, (
+        "modules of core used by fewer than two domains (move each to its domain, or to web "
+        "if only the app uses it):\n" + "\n".join(unshared)
+    )
 
 
 # The walker on a tree made for it: it does see what it must refuse --------------------------
@@ -254,3 +320,40 @@ def test_a_tree_in_layers_passes(tmp_path: Path) -> None:
     assert forbidden_imports(edges) == []
     assert cycles(edges) == []
     assert edges[MIGRATIONS].keys() == {"jobs"}
+
+
+def test_a_core_module_one_domain_uses_is_refused(tmp_path: Path) -> None:
+    root = _tree(
+        tmp_path,
+        {
+            "core/kit.py": "from pydotorg.core import rows\n",
+            "core/rows.py": "",
+            "core/lonely.py": "",
+            "core/unused.py": "",
+            "jobs/models.py": "from pydotorg.core import kit, lonely\n",
+            "events/models.py": "from pydotorg.core.kit import f\n",
+            "web/edge.py": "from pydotorg.core import unused\n",
+        },
+    )
+    assert unshared_core_modules(import_graph(root)) == [
+        "pydotorg.core.lonely: jobs",
+        "pydotorg.core.unused: no domain",
+    ]
+
+
+def test_a_domain_or_db_importing_web_is_refused(tmp_path: Path) -> None:
+    root = _tree(
+        tmp_path,
+        {
+            "web/edge.py": "from pydotorg.jobs import models\nfrom pydotorg.core import kit\n",
+            "core/kit.py": "",
+            "jobs/models.py": "def f():\n    from pydotorg.web import edge\n",
+            "db/engine.py": "from pydotorg.web.edge import Edge\n",
+        },
+    )
+    edges = layer_graph(import_graph(root))
+    assert [line.split(":")[0] for line in forbidden_imports(edges)] == [
+        "db may not import web",
+        "jobs may not import web",
+    ]
+    assert cycles(edges) == [["jobs", "web"]]

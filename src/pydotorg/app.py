@@ -1,4 +1,4 @@
-"""The application factory: every domain's routes plus the cross-cutting behaviour of ``core``.
+"""The application factory: every domain's routes inside the serving layers of ``web``.
 
 Middlewares are plain ASGI classes configured in ``__init__``, outermost first: the request id
 (and the response headers inner layers collect), HTTP caching, authentication, rate limiting,
@@ -17,19 +17,9 @@ from pydotorg.accounts.services import authenticate
 from pydotorg.content.render_pool import render_lifespan
 from pydotorg.core import clock
 from pydotorg.core.auth import AuthenticationMiddleware, authorize
-from pydotorg.core.caching import CachingMiddleware
-from pydotorg.core.cors import CorsMiddleware
-from pydotorg.core.database import DatabaseMiddleware
-from pydotorg.core.edge import Edge
-from pydotorg.core.endpoints import configure_endpoints
-from pydotorg.core.errors import EXCEPTION_HANDLERS
-from pydotorg.core.health import HealthController
 from pydotorg.core.links import Routes
-from pydotorg.core.logging import configure_logging
 from pydotorg.core.metrics import Metrics, cache_lookup, rate_limited
-from pydotorg.core.openapi import PageSchemaPlugin, docs_assets_router, openapi_config
 from pydotorg.core.pagination import LIMIT_OFFSET
-from pydotorg.core.paths import ascii_path_integers
 from pydotorg.core.query_strings import check_query
 from pydotorg.core.ratelimit import (
     CounterStore,
@@ -40,21 +30,31 @@ from pydotorg.core.ratelimit import (
     Throttle,
     store_lifespan,
 )
-from pydotorg.core.redis_counters import RedisStore
-from pydotorg.core.requests import ApiRequest
-from pydotorg.core.response_cache import (
-    FrontCache,
-    ResponseCache,
-    ResponseCacheMiddleware,
-    version_poller,
-)
-from pydotorg.core.responses import ApiResponse
-from pydotorg.core.slashes import SlashedPaths, document_slashes
+from pydotorg.db.database import DatabaseMiddleware
 from pydotorg.db.serving import database_lifespan
 from pydotorg.db.versioning import read_versions
 from pydotorg.domains import DOMAINS
 from pydotorg.search.engines import search_engine
 from pydotorg.settings import Settings, get_settings
+from pydotorg.web.caching import CachingMiddleware
+from pydotorg.web.cors import CorsMiddleware
+from pydotorg.web.edge import Edge
+from pydotorg.web.endpoints import configure_endpoints
+from pydotorg.web.errors import EXCEPTION_HANDLERS
+from pydotorg.web.health import HealthController
+from pydotorg.web.logging import configure_logging
+from pydotorg.web.openapi import PageSchemaPlugin, docs_assets_router, openapi_config
+from pydotorg.web.paths import ascii_path_integers
+from pydotorg.web.redis_counters import RedisStore
+from pydotorg.web.requests import ApiRequest
+from pydotorg.web.response_cache import (
+    FrontCache,
+    ResponseCache,
+    ResponseCacheMiddleware,
+    version_poller,
+)
+from pydotorg.web.responses import ApiResponse
+from pydotorg.web.slashes import SlashedPaths, document_slashes
 
 
 def counter_store(settings: Settings) -> CounterStore:

@@ -558,7 +558,7 @@ def _unreachable(error: Exception) -> str | None:
     whose traceback is wanted)."""
     from sqlalchemy import make_url
 
-    from pydotorg.core.database import describe_cause, unavailable
+    from pydotorg.db.database import describe_cause, unavailable
 
     if isinstance(error, (ConnectionError, TimeoutError, socket.gaierror)):  # asyncpg, unwrapped
         cause: BaseException = error

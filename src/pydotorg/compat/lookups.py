@@ -7,7 +7,7 @@ relation. A resource declares which of its fields filter, with which lookups
 rules) turn the parameters into conditions on the same columns the domain's services query,
 and answer a filter python.org refuses with the message python.org gives. Values are read as
 Django reads them: booleans ``true``/``false``/``1``/``0``, dates and datetimes in ISO 8601
-(naive ones in UTC; one UTC cannot hold is a 400, as in ``core.instants``), integers in
+(naive ones in UTC; one UTC cannot hold is a 400, as in ``core.days``), integers in
 decimal digits.
 """
 
@@ -20,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, extract
 
+from pydotorg.core.days import OUTSIDE_UTC, in_utc
 from pydotorg.core.exceptions import DomainError
-from pydotorg.core.instants import OUTSIDE_UTC, in_utc
 from pydotorg.core.text import ascii_digits
 
 SEPARATOR = "__"

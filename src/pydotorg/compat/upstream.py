@@ -22,7 +22,7 @@ import httpx
 import msgspec
 
 from pydotorg.compat.v2.schemas import V2ReleaseFile
-from pydotorg.core.instants import OUTSIDE_UTC, outside_utc
+from pydotorg.core.days import OUTSIDE_UTC, outside_utc
 
 MAX_BYTES = 32 * 2**20
 """Largest answer read (python.org's full ``release_file/`` list is about 3 MB)."""

@@ -16,7 +16,7 @@ The middleware only *records* a refused credential; the app-wide guard :func:`au
 it (or, for a family of endpoints that reads the header its own way, what its
 :data:`CREDENTIALS_KEY` reader answers: python.org's v2 knows ``Token`` only, and takes any
 other scheme for no credential at all), and then checks the endpoint's :class:`Access`
-(``core.endpoints`` derives it from the method and the controller unless the handler declares
+(``web.endpoints`` derives it from the method and the controller unless the handler declares
 one), unless the handler checks it itself once it has found the object
 (``access_after_lookup=True``, :func:`require_declared`). Guards run inside the route, after
 the rate limiter, so a 401 is counted against the caller's address like any anonymous request
@@ -36,9 +36,8 @@ from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Receive, Scope, Send
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from pydotorg.core.database import sessionmaker_from
 from pydotorg.core.exceptions import (
     NOT_AUTHENTICATED,
     PERMISSION_DENIED,
@@ -153,7 +152,8 @@ class AuthenticationMiddleware:
     async def _authenticate(self, scope: Scope, header: str) -> Identity:
         credential = parse_credential(header)
         state = scope["app"].state
-        async with sessionmaker_from(state)() as session:
+        sessionmaker: async_sessionmaker[AsyncSession] = state.sessionmaker
+        async with sessionmaker() as session:
             identity = await self.authenticate(session, state.settings, credential)
             await session.commit()
         return identity

@@ -1,8 +1,18 @@
-"""Days in query strings: the years a filter may name, and a range of whole UTC days.
+"""Days and instants from clients: the years a filter may name, a range of whole UTC days,
+and datetimes UTC can hold.
 
 A day filter (``date_from``, ``date_to``) names a day of the years ``FIRST_YEAR`` to
 ``LAST_YEAR``, else it is a 400 naming the parameter; a range whose end comes before its start
 is a 422 naming ``date_to``. Every list with a date range reads it through here.
+
+The service keeps and compares every instant in UTC. A datetime whose offset carries it past
+the years Python's datetime holds (``0001-01-01T00:00:00+01:00`` is in year 0 in UTC,
+``9999-12-31T23:59:59-05:00`` in year 10000) has no UTC equivalent: converting it raises
+``OverflowError``. Every datetime a request carries passes :func:`outside_utc` or
+:func:`in_utc`, request bodies as they are decoded (``web.requests``) and python.org's filters
+as they are read (``compat.lookups``), so such a value is a 400 naming its field wherever it is
+sent. Naive datetimes are left to the domain that gives them a zone (an event's own zone),
+which checks their years first.
 """
 
 from __future__ import annotations
@@ -10,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+
+import msgspec
 
 from pydotorg.core import clock
 from pydotorg.core.exceptions import FieldError, ParameterError
@@ -71,3 +83,43 @@ class DateRange:
         if self.before is not None:
             conditions.append(column < self.before)
         return conditions
+
+
+OUTSIDE_UTC = "must be an instant from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z"
+
+
+def in_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; ``ValueError`` (saying what is allowed) when UTC cannot hold it."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(OUTSIDE_UTC) from None
+
+
+def outside_utc(value: Any, path: str = "") -> str | None:
+    """Where in a decoded body (``occurrences[0].dt_start``) the first aware datetime UTC
+    cannot hold is, or None. ``""`` is the body itself."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return None
+        try:
+            in_utc(value)
+        except ValueError:
+            return path
+        return None
+    if isinstance(value, msgspec.Struct):
+        for name in value.__struct_fields__:
+            found = outside_utc(getattr(value, name), f"{path}.{name}" if path else name)
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = outside_utc(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found = outside_utc(item, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    return None

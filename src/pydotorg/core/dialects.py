@@ -7,8 +7,8 @@ framework's under ``/api/v2/``, Tastypie's on the v1 downloads and pages) are th
 domain's (``compat/dialects.py``), declared with the :class:`Dialect` this module defines.
 
 A controller names its dialect once, in its ``opt`` (``opt={DIALECT_KEY: DRF}``); the error
-handlers (``core.errors``), the rate limiter's 429 (``core.ratelimit``) and the OpenAPI
-documentation of each operation's errors (``core.endpoints``) read it there, so a dialect is
+handlers (``web.errors``), the rate limiter's 429 (``core.ratelimit``) and the OpenAPI
+documentation of each operation's errors (``web.endpoints``) read it there, so a dialect is
 applied by configuration and no handler writes an error body of its own.
 """
 

@@ -1,4 +1,4 @@
-"""Domain exceptions. Services raise these; `core.errors` turns them into HTTP responses."""
+"""Domain exceptions. Services raise these; `web.errors` turns them into HTTP responses."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ class ServiceUnavailableError(DomainError):
 
 
 class DatabaseUnavailableError(ServiceUnavailableError):
-    """The database cannot be reached, or refuses work for now (``core.database.unavailable``)."""
+    """The database cannot be reached, or refuses work for now (``db.database.unavailable``)."""
 
     def __init__(self) -> None:
         super().__init__("Database unavailable.")

@@ -14,7 +14,7 @@ increment and a histogram observation, labelled by the route's path template (Li
 for), so that the number of series stays bounded whatever paths clients send; every request no
 route answered (a 404, a 405, a redirect to the slashed path) is one route, :data:`UNMATCHED`.
 The other measures are taken where the work is done: response-cache lookups
-(``core.response_cache``) and rate-limit refusals (``core.ratelimit``), which ``create_app``
+(``web.response_cache``) and rate-limit refusals (``core.ratelimit``), which ``create_app``
 hands :func:`cache_lookup` and :func:`rate_limited` when metrics are on; waits for a pooled
 database connection (:class:`TimedPool`), searches, renders and iCalendar exports
 (:func:`timed`), measured whether metrics are on or not (a microsecond or two on operations of

@@ -2,8 +2,8 @@
 
 List endpoints answer with a bare JSON array (the guide's clients iterate ``response.json()``);
 the total goes in ``X-Total-Count`` and the neighbouring pages in an RFC 8288 ``Link`` header.
-A handler returns a :class:`Page`; ``core.responses`` writes it out with those headers, and
-``core.openapi`` documents it as an array.
+A handler returns a :class:`Page`; ``web.responses`` writes it out with those headers, and
+``web.openapi`` documents it as an array.
 
 Every controller gets the ``window`` dependency (``limit``/``offset``) from the app; a
 controller with page-based lists overrides it with :data:`PAGE_BASED`. Links repeat only the

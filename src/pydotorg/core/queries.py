@@ -17,16 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import BigInteger, ColumnElement, Select, bindparam, func, inspect, select
 from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
 
-from pydotorg.core.database import Database
 from pydotorg.core.exceptions import DOES_NOT_EXIST, UNIQUE, FieldError, NotFoundError
 from pydotorg.core.pagination import Window
 from pydotorg.core.text import ascii_digits
@@ -35,6 +34,26 @@ from pydotorg.core.views import ViewStatement, view_of
 M = TypeVar("M", bound=DeclarativeBase)
 AnySelect = Select[*tuple[Any, ...]]
 SelectT = TypeVar("SelectT", bound=AnySelect)
+
+
+class Database(Protocol):
+    """One request's access to the database, each part made on first use: what the kit reads
+    and writes on. The app makes it (``db.database.Database``) and closes it after the
+    response; this kernel only names what it needs of it."""
+
+    @property
+    def session(self) -> AsyncSession:
+        """The ORM session; services commit its transaction, closing rolls back the rest."""
+        ...
+
+    async def connection(self) -> AsyncConnection:
+        """The connection to read views on: the session's, once there is a session."""
+        ...
+
+    async def commit(self) -> None:
+        """Commit the session; a write the database refused becomes the client's error (a
+        422 naming the field, or a 409), never a 500."""
+        ...
 
 
 def noun(model: type[DeclarativeBase]) -> str:

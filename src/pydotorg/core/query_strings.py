@@ -1,6 +1,6 @@
 """Query strings: the parameters each endpoint reads, and the characters none may hold.
 
-At start-up ``core.endpoints`` records in each handler's ``opt`` (under ``QUERY_KEY``) the names
+At start-up ``web.endpoints`` records in each handler's ``opt`` (under ``QUERY_KEY``) the names
 of the query parameters it reads, its own and its dependencies', as the OpenAPI document lists
 them. Nothing else in a query string changes the answer, so nothing else changes what is
 cached or linked (unless a handler reads the whole query string itself, ``reads_query=True``,
@@ -13,7 +13,7 @@ No parameter, declared or not, may hold what a one-line text field may not (C0 c
 U+FFFE, U+FFFF; ``core.schemas``): :func:`check_query`, a guard of the app, answers 400 naming
 the parameter, and the cache never answers such a request. The same guard holds integer
 parameters to decimal digits (a zero fraction, ``1.0``, allowed: JSON Schema's integers include
-it). ``core.declarations`` writes both rules into the OpenAPI document.
+it). ``web.declarations`` writes both rules into the OpenAPI document.
 """
 
 from __future__ import annotations

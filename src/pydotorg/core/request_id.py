@@ -1,6 +1,6 @@
 """A request id for every request, and the response headers inner layers decide on.
 
-The edge (``core.edge``) takes the id from a sane ``X-Request-ID`` or makes one; it is echoed in
+The edge (``web.edge``) takes the id from a sane ``X-Request-ID`` or makes one; it is echoed in
 the response header, put in the access log and in 500 bodies, so a user's report can be matched
 with the server's log line.
 

@@ -1,9 +1,10 @@
 """The one contract every domain service keeps.
 
 A service is made per request from a :class:`Context`: the request's database (its session
-and the connection views are read on, see ``core.database``), the caller (``Identity`` or None),
-the settings, the request's links and the search engine. It owns its
-transaction (it commits; controllers never do) and it returns response schemas, never ORM rows.
+and the connection views are read on, ``core.queries.Database``; the app makes it,
+``db.database``), the caller (``Identity`` or None), the settings, the request's links and the
+search engine. It owns its transaction (it commits; controllers never do) and it returns
+response schemas, never ORM rows.
 Controllers get services by name through :func:`services`:
 ``dependencies = services(os=OSService)``.
 """
@@ -22,10 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.core import clock
 from pydotorg.core.auth import Identity, current_identity
-from pydotorg.core.database import Database, commit_or_conflict, database_of
 from pydotorg.core.exceptions import NotAuthenticatedError
 from pydotorg.core.links import Links
-from pydotorg.core.queries import AnySelect, M, Repository
+from pydotorg.core.queries import AnySelect, Database, M, Repository
 from pydotorg.core.ratelimit import Throttle
 from pydotorg.core.search import SearchEngine
 from pydotorg.settings import Settings
@@ -96,7 +96,7 @@ class Service:
         return Repository(self.database, model, query)
 
     async def commit(self) -> None:
-        await commit_or_conflict(self.session)
+        await self.database.commit()
 
 
 def by_role(
@@ -125,7 +125,7 @@ def by_role(
 def context_of(request: Request[Any, Any, Any]) -> Context:
     state = request.app.state
     return Context(
-        database=database_of(request.scope),
+        database=state.database_of(request.scope),
         caller=current_identity(request),
         settings=state.settings,
         links=Links.of(request),

@@ -7,8 +7,8 @@ and on running the statement through the session than SQLite spends on the query
 columns, and for each many-to-one relationship the ORM would join eagerly (``lazy="joined"``)
 the related row's view, or None. So a service's ``read`` makes the same schema from a view as
 from an entity. The statement is the service's own query with the same joins the ORM would add,
-selecting columns only; it runs on the request's connection (``core.database``), in the ORM
-session's transaction if the request has one.
+selecting columns only; it runs on the request's connection (``core.queries.Database``), in
+the ORM session's transaction if the request has one.
 
 A collection the root model loads with ``lazy="selectin"`` (an event's occurrences, a job's
 types) is read as the ORM reads it, by one more statement per collection for all the rows at once

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import NullPool, Pool
 
-from pydotorg.core.database import SCHEMA_KEY
 from pydotorg.db.base import Base
+from pydotorg.db.database import SCHEMA_KEY
 from pydotorg.db.sqlite import connector, follow_the_path
 from pydotorg.db.versioning import install_version_tracking
 
@@ -101,7 +101,7 @@ def create_sessionmaker(
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep the data versions (``db/versioning.py``) and know the metadata of
     every model imported (``Base.metadata``), whose unique constraints a refused write names
-    (``core.database.conflict_of``)."""
+    (``db.database.conflict_of``)."""
     install_version_tracking()
     info = {SCHEMA_KEY: Base.metadata, **(info or {})}
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info=info)

@@ -2,8 +2,9 @@
 
 The serving engine never creates a SQLite file that vanished (migrating made it), and a
 connection it cannot open, for whatever reason, is :class:`DatabaseUnavailableError`: a 503
-with ``Retry-After`` (``core.database``). ``/ready`` asks the database on an engine of its own
-(:class:`~pydotorg.core.database.ReadinessProbe`).
+with ``Retry-After`` (``db.database``). ``/ready`` asks the database on an engine of its own
+(:class:`~pydotorg.db.database.ReadinessProbe`). Requests get their database from the app's
+state (``database_of``), which the kit in ``core`` reads without importing ``db``.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from litestar import Litestar
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pydotorg.core.database import ReadinessProbe
 from pydotorg.core.exceptions import DatabaseUnavailableError
 from pydotorg.core.metrics import TimedPool
+from pydotorg.db.database import ReadinessProbe, database_of
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.settings import Settings
 
@@ -37,6 +38,7 @@ def database_lifespan(settings: Settings) -> Any:
         app.state.sessionmaker = create_sessionmaker(
             engine, info={"response_cache": app.state.get("response_cache")}
         )
+        app.state.database_of = database_of
         probe = app.state.readiness = ReadinessProbe(
             serving_engine(settings.database_url, pool=False)
         )

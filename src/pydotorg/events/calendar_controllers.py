@@ -10,7 +10,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import Parameter, PathParameter
 
 from pydotorg.core.resources import ResourceController, feed_endpoints
-from pydotorg.core.responses import document
 from pydotorg.core.services import services
 from pydotorg.events.calendar_services import (
     CalendarService,
@@ -20,6 +19,16 @@ from pydotorg.events.calendar_services import (
 from pydotorg.events.feeds import FEED_SIZE
 from pydotorg.events.ical import MEDIA_TYPE
 from pydotorg.events.services import EventService
+
+
+def document(body: bytes, *, media_type: str, filename: str) -> Response[bytes]:
+    """A file to show or save (an iCalendar file, ...), with the name to save it under."""
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
 
 CalendarKey = Annotated[
     str, PathParameter(max_length=200, description="Calendar id or slug (`python-events`).")

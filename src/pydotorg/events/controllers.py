@@ -13,11 +13,11 @@ from pydotorg.core.auth import Access
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import Id, ResourceController
-from pydotorg.core.responses import document
 from pydotorg.events.calendar_controllers import (
     CalendarController,
     EventCategoryController,
     EventLocationController,
+    document,
 )
 from pydotorg.events.filters import FILTERS, EventFilters, Key
 from pydotorg.events.ical import MEDIA_TYPE

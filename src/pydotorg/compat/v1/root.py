@@ -19,8 +19,7 @@ from pydotorg.compat.v1.pages import V1PageController
 from pydotorg.compat.v1.schemas import IndexEntry
 from pydotorg.compat.v1.tastypie import ROOT, TAG
 from pydotorg.core.dialects import DIALECT_KEY
-from pydotorg.core.endpoints import ApiController
-from pydotorg.core.slashes import SLASHED_KEY
+from pydotorg.core.endpoints import SLASHED_KEY, ApiController
 
 FullSchema = Annotated[
     str | None,

@@ -32,10 +32,10 @@ from pydotorg.compat.v1.discovery import Described, resource_schema
 from pydotorg.compat.v1.schemas import Meta, ResourceSchema
 from pydotorg.core.auth import AFTER_LOOKUP_KEY, require_declared
 from pydotorg.core.dialects import DIALECT_KEY
+from pydotorg.core.endpoints import SLASHED_KEY
 from pydotorg.core.exceptions import NotAuthenticatedError, NotFoundError
 from pydotorg.core.pagination import MAX_LIMIT, MAX_OFFSET, Window
 from pydotorg.core.resources import Id, body, dependency
-from pydotorg.core.slashes import SLASHED_KEY
 from pydotorg.core.text import ascii_digits
 
 TAG = "python.org v1"

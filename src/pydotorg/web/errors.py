@@ -24,16 +24,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
 
-from pydotorg.core.database import (
-    OUTAGES,
-    conflict_of,
-    conflict_of_writes,
-    database_of,
-    loggable,
-    schema_of,
-    unavailable,
-    write_conflict,
-)
 from pydotorg.core.dialects import dialect_of
 from pydotorg.core.exceptions import (
     ConflictError,
@@ -44,7 +34,17 @@ from pydotorg.core.exceptions import (
     ServiceUnavailableError,
 )
 from pydotorg.core.request_id import get_request_id
-from pydotorg.core.requests import ClientDisconnectedError
+from pydotorg.db.database import (
+    OUTAGES,
+    conflict_of,
+    conflict_of_writes,
+    database_of,
+    loggable,
+    schema_of,
+    unavailable,
+    write_conflict,
+)
+from pydotorg.web.requests import ClientDisconnectedError
 
 logger = logging.getLogger("pydotorg.errors")
 

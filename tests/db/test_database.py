@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import make_url
 
 from pydotorg.accounts.models import ApiKey, User
-from pydotorg.core.database import commit_or_conflict
 from pydotorg.core.exceptions import ConflictError, DomainError, DuplicateError, FieldError
 from pydotorg.db.base import Base
+from pydotorg.db.database import commit_or_conflict
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.downloads.models import OS
 from pydotorg.search.models import SearchDocument

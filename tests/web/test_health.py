@@ -13,7 +13,7 @@ import httpx
 import redis
 from sqlalchemy import event, make_url
 
-from pydotorg.core.database import ReadinessProbe
+from pydotorg.db.database import ReadinessProbe
 from pydotorg.db.serving import serving_engine
 from tests.support import (
     free_port,

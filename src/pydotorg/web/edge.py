@@ -42,11 +42,11 @@ from litestar.types import (
 )
 
 from pydotorg.core.dialects import ErrorBody
-from pydotorg.core.logging import log_access
 from pydotorg.core.ratelimit import Limit, RateLimiter, Tier, too_many_response
 from pydotorg.core.request_id import HEADERS_KEY, STATE_KEY
-from pydotorg.core.response_cache import COUNTED_KEY
-from pydotorg.core.slashes import SlashedPaths
+from pydotorg.web.logging import log_access
+from pydotorg.web.response_cache import COUNTED_KEY
+from pydotorg.web.slashes import SlashedPaths
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -4,7 +4,7 @@ Litestar answers a path with or without its trailing slash alike. Django, with i
 ``APPEND_SLASH``, answers the path without it with a ``301`` to the path with it, the query
 string kept, whatever the method, before any view (or its credentials check) runs. A handler
 that serves one of python.org's paths declares ``slashed=True``; at start-up
-:class:`SlashedPaths` reads those routes' paths, the edge (``core.edge``) answers each of them
+:class:`SlashedPaths` reads those routes' paths, the edge (``web.edge``) answers each of them
 given without its slash with that ``301``, and :func:`document_slashes` lists them in the
 OpenAPI document with the slash they are served at.
 """
@@ -16,7 +16,8 @@ import re
 from litestar import Litestar
 from litestar.openapi.spec import OpenAPI
 
-SLASHED_KEY = "slashed"
+from pydotorg.core.endpoints import SLASHED_KEY
+
 _PARAMETER = re.compile(r"{[^}]+}")
 
 

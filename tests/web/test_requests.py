@@ -15,7 +15,7 @@ import msgspec
 import pytest
 from litestar.exceptions import ValidationException
 
-from pydotorg.core.requests import decode_body
+from pydotorg.web.requests import decode_body
 from tests.support import LiveServer, log_records, wait_until
 
 SEARCH = "/api/v1/jobs/search"

@@ -1,4 +1,4 @@
-"""Paths served with a trailing slash (``core.slashes``): the edge answers each without it
+"""Paths served with a trailing slash (``web.slashes``): the edge answers each without it
 with a 301 to it, and the OpenAPI document lists it with its slash."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import pytest
 from litestar import Controller, Litestar, get
 from litestar.params import PathParameter
 
-from pydotorg.core.slashes import SLASHED_KEY, SlashedPaths, document_slashes
+from pydotorg.core.endpoints import SLASHED_KEY
+from pydotorg.web.slashes import SlashedPaths, document_slashes
 
 
 class Slashed(Controller):

@@ -8,10 +8,10 @@ import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
 
-from pydotorg.core.database import ReadinessProbe
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.exceptions import ServiceUnavailableError
 from pydotorg.core.ratelimit import CounterStore
+from pydotorg.db.database import ReadinessProbe
 
 NO_STORE = {"Cache-Control": "no-store"}
 

@@ -6,12 +6,12 @@ string: :class:`ApiRequest` decodes it straight into the handler's declared type
 strict rules, so a wrong JSON type is a 400 naming its field (``{"limit": "5"}``,
 ``{"limit": 1.5}``, ``{"remote": 0}``), as are duplicate keys, an unknown field (named), JSON
 nested too deep, malformed JSON (with the byte where it breaks), and a datetime UTC cannot
-hold (``core.instants``). A body that is not UTF-8 (the
+hold (``core.days``). A body that is not UTF-8 (the
 only encoding JSON may travel in) is said to be so, with the byte where it breaks. A body that is
 not JSON (``Content-Type: text/plain``, a form) is a 415. A missing body is said to be missing.
 
 A client that goes away before sending the whole body it announced is no error of the service:
-:class:`ClientDisconnectedError`, which ``core.errors`` logs as one line at info level.
+:class:`ClientDisconnectedError`, which ``web.errors`` logs as one line at info level.
 
 One leniency, the OpenAPI document's: a JSON number with a zero fraction or an exponent that
 makes it whole (``2.0``, ``2e0``) is an integer to JSON Schema, so the document cannot refuse it
@@ -32,7 +32,7 @@ from litestar import Request
 from litestar.exceptions import HTTPException, InternalServerException, ValidationException
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 
-from pydotorg.core.instants import OUTSIDE_UTC, outside_utc
+from pydotorg.core.days import OUTSIDE_UTC, outside_utc
 
 _LOCATION = re.compile(r" - at `\$\.?([^`]*)`$")
 _UNKNOWN = re.compile(r"^Object contains unknown field `([^`]+)`")

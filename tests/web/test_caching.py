@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from pydotorg.core.caching import etag_matches, strong_etag
+from pydotorg.web.caching import etag_matches, strong_etag
 from tests.support import CACHE_MODES, LiveServer, both_ways
 
 

@@ -13,10 +13,11 @@ from litestar import Litestar, get, post
 from litestar.testing import TestClient
 
 from pydotorg.core.auth import ACCESS_KEY, Access, authorize
-from pydotorg.core.endpoints import ApiController, api_handlers, configure_endpoints
-from pydotorg.core.errors import EXCEPTION_HANDLERS
+from pydotorg.core.endpoints import ApiController
 from pydotorg.core.ratelimit import TIER_KEY, Limits, Tier
-from pydotorg.core.response_cache import CACHE_KEY
+from pydotorg.web.endpoints import api_handlers, configure_endpoints
+from pydotorg.web.errors import EXCEPTION_HANDLERS
+from pydotorg.web.response_cache import CACHE_KEY
 from tests.support import LiveServer
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")

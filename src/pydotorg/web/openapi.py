@@ -35,8 +35,8 @@ from litestar.static_files import create_static_files_router
 from litestar.typing import FieldDefinition
 
 from pydotorg import __version__
-from pydotorg.core.errors import error_response
 from pydotorg.core.pagination import Page
+from pydotorg.web.errors import error_response
 
 STATIC_DIR = Path(__file__).parent / "static"
 ASSETS = "/api/static/docs"

@@ -9,7 +9,7 @@ cookies, so ``Access-Control-Allow-Credentials`` is never sent. A request from a
 is answered as if CORS did not exist (the browser then keeps the answer from the page).
 
 Written here rather than taken from Litestar's ``CORSConfig``: its middleware replaces the
-``Vary`` header (a cache would then serve one caller's answer to another, ``core.caching``
+``Vary`` header (a cache would then serve one caller's answer to another, ``web.caching``
 varies on ``Authorization``), treats every ``OPTIONS`` with an ``Origin`` as a preflight, and
 refuses a preflight with a ``text/plain`` 400 instead of the error body.
 """

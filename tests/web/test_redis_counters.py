@@ -16,8 +16,8 @@ from redis._parsers import _AsyncHiredisParser
 from redis.asyncio.connection import SSLConnection, UnixDomainSocketConnection
 from redis.utils import HIREDIS_AVAILABLE
 
-from pydotorg.core import redis_counters
-from pydotorg.core.redis_counters import RedisStore
+from pydotorg.web import redis_counters
+from pydotorg.web.redis_counters import RedisStore
 from tests.factories import token
 from tests.support import free_port, redis_server, require_redis
 

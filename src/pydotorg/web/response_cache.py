@@ -56,10 +56,10 @@ from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import TableClause
 
 from pydotorg.core.auth import credentials_refused
-from pydotorg.core.caching import etag_matches
 from pydotorg.core.dialects import Dialect, dialect_of
 from pydotorg.core.query_strings import QUERY_KEY, cache_key, canonical
 from pydotorg.core.ratelimit import LIMIT_KEY, Limit, RateLimiter, too_many_response
+from pydotorg.web.caching import etag_matches
 
 logger = logging.getLogger("pydotorg.cache")
 CACHE_KEY = "cacheable"

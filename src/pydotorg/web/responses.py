@@ -31,12 +31,3 @@ class ApiResponse(Response[Any]):
             if isinstance(uri, str):
                 self.headers["Location"] = uri
         return super().to_asgi_response(app, request, **kwargs)
-
-
-def document(body: bytes, *, media_type: str, filename: str) -> Response[bytes]:
-    """A file to show or save (an iCalendar file, ...), with the name to save it under."""
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )

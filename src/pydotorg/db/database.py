@@ -1,4 +1,4 @@
-"""The database as the web app's kit sees it: one :class:`Database` per request, and what a
+"""The database as the web app serves with it: one :class:`Database` per request, and what a
 failed write means to the client (and to the log).
 
 A request's :class:`Database` opens nothing until a service needs it, then one pooled
@@ -6,7 +6,9 @@ connection: views (``core.views``) are read on it directly, and the ORM session,
 use, is bound to it and owns its transaction (it commits; closing rolls back the rest). A
 request that only reads views never makes a session, whose bookkeeping costs more than the
 query (``bench/README.md``). :class:`DatabaseMiddleware` closes it after the response, whatever
-happened.
+happened. The kit in ``core`` knows it only as what it reads and writes on
+(``core.queries.Database``) and gets it from the app's state (``database_of``, which the
+serving lifespan puts there, ``db/serving.py``): the kernel imports nothing of ``db``.
 
 A value that must be unique is checked before writing (``Repository.check_unique``), but a
 concurrent request can take it between the check and the commit; the database's unique
@@ -19,8 +21,8 @@ engine is live.
 When the database cannot answer (the server is down or restarting, the SQLite file cannot be
 opened, every connection is busy), the request is not the client's fault nor a bug: it answers
 503 with ``Retry-After`` (:func:`unavailable` tells which errors mean that; any other database
-error stays a 500). The serving engine (one per process, ``db/serving.py``: the ``db``
-package sits above this kernel) never creates a SQLite file that vanished, and a connection
+error stays a 500). The serving engine (one per process, ``db/serving.py``) never creates a
+SQLite file that vanished, and a connection
 lost is replaced on the next request, so the service recovers without a restart. ``/ready``
 asks the database on a connection of its own (:class:`ReadinessProbe`).
 """
@@ -220,6 +222,11 @@ class Database:
         if self._connection is None:
             self._connection = await self._engine.connect()
         return self._connection
+
+    async def commit(self) -> None:
+        """Commit the session; a constraint that a concurrent write broke becomes a 422 or a
+        409 (:func:`commit_or_conflict`)."""
+        await commit_or_conflict(self.session)
 
     async def close(self) -> None:
         """Roll back what was not committed and give the connection back to the pool; run to
