@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -92,4 +92,13 @@ class TimestampMixin:
     )
 
 
-__all__ = ["Base", "Id", "TimestampMixin", "UTCDateTime", "utcnow"]
+class NamedMixin:
+    """An id, a name and a unique slug, the table's first columns: a row of a list that staff
+    keep (an OS, a calendar, a job type) and clients find by id or slug."""
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, sort_order=-1)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, sort_order=-1)
+    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True, sort_order=-1)
+
+
+__all__ = ["Base", "Id", "NamedMixin", "TimestampMixin", "UTCDateTime", "utcnow"]

@@ -18,18 +18,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime
 
 
-class OS(TimestampMixin, Base):
+class OS(NamedMixin, TimestampMixin, Base):
     """An operating system downloads are published for (Windows, macOS, source, ...)."""
 
     __tablename__ = "download_os"
     noun = "OS"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
 
 class ReleaseCycle(Base):
@@ -84,7 +80,7 @@ class Release(TimestampMixin, Base):
     )
 
 
-class ReleaseFile(TimestampMixin, Base):
+class ReleaseFile(NamedMixin, TimestampMixin, Base):
     """One downloadable artifact of a release, with its checksums and signatures."""
 
     __tablename__ = "download_release_file"
@@ -103,9 +99,6 @@ class ReleaseFile(TimestampMixin, Base):
         Index("ix_download_release_file_in_release", "release_id", "os_id", "name", "id"),
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     os_id: Mapped[int] = mapped_column(
         ForeignKey("download_os.id", ondelete="RESTRICT"), nullable=False, index=True
     )

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime
 
 STATUS_APPROVED = "approved"
 STATUS_PENDING = "pending"
@@ -47,15 +47,12 @@ event_event_category = Table(
 )
 
 
-class Calendar(TimestampMixin, Base):
+class Calendar(NamedMixin, TimestampMixin, Base):
     """A calendar of events (python.org has "Python Events" and "Python User Groups")."""
 
     __tablename__ = "event_calendar"
     noun = "calendar"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
 
@@ -74,15 +71,12 @@ class EventCategory(TimestampMixin, Base):
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
 
-class EventLocation(TimestampMixin, Base):
+class EventLocation(NamedMixin, TimestampMixin, Base):
     """A venue: a place events happen at, optionally with coordinates for maps."""
 
     __tablename__ = "event_location"
     noun = "event location"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     address: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     country: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     url: Mapped[str] = mapped_column(String(500), nullable=False, default="")

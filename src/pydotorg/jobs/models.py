@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Column, Enum, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime
 
 
 class JobStatus(enum.StrEnum):
@@ -29,22 +29,14 @@ job_job_types = Table(
 )
 
 
-class JobType(Base):
+class JobType(NamedMixin, Base):
     __tablename__ = "job_types"
     noun = "job type"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
-
-class JobCategory(Base):
+class JobCategory(NamedMixin, Base):
     __tablename__ = "job_categories"
     noun = "job category"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
 
 class Job(TimestampMixin, Base):
