@@ -95,6 +95,17 @@ STATUS_TEXT = {
     429: "Rate limit exceeded; `Retry-After` says when to try again.",
     503: "The database is unavailable for now; `Retry-After` says when to try again.",
 }
+SUBMISSION: dict[str, Any] = {
+    "access": Access.SIGNED_IN,
+    "tier": Tier.CRITICAL,
+    "group": "submissions",
+}
+"""What a handler that puts something before staff for review declares (``@post(...,
+**SUBMISSION)``): signed-in callers, the critical tier, and one counter for every kind of
+submission, so that a caller's story, event, post and application share one limit."""
+SEARCH: dict[str, Any] = {"access": Access.PUBLIC, "tier": Tier.CRITICAL, "group": "search"}
+"""What a full-text search handler declares: open to anyone, the critical tier, and one counter
+for every search endpoint."""
 PAGE_HEADERS = {
     "X-Total-Count": OpenAPIHeader(
         schema=Schema(type=OpenAPIType.INTEGER),
