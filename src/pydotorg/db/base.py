@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String
+from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, String, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -101,4 +101,11 @@ class NamedMixin:
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True, sort_order=-1)
 
 
-__all__ = ["Base", "Id", "NamedMixin", "TimestampMixin", "UTCDateTime", "utcnow"]
+def unique_where(name: str, *columns: str, where: str) -> Index:
+    """A unique index of ``columns`` over the rows that match ``where`` (SQL), the condition
+    written once for both SQLite and PostgreSQL."""
+    condition = text(where)
+    return Index(name, *columns, unique=True, sqlite_where=condition, postgresql_where=condition)
+
+
+__all__ = ["Base", "Id", "NamedMixin", "TimestampMixin", "UTCDateTime", "unique_where", "utcnow"]

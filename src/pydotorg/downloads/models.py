@@ -14,11 +14,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, unique_where
 
 
 class OS(NamedMixin, TimestampMixin, Base):
@@ -87,13 +86,8 @@ class ReleaseFile(NamedMixin, TimestampMixin, Base):
     noun = "release file"
     __table_args__ = (
         UniqueConstraint("url", name="uq_download_release_file_url"),
-        Index(
-            "uq_download_release_file_one_button",
-            "release_id",
-            "os_id",
-            unique=True,
-            sqlite_where=text("download_button"),
-            postgresql_where=text("download_button"),
+        unique_where(
+            "uq_download_release_file_one_button", "release_id", "os_id", where="download_button"
         ),
         # A release's files in list order (os, name, id): a page of the file list reads them.
         Index("ix_download_release_file_in_release", "release_id", "os_id", "name", "id"),

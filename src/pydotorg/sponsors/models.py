@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, unique_where
 
 PUBLISHERS = ("psf", "pycon", "pypi", "core")
 FLIGHTS = ("sidebar", "sponsors", "jobs", "blogpost", "footer", "docs", "download", "devguide")
@@ -169,21 +169,17 @@ class SponsorAsset(TimestampMixin, Base):
 
     __tablename__ = "sponsor_assets"
     __table_args__ = (
-        Index(
+        unique_where(
             "uq_sponsor_assets_sponsor_name",
             "sponsor_id",
             "internal_name",
-            unique=True,
-            sqlite_where=text("sponsorship_id IS NULL"),
-            postgresql_where=text("sponsorship_id IS NULL"),
+            where="sponsorship_id IS NULL",
         ),
-        Index(
+        unique_where(
             "uq_sponsor_assets_sponsorship_name",
             "sponsorship_id",
             "internal_name",
-            unique=True,
-            sqlite_where=text("sponsorship_id IS NOT NULL"),
-            postgresql_where=text("sponsorship_id IS NOT NULL"),
+            where="sponsorship_id IS NOT NULL",
         ),
     )
     noun = "asset"
