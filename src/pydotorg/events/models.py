@@ -11,6 +11,7 @@ and next occurrences are index lookups.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -84,6 +85,18 @@ class EventLocation(NamedMixin, TimestampMixin, Base):
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
+def when_it_happens(order_by: str) -> Any:
+    """An event's occurrences or rules: the event's own rows, written and deleted with it (the
+    database deletes them too), and read with it in ``order_by`` order."""
+    return relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+        order_by=order_by,
+    )
+
+
 class Event(TimestampMixin, Base):
     """An event of a calendar; when it happens is its occurrences and recurring rules."""
 
@@ -119,20 +132,8 @@ class Event(TimestampMixin, Base):
     categories: Mapped[list[EventCategory]] = relationship(
         secondary=event_event_category, lazy="selectin", order_by=EventCategory.id
     )
-    occurrences: Mapped[list[EventOccurrence]] = relationship(
-        back_populates="event",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        lazy="selectin",
-        order_by="EventOccurrence.dt_start",
-    )
-    rules: Mapped[list[RecurringRule]] = relationship(
-        back_populates="event",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        lazy="selectin",
-        order_by="RecurringRule.id",
-    )
+    occurrences: Mapped[list[EventOccurrence]] = when_it_happens("EventOccurrence.dt_start")
+    rules: Mapped[list[RecurringRule]] = when_it_happens("RecurringRule.id")
 
 
 class EventOccurrence(Base):
