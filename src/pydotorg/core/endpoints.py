@@ -16,11 +16,12 @@ The keys below name what a handler may declare besides its access (``core.auth``
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from litestar import Controller, Router
 
 from pydotorg.core.auth import Access
+from pydotorg.core.ratelimit import Tier
 
 DEFAULTS_KEY = "api_defaults"
 # ``errors=(404,)``: statuses the handler may answer besides those derived from what it does.
@@ -34,6 +35,18 @@ REFUSES_KEY = "refuses"
 # ``slashed=True``: the handler serves one of python.org's paths, which end in a slash
 # (``web.slashes``).
 SLASHED_KEY = "slashed"
+
+SUBMISSION: dict[str, Any] = {
+    "access": Access.SIGNED_IN,
+    "tier": Tier.CRITICAL,
+    "group": "submissions",
+}
+"""What a handler that puts something before staff for review declares (``@post(...,
+**SUBMISSION)``): signed-in callers, the critical tier, and one counter for every kind of
+submission, so that a caller's story, event, post and application share one limit."""
+SEARCH: dict[str, Any] = {"access": Access.PUBLIC, "tier": Tier.CRITICAL, "group": "search"}
+"""What a full-text search handler declares: open to anyone, the critical tier, and one counter
+for every search endpoint."""
 
 
 class ApiController(Controller):

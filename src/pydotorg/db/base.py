@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData
+from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, String, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -92,4 +92,20 @@ class TimestampMixin:
     )
 
 
-__all__ = ["Base", "Id", "TimestampMixin", "UTCDateTime", "utcnow"]
+class NamedMixin:
+    """An id, a name and a unique slug, the table's first columns: a row of a list that staff
+    keep (an OS, a calendar, a job type) and clients find by id or slug."""
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, sort_order=-1)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, sort_order=-1)
+    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True, sort_order=-1)
+
+
+def unique_where(name: str, *columns: str, where: str) -> Index:
+    """A unique index of ``columns`` over the rows that match ``where`` (SQL), the condition
+    written once for both SQLite and PostgreSQL."""
+    condition = text(where)
+    return Index(name, *columns, unique=True, sqlite_where=condition, postgresql_where=condition)
+
+
+__all__ = ["Base", "Id", "NamedMixin", "TimestampMixin", "UTCDateTime", "unique_where", "utcnow"]

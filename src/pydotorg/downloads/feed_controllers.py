@@ -23,13 +23,18 @@ Which = Annotated[
         description="`python3`, `python3.N` (a series, e.g. `python3.13`) or `prerelease`.",
     ),
 ]
-REDIRECTS = {302: ResponseSpec(data_container=None, description="To the release's page.")}
-REDIRECT_DESCRIPTION = (
-    "python.org's redirect to a release's page on python.org: `python3` the latest Python 3 "
-    "release, `python3.N` the series' newest published release by release date (a "
-    "pre-release while the series has no final one), `prerelease` the newest Python 3 "
-    "pre-release. 404 for a series without a published release or any other name."
-)
+REDIRECT: dict[str, Any] = {
+    "description": "python.org's redirect to a release's page on python.org: `python3` the "
+    "latest Python 3 release, `python3.N` the series' newest published release by release date "
+    "(a pre-release while the series has no final one), `prerelease` the newest Python 3 "
+    "pre-release. 404 for a series without a published release or any other name.",
+    "responses": {
+        302: ResponseSpec(data_container=None, description="To the release's page."),
+    },
+    "errors": (404,),
+    "status_code": 302,
+}
+"""What both redirects to a release's page declare besides their path, id and summary."""
 
 
 def feed_media_type(request: Request[Any, Any, Any], media_type: str) -> str:
@@ -75,10 +80,7 @@ def downloads_pages(path: str, stem: str = "") -> type[ApiController]:
             "/latest",
             operation_id=named("redirectToLatestRelease"),
             summary="Redirect to the latest Python 3 release's page",
-            description=REDIRECT_DESCRIPTION,
-            responses=REDIRECTS,
-            errors=(404,),
-            status_code=302,
+            **REDIRECT,
         )
         async def latest(self, feeds: NamedDependency[ReleaseFeedService]) -> Redirect:
             return Redirect(await feeds.latest_page("python3"), status_code=302)
@@ -87,10 +89,7 @@ def downloads_pages(path: str, stem: str = "") -> type[ApiController]:
             "/latest/{which:str}",
             operation_id=named("redirectToLatestOf"),
             summary="Redirect to the newest release's page of a series, or of pre-releases",
-            description=REDIRECT_DESCRIPTION,
-            responses=REDIRECTS,
-            errors=(404,),
-            status_code=302,
+            **REDIRECT,
         )
         async def latest_of(
             self, which: Which, feeds: NamedDependency[ReleaseFeedService]

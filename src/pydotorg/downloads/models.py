@@ -14,22 +14,17 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, unique_where
 
 
-class OS(TimestampMixin, Base):
+class OS(NamedMixin, TimestampMixin, Base):
     """An operating system downloads are published for (Windows, macOS, source, ...)."""
 
     __tablename__ = "download_os"
     noun = "OS"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
 
 class ReleaseCycle(Base):
@@ -84,28 +79,20 @@ class Release(TimestampMixin, Base):
     )
 
 
-class ReleaseFile(TimestampMixin, Base):
+class ReleaseFile(NamedMixin, TimestampMixin, Base):
     """One downloadable artifact of a release, with its checksums and signatures."""
 
     __tablename__ = "download_release_file"
     noun = "release file"
     __table_args__ = (
         UniqueConstraint("url", name="uq_download_release_file_url"),
-        Index(
-            "uq_download_release_file_one_button",
-            "release_id",
-            "os_id",
-            unique=True,
-            sqlite_where=text("download_button"),
-            postgresql_where=text("download_button"),
+        unique_where(
+            "uq_download_release_file_one_button", "release_id", "os_id", where="download_button"
         ),
         # A release's files in list order (os, name, id): a page of the file list reads them.
         Index("ix_download_release_file_in_release", "release_id", "os_id", "name", "id"),
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     os_id: Mapped[int] = mapped_column(
         ForeignKey("download_os.id", ondelete="RESTRICT"), nullable=False, index=True
     )

@@ -9,9 +9,8 @@ from litestar import Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, Parameter
 
-from pydotorg.core.auth import Access
+from pydotorg.core.endpoints import SUBMISSION
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import Id, ResourceController
 from pydotorg.events.calendar_controllers import (
     CalendarController,
@@ -131,9 +130,7 @@ class EventController(ResourceController):
         summary="Submit an event for review (signed in)",
         description="As python.org's 'submit an event': the event is `pending`, visible to you "
         "and staff only until staff approve it.",
-        access=Access.SIGNED_IN,
-        tier=Tier.CRITICAL,
-        group="submissions",
+        **SUBMISSION,
     )
     async def submit_event(
         self, data: JSONBody[EventSubmit], service: NamedDependency[EventService]

@@ -11,6 +11,7 @@ and next occurrences are index lookups.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -25,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime
 
 STATUS_APPROVED = "approved"
 STATUS_PENDING = "pending"
@@ -47,15 +48,12 @@ event_event_category = Table(
 )
 
 
-class Calendar(TimestampMixin, Base):
+class Calendar(NamedMixin, TimestampMixin, Base):
     """A calendar of events (python.org has "Python Events" and "Python User Groups")."""
 
     __tablename__ = "event_calendar"
     noun = "calendar"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
 
@@ -74,20 +72,29 @@ class EventCategory(TimestampMixin, Base):
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
 
-class EventLocation(TimestampMixin, Base):
+class EventLocation(NamedMixin, TimestampMixin, Base):
     """A venue: a place events happen at, optionally with coordinates for maps."""
 
     __tablename__ = "event_location"
     noun = "event location"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     address: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     country: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+def when_it_happens(order_by: str) -> Any:
+    """An event's occurrences or rules: the event's own rows, written and deleted with it (the
+    database deletes them too), and read with it in ``order_by`` order."""
+    return relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+        order_by=order_by,
+    )
 
 
 class Event(TimestampMixin, Base):
@@ -125,20 +132,8 @@ class Event(TimestampMixin, Base):
     categories: Mapped[list[EventCategory]] = relationship(
         secondary=event_event_category, lazy="selectin", order_by=EventCategory.id
     )
-    occurrences: Mapped[list[EventOccurrence]] = relationship(
-        back_populates="event",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        lazy="selectin",
-        order_by="EventOccurrence.dt_start",
-    )
-    rules: Mapped[list[RecurringRule]] = relationship(
-        back_populates="event",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        lazy="selectin",
-        order_by="RecurringRule.id",
-    )
+    occurrences: Mapped[list[EventOccurrence]] = when_it_happens("EventOccurrence.dt_start")
+    rules: Mapped[list[RecurringRule]] = when_it_happens("RecurringRule.id")
 
 
 class EventOccurrence(Base):

@@ -20,7 +20,7 @@ from pydotorg.events.models import Event, EventOccurrence, RuleOccurrence
 from pydotorg.events.recurrence import Occurrence
 from pydotorg.events.schedule import longest_occurrence
 from pydotorg.events.schemas import ExpandedOccurrenceRead
-from pydotorg.events.services import EventService, occurrence_read
+from pydotorg.events.services import EventService, shown
 
 EventKey = tuple[int, str, str, int, str]  # id, slug, title, calendar id, time zone
 
@@ -32,18 +32,13 @@ class OccurrenceService(Service):
         self, occurrence: Occurrence, event: EventKey, recurring: bool
     ) -> ExpandedOccurrenceRead:
         event_id, slug, title, calendar_id, time_zone = event
-        shown = occurrence_read(occurrence, ZoneInfo(time_zone))
         return ExpandedOccurrenceRead(
             event=event_id,
             event_slug=slug,
             title=title,
             calendar=calendar_id,
             time_zone=time_zone,
-            dt_start=shown.dt_start,
-            dt_end=shown.dt_end,
-            all_day=occurrence.all_day,
-            start_date=shown.start_date,
-            end_date=shown.end_date,
+            **shown(occurrence, ZoneInfo(time_zone)),
             recurring=recurring,
             event_uri=self.links.url("getEvent", event_id),
         )

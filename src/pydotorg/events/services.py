@@ -71,30 +71,31 @@ def slugify(text: str) -> str:
     return slugify_text(text, fallback="event")
 
 
+def shown(item: Occurrence, tz: ZoneInfo) -> dict[str, Any]:
+    """When an occurrence happens, as every answer shows it: its start and end in ``tz``, and
+    for an all-day one its first and last day (``dt_start``, ``dt_end``, ``all_day``,
+    ``start_date``, ``end_date``)."""
+    start, end = item.start.astimezone(tz), item.end.astimezone(tz)
+    return {
+        "dt_start": start,
+        "dt_end": end,
+        "all_day": item.all_day,
+        "start_date": start.date() if item.all_day else None,
+        "end_date": (end - timedelta(days=1)).date() if item.all_day else None,
+    }
+
+
 def occurrence_read(
     item: Occurrence, tz: ZoneInfo, occurrence_id: int | None = None
 ) -> OccurrenceRead:
-    start, end = item.start.astimezone(tz), item.end.astimezone(tz)
-    return OccurrenceRead(
-        dt_start=start,
-        dt_end=end,
-        all_day=item.all_day,
-        start_date=start.date() if item.all_day else None,
-        end_date=(end - timedelta(days=1)).date() if item.all_day else None,
-        id=occurrence_id,
-    )
+    return OccurrenceRead(**shown(item, tz), id=occurrence_id)
 
 
 def rule_read(row: RecurringRule, tz: ZoneInfo) -> RuleRead:
     rule = rule_of(row)
-    first = occurrence_read(Occurrence(rule.start, rule.end, rule.all_day), tz)
     return RuleRead(
         id=row.id,
-        dt_start=first.dt_start,
-        dt_end=first.dt_end,
-        all_day=rule.all_day,
-        start_date=first.start_date,
-        end_date=first.end_date,
+        **shown(Occurrence(rule.start, rule.end, rule.all_day), tz),
         frequency=rule.frequency,  # type: ignore[arg-type]
         interval=rule.interval,
         count=rule.count,

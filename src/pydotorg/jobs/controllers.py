@@ -9,9 +9,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, Parameter
 
 from pydotorg.core.auth import Access
-from pydotorg.core.endpoints import ApiController
+from pydotorg.core.endpoints import SEARCH, ApiController
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import MAX_ID, Id, ResourceController, feed_endpoints
 from pydotorg.core.services import services
 from pydotorg.jobs.schemas import CommentCreate, CommentRead, JobRead, JobSearch
@@ -90,9 +89,7 @@ class JobController(ResourceController):
         "ranked by relevance; `location` matches city, region or country, and `remote` matches "
         "remote postings. Only approved, unexpired postings.",
         status_code=200,
-        access=Access.PUBLIC,
-        tier=Tier.CRITICAL,
-        group="search",
+        **SEARCH,
     )
     async def search(
         self, data: JSONBody[JobSearch], service: NamedDependency[JobService]

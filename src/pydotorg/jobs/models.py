@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime, utcnow
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, utcnow
 
 
 class JobStatus(enum.StrEnum):
@@ -41,22 +41,14 @@ job_job_types = Table(
 )
 
 
-class JobType(Base):
+class JobType(NamedMixin, Base):
     __tablename__ = "job_types"
     noun = "job type"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
-
-class JobCategory(Base):
+class JobCategory(NamedMixin, Base):
     __tablename__ = "job_categories"
     noun = "job category"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
 
 class Job(TimestampMixin, Base):

@@ -9,9 +9,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, Parameter, PathParameter
 
 from pydotorg.core.auth import Access
-from pydotorg.core.endpoints import ApiController
+from pydotorg.core.endpoints import SUBMISSION, ApiController
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import MAX_ID, ResourceController
 from pydotorg.core.services import services
 from pydotorg.sponsors.asset_services import AssetService
@@ -92,9 +91,7 @@ class SponsorController(ResourceController):
         operation_id="applyForSponsorship",
         summary="Apply for a sponsorship package",
         description="Creates the sponsor and an `applied` sponsorship, which staff review.",
-        access=Access.SIGNED_IN,
-        tier=Tier.CRITICAL,
-        group="submissions",
+        **SUBMISSION,
         status_code=201,
     )
     async def apply(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, unique_where
 
 PUBLISHERS = ("psf", "pycon", "pypi", "core")
 FLIGHTS = ("sidebar", "sponsors", "jobs", "blogpost", "footer", "docs", "download", "devguide")
@@ -24,15 +24,12 @@ class SponsorshipProgram(Base):
     order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
 
-class SponsorshipPackage(Base):
+class SponsorshipPackage(NamedMixin, Base):
     """A sponsorship level (Visionary, Sustainability, ...) and its price for a year."""
 
     __tablename__ = "sponsorship_packages"
     noun = "package"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     sponsorship_amount: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     year: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -63,15 +60,12 @@ class SponsorshipBenefit(Base):
     program: Mapped[SponsorshipProgram] = relationship(lazy="joined", innerjoin=True)
 
 
-class Sponsor(TimestampMixin, Base):
+class Sponsor(NamedMixin, TimestampMixin, Base):
     """A company or organisation that sponsors the PSF; public once a sponsorship is final."""
 
     __tablename__ = "sponsors"
     noun = "sponsor"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     landing_page_url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     web_logo: Mapped[str] = mapped_column(String(500), nullable=False, default="")
@@ -175,21 +169,17 @@ class SponsorAsset(TimestampMixin, Base):
 
     __tablename__ = "sponsor_assets"
     __table_args__ = (
-        Index(
+        unique_where(
             "uq_sponsor_assets_sponsor_name",
             "sponsor_id",
             "internal_name",
-            unique=True,
-            sqlite_where=text("sponsorship_id IS NULL"),
-            postgresql_where=text("sponsorship_id IS NULL"),
+            where="sponsorship_id IS NULL",
         ),
-        Index(
+        unique_where(
             "uq_sponsor_assets_sponsorship_name",
             "sponsorship_id",
             "internal_name",
-            unique=True,
-            sqlite_where=text("sponsorship_id IS NOT NULL"),
-            postgresql_where=text("sponsorship_id IS NOT NULL"),
+            where="sponsorship_id IS NOT NULL",
         ),
     )
     noun = "asset"

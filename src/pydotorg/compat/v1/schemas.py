@@ -70,46 +70,52 @@ class V1Page(msgspec.Struct, kw_only=True):
     title: str
 
 
-class V1OSList(msgspec.Struct):
+class V1List(msgspec.Struct):
+    """Tastypie's list of one resource: ``meta`` (the window) first, then a subclass's
+    ``objects``."""
+
     meta: Meta
+
+
+class V1OSList(V1List):
     objects: list[V1OS]
 
 
-class V1ReleaseList(msgspec.Struct):
-    meta: Meta
+class V1ReleaseList(V1List):
     objects: list[V1Release]
 
 
-class V1ReleaseFileList(msgspec.Struct):
-    meta: Meta
+class V1ReleaseFileList(V1List):
     objects: list[V1ReleaseFile]
 
 
-class V1PageList(msgspec.Struct):
-    meta: Meta
+class V1PageList(V1List):
     objects: list[V1Page]
 
 
-class V1OSSet(msgspec.Struct, kw_only=True, omit_defaults=True):
+class V1Set(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Tastypie's ``set/1;3/`` of one resource: the identifiers that named none (left out
+    when every one did), then a subclass's ``objects``."""
+
+    not_found: list[str] | None = None
+
+
+class V1OSSet(V1Set, kw_only=True):
     """Tastypie's ``set/1;3/``: the objects found, in the order asked, and the identifiers
     that named none (left out when every one did)."""
 
-    not_found: list[str] | None = None
     objects: list[V1OS]
 
 
-class V1ReleaseSet(msgspec.Struct, kw_only=True, omit_defaults=True):
-    not_found: list[str] | None = None
+class V1ReleaseSet(V1Set, kw_only=True):
     objects: list[V1Release]
 
 
-class V1ReleaseFileSet(msgspec.Struct, kw_only=True, omit_defaults=True):
-    not_found: list[str] | None = None
+class V1ReleaseFileSet(V1Set, kw_only=True):
     objects: list[V1ReleaseFile]
 
 
-class V1PageSet(msgspec.Struct, kw_only=True, omit_defaults=True):
-    not_found: list[str] | None = None
+class V1PageSet(V1Set, kw_only=True):
     objects: list[V1Page]
 
 

@@ -177,28 +177,37 @@ class TastypieController(PythonOrgResource):
         return cls.path.removeprefix(f"{ROOT}/")
 
     @classmethod
-    def operation_id(cls, operation: str) -> str:
+    def tastypie_only(cls, operation: str) -> tuple[str, str, str] | None:
+        """The operation id, summary and path of an operation only Tastypie has (a GET);
+        None for the others."""
         if operation == "get_schema":
-            return f"{cls.stem}Get{cls.noun}Schema"
+            return (
+                f"{cls.stem}Get{cls.noun}Schema",
+                f"python.org v1: the {cls.resource_name()} resource's schema",
+                "/schema",
+            )
         if operation == "get_multiple":
-            return f"{cls.stem}Get{cls.noun}Set"
-        return super().operation_id(operation)
+            return (
+                f"{cls.stem}Get{cls.noun}Set",
+                f"python.org v1: several {cls.called[1] or cls.plural} by id",
+                "/set/{ids:str}",
+            )
+        return None
+
+    @classmethod
+    def operation_id(cls, operation: str) -> str:
+        own = cls.tastypie_only(operation)
+        return own[0] if own else super().operation_id(operation)
 
     @classmethod
     def summary(cls, operation: str) -> str:
-        if operation == "get_schema":
-            return f"python.org v1: the {cls.resource_name()} resource's schema"
-        if operation == "get_multiple":
-            return f"python.org v1: several {cls.called[1] or cls.plural} by id"
-        return super().summary(operation)
+        own = cls.tastypie_only(operation)
+        return own[1] if own else super().summary(operation)
 
     @classmethod
     def route(cls, operation: str, key: str) -> tuple[Any, str]:
-        if operation == "get_schema":
-            return get, "/schema"
-        if operation == "get_multiple":
-            return get, "/set/{ids:str}"
-        return super().route(operation, key)
+        own = cls.tastypie_only(operation)
+        return (get, own[2]) if own else super().route(operation, key)
 
     @classmethod
     def handler(cls, operation: str, key: str) -> Made:

@@ -7,18 +7,15 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime
 
 
-class BlogFeed(TimestampMixin, Base):
+class BlogFeed(NamedMixin, TimestampMixin, Base):
     """A blog whose feed python.org reads (Python Insider, ...)."""
 
     __tablename__ = "blog_feeds"
     noun = "blog feed"
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     website_url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     feed_url: Mapped[str] = mapped_column(String(500), nullable=False, unique=True)
 

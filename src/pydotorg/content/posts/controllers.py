@@ -11,6 +11,7 @@ from litestar.params import Parameter
 from pydotorg.content.posts.schemas import PostRead
 from pydotorg.content.posts.services import PostFilters, PostService
 from pydotorg.core.auth import Access
+from pydotorg.core.endpoints import SUBMISSION
 from pydotorg.core.ratelimit import Tier
 from pydotorg.core.resources import MAX_ID, Id, ResourceController
 
@@ -75,9 +76,7 @@ class CommunityPostController(ResourceController):
         summary="Submit a draft or rejected post for review (author)",
         description="The post is `pending` until staff approve or reject it.",
         status_code=200,
-        access=Access.SIGNED_IN,
-        tier=Tier.CRITICAL,
-        group="submissions",
+        **SUBMISSION,
     )
     async def submit(self, post_id: Id, service: NamedDependency[PostService]) -> PostRead:
         return await service.move(post_id, "submit")

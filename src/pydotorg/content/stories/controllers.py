@@ -12,7 +12,7 @@ from litestar.params import JSONBody, Parameter
 from pydotorg.content.stories.schemas import StoryRead, StorySubmit
 from pydotorg.content.stories.services import StoryCategoryService, StoryFilters, StoryService
 from pydotorg.core.auth import Access
-from pydotorg.core.ratelimit import Tier
+from pydotorg.core.endpoints import SUBMISSION
 from pydotorg.core.resources import Id, ResourceController
 
 Key = Annotated[str | None, Parameter(max_length=200)]
@@ -75,9 +75,7 @@ class SuccessStoryController(ResourceController):
         summary="Submit a success story for review (signed in)",
         description="The story is `pending`, visible to you and staff only, until staff approve "
         "it; a rejection's reason is in `review_note`.",
-        access=Access.SIGNED_IN,
-        tier=Tier.CRITICAL,
-        group="submissions",
+        **SUBMISSION,
     )
     async def submit_story(
         self, data: JSONBody[StorySubmit], service: NamedDependency[StoryService]
@@ -90,9 +88,7 @@ class SuccessStoryController(ResourceController):
         summary="Submit a rejected story again (submitter)",
         description="Edit the story first (`PATCH`); it is `pending` again until staff review it.",
         status_code=200,
-        access=Access.SIGNED_IN,
-        tier=Tier.CRITICAL,
-        group="submissions",
+        **SUBMISSION,
     )
     async def resubmit(self, story_id: Id, service: NamedDependency[StoryService]) -> StoryRead:
         return await service.move(story_id, "resubmit")

@@ -9,22 +9,18 @@ from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import Date as DateType
 
-from pydotorg.db.base import Base, Id, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime
 
 PENDING = "pending"
 APPROVED = "approved"
 REJECTED = "rejected"
 
 
-class StoryCategory(Base):
+class StoryCategory(NamedMixin, Base):
     """A field Python is used in (Business, Scientific, ...)."""
 
     __tablename__ = "story_categories"
     noun = "story category"
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), nullable=False)
-    slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
 
 class Story(TimestampMixin, Base):
