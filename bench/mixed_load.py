@@ -17,6 +17,14 @@ take a core of a 2-core machine between the server's work and their own; ``WRITE
 leaves the cache's effect alone). The figure is the writers phase's read rate over the quiet
 phase's (goal: 0.9 or better), with the writes made.
 
+On a machine whose cores the server, wrk and the writers share, the reads lose at least the CPU
+the writes take, so the script also tells the writes' own cost from a cost they add to the
+reads. A third phase, *writes only* (the writers at the same rate, no wrk), gives the server
+CPU the writes take a second; in the writers phase the server's CPU less that is what the reads
+took, and per read it is compared with the quiet phase's: the same figure means a write costs
+the readers nothing beyond the CPU it takes itself. The CPU of the writer threads (this process)
+and of wrk is reported too: with the server's, the share of the two cores each took.
+
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/mixed_load.py
 """
 
@@ -24,6 +32,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -61,6 +70,61 @@ def wrk(seconds: int, script: Path) -> tuple[float, int]:
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return rate, int(bad.group(1)) if bad else 0
+
+
+def server_cpu(pgid: int) -> float:
+    """CPU seconds (user and system) the server's processes have used so far."""
+    ticks = 0
+    pids = subprocess.run(["ps", "-o", "pid=", "-g", str(pgid)], capture_output=True, text=True)
+    for pid in pids.stdout.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    """CPU seconds of the subprocesses that ended (the wrk runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class Phase:
+    """The CPU seconds of a phase: the server's, this process's (the writer threads) and
+    wrk's, and its wall seconds."""
+
+    def __init__(self, pgid: int) -> None:
+        self.pgid = pgid
+
+    def __enter__(self) -> Phase:
+        self.wall = time.perf_counter()
+        self.server = server_cpu(self.pgid)
+        self.own = time.process_time()
+        self.wrk = children_cpu()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.server = server_cpu(self.pgid) - self.server
+        self.own = time.process_time() - self.own
+        self.wrk = children_cpu() - self.wrk
+
+    def shares(self) -> str:
+        cores = 2 * self.wall
+        return (
+            f"server {self.server / cores:.0%}, writer threads {self.own / cores:.0%}, "
+            f"wrk {self.wrk / cores:.0%} of 2 cores"
+        )
+
+
+def writers(key: str) -> tuple[threading.Event, list[int], list[threading.Thread]]:
+    stop, made = threading.Event(), []
+    threads = [threading.Thread(target=write, args=(key, stop, made)) for _ in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    return stop, made, threads
 
 
 def write(key: str, stop: threading.Event, made: list[int]) -> None:
@@ -114,6 +178,7 @@ def main() -> None:
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: its CPU is counted as one
     )
     script = work / "reads.lua"
     script.write_text(LUA)
@@ -127,24 +192,41 @@ def main() -> None:
         for path in READS:
             httpx.get(f"http://127.0.0.1:{PORT}{path}").raise_for_status()
         print(f"load average before: {os.getloadavg()[0]:.2f}")
+        print(
+            f"{DURATION} s a phase, {WRITERS} writers"
+            f" ({f'{WRITE_RATE:g} writes a second each' if WRITE_RATE else 'unbounded'})"
+        )
         for round_ in range(1, ROUNDS + 1):
             wrk(5, script)  # warm-up: every worker's cache filled
-            quiet, quiet_bad = wrk(DURATION, script)
-            stop, made = threading.Event(), []
-            threads = [
-                threading.Thread(target=write, args=(key, stop, made)) for _ in range(WRITERS)
-            ]
-            for thread in threads:
-                thread.start()
-            busy, busy_bad = wrk(DURATION, script)
-            stop.set()
-            for thread in threads:
-                thread.join()
+            with Phase(server.pid) as alone:
+                quiet, quiet_bad = wrk(DURATION, script)
+            with Phase(server.pid) as mixed:
+                stop, made, threads = writers(key)
+                busy, busy_bad = wrk(DURATION, script)
+                stop.set()
+                for thread in threads:
+                    thread.join()
+            writes = len(made)
+            with Phase(server.pid) as only:
+                stop, made, threads = writers(key)
+                time.sleep(DURATION)
+                stop.set()
+                for thread in threads:
+                    thread.join()
+            per_read_quiet = alone.server / (quiet * alone.wall) * 1e6
+            # the reads' share of the server's CPU with writers: less what the writes take
+            write_cpu = only.server / only.wall * mixed.wall * (writes / max(1, len(made)))
+            per_read_mixed = (mixed.server - write_cpu) / (busy * mixed.wall) * 1e6
             print(
                 f"round {round_}: quiet {quiet:,.0f} reads/s ({quiet_bad} non-2xx), "
                 f"with {WRITERS} writers {busy:,.0f} reads/s ({busy_bad} non-2xx), "
-                f"{len(made)} OSes created ({len(made) / DURATION:.1f}/s): "
-                f"ratio {busy / quiet:.3f}"
+                f"{writes} OSes created ({writes / DURATION:.1f}/s): ratio {busy / quiet:.3f}\n"
+                f"  server CPU per read: quiet {per_read_quiet:.0f} µs, with writers "
+                f"{per_read_mixed:.0f} µs once the writes' own CPU is taken out "
+                f"({1e6 * only.server / max(1, len(made)):,.0f} µs of server CPU a write, "
+                f"{1e6 * only.own / max(1, len(made)):,.0f} µs in its writer thread)\n"
+                f"  CPU: quiet: {alone.shares()}; with writers: {mixed.shares()}; "
+                f"writes only ({len(made)}): {only.shares()}"
             )
         print(f"load average after: {os.getloadavg()[0]:.2f}")
     finally:

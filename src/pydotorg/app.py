@@ -4,7 +4,9 @@ Middlewares are plain ASGI classes configured in ``__init__``, outermost first: 
 (and the response headers inner layers collect), HTTP caching, authentication, rate limiting,
 the response cache and the request's database (closed after the response). Around them all,
 in ``asgi_handler``: the edge, CORS and the front cache, and outermost, when metrics are on,
-the layer that counts every request and answers ``/metrics`` (``core.metrics``).
+the layer that counts every request and answers ``/metrics`` (``core.metrics``). Before all of
+them, and before Litestar's own ``__call__``, the front door answers what the front cache holds
+(:class:`Service`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,14 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
+from litestar.types import (
+    LifeSpanReceive,
+    LifeSpanScope,
+    LifeSpanSend,
+    Receive,
+    Scope,
+    Send,
+)
 
 from pydotorg.accounts.services import authenticate
 from pydotorg.content.render_pool import render_lifespan
@@ -38,7 +48,7 @@ from pydotorg.search.engines import search_engine
 from pydotorg.settings import Settings, get_settings
 from pydotorg.web.caching import CachingMiddleware
 from pydotorg.web.cors import CorsMiddleware
-from pydotorg.web.edge import Edge
+from pydotorg.web.edge import Edge, FrontDoor
 from pydotorg.web.endpoints import configure_endpoints
 from pydotorg.web.errors import EXCEPTION_HANDLERS
 from pydotorg.web.health import HealthController
@@ -55,6 +65,27 @@ from pydotorg.web.response_cache import (
 )
 from pydotorg.web.responses import ApiResponse
 from pydotorg.web.slashes import SlashedPaths, document_slashes
+
+HTTP: str = "http"  # a plain string: compared with the scope's at every request
+
+
+class Service(Litestar):
+    """The Litestar app, whose front door (``web.edge.FrontDoor``) answers first what the
+    front cache holds: such a request never enters Litestar."""
+
+    door: FrontDoor | None = None
+
+    async def __call__(
+        self,
+        scope: Scope | LifeSpanScope,
+        receive: Receive | LifeSpanReceive,
+        send: Send | LifeSpanSend,
+    ) -> None:
+        door = self.door
+        answered = door is not None and scope["type"] == HTTP
+        if answered and await door.answered(scope, send):  # type: ignore[arg-type,union-attr]
+            return
+        await Litestar.__call__(self, scope, receive, send)
 
 
 def counter_store(settings: Settings) -> CounterStore:
@@ -93,7 +124,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware.append(DefineMiddleware(ResponseCacheMiddleware, cache=cache))
     middleware.append(DefineMiddleware(DatabaseMiddleware))
     ascii_path_integers()
-    app = Litestar(
+    app = Service(
         route_handlers=[
             HealthController,
             docs_assets_router(),
@@ -130,13 +161,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # every layer above: the edge, CORS and the front cache (which answers before routing)
     # wrap the handler its ``__call__`` runs.
     handler = app.asgi_handler
+    front = cors = None
     if settings.response_cache:
-        handler = FrontCache(handler, cache=cache, limiter=limiter)
+        handler = front = FrontCache(handler, cache=cache, limiter=limiter)
     if settings.cors_origins:
-        handler = CorsMiddleware(handler, origins=settings.cors_origins)
+        handler = cors = CorsMiddleware(handler, origins=settings.cors_origins)
     app.asgi_handler = Edge(
         handler, limiter=limiter, access_log=settings.access_log, slashed=SlashedPaths(app)
     )
+    # The front door answers the front cache's hits before all of that; not with metrics on,
+    # whose layer counts every request (the front cache's answers then go through it).
+    if front is not None and not settings.metrics_enabled:
+        app.door = FrontDoor(front, cors=cors, access_log=settings.access_log)
     if settings.metrics_enabled:
         app.asgi_handler = Metrics(
             app.asgi_handler,

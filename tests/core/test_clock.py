@@ -11,7 +11,10 @@ from pydotorg.core import clock
 
 
 @pytest.fixture(autouse=True)
-def real_time_afterwards() -> Iterator[None]:
+def real_time_around() -> Iterator[None]:
+    """Real time before (an app built in this process may have started the clock on its
+    ``CLOCK_START``) and after."""
+    clock.start_at(None)
     yield
     clock.start_at(None)
 

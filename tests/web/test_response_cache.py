@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import delete, update
 
+from pydotorg.app import create_app
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.downloads.models import OS
 from tests.factories import token
-from tests.support import LiveServer
+from tests.support import LiveServer, make_settings, seeded_sqlite
 
 
 def cache_status(client: httpx.Client) -> dict[str, Any]:
@@ -124,3 +128,125 @@ def test_a_write_ends_only_the_answers_that_read_its_table(
         assert after["misses"] == before["misses"]
     finally:
         asyncio.run(remove(os_id))
+
+
+# The front door (``web.edge.FrontDoor``) answers the front cache's hits before Litestar is
+# entered; the same hits through Litestar and the layers (the edge, CORS, the front cache) are
+# the reference. Each case is sent to both, in process, from one client address of its own.
+ALLOWED = "https://app.example.org"
+DECLINED = [(b"content-length", b"2")]  # a body the door leaves to the layers
+DOOR_CASES: list[tuple[str, str, list[tuple[bytes, bytes]]]] = [
+    ("GET", "/api/v1/releases/latest", []),
+    ("HEAD", "/api/v1/releases/latest", []),
+    ("GET", "/api/v1/releases?pageSize=20", []),
+    ("GET", "/api/v1/releases/latest", [(b"x-request-id", b"door-test-0001")]),
+    ("GET", "/api/v1/releases/latest", [(b"x-request-id", b"bad id")]),
+    ("GET", "/api/v1/releases/latest", [(b"origin", ALLOWED.encode())]),
+    ("GET", "/api/v1/releases/latest", [(b"origin", b"https://elsewhere.example.org")]),
+    ("GET", "/api/v1/releases/latest", [(b"if-none-match", b"ETAG")]),
+    ("HEAD", "/api/v1/releases/latest", [(b"if-none-match", b'W/"other", ETAG')]),
+    ("GET", "/api/v1/releases/latest", [(b"if-none-match", b'"other"')]),
+    ("GET", "/api/v1/releases/latest", [(b"content-length", b"0")]),
+    ("GET", "/api/v1/releases/latest", [(b"cache-control", b"max-age=0")]),
+    ("GET", "/api/v1/releases/latest", DECLINED),  # the layers' (and Connection: close)
+]
+
+
+async def _asgi_call(
+    app: Any, method: str, target: str, headers: list[tuple[bytes, bytes]], client: str
+) -> tuple[dict[str, Any], bytes, dict[str, Any]]:
+    """One request to ``app``: the start message, the body, and the scope as it was left."""
+    path, _, query = target.partition("?")
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), *headers],
+        "client": (client, 50000),
+        "server": ("testserver", 80),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return sent[0], body, scope
+
+
+def _comparable(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers with the values that differ from one request to the next left out."""
+    return [
+        (name, b"" if name in (b"ratelimit-remaining", b"x-request-id") else value)
+        for name, value in headers
+    ]
+
+
+@pytest.mark.parametrize("cors_origins", [(), (ALLOWED,)], ids=["no-cors", "cors"])
+def test_the_front_doors_answers_are_the_layers_answers(
+    tmp_path: Path, cors_origins: tuple[str, ...]
+) -> None:
+    """Header for header, in the same order, with the same status and body: every case once
+    under the limit and once over it (a 429), and the door answers without entering Litestar."""
+    settings = make_settings(
+        seeded_sqlite(tmp_path / "door.sqlite3"),
+        tmp_path,
+        rate_limit_enabled=True,
+        rate_limits="LOW=4/300/1500",
+        cors_origins=cors_origins,
+        access_log=True,
+    )
+    app = create_app(settings)
+    door = app.door
+    assert door is not None
+    lines: list[dict[str, Any]] = []
+    access = logging.getLogger("pydotorg.access")
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(dict(record.fields))  # type: ignore[attr-defined,method-assign]
+    access.addHandler(handler)
+
+    async def scenario() -> None:
+        async with app.lifespan():
+            await asyncio.sleep(0.4)  # the version poller has read the tokens
+            for number, (method, target, headers) in enumerate(DOOR_CASES):
+                client = f"10.0.0.{number + 1}"
+                await _asgi_call(app, "GET", target, [], f"10.9.9.{number + 1}")  # stored
+                first, _, _ = await _asgi_call(app, "GET", target, [], f"10.9.9.{number + 1}")
+                etag = dict(first["headers"])[b"etag"]
+                headers = [(n, v.replace(b"ETAG", etag)) for n, v in headers]
+                for over in (False, True):
+                    app.door = None
+                    layers, layers_body, _ = await _asgi_call(app, method, target, headers, client)
+                    app.door = door
+                    answered, door_body, scope = await _asgi_call(
+                        app, method, target, headers, client
+                    )
+                    case = (method, target, headers, over)
+                    assert answered["status"] == layers["status"], case
+                    assert _comparable(answered["headers"]) == _comparable(layers["headers"]), case
+                    assert door_body == layers_body, case
+                    door_line, layers_line = lines.pop(), lines.pop()
+                    for line in (door_line, layers_line):
+                        assert line.pop("request_id") and line.pop("duration_ms") >= 0
+                    assert door_line == layers_line, case
+                    assert ("app" in scope) is (headers == DECLINED), case
+                    if over:
+                        assert answered["status"] == 429, case
+                    else:  # the 3rd and 4th: the next two are over the limit
+                        await _asgi_call(app, method, target, headers, client)
+                        await _asgi_call(app, method, target, headers, client)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        access.removeHandler(handler)

@@ -21,8 +21,8 @@ import math
 import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeAlias
 
 import msgspec
 from litestar.enums import ScopeType
@@ -42,6 +42,8 @@ ANONYMOUS, USER, STAFF = 0, 1, 2  # a tier's limits are (anonymous, authenticate
 # What the limiter knows of one tier and role in the current window: the limit, the counter
 # key's prefix, and the headers that only change with the window.
 Rule = tuple[int, str, list[tuple[bytes, bytes]]]
+# What a store answers a hit with: the count, a future of it, or None (it cannot count now).
+Counted: TypeAlias = "int | asyncio.Future[int | None] | None"
 
 
 class Tier(enum.Enum):
@@ -95,6 +97,12 @@ class Limit:
     tier: Tier
     group: str
     by_address: bool = False
+    # What the limiter looks its rules up by on every request: a string, whose hash Python
+    # keeps (the dataclass's own hash would call Tier's Python-level ``__hash__`` each time).
+    key: str = field(default="", init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.tier.name}:{self.group}:{self.by_address:d}")
 
     @classmethod
     def of(cls, tier: Tier, group: str | None = None, by_address: bool = False) -> Limit:
@@ -199,7 +207,7 @@ class RateLimiter:
 
     It runs on every request and is written for speed (``bench/ratelimit.sh`` measures it).
     The headers go to the request's response headers (``core.request_id``), which the edge
-    (``core.edge``) writes into whatever response the request gets, a 429 included. The headers
+    (``web.edge``) writes into whatever response the request gets, a 429 included. The headers
     that only change with the window are built once a minute. A shared store is only awaited
     when it answers with a future. One limiter serves the whole app: the middleware counts
     routed requests against their endpoint's limit, the edge counts the rest. ``refused`` is
@@ -220,7 +228,7 @@ class RateLimiter:
         self.refused = refused
         self._window = -1
         # a Limit -> per role (ANONYMOUS, USER, STAFF): limit, key prefix, fixed headers
-        self._rules: dict[Limit, tuple[Rule, Rule, Rule]] = {}
+        self._rules: dict[str, tuple[Rule, Rule, Rule]] = {}  # by Limit.key
 
     def _rules_of(self, spec: Limit) -> tuple[Rule, Rule, Rule]:
         reset = (b"ratelimit-reset", str((self._window + 1) * WINDOW_SECONDS).encode())
@@ -232,38 +240,62 @@ class RateLimiter:
             headers = [policy, (b"ratelimit-limit", str(limit).encode()), reset]
             return limit, f"{spec.group}:{who}:", headers
 
-        rules = self._rules[spec] = (rule(ANONYMOUS), rule(USER), rule(STAFF))
+        rules = self._rules[spec.key] = (rule(ANONYMOUS), rule(USER), rule(STAFF))
         return rules
 
-    async def count(self, scope: Scope, spec: Limit) -> int | None:
-        """Count this request; None if it may go on, else the seconds until it may be sent
-        again. Either way the RateLimit headers are added to the response's headers."""
+    def begin(self, scope: Scope, spec: Limit) -> tuple[Counted, Rule, float]:
+        """Count this request in the store: the count including it (a future of it from a
+        shared store, None if the store cannot count now), the rule it was counted under and
+        the time. :meth:`finish` makes the headers and the verdict of it."""
         now = time.time()
         window = int(now) // WINDOW_SECONDS
         if window != self._window:
             self._window, self._rules = window, {}  # the headers that change with the window
-        rules = self._rules.get(spec) or self._rules_of(spec)
+        rules = self._rules.get(spec.key) or self._rules_of(spec)
         user = scope.get("user")
         if user is None or spec.by_address:
-            limit, prefix, headers = rules[ANONYMOUS]
-            count = self.store.hit(prefix + client_address(scope, self.trusted_hops), window)
+            rule = rules[ANONYMOUS]
+            if self.trusted_hops > 0:
+                address = client_address(scope, self.trusted_hops)
+            else:  # the peer, as client_address would say, without the call
+                client = scope.get("client")
+                address = client[0] if client else "unknown"
+            count = self.store.hit(rule[1] + address, window)
         else:
-            limit, prefix, headers = rules[STAFF if user.is_staff else USER]
-            count = self.store.hit(prefix + str(user.id), window)
-        if count is not None and not isinstance(count, int):
-            count = await count
-        extra = scope["state"][HEADERS_KEY]
-        extra += headers
+            rule = rules[STAFF if user.is_staff else USER]
+            count = self.store.hit(rule[1] + str(user.id), window)
+        return count, rule, now
+
+    def finish(
+        self,
+        count: int | None,
+        rule: Rule,
+        now: float,
+        spec: Limit,
+        headers: list[tuple[bytes, bytes]],
+    ) -> int | None:
+        """Add the RateLimit headers of a count to ``headers``; None if the request may go on,
+        else the seconds until it may be sent again."""
+        limit, _, fixed = rule
+        headers += fixed
         if count is None:
-            extra.append((b"ratelimit-remaining", b"%d" % limit))
+            headers.append((b"ratelimit-remaining", b"%d" % limit))
         elif count <= limit:
-            extra.append((b"ratelimit-remaining", b"%d" % (limit - count)))
+            headers.append((b"ratelimit-remaining", b"%d" % (limit - count)))
         else:
-            extra.append((b"ratelimit-remaining", b"0"))
+            headers.append((b"ratelimit-remaining", b"0"))
             if self.refused is not None:
                 self.refused(spec.tier)
-            return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))
+            return max(1, math.ceil((int(now) // WINDOW_SECONDS + 1) * WINDOW_SECONDS - now))
         return None
+
+    async def count(self, scope: Scope, spec: Limit) -> int | None:
+        """Count this request; None if it may go on, else the seconds until it may be sent
+        again. Either way the RateLimit headers are added to the response's headers."""
+        count, rule, now = self.begin(scope, spec)
+        if count is not None and not isinstance(count, int):
+            count = await count
+        return self.finish(count, rule, now, spec, scope["state"][HEADERS_KEY])
 
 
 def too_many_response(

@@ -44,6 +44,23 @@ class CorsMiddleware:
         self.any_origin = origins == ("*",)
         self.origins = frozenset(origin.encode() for origin in origins)
 
+    def _allowing(self, origin: bytes | None) -> list[tuple[bytes, bytes]]:
+        """What every answer to ``origin`` gets, a preflight's too."""
+        added: list[tuple[bytes, bytes]] = []
+        if origin is not None and (self.any_origin or origin in self.origins):
+            added.append((b"access-control-allow-origin", b"*" if self.any_origin else origin))
+        if not self.any_origin:
+            added.append((b"vary", b"Origin"))  # the answer depends on the Origin sent
+        return added
+
+    def headers_for(self, origin: bytes | None) -> list[tuple[bytes, bytes]]:
+        """The CORS headers of an answer other than a preflight's to a request from ``origin``
+        (None: it sent no ``Origin``); the edge's front door adds them to its answers too."""
+        added = self._allowing(origin)
+        if origin is not None and (self.any_origin or origin in self.origins):
+            added.append((b"access-control-expose-headers", EXPOSED))
+        return added
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
@@ -56,14 +73,9 @@ class CorsMiddleware:
             elif name == b"access-control-request-method":
                 preflight = True
         allowed = origin is not None and (self.any_origin or origin in self.origins)
-        added: list[tuple[bytes, bytes]] = []
-        if allowed:
-            added.append((b"access-control-allow-origin", b"*" if self.any_origin else origin))  # type: ignore[arg-type]
-        if not self.any_origin:
-            added.append((b"vary", b"Origin"))  # the answer depends on the Origin sent
         if allowed and preflight and scope["method"] == "OPTIONS":
             headers = [
-                *added,
+                *self._allowing(origin),
                 (b"access-control-allow-methods", METHODS),
                 (b"access-control-allow-headers", REQUEST_HEADERS),
                 (b"access-control-max-age", PREFLIGHT_MAX_AGE),
@@ -74,8 +86,7 @@ class CorsMiddleware:
             )
             await send(HTTPResponseBodyEvent(type="http.response.body", body=b"", more_body=False))
             return
-        if allowed:
-            added.append((b"access-control-expose-headers", EXPOSED))
+        added = self.headers_for(origin)
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start" and added:

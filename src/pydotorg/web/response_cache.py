@@ -17,7 +17,9 @@ Two layers serve from it:
   URL answered before, exactly as sent, is answered from the stored bytes with everything the
   full path gives it: the rate-limit count and headers, ``ETag`` and ``304`` for
   ``If-None-Match``, ``Cache-Control`` and ``Vary`` (stored with the answer), and, from the
-  layers around it, ``X-Request-ID``, ``nosniff``, CORS and the access log line.
+  layers around it, ``X-Request-ID``, ``nosniff``, CORS and the access log line. Most of its
+  answers are given earlier still, the same header for header, by the edge's front door
+  (``web.edge.FrontDoor``), before Litestar is entered; it takes entries with :meth:`take`.
 * :class:`ResponseCacheMiddleware`, after routing, keyed on the host, the path and the query
   parameters the endpoint reads, sorted by name (``core.query_strings``): parameters it does not
   read change nothing in the answer, so ``?x=1``, ``?x=2``, ... are answered from one entry rather
@@ -41,13 +43,13 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from litestar import Litestar
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseBodyEvent, Message, Receive, Scope, Send
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -70,6 +72,7 @@ FRONT_KEY = "front_cache"  # scope state: what the front layer may store the ans
 COUNTED_KEY = "rate_counted"  # scope state: the front layer counted this request
 _READS: ContextVar[set[str] | None] = ContextVar("pydotorg_cache_reads", default=None)
 _TABLES: WeakKeyDictionary[Any, frozenset[str]] = WeakKeyDictionary()
+_NO_BODY = HTTPResponseBodyEvent(type="http.response.body", body=b"", more_body=False)
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class Snapshot:
     changes: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Entry:
     reads: tuple[tuple[str, str | None], ...]  # each table read and its token then
     changes: int | None  # read every table: valid while no table changes
@@ -93,6 +96,24 @@ class Entry:
     dialect: Dialect | None = None
     vary: tuple[tuple[bytes, bytes], ...] = ()
     route: str = ""  # the route's path template, for the front layer's answers (core.metrics)
+    # Made once for the front layer's answers: the headers of a 304 (the stored ones but the
+    # body's type and length), the ETag as text and the body's message.
+    not_modified: list[tuple[bytes, bytes]] = field(default_factory=list)
+    etag_text: str = ""
+    body_message: HTTPResponseBodyEvent = field(default_factory=lambda: _NO_BODY)
+    # The tokens this entry was last found valid against: while the cache holds that very
+    # dict (it is replaced, never changed, when a token moves), the entry need not be checked
+    # table by table again.
+    checked: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.not_modified = [
+            h for h in self.headers if h[0] not in (b"content-length", b"content-type")
+        ]
+        self.etag_text = self.etag.decode("latin-1")
+        self.body_message = HTTPResponseBodyEvent(
+            type="http.response.body", body=self.body, more_body=False
+        )
 
 
 class ResponseCache:
@@ -145,26 +166,57 @@ class ResponseCache:
 
     def valid(self, entry: Entry) -> bool:
         versions = self.versions
-        if versions is None or (entry.changes is not None and entry.changes != self.changes):
+        if versions is None:
             return False
-        for table, token in entry.reads:
-            if versions.get(table) != token:
+        if entry.checked is not versions:  # a token moved since the last check (or none was)
+            if entry.changes is not None and entry.changes != self.changes:
                 return False
+            for table, token in entry.reads:
+                if versions.get(table) != token:
+                    return False
+            entry.checked = versions
         return time.monotonic() - entry.stored <= self.ttl
 
-    def get(self, key: tuple[Any, ...], *, counted: bool = True) -> Entry | None:
-        """The entry if it is still valid; a miss is ``counted`` (the front layer's are not:
-        the routed layer counts the cacheable ones)."""
+    def peek(self, key: tuple[Any, ...]) -> Entry | None:
+        """The entry if it is still valid, neither counted nor moved up (see :meth:`served`)."""
         entry = self._entries.get(key)
-        if entry is None or not self.valid(entry):
-            self.misses += counted
-            if counted and self.lookups is not None:
-                self.lookups(key[0], False)
+        return entry if entry is not None and self.valid(entry) else None
+
+    def take(self, key: tuple[Any, ...]) -> Entry | None:
+        """The front door's lookup (``web.edge.FrontDoor``), in one call: a valid entry whose
+        answer varies on no request header, counted as a hit and moved up; else None, counted
+        as nothing (the layers behind the door then look it up again)."""
+        entry = self._entries.get(key)
+        if entry is None or entry.vary:
+            return None
+        if entry.checked is self.versions is not None:  # valid's first test, without the call
+            if time.monotonic() - entry.stored > self.ttl:
+                return None
+        elif not self.valid(entry):
             return None
         self._entries.move_to_end(key)
         self.hits += 1
         if self.lookups is not None:
+            self.lookups("front", True)
+        return entry
+
+    def served(self, key: tuple[Any, ...]) -> None:
+        """An entry :meth:`peek` found was served: a hit, and the most recently used."""
+        self._entries.move_to_end(key)
+        self.hits += 1
+        if self.lookups is not None:
             self.lookups(key[0], True)
+
+    def get(self, key: tuple[Any, ...], *, counted: bool = True) -> Entry | None:
+        """The entry if it is still valid; a miss is ``counted`` (the front layer's are not:
+        the routed layer counts the cacheable ones)."""
+        entry = self.peek(key)
+        if entry is None:
+            self.misses += counted
+            if counted and self.lookups is not None:
+                self.lookups(key[0], False)
+            return None
+        self.served(key)
         return entry
 
     def put(self, key: tuple[Any, ...], entry: Entry) -> None:
@@ -359,11 +411,18 @@ class FrontCache:
                 await self.app(scope, receive, send)  # not anonymous, or wants it afresh
                 return
         key = ("front", host, scope["path"], scope["query_string"])
-        entry = self.cache.get(key, counted=False)
-        if entry is None or (entry.vary and any(_header(scope, n) != v for n, v in entry.vary)):
+        entry = self.cache.peek(key)
+        if entry is None or (entry.vary and not self.varies_alike(scope, entry)):
             await self._fill(scope, receive, send, key)
             return
+        self.cache.served(key)
         await self._answer(scope, send, entry, if_none_match)
+
+    @staticmethod
+    def varies_alike(scope: Scope, entry: Entry) -> bool:
+        """Whether the request sends the values of the headers the entry's answer depends on
+        that the request it was stored for sent."""
+        return all(_header(scope, name) == value for name, value in entry.vary)
 
     async def _answer(
         self, scope: Scope, send: Send, entry: Entry, if_none_match: bytes | None
@@ -377,10 +436,9 @@ class FrontCache:
                 await send_whole(send, 429, headers, body)
                 return
         if if_none_match is not None and etag_matches(
-            if_none_match.decode("latin-1"), entry.etag.decode()
+            if_none_match.decode("latin-1"), entry.etag_text
         ):
-            headers = [h for h in entry.headers if h[0] not in (b"content-length", b"content-type")]
-            await send_whole(send, 304, headers, b"")
+            await send_whole(send, 304, list(entry.not_modified), b"")
             return
         await send_whole(send, entry.status, list(entry.headers), entry.body)
 
