@@ -17,7 +17,21 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rapidfuzz.distance import OSA
-from sqlalchemy import String, bindparam, cast, func, literal, literal_column, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlalchemy.sql import visitors
 
 from pydotorg.core.exceptions import FieldError, ParameterError
 from pydotorg.core.metrics import SEARCH_SECONDS, timed
@@ -34,6 +48,10 @@ EXACT = 1000  # an index's matches are counted up to this many
 RANKED = 1000  # an index with at most this many matches has them all ranked (and pageable)
 NEWEST = 100  # one with more has its newest this many ranked (and its newest title matches)
 AUTOCOMPLETE_SCAN = 50  # titles read per index
+# A query in at least this share of the public documents has a large kind's matches counted
+# among its newest (engine.WINDOW) documents; the newest title matches are looked for among
+# TITLE_WINDOWS times as many.
+FREQUENT, TITLE_WINDOWS = 0.6, 2
 TYPO_MIN_LENGTH, TYPO_TWO_EDITS_LENGTH = 4, 8
 COUNTS_HEADER, EXACT_HEADER = "X-Search-Counts", "X-Total-Count-Exact"
 
@@ -75,6 +93,30 @@ class Statements(NamedTuple):
     titles_unscored: Any
     walk: Any
     titles_walk: Any
+    counted_window: Any  # ``counted`` among the kind's newest ``:window`` (engine.WINDOW)
+    titles_window: Any
+
+
+def timeless(rule: ColumnElement[bool]) -> bool:
+    """Whether a visibility rule holds no value read when its statement runs (a clock, as a
+    job's expiry has): then it changes only with a write, which re-indexes the row, and a
+    document's ``public`` (the anonymous rule as it held at indexing) is the rule now."""
+    return not any(
+        isinstance(part, BindParameter) and part.callable is not None
+        for part in visitors.iterate(rule)
+    )
+
+
+def visibility(spec: IndexSpec, role: Role, user_id: int | None, found: Any) -> Any:
+    """The caller's visibility of the document ``found`` (with its ``object_id`` and
+    ``public``): its ``public`` when the caller's rule is the anonymous one and timeless, else
+    the rule read from the indexed row (a correlated ``EXISTS``). Either way the row exists:
+    a primary key's index alone, where the rule reads no column."""
+    row = select(literal(1)).where(spec.model.id == found.c.object_id)
+    rule, anyone = spec.visible(role, user_id), spec.visible("anonymous", None)
+    if timeless(anyone) and rule.compare(anyone):
+        return and_(found.c.public.is_(True), row.exists())
+    return row.where(rule).exists()
 
 
 @lru_cache(maxsize=1024)
@@ -83,11 +125,16 @@ def index_statements(shape: Shape) -> Statements:
     engine, spec = ENGINES[shape.engine], registry()[shape.name]
 
     def newest(
-        scored: bool, *columns: Any, title: bool = False, walk: bool = False, ordered: bool = True
+        scored: bool,
+        *columns: Any,
+        title: bool = False,
+        walk: bool = False,
+        window: bool = False,
+        ordered: bool = True,
     ) -> Any:
         """The engine's matches alone in FROM (SQLite streams them), the caller's visibility
         a correlated EXISTS, so that the reading stops at ``:room``."""
-        found = engine.source("found", scored=scored, title=title, walk=walk)
+        found = engine.source("found", scored=scored, title=title, walk=walk, window=window)
         columns = columns or (
             found.c.object_id,
             found.c.at,
@@ -95,9 +142,8 @@ def index_statements(shape: Shape) -> Statements:
             found.c.doc,
             found.c.titled,
         )
-        row = select(literal(1)).where(spec.model.id == found.c.object_id)
         query = select(*columns).select_from(found)
-        query = query.where(row.where(spec.visible(shape.role, shape.user_id)).exists())
+        query = query.where(visibility(spec, shape.role, shape.user_id, found))
         if shape.date_from:
             query = query.where(found.c.at >= bindparam("date_from", type_=found.c.at.type))
         if shape.date_to:
@@ -107,6 +153,10 @@ def index_statements(shape: Shape) -> Statements:
         return query.limit(bindparam("room"))
 
     first = newest(False, literal_column("doc"), ordered=False).subquery()
+    windowed = newest(False, literal_column("doc"), window=True, ordered=False).subquery()
+    # How many documents the kind has, up to ``:window`` (whether a window was all of it),
+    # read only when the count needs it.
+    size = engine.kind_size()
     return Statements(
         counted=select(func.count(), func.max(first.c.doc)).select_from(first),
         ranked=newest(shape.scored),
@@ -114,6 +164,12 @@ def index_statements(shape: Shape) -> Statements:
         titles_unscored=newest(False, title=True),
         walk=newest(shape.scored, walk=True),
         titles_walk=newest(shape.scored, title=True, walk=True),
+        counted_window=select(
+            func.count(),
+            func.max(windowed.c.doc),
+            case((func.count() > EXACT, None), else_=size),
+        ).select_from(windowed),
+        titles_window=newest(shape.scored, title=True, window=True),
     )
 
 
@@ -124,10 +180,9 @@ def title_statement(engine_name: str, role: Role, user_id: int | None) -> Any:
     engine, parts = ENGINES[engine_name], []
     for spec in registry().values():
         found = engine.title_prefix(f"t_{spec.name}")
-        row = select(literal(1)).where(spec.model.id == found.c.object_id)
         named = select(spec.title).where(spec.model.id == found.c.object_id).scalar_subquery()
         title = select(literal(spec.name, String).label("name"), cast(named, String))
-        title = title.select_from(found).where(row.where(spec.visible(role, user_id)).exists())
+        title = title.select_from(found).where(visibility(spec, role, user_id, found))
         parts.append(select(title.limit(AUTOCOMPLETE_SCAN).subquery()))
     return union_all(*parts)
 
@@ -161,7 +216,7 @@ class SearchService(Service):
         return [known[name] for name in dict.fromkeys(names or known)]
 
     async def _index(
-        self, spec: IndexSpec, query: Query, data: SearchQuery, scored: bool
+        self, spec: IndexSpec, query: Query, data: SearchQuery, scored: bool, frequent: bool
     ) -> tuple[int, int, list[Found]]:
         """One index: how many visible matches (up to ``EXACT + 1``), how many can be paged
         through, and the best of them, those with every word in the title first."""
@@ -182,7 +237,13 @@ class SearchService(Service):
         params = {**self.engine.query_params(spec.index, query), **dates}
         in_title = {**self.engine.query_params(spec.index, query, title_only=True), **dates}
         execute = self.session.execute
-        total, last = (await execute(statements.counted, {**params, "room": EXACT + 1})).one()
+        window = self.engine.WINDOW
+        total = size = None
+        if window and frequent and not dates:  # most of the kind likely matches: its newest
+            values = {**params, "room": EXACT + 1, "window": window}
+            total, last, size = (await execute(statements.counted_window, values)).one()
+        if total is None or (total <= EXACT and (size is None or size >= window)):
+            total, last = (await execute(statements.counted, {**params, "room": EXACT + 1})).one()
         if not total:
             return 0, 0, []
         rows: list[Any] = []
@@ -194,6 +255,15 @@ class SearchService(Service):
                 titled = {row[0] for row in await execute(read, {**in_title, "room": total})}
             else:
                 titled = {row[0] for row in rows if row.titled}
+        elif window and not dates:  # the newest with every word in the title: among the
+            # kind's newest (from the date index alone until a title matches), else from the
+            # title index; then the newest matches
+            values = {**in_title, "room": NEWEST, "window": TITLE_WINDOWS * window}
+            rows += await execute(statements.titles_window, values)
+            if len(rows) < NEWEST:
+                rows = list(await execute(statements.titles, {**in_title, "room": NEWEST}))
+            titled = {row[0] for row in rows}
+            rows += await execute(statements.walk, {**params, "room": NEWEST})
         else:  # the newest matches, and the newest with every word in the title
             in_titles = await self.engine.in_titles(self.session, in_title, RANKED + 1)
             if in_titles:
@@ -213,8 +283,9 @@ class SearchService(Service):
     ) -> tuple[dict[str, tuple[int, int]], list[Found]]:
         counts, found = {}, []
         scored = await self._scored(query)
+        frequent = await self._frequent(query)
         for spec in specs:
-            total, pageable, hits = await self._index(spec, query, data, scored)
+            total, pageable, hits = await self._index(spec, query, data, scored, frequent)
             counts[spec.name] = (total, pageable)
             found += hits
         return counts, sorted(found, key=rank)[data.offset : data.offset + data.limit]
@@ -229,6 +300,24 @@ class SearchService(Service):
         typed = [word for clause in query.clauses for term in clause for word in term.words]
         most = select(func.max(SearchWord.documents)).where(SearchWord.word.in_(typed))
         return int(await self.session.scalar(most) or 0) <= limit
+
+    async def _frequent(self, query: Query) -> bool:
+        """Whether the query likely matches at least ``FREQUENT`` of the documents (engines
+        with a :attr:`~Engine.WINDOW` only): the share of the public documents holding each
+        word (``search_words``), a term's its rarest word's, a clause's the sum of its terms',
+        the query's the product of its clauses' (independent words). Then a large kind's
+        count reads its newest documents, which stops at ``EXACT + 1`` matches, rather than
+        building the bitmap of every match from the GIN index. Any other way a guess: a
+        window that holds too few matches is counted again from the GIN index."""
+        if self.engine.WINDOW is None:
+            return False
+        typed = {word for clause in query.positive for term in clause for word in term.words}
+        shares = await self.engine.shares(self.session, sorted(typed))
+        share = 1.0
+        for clause in query.positive:
+            terms = [min(shares.get(word, 0.0) for word in term.words) for term in clause]
+            share *= min(1.0, sum(terms))
+        return share >= FREQUENT
 
     async def _titles_of(self, shown: list[Found]) -> dict[tuple[str, int], str]:
         """The titles of the hits shown, read from their tables (one statement per index)."""
@@ -321,7 +410,7 @@ class SearchService(Service):
         for spec in registry().values():
             params.update(self.engine.prefix_params(f"t_{spec.name}", spec.index, typed))
         statement = title_statement(self.engine.name, self.role_name, user_id)
-        await self.engine.prepare(self.session)
+        await self.engine.prepare(self.session, custom=False)
         titles = sorted(
             set(await self.session.execute(statement, params)),
             key=lambda t: (t[1].casefold(), t[0]),
