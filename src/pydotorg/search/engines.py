@@ -37,6 +37,7 @@ SMALL_KIND, TITLE_WINDOW = 2500, 250
 EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = int((datetime(3000, 1, 1, tzinfo=UTC) - EPOCH).total_seconds())  # under 2**35
 SAME_SECOND = 1 << 20  # SQLite rowids for the documents of one kind dated the same second
+PARAMETER = re.compile(r"(?<![:\w]):(\w+)")  # a named parameter of a statement's text
 SPLIT = "regexp_replace({}, '([/.@:])', '\\1' || chr(8203), 'g')"
 COLUMNS: dict[str, Any] = {
     "object_id": Integer,
@@ -74,21 +75,25 @@ class Engine:
         title: bool = False,
         walk: bool = False,
         window: bool = False,
+        suffix: str = "",
     ) -> Subquery:
         """``(object_id, at, doc, public, score, titled)`` of the kind's matches (not
         ``scored``: every score 0); ``title``: those holding every word in the title;
         ``walk``: read in date order, for matches too many to sort; ``window``: among the
         kind's newest ``:window`` documents only, read in date order (engines that choose
-        how they read: :attr:`WINDOW`)."""
+        how they read: :attr:`WINDOW`). ``suffix`` ends the name of every parameter, so
+        that the statements of several indexes can be one."""
         row = "c" if window and title else "d"  # the columns of the date index's entry
         sql = (
             f"SELECT {row}.object_id AS object_id, {row}.at AS at, {row}.id AS doc, "  # noqa: S608
             f"{row}.public AS public, {self.RANK if scored else '0.0'} AS score, "
             f"{self.TITLED} AS titled FROM {self.matched(title=title, walk=walk, window=window)}"
         )
+        if suffix:
+            sql = PARAMETER.sub(lambda found: f":{found.group(1)}{suffix}", sql)
         statement = text(sql)
         if params:
-            named = set(re.findall(r"(?<![:\w]):(\w+)", sql))
+            named = set(PARAMETER.findall(sql))
             statement = statement.bindparams(**{k: v for k, v in params.items() if k in named})
         return statement.columns(**COLUMNS, score=Float, titled=Boolean).subquery(name)
 
@@ -101,7 +106,7 @@ class Engine:
         """FROM/WHERE of a kind's matches (see :meth:`source`)."""
         raise NotImplementedError
 
-    def kind_size(self) -> Any:
+    def kind_size(self, suffix: str = "") -> Any:
         """A scalar subquery: how many documents the kind ``:skind`` has, up to ``:window``
         (engines with a :attr:`WINDOW`)."""
         return literal_column("NULL")
@@ -142,6 +147,12 @@ class Engine:
     async def near_words(self, session: AsyncSession, word: str) -> list[tuple[str, int]]:
         """The vocabulary's words nearest ``word`` by trigrams, with their document counts."""
         raise NotImplementedError
+
+    async def near_words_of(
+        self, session: AsyncSession, words: list[str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        """:meth:`near_words` of each of ``words`` (by default one statement each)."""
+        return {word: await self.near_words(session, word) for word in words}
 
 
 def _prefix_subquery(sql: str, name: str) -> Subquery:
@@ -251,18 +262,18 @@ class PostgresSearch(Engine):
         f"WHERE d.title_tsv @@ CAST(:kq AS tsquery) AND {TITLED} LIMIT :room) t"
     )
 
-    SIZE = text(
+    SIZE = (
         "SELECT count(*) FROM (SELECT 1 FROM search_documents n "
-        "WHERE n.kind = :skind LIMIT :window) n"
+        "WHERE n.kind = :skind{0} LIMIT :window{0}) n"
     )
     SHARES = text(
         "SELECT w.word, w.documents / c.reltuples FROM search_words w, pg_class c "
         "WHERE c.oid = 'search_documents'::regclass AND c.reltuples > 0 AND w.word IN :words"
     ).bindparams(bindparam("words", expanding=True))
 
-    def kind_size(self) -> Any:
+    def kind_size(self, suffix: str = "") -> Any:
         """From the date index alone."""
-        return self.SIZE.columns(n=Integer).scalar_subquery()
+        return text(self.SIZE.format(suffix)).columns(n=Integer).scalar_subquery()
 
     async def shares(self, session: AsyncSession, words: list[str]) -> dict[str, float]:
         """Out of the table's estimated rows (``pg_class.reltuples``, which ``ANALYZE`` and
@@ -393,6 +404,23 @@ class PostgresSearch(Engine):
             f"kq_{name}": f"'§{index.kind}'",
             f"skind_{name}": index.kind,
         }
+
+    NEAR = text(
+        "SELECT t.typed, w.word, w.documents FROM unnest(CAST(:words AS text[])) AS t(typed) "
+        "CROSS JOIN LATERAL (SELECT s.word, s.documents FROM search_words s "
+        "ORDER BY s.word <-> t.typed LIMIT :many) w"
+    )
+
+    async def near_words_of(
+        self, session: AsyncSession, words: list[str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Every word's in one statement (a 16-word query of unknown words took 16)."""
+        near: dict[str, list[tuple[str, int]]] = {}
+        for typed, found, count in await session.execute(
+            self.NEAR, {"words": words, "many": CANDIDATES}
+        ):
+            near.setdefault(str(typed), []).append((str(found), int(count)))
+        return near
 
     async def near_words(self, session: AsyncSession, word: str) -> list[tuple[str, int]]:
         """Read from the GiST trigram index (``<->``: nearest first)."""
