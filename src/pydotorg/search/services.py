@@ -96,6 +96,7 @@ class Statements(NamedTuple):
     titles_walk: Any
     counted_window: Any  # ``counted`` among the kind's newest ``:window`` (engine.WINDOW)
     titles_window: Any
+    ranked_best: Any  # ``ranked``'s best ``:top``, in the order of :func:`rank`
 
 
 def timeless(rule: ColumnElement[bool]) -> bool:
@@ -162,6 +163,10 @@ def index_statements(shape: Shape) -> Statements:
     # How many documents the kind has, up to ``:window`` (whether a window was all of it),
     # read only when the count needs it.
     size = engine.kind_size(suffix)
+    ranked = newest(shape.scored).subquery()
+    best = select(*ranked.c).order_by(
+        ranked.c.titled.desc(), ranked.c.score.desc(), ranked.c.at.desc().nulls_last()
+    )
     return Statements(
         counted=select(func.count(), func.max(first.c.doc), null()).select_from(first),
         ranked=newest(shape.scored),
@@ -175,6 +180,7 @@ def index_statements(shape: Shape) -> Statements:
             case((func.count() > EXACT, None), else_=size),
         ).select_from(windowed),
         titles_window=newest(shape.scored, title=True, window=True),
+        ranked_best=best.order_by(ranked.c.object_id).limit(bindparam(f"top{suffix}")),
     )
 
 
@@ -327,8 +333,9 @@ class SearchService(Service):
         reads = []
         for name, (statements, params, in_title, _) in plans.items():
             total = totals[name]
-            if 0 < total <= RANKED:
-                reads.append((name, "ranked", statements.ranked, {**params, "room": total}))
+            if 0 < total <= RANKED:  # ranked in SQL: its best that a page could show
+                best = {**params, "room": total, "top": data.offset + data.limit}
+                reads.append((name, "ranked", statements.ranked_best, best))
             elif total:
                 title = {**in_title, "room": NEWEST, "window": TITLE_WINDOWS * window}
                 reads.append((name, "titles", statements.titles_window, title))
@@ -364,7 +371,7 @@ class SearchService(Service):
             selects.append(select(*label, *each.c))
             values.update(named(params, name))
         rows: dict[tuple[str, str], list[Any]] = {}
-        for row in await self.session.execute(union_all(*selects), values):
+        for row in (await self.session.execute(union_all(*selects), values)).all():
             rows.setdefault((row[0], row[1]), []).append(row)
         return rows
 
