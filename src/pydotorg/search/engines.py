@@ -116,6 +116,11 @@ class Engine:
         :attr:`WINDOW`; a word not in the vocabulary: none)."""
         return {}
 
+    async def any_match(self, session: AsyncSession, query: Query) -> bool:
+        """Whether any document of any kind, visible or not, matches ``query`` (engines with
+        a :attr:`WINDOW`; it only spares them the counts when none does)."""
+        return True
+
     async def in_titles(self, session: AsyncSession, params: dict[str, Any], most: int) -> int:
         """How many of a kind's documents hold the required words in the title, up to
         ``most``: for an engine that reads few matches otherwise than many (by default: as
@@ -274,6 +279,14 @@ class PostgresSearch(Engine):
     def kind_size(self, suffix: str = "") -> Any:
         """From the date index alone."""
         return text(self.SIZE.format(suffix)).columns(n=Integer).scalar_subquery()
+
+    ANY = text(
+        "SELECT EXISTS (SELECT 1 FROM search_documents d WHERE d.tsv @@ to_tsquery('english', :sq))"
+    )
+
+    async def any_match(self, session: AsyncSession, query: Query) -> bool:
+        """One look at the GIN index, every kind at once."""
+        return bool(await session.scalar(self.ANY, {"sq": query.tsquery()}))
 
     async def shares(self, session: AsyncSession, words: list[str]) -> dict[str, float]:
         """Out of the table's estimated rows (``pg_class.reltuples``, which ``ANALYZE`` and

@@ -30,6 +30,7 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.sql import visitors
@@ -112,13 +113,17 @@ def timeless(rule: ColumnElement[bool]) -> bool:
 def visibility(spec: IndexSpec, role: Role, user_id: int | None, found: Any) -> Any:
     """The caller's visibility of the document ``found`` (with its ``object_id`` and
     ``public``): its ``public`` when the caller's rule is the anonymous one and timeless, else
-    the rule read from the indexed row (a correlated ``EXISTS``). Either way the row exists:
-    a primary key's index alone, where the rule reads no column."""
+    the rule read from the indexed row, one document at a time (a scalar subquery, which
+    PostgreSQL never turns into a join: as an ``EXISTS`` it read the model's visible rows
+    first, each looking for its documents, 21 ms for 196 approved jobs and a query matching
+    nothing). Either way the row exists: a primary key's index alone, where the rule reads no
+    column."""
     row = select(literal(1)).where(spec.model.id == found.c.object_id)
     rule, anyone = spec.visible(role, user_id), spec.visible("anonymous", None)
     if timeless(anyone) and rule.compare(anyone):
         return and_(found.c.public.is_(True), row.exists())
-    return row.where(rule).exists()
+    seen = select(true()).where(spec.model.id == found.c.object_id, rule).scalar_subquery()
+    return seen.is_(True)
 
 
 @lru_cache(maxsize=1024)
@@ -312,8 +317,13 @@ class SearchService(Service):
         and its newest matches (title matches too few there read from the title index, in
         one more)."""
         window = self.engine.WINDOW or 0
-        frequent = await self._frequent(query)
+        share = await self._share(query)
+        frequent = share >= FREQUENT
         plans = {spec.name: self._plan(spec, query, data, scored) for spec in specs}
+        if not share and not await self.engine.any_match(self.session, query):
+            # a word no public document holds (a typo, or a word never written): one look
+            # at the GIN index over every kind, rather than one count per index
+            return {spec.name: (0, 0, []) for spec in specs}
         room = EXACT + 1
         counts = await self._union(
             [
@@ -400,23 +410,25 @@ class SearchService(Service):
         most = select(func.max(SearchWord.documents)).where(SearchWord.word.in_(typed))
         return int(await self.session.scalar(most) or 0) <= limit
 
-    async def _frequent(self, query: Query) -> bool:
-        """Whether the query likely matches at least ``FREQUENT`` of the documents (engines
-        with a :attr:`~Engine.WINDOW` only): the share of the public documents holding each
-        word (``search_words``), a term's its rarest word's, a clause's the sum of its terms',
-        the query's the product of its clauses' (independent words). Then a large kind's
-        count reads its newest documents, which stops at ``EXACT + 1`` matches, rather than
-        building the bitmap of every match from the GIN index. Any other way a guess: a
-        window that holds too few matches is counted again from the GIN index."""
+    async def _share(self, query: Query) -> float:
+        """The share of the documents the query likely matches (engines with a
+        :attr:`~Engine.WINDOW` only): the share of the public documents holding each word
+        (``search_words``), a term's its rarest word's, a clause's the sum of its terms', the
+        query's the product of its clauses' (independent words). At least ``FREQUENT``: a
+        large kind's count reads its newest documents, which stops at ``EXACT + 1``
+        matches, rather than building the bitmap of every match from the GIN index; none
+        (a word no public document holds as typed): whether anything matches at all is asked
+        first. Either way a guess: a window that holds too few matches is counted again from
+        the GIN index."""
         if self.engine.WINDOW is None:
-            return False
+            return 0.0
         typed = {word for clause in query.positive for term in clause for word in term.words}
         shares = await self.engine.shares(self.session, sorted(typed))
         share = 1.0
         for clause in query.positive:
             terms = [min(shares.get(word, 0.0) for word in term.words) for term in clause]
             share *= min(1.0, sum(terms))
-        return share >= FREQUENT
+        return share
 
     async def _titles_of(self, shown: list[Found]) -> dict[tuple[str, int], str]:
         """The titles of the hits shown, read from their tables (one statement per index)."""
