@@ -141,7 +141,7 @@ async def expiring(url: str) -> list[int]:
     with the clock two days on."""
     from pydotorg.search.engines import ENGINES
     from pydotorg.search.query import parse
-    from pydotorg.search.services import Shape, index_statements
+    from pydotorg.search.services import Shape, index_statements, named
 
     engine = create_engine(url, pool=False)
     name = "postgresql" if url.startswith("postgresql") else "sqlite"
@@ -161,7 +161,8 @@ async def expiring(url: str) -> list[int]:
             for moved in (None, today + timedelta(days=2)):
                 clock.start_at(moved)
                 assert index_statements(shape).ranked is found  # made once
-                counts.append(len(list(await session.execute(found, {**params, "room": 10}))))
+                values = named({**params, "room": 10}, "jobs")  # the index's parameter names
+                counts.append(len(list(await session.execute(found, values))))
     finally:
         clock.start_at(None)
         await engine.dispose()

@@ -20,7 +20,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, Float, Integer, bindparam, text
+from sqlalchemy import Boolean, Float, Integer, bindparam, literal_column, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Subquery
 
@@ -37,11 +37,13 @@ SMALL_KIND, TITLE_WINDOW = 2500, 250
 EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = int((datetime(3000, 1, 1, tzinfo=UTC) - EPOCH).total_seconds())  # under 2**35
 SAME_SECOND = 1 << 20  # SQLite rowids for the documents of one kind dated the same second
+PARAMETER = re.compile(r"(?<![:\w]):(\w+)")  # a named parameter of a statement's text
 SPLIT = "regexp_replace({}, '([/.@:])', '\\1' || chr(8203), 'g')"
 COLUMNS: dict[str, Any] = {
     "object_id": Integer,
     "at": SearchDocument.__table__.c.at.type,
     "doc": Integer,
+    "public": Boolean,
 }
 
 
@@ -58,8 +60,9 @@ class Engine:
     ) -> dict[str, Any]:
         raise NotImplementedError
 
-    async def prepare(self, session: AsyncSession) -> None:
-        """Set the transaction up for the search statements (nothing to do by default)."""
+    async def prepare(self, session: AsyncSession, *, custom: bool = True) -> None:
+        """Set the transaction up for the search statements (nothing to do by default);
+        ``custom``: statements whose plan depends on their values (else one plan serves)."""
 
     RANK_LIMIT: ClassVar[int | None] = None  # see SQLiteSearch
 
@@ -71,24 +74,52 @@ class Engine:
         params: dict[str, Any] | None = None,
         title: bool = False,
         walk: bool = False,
+        window: bool = False,
+        suffix: str = "",
     ) -> Subquery:
-        """``(object_id, at, doc, score)`` of the kind's matches (not ``scored``: every
-        score 0); ``title``: those holding every word in the title; ``walk``: read in date
-        order, for matches too many to sort (engines that choose how they read)."""
+        """``(object_id, at, doc, public, score, titled)`` of the kind's matches (not
+        ``scored``: every score 0); ``title``: those holding every word in the title;
+        ``walk``: read in date order, for matches too many to sort; ``window``: among the
+        kind's newest ``:window`` documents only, read in date order (engines that choose
+        how they read: :attr:`WINDOW`). ``suffix`` ends the name of every parameter, so
+        that the statements of several indexes can be one."""
+        row = "c" if window and title else "d"  # the columns of the date index's entry
         sql = (
-            f"SELECT d.object_id AS object_id, d.at AS at, d.id AS doc, "  # noqa: S608
-            f"{self.RANK if scored else '0.0'} AS score, {self.TITLED} AS titled "
-            f"FROM {self.matched(title=title, walk=walk)}"
+            f"SELECT {row}.object_id AS object_id, {row}.at AS at, {row}.id AS doc, "  # noqa: S608
+            f"{row}.public AS public, {self.RANK if scored else '0.0'} AS score, "
+            f"{self.TITLED} AS titled FROM {self.matched(title=title, walk=walk, window=window)}"
         )
+        if suffix:
+            sql = PARAMETER.sub(lambda found: f":{found.group(1)}{suffix}", sql)
         statement = text(sql)
         if params:
-            named = set(re.findall(r"(?<![:\w]):(\w+)", sql))
+            named = set(PARAMETER.findall(sql))
             statement = statement.bindparams(**{k: v for k, v in params.items() if k in named})
         return statement.columns(**COLUMNS, score=Float, titled=Boolean).subquery(name)
 
-    def matched(self, *, title: bool, walk: bool) -> str:
+    # Engines that read many matches in date order: how many of a kind's newest documents a
+    # bounded reading looks at (:meth:`source`'s ``window``); None: the engine has no such
+    # reading (its ``walk`` is bounded by itself).
+    WINDOW: ClassVar[int | None] = None
+
+    def matched(self, *, title: bool, walk: bool, window: bool = False) -> str:
         """FROM/WHERE of a kind's matches (see :meth:`source`)."""
         raise NotImplementedError
+
+    def kind_size(self, suffix: str = "") -> Any:
+        """A scalar subquery: how many documents the kind ``:skind`` has, up to ``:window``
+        (engines with a :attr:`WINDOW`)."""
+        return literal_column("NULL")
+
+    async def shares(self, session: AsyncSession, words: list[str]) -> dict[str, float]:
+        """The share of the public documents holding each of ``words`` (engines with a
+        :attr:`WINDOW`; a word not in the vocabulary: none)."""
+        return {}
+
+    async def any_match(self, session: AsyncSession, query: Query) -> bool:
+        """Whether any document of any kind, visible or not, matches ``query`` (engines with
+        a :attr:`WINDOW`; it only spares them the counts when none does)."""
+        return True
 
     async def in_titles(self, session: AsyncSession, params: dict[str, Any], most: int) -> int:
         """How many of a kind's documents hold the required words in the title, up to
@@ -111,7 +142,7 @@ class Engine:
         raise NotImplementedError
 
     def title_prefix(self, name: str) -> Subquery:
-        """``object_id`` of the kind's documents whose title holds ``:sq_<name>``."""
+        """``(object_id, public)`` of the kind's documents whose title holds ``:sq_<name>``."""
         raise NotImplementedError
 
     def prefix_params(self, name: str, index: SearchIndex, words: list[str]) -> dict[str, Any]:
@@ -122,9 +153,15 @@ class Engine:
         """The vocabulary's words nearest ``word`` by trigrams, with their document counts."""
         raise NotImplementedError
 
+    async def near_words_of(
+        self, session: AsyncSession, words: list[str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        """:meth:`near_words` of each of ``words`` (by default one statement each)."""
+        return {word: await self.near_words(session, word) for word in words}
+
 
 def _prefix_subquery(sql: str, name: str) -> Subquery:
-    return text(sql).columns(object_id=Integer).subquery(name)
+    return text(sql).columns(object_id=Integer, public=Boolean).subquery(name)
 
 
 def kind_rowids(number: int) -> tuple[int, int]:
@@ -154,7 +191,7 @@ class SQLiteSearch(Engine):
     # in more documents than this is not scored (its hits go by title, then newest).
     RANK_LIMIT = 10_000
 
-    def matched(self, *, title: bool, walk: bool) -> str:
+    def matched(self, *, title: bool, walk: bool, window: bool = False) -> str:
         """One plan whatever the count: FTS5 reads in rowid order (newest first) and stops;
         a title match is told by the query's text (``query_params(title_only=True)``)."""
         return (
@@ -183,7 +220,8 @@ class SQLiteSearch(Engine):
 
     def title_prefix(self, name: str) -> Subquery:
         return _prefix_subquery(
-            "SELECT d.object_id AS object_id FROM search_titles CROSS JOIN search_documents d "  # noqa: S608
+            "SELECT d.object_id AS object_id, d.public AS public FROM search_titles "  # noqa: S608
+            "CROSS JOIN search_documents d "
             f"ON d.id = search_titles.rowid WHERE search_titles MATCH :sq_{name} "
             f"AND search_titles.rowid BETWEEN :lo_{name} AND :hi_{name} "
             "ORDER BY search_titles.rowid LIMIT -1",
@@ -229,15 +267,65 @@ class PostgresSearch(Engine):
         f"WHERE d.title_tsv @@ CAST(:kq AS tsquery) AND {TITLED} LIMIT :room) t"
     )
 
+    SIZE = (
+        "SELECT count(*) FROM (SELECT 1 FROM search_documents n "
+        "WHERE n.kind = :skind{0} LIMIT :window{0}) n"
+    )
+    SHARES = text(
+        "SELECT w.word, w.documents / c.reltuples FROM search_words w, pg_class c "
+        "WHERE c.oid = 'search_documents'::regclass AND c.reltuples > 0 AND w.word IN :words"
+    ).bindparams(bindparam("words", expanding=True))
+
+    def kind_size(self, suffix: str = "") -> Any:
+        """From the date index alone."""
+        return text(self.SIZE.format(suffix)).columns(n=Integer).scalar_subquery()
+
+    ANY = text(
+        "SELECT EXISTS (SELECT 1 FROM search_documents d WHERE d.tsv @@ to_tsquery('english', :sq))"
+    )
+
+    async def any_match(self, session: AsyncSession, query: Query) -> bool:
+        """One look at the GIN index, every kind at once."""
+        return bool(await session.scalar(self.ANY, {"sq": query.tsquery()}))
+
+    async def shares(self, session: AsyncSession, words: list[str]) -> dict[str, float]:
+        """Out of the table's estimated rows (``pg_class.reltuples``, which ``ANALYZE`` and
+        autovacuum keep; none before the first: no share, the GIN index), one statement for
+        every word."""
+        if not words:
+            return {}
+        rows = await session.execute(self.SHARES, {"words": words})
+        return {str(word): float(share) for word, share in rows}
+
     async def in_titles(self, session: AsyncSession, params: dict[str, Any], most: int) -> int:
         """From the GIN index alone (no row read: it guides the plan, it is not shown)."""
         values = {"kq": params["kq"], "tq": params["tq"], "room": most}
         return int(await session.scalar(self.TITLES, values) or 0)
 
-    def matched(self, *, title: bool, walk: bool) -> str:
+    WINDOW = 2500
+
+    def matched(self, *, title: bool, walk: bool, window: bool = False) -> str:
         """A few matches come from a GIN index (``tsv``, or ``title_tsv`` for title matches),
         then are sorted; many are read newest first from the date index, each checked (``IS
-        TRUE`` keeps the GIN index out of that plan), so that the reading stops early."""
+        TRUE`` keeps the GIN index out of that plan), so that the reading stops early.
+
+        ``window``: the kind's newest ``:window`` documents, read newest first from the date
+        index; for title matches, that index's entries alone (it holds the title vector, the
+        object id and ``public``: migration 0020) until one's title matches, whose row is then
+        read for the rest of the query."""
+        newest = "ORDER BY k.at DESC NULLS LAST, k.id DESC LIMIT :window"
+        if window and title:
+            return (
+                "(SELECT k.id, k.at, k.object_id, k.public, k.title_tsv FROM search_documents k "  # noqa: S608
+                f"WHERE k.kind = :skind {newest}) c JOIN search_documents d ON d.id = c.id "
+                f"WHERE ({self.TITLED.replace('d.', 'c.')}) IS TRUE AND ({self.MATCH}) IS TRUE"
+            )
+        if window:
+            return (
+                "(SELECT k.id, k.at, k.object_id, k.public, k.tsv, k.title_tsv "  # noqa: S608
+                f"FROM search_documents k WHERE k.kind = :skind {newest}) d "
+                f"WHERE ({self.MATCH}) IS TRUE"
+            )
         if walk:
             checks = [self.MATCH] + ([self.TITLED] if title else [])
             return "search_documents d WHERE d.kind = :skind AND " + " AND ".join(
@@ -261,11 +349,21 @@ class PostgresSearch(Engine):
             "kq": f"'§{index.kind}'",
         }
 
-    async def prepare(self, session: AsyncSession) -> None:
-        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        # A kind's rows are not spread over the table: a sequential scan "expecting" a
-        # match every few rows may read most of it (the GIN or the date index instead).
-        await session.execute(text("SET LOCAL enable_seqscan = off"))
+    PREPARE = text(
+        "SELECT set_config('plan_cache_mode', :plans, true), "
+        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+    )
+
+    async def prepare(self, session: AsyncSession, *, custom: bool = True) -> None:
+        """One round trip: statements planned for their values (``custom``: the search's,
+        whose reading depends on how many documents the words are in), or planned once for
+        any values (autocomplete's, whose every part has one way to be read: planning it
+        took longer than running it); no sequential scan (a kind's rows are not spread over
+        the table: a scan "expecting" a match every few rows may read most of it; the GIN or
+        the date index instead); no JIT compilation (tens of milliseconds, for plans whose
+        cost the disabled scans inflate)."""
+        plans = "force_custom_plan" if custom else "force_generic_plan"
+        await session.execute(self.PREPARE, {"plans": plans})
 
     async def snippets(
         self, session: AsyncSession, query: Query, ids: list[int]
@@ -292,7 +390,9 @@ class PostgresSearch(Engine):
         second part only then), every match from the GIN index. A frequent prefix fills the
         caller's limit from the newest titles; a rare one has few matches for the GIN to find
         (its prefix is read over every kind's titles: ~4-9 ms, whatever the kind)."""
-        match = f"title_tsv @@ to_tsquery('english', :sq_{name})"
+        # The query once per statement (a plan made for any values would parse it for every
+        # title read, and tell each time when it holds only stop words: "of", "on").
+        match = f"title_tsv @@ (SELECT to_tsquery('english', :sq_{name}))"
         size = (
             "(SELECT count(*) FROM (SELECT 1 FROM search_documents k "  # noqa: S608
             f"WHERE k.kind = :skind_{name} LIMIT {SMALL_KIND + 1}) n)"
@@ -302,11 +402,11 @@ class PostgresSearch(Engine):
             "ORDER BY d.at DESC NULLS LAST, d.id DESC LIMIT "
         )
         return _prefix_subquery(
-            "SELECT w.object_id AS object_id FROM (SELECT d.object_id, d.title_tsv "  # noqa: S608
-            f"{newest}(SELECT CASE WHEN {size} > {SMALL_KIND} THEN {TITLE_WINDOW} "
-            f"ELSE {SMALL_KIND} END)) w WHERE (w.{match}) IS TRUE UNION ALL "
-            f"SELECT d.object_id FROM search_documents d WHERE {size} > {SMALL_KIND} "
-            f"AND d.title_tsv @@ CAST(:kq_{name} AS tsquery) AND d.{match} "
+            "SELECT w.object_id AS object_id, w.public AS public FROM (SELECT d.object_id, "  # noqa: S608
+            f"d.public, d.title_tsv {newest}(SELECT CASE WHEN {size} > {SMALL_KIND} "
+            f"THEN {TITLE_WINDOW} ELSE {SMALL_KIND} END)) w WHERE (w.{match}) IS TRUE UNION ALL "
+            f"SELECT d.object_id, d.public FROM search_documents d WHERE {size} > {SMALL_KIND} "
+            f"AND d.title_tsv @@ (SELECT CAST(:kq_{name} AS tsquery)) AND d.{match} "
             f"AND d.id NOT IN (SELECT d.id {newest}{TITLE_WINDOW})",
             name,
         )
@@ -319,6 +419,23 @@ class PostgresSearch(Engine):
             f"kq_{name}": f"'§{index.kind}'",
             f"skind_{name}": index.kind,
         }
+
+    NEAR = text(
+        "SELECT t.typed, w.word, w.documents FROM unnest(CAST(:words AS text[])) AS t(typed) "
+        "CROSS JOIN LATERAL (SELECT s.word, s.documents FROM search_words s "
+        "ORDER BY s.word <-> t.typed LIMIT :many) w"
+    )
+
+    async def near_words_of(
+        self, session: AsyncSession, words: list[str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        """Every word's in one statement (a 16-word query of unknown words took 16)."""
+        near: dict[str, list[tuple[str, int]]] = {}
+        for typed, found, count in await session.execute(
+            self.NEAR, {"words": words, "many": CANDIDATES}
+        ):
+            near.setdefault(str(typed), []).append((str(found), int(count)))
+        return near
 
     async def near_words(self, session: AsyncSession, word: str) -> list[tuple[str, int]]:
         """Read from the GiST trigram index (``<->``: nearest first)."""

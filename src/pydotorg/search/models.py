@@ -21,8 +21,9 @@ class SearchDocument(Base):
     __tablename__ = "search_documents"
     __table_args__ = (
         UniqueConstraint("kind", "object_id", name="uq_search_documents_object"),
-        # A kind's documents newest first, as PostgreSQL's index has them (0017). SQLite's is
-        # (kind, at, id), read backwards: the same order, since SQLite sorts NULLs first.
+        # A kind's documents newest first, as PostgreSQL's index has them (0017; since 0020 it
+        # also holds object_id, public and title_tsv, INCLUDEd for index-only readings). SQLite's
+        # is (kind, at, id), read backwards: the same order, since SQLite sorts NULLs first.
         Index("ix_search_documents_newest", "kind", text("at DESC NULLS LAST"), text("id DESC")),
     )
     cache_versioned = False
