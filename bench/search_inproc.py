@@ -25,8 +25,8 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).parent))
 from search_bench import load, queries
 
-# Database through core.services: where it lives moves (core.database, then db.database)
-from pydotorg.core.services import Context, Database
+from pydotorg.core.services import Context
+from pydotorg.db.database import Database
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.domains import DOMAINS  # noqa: F401  (names the indexes to the search)
 from pydotorg.search.engines import search_engine

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-# Database through core.services: where it lives moves (core.database, then db.database)
-from pydotorg.core.services import Context, Database
+from pydotorg.core.services import Context
+from pydotorg.db.database import Database
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.search.engines import PostgresSearch, search_engine
 from pydotorg.search.schemas import SearchQuery
