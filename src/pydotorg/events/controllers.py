@@ -11,6 +11,7 @@ from litestar.params import JSONBody, Parameter
 
 from pydotorg.core.endpoints import SUBMISSION
 from pydotorg.core.pagination import Page, Window
+from pydotorg.core.parameters import Key, Query
 from pydotorg.core.resources import Id, ResourceController
 from pydotorg.events.calendar_controllers import (
     CalendarController,
@@ -18,7 +19,7 @@ from pydotorg.events.calendar_controllers import (
     EventLocationController,
     document,
 )
-from pydotorg.events.filters import FILTERS, EventFilters, Key
+from pydotorg.events.filters import FILTERS, EventFilters
 from pydotorg.events.ical import MEDIA_TYPE
 from pydotorg.events.occurrence_controllers import EventOccurrenceController
 from pydotorg.events.schemas import EventRead, EventSubmit
@@ -89,7 +90,7 @@ class EventController(ResourceController):
         self,
         service: NamedDependency[EventService],
         window: NamedDependency[Window],
-        calendar: Annotated[Key, Parameter(description="Calendar id or slug.")] = None,
+        calendar: Query[Key, Parameter(description="Calendar id or slug.")] = None,
     ) -> Page[EventRead]:
         filters = EventFilters(calendar=calendar, featured=True, upcoming=True)
         return await service.page(window, filters)

@@ -16,23 +16,23 @@ from pydotorg.content.blogs.services import (
     EntryFilters,
     RelatedBlogService,
 )
-from pydotorg.core.days import FIRST_YEAR, LAST_YEAR, DateRange, supported_day
+from pydotorg.core.days import DateRange, supported_day
+from pydotorg.core.parameters import Key, Query
 from pydotorg.core.resources import ResourceController, feed_endpoints
-
-Key = Annotated[str | None, Parameter(max_length=200)]
-Day = Annotated[date | None, Parameter(description=f"A day (UTC) of {FIRST_YEAR} to {LAST_YEAR}.")]
 
 
 async def entry_filters(
-    feed: Annotated[Key, Parameter(description="The feed's id or slug.")] = None,
-    tag: Annotated[Key, Parameter(description="Entries with this tag (any case).")] = None,
-    q: Annotated[
+    feed: Query[Key, Parameter(description="The feed's id or slug.")] = None,
+    tag: Query[Key, Parameter(description="Entries with this tag (any case).")] = None,
+    q: Query[
         Key, Parameter(description="Words in the title, summary or tags (full-text search).")
     ] = None,
     date_from: Annotated[
-        Day, Parameter(description="Published on or after this day (UTC).")
+        date | None, Parameter(description="Published on or after this day (UTC).")
     ] = None,
-    date_to: Annotated[Day, Parameter(description="Published on or before this day (UTC).")] = None,
+    date_to: Annotated[
+        date | None, Parameter(description="Published on or before this day (UTC).")
+    ] = None,
 ) -> EntryFilters:
     first, last = supported_day(date_from, "date_from"), supported_day(date_to, "date_to")
     DateRange.of(first, last)  # a range that ends before it starts: 422 naming date_to

@@ -13,19 +13,18 @@ from pydotorg.content.stories.schemas import StoryRead, StorySubmit
 from pydotorg.content.stories.services import StoryCategoryService, StoryFilters, StoryService
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import SUBMISSION
+from pydotorg.core.parameters import Key, Query
 from pydotorg.core.resources import Id, ResourceController
-
-Key = Annotated[str | None, Parameter(max_length=200)]
 
 
 async def story_filters(
-    category: Annotated[Key, Parameter(description="Story category id or slug.")] = None,
+    category: Query[Key, Parameter(description="Story category id or slug.")] = None,
     featured: Annotated[bool | None, Parameter(description="Featured stories, or others.")] = None,
     status: Annotated[
         Literal["pending", "approved", "rejected"] | None,
         Parameter(description="Review status (others than approved: staff and submitters)."),
     ] = None,
-    q: Annotated[
+    q: Query[
         Key,
         Parameter(
             description="Full-text search over name, company, summary and content, best "
