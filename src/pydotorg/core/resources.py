@@ -329,12 +329,17 @@ class ResourceController(ApiController):
     options: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
     """Per operation, what its handler declares beyond the defaults: ``{"delete": {"summary":
     ..., "description": ..., "errors": (409,)}}`` (any keyword of Litestar's decorators)."""
+    filters: ClassVar[Callable[..., Any] | None] = None
+    """What the list is filtered by: a function of query parameters (documented as the list's)
+    whose answer the service's ``page`` takes; the controller's dependency ``filters``."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "service" not in cls.__dict__:
             return
         declared = cls.__dict__.get("dependencies") or {}
+        if (filters := cls.__dict__.get("filters")) is not None:
+            declared = {"filters": Provide(filters), **declared}
         cls.dependencies = {**services(service=cls.service), **declared}
         for operation in cls.operations:
             if operation not in cls.__dict__:

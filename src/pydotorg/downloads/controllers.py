@@ -154,11 +154,8 @@ class ReleaseController(ResourceController):
     path = "/api/v1/releases"
     tags = ["Releases"]
     service, noun, plural = ReleaseService, "Release", "Releases"
-    dependencies = {
-        **PAGE_BASED,
-        "filters": Provide(release_filters),
-        "kinds": Provide(file_kinds),
-    }
+    filters = release_filters
+    dependencies = {**PAGE_BASED, "kinds": Provide(file_kinds)}
     options = {
         "list": {
             "description": "Newest first, page-based (`currentPage`, `pageSize`). "
@@ -300,7 +297,8 @@ class ReleaseFileController(ResourceController):
     service, noun, plural = ReleaseFileService, "ReleaseFile", "ReleaseFiles"
     id_parameter = "file_id"
     operations = ("list", "get", "create", "update", "delete")
-    dependencies = {"filters": Provide(file_filters), "kinds": Provide(file_kinds)}
+    filters = file_filters
+    dependencies = {"kinds": Provide(file_kinds)}
     options = {
         "create": {
             "description": "URLs must start with `https://www.python.org/`; signature and SBOM "

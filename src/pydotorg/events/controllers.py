@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Annotated
 
 from litestar import Response, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from pydotorg.core.endpoints import SUBMISSION
@@ -44,7 +44,8 @@ class EventController(ResourceController):
     path = "/api/v1/events"
     tags = ["Events"]
     service, noun, plural = EventService, "Event", "Events"
-    dependencies = {"event_filters": FILTERS["filters"], "filters": Provide(list_filters)}
+    filters = list_filters
+    dependencies = {"event_filters": FILTERS["filters"]}
     options = {
         "list": {
             "description": "Newest first, or with `upcoming=true` by next occurrence. A date "

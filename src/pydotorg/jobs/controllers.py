@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from pydotorg.core.auth import Access
@@ -44,7 +44,7 @@ class JobController(ResourceController):
     service, noun, plural = JobService, "Job", "Jobs"
     operations = ("list", "get", "create", "update", "delete")
     write_access = Access.SIGNED_IN
-    dependencies = {"filters": Provide(job_filters)}
+    filters = job_filters
     options = {
         "list": {
             "summary": "List job postings",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar.di import Provide
 from litestar.params import Parameter
 
 from pydotorg.content.blogs.services import (
@@ -46,7 +45,7 @@ class BlogController(ResourceController):
     tags = ["Blogs"]
     service, noun, plural = BlogEntryService, "BlogEntry", "BlogEntries"
     operations = ("list",)
-    dependencies = {"filters": Provide(entry_filters)}
+    filters = entry_filters
     options = {
         "list": {
             "summary": "List blog entries, newest first",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from pydotorg.content.stories.schemas import StoryRead, StorySubmit
@@ -43,10 +43,9 @@ class SuccessStoryController(ResourceController):
     service, noun, plural = StoryService, "SuccessStory", "SuccessStories"
     id_parameter = "story_id"
     write_access = Access.SIGNED_IN
-    dependencies = {"filters": Provide(story_filters)}
+    filters = story_filters
     options = {
         "list": {
-            "summary": "List success stories",
             "description": "Approved stories, newest first (with `q`, best matches first); "
             "submitters also see their own pending and rejected ones, staff see all.",
         },
@@ -63,7 +62,6 @@ class SuccessStoryController(ResourceController):
             "staff edit any.",
         },
         "delete": {
-            "summary": "Delete a success story",
             "description": "Submitters delete their own stories; staff delete any.",
         },
     }
