@@ -327,8 +327,9 @@ class ResourceController(ApiController):
         "delete",
     )
     options: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
-    """Per operation, what its handler declares beyond the defaults: ``{"delete": {"summary":
-    ..., "description": ..., "errors": (409,)}}`` (any keyword of Litestar's decorators)."""
+    """Per operation (or workflow move), what its handler declares beyond the defaults:
+    ``{"delete": {"summary": ..., "description": ..., "errors": (409,)}}`` (any keyword of
+    Litestar's decorators)."""
     filters: ClassVar[Callable[..., Any] | None] = None
     """What the list is filtered by: a function of query parameters (documented as the list's)
     whose answer the service's ``page`` takes; the controller's dependency ``filters``."""
@@ -364,16 +365,18 @@ class ResourceController(ApiController):
         parameters: dict[str, Any] = {key: Id, "service": dependency(cls.service)}
         if move.reason:
             parameters["data"] = JSONBody[Reason]
-        access = Access.STAFF if move.by == "staff" else cls.write_access
-        return post(
-            f"/{{{key}:int}}/{name}",
-            operation_id=f"{name}{cls.noun}",
-            summary=move.summary,
-            description=move.description,
-            status_code=200,
-            access=access,
-            errors=(404,),
-        )(typed_handler(make_move, parameters, cls.service.read_schema))
+        options: dict[str, Any] = {
+            "operation_id": f"{name}{cls.noun}",
+            "summary": move.summary,
+            "description": move.description,
+            "status_code": 200,
+            "access": Access.STAFF if move.by == "staff" else cls.write_access,
+            "errors": (404,),
+            **cls.options.get(name, {}),
+        }
+        return post(f"/{{{key}:int}}/{name}", **options)(
+            typed_handler(make_move, parameters, cls.service.read_schema)
+        )
 
     @classmethod
     def _make(cls, operation: str) -> HTTPRouteHandler:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from litestar import post
-from litestar.di import NamedDependency
 from litestar.params import Parameter
 
-from pydotorg.content.posts.schemas import PostRead
 from pydotorg.content.posts.services import PostFilters, PostService
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import SUBMISSION
 from pydotorg.core.parameters import Key, Query, Ref
 from pydotorg.core.ratelimit import Tier
-from pydotorg.core.resources import Id, ResourceController
+from pydotorg.core.resources import ResourceController
 
 
 async def post_filters(
@@ -64,18 +61,8 @@ class CommunityPostController(ResourceController):
             "description": "Authors delete their own posts; staff delete any.",
             "tier": Tier.MEDIUM,
         },
+        "submit": SUBMISSION,
     }
-
-    @post(
-        "/{post_id:int}/submit",
-        operation_id="submitCommunityPost",
-        summary="Submit a draft or rejected post for review (author)",
-        description="The post is `pending` until staff approve or reject it.",
-        status_code=200,
-        **SUBMISSION,
-    )
-    async def submit(self, post_id: Id, service: NamedDependency[PostService]) -> PostRead:
-        return await service.move(post_id, "submit")
 
 
 ROUTES = [CommunityPostController]

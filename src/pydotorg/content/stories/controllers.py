@@ -14,7 +14,7 @@ from pydotorg.content.stories.services import StoryCategoryService, StoryFilters
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import SUBMISSION
 from pydotorg.core.parameters import Key, Query
-from pydotorg.core.resources import Id, ResourceController
+from pydotorg.core.resources import ResourceController
 
 
 async def story_filters(
@@ -64,6 +64,7 @@ class SuccessStoryController(ResourceController):
         "delete": {
             "description": "Submitters delete their own stories; staff delete any.",
         },
+        "resubmit": SUBMISSION,
     }
 
     @post(
@@ -78,17 +79,6 @@ class SuccessStoryController(ResourceController):
         self, data: JSONBody[StorySubmit], service: NamedDependency[StoryService]
     ) -> StoryRead:
         return await service.submit(data)
-
-    @post(
-        "/{story_id:int}/resubmit",
-        operation_id="resubmitSuccessStory",
-        summary="Submit a rejected story again (submitter)",
-        description="Edit the story first (`PATCH`); it is `pending` again until staff review it.",
-        status_code=200,
-        **SUBMISSION,
-    )
-    async def resubmit(self, story_id: Id, service: NamedDependency[StoryService]) -> StoryRead:
-        return await service.move(story_id, "resubmit")
 
 
 class StoryCategoryController(ResourceController):
