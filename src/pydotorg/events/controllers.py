@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from litestar import Response, get, post
+from litestar import Response, get
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import Parameter
 
-from pydotorg.core.endpoints import SUBMISSION
 from pydotorg.core.pagination import Page, Window
 from pydotorg.core.parameters import Key, Query
 from pydotorg.core.resources import Id, ResourceController
@@ -22,7 +21,7 @@ from pydotorg.events.calendar_controllers import (
 from pydotorg.events.filters import FILTERS, EventFilters
 from pydotorg.events.ical import MEDIA_TYPE
 from pydotorg.events.occurrence_controllers import EventOccurrenceController
-from pydotorg.events.schemas import EventRead, EventSubmit
+from pydotorg.events.schemas import EventRead
 from pydotorg.events.services import EventService
 
 UpcomingFilter = Annotated[
@@ -61,6 +60,10 @@ class EventController(ResourceController):
         },
         "update": {
             "description": "`occurrences` or `rules`, when given, replace the event's whole list."
+        },
+        "submit": {
+            "description": "As python.org's 'submit an event': the event is `pending`, visible to "
+            "you and staff only until staff approve it."
         },
     }
 
@@ -125,19 +128,6 @@ class EventController(ResourceController):
     ) -> Response[bytes]:
         body, name = await service.event_ical(event_id)
         return document(body, media_type=MEDIA_TYPE, filename=f"{name}.ics")
-
-    @post(
-        "/submit",
-        operation_id="submitEvent",
-        summary="Submit an event for review (signed in)",
-        description="As python.org's 'submit an event': the event is `pending`, visible to you "
-        "and staff only until staff approve it.",
-        **SUBMISSION,
-    )
-    async def submit_event(
-        self, data: JSONBody[EventSubmit], service: NamedDependency[EventService]
-    ) -> EventRead:
-        return await service.submit_event(data)
 
 
 ROUTES = [

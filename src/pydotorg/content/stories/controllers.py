@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from litestar import post
-from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import Parameter
 
-from pydotorg.content.stories.schemas import StoryRead, StorySubmit
 from pydotorg.content.stories.services import StoryCategoryService, StoryFilters, StoryService
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import SUBMISSION
@@ -64,21 +61,12 @@ class SuccessStoryController(ResourceController):
         "delete": {
             "description": "Submitters delete their own stories; staff delete any.",
         },
+        "submit": {
+            "description": "The story is `pending`, visible to you and staff only, until staff "
+            "approve it; a rejection's reason is in `review_note`."
+        },
         "resubmit": SUBMISSION,
     }
-
-    @post(
-        "/submit",
-        operation_id="submitSuccessStory",
-        summary="Submit a success story for review (signed in)",
-        description="The story is `pending`, visible to you and staff only, until staff approve "
-        "it; a rejection's reason is in `review_note`.",
-        **SUBMISSION,
-    )
-    async def submit_story(
-        self, data: JSONBody[StorySubmit], service: NamedDependency[StoryService]
-    ) -> StoryRead:
-        return await service.submit(data)
 
 
 class StoryCategoryController(ResourceController):
