@@ -330,6 +330,7 @@ class ResourceController(ApiController):
         "update",
         "delete",
     )
+    """The endpoints made; ``get_by_slug`` only where the model has a ``slug`` column."""
     options: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
     """Per operation (or workflow move), what its handler declares beyond the defaults:
     ``{"delete": {"summary": ..., "description": ..., "errors": (409,)}}`` (any keyword of
@@ -347,7 +348,10 @@ class ResourceController(ApiController):
             declared = {"filters": Provide(filters), **declared}
         cls.dependencies = {**services(service=cls.service), **declared}
         submits = getattr(cls.service, "submit_schema", None) is not None
+        slugged = hasattr(cls.service.model, "slug")  # no slug column, no by-slug endpoint
         for operation in (*cls.operations, *(("submit",) if submits else ())):
+            if operation == "get_by_slug" and not slugged:
+                continue
             if operation not in cls.__dict__:
                 setattr(cls, operation, cls._make(operation))
         workflow: Workflow | None = getattr(cls.service, "workflow", None)

@@ -136,7 +136,6 @@ class BenefitController(ResourceController):
     path = "/api/v1/sponsors/benefits"
     tags = ["Sponsors"]
     service, noun, plural = BenefitService, "SponsorshipBenefit", "SponsorshipBenefits"
-    operations = ("list", "get", "create", "update", "delete")
 
 
 class ProgramController(ResourceController):
@@ -203,7 +202,6 @@ class AssetController(ResourceController):
     tags = ["Sponsors"]
     read_access = Access.STAFF
     service, noun, plural = AssetService, "SponsorAsset", "SponsorAssets"
-    operations = ("list", "get", "create", "update", "delete")
     options = {
         "list": {"description": "Every asset, by id (staff)."},
         "create": {

@@ -88,7 +88,6 @@ class RelatedBlogController(ResourceController):
     tags = ["Blogs"]
     service, noun, plural = RelatedBlogService, "RelatedBlog", "RelatedBlogs"
     id_parameter = "related_id"
-    operations = ("list", "get", "create", "update", "delete")
 
 
 ROUTES = [BlogController, BlogEntryController, BlogFeedController, RelatedBlogController]

@@ -64,7 +64,6 @@ class PageController(ResourceController):
     path = "/api/pages"
     tags = ["Pages"]
     service, noun, plural = PageService, "Page", "Pages"
-    operations = ("list", "get", "create", "update", "delete")
     filters = page_filters
     options = {
         "list": {
