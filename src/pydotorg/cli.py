@@ -394,6 +394,15 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help, description=help, formatter_class=formatter)
 
+    def group(
+        name: str, help: str, dest: str, func: Callable[[argparse.Namespace], int] | None = None
+    ) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+        """A command whose first argument (``dest``) names one of its subcommands."""
+        made = command(name, help)
+        if func is not None:
+            made.set_defaults(func=func)
+        return made.add_subparsers(dest=dest, required=True, metavar=dest.upper())
+
     def subcommand(
         group: argparse._SubParsersAction[argparse.ArgumentParser],
         name: str,
@@ -416,9 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(func=cmd_serve)
 
-    db = command("db", "database schema migrations and backups")
-    db.set_defaults(func=cmd_db)
-    actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = group("db", "database schema migrations and backups", "action", cmd_db)
 
     def action(name: str, help: str) -> argparse.ArgumentParser:
         return actions.add_parser(name, help=help, description=help, formatter_class=formatter)
@@ -461,8 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     su.add_argument("--api-key", metavar="NAME", help="also create an API key with this name")
     su.set_defaults(func=cmd_createsuperuser)
 
-    importer = command("import", "import content from its sources (pages, blog feeds)")
-    imports = importer.add_subparsers(dest="kind", required=True, metavar="KIND")
+    imports = group("import", "import content from its sources (pages, blog feeds)", "kind")
     pages = subcommand(
         imports,
         "pages",
@@ -488,8 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(else the feed's title)",
     )
 
-    check = command("check", "report on the data (read-only)")
-    checks = check.add_subparsers(dest="what", required=True, metavar="WHAT")
+    checks = group("check", "report on the data (read-only)", "what")
     subcommand(
         checks,
         "files",
@@ -499,8 +504,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_check_files,
     )
 
-    search = command("search", "the site-wide search index")
-    searches = search.add_subparsers(dest="action", required=True, metavar="ACTION")
+    searches = group("search", "the site-wide search index", "action")
     rebuild = subcommand(
         searches,
         "reindex",

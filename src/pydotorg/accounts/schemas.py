@@ -89,13 +89,9 @@ class UserCreate(WriteSchema):
     email_verified: bool = False
 
 
-class UserUpdate(WriteSchema):
+class UserUpdate(ProfileUpdate):
     """Staff changes to a user. Granting staff or superuser needs a superuser."""
 
-    email: Email | UnsetType = UNSET
-    first_name: ShortName | UnsetType = UNSET
-    last_name: ShortName | UnsetType = UNSET
-    bio: Description | UnsetType = UNSET
     is_active: bool | UnsetType = UNSET
     is_staff: bool | UnsetType = UNSET
     is_superuser: bool | UnsetType = UNSET

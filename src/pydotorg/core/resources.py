@@ -7,10 +7,11 @@ only what is particular (a visibility rule in ``query``, a check in ``validate``
 ``change``) and names in ``reread`` the writes after which its answer is read again.
 :class:`ResourceController` makes the endpoints from that service, at ``path`` and ``path/{id}``
 (``path/slug/{slug}``), with operation ids ``list{Plural}``, ``get{Noun}``, ``get{Noun}BySlug``,
-``create{Noun}``, ``update{Noun}`` and ``delete{Noun}``, the access and tier defaults of
-``core.endpoints``, and summaries that say who may call; ``options`` changes any of that per
-operation. Handlers the subclass writes itself sit beside the generated
-ones (and replace one of the same name).
+``create{Noun}``, ``update{Noun}`` and ``delete{Noun}`` (and ``submit{Noun}``, ``POST
+path/submit``, for a service with a ``submit_schema``; a ``POST path/{id}/{move}`` for each
+move of its workflow), the access and tier defaults of ``core.endpoints``, and summaries that
+say who may call; ``options`` changes any of that per operation. Handlers the subclass writes
+itself sit beside the generated ones (and replace one of the same name).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from litestar.params import JSONBody, PathParameter
 from sqlalchemy import Select, select
 
 from pydotorg.core.auth import Access
-from pydotorg.core.endpoints import ApiController
+from pydotorg.core.endpoints import SUBMISSION, ApiController
 from pydotorg.core.feeds import ATOM_MEDIA_TYPE, RSS_MEDIA_TYPE, XML_MEDIA_TYPE
 from pydotorg.core.pagination import LIMIT_OFFSET, Page, Window
 from pydotorg.core.queries import M, Repository, article
@@ -125,6 +126,9 @@ class CrudService(Service, Generic[M, R]):
     create_schema: ClassVar[type[WriteSchema]]
     update_schema: ClassVar[type[WriteSchema]]
     detail_route: ClassVar[str]
+    submit_schema: ClassVar[type[WriteSchema] | None] = None
+    """What a signed-in user submits for staff to review (``submit(data)``, whose answer is
+    the read schema): the controller then has ``POST {path}/submit`` (``SUBMISSION``)."""
     unique: ClassVar[tuple[str, ...]] = ("slug",)
     columns: ClassVar[Mapping[str, str]] = {}
     """Schema field -> model attribute (or dotted path, ``"os.slug"``) where they differ."""
@@ -326,17 +330,28 @@ class ResourceController(ApiController):
         "update",
         "delete",
     )
+    """The endpoints made; ``get_by_slug`` only where the model has a ``slug`` column."""
     options: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
-    """Per operation, what its handler declares beyond the defaults: ``{"delete": {"summary":
-    ..., "description": ..., "errors": (409,)}}`` (any keyword of Litestar's decorators)."""
+    """Per operation (or workflow move), what its handler declares beyond the defaults:
+    ``{"delete": {"summary": ..., "description": ..., "errors": (409,)}}`` (any keyword of
+    Litestar's decorators)."""
+    filters: ClassVar[Callable[..., Any] | None] = None
+    """What the list is filtered by: a function of query parameters (documented as the list's)
+    whose answer the service's ``page`` takes; the controller's dependency ``filters``."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "service" not in cls.__dict__:
             return
         declared = cls.__dict__.get("dependencies") or {}
+        if (filters := cls.__dict__.get("filters")) is not None:
+            declared = {"filters": Provide(filters), **declared}
         cls.dependencies = {**services(service=cls.service), **declared}
-        for operation in cls.operations:
+        submits = getattr(cls.service, "submit_schema", None) is not None
+        slugged = hasattr(cls.service.model, "slug")  # no slug column, no by-slug endpoint
+        for operation in (*cls.operations, *(("submit",) if submits else ())):
+            if operation == "get_by_slug" and not slugged:
+                continue
             if operation not in cls.__dict__:
                 setattr(cls, operation, cls._make(operation))
         workflow: Workflow | None = getattr(cls.service, "workflow", None)
@@ -359,16 +374,18 @@ class ResourceController(ApiController):
         parameters: dict[str, Any] = {key: Id, "service": dependency(cls.service)}
         if move.reason:
             parameters["data"] = JSONBody[Reason]
-        access = Access.STAFF if move.by == "staff" else cls.write_access
-        return post(
-            f"/{{{key}:int}}/{name}",
-            operation_id=f"{name}{cls.noun}",
-            summary=move.summary,
-            description=move.description,
-            status_code=200,
-            access=access,
-            errors=(404,),
-        )(typed_handler(make_move, parameters, cls.service.read_schema))
+        options: dict[str, Any] = {
+            "operation_id": f"{name}{cls.noun}",
+            "summary": move.summary,
+            "description": move.description,
+            "status_code": 200,
+            "access": Access.STAFF if move.by == "staff" else cls.write_access,
+            "errors": (404,),
+            **cls.options.get(name, {}),
+        }
+        return post(f"/{{{key}:int}}/{name}", **options)(
+            typed_handler(make_move, parameters, cls.service.read_schema)
+        )
 
     @classmethod
     def _make(cls, operation: str) -> HTTPRouteHandler:
@@ -383,6 +400,7 @@ class ResourceController(ApiController):
             "create": ("create", cls.noun, f"Create {article(noun)}{staff}"),
             "update": ("update", cls.noun, f"Update {article(noun)}{staff}"),
             "delete": ("delete", cls.noun, f"Delete {article(noun)}{staff}"),
+            "submit": ("submit", cls.noun, f"Submit {article(noun)} for review (signed in)"),
         }
         verb, name, summary = names[operation]
         options: dict[str, Any] = {
@@ -432,6 +450,16 @@ class ResourceController(ApiController):
 
             parameters = {key: Id, "data": body(cls.service.update_schema), "service": service}
             return patch(by_id, **options)(typed_handler(update, parameters, read))
+
+        if operation == "submit":
+
+            async def submit(self: Any, **kw: Any) -> Any:
+                return await kw["service"].submit(kw["data"])
+
+            parameters = {"data": body(cls.service.submit_schema), "service": service}
+            return post("/submit", **{**SUBMISSION, **options})(
+                typed_handler(submit, parameters, read)
+            )
 
         async def remove(self: Any, **kw: Any) -> None:
             await kw["service"].delete(kw[key])

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select, false, true
+from sqlalchemy import ColumnElement, Select, false, or_, true
 from sqlalchemy.sql import Subquery
 
 SelectT = TypeVar("SelectT", bound=Select[Any])
@@ -64,11 +64,17 @@ class SearchIndex:
         return rows
 
 
-def staff_or(public: Callable[[], ColumnElement[bool]]) -> Visibility:
-    """An index's ``visible``: staff find every row, anyone else the rows ``public()`` keeps."""
+def staff_or(public: Callable[[], ColumnElement[bool]], owner: Any = None) -> Visibility:
+    """An index's ``visible``: staff find every row, anyone else the rows ``public()`` keeps,
+    and with ``owner`` (a column holding a user id) a signed-in caller also the rows it names
+    them in (their own submissions)."""
 
     def visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
-        return true() if role == "staff" else public()
+        if role == "staff":
+            return true()
+        if owner is not None and user_id is not None:
+            return or_(public(), owner == user_id)
+        return public()
 
     return visible
 

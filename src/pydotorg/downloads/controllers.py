@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 from litestar import Response, get
 from litestar.di import NamedDependency, Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter, PathParameter
 from litestar.response import Redirect
 
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.pagination import PAGE_BASED, Page, Window
-from pydotorg.core.resources import Id, ResourceController
+from pydotorg.core.resources import Id, ResourceController, dependency, typed_handler
 from pydotorg.core.services import services
 from pydotorg.downloads import feed_controllers
 from pydotorg.downloads.classify import Arch, Format, Kind, Platform, Signature
@@ -86,14 +87,32 @@ DOWNLOAD_DESCRIPTION = (
 )
 
 
-def download_options() -> dict[str, Any]:
-    """What both ``download`` endpoints declare besides their path, id and summary."""
-    return {
-        "description": DOWNLOAD_DESCRIPTION,
-        "errors": (404,),
-        "responses": DOWNLOAD_RESPONSES,
-        "dependencies": services(files=ReleaseFileService),
+def download_endpoint(
+    path: str, operation_id: str, summary: str, key: tuple[str, Any], method: str
+) -> HTTPRouteHandler:
+    """A ``download`` endpoint: the best file (``ReleaseFileService.{method}(key, kinds)``) of
+    the releases the path parameter ``key`` (its name and type) puts in scope."""
+    name = key[0]
+
+    async def download_best(self: Any, **kw: Any) -> Response[BestFileRead]:
+        best = await getattr(kw["files"], method)(kw[name], kw["kinds"])
+        return download(best, kw["redirect"])
+
+    parameters = {
+        name: key[1],
+        "files": dependency(ReleaseFileService),
+        "kinds": dependency(FileKinds),
+        "redirect": RedirectQ,
     }
+    return get(
+        path,
+        operation_id=operation_id,
+        summary=summary,
+        description=DOWNLOAD_DESCRIPTION,
+        errors=(404,),
+        responses=DOWNLOAD_RESPONSES,
+        dependencies=services(files=ReleaseFileService),
+    )(typed_handler(download_best, parameters, Response[BestFileRead], {"redirect": False}))
 
 
 async def file_kinds(
@@ -154,11 +173,8 @@ class ReleaseController(ResourceController):
     path = "/api/v1/releases"
     tags = ["Releases"]
     service, noun, plural = ReleaseService, "Release", "Releases"
-    dependencies = {
-        **PAGE_BASED,
-        "filters": Provide(release_filters),
-        "kinds": Provide(file_kinds),
-    }
+    filters = release_filters
+    dependencies = {**PAGE_BASED, "kinds": Provide(file_kinds)}
     options = {
         "list": {
             "description": "Newest first, page-based (`currentPage`, `pageSize`). "
@@ -224,35 +240,20 @@ class ReleaseController(ResourceController):
     ) -> ReleaseRead:
         return await service.latest(ver)
 
-    @get(
+    download_latest = download_endpoint(
         "/latest/{ver:str}/download",
-        operation_id="downloadLatestRelease",
-        summary="Which file to download from the newest release of a version",
-        **download_options(),
+        "downloadLatestRelease",
+        "Which file to download from the newest release of a version",
+        ("ver", LatestVer),
+        "best_of_latest",
     )
-    async def download_latest(
-        self,
-        ver: LatestVer,
-        files: NamedDependency[ReleaseFileService],
-        kinds: NamedDependency[FileKinds],
-        redirect: RedirectQ = False,
-    ) -> Response[BestFileRead]:
-        return download(await files.best_of_latest(ver, kinds), redirect)
-
-    @get(
+    download_release = download_endpoint(
         "/{release_id:int}/download",
-        operation_id="downloadRelease",
-        summary="Which file to download from a release",
-        **download_options(),
+        "downloadRelease",
+        "Which file to download from a release",
+        ("release_id", Id),
+        "best_of_release",
     )
-    async def download_release(
-        self,
-        release_id: Id,
-        files: NamedDependency[ReleaseFileService],
-        kinds: NamedDependency[FileKinds],
-        redirect: RedirectQ = False,
-    ) -> Response[BestFileRead]:
-        return download(await files.best_of_release(release_id, kinds), redirect)
 
 
 class ReleaseCycleController(ApiController):
@@ -300,7 +301,8 @@ class ReleaseFileController(ResourceController):
     service, noun, plural = ReleaseFileService, "ReleaseFile", "ReleaseFiles"
     id_parameter = "file_id"
     operations = ("list", "get", "create", "update", "delete")
-    dependencies = {"filters": Provide(file_filters), "kinds": Provide(file_kinds)}
+    filters = file_filters
+    dependencies = {"kinds": Provide(file_kinds)}
     options = {
         "create": {
             "description": "URLs must start with `https://www.python.org/`; signature and SBOM "

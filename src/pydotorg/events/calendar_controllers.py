@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Response, get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import Parameter, PathParameter
 
+from pydotorg.core.parameters import Key, Query
 from pydotorg.core.resources import ResourceController, feed_endpoints
 from pydotorg.core.services import services
 from pydotorg.events.calendar_services import (
@@ -36,17 +37,13 @@ CalendarKey = Annotated[
 
 
 async def by_calendar(
-    calendar: Annotated[
-        str | None, Parameter(max_length=200, description="Calendar id or slug.")
-    ] = None,
+    calendar: Query[Key, Parameter(description="Calendar id or slug.")] = None,
 ) -> str | None:
     return calendar
 
 
 async def by_text(
-    q: Annotated[
-        str | None, Parameter(max_length=200, description="Text in the name or address.")
-    ] = None,
+    q: Query[Key, Parameter(description="Text in the name or address.")] = None,
 ) -> str | None:
     return q
 
@@ -89,7 +86,7 @@ class EventCategoryController(ResourceController):
     tags = ["Events"]
     service, noun, plural = EventCategoryService, "EventCategory", "EventCategories"
     id_parameter = "category_id"
-    dependencies = {"filters": Provide(by_calendar)}
+    filters = by_calendar
     options = {
         "update": {"description": "A category events use cannot move to another calendar (409)."},
         "delete": {"description": "Events keep existing, without this category."},
@@ -101,5 +98,5 @@ class EventLocationController(ResourceController):
     tags = ["Events"]
     service, noun, plural = EventLocationService, "EventLocation", "EventLocations"
     id_parameter = "location_id"
-    dependencies = {"filters": Provide(by_text)}
+    filters = by_text
     options = {"delete": {"description": "Events held there keep existing, without a venue."}}

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated
 
-from litestar import Response, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.params import JSONBody, Parameter
+from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.params import Parameter
 
-from pydotorg.core.endpoints import SUBMISSION
 from pydotorg.core.pagination import Page, Window
+from pydotorg.core.parameters import Key, Query
 from pydotorg.core.resources import Id, ResourceController
 from pydotorg.events.calendar_controllers import (
     CalendarController,
@@ -18,10 +18,10 @@ from pydotorg.events.calendar_controllers import (
     EventLocationController,
     document,
 )
-from pydotorg.events.filters import FILTERS, EventFilters, Key
+from pydotorg.events.filters import FILTERS, EventFilters
 from pydotorg.events.ical import MEDIA_TYPE
 from pydotorg.events.occurrence_controllers import EventOccurrenceController
-from pydotorg.events.schemas import EventRead, EventSubmit
+from pydotorg.events.schemas import EventRead
 from pydotorg.events.services import EventService
 
 UpcomingFilter = Annotated[
@@ -43,7 +43,8 @@ class EventController(ResourceController):
     path = "/api/v1/events"
     tags = ["Events"]
     service, noun, plural = EventService, "Event", "Events"
-    dependencies = {"event_filters": FILTERS["filters"], "filters": Provide(list_filters)}
+    filters = list_filters
+    dependencies = {"event_filters": FILTERS["filters"]}
     options = {
         "list": {
             "description": "Newest first, or with `upcoming=true` by next occurrence. A date "
@@ -59,6 +60,10 @@ class EventController(ResourceController):
         },
         "update": {
             "description": "`occurrences` or `rules`, when given, replace the event's whole list."
+        },
+        "submit": {
+            "description": "As python.org's 'submit an event': the event is `pending`, visible to "
+            "you and staff only until staff approve it."
         },
     }
 
@@ -89,7 +94,7 @@ class EventController(ResourceController):
         self,
         service: NamedDependency[EventService],
         window: NamedDependency[Window],
-        calendar: Annotated[Key, Parameter(description="Calendar id or slug.")] = None,
+        calendar: Query[Key, Parameter(description="Calendar id or slug.")] = None,
     ) -> Page[EventRead]:
         filters = EventFilters(calendar=calendar, featured=True, upcoming=True)
         return await service.page(window, filters)
@@ -123,19 +128,6 @@ class EventController(ResourceController):
     ) -> Response[bytes]:
         body, name = await service.event_ical(event_id)
         return document(body, media_type=MEDIA_TYPE, filename=f"{name}.ics")
-
-    @post(
-        "/submit",
-        operation_id="submitEvent",
-        summary="Submit an event for review (signed in)",
-        description="As python.org's 'submit an event': the event is `pending`, visible to you "
-        "and staff only until staff approve it.",
-        **SUBMISSION,
-    )
-    async def submit_event(
-        self, data: JSONBody[EventSubmit], service: NamedDependency[EventService]
-    ) -> EventRead:
-        return await service.submit_event(data)
 
 
 ROUTES = [

@@ -13,6 +13,7 @@ from litestar.params import Parameter
 from sqlalchemy import Select, or_, select
 
 from pydotorg.core.days import DateRange, supported_day
+from pydotorg.core.parameters import Key, Query
 from pydotorg.core.queries import contains, id_or_slug
 from pydotorg.events.models import (
     Calendar,
@@ -122,19 +123,16 @@ def in_range(
     return query
 
 
-Key = Annotated[str | None, Parameter(max_length=200)]
-
-
 async def provide_filters(
-    calendar: Annotated[Key, Parameter(description="Calendar id or slug.")] = None,
-    category: Annotated[Key, Parameter(description="Event category id or slug.")] = None,
-    location: Annotated[Key, Parameter(description="Event location id or slug.")] = None,
+    calendar: Query[Key, Parameter(description="Calendar id or slug.")] = None,
+    category: Query[Key, Parameter(description="Event category id or slug.")] = None,
+    location: Query[Key, Parameter(description="Event location id or slug.")] = None,
     featured: Annotated[bool | None, Parameter(description="Featured events, or others.")] = None,
     status: Annotated[
         Literal["approved", "pending", "rejected"] | None,
         Parameter(description="Review status (others than approved: staff and submitters)."),
     ] = None,
-    q: Annotated[Key, Parameter(description="Text in the title or description (any case).")] = None,
+    q: Query[Key, Parameter(description="Text in the title or description (any case).")] = None,
     date_from: Annotated[
         date | None, Parameter(description="Happening on or after this day (UTC).")
     ] = None,

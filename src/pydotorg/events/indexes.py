@@ -3,9 +3,9 @@ submitter their own, staff all."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, true
+from sqlalchemy import ColumnElement
 
-from pydotorg.core.search import IndexSpec, Role, SearchIndex
+from pydotorg.core.search import IndexSpec, SearchIndex, staff_or
 from pydotorg.events.models import STATUS_APPROVED, Event
 
 EVENT_INDEX = SearchIndex("event", 2)
@@ -17,11 +17,8 @@ def document(event: Event) -> tuple[str, str]:
     return event.title, f"{event.description}\n{place}\n{event.calendar.name}"
 
 
-def visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
-    if role == "staff":
-        return true()
-    public = Event.status == STATUS_APPROVED
-    return or_(public, Event.creator_id == user_id) if user_id is not None else public
+def approved() -> ColumnElement[bool]:
+    return Event.status == STATUS_APPROVED
 
 
 INDEXES = [
@@ -32,7 +29,7 @@ INDEXES = [
         title=Event.title,
         date=Event.first_start,
         route="getEvent",
-        visible=visible,
+        visible=staff_or(approved, owner=Event.creator_id),
         document=document,
     )
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
 
 from litestar import get
 from litestar.di import NamedDependency
@@ -12,7 +11,7 @@ from litestar.params import Parameter
 from pydotorg.core.days import DateRange
 from pydotorg.core.endpoints import ApiController
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.resources import MAX_ID
+from pydotorg.core.parameters import Query, Ref
 from pydotorg.core.services import services
 from pydotorg.events.filters import FILTERS, EventFilters
 from pydotorg.events.occurrence_services import OccurrenceService
@@ -40,9 +39,7 @@ class EventOccurrenceController(ApiController):
         occurrences: NamedDependency[OccurrenceService],
         filters: NamedDependency[EventFilters],
         window: NamedDependency[Window],
-        event: Annotated[
-            int | None, Parameter(ge=1, le=MAX_ID, description="Only this event's.")
-        ] = None,
+        event: Query[Ref, Parameter(description="Only this event's.")] = None,
     ) -> Page[ExpandedOccurrenceRead]:
         dates = DateRange.bounded(filters.date_from, filters.date_to, DEFAULT_RANGE_DAYS)
         undated = replace(filters, date_from=None, date_to=None)

@@ -128,6 +128,7 @@ class EventService(CrudService[Event, EventRead]):
     submissions for them, everything for staff."""
 
     model, read_schema, create_schema, update_schema = Event, EventRead, EventCreate, EventUpdate
+    submit_schema = EventSubmit
     workflow = REVIEW
 
     def __init__(self, context: Context) -> None:
@@ -270,7 +271,7 @@ class EventService(CrudService[Event, EventRead]):
         """A staff-made event, public at once."""
         return await self._create(data, status=STATUS_APPROVED)
 
-    async def submit_event(self, data: EventSubmit) -> EventRead:
+    async def submit(self, data: EventSubmit) -> EventRead:
         """A signed-in user's proposal: pending until staff review it."""
         return await self._create(data, status=STATUS_PENDING)
 

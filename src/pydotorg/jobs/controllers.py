@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import SEARCH, ApiController
 from pydotorg.core.pagination import Page, Window
-from pydotorg.core.resources import MAX_ID, Id, ResourceController, feed_endpoints
+from pydotorg.core.parameters import Query, Ref
+from pydotorg.core.resources import Id, ResourceController, feed_endpoints
 from pydotorg.core.services import services
 from pydotorg.jobs.schemas import CommentCreate, CommentRead, JobRead, JobSearch
 from pydotorg.jobs.services import JobCategoryService, JobFilters, JobService, JobTypeService
@@ -23,13 +24,12 @@ StatusFilter = Annotated[
     | None,
     Parameter(description="Only postings in this state (others' non-public ones: staff only)."),
 ]
-RefFilter = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
 
 
 async def job_filters(
     status: StatusFilter = None,
-    job_type: Annotated[RefFilter, Parameter(description="Job type id.")] = None,
-    category: Annotated[RefFilter, Parameter(description="Job category id.")] = None,
+    job_type: Query[Ref, Parameter(description="Job type id.")] = None,
+    category: Query[Ref, Parameter(description="Job category id.")] = None,
     remote: Annotated[bool | None, Parameter(description="Remote postings.")] = None,
     featured: Annotated[bool | None, Parameter(description="Featured postings.")] = None,
 ) -> JobFilters:
@@ -44,7 +44,7 @@ class JobController(ResourceController):
     service, noun, plural = JobService, "Job", "Jobs"
     operations = ("list", "get", "create", "update", "delete")
     write_access = Access.SIGNED_IN
-    dependencies = {"filters": Provide(job_filters)}
+    filters = job_filters
     options = {
         "list": {
             "summary": "List job postings",

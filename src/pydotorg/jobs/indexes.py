@@ -3,9 +3,7 @@ unexpired ones, posters their own, staff all."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, true
-
-from pydotorg.core.search import IndexSpec, Role, SearchIndex
+from pydotorg.core.search import IndexSpec, SearchIndex, staff_or
 from pydotorg.jobs.models import Job, public_clause
 
 JOB_INDEX = SearchIndex("job", 3)
@@ -19,12 +17,6 @@ def document(job: Job) -> tuple[str, str]:
     )
 
 
-def visible(role: Role, user_id: int | None) -> ColumnElement[bool]:
-    if role == "staff":
-        return true()
-    return or_(public_clause(), Job.creator_id == user_id) if user_id else public_clause()
-
-
 INDEXES = [
     IndexSpec(
         name="jobs",
@@ -33,7 +25,7 @@ INDEXES = [
         title=Job.job_title,
         date=Job.approved,
         route="getJob",
-        visible=visible,
+        visible=staff_or(public_clause, owner=Job.creator_id),
         document=document,
     )
 ]

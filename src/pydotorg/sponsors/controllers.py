@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import delete, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter, PathParameter
 
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import SUBMISSION, ApiController
 from pydotorg.core.pagination import Page, Window
+from pydotorg.core.parameters import Key, Query, Ref
 from pydotorg.core.resources import MAX_ID, ResourceController
 from pydotorg.core.services import services
 from pydotorg.sponsors.asset_services import AssetService
@@ -38,16 +39,11 @@ UserId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="The account'
 
 
 async def sponsor_filters(
-    package: Annotated[
-        str | None, Parameter(max_length=200, description="Package slug, e.g. 'visionary'.")
+    package: Query[Key, Parameter(description="Package slug, e.g. 'visionary'.")] = None,
+    year: Query[
+        YearFilter, Parameter(description="Sponsors with a finalized sponsorship of this year.")
     ] = None,
-    year: Annotated[
-        int | None,
-        Parameter(
-            ge=1990, le=2100, description="Sponsors with a finalized sponsorship of this year."
-        ),
-    ] = None,
-    q: Annotated[str | None, Parameter(max_length=200, description="Name contains.")] = None,
+    q: Query[Key, Parameter(description="Name contains.")] = None,
     all: Annotated[
         bool, Parameter(description="Every sponsor, in any state (staff only).")
     ] = False,
@@ -61,7 +57,7 @@ async def sponsorship_filters(
         Parameter(description="Only sponsorships in this state (not finalized: staff only)."),
     ] = None,
     year: YearFilter = None,
-    sponsor: Annotated[int | None, Parameter(ge=1, le=MAX_ID, description="Sponsor id.")] = None,
+    sponsor: Query[Ref, Parameter(description="Sponsor id.")] = None,
 ) -> SponsorshipFilters:
     return SponsorshipFilters(status, year, sponsor)
 
@@ -72,10 +68,8 @@ class SponsorController(ResourceController):
     path = "/api/v1/sponsors"
     tags = ["Sponsors"]
     service, noun, plural = SponsorService, "Sponsor", "Sponsors"
-    dependencies = {
-        "filters": Provide(sponsor_filters),
-        **services(sponsorships=SponsorshipService, placements=LogoPlacementService),
-    }
+    filters = sponsor_filters
+    dependencies = services(sponsorships=SponsorshipService, placements=LogoPlacementService)
     options = {
         "list": {
             "description": "Sponsors whose finalized sponsorship runs today, by name; `year` "
@@ -142,7 +136,6 @@ class BenefitController(ResourceController):
     path = "/api/v1/sponsors/benefits"
     tags = ["Sponsors"]
     service, noun, plural = BenefitService, "SponsorshipBenefit", "SponsorshipBenefits"
-    operations = ("list", "get", "create", "update", "delete")
 
 
 class ProgramController(ResourceController):
@@ -157,7 +150,7 @@ class SponsorshipController(ResourceController):
     tags = ["Sponsors"]
     service, noun, plural = SponsorshipService, "Sponsorship", "Sponsorships"
     operations = ("list", "get", "create")
-    dependencies = {"filters": Provide(sponsorship_filters)}
+    filters = sponsorship_filters
     options = {
         "list": {
             "description": "Anyone sees finalized sponsorships running today (any finalized "
@@ -209,7 +202,6 @@ class AssetController(ResourceController):
     tags = ["Sponsors"]
     read_access = Access.STAFF
     service, noun, plural = AssetService, "SponsorAsset", "SponsorAssets"
-    operations = ("list", "get", "create", "update", "delete")
     options = {
         "list": {"description": "Every asset, by id (staff)."},
         "create": {

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar.di import Provide
 from litestar.params import Parameter
 
 from pydotorg.content.blogs.services import (
@@ -16,23 +15,23 @@ from pydotorg.content.blogs.services import (
     EntryFilters,
     RelatedBlogService,
 )
-from pydotorg.core.days import FIRST_YEAR, LAST_YEAR, DateRange, supported_day
+from pydotorg.core.days import DateRange, supported_day
+from pydotorg.core.parameters import Key, Query
 from pydotorg.core.resources import ResourceController, feed_endpoints
-
-Key = Annotated[str | None, Parameter(max_length=200)]
-Day = Annotated[date | None, Parameter(description=f"A day (UTC) of {FIRST_YEAR} to {LAST_YEAR}.")]
 
 
 async def entry_filters(
-    feed: Annotated[Key, Parameter(description="The feed's id or slug.")] = None,
-    tag: Annotated[Key, Parameter(description="Entries with this tag (any case).")] = None,
-    q: Annotated[
+    feed: Query[Key, Parameter(description="The feed's id or slug.")] = None,
+    tag: Query[Key, Parameter(description="Entries with this tag (any case).")] = None,
+    q: Query[
         Key, Parameter(description="Words in the title, summary or tags (full-text search).")
     ] = None,
     date_from: Annotated[
-        Day, Parameter(description="Published on or after this day (UTC).")
+        date | None, Parameter(description="Published on or after this day (UTC).")
     ] = None,
-    date_to: Annotated[Day, Parameter(description="Published on or before this day (UTC).")] = None,
+    date_to: Annotated[
+        date | None, Parameter(description="Published on or before this day (UTC).")
+    ] = None,
 ) -> EntryFilters:
     first, last = supported_day(date_from, "date_from"), supported_day(date_to, "date_to")
     DateRange.of(first, last)  # a range that ends before it starts: 422 naming date_to
@@ -46,7 +45,7 @@ class BlogController(ResourceController):
     tags = ["Blogs"]
     service, noun, plural = BlogEntryService, "BlogEntry", "BlogEntries"
     operations = ("list",)
-    dependencies = {"filters": Provide(entry_filters)}
+    filters = entry_filters
     options = {
         "list": {
             "summary": "List blog entries, newest first",
@@ -89,7 +88,6 @@ class RelatedBlogController(ResourceController):
     tags = ["Blogs"]
     service, noun, plural = RelatedBlogService, "RelatedBlog", "RelatedBlogs"
     id_parameter = "related_id"
-    operations = ("list", "get", "create", "update", "delete")
 
 
 ROUTES = [BlogController, BlogEntryController, BlogFeedController, RelatedBlogController]

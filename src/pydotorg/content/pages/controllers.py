@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import get
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from pydotorg.content.pages.schemas import MAX_PATH, PATH_DESCRIPTION, SITE_PATH, PageRead
 from pydotorg.content.pages.services import PageFilters, PageService
+from pydotorg.core.parameters import Key, Query
 from pydotorg.core.resources import ResourceController
 
 PathPrefix = Annotated[
@@ -35,9 +36,8 @@ SitePath = Annotated[
 
 async def page_filters(
     path: PathPrefix = None,
-    keywords: Annotated[
-        str | None,
-        Parameter(max_length=200, description="Only pages whose keywords contain this text."),
+    keywords: Query[
+        Key, Parameter(description="Only pages whose keywords contain this text.")
     ] = None,
     q: Annotated[
         str | None,
@@ -64,8 +64,7 @@ class PageController(ResourceController):
     path = "/api/pages"
     tags = ["Pages"]
     service, noun, plural = PageService, "Page", "Pages"
-    operations = ("list", "get", "create", "update", "delete")
-    dependencies = {"filters": Provide(page_filters)}
+    filters = page_filters
     options = {
         "list": {
             "description": "Published pages in path order (staff: every page). With `q`, "

@@ -4,32 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from litestar import post
-from litestar.di import NamedDependency, Provide
 from litestar.params import Parameter
 
-from pydotorg.content.posts.schemas import PostRead
 from pydotorg.content.posts.services import PostFilters, PostService
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import SUBMISSION
+from pydotorg.core.parameters import Key, Query, Ref
 from pydotorg.core.ratelimit import Tier
-from pydotorg.core.resources import MAX_ID, Id, ResourceController
+from pydotorg.core.resources import ResourceController
 
 
 async def post_filters(
-    author: Annotated[
-        int | None, Parameter(ge=1, le=MAX_ID, description="The author's user id.")
-    ] = None,
+    author: Query[Ref, Parameter(description="The author's user id.")] = None,
     status: Annotated[
         Literal["draft", "pending", "approved", "rejected"] | None,
         Parameter(description="Review status (others than approved: staff and authors)."),
     ] = None,
-    q: Annotated[
-        str | None,
+    q: Query[
+        Key,
         Parameter(
-            max_length=200,
             description="Full-text search over title, content and media captions, best "
-            "matches first; only approved posts are found.",
+            "matches first; only approved posts are found."
         ),
     ] = None,
 ) -> PostFilters:
@@ -44,10 +39,9 @@ class CommunityPostController(ResourceController):
     service, noun, plural = PostService, "CommunityPost", "CommunityPosts"
     id_parameter = "post_id"
     write_access = Access.SIGNED_IN
-    dependencies = {"filters": Provide(post_filters)}
+    filters = post_filters
     options = {
         "list": {
-            "summary": "List community posts",
             "description": "Approved posts, newest first (with `q`, best matches first); "
             "authors also see their own drafts, pending and rejected posts, staff see all.",
         },
@@ -64,22 +58,11 @@ class CommunityPostController(ResourceController):
             "tier": Tier.MEDIUM,
         },
         "delete": {
-            "summary": "Delete a community post",
             "description": "Authors delete their own posts; staff delete any.",
             "tier": Tier.MEDIUM,
         },
+        "submit": SUBMISSION,
     }
-
-    @post(
-        "/{post_id:int}/submit",
-        operation_id="submitCommunityPost",
-        summary="Submit a draft or rejected post for review (author)",
-        description="The post is `pending` until staff approve or reject it.",
-        status_code=200,
-        **SUBMISSION,
-    )
-    async def submit(self, post_id: Id, service: NamedDependency[PostService]) -> PostRead:
-        return await service.move(post_id, "submit")
 
 
 ROUTES = [CommunityPostController]

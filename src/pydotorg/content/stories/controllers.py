@@ -5,27 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from litestar import post
-from litestar.di import NamedDependency, Provide
-from litestar.params import JSONBody, Parameter
+from litestar.params import Parameter
 
-from pydotorg.content.stories.schemas import StoryRead, StorySubmit
 from pydotorg.content.stories.services import StoryCategoryService, StoryFilters, StoryService
 from pydotorg.core.auth import Access
 from pydotorg.core.endpoints import SUBMISSION
-from pydotorg.core.resources import Id, ResourceController
-
-Key = Annotated[str | None, Parameter(max_length=200)]
+from pydotorg.core.parameters import Key, Query
+from pydotorg.core.resources import ResourceController
 
 
 async def story_filters(
-    category: Annotated[Key, Parameter(description="Story category id or slug.")] = None,
+    category: Query[Key, Parameter(description="Story category id or slug.")] = None,
     featured: Annotated[bool | None, Parameter(description="Featured stories, or others.")] = None,
     status: Annotated[
         Literal["pending", "approved", "rejected"] | None,
         Parameter(description="Review status (others than approved: staff and submitters)."),
     ] = None,
-    q: Annotated[
+    q: Query[
         Key,
         Parameter(
             description="Full-text search over name, company, summary and content, best "
@@ -44,10 +40,9 @@ class SuccessStoryController(ResourceController):
     service, noun, plural = StoryService, "SuccessStory", "SuccessStories"
     id_parameter = "story_id"
     write_access = Access.SIGNED_IN
-    dependencies = {"filters": Provide(story_filters)}
+    filters = story_filters
     options = {
         "list": {
-            "summary": "List success stories",
             "description": "Approved stories, newest first (with `q`, best matches first); "
             "submitters also see their own pending and rejected ones, staff see all.",
         },
@@ -64,34 +59,14 @@ class SuccessStoryController(ResourceController):
             "staff edit any.",
         },
         "delete": {
-            "summary": "Delete a success story",
             "description": "Submitters delete their own stories; staff delete any.",
         },
+        "submit": {
+            "description": "The story is `pending`, visible to you and staff only, until staff "
+            "approve it; a rejection's reason is in `review_note`."
+        },
+        "resubmit": SUBMISSION,
     }
-
-    @post(
-        "/submit",
-        operation_id="submitSuccessStory",
-        summary="Submit a success story for review (signed in)",
-        description="The story is `pending`, visible to you and staff only, until staff approve "
-        "it; a rejection's reason is in `review_note`.",
-        **SUBMISSION,
-    )
-    async def submit_story(
-        self, data: JSONBody[StorySubmit], service: NamedDependency[StoryService]
-    ) -> StoryRead:
-        return await service.submit(data)
-
-    @post(
-        "/{story_id:int}/resubmit",
-        operation_id="resubmitSuccessStory",
-        summary="Submit a rejected story again (submitter)",
-        description="Edit the story first (`PATCH`); it is `pending` again until staff review it.",
-        status_code=200,
-        **SUBMISSION,
-    )
-    async def resubmit(self, story_id: Id, service: NamedDependency[StoryService]) -> StoryRead:
-        return await service.move(story_id, "resubmit")
 
 
 class StoryCategoryController(ResourceController):

@@ -82,6 +82,7 @@ class StoryService(ReviewedContentService[Story, StoryRead]):
 
     model, read_schema, create_schema, update_schema = Story, StoryRead, StoryCreate, StoryUpdate
     detail_route = "getSuccessStory"
+    submit_schema = StorySubmit
     workflow, owner_editable, editable_while = WORKFLOW, OWNER_EDITABLE, "pending or rejected"
     writer, called, slug_source = "submitter", "story", "name"
     staff_only = {"featured": "Only staff can feature a story."}
