@@ -96,7 +96,7 @@ def counter_store(settings: Settings) -> CounterStore:
     return MemoryStore()
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None) -> Service:
     settings = settings or get_settings()
     configure_logging()
     clock.start_at(settings.clock_start)

@@ -55,10 +55,11 @@ def answers(
                 )
                 service = SearchService(context)
 
-                async def guess(_query: Any) -> bool:
-                    return frequent
+                async def share(_query: Any) -> float:
+                    # frequent: past FREQUENT; else a share that still asks for the counts
+                    return 1.0 if frequent else 0.01
 
-                service._frequent = guess  # type: ignore[method-assign]
+                service._share = share  # type: ignore[method-assign,assignment]
                 body = SearchQuery(
                     query=query,
                     indexes=["blogs"],

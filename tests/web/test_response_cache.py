@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import delete, update
 
 from pydotorg.app import create_app
+from pydotorg.core import ratelimit
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.downloads.models import OS
 from tests.factories import token
@@ -194,10 +196,14 @@ def _comparable(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]
 
 @pytest.mark.parametrize("cors_origins", [(), (ALLOWED,)], ids=["no-cors", "cors"])
 def test_the_front_doors_answers_are_the_layers_answers(
-    tmp_path: Path, cors_origins: tuple[str, ...]
+    tmp_path: Path, cors_origins: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Header for header, in the same order, with the same status and body: every case once
-    under the limit and once over it (a 429), and the door answers without entering Litestar."""
+    under the limit and once over it (a 429), and the door answers without entering Litestar.
+    The limiter's clock stands still in the middle of a window, so a 429's ``Retry-After``
+    (and its body's seconds) cannot change between the two answers compared."""
+    still = (int(time.time()) // 60) * 60 + 30.0
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: still))
     settings = make_settings(
         seeded_sqlite(tmp_path / "door.sqlite3"),
         tmp_path,

@@ -26,7 +26,10 @@ class SearchEngine(Protocol):
     """A database's own full-text engine, chosen once when the app starts
     (``pydotorg.search.engines.search_engine``)."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The engine's name (``"sqlite"``, ``"postgresql"``)."""
+        ...
 
     def matches(self, index: SearchIndex, query: str) -> Subquery | None:
         """``(object_id, score)`` of the documents of ``index`` that match ``query`` (higher
