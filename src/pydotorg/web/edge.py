@@ -57,8 +57,7 @@ from pydotorg.web.logging import log_access
 from pydotorg.web.response_cache import COUNTED_KEY, FrontCache
 from pydotorg.web.slashes import SlashedPaths
 
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-_SAFE_ID_BYTES = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
+_SAFE_ID = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 NOSNIFF = (b"x-content-type-options", b"nosniff")
 UNROUTED = Limit.of(Tier.LOW)  # what a request no route answered is counted against
@@ -82,6 +81,14 @@ os.register_at_fork(after_in_child=_draw_ids)
 def new_request_id() -> bytes:
     """A fresh request id, as the ``X-Request-ID`` value."""
     return b"%032x" % next(_ids)
+
+
+def request_id_for(incoming: bytes | None) -> bytes:
+    """The caller's ``X-Request-ID`` when it is safe to echo (8-64 letters, digits, ``.``,
+    ``_``, ``-``), else a new one: one rule for the edge and the front door."""
+    if incoming is not None and _SAFE_ID.match(incoming):
+        return incoming
+    return new_request_id()
 
 
 def counted(scope: Scope) -> bool:
@@ -136,17 +143,16 @@ class Edge:
             return
         started = time.perf_counter()
         method = scope["method"]
-        incoming = ""
+        incoming = None
         for name, value in scope["headers"]:
             if name == b"x-request-id":
-                incoming = value.decode("latin-1")
+                incoming = value
                 break
         state = scope.setdefault("state", {})
-        if not incoming or not _SAFE_ID.match(incoming):
-            incoming = new_request_id().decode()
-        request_id = incoming
+        request_id_bytes = request_id_for(incoming)
+        request_id = request_id_bytes.decode("latin-1")
         state[STATE_KEY] = request_id
-        extra = state[HEADERS_KEY] = [(b"x-request-id", request_id.encode()), NOSNIFF]
+        extra = state[HEADERS_KEY] = [(b"x-request-id", request_id_bytes), NOSNIFF]
         head = method == "HEAD"
         if head:
             scope["method"] = "GET"
@@ -314,11 +320,7 @@ class FrontDoor:
         entry = self.cache.take(("front", host, scope["path"], scope["query_string"]))
         if entry is None:  # not stored, stale, or varying on a request header: the layers'
             return False
-        request_id = (
-            incoming
-            if incoming is not None and _SAFE_ID_BYTES.match(incoming)
-            else new_request_id()
-        )
+        request_id = request_id_for(incoming)
         status, base, body = entry.status, entry.headers, entry.body_message
         if if_none_match is not None and etag_matches(
             if_none_match.decode("latin-1"), entry.etag_text
