@@ -10,6 +10,7 @@ import msgspec
 from pydotorg.core.schemas import (
     Description,
     Name,
+    NamedRowCreate,
     OptionalUrl,
     Ref,
     Slug,
@@ -43,9 +44,8 @@ class OSRead(msgspec.Struct):
     resource_uri: str
 
 
-class OSCreate(WriteSchema):
-    name: Name
-    slug: Slug
+class OSCreate(NamedRowCreate):
+    pass
 
 
 class ReleaseCycleRead(msgspec.Struct):

@@ -14,7 +14,7 @@ import msgspec
 
 from pydotorg.core.schemas import (
     Description,
-    Name,
+    NamedRowCreate,
     OptionalUrl,
     Ref,
     Slug,
@@ -64,9 +64,7 @@ class CalendarRead(msgspec.Struct):
     resource_uri: str
 
 
-class CalendarCreate(WriteSchema):
-    name: Name
-    slug: Slug
+class CalendarCreate(NamedRowCreate):
     description: Description = ""
     url: OptionalUrl = ""
 
@@ -79,9 +77,7 @@ class EventCategoryRead(msgspec.Struct):
     resource_uri: str
 
 
-class EventCategoryCreate(WriteSchema):
-    name: Name
-    slug: Slug
+class EventCategoryCreate(NamedRowCreate):
     calendar: Ref
 
 
@@ -97,9 +93,7 @@ class EventLocationRead(msgspec.Struct):
     resource_uri: str
 
 
-class EventLocationCreate(WriteSchema):
-    name: Name
-    slug: Slug
+class EventLocationCreate(NamedRowCreate):
     address: Address = ""
     country: Country = ""
     url: OptionalUrl = ""

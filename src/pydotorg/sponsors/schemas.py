@@ -11,6 +11,7 @@ from pydotorg.accounts.schemas import Email
 from pydotorg.core.schemas import (
     Description,
     Name,
+    NamedRowCreate,
     OptionalUrl,
     Ref,
     Slug,
@@ -48,9 +49,7 @@ class PackageRead(msgspec.Struct):
     resource_uri: str
 
 
-class PackageCreate(WriteSchema):
-    name: Name
-    slug: Slug
+class PackageCreate(NamedRowCreate):
     sponsorship_amount: Amount
     order: Order = 0
     year: Year | None = None
