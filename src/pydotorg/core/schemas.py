@@ -87,9 +87,18 @@ class WriteSchema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of request bodies: unknown fields are refused with 400, never stored."""
 
 
+class NamedRowRead(msgspec.Struct):
+    """The start of what a named row reads as: its id, name and slug (the first columns of a
+    ``db.base.NamedMixin`` row; a release and an event category have them too)."""
+
+    id: int
+    name: str
+    slug: str
+
+
 class NamedRowCreate(WriteSchema):
-    """The start of the body that creates a named row (``db.base.NamedMixin``: an OS, a
-    calendar, a sponsorship package): its name and its slug, both required."""
+    """The start of the body that creates a named row (an OS, a calendar, a sponsorship
+    package, ...): its name and its slug, both required."""
 
     name: Name
     slug: Slug

@@ -15,6 +15,7 @@ import msgspec
 from pydotorg.core.schemas import (
     Description,
     NamedRowCreate,
+    NamedRowRead,
     OptionalUrl,
     Ref,
     Slug,
@@ -52,10 +53,7 @@ Ids = Annotated[list[Ref], msgspec.Meta(max_length=50)]
 # Calendars, categories, locations ------------------------------------------------------------
 
 
-class CalendarRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class CalendarRead(NamedRowRead):
     description: str
     url: str
     ical_url: str
@@ -69,10 +67,7 @@ class CalendarCreate(NamedRowCreate):
     url: OptionalUrl = ""
 
 
-class EventCategoryRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class EventCategoryRead(NamedRowRead):
     calendar: int
     resource_uri: str
 
@@ -81,10 +76,7 @@ class EventCategoryCreate(NamedRowCreate):
     calendar: Ref
 
 
-class EventLocationRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class EventLocationRead(NamedRowRead):
     address: str
     country: str
     url: str

@@ -12,6 +12,7 @@ from pydotorg.core.schemas import (
     Description,
     Name,
     NamedRowCreate,
+    NamedRowRead,
     OptionalUrl,
     Ref,
     Slug,
@@ -37,10 +38,7 @@ class ProgramRead(msgspec.Struct):
     order: int
 
 
-class PackageRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class PackageRead(NamedRowRead):
     sponsorship_amount: int
     order: int
     year: int | None
@@ -112,10 +110,7 @@ class ContactCreate(WriteSchema):
     manager: bool = False
 
 
-class SponsorRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class SponsorRead(NamedRowRead):
     description: str
     landing_page_url: str
     web_logo: str
