@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, func
+from sqlalchemy import Boolean, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, UTCDateTime, utcnow
+from pydotorg.db.base import Base, Id, UTCDateTime, belongs_to, utcnow
 
 
 class User(Base):
@@ -42,9 +42,7 @@ class TokenFamily(Base):
     cache_versioned = False
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    user_id: Mapped[int] = belongs_to("users.id")
     current_refresh_jti: Mapped[str] = mapped_column(String(32), nullable=False)
     created: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     expires: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
@@ -59,9 +57,7 @@ class ApiKey(Base):
     cache_versioned = False
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    user_id: Mapped[int] = belongs_to("users.id")
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     prefix: Mapped[str] = mapped_column(String(16), nullable=False, unique=True)
     key_hash: Mapped[str] = mapped_column(String(64), nullable=False)

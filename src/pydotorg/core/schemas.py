@@ -87,6 +87,23 @@ class WriteSchema(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of request bodies: unknown fields are refused with 400, never stored."""
 
 
+class NamedRowRead(msgspec.Struct):
+    """The start of what a named row reads as: its id, name and slug (the first columns of a
+    ``db.base.NamedMixin`` row; a release and an event category have them too)."""
+
+    id: int
+    name: str
+    slug: str
+
+
+class NamedRowCreate(WriteSchema):
+    """The start of the body that creates a named row (an OS, a calendar, a sponsorship
+    package, ...): its name and its slug, both required."""
+
+    name: Name
+    slug: Slug
+
+
 class LenientSchema(msgspec.Struct, kw_only=True):
     """Base of the request bodies that ignore fields they do not know, as python.org's do (its
     clients send fields it no longer reads): never stored, and never refused."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, String, text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, MetaData, String, text
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from pydotorg.core import clock
@@ -101,6 +101,12 @@ class NamedMixin:
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True, sort_order=-1)
 
 
+def belongs_to(parent_id: str) -> MappedColumn[int]:
+    """The column of a row that belongs to another (``belongs_to("jobs.id")``): required,
+    indexed (its parent's rows are listed by it), and the row is deleted with its parent."""
+    return mapped_column(ForeignKey(parent_id, ondelete="CASCADE"), nullable=False, index=True)
+
+
 def unique_where(name: str, *columns: str, where: str) -> Index:
     """A unique index of ``columns`` over the rows that match ``where`` (SQL), the condition
     written once for both SQLite and PostgreSQL."""
@@ -108,4 +114,13 @@ def unique_where(name: str, *columns: str, where: str) -> Index:
     return Index(name, *columns, unique=True, sqlite_where=condition, postgresql_where=condition)
 
 
-__all__ = ["Base", "Id", "NamedMixin", "TimestampMixin", "UTCDateTime", "unique_where", "utcnow"]
+__all__ = [
+    "Base",
+    "Id",
+    "NamedMixin",
+    "TimestampMixin",
+    "UTCDateTime",
+    "belongs_to",
+    "unique_where",
+    "utcnow",
+]

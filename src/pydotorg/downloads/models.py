@@ -17,7 +17,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, unique_where
+from pydotorg.db.base import (
+    Base,
+    Id,
+    NamedMixin,
+    TimestampMixin,
+    UTCDateTime,
+    belongs_to,
+    unique_where,
+)
 
 
 class OS(NamedMixin, TimestampMixin, Base):
@@ -96,9 +104,7 @@ class ReleaseFile(NamedMixin, TimestampMixin, Base):
     os_id: Mapped[int] = mapped_column(
         ForeignKey("download_os.id", ondelete="RESTRICT"), nullable=False, index=True
     )
-    release_id: Mapped[int] = mapped_column(
-        ForeignKey("download_release.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    release_id: Mapped[int] = belongs_to("download_release.id")
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     is_source: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     url: Mapped[str] = mapped_column(String(500), nullable=False)

@@ -10,6 +10,8 @@ import msgspec
 from pydotorg.core.schemas import (
     Description,
     Name,
+    NamedRowCreate,
+    NamedRowRead,
     OptionalUrl,
     Ref,
     Slug,
@@ -36,16 +38,12 @@ FileSize = Annotated[int, msgspec.Meta(ge=0, le=2**53, description="Size in byte
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-class OSRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class OSRead(NamedRowRead):
     resource_uri: str
 
 
-class OSCreate(WriteSchema):
-    name: Name
-    slug: Slug
+class OSCreate(NamedRowCreate):
+    pass
 
 
 class ReleaseCycleRead(msgspec.Struct):
@@ -60,10 +58,7 @@ class ReleaseCycleRead(msgspec.Struct):
     end_of_life: date | None
 
 
-class ReleaseRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class ReleaseRead(NamedRowRead):
     version: int
     series: str
     python_version: str
@@ -89,10 +84,7 @@ class ReleaseCreate(WriteSchema):
     release_page: Url | None = None
 
 
-class ReleaseFileRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class ReleaseFileRead(NamedRowRead):
     os: int
     os_slug: str
     release: int

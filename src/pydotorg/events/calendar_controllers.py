@@ -22,12 +22,12 @@ from pydotorg.events.ical import MEDIA_TYPE
 from pydotorg.events.services import EventService
 
 
-def document(body: bytes, *, media_type: str, filename: str) -> Response[bytes]:
-    """A file to show or save (an iCalendar file, ...), with the name to save it under."""
+def ical_file(body: bytes, name: str) -> Response[bytes]:
+    """An iCalendar file to show or subscribe to, saved as ``{name}.ics``."""
     return Response(
         body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        media_type=MEDIA_TYPE,
+        headers={"Content-Disposition": f'inline; filename="{name}.ics"'},
     )
 
 
@@ -66,8 +66,7 @@ class CalendarController(ResourceController):
     async def export_calendar(
         self, calendar: CalendarKey, events: NamedDependency[EventService]
     ) -> Response[bytes]:
-        body, name = await events.calendar_ical(calendar)
-        return document(body, media_type=MEDIA_TYPE, filename=f"{name}.ics")
+        return ical_file(*await events.calendar_ical(calendar))
 
     rss, atom = feed_endpoints(
         "/{calendar:str}/feed",

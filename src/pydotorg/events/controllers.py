@@ -16,7 +16,7 @@ from pydotorg.events.calendar_controllers import (
     CalendarController,
     EventCategoryController,
     EventLocationController,
-    document,
+    ical_file,
 )
 from pydotorg.events.filters import FILTERS, EventFilters
 from pydotorg.events.ical import MEDIA_TYPE
@@ -115,7 +115,7 @@ class EventController(ResourceController):
         window: NamedDependency[Window],
     ) -> Response[bytes]:
         body = await service.ical(filters, window)
-        return document(body, media_type=MEDIA_TYPE, filename="python-events.ics")
+        return ical_file(body, "python-events")
 
     @get(
         "/{event_id:int}/ical",
@@ -126,8 +126,7 @@ class EventController(ResourceController):
     async def export_event(
         self, event_id: Id, service: NamedDependency[EventService]
     ) -> Response[bytes]:
-        body, name = await service.event_ical(event_id)
-        return document(body, media_type=MEDIA_TYPE, filename=f"{name}.ics")
+        return ical_file(*await service.event_ical(event_id))
 
 
 ROUTES = [

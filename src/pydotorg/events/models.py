@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, belongs_to
 
 STATUS_APPROVED = "approved"
 STATUS_PENDING = "pending"
@@ -65,9 +65,7 @@ class EventCategory(TimestampMixin, Base):
     noun = "event category"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    calendar_id: Mapped[int] = mapped_column(
-        ForeignKey("event_calendar.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    calendar_id: Mapped[int] = belongs_to("event_calendar.id")
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     slug: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
 
@@ -144,9 +142,7 @@ class EventOccurrence(Base):
     noun = "occurrence"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    event_id: Mapped[int] = belongs_to("event.id")
     dt_start: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
     dt_end: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
     all_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -165,9 +161,7 @@ class RecurringRule(Base):
     noun = "recurring rule"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("event.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    event_id: Mapped[int] = belongs_to("event.id")
     dt_start: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     dt_end: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     all_day: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

@@ -14,7 +14,8 @@ import msgspec
 
 from pydotorg.core.schemas import (
     Description,
-    Name,
+    NamedRowCreate,
+    NamedRowRead,
     OptionalUrl,
     Ref,
     Slug,
@@ -52,10 +53,7 @@ Ids = Annotated[list[Ref], msgspec.Meta(max_length=50)]
 # Calendars, categories, locations ------------------------------------------------------------
 
 
-class CalendarRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class CalendarRead(NamedRowRead):
     description: str
     url: str
     ical_url: str
@@ -64,31 +62,21 @@ class CalendarRead(msgspec.Struct):
     resource_uri: str
 
 
-class CalendarCreate(WriteSchema):
-    name: Name
-    slug: Slug
+class CalendarCreate(NamedRowCreate):
     description: Description = ""
     url: OptionalUrl = ""
 
 
-class EventCategoryRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class EventCategoryRead(NamedRowRead):
     calendar: int
     resource_uri: str
 
 
-class EventCategoryCreate(WriteSchema):
-    name: Name
-    slug: Slug
+class EventCategoryCreate(NamedRowCreate):
     calendar: Ref
 
 
-class EventLocationRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class EventLocationRead(NamedRowRead):
     address: str
     country: str
     url: str
@@ -97,9 +85,7 @@ class EventLocationRead(msgspec.Struct):
     resource_uri: str
 
 
-class EventLocationCreate(WriteSchema):
-    name: Name
-    slug: Slug
+class EventLocationCreate(NamedRowCreate):
     address: Address = ""
     country: Country = ""
     url: OptionalUrl = ""

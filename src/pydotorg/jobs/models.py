@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, utcnow
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, belongs_to, utcnow
 
 
 class JobStatus(enum.StrEnum):
@@ -102,9 +102,7 @@ class JobReviewComment(TimestampMixin, Base):
     noun = "review comment"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    job_id: Mapped[int] = mapped_column(
-        ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    job_id: Mapped[int] = belongs_to("jobs.id")
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )

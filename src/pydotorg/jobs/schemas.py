@@ -11,6 +11,7 @@ from pydotorg.accounts.schemas import Email
 from pydotorg.core.schemas import (
     Description,
     Name,
+    NamedRowRead,
     OptionalUrl,
     Ref,
     WriteSchema,
@@ -36,16 +37,12 @@ SearchIds = Annotated[list[Ref | WrittenId], msgspec.Meta(max_length=20)]
 digits; every other body takes integers only."""
 
 
-class JobTypeRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class JobTypeRead(NamedRowRead):
+    pass
 
 
-class JobCategoryRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class JobCategoryRead(NamedRowRead):
+    pass
 
 
 class NamedCreate(WriteSchema):

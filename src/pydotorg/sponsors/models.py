@@ -7,7 +7,15 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, unique_where
+from pydotorg.db.base import (
+    Base,
+    Id,
+    NamedMixin,
+    TimestampMixin,
+    UTCDateTime,
+    belongs_to,
+    unique_where,
+)
 
 PUBLISHERS = ("psf", "pycon", "pypi", "core")
 FLIGHTS = ("sidebar", "sponsors", "jobs", "blogpost", "footer", "docs", "download", "devguide")
@@ -89,9 +97,7 @@ class SponsorContact(Base):
     noun = "contact"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    sponsor_id: Mapped[int] = mapped_column(
-        ForeignKey("sponsors.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    sponsor_id: Mapped[int] = belongs_to("sponsors.id")
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     email: Mapped[str] = mapped_column(String(254), nullable=False)
     phone: Mapped[str] = mapped_column(String(50), nullable=False, default="")
@@ -120,9 +126,7 @@ class Sponsorship(TimestampMixin, Base):
     noun = "sponsorship"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    sponsor_id: Mapped[int] = mapped_column(
-        ForeignKey("sponsors.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    sponsor_id: Mapped[int] = belongs_to("sponsors.id")
     package_id: Mapped[int | None] = mapped_column(
         ForeignKey("sponsorship_packages.id", ondelete="RESTRICT"), nullable=True, index=True
     )

@@ -11,6 +11,8 @@ from pydotorg.accounts.schemas import Email
 from pydotorg.core.schemas import (
     Description,
     Name,
+    NamedRowCreate,
+    NamedRowRead,
     OptionalUrl,
     Ref,
     Slug,
@@ -36,10 +38,7 @@ class ProgramRead(msgspec.Struct):
     order: int
 
 
-class PackageRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class PackageRead(NamedRowRead):
     sponsorship_amount: int
     order: int
     year: int | None
@@ -48,9 +47,7 @@ class PackageRead(msgspec.Struct):
     resource_uri: str
 
 
-class PackageCreate(WriteSchema):
-    name: Name
-    slug: Slug
+class PackageCreate(NamedRowCreate):
     sponsorship_amount: Amount
     order: Order = 0
     year: Year | None = None
@@ -113,10 +110,7 @@ class ContactCreate(WriteSchema):
     manager: bool = False
 
 
-class SponsorRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class SponsorRead(NamedRowRead):
     description: str
     landing_page_url: str
     web_logo: str

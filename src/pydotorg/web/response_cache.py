@@ -261,13 +261,22 @@ def install_read_tracking() -> None:
         event.listen(Engine, "before_execute", _note_reads)
 
 
-def entry_reads(
-    reads: set[str], start: Snapshot
-) -> tuple[tuple[tuple[str, str | None], ...], int | None]:
-    """What an entry depends on: each table read with its token at the start, and the count
-    of changes if it read every table."""
+def captured(
+    reads: set[str], start: Snapshot, headers: Headers, body: bytes, **front: Any
+) -> Entry:
+    """The entry of a 200 answer just captured, stored now. It depends on each table the
+    request read, with its token at the start, and on the count of changes if it read every
+    table; ``front`` sets what only the front layer's entries keep (``etag``, ``vary``, ...)."""
     tokens = tuple((t, start.versions.get(t)) for t in sorted(reads) if t != EVERY_TABLE)
-    return tokens, (start.changes if EVERY_TABLE in reads or not reads else None)
+    return Entry(
+        reads=tokens,
+        changes=start.changes if EVERY_TABLE in reads or not reads else None,
+        stored=time.monotonic(),
+        status=200,
+        headers=headers,
+        body=body,
+        **front,
+    )
 
 
 # Following the data versions ------------------------------------------------------------------
@@ -447,23 +456,18 @@ class FrontCache:
             fill: FrontFill | None = scope["state"].get(FRONT_KEY)
             if fill is None:  # the routed layers did not mark the answer storable
                 return
-            reads, changes = entry_reads(fill.reads, fill.start)
-            self.cache.put(
-                key,
-                Entry(
-                    reads=reads,
-                    changes=changes,
-                    stored=time.monotonic(),
-                    status=200,
-                    headers=headers,
-                    body=body,
-                    etag=next((v for n, v in headers if n == b"etag"), b""),
-                    limit=fill.limit,
-                    dialect=fill.dialect,
-                    vary=tuple((n, _header(scope, n) or b"") for n in fill.vary),
-                    route=scope.get("path_template", ""),
-                ),
+            entry = captured(
+                fill.reads,
+                fill.start,
+                headers,
+                body,
+                etag=next((v for n, v in headers if n == b"etag"), b""),
+                limit=fill.limit,
+                dialect=fill.dialect,
+                vary=tuple((n, _header(scope, n) or b"") for n in fill.vary),
+                route=scope.get("path_template", ""),
             )
+            self.cache.put(key, entry)
 
         await self.app(scope, receive, capturing(send, store))
 
@@ -511,16 +515,7 @@ class ResponseCacheMiddleware:
             return
 
         def store(headers: Headers, body: bytes) -> None:
-            tokens, changes = entry_reads(reads, start_versions)
-            entry = Entry(
-                reads=tokens,
-                changes=changes,
-                stored=time.monotonic(),
-                status=200,
-                headers=headers,
-                body=body,
-            )
-            self.cache.put(key, entry)
+            self.cache.put(key, captured(reads, start_versions, headers, body))
 
         token = _READS.set(reads)
         try:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime
+from pydotorg.db.base import Base, Id, NamedMixin, TimestampMixin, UTCDateTime, belongs_to
 
 
 class BlogFeed(NamedMixin, TimestampMixin, Base):
@@ -42,9 +42,7 @@ class BlogEntry(TimestampMixin, Base):
     noun = "blog entry"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    feed_id: Mapped[int] = mapped_column(
-        Id, ForeignKey("blog_feeds.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    feed_id: Mapped[int] = belongs_to("blog_feeds.id")
     title: Mapped[str] = mapped_column(String(500), nullable=False)
     summary: Mapped[str] = mapped_column(Text, nullable=False, default="")
     author: Mapped[str] = mapped_column(String(200), nullable=False, default="")

@@ -10,6 +10,7 @@ import msgspec
 from pydotorg.core.schemas import (
     Description,
     Name,
+    NamedRowRead,
     OptionalUrl,
     Ref,
     Slug,
@@ -34,10 +35,7 @@ Moment = Annotated[
 ]
 
 
-class BlogFeedRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class BlogFeedRead(NamedRowRead):
     website_url: str
     feed_url: str
     created: datetime

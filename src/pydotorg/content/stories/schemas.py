@@ -9,7 +9,16 @@ import msgspec
 
 from pydotorg.accounts.schemas import Email
 from pydotorg.content.markup import Markup
-from pydotorg.core.schemas import OptionalUrl, Ref, Slug, WriteSchema, free_text, one_line, patch_of
+from pydotorg.core.schemas import (
+    NamedRowRead,
+    OptionalUrl,
+    Ref,
+    Slug,
+    WriteSchema,
+    free_text,
+    one_line,
+    patch_of,
+)
 
 StoryName = Annotated[
     str,
@@ -29,10 +38,7 @@ Day = Annotated[
 ]
 
 
-class StoryCategoryRead(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class StoryCategoryRead(NamedRowRead):
     resource_uri: str
 
 
@@ -45,10 +51,8 @@ class StoryCategoryCreate(WriteSchema):
 StoryCategoryUpdate = patch_of(StoryCategoryCreate, not_null=("slug",))
 
 
-class CategoryRef(msgspec.Struct):
-    id: int
-    name: str
-    slug: str
+class CategoryRef(NamedRowRead):
+    pass
 
 
 class StoryRead(msgspec.Struct):
