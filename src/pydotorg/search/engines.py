@@ -116,10 +116,11 @@ class Engine:
         :attr:`WINDOW`; a word not in the vocabulary: none)."""
         return {}
 
-    async def any_match(self, session: AsyncSession, query: Query) -> bool:
-        """Whether any document of any kind, visible or not, matches ``query`` (engines with
-        a :attr:`WINDOW`; it only spares them the counts when none does)."""
-        return True
+    async def kinds_matching(self, session: AsyncSession, query: Query) -> frozenset[str] | None:
+        """The kinds of which a document, visible or not, matches ``query``, when they are
+        few to tell (engines with a :attr:`WINDOW`; it only spares them the counts of the
+        other kinds); None: not told."""
+        return None
 
     async def in_titles(self, session: AsyncSession, params: dict[str, Any], most: int) -> int:
         """How many of a kind's documents hold the required words in the title, up to
@@ -141,8 +142,9 @@ class Engine:
         """Each document's (body window, title) with matched words between MARK and UNMARK."""
         raise NotImplementedError
 
-    def title_prefix(self, name: str) -> Subquery:
-        """``(object_id, public)`` of the kind's documents whose title holds ``:sq_<name>``."""
+    def title_prefix(self, name: str, kind: str | None = None) -> Subquery:
+        """``(object_id, public)`` of the kind's documents whose title holds ``:sq_<name>``
+        (``kind``: the kind's name, for an engine with indexes of its own for some kinds)."""
         raise NotImplementedError
 
     def prefix_params(self, name: str, index: SearchIndex, words: list[str]) -> dict[str, Any]:
@@ -218,7 +220,7 @@ class SQLiteSearch(Engine):
         rows = await session.execute(statement, {**values, "sq": query.fts5()})
         return {int(doc): (str(body or ""), str(title or "")) for doc, body, title in rows}
 
-    def title_prefix(self, name: str) -> Subquery:
+    def title_prefix(self, name: str, kind: str | None = None) -> Subquery:
         return _prefix_subquery(
             "SELECT d.object_id AS object_id, d.public AS public FROM search_titles "  # noqa: S608
             "CROSS JOIN search_documents d "
@@ -280,13 +282,20 @@ class PostgresSearch(Engine):
         """From the date index alone."""
         return text(self.SIZE.format(suffix)).columns(n=Integer).scalar_subquery()
 
-    ANY = text(
-        "SELECT EXISTS (SELECT 1 FROM search_documents d WHERE d.tsv @@ to_tsquery('english', :sq))"
+    KINDS = text(
+        "SELECT count(*), array_agg(DISTINCT m.kind) FROM (SELECT d.kind FROM search_documents d "
+        "WHERE d.tsv @@ to_tsquery('english', :sq) LIMIT :few) m"
     )
+    FEW = 50  # matches read to tell their kinds; more: not told
 
-    async def any_match(self, session: AsyncSession, query: Query) -> bool:
-        """One look at the GIN index, every kind at once."""
-        return bool(await session.scalar(self.ANY, {"sq": query.tsquery()}))
+    async def kinds_matching(self, session: AsyncSession, query: Query) -> frozenset[str] | None:
+        """One look at the whole table's GIN index, every kind at once, reading at most
+        ``FEW`` matches (a query of 16 words took ~1 ms a kind in that index, for the words'
+        lists, when each kind's count looked them up again)."""
+        found, kinds = (
+            await session.execute(self.KINDS, {"sq": query.tsquery(), "few": self.FEW})
+        ).one()
+        return None if found >= self.FEW else frozenset(kinds or ())
 
     async def shares(self, session: AsyncSession, words: list[str]) -> dict[str, float]:
         """Out of the table's estimated rows (``pg_class.reltuples``, which ``ANALYZE`` and
@@ -303,6 +312,14 @@ class PostgresSearch(Engine):
         return int(await session.scalar(self.TITLES, values) or 0)
 
     WINDOW = 2500
+    # Kinds with a title GIN index of their own (partial, migration 0021), which
+    # autocomplete's plan, made once for any values, reads with the kind named in its text:
+    # a prefix's titles there are that kind's alone, where the whole table's index
+    # intersects them with the kind's lexeme, itself as long as the kind (half the table).
+    # Search statements keep the lexeme: planned for their values, they would read a
+    # frequent word's matches from the whole table's index, filtered by kind (the planner
+    # costs that lower), twice the rows the lexeme's intersection reads.
+    OWN_INDEXES = frozenset({"page", "blog_entry"})
 
     def matched(self, *, title: bool, walk: bool, window: bool = False) -> str:
         """A few matches come from a GIN index (``tsv``, or ``title_tsv`` for title matches),
@@ -332,9 +349,17 @@ class PostgresSearch(Engine):
                 f"({check}) IS TRUE" for check in checks
             )
         if title:
+            # Sorted newest first before the caller's visibility, limit and score (OFFSET 0
+            # keeps them out): a kind's title matches may be a thousand, and each one's score
+            # (ts_rank_cd) or existence check costs more than the sort; only the rows shown
+            # are scored, and only those the caller reads are checked. A query without
+            # exclusions (:sq = :tq, folded where planned for its values) holds in the whole
+            # document wherever it holds in the title: its body vector is not read.
             return (
-                "search_documents d WHERE d.title_tsv @@ CAST(:kq AS tsquery) "
-                f"AND {self.TITLED} AND ({self.MATCH}) IS TRUE"
+                "(SELECT d.id, d.at, d.object_id, d.public, d.tsv, d.title_tsv "  # noqa: S608
+                "FROM search_documents d WHERE d.title_tsv @@ CAST(:kq AS tsquery) "
+                f"AND {self.TITLED} AND (CAST(:sq AS text) = CAST(:tq AS text) "
+                f"OR ({self.MATCH}) IS TRUE) ORDER BY d.at DESC NULLS LAST, d.id DESC OFFSET 0) d"
             )
         return f"search_documents d WHERE d.tsv @@ CAST(:kq AS tsquery) AND {self.MATCH}"
 
@@ -383,16 +408,23 @@ class PostgresSearch(Engine):
             for doc, body, title in rows
         }
 
-    def title_prefix(self, name: str) -> Subquery:
+    def title_prefix(self, name: str, kind: str | None = None) -> Subquery:
         """The kind's newest titles that match (a kind of at most ``SMALL_KIND`` documents:
         all of its titles; a larger one: its newest ``TITLE_WINDOW``), then, for a larger
         kind, and only if the caller wants more (``UNION ALL`` under a ``LIMIT`` reads its
         second part only then), every match from the GIN index. A frequent prefix fills the
         caller's limit from the newest titles; a rare one has few matches for the GIN to find
-        (its prefix is read over every kind's titles: ~4-9 ms, whatever the kind)."""
+        (its prefix is read over every kind's titles, narrowed by the kind's lexeme; a kind
+        with a title index of its own, :attr:`OWN_INDEXES`, is named in the statement, which
+        is planned once for any values, so that the plan can use that index)."""
         # The query once per statement (a plan made for any values would parse it for every
         # title read, and tell each time when it holds only stop words: "of", "on").
         match = f"title_tsv @@ (SELECT to_tsquery('english', :sq_{name}))"
+        own = (
+            f"d.kind = '{kind}'"
+            if kind in self.OWN_INDEXES
+            else f"d.title_tsv @@ (SELECT CAST(:kq_{name} AS tsquery))"
+        )
         size = (
             "(SELECT count(*) FROM (SELECT 1 FROM search_documents k "  # noqa: S608
             f"WHERE k.kind = :skind_{name} LIMIT {SMALL_KIND + 1}) n)"
@@ -406,7 +438,7 @@ class PostgresSearch(Engine):
             f"d.public, d.title_tsv {newest}(SELECT CASE WHEN {size} > {SMALL_KIND} "
             f"THEN {TITLE_WINDOW} ELSE {SMALL_KIND} END)) w WHERE (w.{match}) IS TRUE UNION ALL "
             f"SELECT d.object_id, d.public FROM search_documents d WHERE {size} > {SMALL_KIND} "
-            f"AND d.title_tsv @@ (SELECT CAST(:kq_{name} AS tsquery)) AND d.{match} "
+            f"AND {own} AND d.{match} "
             f"AND d.id NOT IN (SELECT d.id {newest}{TITLE_WINDOW})",
             name,
         )

@@ -195,12 +195,26 @@ def title_statement(engine_name: str, role: Role, user_id: int | None) -> Any:
     caller: visible documents whose title holds the typed words (the last as a prefix)."""
     engine, parts = ENGINES[engine_name], []
     for spec in registry().values():
-        found = engine.title_prefix(f"t_{spec.name}")
+        found = engine.title_prefix(f"t_{spec.name}", spec.index.kind)
         named = select(spec.title).where(spec.model.id == found.c.object_id).scalar_subquery()
         title = select(literal(spec.name, String).label("name"), cast(named, String))
         title = title.select_from(found).where(visibility(spec, role, user_id, found))
         parts.append(select(title.limit(AUTOCOMPLETE_SCAN).subquery()))
     return union_all(*parts)
+
+
+@lru_cache(maxsize=1024)
+def united(parts: tuple[tuple[str, str, Any], ...]) -> Any:
+    """The statements ``(index name, part, statement)`` as one (``UNION ALL``), each row led by
+    its index name and part; made once per combination (the statements are
+    :func:`index_statements`'), so that SQLAlchemy computes its cache key once, not per
+    search."""
+    selects = []
+    for name, part, statement in parts:
+        each = statement.subquery()
+        label = (literal(name, String).label("name"), literal(part, String).label("part"))
+        selects.append(select(*label, *each.c))
+    return union_all(*selects)
 
 
 def named(values: dict[str, Any], name: str) -> dict[str, Any]:
@@ -320,9 +334,16 @@ class SearchService(Service):
         share = await self._share(query)
         frequent = share >= FREQUENT
         plans = {spec.name: self._plan(spec, query, data, scored) for spec in specs}
-        if not share and not await self.engine.any_match(self.session, query):
-            # a word no public document holds (a typo, or a word never written): one look
-            # at the GIN index over every kind, rather than one count per index
+        # A word no public document holds (a typo, a word never written, or one of hidden
+        # documents only): one look at the GIN index over every kind tells, where the matches
+        # are few, which kinds have any; only their indexes are counted.
+        kinds = None if share else await self.engine.kinds_matching(self.session, query)
+        counted = {
+            spec.name: plans[spec.name]
+            for spec in specs
+            if kinds is None or spec.index.kind in kinds
+        }
+        if not counted:
             return {spec.name: (0, 0, []) for spec in specs}
         room = EXACT + 1
         counts = await self._union(
@@ -330,10 +351,11 @@ class SearchService(Service):
                 (name, "", statements.counted_window, {**params, "room": room, "window": window})
                 if frequent
                 else (name, "", statements.counted, {**params, "room": room})
-                for name, (statements, params, _, _) in plans.items()
+                for name, (statements, params, _, _) in counted.items()
             ]
         )
-        totals = {name: rows[0][2] for (name, _), rows in counts.items()}
+        totals = dict.fromkeys(plans, 0)
+        totals.update({name: rows[0][2] for (name, _), rows in counts.items()})
         again = [
             (name, "", plans[name][0].counted, {**plans[name][1], "room": room})
             for (name, _), ((_, _, total, _, size),) in counts.items()
@@ -374,14 +396,12 @@ class SearchService(Service):
         ALL``; none: nothing run); their rows by index name and part, each row led by them."""
         if not parts:
             return {}
-        selects, values = [], {}
-        for name, part, statement, params in parts:
-            each = statement.subquery()
-            label = (literal(name, String).label("name"), literal(part, String).label("part"))
-            selects.append(select(*label, *each.c))
+        values: dict[str, Any] = {}
+        for name, _, _, params in parts:
             values.update(named(params, name))
+        statement = united(tuple((name, part, each) for name, part, each, _ in parts))
         rows: dict[tuple[str, str], list[Any]] = {}
-        for row in (await self.session.execute(union_all(*selects), values)).all():
+        for row in (await self.session.execute(statement, values)).all():
             rows.setdefault((row[0], row[1]), []).append(row)
         return rows
 
