@@ -331,6 +331,22 @@ def test_files_of_a_release_match_the_shipped_data(anon: httpx.Client) -> None:
     assert anon.get("/api/v1/files/release/99999999").status_code == 404
 
 
+def test_the_file_list_filters_by_kind_of_file(anon: httpx.Client) -> None:
+    """The list takes the release's filters and the file's kind (``platform``, ``arch``,
+    ``kind`` ...) together."""
+    everything = anon.get("/api/v1/files/", params={"limit": 1})
+    arm = anon.get("/api/v1/files/", params={"platform": "windows", "arch": "arm64", "limit": 1000})
+    files = arm.json()
+    assert files and all((f["platform"], f["arch"]) == ("windows", "arm64") for f in files)
+    assert int(arm.headers["x-total-count"]) < int(everything.headers["x-total-count"])
+    zips = anon.get(
+        "/api/v1/files/", params={"series": "3.12", "kind": "embeddable", "limit": 1000}
+    ).json()
+    assert zips and all(f["kind"] == "embeddable" and f["format"] == "zip" for f in zips)
+    assert all("/ftp/python/3.12." in f["url"] for f in zips)
+    assert anon.get("/api/v1/files/", params={"platform": "amiga"}).status_code == 400
+
+
 def test_files_for_an_os_use_limit_offset(anon: httpx.Client) -> None:
     first = anon.get("/api/v1/files/os/3", params={"limit": 10, "offset": 0})
     second = anon.get("/api/v1/files/os/3", params={"limit": 10, "offset": 10})

@@ -148,14 +148,8 @@ async def file_filters(
     version: Version = None,
     series: Series = None,
     pre_release: PreRelease = None,
-    platform: PlatformQ = None,
-    arch: ArchQ = None,
-    kind: KindQ = None,
-    format: FormatQ = None,
-    free_threaded: FreeThreadedQ = None,
-    signed_with: SignedWithQ = None,
+    kinds: FileKinds = FileKinds(),  # the ``kinds`` dependency: file_kinds()
 ) -> FileFilters:
-    kinds = FileKinds(platform, arch, kind, format, free_threaded, signed_with)
     return FileFilters(release, os, version, series, pre_release, kinds)
 
 
