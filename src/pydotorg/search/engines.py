@@ -20,7 +20,17 @@ import re
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, Float, Integer, bindparam, literal_column, text
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    bindparam,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Subquery
 
@@ -105,6 +115,12 @@ class Engine:
     def matched(self, *, title: bool, walk: bool, window: bool = False) -> str:
         """FROM/WHERE of a kind's matches (see :meth:`source`)."""
         raise NotImplementedError
+
+    def title_rowids(self, suffix: str, last: Any) -> Any:
+        """For an engine that tells title matches by a reading of its own (:attr:`TITLED`
+        "NULL"): the documents of the kind, up to ``last``, holding every word of the title
+        query ``:tq`` in the title; None: the engine tells them in :meth:`source`."""
+        return None
 
     def kind_size(self, suffix: str = "") -> Any:
         """A scalar subquery: how many documents the kind ``:skind`` has, up to ``:window``
@@ -200,6 +216,18 @@ class SQLiteSearch(Engine):
             "search_fts CROSS JOIN search_documents d ON d.id = search_fts.rowid "
             "WHERE search_fts MATCH :sq AND search_fts.rowid BETWEEN :lo AND :hi "
             "ORDER BY search_fts.rowid LIMIT -1"
+        )
+
+    FTS = table("search_fts", column("rowid", Integer), column("search_fts"))
+
+    def title_rowids(self, suffix: str, last: Any) -> Any:
+        """One reading of the title matches, newest first, stopping at ``last`` (the kind's
+        matches read before it end there): a statement's uncorrelated ``IN``, which SQLite
+        reads once."""
+        fts = self.FTS
+        return select(fts.c.rowid).where(
+            fts.c.search_fts.op("MATCH")(bindparam(f"tq{suffix}")),
+            fts.c.rowid.between(bindparam(f"lo{suffix}"), last),
         )
 
     def query_params(
