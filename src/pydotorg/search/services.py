@@ -439,7 +439,7 @@ class SearchService(Service):
                     name,
                     "",
                     statements.together,
-                    {**params, "room": EXACT + 1, "top": top, "tq": in_title["sq"]},
+                    {**params, "room": EXACT + 1, "top": top, "tq": in_title["tq"]},
                 )
                 for name, (statements, params, in_title, _) in plans.items()
             ]
