@@ -22,11 +22,12 @@ from sqlalchemy.schema import SchemaItem
 from pydotorg.db.base import UTCDateTime
 from pydotorg.db.engine import create_engine
 
-# SQLite (0017): FTS5 virtual tables over the search documents (search_fts, search_titles)
-# and over the vocabulary (search_word_trigrams), kept by triggers, and the shadow tables
-# FTS5 makes for each (_data, _idx, _content, _docsize, _config).
+# SQLite (0017, 0022): FTS5 virtual tables over the search documents (search_fts,
+# search_titles, search_title_stems) and over the vocabulary (search_word_trigrams), kept by
+# triggers, and the shadow tables FTS5 makes for each (_data, _idx, _content, _docsize,
+# _config).
 SEARCH_TABLES = re.compile(
-    r"search_(fts|titles|word_trigrams)(_(data|idx|content|docsize|config))?"
+    r"search_(fts|titles|title_stems|word_trigrams)(_(data|idx|content|docsize|config))?"
 )
 # PostgreSQL (0017, 0019, 0021): the documents' generated tsvector columns, their GIN indexes
 # (the whole table's, and the largest kinds' own title indexes), and the vocabulary's pg_trgm

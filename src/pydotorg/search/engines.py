@@ -20,7 +20,17 @@ import re
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, Float, Integer, bindparam, literal_column, text
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    bindparam,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Subquery
 
@@ -87,7 +97,8 @@ class Engine:
         sql = (
             f"SELECT {row}.object_id AS object_id, {row}.at AS at, {row}.id AS doc, "  # noqa: S608
             f"{row}.public AS public, {self.RANK if scored else '0.0'} AS score, "
-            f"{self.TITLED} AS titled FROM {self.matched(title=title, walk=walk, window=window)}"
+            f"{self.TITLED} AS titled FROM "
+            f"{self.matched(title=title, walk=walk, window=window, scored=scored)}"
         )
         if suffix:
             sql = PARAMETER.sub(lambda found: f":{found.group(1)}{suffix}", sql)
@@ -102,9 +113,15 @@ class Engine:
     # reading (its ``walk`` is bounded by itself).
     WINDOW: ClassVar[int | None] = None
 
-    def matched(self, *, title: bool, walk: bool, window: bool = False) -> str:
+    def matched(self, *, title: bool, walk: bool, window: bool = False, scored: bool = True) -> str:
         """FROM/WHERE of a kind's matches (see :meth:`source`)."""
         raise NotImplementedError
+
+    def title_rowids(self, suffix: str, last: Any) -> Any:
+        """For an engine that tells title matches by a reading of its own (:attr:`TITLED`
+        "NULL"): the documents of the kind, up to ``last``, holding every word of the title
+        query ``:tq`` in the title; None: the engine tells them in :meth:`source`."""
+        return None
 
     def kind_size(self, suffix: str = "") -> Any:
         """A scalar subquery: how many documents the kind ``:skind`` has, up to ``:window``
@@ -193,20 +210,50 @@ class SQLiteSearch(Engine):
     # in more documents than this is not scored (its hits go by title, then newest).
     RANK_LIMIT = 10_000
 
-    def matched(self, *, title: bool, walk: bool, window: bool = False) -> str:
-        """One plan whatever the count: FTS5 reads in rowid order (newest first) and stops;
-        a title match is told by the query's text (``query_params(title_only=True)``)."""
+    def matched(self, *, title: bool, walk: bool, window: bool = False, scored: bool = True) -> str:
+        """One plan whatever the count: FTS5 reads in rowid order (newest first) and stops.
+        Title matches: scored, by the search table's query in the title alone (``:sq`` of
+        ``query_params(title_only=True)``: bm25 scores them as that query); else from the
+        titles' own table (``search_title_stems``, migration 0022: its document lists hold
+        titles only), the query's required words (``:tq``), its excluded ones (``:xq``, if
+        any) looked for in the search table."""
+        if title and not scored:
+            return (
+                "search_title_stems CROSS JOIN search_documents d "
+                "ON d.id = search_title_stems.rowid WHERE search_title_stems MATCH :tq "
+                "AND search_title_stems.rowid BETWEEN :lo AND :hi AND (:xq IS NULL OR d.id "
+                "NOT IN (SELECT x.rowid FROM search_fts x WHERE x.search_fts MATCH :xq "
+                "AND x.rowid BETWEEN :lo AND :hi)) ORDER BY search_title_stems.rowid LIMIT -1"
+            )
         return (
             "search_fts CROSS JOIN search_documents d ON d.id = search_fts.rowid "
             "WHERE search_fts MATCH :sq AND search_fts.rowid BETWEEN :lo AND :hi "
             "ORDER BY search_fts.rowid LIMIT -1"
         )
 
+    TITLES = table("search_title_stems", column("rowid", Integer), column("search_title_stems"))
+
+    def title_rowids(self, suffix: str, last: Any) -> Any:
+        """One reading of the documents holding the query's required words (``:tq``) in the
+        title (the titles' own table), newest first, stopping at ``last`` (the kind's matches
+        read before it end there): a statement's uncorrelated ``IN``, which SQLite reads
+        once. It is asked only of matches: their exclusions already hold."""
+        titles = self.TITLES
+        return select(titles.c.rowid).where(
+            titles.c.search_title_stems.op("MATCH")(bindparam(f"tq{suffix}")),
+            titles.c.rowid.between(bindparam(f"lo{suffix}"), last),
+        )
+
     def query_params(
         self, index: SearchIndex, query: Query, *, title_only: bool = False
     ) -> dict[str, Any]:
+        """``title_only``: also the required words (``tq``) and the excluded ones (``xq``,
+        None without any) for the titles' own table (:meth:`matched`)."""
         lo, hi = kind_rowids(index.number)
-        return {"sq": query.fts5(title_only=title_only), "lo": lo, "hi": hi}
+        params = {"sq": query.fts5(title_only=title_only), "lo": lo, "hi": hi}
+        if title_only:
+            params.update(tq=query.required.fts5(), xq=query.fts5_excluded())
+        return params
 
     async def snippets(
         self, session: AsyncSession, query: Query, ids: list[int]
@@ -321,7 +368,7 @@ class PostgresSearch(Engine):
     # costs that lower), twice the rows the lexeme's intersection reads.
     OWN_INDEXES = frozenset({"page", "blog_entry"})
 
-    def matched(self, *, title: bool, walk: bool, window: bool = False) -> str:
+    def matched(self, *, title: bool, walk: bool, window: bool = False, scored: bool = True) -> str:
         """A few matches come from a GIN index (``tsv``, or ``title_tsv`` for title matches),
         then are sorted; many are read newest first from the date index, each checked (``IS
         TRUE`` keeps the GIN index out of that plan), so that the reading stops early.

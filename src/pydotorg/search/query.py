@@ -88,8 +88,13 @@ class Query:
             "(" + " OR ".join(term.fts5(column) for term in clause) + ")"
             for clause in self.positive
         )
+        excluded = self.fts5_excluded()
+        return f"({required}) NOT ({excluded})" if excluded else required
+
+    def fts5_excluded(self) -> str | None:
+        """SQLite FTS5's query of the excluded terms (any of them), None without any."""
         excluded = [clause[0].fts5() for clause in self.clauses if clause[0].negated]
-        return f"({required}) NOT ({' OR '.join(excluded)})" if excluded else required
+        return " OR ".join(excluded) or None
 
     @property
     def required(self) -> Query:

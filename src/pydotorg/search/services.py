@@ -98,6 +98,10 @@ class Statements(NamedTuple):
     counted_window: Any  # ``counted`` among the kind's newest ``:window`` (engine.WINDOW)
     titles_window: Any
     ranked_best: Any  # ``ranked``'s best ``:top``, in the order of :func:`rank`
+    # Engines telling title matches by a reading of their own (SQLite): ``ranked`` among the
+    # first ``:room``, each row with whether it holds every word in the title and how many
+    # there are; with more than RANKED, the first ``:top`` read instead (newest first).
+    together: Any
 
 
 def timeless(rule: ColumnElement[bool]) -> bool:
@@ -173,6 +177,7 @@ def index_statements(shape: Shape) -> Statements:
         ranked.c.titled.desc(), ranked.c.score.desc(), ranked.c.at.desc().nulls_last()
     )
     return Statements(
+        together=together(engine, newest(shape.scored), suffix),
         counted=select(func.count(), func.max(first.c.doc), null()).select_from(first),
         ranked=newest(shape.scored),
         titles=newest(shape.scored, title=True),
@@ -186,6 +191,33 @@ def index_statements(shape: Shape) -> Statements:
         ).select_from(windowed),
         titles_window=newest(shape.scored, title=True, window=True),
         ranked_best=best.order_by(ranked.c.object_id).limit(bindparam(f"top{suffix}")),
+    )
+
+
+def together(engine: Any, newest: Any, suffix: str) -> Any:
+    """An index's count and reading in one statement, for an engine that tells title matches
+    by a reading of their own (:meth:`~Engine.title_rowids`; else None): the kind's first
+    ``:room`` visible matches (read once, newest first), how many they are, and, up to
+    ``RANKED`` of them, the best ``:top`` in the order of :func:`rank` (every word in the
+    title, score, newest, id), each told whether it holds every word in the title by one
+    reading of the title matches up to the last match read; more: the newest ``:top``."""
+    matches = newest.cte(f"matches{suffix}")
+    title_rows = engine.title_rowids(suffix, select(func.max(matches.c.doc)).scalar_subquery())
+    if title_rows is None:
+        return None
+    total = select(func.count()).select_from(matches).scalar_subquery()
+    titled = matches.c.doc.in_(title_rows).label("titled")
+    counted = total.label("total")
+    return (
+        select(matches.c.object_id, matches.c.at, matches.c.score, matches.c.doc, titled, counted)
+        .order_by(
+            case((counted > RANKED, matches.c.doc), else_=null()),
+            titled.desc(),
+            matches.c.score.desc(),
+            matches.c.at.desc().nulls_last(),
+            matches.c.object_id,
+        )
+        .limit(bindparam(f"top{suffix}"))
     )
 
 
@@ -266,13 +298,9 @@ class SearchService(Service):
                 )
         return [known[name] for name in dict.fromkeys(names or known)]
 
-    def _plan(
-        self, spec: IndexSpec, query: Query, data: SearchQuery, scored: bool
-    ) -> tuple[Statements, dict[str, Any], dict[str, Any], bool]:
-        """An index's statements, the values of its query and of its title query (the names
-        of neither suffixed yet: :func:`named`), and whether a date range narrows it."""
+    def _shape(self, spec: IndexSpec, data: SearchQuery, scored: bool) -> Shape:
         user_id = self.caller.id if self.caller is not None else None
-        shape = Shape(
+        return Shape(
             self.engine.name,
             spec.name,
             self.role_name,
@@ -281,6 +309,13 @@ class SearchService(Service):
             bool(data.date_to),
             scored,
         )
+
+    def _plan(
+        self, spec: IndexSpec, query: Query, data: SearchQuery, scored: bool
+    ) -> tuple[Statements, dict[str, Any], dict[str, Any], bool]:
+        """An index's statements, the values of its query and of its title query (the names
+        of neither suffixed yet: :func:`named`), and whether a date range narrows it."""
+        shape = self._shape(spec, data, scored)
         end = data.date_to and min(data.date_to, date.max - timedelta(days=1)) + timedelta(days=1)
         days = {"date_from": data.date_from, "date_to": end}
         dates = {key: datetime.combine(day, time(), UTC) for key, day in days.items() if day}
@@ -389,6 +424,47 @@ class SearchService(Service):
             found[spec.name] = hits_of(spec, total, ranked + in_titles + newest, titled)
         return found
 
+    async def _together(
+        self, specs: list[IndexSpec], query: Query, data: SearchQuery, scored: bool
+    ) -> dict[str, tuple[int, int, list[Found]]]:
+        """Every index as :meth:`_index` reads one, for an engine that tells title matches
+        by a reading of their own (SQLite): every index's count and reading in one
+        statement (:attr:`Statements.together`: the matches read once); then, for the
+        indexes with more than ``RANKED``, their newest title matches in one more."""
+        plans = {spec.name: self._plan(spec, query, data, scored) for spec in specs}
+        top = max(data.offset + data.limit, NEWEST)
+        read = await self._union(
+            [
+                (
+                    name,
+                    "",
+                    statements.together,
+                    {**params, "room": EXACT + 1, "top": top, "tq": in_title["tq"]},
+                )
+                for name, (statements, params, in_title, _) in plans.items()
+            ]
+        )
+        totals = {name: rows[0][7] for (name, _), rows in read.items()}
+        titles = await self._union(
+            [
+                (name, "titles", plans[name][0].titles, {**plans[name][2], "room": NEWEST})
+                for name, total in totals.items()
+                if total > RANKED
+            ]
+        )
+        found: dict[str, tuple[int, int, list[Found]]] = {}
+        for spec in specs:
+            total = totals.get(spec.name, 0)
+            rows: list[Any] = [row[2:] for row in read.get((spec.name, ""), [])]
+            if total > RANKED:  # the newest title matches, then the newest matches
+                newest = [row[2:] for row in titles.get((spec.name, "titles"), [])]
+                rows = newest + rows[:NEWEST]
+                titled = {row[0] for row in newest}
+            else:
+                titled = {row[0] for row in rows if row[4]}
+            found[spec.name] = hits_of(spec, total, rows, titled)
+        return found
+
     async def _union(
         self, parts: list[tuple[str, str, Any, dict[str, Any]]]
     ) -> dict[tuple[str, str], list[Any]]:
@@ -412,6 +488,8 @@ class SearchService(Service):
         scored = await self._scored(query)
         if self.engine.WINDOW and not (data.date_from or data.date_to):
             each = await self._batched(specs, query, data, scored)
+        elif index_statements(self._shape(specs[0], data, scored)).together is not None:
+            each = await self._together(specs, query, data, scored)
         else:
             each = {spec.name: await self._index(spec, query, data, scored) for spec in specs}
         for name, (total, pageable, hits) in each.items():
