@@ -14,8 +14,10 @@ from tests.support import LiveServer
 
 
 def typo(w: str) -> str:
-    """One edit away: two neighbours swapped."""
-    return w[0] + w[2] + w[1] + w[3:]
+    """One edit away: the first two different neighbours after the first letter swapped (two
+    equal letters swapped would leave the word itself, which is found, not corrected)."""
+    i = next(i for i in range(1, len(w) - 1) if w[i] != w[i + 1])
+    return w[:i] + w[i + 1] + w[i] + w[i + 2 :]
 
 
 def seen_by(client: httpx.Client, words: list[str]) -> list[Any]:
