@@ -288,6 +288,20 @@ def test_bad_bodies_are_400_naming_the_field(anon: httpx.Client) -> None:
         )
 
 
+def test_the_largest_offset_is_an_empty_page(staff: httpx.Client, anon: httpx.Client) -> None:
+    """An offset up to 2**63 - 1, in the body or the query string, with or without a date
+    range (each index read apart), is a page past the end: 200 and no hits."""
+    w = word()
+    make_page(staff, f"{w} notes")
+    last = 2**63 - 1
+    assert keys(hits(anon, w)) and hits(anon, w, offset=last) == []
+    dated = {"date_from": "2000-01-01", "date_to": "9999-12-31"}
+    assert keys(hits(anon, w, **dated)) and hits(anon, w, offset=last, **dated) == []
+    response = anon.post(SEARCH, params={"offset": last}, json={"query": w, **dated})
+    assert response.status_code == 200 and response.json() == [], response.text
+    assert response.headers["X-Total-Count"] == "1"
+
+
 def test_date_range_filters_hits(staff: httpx.Client, anon: httpx.Client) -> None:
     w = word()
     feed = make_feed(staff)["id"]  # its own: the seeded feeds' counts stay as shipped

@@ -148,7 +148,8 @@ async def file_filters(
     version: Version = None,
     series: Series = None,
     pre_release: PreRelease = None,
-    kinds: FileKinds = FileKinds(),  # the ``kinds`` dependency: file_kinds()
+    *,
+    kinds: NamedDependency[FileKinds],
 ) -> FileFilters:
     return FileFilters(release, os, version, series, pre_release, kinds)
 

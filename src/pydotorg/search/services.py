@@ -61,6 +61,12 @@ COUNTS_HEADER, EXACT_HEADER = "X-Search-Counts", "X-Total-Count-Exact"
 Found = tuple[int, float, datetime | None, str, int, str, int]
 
 
+def _shown_up_to(data: SearchQuery) -> int:
+    """How many of an index's best hits a page could show: the page's end, but never more
+    than are ranked (an offset near 2**63 would otherwise overflow the statement's integer)."""
+    return min(data.offset + data.limit, RANKED)
+
+
 def rank(hit: Found) -> tuple[int, float, float, str, int]:
     """Every word in the title first, then best score, newest, index name, id."""
     return (-hit[0], -hit[1], -(hit[2].timestamp() if hit[2] else -1e12), hit[3], hit[4])
@@ -401,7 +407,7 @@ class SearchService(Service):
         for name, (statements, params, in_title, _) in plans.items():
             total = totals[name]
             if 0 < total <= RANKED:  # ranked in SQL: its best that a page could show
-                best = {**params, "room": total, "top": data.offset + data.limit}
+                best = {**params, "room": total, "top": _shown_up_to(data)}
                 reads.append((name, "ranked", statements.ranked_best, best))
             elif total:
                 title = {**in_title, "room": NEWEST, "window": TITLE_WINDOWS * window}
@@ -432,7 +438,7 @@ class SearchService(Service):
         statement (:attr:`Statements.together`: the matches read once); then, for the
         indexes with more than ``RANKED``, their newest title matches in one more."""
         plans = {spec.name: self._plan(spec, query, data, scored) for spec in specs}
-        top = max(data.offset + data.limit, NEWEST)
+        top = max(_shown_up_to(data), NEWEST)
         read = await self._union(
             [
                 (
