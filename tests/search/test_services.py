@@ -4,6 +4,7 @@ suggestions come only from what the caller may see, the vocabulary only from pub
 
 from __future__ import annotations
 
+from secrets import randbelow
 from typing import Any
 
 import httpx
@@ -95,3 +96,12 @@ def test_words_leave_the_vocabulary_with_their_last_public_document(
     assert hits(anon, typo(w)) == []
     response = anon.post(SEARCH, json={"query": w})
     assert response.json() == [] and response.headers["X-Total-Count"] == "0"
+
+
+def test_counted_numbers_are_never_corrected_to(staff: httpx.Client, anon: httpx.Client) -> None:
+    """The vocabulary counts all-digit words (how frequent they are), but a typo is corrected
+    only to words of 3 characters or more, not all digits."""
+    number = str(randbelow(9 * 10**8) + 10**8)
+    page = make_page(staff, f"{number} notes")
+    assert keys(hits(anon, number)) == [("pages", page["id"])]
+    assert hits(anon, typo(number)) == []

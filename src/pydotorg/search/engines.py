@@ -41,6 +41,10 @@ from pydotorg.search.query import Query, parse
 MARK, UNMARK = "\x01", "\x02"  # around matched words in snippets, before HTML escaping
 SNIPPET_WORDS = 30
 CANDIDATES = 40  # typo correction weighs this many of the nearest vocabulary words
+# The vocabulary's words a typo may be corrected to (indexing.correctable), as PostgreSQL's
+# partial trigram index ix_search_words_trigrams has them; SQLite's search_word_trigrams is
+# fed only them (migration 0023).
+CORRECTABLE = "length({0}) >= 3 AND {0} !~ '^[0-9]+$'"
 # PostgreSQL autocomplete reads the titles of a kind of up to SMALL_KIND documents, else
 # its newest TITLE_WINDOW, before it asks the GIN index.
 SMALL_KIND, TITLE_WINDOW = 2500, 250
@@ -128,9 +132,10 @@ class Engine:
         (engines with a :attr:`WINDOW`)."""
         return literal_column("NULL")
 
-    async def shares(self, session: AsyncSession, words: list[str]) -> dict[str, float]:
+    async def shares(self, session: AsyncSession, words: list[str]) -> dict[str, float | None]:
         """The share of the public documents holding each of ``words`` (engines with a
-        :attr:`WINDOW`; a word not in the vocabulary: none)."""
+        :attr:`WINDOW`; a word not in the vocabulary: none; None: one the engine drops from a
+        query, a stopword)."""
         return {}
 
     async def kinds_matching(self, session: AsyncSession, query: Query) -> frozenset[str] | None:
@@ -282,7 +287,8 @@ class SQLiteSearch(Engine):
         return {f"sq_{name}": f'"{" ".join(words)}" *', f"lo_{name}": lo, f"hi_{name}": hi}
 
     async def near_words(self, session: AsyncSession, word: str) -> list[tuple[str, int]]:
-        """Padded with a space at each end, so that the first and last letters count."""
+        """Padded with a space at each end, so that the first and last letters count; the
+        trigram table holds the correctable words only."""
         padded = f" {word} "
         trigrams = {padded[n : n + 3] for n in range(len(padded) - 2)}
         if not await session.scalar(
@@ -321,9 +327,12 @@ class PostgresSearch(Engine):
         "WHERE n.kind = :skind{0} LIMIT :window{0}) n"
     )
     SHARES = text(
-        "SELECT w.word, w.documents / c.reltuples FROM search_words w, pg_class c "
-        "WHERE c.oid = 'search_documents'::regclass AND c.reltuples > 0 AND w.word IN :words"
-    ).bindparams(bindparam("words", expanding=True))
+        "SELECT t.word, coalesce(w.documents, 0) / c.reltuples, "
+        "to_tsvector('english', t.word) = ''::tsvector "
+        "FROM unnest(CAST(:words AS text[])) AS t(word) CROSS JOIN pg_class c "
+        "LEFT JOIN search_words w ON w.word = t.word "
+        "WHERE c.oid = 'search_documents'::regclass AND c.reltuples > 0"
+    )
 
     def kind_size(self, suffix: str = "") -> Any:
         """From the date index alone."""
@@ -344,14 +353,14 @@ class PostgresSearch(Engine):
         ).one()
         return None if found >= self.FEW else frozenset(kinds or ())
 
-    async def shares(self, session: AsyncSession, words: list[str]) -> dict[str, float]:
+    async def shares(self, session: AsyncSession, words: list[str]) -> dict[str, float | None]:
         """Out of the table's estimated rows (``pg_class.reltuples``, which ``ANALYZE`` and
         autovacuum keep; none before the first: no share, the GIN index), one statement for
-        every word."""
+        every word; an english stopword (``is``: ``to_tsquery`` drops it) None."""
         if not words:
             return {}
         rows = await session.execute(self.SHARES, {"words": words})
-        return {str(word): float(share) for word, share in rows}
+        return {str(word): None if stop else float(share) for word, share, stop in rows}
 
     async def in_titles(self, session: AsyncSession, params: dict[str, Any], most: int) -> int:
         """From the GIN index alone (no row read: it guides the plan, it is not shown)."""
@@ -500,9 +509,9 @@ class PostgresSearch(Engine):
         }
 
     NEAR = text(
-        "SELECT t.typed, w.word, w.documents FROM unnest(CAST(:words AS text[])) AS t(typed) "
+        "SELECT t.typed, w.word, w.documents FROM unnest(CAST(:words AS text[])) AS t(typed) "  # noqa: S608
         "CROSS JOIN LATERAL (SELECT s.word, s.documents FROM search_words s "
-        "ORDER BY s.word <-> t.typed LIMIT :many) w"
+        f"WHERE {CORRECTABLE.format('s.word')} ORDER BY s.word <-> t.typed LIMIT :many) w"
     )
 
     async def near_words_of(
@@ -517,9 +526,12 @@ class PostgresSearch(Engine):
         return near
 
     async def near_words(self, session: AsyncSession, word: str) -> list[tuple[str, int]]:
-        """Read from the GiST trigram index (``<->``: nearest first)."""
+        """Read from the GiST trigram index (``<->``: nearest first), of correctable words."""
         rows = await session.execute(
-            text("SELECT word, documents FROM search_words ORDER BY word <-> :word LIMIT :many"),
+            text(
+                "SELECT word, documents FROM search_words "  # noqa: S608
+                f"WHERE {CORRECTABLE.format('word')} ORDER BY word <-> :word LIMIT :many"
+            ),
             {"word": word, "many": CANDIDATES},
         )
         return [(str(found), int(count)) for found, count in rows]

@@ -3,9 +3,10 @@
 :class:`~pydotorg.core.search.IndexSpec`. The API, seeding, ``pydotorg sync``, the importers and
 ``pydotorg search reindex`` all write through here; no domain writes index rows.
 
-Only public documents' words are counted in ``search_words`` (what typos are corrected to),
-and a word leaves with its last public document: nothing hidden is ever corrected to, and
-nothing written without approval grows the vocabulary.
+Only public documents' words are counted in ``search_words`` (how frequent a typed word is,
+and, of those :func:`correctable`, what typos are corrected to), and a word leaves with its
+last public document: nothing hidden is ever counted or corrected to, and nothing written
+without approval grows the vocabulary.
 """
 
 from __future__ import annotations
@@ -74,9 +75,15 @@ def _watched() -> dict[type, list[tuple[IndexSpec, Owner | None]]]:
 
 
 def vocabulary(title: str, body: str) -> set[str]:
-    """The words a typo may be corrected to: 3 to 40 characters, not all digits."""
-    found = words(f"{title}\n{body}")
-    return {w for w in found if 3 <= len(w) <= MAX_WORD_LENGTH and not w.isdigit()}
+    """The words of a document counted in ``search_words``: every word up to 40 characters
+    (``is``, ``3`` and ``2024`` too, so that the search knows how frequent they are)."""
+    return {w for w in words(f"{title}\n{body}") if len(w) <= MAX_WORD_LENGTH}
+
+
+def correctable(word: str) -> bool:
+    """Whether a counted word is one a typo may be corrected to: 3 characters or more, not
+    all digits (``CORRECTABLE``, the same in SQL, keeps the trigram indexes to them)."""
+    return len(word) >= 3 and not word.isdigit()
 
 
 def _instant(value: Any) -> datetime | None:

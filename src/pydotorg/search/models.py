@@ -38,8 +38,9 @@ class SearchDocument(Base):
 
 
 class SearchWord(Base):
-    """A word of public documents and how many hold it: what typos are corrected to. A word
-    leaves with its last public document."""
+    """A word of public documents (up to 40 characters) and how many hold it: how frequent a
+    typed word is, and, of 3 characters or more and not all digits, what typos are corrected
+    to. A word leaves with its last public document."""
 
     __tablename__ = "search_words"
     cache_versioned = False

@@ -41,7 +41,7 @@ from pydotorg.core.pagination import Page, Window
 from pydotorg.core.search import IndexSpec, Role
 from pydotorg.core.services import Service
 from pydotorg.search.engines import ENGINES, MARK, UNMARK, PostgresSearch, SQLiteSearch
-from pydotorg.search.indexing import registry
+from pydotorg.search.indexing import correctable, registry
 from pydotorg.search.models import SearchWord
 from pydotorg.search.query import Query, parse, words
 from pydotorg.search.schemas import SearchHit, SearchQuery, Suggestion
@@ -505,8 +505,9 @@ class SearchService(Service):
 
     async def _scored(self, query: Query) -> bool:
         """Whether the engine can score this query at a bounded cost: SQLite's bm25 reads
-        every document of each word first, so words in more than ``RANK_LIMIT`` public
-        documents are not scored."""
+        every document of each word first, so a query with a word in more than
+        ``RANK_LIMIT`` public documents (``search_words`` counts every word, ``is`` too) is
+        not scored."""
         limit = self.engine.RANK_LIMIT
         if limit is None:
             return True
@@ -518,21 +519,24 @@ class SearchService(Service):
         """The share of the documents the query likely matches (engines with a
         :attr:`~Engine.WINDOW` only): the share of the public documents holding each word
         (``search_words``), a term's its rarest word's, a clause's the sum of its terms', the
-        query's the product of its clauses' (independent words). At least ``FREQUENT``: a
-        large kind's count reads its newest documents, which stops at ``EXACT + 1``
-        matches, rather than building the bitmap of every match from the GIN index; none
-        (a word no public document holds as typed): whether anything matches at all is asked
-        first. Either way a guess: a window that holds too few matches is counted again from
-        the GIN index."""
+        query's the product of its clauses' (independent words); words the engine drops
+        (stopwords) narrow nothing, and a query of them alone matches nothing. At least
+        ``FREQUENT``: a large kind's count reads its newest documents, which stops at
+        ``EXACT + 1`` matches, rather than building the bitmap of every match from the GIN
+        index; none (a word no public document holds as typed): whether anything matches at
+        all is asked first. Either way a guess: a window that holds too few matches is
+        counted again from the GIN index."""
         if self.engine.WINDOW is None:
             return 0.0
         typed = {word for clause in query.positive for term in clause for word in term.words}
         shares = await self.engine.shares(self.session, sorted(typed))
-        share = 1.0
+        share, kept = 1.0, False
         for clause in query.positive:
-            terms = [min(shares.get(word, 0.0) for word in term.words) for term in clause]
-            share *= min(1.0, sum(terms))
-        return share
+            found = ([shares.get(word, 0.0) for word in term.words] for term in clause)
+            terms = [min(k) for each in found if (k := [s for s in each if s is not None])]
+            share *= min(1.0, sum(terms)) if terms else 1.0
+            kept = kept or bool(terms)
+        return share if kept else 0.0
 
     async def _titles_of(self, shown: list[Found]) -> dict[tuple[str, int], str]:
         """The titles of the hits shown, read from their tables (one statement per index)."""
@@ -546,10 +550,10 @@ class SearchService(Service):
         return titles
 
     async def _corrections(self, typed: list[str]) -> dict[str, str]:
-        """Each typed word the public vocabulary lacks, with its nearest word there: among
-        the trigram index's nearest candidates, the fewest edits (insertions, deletions,
-        substitutions, neighbours swapped; 1 under 8 letters, else 2), then the most
-        documents, then alphabetically."""
+        """Each typed word the public vocabulary lacks, with its nearest word there (of 3
+        characters or more, not all digits): among the trigram index's nearest candidates,
+        the fewest edits (insertions, deletions, substitutions, neighbours swapped; 1 under 8
+        letters, else 2), then the most documents, then alphabetically."""
         fixes: dict[str, str] = {}
         long = [word for word in dict.fromkeys(typed) if len(word) >= TYPO_MIN_LENGTH]
         if not long:
@@ -563,7 +567,8 @@ class SearchService(Service):
             scored = [
                 (d, -count, candidate)
                 for candidate, count in near.get(word, [])
-                if (d := OSA.distance(word, candidate, score_cutoff=limit)) <= limit
+                if correctable(candidate)
+                and (d := OSA.distance(word, candidate, score_cutoff=limit)) <= limit
             ]
             if scored:
                 fixes[word] = min(scored)[2]
