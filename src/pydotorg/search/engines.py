@@ -132,6 +132,12 @@ class Engine:
         (engines with a :attr:`WINDOW`)."""
         return literal_column("NULL")
 
+    def kind_titles(self, suffix: str, most: int) -> Any:
+        """A scalar subquery: how many of the kind's documents, visible or not, hold the
+        required words in the title, up to ``most`` (engines with a :attr:`WINDOW`: it
+        chooses how the newest title matches are read); NULL: not told."""
+        return literal_column("NULL")
+
     async def shares(self, session: AsyncSession, words: list[str]) -> dict[str, float | None]:
         """The share of the public documents holding each of ``words`` (engines with a
         :attr:`WINDOW`; a word not in the vocabulary: none; None: one the engine drops from a
@@ -337,6 +343,11 @@ class PostgresSearch(Engine):
     def kind_size(self, suffix: str = "") -> Any:
         """From the date index alone."""
         return text(self.SIZE.format(suffix)).columns(n=Integer).scalar_subquery()
+
+    def kind_titles(self, suffix: str, most: int) -> Any:
+        """From the title's GIN index alone (:meth:`in_titles`, inside a statement)."""
+        sql = PARAMETER.sub(lambda found: f":{found.group(1)}{suffix}", self.TITLES.text)
+        return text(sql.replace(":room" + suffix, str(most))).columns(n=Integer).scalar_subquery()
 
     KINDS = text(
         "SELECT count(*), array_agg(DISTINCT m.kind) FROM (SELECT d.kind FROM search_documents d "

@@ -92,8 +92,10 @@ class Shape(NamedTuple):
 
 class Statements(NamedTuple):
     """An index's statements: ``counted`` is how many visible matches among the first
-    ``:room`` and the last one's document id; the others read them newest first (all of them,
-    or those with every word in the title), ``walk``-ing ones for many matches."""
+    ``:room``, the last one's document id and, when more than ``EXACT``, how many hold the
+    required words in the title (:meth:`~Engine.kind_titles`); the others read them newest
+    first (all of them, or those with every word in the title), ``walk``-ing ones for many
+    matches."""
 
     counted: Any
     ranked: Any
@@ -184,7 +186,11 @@ def index_statements(shape: Shape) -> Statements:
     )
     return Statements(
         together=together(engine, newest(shape.scored), suffix),
-        counted=select(func.count(), func.max(first.c.doc), null()).select_from(first),
+        counted=select(
+            func.count(),
+            func.max(first.c.doc),
+            case((func.count() > EXACT, engine.kind_titles(suffix, RANKED + 1)), else_=null()),
+        ).select_from(first),
         ranked=newest(shape.scored),
         titles=newest(shape.scored, title=True),
         titles_unscored=newest(False, title=True),
@@ -340,7 +346,7 @@ class SearchService(Service):
             return await self.session.execute(statement, named(values, spec.name))
 
         counted = await execute(statements.counted, {**params, "room": EXACT + 1})
-        total, last, _ = counted.one()
+        total, last, titles = counted.one()
         if not total:
             return 0, 0, []
         rows: list[Any] = []
@@ -353,7 +359,9 @@ class SearchService(Service):
             else:
                 titled = {row[0] for row in rows if row.titled}
         else:  # the newest matches, and the newest with every word in the title
-            in_titles = await self.engine.in_titles(self.session, in_title, RANKED + 1)
+            in_titles = titles
+            if titles is None:
+                in_titles = await self.engine.in_titles(self.session, in_title, RANKED + 1)
             if in_titles:
                 read = statements.titles_walk if in_titles > RANKED else statements.titles
                 rows += await execute(read, {**in_title, "room": NEWEST})
@@ -397,6 +405,14 @@ class SearchService(Service):
         )
         totals = dict.fromkeys(plans, 0)
         totals.update({name: rows[0][2] for (name, _), rows in counts.items()})
+        # How many title matches a kind of more than EXACT matches counted from the GIN index
+        # has (None: not told): at most RANKED, they are read from the title's index and
+        # sorted, which costs less than a window of the kind's newest documents.
+        few_titles = {
+            name: rows[0][4]
+            for (name, _), rows in counts.items()
+            if not frequent and rows[0][4] is not None and rows[0][4] <= RANKED
+        }
         again = [
             (name, "", plans[name][0].counted, {**plans[name][1], "room": room})
             for (name, _), ((_, _, total, _, size),) in counts.items()
@@ -410,14 +426,19 @@ class SearchService(Service):
                 best = {**params, "room": total, "top": _shown_up_to(data)}
                 reads.append((name, "ranked", statements.ranked_best, best))
             elif total:
-                title = {**in_title, "room": NEWEST, "window": TITLE_WINDOWS * window}
-                reads.append((name, "titles", statements.titles_window, title))
+                if name not in few_titles:
+                    title = {**in_title, "room": NEWEST, "window": TITLE_WINDOWS * window}
+                    reads.append((name, "titles", statements.titles_window, title))
+                elif few_titles[name]:
+                    reads.append((name, "titles", statements.titles, {**in_title, "room": NEWEST}))
                 reads.append((name, "walk", statements.walk, {**params, "room": NEWEST}))
         read = await self._union(reads)
         short = [
             (name, "titles", plans[name][0].titles, {**plans[name][2], "room": NEWEST})
             for name, total in totals.items()
-            if total > RANKED and len(read.get((name, "titles"), [])) < NEWEST
+            if total > RANKED
+            and len(read.get((name, "titles"), [])) < NEWEST
+            and name not in few_titles
         ]
         read.update(await self._union(short))
         found: dict[str, tuple[int, int, list[Found]]] = {}
