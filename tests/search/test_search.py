@@ -344,6 +344,20 @@ def test_autocomplete_suggests_words_and_titles(staff: httpx.Client, anon: httpx
         assert short.status_code == 400, q
 
 
+def test_autocomplete_takes_the_last_word_as_typed(staff: httpx.Client, anon: httpx.Client) -> None:
+    """A prefix is not stemmed alone: PostgreSQL's stemmer turns a last "y" after a consonant
+    into "i" ("caly", typed on the way to "calypso", would look for "cali"); the words
+    before it are stemmed as the titles were ("happy" is stored as "happi")."""
+    w = "q" + word(3) + "ky" + word(6)  # the first six letters end in a consonant and "y"
+    make_page(staff, f"{w} guide")
+    make_page(staff, f"happy {w} notes")
+    alone = anon.get("/api/v1/search/autocomplete", params={"q": w[:6]}).json()
+    assert {"text": w, "type": "term", "index": "pages"} in alone
+    assert {"text": f"{w} guide", "type": "title", "index": "pages"} in alone
+    after = anon.get("/api/v1/search/autocomplete", params={"q": f"happy {w[:6]}"}).json()
+    assert {"text": f"happy {w} notes", "type": "title", "index": "pages"} in after
+
+
 def test_reindex_is_idempotent(server: LiveServer, staff: httpx.Client, anon: httpx.Client) -> None:
     w = word()
     page = make_page(staff, f"{w} reindexed")

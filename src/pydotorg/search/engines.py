@@ -485,8 +485,16 @@ class PostgresSearch(Engine):
         with a title index of its own, :attr:`OWN_INDEXES`, is named in the statement, which
         is planned once for any values, so that the plan can use that index)."""
         # The query once per statement (a plan made for any values would parse it for every
-        # title read, and tell each time when it holds only stop words: "of", "on").
-        match = f"title_tsv @@ (SELECT to_tsquery('english', :sq_{name}))"
+        # title read, and tell each time when it holds only stop words: "of", "on"). The
+        # words before the last are stemmed as the titles were; the last, a prefix, is also
+        # taken as typed: stemmed alone it may change ("calypso" typed as "caly" would look
+        # for "cali"), and a stop word ("of" in "office") would be dropped.
+        last = f"(to_tsquery('english', :sl_{name}) || to_tsquery('simple', :sl_{name}))"
+        query = (
+            f"(SELECT CASE WHEN :sq_{name} = '' THEN {last} "
+            f"ELSE tsquery_phrase(to_tsquery('english', :sq_{name}), {last}) END)"
+        )
+        match = f"title_tsv @@ {query}"
         own = (
             f"d.kind = '{kind}'"
             if kind in self.OWN_INDEXES
@@ -512,9 +520,9 @@ class PostgresSearch(Engine):
 
     def prefix_params(self, name: str, index: SearchIndex, words: list[str]) -> dict[str, Any]:
         # Letters and digits only (query.words): safe inside to_tsquery's quotes.
-        parts = [f"'{word}'" for word in words[:-1]] + [f"'{words[-1]}':*"]
         return {
-            f"sq_{name}": " <-> ".join(parts),
+            f"sq_{name}": " <-> ".join(f"'{word}'" for word in words[:-1]),
+            f"sl_{name}": f"'{words[-1]}':*",
             f"kq_{name}": f"'§{index.kind}'",
             f"skind_{name}": index.kind,
         }
