@@ -104,8 +104,7 @@ class Engine:
             f"{self.TITLED} AS titled FROM "
             f"{self.matched(title=title, walk=walk, window=window, scored=scored)}"
         )
-        if suffix:
-            sql = PARAMETER.sub(lambda found: f":{found.group(1)}{suffix}", sql)
+        sql = suffixed(sql, suffix)
         statement = text(sql)
         if params:
             named = set(PARAMETER.findall(sql))
@@ -150,12 +149,6 @@ class Engine:
         other kinds); None: not told."""
         return None
 
-    async def in_titles(self, session: AsyncSession, params: dict[str, Any], most: int) -> int:
-        """How many of a kind's documents hold the required words in the title, up to
-        ``most``: for an engine that reads few matches otherwise than many (by default: as
-        many as ``most``, "many")."""
-        return most
-
     def matches(self, index: SearchIndex, query: str) -> Subquery | None:
         """``(object_id, at, doc, score)`` of the matches of a typed query, its values bound
         (a domain's ``q``); None when it has no word to find."""
@@ -179,15 +172,17 @@ class Engine:
         """The values of :meth:`title_prefix`: the words, the last one as a prefix."""
         raise NotImplementedError
 
-    async def near_words(self, session: AsyncSession, word: str) -> list[tuple[str, int]]:
-        """The vocabulary's words nearest ``word`` by trigrams, with their document counts."""
-        raise NotImplementedError
-
     async def near_words_of(
         self, session: AsyncSession, words: list[str]
     ) -> dict[str, list[tuple[str, int]]]:
-        """:meth:`near_words` of each of ``words`` (by default one statement each)."""
-        return {word: await self.near_words(session, word) for word in words}
+        """The vocabulary's correctable words nearest each of ``words`` by trigrams, with
+        their document counts."""
+        raise NotImplementedError
+
+
+def suffixed(sql: str, suffix: str) -> str:
+    """A statement's text with ``suffix`` ending the name of every parameter."""
+    return PARAMETER.sub(lambda found: f":{found.group(1)}{suffix}", sql) if suffix else sql
 
 
 def _prefix_subquery(sql: str, name: str) -> Subquery:
@@ -292,24 +287,29 @@ class SQLiteSearch(Engine):
         lo, hi = kind_rowids(index.number)
         return {f"sq_{name}": f'"{" ".join(words)}" *', f"lo_{name}": lo, f"hi_{name}": hi}
 
-    async def near_words(self, session: AsyncSession, word: str) -> list[tuple[str, int]]:
-        """Padded with a space at each end, so that the first and last letters count; the
-        trigram table holds the correctable words only."""
-        padded = f" {word} "
-        trigrams = {padded[n : n + 3] for n in range(len(padded) - 2)}
+    NEAR = text(
+        "SELECT w.word, w.documents FROM (SELECT rowid FROM search_word_trigrams "
+        "WHERE search_word_trigrams MATCH :q ORDER BY rank LIMIT :many) t "
+        "JOIN search_words w ON w.rowid = t.rowid"
+    )
+
+    async def near_words_of(
+        self, session: AsyncSession, words: list[str]
+    ) -> dict[str, list[tuple[str, int]]]:
+        """One statement a word, each padded with a space at each end, so that the first and
+        last letters count; the trigram table holds the correctable words only."""
         if not await session.scalar(
             text("SELECT count(*) FROM sqlite_master WHERE name = 'search_word_trigrams'")
         ):
-            return []  # SQLite before 3.34 has no trigram tokenizer: no typo correction
-        rows = await session.execute(
-            text(
-                "SELECT w.word, w.documents FROM (SELECT rowid FROM search_word_trigrams "
-                "WHERE search_word_trigrams MATCH :q ORDER BY rank LIMIT :many) t "
-                "JOIN search_words w ON w.rowid = t.rowid"
-            ),
-            {"q": " OR ".join(f'"{t}"' for t in sorted(trigrams)), "many": CANDIDATES},
-        )
-        return [(str(found), int(count)) for found, count in rows]
+            return {}  # SQLite before 3.34 has no trigram tokenizer: no typo correction
+        near: dict[str, list[tuple[str, int]]] = {}
+        for word in words:
+            padded = f" {word} "
+            trigrams = {padded[n : n + 3] for n in range(len(padded) - 2)}
+            query = " OR ".join(f'"{t}"' for t in sorted(trigrams))
+            rows = await session.execute(self.NEAR, {"q": query, "many": CANDIDATES})
+            near[word] = [(str(found), int(count)) for found, count in rows]
+        return near
 
 
 class PostgresSearch(Engine):
@@ -346,8 +346,8 @@ class PostgresSearch(Engine):
 
     def kind_titles(self, suffix: str, most: int) -> Any:
         """From the title's GIN index alone (:meth:`in_titles`, inside a statement)."""
-        sql = PARAMETER.sub(lambda found: f":{found.group(1)}{suffix}", self.TITLES.text)
-        return text(sql.replace(":room" + suffix, str(most))).columns(n=Integer).scalar_subquery()
+        sql = suffixed(self.TITLES.text, suffix).replace(f":room{suffix}", str(most))
+        return text(sql).columns(n=Integer).scalar_subquery()
 
     KINDS = text(
         "SELECT count(*), array_agg(DISTINCT m.kind) FROM (SELECT d.kind FROM search_documents d "
@@ -372,11 +372,6 @@ class PostgresSearch(Engine):
             return {}
         rows = await session.execute(self.SHARES, {"words": words})
         return {str(word): None if stop else float(share) for word, share, stop in rows}
-
-    async def in_titles(self, session: AsyncSession, params: dict[str, Any], most: int) -> int:
-        """From the GIN index alone (no row read: it guides the plan, it is not shown)."""
-        values = {"kq": params["kq"], "tq": params["tq"], "room": most}
-        return int(await session.scalar(self.TITLES, values) or 0)
 
     WINDOW = 2500
     # Kinds with a title GIN index of their own (partial, migration 0021), which
@@ -536,24 +531,14 @@ class PostgresSearch(Engine):
     async def near_words_of(
         self, session: AsyncSession, words: list[str]
     ) -> dict[str, list[tuple[str, int]]]:
-        """Every word's in one statement (a 16-word query of unknown words took 16)."""
+        """Every word's in one statement (a 16-word query of unknown words took 16), read from
+        the GiST trigram index of the correctable words (``<->``: nearest first)."""
         near: dict[str, list[tuple[str, int]]] = {}
         for typed, found, count in await session.execute(
             self.NEAR, {"words": words, "many": CANDIDATES}
         ):
             near.setdefault(str(typed), []).append((str(found), int(count)))
         return near
-
-    async def near_words(self, session: AsyncSession, word: str) -> list[tuple[str, int]]:
-        """Read from the GiST trigram index (``<->``: nearest first), of correctable words."""
-        rows = await session.execute(
-            text(
-                "SELECT word, documents FROM search_words "  # noqa: S608
-                f"WHERE {CORRECTABLE.format('word')} ORDER BY word <-> :word LIMIT :many"
-            ),
-            {"word": word, "many": CANDIDATES},
-        )
-        return [(str(found), int(count)) for found, count in rows]
 
 
 ENGINES: dict[str, SQLiteSearch | PostgresSearch] = {

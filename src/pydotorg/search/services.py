@@ -92,15 +92,13 @@ class Shape(NamedTuple):
 
 class Statements(NamedTuple):
     """An index's statements: ``counted`` is how many visible matches among the first
-    ``:room``, the last one's document id and, when more than ``EXACT``, how many hold the
-    required words in the title (:meth:`~Engine.kind_titles`); the others read them newest
-    first (all of them, or those with every word in the title), ``walk``-ing ones for many
-    matches."""
+    ``:room`` and, when more than ``EXACT``, how many hold the required words in the title
+    (:meth:`~Engine.kind_titles`); the others read them newest first (all of them, or those
+    with every word in the title), ``walk``-ing ones for many matches."""
 
     counted: Any
     ranked: Any
     titles: Any
-    titles_unscored: Any
     walk: Any
     titles_walk: Any
     counted_window: Any  # ``counted`` among the kind's newest ``:window`` (engine.WINDOW)
@@ -188,17 +186,14 @@ def index_statements(shape: Shape) -> Statements:
         together=together(engine, newest(shape.scored), suffix),
         counted=select(
             func.count(),
-            func.max(first.c.doc),
             case((func.count() > EXACT, engine.kind_titles(suffix, RANKED + 1)), else_=null()),
         ).select_from(first),
         ranked=newest(shape.scored),
         titles=newest(shape.scored, title=True),
-        titles_unscored=newest(False, title=True),
         walk=newest(shape.scored, walk=True),
         titles_walk=newest(shape.scored, title=True, walk=True),
         counted_window=select(
             func.count(),
-            func.max(windowed.c.doc),
             case((func.count() > EXACT, None), else_=size),
         ).select_from(windowed),
         titles_window=newest(shape.scored, title=True, window=True),
@@ -339,31 +334,25 @@ class SearchService(Service):
         self, spec: IndexSpec, query: Query, data: SearchQuery, scored: bool
     ) -> tuple[int, int, list[Found]]:
         """One index: how many visible matches (up to ``EXACT + 1``), how many can be paged
-        through, and the best of them, those with every word in the title first."""
+        through, and the best of them, those with every word in the title first (the reading
+        of an engine that tells title matches in its own reading, PostgreSQL, with a date
+        range; the others' are :meth:`_batched` and :meth:`_together`)."""
         statements, params, in_title, _ = self._plan(spec, query, data, scored)
 
         async def execute(statement: Any, values: dict[str, Any]) -> Any:
             return await self.session.execute(statement, named(values, spec.name))
 
         counted = await execute(statements.counted, {**params, "room": EXACT + 1})
-        total, last, titles = counted.one()
+        total, titles = counted.one()
         if not total:
             return 0, 0, []
         rows: list[Any] = []
         if total <= RANKED:  # all of them ranked, those with every word in the title first
             rows += await execute(statements.ranked, {**params, "room": total})
-            if rows[0].titled is None:  # told by a second reading, of titles only (SQLite:
-                in_title["hi"] = last  # among the same documents, up to the last one's rowid)
-                read = statements.titles_unscored
-                titled = {row[0] for row in await execute(read, {**in_title, "room": total})}
-            else:
-                titled = {row[0] for row in rows if row.titled}
+            titled = {row[0] for row in rows if row.titled}
         else:  # the newest matches, and the newest with every word in the title
-            in_titles = titles
-            if titles is None:
-                in_titles = await self.engine.in_titles(self.session, in_title, RANKED + 1)
-            if in_titles:
-                read = statements.titles_walk if in_titles > RANKED else statements.titles
+            if titles:  # how many (up to RANKED + 1), told by the count
+                read = statements.titles_walk if titles > RANKED else statements.titles
                 rows += await execute(read, {**in_title, "room": NEWEST})
             titled = {row[0] for row in rows}
             rows += await execute(statements.walk, {**params, "room": NEWEST})
@@ -409,13 +398,13 @@ class SearchService(Service):
         # has (None: not told): at most RANKED, they are read from the title's index and
         # sorted, which costs less than a window of the kind's newest documents.
         few_titles = {
-            name: rows[0][4]
+            name: rows[0][3]
             for (name, _), rows in counts.items()
-            if not frequent and rows[0][4] is not None and rows[0][4] <= RANKED
+            if not frequent and rows[0][3] is not None and rows[0][3] <= RANKED
         }
         again = [
             (name, "", plans[name][0].counted, {**plans[name][1], "room": room})
-            for (name, _), ((_, _, total, _, size),) in counts.items()
+            for (name, _), ((_, _, total, size),) in counts.items()
             if frequent and total <= EXACT and (size is None or size >= window)
         ]
         totals.update({name: rows[0][2] for (name, _), rows in (await self._union(again)).items()})
