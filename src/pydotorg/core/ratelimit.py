@@ -255,12 +255,7 @@ class RateLimiter:
         user = scope.get("user")
         if user is None or spec.by_address:
             rule = rules[ANONYMOUS]
-            if self.trusted_hops > 0:
-                address = client_address(scope, self.trusted_hops)
-            else:  # the peer, as client_address would say, without the call
-                client = scope.get("client")
-                address = client[0] if client else "unknown"
-            count = self.store.hit(rule[1] + address, window)
+            count = self.store.hit(rule[1] + client_address(scope, self.trusted_hops), window)
         else:
             rule = rules[STAFF if user.is_staff else USER]
             count = self.store.hit(rule[1] + str(user.id), window)

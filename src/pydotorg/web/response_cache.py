@@ -194,10 +194,7 @@ class ResponseCache:
                 return None
         elif not self.valid(entry):
             return None
-        self._entries.move_to_end(key)
-        self.hits += 1
-        if self.lookups is not None:
-            self.lookups("front", True)
+        self.served(key)
         return entry
 
     def served(self, key: tuple[Any, ...]) -> None:
