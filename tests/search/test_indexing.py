@@ -3,17 +3,19 @@ vocabulary holds public documents' words only, and a reindex changes nothing (bo
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.blogs.models import BlogEntry, BlogFeed
 from pydotorg.content.pages.models import Page
 from pydotorg.core import clock
+from pydotorg.core.search import SearchIndex
 from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.domains import DOMAINS
 from pydotorg.jobs.indexes import JOB_INDEX
@@ -21,7 +23,7 @@ from pydotorg.jobs.models import Job, JobStatus
 from pydotorg.search.indexing import index_domains, registry, reindex
 from pydotorg.search.models import SearchDocument, SearchWord
 from tests.search.support import word
-from tests.support import LiveServer, on_both_engines
+from tests.support import LiveServer, migrated_database, on_both_engines
 
 WHEN = datetime(2024, 5, 17, 9, 30, 15, tzinfo=UTC)
 
@@ -245,12 +247,11 @@ async def prefixes(url: str) -> dict[str, list[str]]:
                 entry.pub_date = start + timedelta(days=n)
                 session.add(entry)
             await session.commit()
-            small, window = engines.SMALL_KIND, engines.TITLE_WINDOW
-            engines.SMALL_KIND, engines.TITLE_WINDOW = 5, 4  # every kind here is "large"
+            small, engines.SMALL_KIND = engines.SMALL_KIND, 5  # every kind here is "large"
             try:
                 statement = title_statement.__wrapped__(name, "anonymous", None)
             finally:
-                engines.SMALL_KIND, engines.TITLE_WINDOW = small, window
+                engines.SMALL_KIND = small
             for typed in (rare[:5], common):
                 params: dict[str, Any] = {}
                 for spec in registry().values():
@@ -285,3 +286,31 @@ def test_the_registry_holds_the_indexes_of_the_domains_it_is_given() -> None:
     finally:
         index_domains(DOMAINS)
     assert "jobs" in registry()
+
+
+async def title_indexes(url: str) -> set[str]:
+    engine = create_engine(url, pool=False)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalars(
+                text("SELECT indexname FROM pg_indexes WHERE tablename = 'search_documents'")
+            )
+            return set(found)
+    finally:
+        await engine.dispose()
+
+
+def test_every_kind_has_a_title_index_of_its_own_on_postgresql(tmp_path: Path) -> None:
+    """Autocomplete reads a larger kind's older titles from the kind's own GIN index (a kind
+    without one would read every kind's titles holding the prefix): a new kind's migration
+    adds it."""
+    with migrated_database("postgresql", tmp_path) as url:
+        found = asyncio.run(title_indexes(url))
+    kinds = {spec.kind for spec in registry().values()}
+    assert {f"ix_search_documents_title_tsv_{kind}" for kind in kinds} <= found
+
+
+@pytest.mark.parametrize(("kind", "number"), [("Page", 1), ("page'", 1), ("", 1), ("page", 0)])
+def test_a_kind_is_a_name_engines_can_write_in_a_statement(kind: str, number: int) -> None:
+    with pytest.raises(ValueError, match="a kind is"):
+        SearchIndex(kind, number)

@@ -9,6 +9,7 @@ flush, ranking, snippets, typo correction) is the ``search`` domain's: see
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
@@ -45,6 +46,11 @@ class SearchIndex:
 
     kind: str
     number: int
+
+    def __post_init__(self) -> None:
+        # Engines name a kind in their statements' text.
+        if not re.fullmatch(r"[a-z_]{1,30}", self.kind) or not 1 <= self.number <= 127:
+            raise ValueError(f"a kind is 1-30 of a-z and _, its number 1-127: {self!r}")
 
     def narrow(
         self,

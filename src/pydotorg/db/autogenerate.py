@@ -29,16 +29,18 @@ from pydotorg.db.engine import create_engine
 SEARCH_TABLES = re.compile(
     r"search_(fts|titles|title_stems|word_trigrams)(_(data|idx|content|docsize|config))?"
 )
-# PostgreSQL (0017, 0019, 0021): the documents' generated tsvector columns, their GIN indexes
-# (the whole table's, and the largest kinds' own title indexes), and the vocabulary's pg_trgm
+# PostgreSQL (0017, 0019, 0021, 0024): the documents' generated tsvector columns, their GIN
+# indexes (the whole table's, and each kind's own title index), and the vocabulary's pg_trgm
 # GiST index.
 SEARCH_COLUMNS = {("search_documents", "tsv"), ("search_documents", "title_tsv")}
 SEARCH_INDEXES = {
     "ix_search_documents_tsv",
     "ix_search_documents_title_tsv",
     "ix_search_words_trigrams",
-    "ix_search_documents_title_tsv_page",
-    "ix_search_documents_title_tsv_blog_entry",
+    *(
+        f"ix_search_documents_title_tsv_{kind}"
+        for kind in ("page", "blog_entry", "release", "event", "job", "story", "post", "sponsor")
+    ),
 }
 
 

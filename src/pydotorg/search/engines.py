@@ -45,9 +45,8 @@ CANDIDATES = 40  # typo correction weighs this many of the nearest vocabulary wo
 # partial trigram index ix_search_words_trigrams has them; SQLite's search_word_trigrams is
 # fed only them (migration 0023).
 CORRECTABLE = "length({0}) >= 3 AND {0} !~ '^[0-9]+$'"
-# PostgreSQL autocomplete reads the titles of a kind of up to SMALL_KIND documents, else
-# its newest TITLE_WINDOW, before it asks the GIN index.
-SMALL_KIND, TITLE_WINDOW = 2500, 250
+# PostgreSQL autocomplete reads a kind's newest SMALL_KIND titles before it asks the GIN index.
+SMALL_KIND = 1000
 EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = int((datetime(3000, 1, 1, tzinfo=UTC) - EPOCH).total_seconds())  # under 2**35
 SAME_SECOND = 1 << 20  # SQLite rowids for the documents of one kind dated the same second
@@ -163,9 +162,9 @@ class Engine:
         """Each document's (body window, title) with matched words between MARK and UNMARK."""
         raise NotImplementedError
 
-    def title_prefix(self, name: str, kind: str | None = None) -> Subquery:
+    def title_prefix(self, name: str, kind: str) -> Subquery:
         """``(object_id, public)`` of the kind's documents whose title holds ``:sq_<name>``
-        (``kind``: the kind's name, for an engine with indexes of its own for some kinds)."""
+        (``kind``: the kind's name, for an engine with indexes of its own for each kind)."""
         raise NotImplementedError
 
     def prefix_params(self, name: str, index: SearchIndex, words: list[str]) -> dict[str, Any]:
@@ -273,7 +272,7 @@ class SQLiteSearch(Engine):
         rows = await session.execute(statement, {**values, "sq": query.fts5()})
         return {int(doc): (str(body or ""), str(title or "")) for doc, body, title in rows}
 
-    def title_prefix(self, name: str, kind: str | None = None) -> Subquery:
+    def title_prefix(self, name: str, kind: str) -> Subquery:
         return _prefix_subquery(
             "SELECT d.object_id AS object_id, d.public AS public FROM search_titles "  # noqa: S608
             "CROSS JOIN search_documents d "
@@ -374,14 +373,6 @@ class PostgresSearch(Engine):
         return {str(word): None if stop else float(share) for word, share, stop in rows}
 
     WINDOW = 2500
-    # Kinds with a title GIN index of their own (partial, migration 0021), which
-    # autocomplete's plan, made once for any values, reads with the kind named in its text:
-    # a prefix's titles there are that kind's alone, where the whole table's index
-    # intersects them with the kind's lexeme, itself as long as the kind (half the table).
-    # Search statements keep the lexeme: planned for their values, they would read a
-    # frequent word's matches from the whole table's index, filtered by kind (the planner
-    # costs that lower), twice the rows the lexeme's intersection reads.
-    OWN_INDEXES = frozenset({"page", "blog_entry"})
 
     def matched(self, *, title: bool, walk: bool, window: bool = False, scored: bool = True) -> str:
         """A few matches come from a GIN index (``tsv``, or ``title_tsv`` for title matches),
@@ -470,15 +461,14 @@ class PostgresSearch(Engine):
             for doc, body, title in rows
         }
 
-    def title_prefix(self, name: str, kind: str | None = None) -> Subquery:
-        """The kind's newest titles that match (a kind of at most ``SMALL_KIND`` documents:
-        all of its titles; a larger one: its newest ``TITLE_WINDOW``), then, for a larger
-        kind, and only if the caller wants more (``UNION ALL`` under a ``LIMIT`` reads its
-        second part only then), every match from the GIN index. A frequent prefix fills the
-        caller's limit from the newest titles; a rare one has few matches for the GIN to find
-        (its prefix is read over every kind's titles, narrowed by the kind's lexeme; a kind
-        with a title index of its own, :attr:`OWN_INDEXES`, is named in the statement, which
-        is planned once for any values, so that the plan can use that index)."""
+    def title_prefix(self, name: str, kind: str) -> Subquery:
+        """The kind's newest ``SMALL_KIND`` titles that match (read newest first from the date
+        index, which holds the title vector: a frequent prefix fills the caller's limit and the
+        reading stops), then, for a larger kind, and only if the caller wants more (``UNION
+        ALL`` under a ``LIMIT`` reads its second part only then), its older matches from the
+        kind's own GIN index of titles (partial: migrations 0021, 0024). The kind is named in
+        the statement's text (a name an index declares, never a caller's), which is planned
+        once for any values: so the plan reads that kind's index and no other kind's titles."""
         # The query once per statement (a plan made for any values would parse it for every
         # title read, and tell each time when it holds only stop words: "of", "on"). The
         # words before the last are stemmed as the titles were; the last, a prefix, is also
@@ -490,26 +480,19 @@ class PostgresSearch(Engine):
             f"ELSE tsquery_phrase(to_tsquery('english', :sq_{name}), {last}) END)"
         )
         match = f"title_tsv @@ {query}"
-        own = (
-            f"d.kind = '{kind}'"
-            if kind in self.OWN_INDEXES
-            else f"d.title_tsv @@ (SELECT CAST(:kq_{name} AS tsquery))"
-        )
-        size = (
-            "(SELECT count(*) FROM (SELECT 1 FROM search_documents k "  # noqa: S608
-            f"WHERE k.kind = :skind_{name} LIMIT {SMALL_KIND + 1}) n)"
-        )
         newest = (
-            f"FROM search_documents d WHERE d.kind = :skind_{name} "
-            "ORDER BY d.at DESC NULLS LAST, d.id DESC LIMIT "
+            f"FROM search_documents d WHERE d.kind = '{kind}' "
+            "ORDER BY d.at DESC NULLS LAST, d.id DESC"
         )
+        # A larger kind's first title not among its newest SMALL_KIND (the order's key, the
+        # undated last): the GIN index's matches are those at or after it.
+        key = "(coalesce(d.at, '-infinity'), d.id)"
         return _prefix_subquery(
             "SELECT w.object_id AS object_id, w.public AS public FROM (SELECT d.object_id, "  # noqa: S608
-            f"d.public, d.title_tsv {newest}(SELECT CASE WHEN {size} > {SMALL_KIND} "
-            f"THEN {TITLE_WINDOW} ELSE {SMALL_KIND} END)) w WHERE (w.{match}) IS TRUE UNION ALL "
-            f"SELECT d.object_id, d.public FROM search_documents d WHERE {size} > {SMALL_KIND} "
-            f"AND {own} AND d.{match} "
-            f"AND d.id NOT IN (SELECT d.id {newest}{TITLE_WINDOW})",
+            f"d.public, d.title_tsv {newest} LIMIT {SMALL_KIND}) w WHERE (w.{match}) IS TRUE "
+            f"UNION ALL SELECT m.object_id, m.public FROM (SELECT {key} AS key {newest} "
+            f"OFFSET {SMALL_KIND} LIMIT 1) b CROSS JOIN LATERAL (SELECT d.object_id, d.public "
+            f"FROM search_documents d WHERE d.kind = '{kind}' AND d.{match} AND {key} <= b.key) m",
             name,
         )
 
@@ -518,8 +501,6 @@ class PostgresSearch(Engine):
         return {
             f"sq_{name}": " <-> ".join(f"'{word}'" for word in words[:-1]),
             f"sl_{name}": f"'{words[-1]}':*",
-            f"kq_{name}": f"'§{index.kind}'",
-            f"skind_{name}": index.kind,
         }
 
     NEAR = text(

@@ -17,7 +17,7 @@ down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KINDS = ("page", "blog_entry")  # engines.PostgresSearch.OWN_INDEXES
+KINDS = ("page", "blog_entry")  # the other kinds: 0024
 VECTORS = ("title_tsv",)
 
 
