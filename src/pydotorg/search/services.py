@@ -97,14 +97,13 @@ class Statements(NamedTuple):
     with every word in the title), ``walk``-ing ones for many matches."""
 
     counted: Any
-    ranked: Any
     titles: Any
     walk: Any
     titles_walk: Any
     counted_window: Any  # ``counted`` among the kind's newest ``:window`` (engine.WINDOW)
     titles_window: Any
-    ranked_best: Any  # ``ranked``'s best ``:top``, in the order of :func:`rank`
-    # Engines telling title matches by a reading of their own (SQLite): ``ranked`` among the
+    ranked_best: Any  # the best ``:top`` of the first ``:room``, in the order of :func:`rank`
+    # Engines telling title matches by a reading of their own (SQLite): the matches among the
     # first ``:room``, each row with whether it holds every word in the title and how many
     # there are; with more than RANKED, the first ``:top`` read instead (newest first).
     together: Any
@@ -188,7 +187,6 @@ def index_statements(shape: Shape) -> Statements:
             func.count(),
             case((func.count() > EXACT, engine.kind_titles(suffix, RANKED + 1)), else_=null()),
         ).select_from(first),
-        ranked=newest(shape.scored),
         titles=newest(shape.scored, title=True),
         walk=newest(shape.scored, walk=True),
         titles_walk=newest(shape.scored, title=True, walk=True),
@@ -330,47 +328,22 @@ class SearchService(Service):
         in_title = {**self.engine.query_params(spec.index, query, title_only=True), **dates}
         return index_statements(shape), params, in_title, bool(dates)
 
-    async def _index(
-        self, spec: IndexSpec, query: Query, data: SearchQuery, scored: bool
-    ) -> tuple[int, int, list[Found]]:
-        """One index: how many visible matches (up to ``EXACT + 1``), how many can be paged
-        through, and the best of them, those with every word in the title first (the reading
-        of an engine that tells title matches in its own reading, PostgreSQL, with a date
-        range; the others' are :meth:`_batched` and :meth:`_together`)."""
-        statements, params, in_title, _ = self._plan(spec, query, data, scored)
-
-        async def execute(statement: Any, values: dict[str, Any]) -> Any:
-            return await self.session.execute(statement, named(values, spec.name))
-
-        counted = await execute(statements.counted, {**params, "room": EXACT + 1})
-        total, titles = counted.one()
-        if not total:
-            return 0, 0, []
-        rows: list[Any] = []
-        if total <= RANKED:  # all of them ranked, those with every word in the title first
-            rows += await execute(statements.ranked, {**params, "room": total})
-            titled = {row[0] for row in rows if row.titled}
-        else:  # the newest matches, and the newest with every word in the title
-            if titles:  # how many (up to RANKED + 1), told by the count
-                read = statements.titles_walk if titles > RANKED else statements.titles
-                rows += await execute(read, {**in_title, "room": NEWEST})
-            titled = {row[0] for row in rows}
-            rows += await execute(statements.walk, {**params, "room": NEWEST})
-        return hits_of(spec, total, rows, titled)
-
     async def _batched(
         self, specs: list[IndexSpec], query: Query, data: SearchQuery, scored: bool
     ) -> dict[str, tuple[int, int, list[Found]]]:
-        """Every index as :meth:`_index` reads one, in few statements (engines with a
-        :attr:`~Engine.WINDOW`, no date range): every count in one, frequent words' among
-        each kind's newest documents (those too few there counted again from the GIN
-        index, in one more); then every reading in one: all the matches of an index with
-        at most ``RANKED``, else its newest title matches among the kind's newest documents
-        and its newest matches (title matches too few there read from the title index, in
-        one more)."""
+        """Every index's count (up to ``EXACT + 1`` visible matches), how many can be paged
+        through, and its best hits, those with every word in the title first, in few
+        statements (engines with a :attr:`~Engine.WINDOW`): every count in one, frequent
+        words' among each kind's newest documents (those too few there counted again from
+        the GIN index, in one more); then every reading in one: all the matches of an index
+        with at most ``RANKED``, else its newest title matches and its newest matches (title
+        matches among the kind's newest documents, too few there read from the title index,
+        in one more). A date range is read from the GIN index and the date index alone (a
+        window of the newest documents may hold none of its days)."""
         window = self.engine.WINDOW or 0
         share = await self._share(query)
-        frequent = share >= FREQUENT
+        dated = bool(data.date_from or data.date_to)
+        frequent = share >= FREQUENT and not dated
         plans = {spec.name: self._plan(spec, query, data, scored) for spec in specs}
         # A word no public document holds (a typo, a word never written, or one of hidden
         # documents only): one look at the GIN index over every kind tells, where the matches
@@ -415,7 +388,10 @@ class SearchService(Service):
                 best = {**params, "room": total, "top": _shown_up_to(data)}
                 reads.append((name, "ranked", statements.ranked_best, best))
             elif total:
-                if name not in few_titles:
+                if name not in few_titles and dated:  # more than RANKED, newest first
+                    title = {**in_title, "room": NEWEST}
+                    reads.append((name, "titles", statements.titles_walk, title))
+                elif name not in few_titles:
                     title = {**in_title, "room": NEWEST, "window": TITLE_WINDOWS * window}
                     reads.append((name, "titles", statements.titles_window, title))
                 elif few_titles[name]:
@@ -428,6 +404,7 @@ class SearchService(Service):
             if total > RANKED
             and len(read.get((name, "titles"), [])) < NEWEST
             and name not in few_titles
+            and not dated
         ]
         read.update(await self._union(short))
         found: dict[str, tuple[int, int, list[Found]]] = {}
@@ -443,7 +420,7 @@ class SearchService(Service):
     async def _together(
         self, specs: list[IndexSpec], query: Query, data: SearchQuery, scored: bool
     ) -> dict[str, tuple[int, int, list[Found]]]:
-        """Every index as :meth:`_index` reads one, for an engine that tells title matches
+        """Every index as :meth:`_batched` reads one, for an engine that tells title matches
         by a reading of their own (SQLite): every index's count and reading in one
         statement (:attr:`Statements.together`: the matches read once); then, for the
         indexes with more than ``RANKED``, their newest title matches in one more."""
@@ -502,12 +479,8 @@ class SearchService(Service):
     ) -> tuple[dict[str, tuple[int, int]], list[Found]]:
         counts, found = {}, []
         scored = await self._scored(query)
-        if self.engine.WINDOW and not (data.date_from or data.date_to):
-            each = await self._batched(specs, query, data, scored)
-        elif index_statements(self._shape(specs[0], data, scored)).together is not None:
-            each = await self._together(specs, query, data, scored)
-        else:
-            each = {spec.name: await self._index(spec, query, data, scored) for spec in specs}
+        read = self._batched if self.engine.WINDOW else self._together
+        each = await read(specs, query, data, scored)
         for name, (total, pageable, hits) in each.items():
             counts[name] = (total, pageable)
             found += hits
