@@ -15,23 +15,21 @@ ROUNDS (default 5) after one unmeasured round; PART is ``search``, ``autocomplet
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from search_bench import load, percentiles, queries
+from search_bench import load, percentiles, queries, serving
 
 PORTS = (8811, 8812)
 
 
-@contextmanager
-def server(checkout: str, database_url: str, port: int) -> Iterator[httpx.Client]:
+def server(checkout: str, database_url: str, port: int) -> ContextManager[httpx.Client]:
     """One worker of ``checkout`` on ``database_url``, rate limits and the response cache off."""
     env = {
         **os.environ,
@@ -39,29 +37,7 @@ def server(checkout: str, database_url: str, port: int) -> Iterator[httpx.Client
         "RATE_LIMIT_ENABLED": "0",
         "RESPONSE_CACHE": "0",
     }
-    python = Path(checkout) / ".venv" / "bin" / "python"
-    process = subprocess.Popen(
-        [str(python), "-m", "pydotorg", "serve", "--port", str(port)],
-        cwd=checkout,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            for _ in range(3000):
-                try:
-                    if client.get("/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None:
-                    raise SystemExit(f"{checkout}'s server exited (is port {port} taken?)")
-                time.sleep(0.1)
-            yield client
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    return serving(str(Path(checkout) / ".venv" / "bin" / "python"), port, env, cwd=checkout)
 
 
 def send(client: httpx.Client, kind: str, value: str) -> float:

@@ -19,7 +19,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -48,6 +49,36 @@ def queries() -> tuple[list[str], list[str]]:
     searches = one + two + three + phrase + typos
     prefixes = [w[:n] for w in rng.sample(words, 50) for n in [rng.randint(2, max(2, len(w)))]]
     return searches, prefixes
+
+
+@contextmanager
+def serving(
+    python: str, port: int, env: dict[str, str], cwd: str | None = None, timeout: float = 60
+) -> Iterator[httpx.Client]:
+    """One ``pydotorg serve`` worker run by ``python`` (in ``cwd``) with ``env``, and a client of
+    it once ``/health`` answers; the server stops with the block."""
+    server = subprocess.Popen(
+        [python, "-m", "pydotorg", "serve", "--port", str(port)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=timeout) as client:
+            for _ in range(3000):
+                try:
+                    if client.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if server.poll() is not None:
+                    raise SystemExit(f"the server in {cwd or '.'} exited (is port {port} taken?)")
+                time.sleep(0.1)
+            yield client
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def percentiles(times: list[float]) -> str:
@@ -96,54 +127,35 @@ def main() -> None:
         raise SystemExit("PART is search, autocomplete or both")
     print(f"before: {load()}")
     env = {**os.environ, "RATE_LIMIT_ENABLED": "0", "RESPONSE_CACHE": "0"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pydotorg", "serve", "--port", str(PORT)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        timeout = float(os.environ.get("TIMEOUT", "60"))
-        with httpx.Client(base_url=f"http://127.0.0.1:{PORT}", timeout=timeout) as client:
-            for _ in range(3000):
-                try:
-                    if client.get("/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.1)
-            if server.poll() is not None:
-                raise SystemExit(f"the server exited (is port {PORT} taken?)")
-            searches, prefixes = queries()
-            # Round 0 is the server's first sight of each kind of query: it makes (compiles
-            # and, on PostgreSQL, prepares) the statements a running server keeps. It is
-            # reported apart; the figures are the ROUNDS rounds after it.
-            hits: list[int] = []
+    timeout = float(os.environ.get("TIMEOUT", "60"))
+    with serving(sys.executable, PORT, env, timeout=timeout) as client:
+        searches, prefixes = queries()
+        # Round 0 is the server's first sight of each kind of query: it makes (compiles
+        # and, on PostgreSQL, prepares) the statements a running server keeps. It is
+        # reported apart; the figures are the ROUNDS rounds after it.
+        hits: list[int] = []
 
-            def search(query: str) -> httpx.Response:
-                response = client.post("/api/v1/search", json={"query": query})
-                hits.append(int(response.raise_for_status().headers["X-Total-Count"]))
-                return response
+        def search(query: str) -> httpx.Response:
+            response = client.post("/api/v1/search", json={"query": query})
+            hits.append(int(response.raise_for_status().headers["X-Total-Count"]))
+            return response
 
-            def suggest(prefix: str) -> httpx.Response:
-                return client.get("/api/v1/search/autocomplete", params={"q": prefix})
+        def suggest(prefix: str) -> httpx.Response:
+            return client.get("/api/v1/search/autocomplete", params={"q": prefix})
 
-            parts: list[tuple[str, list[str], list[list[float]]]] = []
-            if part in {"search", "both"}:
-                parts.append(("search", searches, timed(rounds, searches, search)))
-            if part in {"autocomplete", "both"}:
-                parts.append(("autocomplete", prefixes, timed(rounds, prefixes, suggest)))
-        print(f"after: {load()}")
-        for name, inputs, times in parts:
-            measured = [t for round_times in times[1:] for t in round_times]
-            print(f"{name} ({len(measured)} requests): {percentiles(measured)}")
-            print(f"  first round ({len(times[0])} requests): {percentiles(times[0])}")
-            print("  slowest:", *slowest(inputs, times), sep="\n")
-        if hits:
-            print(f"search hits per query: median {statistics.median(hits):.0f}, max {max(hits)}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        parts: list[tuple[str, list[str], list[list[float]]]] = []
+        if part in {"search", "both"}:
+            parts.append(("search", searches, timed(rounds, searches, search)))
+        if part in {"autocomplete", "both"}:
+            parts.append(("autocomplete", prefixes, timed(rounds, prefixes, suggest)))
+    print(f"after: {load()}")
+    for name, inputs, times in parts:
+        measured = [t for round_times in times[1:] for t in round_times]
+        print(f"{name} ({len(measured)} requests): {percentiles(measured)}")
+        print(f"  first round ({len(times[0])} requests): {percentiles(times[0])}")
+        print("  slowest:", *slowest(inputs, times), sep="\n")
+    if hits:
+        print(f"search hits per query: median {statistics.median(hits):.0f}, max {max(hits)}")
 
 
 if __name__ == "__main__":
