@@ -344,7 +344,7 @@ class PostgresSearch(Engine):
         return text(self.SIZE.format(suffix)).columns(n=Integer).scalar_subquery()
 
     def kind_titles(self, suffix: str, most: int) -> Any:
-        """From the title's GIN index alone (:meth:`in_titles`, inside a statement)."""
+        """From the title's GIN index alone, inside a statement (no row read)."""
         sql = suffixed(self.TITLES.text, suffix).replace(f":room{suffix}", str(most))
         return text(sql).columns(n=Integer).scalar_subquery()
 

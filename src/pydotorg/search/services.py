@@ -317,16 +317,16 @@ class SearchService(Service):
 
     def _plan(
         self, spec: IndexSpec, query: Query, data: SearchQuery, scored: bool
-    ) -> tuple[Statements, dict[str, Any], dict[str, Any], bool]:
+    ) -> tuple[Statements, dict[str, Any], dict[str, Any]]:
         """An index's statements, the values of its query and of its title query (the names
-        of neither suffixed yet: :func:`named`), and whether a date range narrows it."""
+        of neither suffixed yet: :func:`named`)."""
         shape = self._shape(spec, data, scored)
         end = data.date_to and min(data.date_to, date.max - timedelta(days=1)) + timedelta(days=1)
         days = {"date_from": data.date_from, "date_to": end}
         dates = {key: datetime.combine(day, time(), UTC) for key, day in days.items() if day}
         params = {**self.engine.query_params(spec.index, query), **dates}
         in_title = {**self.engine.query_params(spec.index, query, title_only=True), **dates}
-        return index_statements(shape), params, in_title, bool(dates)
+        return index_statements(shape), params, in_title
 
     async def _batched(
         self, specs: list[IndexSpec], query: Query, data: SearchQuery, scored: bool
@@ -362,7 +362,7 @@ class SearchService(Service):
                 (name, "", statements.counted_window, {**params, "room": room, "window": window})
                 if frequent
                 else (name, "", statements.counted, {**params, "room": room})
-                for name, (statements, params, _, _) in counted.items()
+                for name, (statements, params, _) in counted.items()
             ]
         )
         totals = dict.fromkeys(plans, 0)
@@ -382,7 +382,7 @@ class SearchService(Service):
         ]
         totals.update({name: rows[0][2] for (name, _), rows in (await self._union(again)).items()})
         reads = []
-        for name, (statements, params, in_title, _) in plans.items():
+        for name, (statements, params, in_title) in plans.items():
             total = totals[name]
             if 0 < total <= RANKED:  # ranked in SQL: its best that a page could show
                 best = {**params, "room": total, "top": _shown_up_to(data)}
@@ -434,7 +434,7 @@ class SearchService(Service):
                     statements.together,
                     {**params, "room": EXACT + 1, "top": top, "tq": in_title["tq"]},
                 )
-                for name, (statements, params, in_title, _) in plans.items()
+                for name, (statements, params, in_title) in plans.items()
             ]
         )
         totals = {name: rows[0][7] for (name, _), rows in read.items()}
