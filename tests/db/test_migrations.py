@@ -118,3 +118,47 @@ def test_no_migration_imports_the_application() -> None:
         or (module.split(".")[0] == "pydotorg" and not module.startswith("pydotorg.db.migrations"))
     }
     assert imports == set()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_0026_counts_the_words_lower_cased(engine: str, tmp_path: Path) -> None:
+    """Two public documents holding ``Straße`` and one ``Strasse``, counted at 0025 as the
+    application then counted them (case-folded: ``strasse`` three times), and a private one:
+    after 0026 the vocabulary holds ``straße`` twice and ``strasse`` once, as ``words`` now
+    reads them; downgrading counts them folded again."""
+    documents = [
+        (1, "Die Straße", "", True),
+        (2, "Map", "Straße und Weg", True),
+        (3, "Strasse", "", True),
+        (4, "Private Straße", "", False),
+    ]
+    with migrated_database(engine, tmp_path, "0025") as url:
+        for number, title, body, public in documents:
+            asyncio.run(
+                _run(
+                    url,
+                    "INSERT INTO search_documents (id, kind, object_id, title, body, public) "
+                    "VALUES (:id, 'page', :id, :title, :body, :public)",
+                    id=number,
+                    title=title,
+                    body=body,
+                    public=public,
+                )
+            )
+        asyncio.run(
+            _run(
+                url,
+                "INSERT INTO search_words (word, documents) VALUES "
+                "('die', 1), ('map', 1), ('strasse', 3), ('und', 1), ('weg', 1)",
+            )
+        )
+
+        def vocabulary() -> dict[object, object]:
+            rows = asyncio.run(_run(url, "SELECT word, documents FROM search_words"))
+            return {row[0]: row[1] for row in rows}
+
+        upgrade(url, "0026")
+        expected = {"die": 1, "map": 1, "und": 1, "weg": 1}
+        assert vocabulary() == {**expected, "straße": 2, "strasse": 1}
+        downgrade(url, "0025")
+        assert vocabulary() == {**expected, "strasse": 3}

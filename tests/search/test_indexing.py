@@ -20,6 +20,7 @@ from pydotorg.db.engine import create_engine, create_sessionmaker
 from pydotorg.domains import DOMAINS
 from pydotorg.jobs.indexes import JOB_INDEX
 from pydotorg.jobs.models import Job, JobStatus
+from pydotorg.search.engines import PUNCTUATION
 from pydotorg.search.indexing import index_domains, registry, reindex
 from pydotorg.search.models import SearchDocument, SearchWord
 from tests.search.support import word
@@ -288,14 +289,12 @@ def test_the_registry_holds_the_indexes_of_the_domains_it_is_given() -> None:
     assert "jobs" in registry()
 
 
-async def title_indexes(url: str) -> set[str]:
+async def catalogue(url: str, statement: str) -> list[Any]:
+    """The first column of what a statement reads from the database's catalogue."""
     engine = create_engine(url, pool=False)
     try:
         async with engine.connect() as connection:
-            found = await connection.scalars(
-                text("SELECT indexname FROM pg_indexes WHERE tablename = 'search_documents'")
-            )
-            return set(found)
+            return list(await connection.scalars(text(statement)))
     finally:
         await engine.dispose()
 
@@ -304,10 +303,27 @@ def test_every_kind_has_a_title_index_of_its_own_on_postgresql(tmp_path: Path) -
     """Autocomplete reads a larger kind's older titles from the kind's own GIN index (a kind
     without one would read every kind's titles holding the prefix): a new kind's migration
     adds it."""
+    statement = "SELECT indexname FROM pg_indexes WHERE tablename = 'search_documents'"
     with migrated_database("postgresql", tmp_path) as url:
-        found = asyncio.run(title_indexes(url))
+        found = set(asyncio.run(catalogue(url, statement)))
     kinds = {spec.kind for spec in registry().values()}
     assert {f"ix_search_documents_title_tsv_{kind}" for kind in kinds} <= found
+
+
+def test_the_stored_vectors_split_the_text_as_the_snippets_do(tmp_path: Path) -> None:
+    """Both vectors are generated from the text split at every ASCII punctuation character
+    (migration 0025), as the engine splits it for ``ts_headline``: PostgreSQL's parser reads
+    no token across punctuation that a query's words would not find."""
+    statement = (
+        "SELECT generation_expression FROM information_schema.columns "
+        "WHERE table_name = 'search_documents' AND column_name IN ('tsv', 'title_tsv')"
+    )
+    with migrated_database("postgresql", tmp_path) as url:
+        expressions = asyncio.run(catalogue(url, statement))
+    assert len(expressions) == 2
+    for expression in expressions:
+        assert f"'({PUNCTUATION})'" in expression, expression
+        assert "[/.@:]" not in expression
 
 
 @pytest.mark.parametrize(("kind", "number"), [("Page", 1), ("page'", 1), ("", 1), ("page", 0)])

@@ -83,3 +83,9 @@ def test_corrections_replace_single_words_only() -> None:
 def test_words_and_cleaning() -> None:
     assert words("Developers' API_v2 café") == ["developers", "api", "v2", "café"]
     assert clean("a\x00b\x01c\x02d\ne\tf") == "abcd\ne\tf"
+
+
+def test_words_are_lower_cased_as_the_engines_index_them() -> None:
+    """Both engines lower-case the indexed text and neither folds ``ß`` to ``ss``."""
+    assert words("STRAẞE Straße") == ["straße", "straße"]
+    assert parse("Straße").tsquery() == "(('straße'))"

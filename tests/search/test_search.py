@@ -227,6 +227,34 @@ def test_a_quoted_phrase_finds_the_words_side_by_side_in_order(
     }
 
 
+@pytest.mark.parametrize("between", ["-", "--", "+", "~", "=", "<", "^", "'", "/", "."])
+def test_words_joined_by_punctuation_are_found_by_each(
+    staff: httpx.Client, anon: httpx.Client, between: str
+) -> None:
+    """A query's words are letters and digits; the indexed text must hold the same words:
+    PostgreSQL's parser read ``name-4530869261`` as ``name`` and the number ``-4530869261``,
+    ``ab~cd`` as ``ab`` and ``~cd``, ``a+1`` as ``a`` and ``+1``."""
+    w, number = word(), str(random.randint(10**9, 10**10 - 1))
+    page = make_page(staff, f"{w}{between}{number}", f"Before {number}{between}{w} after")
+    found = [("pages", page["id"])]
+    assert keys(hits(anon, number)) == found
+    assert keys(hits(anon, f"{w}{between}{number}")) == found
+    assert keys(hits(anon, f'"{number} {w}"')) == found
+    assert keys(hits(anon, f"{w} -{number}")) == []
+    [hit] = hits(anon, number)
+    assert hit["title"] == f"{w}{between}{number}"
+    assert f"<mark>{number}</mark>" in hit["snippet"]
+
+
+def test_a_word_with_a_sharp_s_is_found_as_written(staff: httpx.Client, anon: httpx.Client) -> None:
+    """Typed ``Straße`` was folded to ``strasse``, which no indexed text holds on either
+    engine (a phrase: no typo correction finds it instead)."""
+    w, sharp = word(), f"{word(6)}ß{word(4)}"
+    page = make_page(staff, f"{w} {sharp.capitalize()}")
+    assert keys(hits(anon, f'"{w} {sharp}"')) == [("pages", page["id"])]
+    assert keys(hits(anon, f'"{w} {sharp.replace("ß", "ss")}"')) == []
+
+
 def test_snippets_mark_the_matched_words_and_escape_html(
     staff: httpx.Client, anon: httpx.Client
 ) -> None:

@@ -8,8 +8,9 @@
   autocomplete); a few matches read from those, many newest first from the date index;
   ranked by ``ts_rank_cd`` (normalised by the log of the length);
   snippets by ``ts_headline`` for the page shown only; typo candidates from ``pg_trgm``. Its
-  parser reads ``a/b``, ``a.b``, ``a@b`` as one token: the indexed text has a zero-width space
-  after each of ``/ . @ :`` (:data:`SPLIT`), so that their words are words, as on SQLite.
+  parser reads tokens across punctuation (``a/b`` and ``a.b`` as one, ``a-1`` as ``a`` and
+  the number ``-1``): the indexed text has a zero-width space after each ASCII punctuation
+  character (:data:`SPLIT`), so that it holds the words a query is made of, as on SQLite.
 
 An engine supplies its SQL; the service builds its statements from these subqueries.
 """
@@ -51,7 +52,8 @@ EPOCH = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = int((datetime(3000, 1, 1, tzinfo=UTC) - EPOCH).total_seconds())  # under 2**35
 SAME_SECOND = 1 << 20  # SQLite rowids for the documents of one kind dated the same second
 PARAMETER = re.compile(r"(?<![:\w]):(\w+)")  # a named parameter of a statement's text
-SPLIT = "regexp_replace({}, '([/.@:])', '\\1' || chr(8203), 'g')"
+PUNCTUATION = "[\\x21-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7e]"  # ASCII's (migration 0025)
+SPLIT = f"regexp_replace({{}}, '({PUNCTUATION})', '\\1' || chr(8203), 'g')"
 COLUMNS: dict[str, Any] = {
     "object_id": Integer,
     "at": SearchDocument.__table__.c.at.type,

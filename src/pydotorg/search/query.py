@@ -27,8 +27,10 @@ def clean(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The words of a text, lower-cased (NFKC): letters and digits, nothing else."""
-    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    """The words of a text, lower-cased (NFKC): letters and digits, nothing else. Lower-cased,
+    not case-folded, as both engines lower-case the indexed text: ``Straße`` is ``straße``
+    (folded, ``strasse``, it was found on neither)."""
+    return WORD.findall(unicodedata.normalize("NFKC", text).lower())
 
 
 @dataclass(frozen=True)
