@@ -105,10 +105,10 @@ def migrated_database(engine: str, directory: Path, revision: str = "head") -> I
         yield url
 
 
-def execute_sql(url: str, statement: str) -> None:
-    """Run one SQL statement on the database at ``url`` and commit it."""
+def execute_sql(url: str, statement: str) -> list[tuple[Any, ...]]:
+    """Run one SQL statement on the database at ``url`` and commit it; the rows it read."""
 
-    async def run() -> None:
+    async def run() -> list[tuple[Any, ...]]:
         from sqlalchemy import text
 
         from pydotorg.db.engine import create_engine
@@ -116,11 +116,12 @@ def execute_sql(url: str, statement: str) -> None:
         engine = create_engine(url, pool=False)
         try:
             async with engine.begin() as connection:
-                await connection.execute(text(statement))
+                result = await connection.execute(text(statement))
+                return [tuple(row) for row in result] if result.returns_rows else []
         finally:
             await engine.dispose()
 
-    asyncio.run(run())
+    return asyncio.run(run())
 
 
 def on_both_engines(directory: Path, run: Callable[[str], Coroutine[Any, Any, T]]) -> tuple[T, T]:

@@ -3,13 +3,12 @@ vocabulary holds public documents' words only, and a reindex changes nothing (bo
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pydotorg.content.blogs.models import BlogEntry, BlogFeed
@@ -24,7 +23,7 @@ from pydotorg.search.engines import PUNCTUATION
 from pydotorg.search.indexing import index_domains, registry, reindex
 from pydotorg.search.models import SearchDocument, SearchWord
 from tests.search.support import word
-from tests.support import LiveServer, migrated_database, on_both_engines
+from tests.support import LiveServer, execute_sql, migrated_database, on_both_engines
 
 WHEN = datetime(2024, 5, 17, 9, 30, 15, tzinfo=UTC)
 
@@ -289,23 +288,13 @@ def test_the_registry_holds_the_indexes_of_the_domains_it_is_given() -> None:
     assert "jobs" in registry()
 
 
-async def catalogue(url: str, statement: str) -> list[Any]:
-    """The first column of what a statement reads from the database's catalogue."""
-    engine = create_engine(url, pool=False)
-    try:
-        async with engine.connect() as connection:
-            return list(await connection.scalars(text(statement)))
-    finally:
-        await engine.dispose()
-
-
 def test_every_kind_has_a_title_index_of_its_own_on_postgresql(tmp_path: Path) -> None:
     """Autocomplete reads a larger kind's older titles from the kind's own GIN index (a kind
     without one would read every kind's titles holding the prefix): a new kind's migration
     adds it."""
     statement = "SELECT indexname FROM pg_indexes WHERE tablename = 'search_documents'"
     with migrated_database("postgresql", tmp_path) as url:
-        found = set(asyncio.run(catalogue(url, statement)))
+        found = {row[0] for row in execute_sql(url, statement)}
     kinds = {spec.kind for spec in registry().values()}
     assert {f"ix_search_documents_title_tsv_{kind}" for kind in kinds} <= found
 
@@ -319,7 +308,7 @@ def test_the_stored_vectors_split_the_text_as_the_snippets_do(tmp_path: Path) ->
         "WHERE table_name = 'search_documents' AND column_name IN ('tsv', 'title_tsv')"
     )
     with migrated_database("postgresql", tmp_path) as url:
-        expressions = asyncio.run(catalogue(url, statement))
+        expressions = [row[0] for row in execute_sql(url, statement)]
     assert len(expressions) == 2
     for expression in expressions:
         assert f"'({PUNCTUATION})'" in expression, expression

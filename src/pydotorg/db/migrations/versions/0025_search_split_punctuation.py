@@ -34,12 +34,11 @@ VECTORS = {
     "setweight(to_tsvector('english', {body}), 'B') || array_to_tsvector(ARRAY['§' || kind])",
     "title_tsv": "to_tsvector('english', {title}) || array_to_tsvector(ARRAY['§' || kind])",
 }
-HOLDING = text(
-    "SELECT DISTINCT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-    "JOIN pg_class c ON c.oid = i.indexrelid "
-    "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
-    "WHERE i.indrelid = 'search_documents'::regclass AND a.attname IN ('tsv', 'title_tsv') "
-    "ORDER BY c.relname"
+HOLDING = text(  # the definitions of the indexes that hold either vector
+    "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
+    "WHERE i.indrelid = 'search_documents'::regclass AND EXISTS (SELECT FROM pg_attribute a "
+    "WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+    "AND a.attname IN ('tsv', 'title_tsv'))"
 )
 
 
@@ -50,7 +49,7 @@ def _split(column: str, punctuation: str) -> str:
 def _rebuild(punctuation: str) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    indexes = op.get_bind().execute(HOLDING).all()
+    indexes = op.get_bind().scalars(HOLDING).all()
     split = {"title": _split("title", punctuation), "body": _split("body", punctuation)}
     for column, vector in VECTORS.items():
         op.execute(f"ALTER TABLE search_documents DROP COLUMN {column}")
@@ -58,7 +57,7 @@ def _rebuild(punctuation: str) -> None:
             f"ALTER TABLE search_documents ADD COLUMN {column} tsvector "
             f"GENERATED ALWAYS AS ({vector.format(**split)}) STORED"
         )
-    for _name, definition in indexes:
+    for definition in indexes:
         op.execute(definition)
     # The table is rewritten: without statistics of the new columns and with no page marked
     # all-visible, the planner misjudges the vectors and index-only readings read the heap

@@ -58,12 +58,12 @@ def _recount(old: Callable[[str], str], new: Callable[[str], str]) -> None:
     )
     take = sa.text("UPDATE search_words SET documents = documents + :n WHERE word = :word")
     drop = sa.text("DELETE FROM search_words WHERE word = :word AND documents <= 0")
-    for start in range(0, max(len(more), len(fewer)), BATCH):
-        if more[start : start + BATCH]:
-            bind.execute(add, more[start : start + BATCH])
-        if fewer[start : start + BATCH]:
-            bind.execute(take, fewer[start : start + BATCH])
-            bind.execute(drop, fewer[start : start + BATCH])
+    for start in range(0, len(more), BATCH):
+        bind.execute(add, more[start : start + BATCH])
+    for start in range(0, len(fewer), BATCH):
+        batch = fewer[start : start + BATCH]
+        bind.execute(take, batch)
+        bind.execute(drop, batch)
 
 
 def upgrade() -> None:
